@@ -1,0 +1,126 @@
+import {
+  bigint,
+  boolean,
+  date,
+  index,
+  integer,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import { merchants } from "./merchants";
+import { customerBitmapChunk } from "./types";
+
+/*
+ * Rollups, maintained by lib/rollups for exactly the merchant-days an ingest touched.
+ * Money is integer minor units; refunds are stored as positive magnitudes; days are the
+ * merchant's local calendar days.
+ */
+
+/** One row per merchant-day with any transaction. */
+export const merchantDaily = pgTable(
+  "merchant_daily",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    day: date("day", { mode: "string" }).notNull(),
+    grossSalesMinor: bigint("gross_sales_minor", { mode: "number" }).notNull(),
+    refundsMinor: bigint("refunds_minor", { mode: "number" }).notNull(),
+    purchases: integer("purchases").notNull(),
+    refunds: integer("refunds").notNull(),
+    /** Distinct customers with a purchase that day. */
+    customers: integer("customers").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.day] })],
+);
+
+/** Purchases by local hour, for the day-of-week × hour heatmap. */
+export const merchantHourly = pgTable(
+  "merchant_hourly",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    day: date("day", { mode: "string" }).notNull(),
+    hour: smallint("hour").notNull(),
+    grossSalesMinor: bigint("gross_sales_minor", { mode: "number" }).notNull(),
+    purchases: integer("purchases").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.day, t.hour] })],
+);
+
+/**
+ * The merchant × customer relation: a dense per-merchant `ordinal` (the customer's bit in the
+ * day bitmaps), lifetime activity, and a snapshot of the bank's demographics so merchant-scoped
+ * queries never read the bank-wide `customers` table.
+ */
+export const merchantCustomers = pgTable(
+  "merchant_customers",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    customerId: bigint("customer_id", { mode: "number" }).notNull(),
+    /** 0-based, dense per merchant, never reused. */
+    ordinal: integer("ordinal").notNull(),
+    /** Null while the customer has only refunds here. */
+    firstPurchaseDay: date("first_purchase_day", { mode: "string" }),
+    lastPurchaseDay: date("last_purchase_day", { mode: "string" }),
+    purchases: integer("purchases").notNull(),
+    grossSalesMinor: bigint("gross_sales_minor", { mode: "number" }).notNull(),
+    refundsMinor: bigint("refunds_minor", { mode: "number" }).notNull(),
+    gender: text("gender"),
+    birthYear: smallint("birth_year"),
+    maritalStatus: text("marital_status"),
+    isPayroll: boolean("is_payroll"),
+    isCorporate: boolean("is_corporate"),
+    isPremium: boolean("is_premium"),
+    region: text("region"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.customerId] }),
+    uniqueIndex("merchant_customers_ordinal_key").on(t.merchantId, t.ordinal),
+    index("merchant_customers_first_purchase_idx").on(t.merchantId, t.firstPurchaseDay),
+  ],
+);
+
+/** The merchant × customer × day activity rollup (segments, cohorts, regular customers). */
+export const merchantCustomerDaily = pgTable(
+  "merchant_customer_daily",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    day: date("day", { mode: "string" }).notNull(),
+    customerId: bigint("customer_id", { mode: "number" }).notNull(),
+    purchases: integer("purchases").notNull(),
+    grossSalesMinor: bigint("gross_sales_minor", { mode: "number" }).notNull(),
+    refunds: integer("refunds").notNull(),
+    refundsMinor: bigint("refunds_minor", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.merchantId, t.day, t.customerId] }),
+    index("merchant_customer_daily_customer_idx").on(t.merchantId, t.customerId),
+  ],
+);
+
+/**
+ * Exact sets of the customers with a purchase on a merchant-day, as bitmaps over
+ * `merchant_customers.ordinal`, split into chunks of 8192 ordinals. Distinct customers over any
+ * period = Σ over chunks of bit_count(bit_or(bits)); exact, and a few rows per day.
+ */
+export const merchantDayCustomerBitmaps = pgTable(
+  "merchant_day_customer_bitmaps",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    day: date("day", { mode: "string" }).notNull(),
+    chunk: integer("chunk").notNull(),
+    bits: customerBitmapChunk("bits").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.day, t.chunk] })],
+);

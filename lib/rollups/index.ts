@@ -1,0 +1,1 @@
+export { refreshRollups, refreshCustomerSnapshots } from "./refresh";

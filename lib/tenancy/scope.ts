@@ -1,0 +1,32 @@
+import { sql } from "drizzle-orm";
+import type { Database, Db } from "@/db/client";
+
+declare const scopedBrand: unique symbol;
+/**
+ * A transaction running as the non-superuser role `app_merchant` with `app.merchant_id` set:
+ * row-level security shows it one merchant's rows only. Analytics take this type, so a query
+ * cannot be called without a scope.
+ */
+export type ScopedTx = Db & { readonly [scopedBrand]: number };
+
+/**
+ * Runs `fn` in a transaction scoped to one merchant (wall 1 of ARCHITECTURE.md): `SET LOCAL ROLE
+ * app_merchant` plus the transaction-local `app.merchant_id`. Read-only unless `write` is set.
+ * Authorization (may this user see this merchant?) is the caller's: see lib/auth/access.ts.
+ */
+export async function withMerchantScope<T>(
+  database: Database,
+  merchantId: number,
+  fn: (tx: ScopedTx) => Promise<T>,
+  opts: { write?: boolean } = {},
+): Promise<T> {
+  if (!Number.isInteger(merchantId) || merchantId <= 0) {
+    throw new Error(`withMerchantScope: invalid merchant id ${merchantId}`);
+  }
+  return database.db.transaction(async (tx) => {
+    if (!opts.write) await tx.execute(sql`set transaction read only`);
+    await tx.execute(sql`set local role app_merchant`);
+    await tx.execute(sql`select set_config('app.merchant_id', ${String(merchantId)}, true)`);
+    return fn(tx as unknown as ScopedTx);
+  });
+}

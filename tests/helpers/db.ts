@@ -1,0 +1,53 @@
+import { sql } from "drizzle-orm";
+import { migrateDatabase, openDatabase, type Database } from "@/db/client";
+
+/** Which database the integration suite runs on: `TEST_DATABASE=pglite` (default) or `postgres`. */
+export const TEST_DIALECT = (process.env.TEST_DATABASE ?? "pglite") as "pglite" | "postgres";
+
+const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** Refuses to run tests against anything but a database on this machine. */
+function assertLocal(url: string) {
+  const host = new URL(url).hostname;
+  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) {
+    throw new Error(`tests refuse to run against a non-local database (${host})`);
+  }
+}
+
+/**
+ * A fresh, migrated database for one test file: an in-memory PGlite, or a new PostgreSQL
+ * database `test_<random>` on the local server that `close()` drops again.
+ */
+export async function openTestDatabase(): Promise<Database & { url?: string }> {
+  if (TEST_DIALECT === "pglite") {
+    const database = await openDatabase({ dataDir: "memory://" });
+    await migrateDatabase(database);
+    return database;
+  }
+  assertLocal(ADMIN_URL);
+  const name = `test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
+  const admin = await openDatabase({ url: ADMIN_URL });
+  await admin.db.execute(sql.raw(`create database ${name}`));
+  await admin.close();
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${name}`;
+  const database = await openDatabase({ url: url.toString() });
+  await migrateDatabase(database);
+  return {
+    ...database,
+    url: url.toString(),
+    async close() {
+      await database.close();
+      const again = await openDatabase({ url: ADMIN_URL });
+      await again.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
+      await again.close();
+    },
+  };
+}
+
+let seq = 0;
+/** A unique slug for a merchant seeded by one test. */
+export function uniqueSlug(prefix = "m"): string {
+  seq += 1;
+  return `${prefix}-${process.pid}-${seq}-${Math.random().toString(36).slice(2, 7)}`;
+}
