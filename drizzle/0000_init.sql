@@ -118,6 +118,7 @@ CREATE TABLE "merchant_hourly" (
 	"hour" smallint NOT NULL,
 	"gross_sales_minor" bigint NOT NULL,
 	"purchases" integer NOT NULL,
+	"customer_ordinals" integer[] NOT NULL,
 	CONSTRAINT "merchant_hourly_merchant_id_day_hour_pk" PRIMARY KEY("merchant_id","day","hour")
 );
 --> statement-breakpoint

@@ -37,7 +37,11 @@ export const merchantDaily = pgTable(
   (t) => [primaryKey({ columns: [t.merchantId, t.day] })],
 );
 
-/** Purchases by local hour, for the day-of-week × hour heatmap. */
+/**
+ * Purchases by local hour, for the day-of-week × hour heatmap. `customerOrdinals` lists the
+ * distinct customers of the hour (merchant_customers.ordinal), so a heatmap cell over any period
+ * knows exactly how many customers it describes (suppression below 5).
+ */
 export const merchantHourly = pgTable(
   "merchant_hourly",
   {
@@ -48,6 +52,7 @@ export const merchantHourly = pgTable(
     hour: smallint("hour").notNull(),
     grossSalesMinor: bigint("gross_sales_minor", { mode: "number" }).notNull(),
     purchases: integer("purchases").notNull(),
+    customerOrdinals: integer("customer_ordinals").array().notNull(),
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.day, t.hour] })],
 );

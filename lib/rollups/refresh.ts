@@ -43,14 +43,6 @@ export async function refreshRollups(tx: Executor, merchantId: number, days: rea
     where merchant_id = ${merchantId} and local_date = any(${dayList})
     group by merchant_id, local_date`);
 
-  await tx.execute(sql`delete from merchant_hourly where merchant_id = ${merchantId} and day = any(${dayList})`);
-  await tx.execute(sql`
-    insert into merchant_hourly (merchant_id, day, hour, gross_sales_minor, purchases)
-    select merchant_id, local_date, local_hour, sum(amount_minor), count(*)
-    from transactions
-    where merchant_id = ${merchantId} and local_date = any(${dayList}) and kind = 'purchase'
-    group by merchant_id, local_date, local_hour`);
-
   await tx.execute(
     sql`delete from merchant_customer_daily where merchant_id = ${merchantId} and day = any(${dayList})`,
   );
@@ -95,6 +87,16 @@ export async function refreshRollups(tx: Executor, merchantId: number, days: rea
       group by d.customer_id
     ) agg
     where mc.merchant_id = ${merchantId} and mc.customer_id = agg.customer_id`);
+
+  await tx.execute(sql`delete from merchant_hourly where merchant_id = ${merchantId} and day = any(${dayList})`);
+  await tx.execute(sql`
+    insert into merchant_hourly (merchant_id, day, hour, gross_sales_minor, purchases, customer_ordinals)
+    select t.merchant_id, t.local_date, t.local_hour, sum(t.amount_minor), count(*),
+           array_agg(distinct mc.ordinal order by mc.ordinal)
+    from transactions t
+    join merchant_customers mc on mc.merchant_id = t.merchant_id and mc.customer_id = t.customer_id
+    where t.merchant_id = ${merchantId} and t.local_date = any(${dayList}) and t.kind = 'purchase'
+    group by t.merchant_id, t.local_date, t.local_hour`);
 
   await tx.execute(
     sql`delete from merchant_day_customer_bitmaps where merchant_id = ${merchantId} and day = any(${dayList})`,
