@@ -7,8 +7,9 @@ export default defineConfig({
     include: ["tests/**/*.test.ts"],
     environment: "node",
     testTimeout: 120_000,
-    hookTimeout: 300_000,
+    hookTimeout: 600_000,
     pool: "forks",
-    fileParallelism: false,
+    // Two cores here and in CI. Each integration file opens its own database, so files may run side by side.
+    maxWorkers: 2,
   },
 });

@@ -1,0 +1,38 @@
+/**
+ * Prepares the e2e database before Playwright starts the server (PGlite admits one process per
+ * data dir, so nothing may touch it once `next start` runs): a small demo bank in .data/e2e, and
+ * the CLI's figures for the periods the e2e checks, written to test-results/e2e-expected.json.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+
+const root = process.cwd();
+const demoDir = path.join(root, ".data", "e2e");
+const env = { ...process.env, DEMO_DIR: demoDir, PGLITE_DIR: path.join(demoDir, "pglite"), DATABASE_URL: "" };
+const tsx = path.join(root, "node_modules", ".bin", "tsx");
+
+if (!fs.existsSync(path.join(demoDir, "demo-ready.json"))) {
+  fs.rmSync(demoDir, { recursive: true, force: true });
+  execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });
+}
+
+function cli(args: string[]) {
+  return JSON.parse(execFileSync(tsx, ["scripts/cli.ts", ...args], { env, encoding: "utf8" }));
+}
+
+const merchants: Array<{ slug: string }> = cli(["merchants", "--json"]);
+const slugs = merchants.map((m) => m.slug);
+const hasRetail = slugs.includes("online-retail");
+const owner = hasRetail
+  ? { email: "owner@online-retail.demo", slug: "online-retail", from: "2011-11-01", to: "2011-12-01" }
+  : { email: "owner@synthetic.demo", slug: slugs.sort()[0], from: "2026-09-01", to: "2026-10-01" };
+const other = hasRetail ? "cdnow" : slugs.sort()[1];
+const metrics = cli(["metrics", "--merchant", owner.slug, "--from", owner.from, "--to", owner.to, "--json"]);
+
+fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
+fs.writeFileSync(
+  path.join(root, "test-results", "e2e-expected.json"),
+  JSON.stringify({ owner, otherSlug: other, metrics, password: "demo-password-2026" }, null, 2),
+);
+console.log(`e2e prepared: owner ${owner.email} on ${owner.slug}, other merchant ${other}`);
