@@ -1,0 +1,203 @@
+/**
+ * Locale-aware formatting of the figures the UI shows, all through Intl so that the merchant's
+ * currency and the user's locale decide digits, separators and symbols (ru uses U+00A0 as the
+ * group separator and a comma as the decimal mark: "1 234,56 ₽").
+ *
+ * Money arrives as integer minor units of an ISO 4217 currency (ARCHITECTURE.md wall 3); the
+ * number of minor-unit digits is the one Intl knows for the currency (JPY 0, GBP 2, BHD 3).
+ */
+
+/** What a suppressed cell (fewer than 5 customers, lib/privacy) shows instead of a figure. */
+export const SUPPRESSED_LABEL = "< 5";
+/** What a missing figure shows (no purchases, no previous period). U+2014 em dash. */
+export const MISSING_LABEL = "—";
+
+const cache = new Map<string, Intl.NumberFormat>();
+function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let nf = cache.get(key);
+  if (!nf) {
+    nf = new Intl.NumberFormat(locale, options);
+    cache.set(key, nf);
+  }
+  return nf;
+}
+
+const dateCache = new Map<string, Intl.DateTimeFormat>();
+function dateFormat(locale: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale}|${JSON.stringify(options)}`;
+  let df = dateCache.get(key);
+  if (!df) {
+    // Calendar days are already local to the merchant; format them as UTC so no shift happens.
+    df = new Intl.DateTimeFormat(locale, { ...options, timeZone: "UTC" });
+    dateCache.set(key, df);
+  }
+  return df;
+}
+
+/** Minor-unit digits of a currency as Intl knows them (JPY 0, GBP 2, KWD 3). */
+export function currencyDigits(currency: string): number {
+  return numberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
+}
+
+/** Minor units to major units of the currency (12345 GBP pence -> 123.45). */
+export function toMajor(minor: number, currency: string): number {
+  return minor / 10 ** currencyDigits(currency);
+}
+
+export interface MoneyFormatOptions {
+  /** Short form for axes and tight cells: "£1.2K", "1,2 млн ₽". */
+  compact?: boolean;
+  /** Drop the minor units ("£1,235"): for large totals where pence are noise. */
+  whole?: boolean;
+}
+
+/** formatMoney(123456, "GBP", "en") === "£1,234.56"; null -> "—". */
+export function formatMoney(
+  minor: number | null | undefined,
+  currency: string,
+  locale: string,
+  opts: MoneyFormatOptions = {},
+): string {
+  if (minor === null || minor === undefined || !Number.isFinite(minor)) return MISSING_LABEL;
+  const digits = currencyDigits(currency);
+  const major = minor / 10 ** digits;
+  if (opts.compact) {
+    return numberFormat(locale, {
+      style: "currency",
+      currency,
+      notation: "compact",
+      maximumFractionDigits: 1,
+    }).format(major);
+  }
+  if (opts.whole) {
+    return numberFormat(locale, {
+      style: "currency",
+      currency,
+      minimumFractionDigits: 0,
+      maximumFractionDigits: 0,
+    }).format(major);
+  }
+  return numberFormat(locale, {
+    style: "currency",
+    currency,
+    minimumFractionDigits: digits,
+    maximumFractionDigits: digits,
+  }).format(major);
+}
+
+export interface NumberFormatOptions {
+  maximumFractionDigits?: number;
+  minimumFractionDigits?: number;
+  compact?: boolean;
+}
+
+/** formatNumber(1234567, "ru") === "1 234 567"; null -> "—". */
+export function formatNumber(
+  value: number | null | undefined,
+  locale: string,
+  opts: NumberFormatOptions = {},
+): string {
+  if (value === null || value === undefined || !Number.isFinite(value)) return MISSING_LABEL;
+  const maximumFractionDigits = opts.maximumFractionDigits ?? 0;
+  return numberFormat(locale, {
+    maximumFractionDigits,
+    minimumFractionDigits: Math.min(opts.minimumFractionDigits ?? 0, maximumFractionDigits),
+    ...(opts.compact ? { notation: "compact" as const } : {}),
+  }).format(value);
+}
+
+/** A ratio as a percentage: formatPercent(0.1234, "en") === "12.3%"; null -> "—". */
+export function formatPercent(ratio: number | null | undefined, locale: string, fractionDigits = 1): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return MISSING_LABEL;
+  return numberFormat(locale, {
+    style: "percent",
+    minimumFractionDigits: 0,
+    maximumFractionDigits: fractionDigits,
+  }).format(ratio);
+}
+
+/**
+ * A relative change (0.1234 = +12.34 %) with an explicit sign: "+12.3%", "-4%", "0%".
+ * null (no previous figure to compare with) -> "—".
+ */
+export function formatChange(ratio: number | null | undefined, locale: string, fractionDigits = 1): string {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio)) return MISSING_LABEL;
+  return numberFormat(locale, {
+    style: "percent",
+    minimumFractionDigits: 0,
+    maximumFractionDigits: fractionDigits,
+    signDisplay: "exceptZero",
+  }).format(ratio);
+}
+
+/** The direction a change points, for colouring arrows (null and exact zero are flat). */
+export function changeDirection(ratio: number | null | undefined): "up" | "down" | "flat" {
+  if (ratio === null || ratio === undefined || !Number.isFinite(ratio) || ratio === 0) return "flat";
+  return ratio > 0 ? "up" : "down";
+}
+
+/** "< 5" for a suppressed cell, else the formatted figure. */
+export function formatSuppressible<T>(
+  value: T | null,
+  suppressed: boolean | undefined,
+  format: (value: T | null) => string,
+): string {
+  return suppressed ? SUPPRESSED_LABEL : format(value);
+}
+
+function parseDay(day: string): Date {
+  return new Date(`${day.slice(0, 10)}T00:00:00Z`);
+}
+
+/** A calendar day 'YYYY-MM-DD': formatDay("2024-03-05", "en") === "Mar 5, 2024". */
+export function formatDay(day: string, locale: string, style: "short" | "medium" | "long" = "medium"): string {
+  const options: Intl.DateTimeFormatOptions =
+    style === "short"
+      ? { day: "numeric", month: "short" }
+      : style === "long"
+        ? { day: "numeric", month: "long", year: "numeric" }
+        : { day: "numeric", month: "short", year: "numeric" };
+  return dateFormat(locale, options).format(parseDay(day));
+}
+
+/** A month 'YYYY-MM' or 'YYYY-MM-DD': formatMonth("2024-01", "en") === "Jan 2024". */
+export function formatMonth(month: string, locale: string): string {
+  return dateFormat(locale, { month: "short", year: "numeric" }).format(parseDay(`${month.slice(0, 7)}-01`));
+}
+
+/** A period [from, to) shown inclusively: "Mar 1 – Mar 30, 2024" style, via Intl formatRange. */
+export function formatPeriod(period: { from: string; to: string }, locale: string): string {
+  const last = addDays(period.to, -1);
+  return dateFormat(locale, { day: "numeric", month: "short", year: "numeric" }).formatRange(
+    parseDay(period.from),
+    parseDay(last),
+  );
+}
+
+/**
+ * Short weekday names Monday-first (ISO 8601 weekday 1..7 -> index 0..6), as the seasonality
+ * heatmap orders them. 2024-01-01 was a Monday.
+ */
+export function weekdayNames(locale: string, width: "short" | "long" = "short"): string[] {
+  const df = dateFormat(locale, { weekday: width });
+  return Array.from({ length: 7 }, (_, i) => df.format(parseDay(`2024-01-0${i + 1}`)));
+}
+
+/** Month names January-first (index 0..11). */
+export function monthNames(locale: string, width: "short" | "long" = "short"): string[] {
+  const df = dateFormat(locale, { month: width });
+  return Array.from({ length: 12 }, (_, i) => df.format(new Date(Date.UTC(2024, i, 1))));
+}
+
+/** Adds whole days to 'YYYY-MM-DD' (calendar arithmetic, no time zone involved). */
+export function addDays(day: string, days: number): string {
+  const d = parseDay(day);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Whole days between two calendar days: daysBetween("2024-01-01", "2024-02-01") === 31. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((parseDay(to).getTime() - parseDay(from).getTime()) / 86_400_000);
+}
