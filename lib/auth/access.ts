@@ -1,0 +1,312 @@
+/**
+ * The one place where authorization lives (wall 1 of ARCHITECTURE.md, convention 5):
+ * session -> user -> membership -> merchant -> role, resolved per request on the owner
+ * connection, and the wrappers every route handler, server action and merchant page goes
+ * through. Route code reaches merchant data only through `MerchantAccess.run`, which opens a
+ * row-level-security scoped transaction (lib/tenancy/scope.ts); code that forgets the wrapper
+ * has no scoped transaction and RLS shows it nothing.
+ *
+ * Role semantics:
+ * - users.bank_role = 'bank_admin'  -> every merchant, role "bank_admin";
+ * - otherwise the user's membership for that merchant (relationship_manager | merchant_owner |
+ *   merchant_viewer); a relationship manager's portfolio is the merchants where they hold a
+ *   relationship_manager membership;
+ * - no membership -> no access, answered exactly like an unknown merchant (404).
+ *
+ * The JWT only identifies the user (its id). Roles, bank role and memberships are read from the
+ * database on every request, so revoking a membership or deleting a user takes effect at once
+ * instead of when the 8-hour token expires.
+ */
+import { cache } from "react";
+import { and, asc, eq } from "drizzle-orm";
+import { notFound, redirect, unstable_rethrow } from "next/navigation";
+import { z } from "zod";
+import { getDatabase, type Database } from "@/db/client";
+import { memberships, merchants, users } from "@/db/schema";
+import type { AnalyticsContext, MerchantRef } from "@/lib/analytics/types";
+import { withMerchantScope } from "@/lib/tenancy/scope";
+import { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
+
+export { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
+
+export type AccessRole = "bank_admin" | "relationship_manager" | "merchant_owner" | "merchant_viewer";
+
+/** The signed-in user as the database knows them now (not as the token remembers them). */
+export interface Actor {
+  userId: string;
+  /** Lower case (emails are case-insensitive). */
+  email: string;
+  name: string | null;
+  bankRole: "bank_admin" | null;
+  locale: "en" | "ru";
+}
+
+/** A resolved, authorized actor–merchant pair: the only handle on a merchant's data. */
+export interface MerchantAccess {
+  actor: Actor;
+  merchant: MerchantRef;
+  role: AccessRole;
+  /**
+   * Runs fn inside withMerchantScope(database, merchant.id, …) with ctx = { tx, merchant }:
+   * a read-only transaction as role app_merchant with app.merchant_id set, so every query in
+   * fn sees this merchant's rows only. Rejects with whatever fn rejects with (the transaction
+   * is rolled back).
+   */
+  run<T>(fn: (ctx: AnalyticsContext) => Promise<T>): Promise<T>;
+}
+
+/** Same format as the merchants_slug_format check; anything else cannot be a merchant. */
+const SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+
+function toActor(row: { id: string; email: string; name: string | null; bankRole: string | null; locale: string }): Actor {
+  return {
+    userId: row.id,
+    email: row.email,
+    name: row.name,
+    bankRole: row.bankRole === "bank_admin" ? "bank_admin" : null,
+    locale: row.locale === "ru" ? "ru" : "en",
+  };
+}
+
+/**
+ * Loads the actor for a user id from `database` (owner connection). Returns null when the user
+ * no longer exists, which signs out a deleted user's still-valid token. Exported for tests.
+ */
+export async function loadActorIn(database: Database, userId: string): Promise<Actor | null> {
+  const [row] = await database.db
+    .select({ id: users.id, email: users.email, name: users.name, bankRole: users.bankRole, locale: users.locale })
+    .from(users)
+    .where(eq(users.id, userId))
+    .limit(1);
+  return row ? toActor(row) : null;
+}
+
+/**
+ * The pure resolution behind resolveMerchantAccess, on an explicit database (tests pass their
+ * own). One query on the owner connection (RLS does not apply to it: this IS the check that
+ * decides which merchant the scoped transaction may see). Returns null when the slug is
+ * malformed, no merchant has it, the user no longer exists or has no access; the caller cannot
+ * tell these apart, by design.
+ */
+export async function resolveMerchantAccessIn(database: Database, actor: Actor, slug: string): Promise<MerchantAccess | null> {
+  if (typeof slug !== "string" || !SLUG.test(slug)) return null;
+  const [row] = await database.db
+    .select({
+      id: merchants.id,
+      slug: merchants.slug,
+      name: merchants.name,
+      mcc: merchants.mcc,
+      currency: merchants.currency,
+      timeZone: merchants.timeZone,
+      bankRole: users.bankRole,
+      membershipRole: memberships.role,
+    })
+    .from(users)
+    .innerJoin(merchants, eq(merchants.slug, slug))
+    .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.merchantId, merchants.id)))
+    .where(eq(users.id, actor.userId))
+    .limit(1);
+  if (!row) return null;
+  const role: AccessRole | null = row.bankRole === "bank_admin" ? "bank_admin" : (row.membershipRole ?? null);
+  if (!role) return null;
+  const merchant: MerchantRef = Object.freeze({
+    id: row.id,
+    slug: row.slug,
+    name: row.name,
+    mcc: row.mcc,
+    currency: row.currency,
+    timeZone: row.timeZone,
+  });
+  return Object.freeze({
+    actor,
+    merchant,
+    role,
+    run<T>(fn: (ctx: AnalyticsContext) => Promise<T>): Promise<T> {
+      return withMerchantScope(database, merchant.id, (tx) => fn({ tx, merchant }));
+    },
+  });
+}
+
+/**
+ * The merchants an actor may open, ordered by name then slug: a bank admin all of them (role
+ * "bank_admin"), anyone else the merchants of their memberships (a relationship manager's
+ * portfolio, a merchant user's own shop). Empty for an unknown user. Exported for tests.
+ */
+export async function listAccessibleMerchantsIn(
+  database: Database,
+  actor: Actor,
+): Promise<Array<MerchantRef & { role: AccessRole }>> {
+  const fresh = await loadActorIn(database, actor.userId);
+  if (!fresh) return [];
+  const columns = {
+    id: merchants.id,
+    slug: merchants.slug,
+    name: merchants.name,
+    mcc: merchants.mcc,
+    currency: merchants.currency,
+    timeZone: merchants.timeZone,
+  };
+  if (fresh.bankRole === "bank_admin") {
+    const rows = await database.db.select(columns).from(merchants).orderBy(asc(merchants.name), asc(merchants.slug));
+    return rows.map((r) => ({ ...r, role: "bank_admin" as const }));
+  }
+  const rows = await database.db
+    .select({ ...columns, role: memberships.role })
+    .from(memberships)
+    .innerJoin(merchants, eq(merchants.id, memberships.merchantId))
+    .where(eq(memberships.userId, fresh.userId))
+    .orderBy(asc(merchants.name), asc(merchants.slug));
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request-bound API (server components, route handlers, server actions)
+
+/**
+ * The signed-in actor, from the next-auth session (JWT) plus a fresh read of the user row;
+ * null when signed out, when the token is invalid or expired, or when the user was deleted.
+ * Deduplicated per server-component render by React `cache`.
+ */
+export const getActor = cache(async function getActor(): Promise<Actor | null> {
+  // Imported lazily so the pure resolution above (and its tests) never loads next-auth.
+  const { auth } = await import("./config");
+  const session = await auth();
+  const userId = (session?.user as { id?: unknown } | undefined)?.id;
+  if (typeof userId !== "string" || userId === "") return null;
+  return loadActorIn(await getDatabase(), userId);
+});
+
+/** For server components: the actor, or redirect("/login") when signed out (throws NEXT_REDIRECT). */
+export async function requireActor(): Promise<Actor> {
+  const actor = await getActor();
+  if (!actor) redirect("/login");
+  return actor;
+}
+
+/**
+ * The actor's access to the merchant with this slug, or null when there is no such merchant
+ * OR no access (indistinguishable). Uses the process database (getDatabase()).
+ */
+export const resolveMerchantAccess = cache(async function resolveMerchantAccess(
+  actor: Actor,
+  slug: string,
+): Promise<MerchantAccess | null> {
+  return resolveMerchantAccessIn(await getDatabase(), actor, slug);
+});
+
+/**
+ * For merchant pages (server components): redirect("/login") when signed out, notFound() when
+ * the merchant is unknown or not the actor's; otherwise the access.
+ */
+export async function requireMerchantPage(slug: string): Promise<MerchantAccess> {
+  const actor = await requireActor();
+  const access = await resolveMerchantAccess(actor, slug);
+  if (!access) notFound();
+  return access;
+}
+
+/** The merchants the actor may open (see listAccessibleMerchantsIn), from the process database. */
+export async function listAccessibleMerchants(actor: Actor): Promise<Array<MerchantRef & { role: AccessRole }>> {
+  return listAccessibleMerchantsIn(await getDatabase(), actor);
+}
+
+/**
+ * Throws ForbiddenError unless the access's role is one of `roles`. For operations a visible
+ * merchant's weaker roles may not perform (e.g. viewers changing settings).
+ */
+export function assertRole(access: MerchantAccess, roles: readonly AccessRole[]): void {
+  if (!roles.includes(access.role)) throw new ForbiddenError();
+}
+
+/** Status + JSON body, never cached by a shared cache (bodies are per-user). */
+function json(status: number, body: unknown): Response {
+  return Response.json(body, { status, headers: { "cache-control": "private, no-store" } });
+}
+
+/** The one 404 body: identical for unknown merchants and other tenants' merchants. */
+const NOT_FOUND_BODY = { error: "not found" } as const;
+
+/** Maps an error thrown by a route handler to a response; unknown errors are logged and 500. */
+function errorResponse(error: unknown, where: string): Response {
+  // Next's redirect()/notFound() are control flow, not failures: let Next handle them.
+  unstable_rethrow(error);
+  if (error instanceof z.core.$ZodError) return json(400, { error: "invalid request", issues: error.issues });
+  if (error instanceof UnauthorizedError) return json(401, { error: "unauthorized" });
+  if (error instanceof ForbiddenError) return json(403, { error: "forbidden" });
+  if (error instanceof NotFoundError) return json(404, NOT_FOUND_BODY);
+  console.error(`[${where}] unhandled error`, error);
+  return json(500, { error: "internal error" });
+}
+
+/**
+ * Wraps a route handler under a `[slug]` segment. Answers 401 {error:"unauthorized"} without a
+ * session, 404 {error:"not found"} when the merchant is unknown or not the actor's (same body),
+ * 400 {error:"invalid request", issues} when the handler throws a ZodError, 403/404 for
+ * ForbiddenError/NotFoundError thrown by the handler, and 500 {error:"internal error"} (logged)
+ * for anything else. The handler also receives the awaited params (for routes with more
+ * segments than the slug).
+ *
+ * @example export const GET = withMerchantRoute(async (req, access) => Response.json(await access.run(getOverview)));
+ */
+export function withMerchantRoute<P extends { slug: string } = { slug: string }>(
+  handler: (req: Request, access: MerchantAccess, params: P) => Promise<Response>,
+): (req: Request, ctx: { params: Promise<P> }) => Promise<Response> {
+  return async function merchantRoute(req, ctx) {
+    try {
+      const actor = await getActor();
+      if (!actor) return json(401, { error: "unauthorized" });
+      const params = await ctx.params;
+      const access = await resolveMerchantAccess(actor, params.slug);
+      if (!access) return json(404, NOT_FOUND_BODY);
+      return await handler(req, access, params);
+    } catch (error) {
+      return errorResponse(error, `${req.method} ${safePath(req.url)}`);
+    }
+  };
+}
+
+/**
+ * Wraps a route handler that is not about one merchant (e.g. the portfolio): 401 without a
+ * session, and the same error mapping as withMerchantRoute. Merchant data must still be reached
+ * through resolveMerchantAccess(actor, slug).run or listAccessibleMerchants(actor).
+ */
+export function withActorRoute(handler: (req: Request, actor: Actor) => Promise<Response>): (req: Request) => Promise<Response> {
+  return async function actorRoute(req) {
+    try {
+      const actor = await getActor();
+      if (!actor) return json(401, { error: "unauthorized" });
+      return await handler(req, actor);
+    } catch (error) {
+      return errorResponse(error, `${req.method} ${safePath(req.url)}`);
+    }
+  };
+}
+
+/**
+ * Wraps a server action whose first argument is the merchant's slug. Throws UnauthorizedError
+ * when signed out and NotFoundError when the merchant is unknown or not the actor's (the slug
+ * comes from the client, so it is never trusted); otherwise calls `action(access, ...args)`.
+ * Arguments after the slug also come from the client: validate them with zod in the action.
+ *
+ * @example export const renameCampaign = withMerchantAction(async (access, id: string, name: string) => …);
+ */
+export function withMerchantAction<A extends unknown[], R>(
+  action: (access: MerchantAccess, ...args: A) => Promise<R>,
+): (slug: string, ...args: A) => Promise<R> {
+  return async function merchantAction(slug, ...args) {
+    const actor = await getActor();
+    if (!actor) throw new UnauthorizedError();
+    const access = await resolveMerchantAccess(actor, slug);
+    if (!access) throw new NotFoundError();
+    return action(access, ...args);
+  };
+}
+
+/** The path of a URL without its query string (queries may carry personal data; keep logs clean). */
+function safePath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return "?";
+  }
+}
