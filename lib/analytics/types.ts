@@ -17,7 +17,15 @@ export interface AnalyticsContext {
   merchant: MerchantRef;
 }
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD");
+/** A local calendar day 'YYYY-MM-DD' that exists (rejects '2024-02-30'). */
+export const isoDaySchema = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD")
+  .refine((d) => {
+    const ms = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
+    return new Date(ms).toISOString().slice(0, 10) === d;
+  }, "not a calendar day");
+const isoDay = isoDaySchema;
 
 /**
  * A half-open period `[from, to)` of local calendar days in the merchant's time zone, as

@@ -1,0 +1,129 @@
+import { sql } from "drizzle-orm";
+import { z } from "zod";
+import { queryRows } from "@/db/client";
+import { ratio, relativeChange, roundHalfUpDiv } from "./math";
+import { dayRange, merchantDays, merchantFilter, previousPeriod } from "./scope";
+import { periodSchema, type AnalyticsContext, type HeadlineMetrics, type Period } from "./types";
+
+/** Query parameters of the overview family (the API validates with it). */
+export const overviewQuerySchema = periodSchema;
+export type OverviewQuery = z.infer<typeof overviewQuerySchema>;
+
+/** The overview: a period's headline metrics beside the previous period of equal length. */
+export interface Overview {
+  period: Period;
+  previousPeriod: Period;
+  current: HeadlineMetrics;
+  previous: HeadlineMetrics;
+  /** (current − previous) / previous per metric; null when previous is 0 or null. */
+  change: Record<keyof HeadlineMetrics, number | null>;
+}
+
+interface HeadlineRow {
+  gross_sales_minor: number;
+  refunds_minor: number;
+  purchases: number;
+  refunds: number;
+  customers: number;
+  new_customers: number;
+}
+
+/**
+ * The headline metrics of one merchant over a half-open period [from, to) of local days.
+ *
+ * - grossSalesMinor, refundsMinor (positive magnitude), purchases, refunds: sums of merchant_daily;
+ *   netRevenueMinor = gross − refunds. Minor units of the merchant's currency.
+ * - customers: exact distinct customers with a purchase in the period, Σ over bitmap chunks of
+ *   bit_count(bit_or(bits)) from merchant_day_customer_bitmaps (daily counts cannot be summed).
+ * - newCustomers: customers whose merchant_customers.first_purchase_day (first purchase here,
+ *   ever) lies in the period; returningCustomers = customers − newCustomers.
+ * - averageCheckMinor: round half up of gross / purchases in integer arithmetic; null without
+ *   purchases. frequency: purchases / customers; null without customers.
+ *
+ * Not suppressed: these are the whole merchant's own totals, not a cell describing a customer
+ * group (see docs/metrics.md, "Suppression").
+ *
+ * Sources: merchant_daily, merchant_day_customer_bitmaps, merchant_customers (rollups only).
+ * @throws Error on a malformed period
+ */
+export async function getHeadlineMetrics(ctx: AnalyticsContext, period: Period): Promise<HeadlineMetrics> {
+  const [row] = await queryRows<HeadlineRow>(
+    ctx.tx,
+    sql`
+      select d.gross_sales_minor, d.refunds_minor, d.purchases, d.refunds,
+        coalesce((select sum(n) from (
+          select bit_count(bit_or(bits)) as n
+          from merchant_day_customer_bitmaps where ${merchantDays(ctx, period)}
+          group by chunk) chunks), 0)::bigint as customers,
+        (select count(*) from merchant_customers
+          where ${merchantFilter(ctx)} and ${dayRange(period, undefined, "first_purchase_day")})::bigint
+          as new_customers
+      from (
+        select coalesce(sum(gross_sales_minor), 0)::bigint as gross_sales_minor,
+               coalesce(sum(refunds_minor), 0)::bigint as refunds_minor,
+               coalesce(sum(purchases), 0)::bigint as purchases,
+               coalesce(sum(refunds), 0)::bigint as refunds
+        from merchant_daily where ${merchantDays(ctx, period)}) d`,
+  );
+  return headlineFromTotals({
+    grossSalesMinor: row.gross_sales_minor,
+    refundsMinor: row.refunds_minor,
+    purchases: row.purchases,
+    refunds: row.refunds,
+    customers: row.customers,
+    newCustomers: row.new_customers,
+  });
+}
+
+/**
+ * Derives the full {@link HeadlineMetrics} from the summed figures (pure; exported for tests).
+ * Minor units in, minor units out.
+ */
+export function headlineFromTotals(t: {
+  grossSalesMinor: number;
+  refundsMinor: number;
+  purchases: number;
+  refunds: number;
+  customers: number;
+  newCustomers: number;
+}): HeadlineMetrics {
+  return {
+    grossSalesMinor: t.grossSalesMinor,
+    refundsMinor: t.refundsMinor,
+    netRevenueMinor: t.grossSalesMinor - t.refundsMinor,
+    purchases: t.purchases,
+    refunds: t.refunds,
+    customers: t.customers,
+    newCustomers: t.newCustomers,
+    returningCustomers: t.customers - t.newCustomers,
+    averageCheckMinor: roundHalfUpDiv(t.grossSalesMinor, t.purchases),
+    frequency: ratio(t.purchases, t.customers),
+  };
+}
+
+/** Relative change of every headline metric (pure). */
+export function headlineChange(
+  current: HeadlineMetrics,
+  previous: HeadlineMetrics,
+): Record<keyof HeadlineMetrics, number | null> {
+  const keys = Object.keys(current) as (keyof HeadlineMetrics)[];
+  return Object.fromEntries(keys.map((k) => [k, relativeChange(current[k], previous[k])])) as Record<
+    keyof HeadlineMetrics,
+    number | null
+  >;
+}
+
+/**
+ * The overview page's figures: headline metrics of `period` and of the previous period of equal
+ * length ([from − L, from), L = to − from in days), with the relative change of each.
+ *
+ * Sources: as {@link getHeadlineMetrics}. Both periods run in the caller's scoped transaction.
+ * @throws Error on a malformed period
+ */
+export async function getOverview(ctx: AnalyticsContext, period: Period): Promise<Overview> {
+  const prev = previousPeriod(period);
+  // Sequential on purpose: one transaction is one connection; parallel queries would queue anyway.
+  const current = await getHeadlineMetrics(ctx, period);
+  const previous = await getHeadlineMetrics(ctx, prev);
+  return { period, previousPeriod: prev, current, previous, change: headlineChange(current, previous) };
+}
