@@ -11,41 +11,12 @@
  */
 import NextAuth from "next-auth";
 import Credentials from "next-auth/providers/credentials";
-import { z } from "zod";
 import { getDatabase } from "@/db/client";
-import { verifyAgainstDummy, verifyPassword } from "./password";
+import { authorizeCredentialsIn } from "./credentials";
 import { resolveAuthSecret } from "./secret";
-import { findUserByEmail } from "./users";
 
 /** Session lifetime in seconds: one working day. */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
-
-const credentialsSchema = z.object({
-  email: z.string().min(1).max(320),
-  password: z.string().min(1).max(1024),
-});
-
-/**
- * Checks e-mail + password; the user for the token, or null. Unknown e-mail, missing password
- * hash and wrong password are all null, after the same argon2 work (no e-mail enumeration by
- * timing). Exported for tests.
- */
-export async function authorizeCredentials(
-  raw: unknown,
-): Promise<{ id: string; email: string; name: string | null; bankRole: "bank_admin" | null; locale: "en" | "ru" } | null> {
-  const parsed = credentialsSchema.safeParse(raw);
-  if (!parsed.success) return null;
-  const user = await findUserByEmail(await getDatabase(), parsed.data.email);
-  if (!user || !user.passwordHash) return verifyAgainstDummy(parsed.data.password).then(() => null);
-  if (!(await verifyPassword(user.passwordHash, parsed.data.password))) return null;
-  return {
-    id: user.id,
-    email: user.email,
-    name: user.name,
-    bankRole: user.bankRole === "bank_admin" ? "bank_admin" : null,
-    locale: user.locale === "ru" ? "ru" : "en",
-  };
-}
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: resolveAuthSecret(),
@@ -55,7 +26,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },
-      authorize: (credentials) => authorizeCredentials(credentials),
+      authorize: async (credentials) => authorizeCredentialsIn(await getDatabase(), credentials),
     }),
   ],
   callbacks: {

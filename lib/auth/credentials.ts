@@ -1,0 +1,46 @@
+/**
+ * The e-mail + password check behind the Credentials provider, on an explicit database so it
+ * can be tested without Next. No session or cookie handling here: see ./config.ts.
+ */
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { verifyAgainstDummy, verifyPassword } from "./password";
+import { findUserByEmail } from "./users";
+
+/** What a successful sign-in puts into the token (see the jwt callback in ./config.ts). */
+export interface SignedInUser {
+  id: string;
+  email: string;
+  name: string | null;
+  bankRole: "bank_admin" | null;
+  locale: "en" | "ru";
+}
+
+const credentialsSchema = z.object({
+  email: z.string().min(1).max(320),
+  password: z.string().min(1).max(1024),
+});
+
+/**
+ * Checks `{ email, password }` (raw form input) against `database`. Returns the user, or null
+ * for malformed input, an unknown e-mail, a user without a password, or a wrong password. The
+ * last three cost the same argon2 work, so timing does not reveal which e-mails have accounts.
+ * Never throws for bad input.
+ */
+export async function authorizeCredentialsIn(database: Database, raw: unknown): Promise<SignedInUser | null> {
+  const parsed = credentialsSchema.safeParse(raw);
+  if (!parsed.success) return null;
+  const user = await findUserByEmail(database, parsed.data.email);
+  if (!user || !user.passwordHash) {
+    await verifyAgainstDummy(parsed.data.password);
+    return null;
+  }
+  if (!(await verifyPassword(user.passwordHash, parsed.data.password))) return null;
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    bankRole: user.bankRole === "bank_admin" ? "bank_admin" : null,
+    locale: user.locale === "ru" ? "ru" : "en",
+  };
+}

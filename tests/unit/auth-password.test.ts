@@ -1,0 +1,69 @@
+import { describe, expect, it } from "vitest";
+import {
+  ARGON2_OPTIONS,
+  PasswordPolicyError,
+  hashPassword,
+  passwordProblems,
+  verifyAgainstDummy,
+  verifyPassword,
+} from "@/lib/auth/password";
+
+describe("hashPassword / verifyPassword", () => {
+  it("round-trips with argon2id and the OWASP parameters in the PHC string", async () => {
+    const hash = await hashPassword("correct horse battery");
+    expect(hash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$[A-Za-z0-9+/]{22}\$[A-Za-z0-9+/]{43}$/);
+    expect(await verifyPassword(hash, "correct horse battery")).toBe(true);
+    expect(ARGON2_OPTIONS).toMatchObject({ memoryCost: 19456, timeCost: 2, parallelism: 1 });
+  });
+
+  it("salts: the same password hashes differently each time", async () => {
+    const [a, b] = await Promise.all([hashPassword("same password!"), hashPassword("same password!")]);
+    expect(a).not.toBe(b);
+  });
+
+  it("rejects a wrong password, a different case, a non-string and an over-long input", async () => {
+    const hash = await hashPassword("Secret-Password-1");
+    expect(await verifyPassword(hash, "Secret-Password-2")).toBe(false);
+    expect(await verifyPassword(hash, "secret-password-1")).toBe(false);
+    expect(await verifyPassword(hash, "")).toBe(false);
+    expect(await verifyPassword(hash, undefined)).toBe(false);
+    expect(await verifyPassword(hash, "x".repeat(10_000))).toBe(false);
+  });
+
+  it("returns false (does not throw) for a malformed stored hash", async () => {
+    expect(await verifyPassword("not-a-phc-string", "whatever password")).toBe(false);
+  });
+
+  it("matches composed and decomposed Unicode forms of the same password (NFC)", async () => {
+    const composed = "пароль-йогурт";
+    const decomposed = composed.normalize("NFD");
+    expect(decomposed).not.toBe(composed);
+    const hash = await hashPassword(composed);
+    expect(await verifyPassword(hash, decomposed)).toBe(true);
+  });
+
+  it("verifyAgainstDummy always answers false", async () => {
+    expect(await verifyAgainstDummy("anything at all")).toBe(false);
+  });
+});
+
+describe("password rules", () => {
+  it("requires at least 10 characters, counted in code points", async () => {
+    expect(passwordProblems("123456789")).toEqual(["password must be at least 10 characters"]);
+    expect(passwordProblems("1234567890")).toEqual([]);
+    // 5 emoji are 10 UTF-16 units but 5 characters.
+    expect(passwordProblems("😀😀😀😀😀")).toEqual(["password must be at least 10 characters"]);
+    await expect(hashPassword("short")).rejects.toThrow(PasswordPolicyError);
+    await expect(hashPassword("short")).rejects.toThrow(/at least 10 characters/);
+  });
+
+  it("rejects over-long, whitespace-only and non-string passwords", async () => {
+    expect(passwordProblems("a".repeat(257))).toEqual(["password must be at most 256 characters"]);
+    expect(passwordProblems("a".repeat(256))).toEqual([]);
+    expect(passwordProblems(" ".repeat(12))).toEqual(["password must not be only whitespace"]);
+    expect(passwordProblems(42)).toEqual(["password must be a string"]);
+    const error = await hashPassword("          ").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PasswordPolicyError);
+    expect((error as PasswordPolicyError).problems).toEqual(["password must not be only whitespace"]);
+  });
+});
