@@ -22,7 +22,11 @@ function ident(name: string): SQL {
   return sql.raw(name);
 }
 
-function column(alias: string | undefined, name: string): SQL {
+/**
+ * `alias.name` (or `name`) as SQL, both checked as plain identifiers.
+ * @throws Error when either is not a plain identifier
+ */
+export function column(alias: string | undefined, name: string): SQL {
   return alias ? sql`${ident(alias)}.${ident(name)}` : ident(name);
 }
 
