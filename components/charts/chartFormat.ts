@@ -1,0 +1,16 @@
+import { formatChange, formatDay, formatMoney, formatMonth, formatNumber, formatPercent } from "@/lib/format";
+import type { ChartFormat } from "@/lib/charts/types";
+
+/** lib/format bound to a locale and a currency: what the chart builders format with. */
+export function makeChartFormat(locale: string, currency: string): ChartFormat {
+  return {
+    money: (minor) => formatMoney(minor, currency, locale),
+    moneyCompact: (minor) => formatMoney(minor, currency, locale, { compact: true }),
+    number: (value, fractionDigits = 0) =>
+      formatNumber(value, locale, { maximumFractionDigits: fractionDigits, minimumFractionDigits: fractionDigits }),
+    percent: (ratio) => formatPercent(ratio, locale),
+    change: (ratio) => formatChange(ratio, locale),
+    day: (day) => formatDay(day, locale, "short"),
+    month: (month) => formatMonth(month, locale),
+  };
+}
