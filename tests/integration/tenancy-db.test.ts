@@ -1,0 +1,183 @@
+/**
+ * Wall 1, the database half: row-level security with a role switch per scoped transaction.
+ * Runs on both databases (TEST_DATABASE=pglite|postgres); PGlite runs as superuser, so these
+ * tests also prove the role switch is what enforces the policies there.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db/client";
+import { withMerchantScope } from "@/lib/tenancy/scope";
+import { openTestDatabase } from "../helpers/db";
+import { MERCHANT_OWNED_TABLES, seedMerchant, seedUser, tenantColumn, type SeededMerchant } from "./tenancy-fixtures";
+
+let database: Database;
+let a: SeededMerchant;
+let b: SeededMerchant;
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  a = await seedMerchant(database, "Shop A", 4);
+  b = await seedMerchant(database, "Shop B", 6);
+  await seedUser(database, { memberships: [[a.id, "merchant_owner"]] });
+  await seedUser(database, { memberships: [[b.id, "merchant_owner"]] });
+  await seedUser(database, { memberships: [[a.id, "relationship_manager"], [b.id, "relationship_manager"]] });
+});
+afterAll(async () => {
+  await database?.close();
+});
+
+/**
+ * The database's own message of a failed query: drizzle wraps driver errors in "Failed query: …"
+ * with the PostgreSQL error as `cause`.
+ */
+async function failure(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause;
+    return cause instanceof Error ? cause.message : String((error as Error).message);
+  }
+  return "(no error)";
+}
+
+/** Rows per tenant in `table`, as [{ merchant_id, n }] ordered by tenant. */
+async function countsByTenant(executor: Pick<Database["db"], "execute">, table: string) {
+  const column = sql.raw(tenantColumn(table));
+  return queryRows<{ merchant_id: number; n: number }>(
+    executor,
+    sql`select ${column} as merchant_id, count(*)::int as n from ${sql.raw(table)} group by 1 order by 1`,
+  );
+}
+
+describe("scoped transaction (withMerchantScope)", () => {
+  it("the owner connection sees both merchants in every merchant-owned table (the seed is complete)", async () => {
+    for (const table of MERCHANT_OWNED_TABLES) {
+      const counts = await countsByTenant(database.db, table);
+      const tenants = counts.map((c) => c.merchant_id);
+      expect(tenants, table).toEqual(expect.arrayContaining([a.id, b.id]));
+      expect(counts.every((c) => c.n > 0), table).toBe(true);
+    }
+  });
+
+  it("a scope for A sees exactly A's rows in every merchant-owned table, and B's scope only B's", async () => {
+    for (const m of [a, b]) {
+      const owner = await Promise.all(MERCHANT_OWNED_TABLES.map((t) => countsByTenant(database.db, t)));
+      const scoped = await withMerchantScope(database, m.id, (tx) =>
+        Promise.all(MERCHANT_OWNED_TABLES.map((t) => countsByTenant(tx, t))),
+      );
+      MERCHANT_OWNED_TABLES.forEach((table, i) => {
+        const expected = owner[i].filter((c) => c.merchant_id === m.id);
+        expect(expected.length, table).toBe(1);
+        expect(scoped[i], table).toEqual(expected);
+      });
+    }
+  });
+
+  it("a scope cannot widen itself: a where clause naming B returns nothing in A's scope", async () => {
+    const rows = await withMerchantScope(database, a.id, (tx) =>
+      queryRows(tx, sql`select id from transactions where merchant_id = ${b.id}`),
+    );
+    expect(rows).toEqual([]);
+  });
+
+  it("the setting is transaction-local: it does not leak into the next transaction", async () => {
+    await withMerchantScope(database, a.id, async (tx) => {
+      await queryRows(tx, sql`select 1`);
+    });
+    const after = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local role app_merchant`);
+      return queryRows<{ v: string | null }>(tx, sql`select current_setting('app.merchant_id', true) as v`);
+    });
+    expect([null, ""]).toContain(after[0].v);
+  });
+
+  it("rejects an invalid merchant id before touching the database", async () => {
+    for (const id of [0, -1, 1.5, Number.NaN]) {
+      await expect(withMerchantScope(database, id, async () => 1)).rejects.toThrow(/invalid merchant id/);
+    }
+  });
+});
+
+describe("role app_merchant without the setting (a forgotten wrapper)", () => {
+  it("sees 0 rows in every merchant-owned table", async () => {
+    const counts = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local role app_merchant`);
+      const out: Record<string, number> = {};
+      for (const table of MERCHANT_OWNED_TABLES) {
+        const [row] = await queryRows<{ n: number }>(tx, sql`select count(*)::int as n from ${sql.raw(table)}`);
+        out[table] = row.n;
+      }
+      return out;
+    });
+    expect(counts).toEqual(Object.fromEntries(MERCHANT_OWNED_TABLES.map((t) => [t, 0])));
+  });
+
+  it("sees 0 rows with an empty setting too", async () => {
+    const [row] = await database.db.transaction(async (tx) => {
+      await tx.execute(sql`set local role app_merchant`);
+      await tx.execute(sql`select set_config('app.merchant_id', '', true)`);
+      return queryRows<{ n: number }>(tx, sql`select count(*)::int as n from transactions`);
+    });
+    expect(row.n).toBe(0);
+  });
+});
+
+describe("what the scoped role may not do", () => {
+  for (const table of ["customers", "users", "accounts", "sessions", "ingest_batches", "staging_transactions"]) {
+    it(`cannot read ${table} at all (permission denied)`, async () => {
+      const message = await failure(
+        withMerchantScope(database, a.id, (tx) => queryRows(tx, sql`select count(*) from ${sql.raw(table)}`)),
+      );
+      expect(message).toMatch(new RegExp(`permission denied for table ${table}`));
+    });
+  }
+
+  const writes = (id: number) => [
+    sql`insert into merchant_bank_ids (bank_merchant_id, merchant_id) values ('forged', ${id})`,
+    sql`update merchant_daily set gross_sales_minor = 0 where merchant_id = ${id}`,
+    sql`delete from transactions where merchant_id = ${id}`,
+    sql`update merchants set name = 'hijacked' where id = ${id}`,
+    sql`insert into memberships (user_id, merchant_id, role) select id, ${id}, 'merchant_owner' from users limit 1`,
+  ];
+
+  it("cannot insert, update or delete in its default read-only scope", async () => {
+    for (const statement of writes(a.id)) {
+      expect(await failure(withMerchantScope(database, a.id, (tx) => tx.execute(statement)))).toMatch(
+        /read-only transaction|permission denied/,
+      );
+    }
+  });
+
+  it("cannot insert, update or delete even in a writable scope (no grants)", async () => {
+    for (const statement of writes(a.id)) {
+      expect(await failure(withMerchantScope(database, a.id, (tx) => tx.execute(statement), { write: true }))).toMatch(
+        /permission denied/,
+      );
+    }
+    // Nothing changed.
+    const [m] = await queryRows<{ name: string }>(database.db, sql`select name from merchants where id = ${a.id}`);
+    expect(m.name).toBe("Shop A");
+    const [t] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from transactions where merchant_id = ${a.id}`);
+    expect(t.n).toBe(5);
+  });
+});
+
+describe("guard: every table the scoped role can read has row-level security", () => {
+  it("no table readable by app_merchant lacks RLS, and every table with merchant_id is RLS or unreadable", async () => {
+    const rows = await queryRows<{ table: string; rls: boolean; readable: boolean; has_merchant_id: boolean }>(
+      database.db,
+      sql`select c.relname as table, c.relrowsecurity as rls,
+                 has_table_privilege('app_merchant', c.oid, 'SELECT') as readable,
+                 exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'merchant_id' and not a.attisdropped) as has_merchant_id
+          from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm')
+          order by 1`,
+    );
+    const readableWithoutRls = rows.filter((r) => r.readable && !r.rls).map((r) => r.table);
+    expect(readableWithoutRls).toEqual([]);
+    const ownedUnprotected = rows.filter((r) => r.has_merchant_id && r.readable && !r.rls).map((r) => r.table);
+    expect(ownedUnprotected).toEqual([]);
+    const readable = rows.filter((r) => r.readable).map((r) => r.table);
+    expect(readable).toEqual(expect.arrayContaining([...MERCHANT_OWNED_TABLES]));
+  });
+});
