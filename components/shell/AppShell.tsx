@@ -1,0 +1,83 @@
+import Link from "next/link";
+import { Suspense, type ReactNode } from "react";
+import { getTranslations } from "next-intl/server";
+import type { AccessRole, Actor } from "@/lib/auth/access";
+import { LocaleSwitcher } from "./LocaleSwitcher";
+import { NavTabs } from "./NavTabs";
+import { SignOutButton } from "./SignOutButton";
+import { UserMenu } from "./UserMenu";
+
+export interface ShellMerchant {
+  slug: string;
+  name: string;
+  mcc: string;
+  currency: string;
+}
+
+/**
+ * The frame of every signed-in page: brand, the merchant on screen (name, MCC, currency) with
+ * its section tabs, the portfolio link for bank staff, the EN/RU switcher and the user menu.
+ */
+export async function AppShell({
+  actor,
+  role,
+  merchant,
+  showPortfolioLink,
+  children,
+}: {
+  actor: Actor;
+  role: AccessRole | null;
+  merchant?: ShellMerchant;
+  showPortfolioLink: boolean;
+  children: ReactNode;
+}) {
+  const t = await getTranslations("common");
+  return (
+    <>
+      <header className="shell-header">
+        <div className="shell-bar">
+          <Link href="/" className="brand">
+            <span className="brand-mark" aria-hidden="true">
+              M
+            </span>
+            <span className="brand-name">{t("appName")}</span>
+          </Link>
+          {merchant ? (
+            <div className="shell-merchant">
+              <span className="shell-merchant-name" data-testid="merchant-name" title={merchant.name}>
+                {merchant.name}
+              </span>
+              <span className="shell-merchant-meta">
+                {t("merchantMeta", { mcc: merchant.mcc, currency: merchant.currency })}
+              </span>
+            </div>
+          ) : null}
+          <div className="shell-spacer" />
+          <div className="shell-tools">
+            {showPortfolioLink ? (
+              <Link href="/portfolio" className="btn" data-testid="nav-portfolio">
+                {t("nav.portfolio")}
+              </Link>
+            ) : null}
+            <LocaleSwitcher />
+            <UserMenu
+              name={actor.name}
+              email={actor.email}
+              roleLabel={role ? t(`roles.${role}`) : null}
+              menuLabel={t("user.menu")}
+            >
+              <SignOutButton />
+            </UserMenu>
+          </div>
+        </div>
+        {merchant ? (
+          // useSearchParams in NavTabs: a Suspense boundary keeps the rest of the shell static-safe.
+          <Suspense fallback={<div className="nav-tabs" />}>
+            <NavTabs slug={merchant.slug} />
+          </Suspense>
+        ) : null}
+      </header>
+      {children}
+    </>
+  );
+}

@@ -1,0 +1,39 @@
+"use client";
+
+import Link from "next/link";
+import { usePathname, useSearchParams } from "next/navigation";
+import { useTranslations } from "next-intl";
+
+/** The dashboard's sections; the chosen period (?from&to) travels with the tabs. */
+export function NavTabs({ slug }: { slug: string }) {
+  const t = useTranslations("common.nav");
+  const pathname = usePathname();
+  const searchParams = useSearchParams();
+  const keep = new URLSearchParams();
+  for (const key of ["from", "to"]) {
+    const value = searchParams.get(key);
+    if (value) keep.set(key, value);
+  }
+  const qs = keep.toString();
+  const base = `/m/${slug}`;
+  const tabs = [
+    { href: base, label: t("overview"), id: "overview" },
+    { href: `${base}/customers`, label: t("customers"), id: "customers" },
+    { href: `${base}/seasonality`, label: t("seasonality"), id: "seasonality" },
+  ];
+  return (
+    <nav className="nav-tabs" aria-label={t("label")}>
+      {tabs.map((tab) => (
+        <Link
+          key={tab.id}
+          href={qs ? `${tab.href}?${qs}` : tab.href}
+          className="nav-tab"
+          aria-current={pathname === tab.href ? "page" : undefined}
+          data-testid={`nav-${tab.id}`}
+        >
+          {tab.label}
+        </Link>
+      ))}
+    </nav>
+  );
+}
