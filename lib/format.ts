@@ -67,6 +67,7 @@ export function formatMoney(
       style: "currency",
       currency,
       notation: "compact",
+      minimumFractionDigits: 0,
       maximumFractionDigits: 1,
     }).format(major);
   }

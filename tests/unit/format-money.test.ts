@@ -38,6 +38,7 @@ describe("formatMoney en", () => {
   it("rounds to whole units and compacts on request", () => {
     expect(formatMoney(123456, "GBP", "en", { whole: true })).toBe("£1,235");
     expect(formatMoney(123456789, "GBP", "en", { compact: true })).toBe("£1.2M");
+    expect(formatMoney(500000, "GBP", "en", { compact: true })).toBe("£5K");
   });
   it("shows a dash for a missing figure", () => {
     expect(formatMoney(null, "GBP", "en")).toBe("—");
