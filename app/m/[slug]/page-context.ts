@@ -1,0 +1,39 @@
+import { QueryClient } from "@tanstack/react-query";
+import { requireMerchantPage, type MerchantAccess } from "@/lib/auth/access";
+import { getDataRange, type DataRange } from "@/lib/analytics/getDataRange";
+import type { Period } from "@/lib/analytics/types";
+import { anchorEnd, DEFAULT_DAYS, periodFromSearchParams, presetPeriod } from "@/components/period";
+
+export type PageParams = Promise<{ slug: string }>;
+export type PageSearchParams = Promise<Record<string, string | string[] | undefined>>;
+
+export interface MerchantPageContext {
+  access: MerchantAccess;
+  range: DataRange;
+  /** Exclusive end the presets count back from (the day after the latest data day). */
+  end: string;
+  period: Period;
+}
+
+/**
+ * What every merchant tab starts from: the authorized access (404 / login otherwise), the
+ * merchant's data range and the period, from ?from&to or else the 30 days ending at the last
+ * day with data.
+ */
+export async function merchantPageContext(params: PageParams, searchParams: PageSearchParams): Promise<MerchantPageContext> {
+  const { slug } = await params;
+  const access = await requireMerchantPage(slug);
+  const range = await access.run((ctx) => getDataRange(ctx));
+  const end = anchorEnd(range.lastDay, access.merchant.timeZone);
+  const period = periodFromSearchParams(await searchParams) ?? presetPeriod(DEFAULT_DAYS, end);
+  return { access, range, end, period };
+}
+
+/**
+ * A per-request query client for server prefetching: the page hands the dehydrated cache to
+ * the client, whose hooks then start with data (same keys, same JSON shapes as the API).
+ * A failed prefetch is simply not dehydrated; the client hook fetches and shows its own error.
+ */
+export function serverQueryClient(): QueryClient {
+  return new QueryClient({ defaultOptions: { queries: { staleTime: 60_000, retry: false } } });
+}

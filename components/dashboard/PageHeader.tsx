@@ -1,0 +1,33 @@
+import type { ReactNode } from "react";
+import type { Period } from "@/lib/analytics/types";
+import { PeriodPicker } from "../PeriodPicker";
+
+/** Title, one line of context, and the period picker (remounted per period so its inputs follow the URL). */
+export function PageHeader({
+  title,
+  subtitle,
+  period,
+  end,
+  firstDay,
+  lastDay,
+  children,
+}: {
+  title: string;
+  subtitle?: string;
+  period: Period;
+  end: string;
+  firstDay: string | null;
+  lastDay: string | null;
+  children?: ReactNode;
+}) {
+  return (
+    <div className="page-head">
+      <div>
+        <h1>{title}</h1>
+        {subtitle ? <p>{subtitle}</p> : null}
+        {children}
+      </div>
+      <PeriodPicker key={`${period.from}_${period.to}`} period={period} end={end} firstDay={firstDay} lastDay={lastDay} />
+    </div>
+  );
+}
