@@ -23,6 +23,17 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
   pages: { signIn: "/login" },
+  logger: {
+    // A wrong password is a user mistake, not a server error: one line without a stack trace
+    // (and without the e-mail, which is personal data).
+    error(error) {
+      if ((error as { type?: string }).type === "CredentialsSignin") {
+        console.warn("[auth] sign-in rejected: unknown e-mail or wrong password");
+        return;
+      }
+      console.error("[auth]", error);
+    },
+  },
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },

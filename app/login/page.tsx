@@ -1,0 +1,38 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { getTranslations } from "next-intl/server";
+import { getActor } from "@/lib/auth/access";
+import { safeRedirectPath } from "@/lib/auth/redirect";
+import { LocaleSwitcher } from "@/components/shell/LocaleSwitcher";
+import { LoginForm } from "./LoginForm";
+import styles from "./login.module.css";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("auth.login");
+  return { title: t("metaTitle") };
+}
+
+/**
+ * Sign-in page. Already signed in -> "/". `?next=/path` (set by proxy.ts) is carried through the
+ * form and honoured only for same-origin paths.
+ */
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
+  const { next } = await searchParams;
+  if (await getActor()) redirect(safeRedirectPath(next));
+  const t = await getTranslations("auth.login");
+  const tc = await getTranslations("common");
+  return (
+    <main className={styles.page}>
+      <div className={styles.card}>
+        <div className={styles.top}>
+          <span className={styles.brand}>{tc("appName")}</span>
+          <LocaleSwitcher />
+        </div>
+        <h1 className={styles.title}>{t("title")}</h1>
+        <p className={styles.subtitle}>{t("subtitle")}</p>
+        <LoginForm next={safeRedirectPath(next)} />
+        <p className={styles.hint}>{t("hint")}</p>
+      </div>
+    </main>
+  );
+}
