@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { changeDirection } from "@/lib/format";
+import { ChangeBadge } from "./ChangeBadge";
 
 /**
  * One headline figure with its change against the previous period. `goodWhen` says which
@@ -32,9 +32,6 @@ export function KpiCard({
   hint?: string;
   children?: ReactNode;
 }) {
-  const direction = changeDirection(change);
-  const tone = direction === "flat" ? "neutral" : (direction === "up") === (goodWhen === "up") ? "good" : "bad";
-  const arrow = direction === "up" ? "▲" : direction === "down" ? "▼" : "";
   return (
     <div className="card kpi" data-testid={`kpi-${id}`} title={hint}>
       <span className="kpi-label">{label}</span>
@@ -42,10 +39,7 @@ export function KpiCard({
         {value}
       </span>
       <div className="kpi-foot">
-        <span className="change" data-tone={tone} data-direction={direction} data-testid="kpi-change">
-          {arrow ? <span aria-hidden="true">{arrow}</span> : null}
-          {changeLabel}
-        </span>
+        <ChangeBadge change={change} label={changeLabel} goodWhen={goodWhen} testId="kpi-change" />
         {previousLabel ? <span>{previousLabel}</span> : null}
       </div>
       {children}

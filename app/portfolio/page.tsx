@@ -1,0 +1,50 @@
+import type { Metadata } from "next";
+import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
+import { getTranslations } from "next-intl/server";
+import { requireActor } from "@/lib/auth/access";
+import { periodFromSearchParams } from "@/components/period";
+import { queryKeys } from "@/components/hooks/keys";
+import { PortfolioPicker } from "@/components/portfolio/PortfolioPicker";
+import { PortfolioView } from "@/components/portfolio/PortfolioView";
+import { loadPortfolio } from "./portfolio-data";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("portfolio");
+  return { title: t("title") };
+}
+
+/**
+ * The relationship manager's page (also a bank admin's, and the chooser of a merchant user with
+ * several merchants): every accessible merchant with its headline KPIs and a link into it.
+ */
+export default async function PortfolioPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
+  const actor = await requireActor();
+  const t = await getTranslations("portfolio");
+  const period = periodFromSearchParams(await searchParams);
+
+  // Loaded here rather than through the API so the first paint has the figures; the client
+  // hook reads the same cache entry after hydration.
+  const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 60_000, retry: false } } });
+  const portfolio = await loadPortfolio(actor, period);
+  queryClient.setQueryData(queryKeys.portfolio(period), portfolio);
+  const managesPortfolio = actor.bankRole === "bank_admin" || portfolio.rows.some((r) => r.role === "relationship_manager");
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{managesPortfolio ? t("title") : t("titleMerchant")}</h1>
+          <p>{t("subtitle")}</p>
+        </div>
+        {portfolio.end ? <PortfolioPicker period={period} end={portfolio.end} /> : null}
+      </div>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <PortfolioView period={period} />
+      </HydrationBoundary>
+    </>
+  );
+}
