@@ -1,0 +1,42 @@
+import type { Metadata } from "next";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { getTranslations } from "next-intl/server";
+import { getSeasonality } from "@/lib/analytics/getSeasonality";
+import { PageHeader } from "@/components/dashboard/PageHeader";
+import { queryKeys } from "@/components/hooks/keys";
+import { SeasonalityView } from "@/components/seasonality/SeasonalityView";
+import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("seasonality");
+  return { title: t("title") };
+}
+
+/** Seasonality: weekday × hour heatmap and month-of-year profile. */
+export default async function SeasonalityPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
+  const { access, range, end, period } = await merchantPageContext(params, searchParams);
+  const t = await getTranslations("seasonality");
+  const slug = access.merchant.slug;
+
+  const queryClient = serverQueryClient();
+  await queryClient.prefetchQuery({
+    queryKey: queryKeys.seasonality(slug, period),
+    queryFn: () => access.run((ctx) => getSeasonality(ctx, period)),
+  });
+
+  return (
+    <>
+      <PageHeader
+        title={t("title")}
+        subtitle={t("subtitle")}
+        period={period}
+        end={end}
+        firstDay={range.firstDay}
+        lastDay={range.lastDay}
+      />
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <SeasonalityView period={period} />
+      </HydrationBoundary>
+    </>
+  );
+}
