@@ -1,0 +1,59 @@
+import { sql } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { RollbackForErrors, type LoadContext, type LoadOutcome } from "./context";
+import { findConflictingTransactions, mergeStagedTransactions, type StagedField } from "./merge";
+import { STAGING_TRANSACTION_COLUMNS, clearStaging, finishBatch } from "./staging";
+
+/** How a transaction-producing format plugs into {@link stageAndMergeTransactions}. */
+export interface TransactionLoad {
+  /**
+   * CSV chunks of validated staging_transactions lines. It reads the file as it is consumed and
+   * must stop yielding once `ctx.errors` is not empty (it may keep reading to count errors).
+   */
+  chunks: AsyncIterable<string>;
+  /** Rows staged, read after `chunks` is exhausted. */
+  staged(): number;
+  /** Slugs of the merchants the file's rows belong to, read after `chunks` is exhausted. */
+  merchants(): string[];
+  /** File column to name when a re-loaded id conflicts on a staged field. */
+  conflictColumns: Partial<Record<StagedField, string>>;
+  /** First step of the merge transaction (the adapters create their merchant here). */
+  beforeMerge?(tx: Executor): Promise<void>;
+}
+
+/**
+ * COPYs a format's validated rows into staging (outside any transaction), then, if the whole
+ * file was clean, merges them in one transaction: conflict check, customers, transactions,
+ * rollups of the touched merchant-days, the batch's figures, staging cleanup.
+ *
+ * @returns the outcome, or null when errors were found (logged in ctx.errors; nothing merged,
+ *          the caller discards the batch)
+ */
+export async function stageAndMergeTransactions(ctx: LoadContext, load: TransactionLoad): Promise<LoadOutcome | null> {
+  const { database, batchId, errors } = ctx;
+  await database.copyCsv("staging_transactions", STAGING_TRANSACTION_COLUMNS, load.chunks);
+  if (!errors.empty) return null;
+  ctx.progress.emit("merge");
+  // Fresh statistics: autovacuum has not seen the rows just copied, and the merge joins on them.
+  await database.db.execute(sql`analyze staging_transactions`);
+  try {
+    return await database.db.transaction(async (tx) => {
+      await load.beforeMerge?.(tx);
+      if ((await findConflictingTransactions(tx, batchId, errors, load.conflictColumns)) > 0) {
+        throw new RollbackForErrors();
+      }
+      const { inserted } = await mergeStagedTransactions(tx, batchId);
+      await finishBatch(tx, batchId, {
+        sha256: ctx.reader.sha256,
+        rowsRead: ctx.progress.rows,
+        rowsInserted: inserted,
+        rowsDropped: ctx.dropped.total,
+      });
+      await clearStaging(tx, batchId);
+      return { rowsInserted: inserted, rowsAlreadyPresent: load.staged() - inserted, merchants: load.merchants() };
+    });
+  } catch (err) {
+    if (err instanceof RollbackForErrors) return null;
+    throw err;
+  }
+}
