@@ -109,13 +109,18 @@ export async function resolveMerchantAccessIn(database: Database, actor: Actor, 
   if (!row) return null;
   const role: AccessRole | null = row.bankRole === "bank_admin" ? "bank_admin" : (row.membershipRole ?? null);
   if (!role) return null;
+  return makeAccess(database, actor, row, role);
+}
+
+/** The access object for an already-authorized actor–merchant pair (module-private on purpose). */
+function makeAccess(database: Database, actor: Actor, ref: MerchantRef, role: AccessRole): MerchantAccess {
   const merchant: MerchantRef = Object.freeze({
-    id: row.id,
-    slug: row.slug,
-    name: row.name,
-    mcc: row.mcc,
-    currency: row.currency,
-    timeZone: row.timeZone,
+    id: ref.id,
+    slug: ref.slug,
+    name: ref.name,
+    mcc: ref.mcc,
+    currency: ref.currency,
+    timeZone: ref.timeZone,
   });
   return Object.freeze({
     actor,
@@ -157,6 +162,16 @@ export async function listAccessibleMerchantsIn(
     .where(eq(memberships.userId, fresh.userId))
     .orderBy(asc(merchants.name), asc(merchants.slug));
   return rows;
+}
+
+/**
+ * One MerchantAccess per merchant the actor may open (same set and order as
+ * listAccessibleMerchantsIn), from a single authorization query: for pages that read many
+ * merchants one scoped transaction at a time (the portfolio). Exported for tests.
+ */
+export async function listMerchantAccessesIn(database: Database, actor: Actor): Promise<MerchantAccess[]> {
+  const list = await listAccessibleMerchantsIn(database, actor);
+  return list.map(({ role, ...ref }) => makeAccess(database, actor, ref, role));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -208,6 +223,11 @@ export async function requireMerchantPage(slug: string): Promise<MerchantAccess>
 /** The merchants the actor may open (see listAccessibleMerchantsIn), from the process database. */
 export async function listAccessibleMerchants(actor: Actor): Promise<Array<MerchantRef & { role: AccessRole }>> {
   return listAccessibleMerchantsIn(await getDatabase(), actor);
+}
+
+/** The accesses of every merchant the actor may open (see listMerchantAccessesIn), from the process database. */
+export async function listMerchantAccesses(actor: Actor): Promise<MerchantAccess[]> {
+  return listMerchantAccessesIn(await getDatabase(), actor);
 }
 
 /**

@@ -8,6 +8,7 @@ import { queryRows, type Database } from "@/db/client";
 import { memberships, merchants, users } from "@/db/schema";
 import {
   listAccessibleMerchantsIn,
+  listMerchantAccessesIn,
   loadActorIn,
   resolveMerchantAccessIn,
   type Actor,
@@ -146,6 +147,21 @@ describe("listAccessibleMerchantsIn", () => {
     expect(await listAccessibleMerchantsIn(database, actors.stranger)).toEqual([]);
     expect(await listAccessibleMerchantsIn(database, { ...actors.stranger, bankRole: "bank_admin" })).toEqual([]);
     expect(await listAccessibleMerchantsIn(database, { ...actors.admin, userId: "nobody" })).toEqual([]);
+  });
+});
+
+describe("listMerchantAccessesIn", () => {
+  it("gives a scoped access per portfolio merchant, each seeing only its own rows", async () => {
+    const accesses = await listMerchantAccessesIn(database, actors.rm);
+    expect(accesses.map((x) => [x.merchant.slug, x.role])).toEqual([
+      [a.slug, "relationship_manager"],
+      [c.slug, "relationship_manager"],
+    ]);
+    for (const x of accesses) {
+      const seen = await x.run(({ tx }) => queryRows<{ merchant_id: number }>(tx, sql`select distinct merchant_id from transactions`));
+      expect(seen).toEqual([{ merchant_id: x.merchant.id }]);
+    }
+    expect(await listMerchantAccessesIn(database, actors.stranger)).toEqual([]);
   });
 });
 
