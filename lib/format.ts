@@ -151,6 +151,16 @@ function parseDay(day: string): Date {
   return new Date(`${day.slice(0, 10)}T00:00:00Z`);
 }
 
+/**
+ * Intl's date output differs in spacing between ICU versions (Node's ICU puts U+202F before
+ * "г." and U+2009 around range dashes, Chromium's plain spaces), which would make server and
+ * browser renders disagree. Dates are normalised: U+202F -> U+00A0, U+2009 -> space
+ * (Node 20 writes "5 мар. 2024 г." with a plain space already).
+ */
+function normaliseSpaces(text: string): string {
+  return text.replace(/\u202f/g, "\u00a0").replace(/\u2009/g, " ");
+}
+
 /** A calendar day 'YYYY-MM-DD': formatDay("2024-03-05", "en") === "Mar 5, 2024". */
 export function formatDay(day: string, locale: string, style: "short" | "medium" | "long" = "medium"): string {
   const options: Intl.DateTimeFormatOptions =
@@ -159,21 +169,24 @@ export function formatDay(day: string, locale: string, style: "short" | "medium"
       : style === "long"
         ? { day: "numeric", month: "long", year: "numeric" }
         : { day: "numeric", month: "short", year: "numeric" };
-  return dateFormat(locale, options).format(parseDay(day));
+  return normaliseSpaces(dateFormat(locale, options).format(parseDay(day)));
 }
 
 /** A month 'YYYY-MM' or 'YYYY-MM-DD': formatMonth("2024-01", "en") === "Jan 2024". */
 export function formatMonth(month: string, locale: string): string {
-  return dateFormat(locale, { month: "short", year: "numeric" }).format(parseDay(`${month.slice(0, 7)}-01`));
+  return normaliseSpaces(dateFormat(locale, { month: "short", year: "numeric" }).format(parseDay(`${month.slice(0, 7)}-01`)));
 }
 
-/** A period [from, to) shown inclusively: "Mar 1 – Mar 30, 2024" style, via Intl formatRange. */
+/**
+ * A period [from, to) shown inclusively, the year once when both ends share it:
+ * "Mar 1 – Mar 30, 2024", "1 мар. – 30 мар. 2024 г.". Built from single dates rather than
+ * Intl's formatRange, whose output differs between ICU versions (server vs browser).
+ */
 export function formatPeriod(period: { from: string; to: string }, locale: string): string {
   const last = addDays(period.to, -1);
-  return dateFormat(locale, { day: "numeric", month: "short", year: "numeric" }).formatRange(
-    parseDay(period.from),
-    parseDay(last),
-  );
+  if (last === period.from) return formatDay(last, locale);
+  const first = period.from.slice(0, 4) === last.slice(0, 4) ? formatDay(period.from, locale, "short") : formatDay(period.from, locale);
+  return `${first} – ${formatDay(last, locale)}`;
 }
 
 /**
@@ -182,13 +195,13 @@ export function formatPeriod(period: { from: string; to: string }, locale: strin
  */
 export function weekdayNames(locale: string, width: "short" | "long" = "short"): string[] {
   const df = dateFormat(locale, { weekday: width });
-  return Array.from({ length: 7 }, (_, i) => df.format(parseDay(`2024-01-0${i + 1}`)));
+  return Array.from({ length: 7 }, (_, i) => normaliseSpaces(df.format(parseDay(`2024-01-0${i + 1}`))));
 }
 
 /** Month names January-first (index 0..11). */
 export function monthNames(locale: string, width: "short" | "long" = "short"): string[] {
   const df = dateFormat(locale, { month: width });
-  return Array.from({ length: 12 }, (_, i) => df.format(new Date(Date.UTC(2024, i, 1))));
+  return Array.from({ length: 12 }, (_, i) => normaliseSpaces(df.format(new Date(Date.UTC(2024, i, 1)))));
 }
 
 /** Adds whole days to 'YYYY-MM-DD' (calendar arithmetic, no time zone involved). */

@@ -216,7 +216,7 @@ function SegmentsCard({ period }: { period: Period }) {
               })}
             </p>
           ) : null}
-          <div className="grid grid-2">
+          <div className="grid grid-segments">
             {empty ? (
               <EmptyState />
             ) : (

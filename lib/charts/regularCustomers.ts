@@ -74,7 +74,6 @@ export function buildRegularCustomersOption(
       {
         type: "value",
         min: 0,
-        max: 1,
         axisLabel: { color: PALETTE.text, formatter: (v: number) => format.percent(v) },
         splitLine: { show: false },
       },

@@ -129,8 +129,10 @@ export function buildSeasonalityHeatmapOption(
       itemWidth: 10,
       itemHeight: 160,
       calculable: false,
+      // Ends of the scale, high first (echarts' order), in the metric's unit.
+      text: [axisValue(max), axisValue(Math.min(min, max))],
+      textGap: 8,
       textStyle: { color: PALETTE.text },
-      formatter: (value: unknown) => axisValue(Number(value)),
       inRange: { color: [...PALETTE.heat] },
     },
     series: [
