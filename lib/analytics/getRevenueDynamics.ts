@@ -21,7 +21,7 @@ import type { AnalyticsContext, Period } from "./types";
 
 /** Options of the revenue-dynamics family. */
 export const revenueDynamicsOptionsSchema = z.object({ bucket: bucketSchema.default("day") });
-export type RevenueDynamicsOptions = z.infer<typeof revenueDynamicsOptionsSchema>;
+export type RevenueDynamicsOptions = z.input<typeof revenueDynamicsOptionsSchema>;
 
 /**
  * The API's query: a bucket plus a period, explicit ({ from, to }) or a preset
@@ -83,7 +83,7 @@ interface Row {
 export async function getRevenueDynamics(
   ctx: AnalyticsContext,
   period: Period,
-  options: RevenueDynamicsOptions = { bucket: "day" },
+  options: RevenueDynamicsOptions = {},
 ): Promise<RevenueDynamics> {
   assertPeriod(period);
   const { bucket } = revenueDynamicsOptionsSchema.parse(options);
