@@ -57,7 +57,7 @@ async function transactionsOf(merchantId: number) {
 }
 
 async function dailyOf(merchantId: number) {
-  return queryRows(
+  return queryRows<{ day: string; gross_sales_minor: number }>(
     database.db,
     sql`select day, gross_sales_minor, refunds_minor, purchases, refunds, customers
         from merchant_daily where merchant_id = ${merchantId} order by day`,

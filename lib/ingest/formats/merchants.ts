@@ -103,13 +103,16 @@ export async function loadMerchantsCsv(ctx: LoadContext): Promise<LoadOutcome | 
             join json_to_recordset(${merchantsJson}::json) as x(slug text, time_zone text, currency text) on x.slug = m.slug
             where m.time_zone <> x.time_zone or m.currency <> x.currency`,
       );
+      const found: Array<{ line: number; column: MerchantColumn; reason: string }> = [];
       for (const m of fixed) {
         const entry = bySlug.get(m.slug)!;
         if (entry.spec.timeZone !== m.time_zone) {
-          errors.add(entry.firstLine, "time_zone", `merchant ${m.slug} already has time zone ${m.time_zone}; it cannot change`);
+          const reason = `merchant ${m.slug} already has time zone ${m.time_zone}; it cannot change`;
+          found.push({ line: entry.firstLine, column: "time_zone", reason });
         }
         if (entry.spec.currency !== m.currency) {
-          errors.add(entry.firstLine, "currency", `merchant ${m.slug} already has currency ${m.currency}; it cannot change`);
+          const reason = `merchant ${m.slug} already has currency ${m.currency}; it cannot change`;
+          found.push({ line: entry.firstLine, column: "currency", reason });
         }
       }
       const lineOf = new Map(bankIds.map((b) => [b.bankMerchantId, b.line]));
@@ -122,13 +125,12 @@ export async function loadMerchantsCsv(ctx: LoadContext): Promise<LoadOutcome | 
               on x.bank_merchant_id = b.bank_merchant_id
             where m.slug <> x.slug`,
       );
-      for (const r of moved.sort((a, b) => lineOf.get(a.bank_merchant_id)! - lineOf.get(b.bank_merchant_id)!)) {
-        errors.add(
-          lineOf.get(r.bank_merchant_id)!,
-          "bank_merchant_id",
-          `"${r.bank_merchant_id}" already belongs to merchant ${r.slug}`,
-        );
+      for (const r of moved) {
+        const reason = `"${r.bank_merchant_id}" already belongs to merchant ${r.slug}`;
+        found.push({ line: lineOf.get(r.bank_merchant_id)!, column: "bank_merchant_id", reason });
       }
+      // Stable sort: file order, and per line the order of the checks above.
+      for (const e of found.sort((x, y) => x.line - y.line)) errors.add(e.line, e.column, e.reason);
       if (!errors.empty) throw new RollbackForErrors();
 
       const changed = await queryRows<{ slug: string }>(
