@@ -28,7 +28,7 @@ import {
 } from "./model";
 
 /** Version of the generative model; bump when any draw changes, so stale outputs are noticed. */
-export const GENERATOR_VERSION = "synthetic-bank/1";
+export const GENERATOR_VERSION = "synthetic-bank/2";
 
 /** The bank: 50,000 customers, 24 months ending 2026-11-01 (exclusive), ~2,000,000 transactions. */
 export const DEFAULT_BANK = {

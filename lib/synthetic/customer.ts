@@ -372,10 +372,10 @@ function drawTimeline(rng: Rng, rel: LatentRelationship, tables: MccTables, kapp
  */
 export function expectedTransactions(ctx: SimulationContext, ordinal: number, kappa: number): number {
   const traits = drawTraits(ctx, ordinal);
-  const rng = stream(ctx.seed, STREAM.timeline, ordinal);
   let total = 0;
   for (const rel of traits.relationships) {
     const tables = ctx.mccTables[rel.mccIndex];
+    const rng = stream(ctx.seed, STREAM.timeline, ordinal, rel.mccIndex);
     const n = drawTimeline(rng, rel, tables, kappa, ctx.calendar).times.length;
     total += n * (1 + tables.params.refundRate);
   }
@@ -413,11 +413,6 @@ export function simulateCustomer(ctx: SimulationContext, ordinal: number): Simul
   const cal = ctx.calendar;
   const traits = drawTraits(ctx, ordinal);
   const { truth } = traits;
-  const timelineRng = stream(ctx.seed, STREAM.timeline, ordinal);
-  const choiceRng = stream(ctx.seed, STREAM.choice, ordinal);
-  const detailRng = stream(ctx.seed, STREAM.details, ordinal);
-  const refundRng = stream(ctx.seed, STREAM.refunds, ordinal);
-
   const relationships: RelationshipTruth[] = [];
   const switches: SwitchEvent[] = [];
   const events: PendingEvent[] = [];
@@ -426,6 +421,12 @@ export function simulateCustomer(ctx: SimulationContext, ordinal: number): Simul
     const tables = ctx.mccTables[rel.mccIndex];
     const params = tables.params;
     const peers = ctx.peers[traits.cityIndex][rel.mccIndex];
+    // One stream per purpose and relationship: a change in one MCC's timeline (another κ, say)
+    // leaves the other relationships' draws, and this one's favourite, untouched.
+    const timelineRng = stream(ctx.seed, STREAM.timeline, ordinal, rel.mccIndex);
+    const choiceRng = stream(ctx.seed, STREAM.choice, ordinal, rel.mccIndex);
+    const detailRng = stream(ctx.seed, STREAM.details, ordinal, rel.mccIndex);
+    const refundRng = stream(ctx.seed, STREAM.refunds, ordinal, rel.mccIndex);
     const timeline = drawTimeline(timelineRng, rel, tables, ctx.kappa, cal);
     const { times, dropoutTime } = timeline;
 

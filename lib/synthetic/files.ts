@@ -4,6 +4,7 @@ import path from "node:path";
 import { once } from "node:events";
 import { createGzip } from "node:zlib";
 import type { Writable } from "node:stream";
+import * as model from "./model";
 import {
   buildTruths,
   generateBank,
@@ -64,9 +65,13 @@ export interface WrittenBank {
   elapsedMs: number;
 }
 
-/** sha256 over GENERATOR_VERSION and the resolved config: the identity of a generated bank. */
+/**
+ * sha256 over GENERATOR_VERSION, every parameter of model.ts and the resolved config: the
+ * identity of a generated bank (a parameter edit invalidates old files even if the version
+ * was not bumped; code changes still need the bump).
+ */
 export function bankConfigHash(config: BankConfig): string {
-  const identity = { version: GENERATOR_VERSION, config: resolveBankConfig(config) };
+  const identity = { version: GENERATOR_VERSION, model, config: resolveBankConfig(config) };
   return createHash("sha256").update(JSON.stringify(identity)).digest("hex");
 }
 

@@ -61,6 +61,16 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
+  /** A generator in the raw sfc32 state (a, b, c, counter d), for comparing with reference code. */
+  static fromState(a: number, b: number, c: number, d: number): Rng {
+    const rng = new Rng(0);
+    rng.a = a | 0;
+    rng.b = b | 0;
+    rng.c = c | 0;
+    rng.d = d | 0;
+    return rng;
+  }
+
   /** A uniform unsigned 32-bit integer. */
   nextUint32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
@@ -89,9 +99,10 @@ export class Rng {
 }
 
 /**
- * The stream for one purpose and one index (customer ordinal, merchant ordinal, ...) under a
- * seed. Streams with different (purpose, index) are independent for all practical purposes.
+ * The stream for one purpose and one index (customer ordinal, merchant ordinal, ...) and
+ * optional sub-index (the MCC of a customer's relationship) under a seed. Streams with
+ * different keys are independent for all practical purposes.
  */
-export function stream(seed: number, purpose: number, index = 0): Rng {
-  return new Rng(mixKey(seed, purpose, index));
+export function stream(seed: number, purpose: number, index = 0, sub = 0): Rng {
+  return new Rng(mixKey(seed, purpose, index, sub));
 }
