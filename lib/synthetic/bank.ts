@@ -173,7 +173,20 @@ export interface BankSummary {
   transactions: number;
   purchaseMinor: number;
   refundMinor: number;
-  byMcc: Record<string, { relationships: number; purchases: number; refunds: number; purchaseMinor: number }>;
+  /** Per MCC; `lambdaSum`/`lambdaSumSq`/`pSum`/`pSumSq` over relationships give the realised moments of λ and p. */
+  byMcc: Record<
+    string,
+    {
+      relationships: number;
+      purchases: number;
+      refunds: number;
+      purchaseMinor: number;
+      lambdaSum: number;
+      lambdaSumSq: number;
+      pSum: number;
+      pSumSq: number;
+    }
+  >;
   byMerchant: Record<
     string,
     { purchases: number; refunds: number; purchaseMinor: number; refundMinor: number; customers: number }
@@ -215,7 +228,12 @@ export function* generateBank(input: BankConfig | BankPlan = {}): Generator<Bank
     summary.relationships += c.relationships.length;
     summary.switches += c.switches.length;
     for (const r of c.relationships) {
-      summary.byMcc[r.mcc].relationships += 1;
+      const mcc = summary.byMcc[r.mcc];
+      mcc.relationships += 1;
+      mcc.lambdaSum += r.lambda;
+      mcc.lambdaSumSq += r.lambda * r.lambda;
+      mcc.pSum += r.p;
+      mcc.pSumSq += r.p * r.p;
       if (r.dropoutDay !== null && r.dropoutDay >= 0) summary.dropoutsInWindow += 1;
     }
     if (c.transactions.length > 0) summary.customersWithTransactions += 1;
@@ -258,7 +276,9 @@ function isPlan(x: BankConfig | BankPlan): x is BankPlan {
 
 function emptySummary(merchants: readonly MerchantTruth[]): BankSummary {
   const byMcc: BankSummary["byMcc"] = {};
-  for (const p of MCCS) byMcc[p.mcc] = { relationships: 0, purchases: 0, refunds: 0, purchaseMinor: 0 };
+  for (const p of MCCS) {
+    byMcc[p.mcc] = { relationships: 0, purchases: 0, refunds: 0, purchaseMinor: 0, lambdaSum: 0, lambdaSumSq: 0, pSum: 0, pSumSq: 0 };
+  }
   const byMerchant: BankSummary["byMerchant"] = {};
   for (const m of merchants) byMerchant[m.bankMerchantId] = { purchases: 0, refunds: 0, purchaseMinor: 0, refundMinor: 0, customers: 0 };
   return {
@@ -313,6 +333,7 @@ export function buildTruths(plan: BankPlan, summary: BankSummary, files: Record<
         b: p.b,
         meanLambdaPerDay: p.r / (p.alpha / kappa),
         meanU: p.a / (p.a + p.b),
+        realised: realisedMoments(summary.byMcc[p.mcc]),
       })),
     },
     churnDrivers: {
@@ -359,6 +380,33 @@ export function buildTruths(plan: BankPlan, summary: BankSummary, files: Record<
     peerGroups: groups,
     summary,
     files,
+  };
+}
+
+/**
+ * Moments of the λ and p actually drawn in one MCC, and the Gamma(r, α) and Beta(a, b) with the
+ * same mean and variance (method of moments): the population a BG/NBD fit should recover, since
+ * the churn drivers make p a logit-shifted Beta rather than Beta(a, b) itself.
+ */
+function realisedMoments(m: BankSummary["byMcc"][string]) {
+  const n = m.relationships;
+  if (n < 2) return { relationships: n };
+  const lambdaMean = m.lambdaSum / n;
+  const lambdaVar = (m.lambdaSumSq - n * lambdaMean * lambdaMean) / (n - 1);
+  const pMean = m.pSum / n;
+  const pVar = (m.pSumSq - n * pMean * pMean) / (n - 1);
+  const common = (pMean * (1 - pMean)) / pVar - 1;
+  const sig = (x: number) => Number(x.toPrecision(6));
+  return {
+    relationships: n,
+    lambdaMean: sig(lambdaMean),
+    lambdaVariance: sig(lambdaVar),
+    rMoments: sig((lambdaMean * lambdaMean) / lambdaVar),
+    alphaMoments: sig(lambdaMean / lambdaVar),
+    pMean: sig(pMean),
+    pVariance: sig(pVar),
+    aMoments: sig(pMean * common),
+    bMoments: sig((1 - pMean) * common),
   };
 }
 

@@ -358,6 +358,11 @@ describe("synthetic bank: files", () => {
       const truths = JSON.parse(fs.readFileSync(path.join(dir, "truths.json"), "utf8"));
       expect(truths.summary.transactions).toBe(written.summary.transactions);
       expect(truths.files.configHash).toBe(written.configHash);
+      expect(truths.window).toMatchObject({ start: "2024-11-01", endExclusive: "2026-11-01", days: 730 });
+      const realised = truths.bgnbd.byMcc.map((m: { realised: { relationships: number } }) => m.realised.relationships);
+      expect(realised.reduce((s: number, n: number) => s + n, 0)).toBe(written.summary.relationships);
+      expect(truths.merchants.length).toBe(63);
+      expect(truths.churnDrivers.coefficients.payroll.beta).toBeLessThan(0);
       expect(readWrittenBank(dir, { customers: 200 })?.files).toEqual(written.files);
       expect(readWrittenBank(dir, { customers: 201 })).toBeNull();
       expect(readWrittenBank(dir, { customers: 200, seed: 1 })).toBeNull();
