@@ -5,6 +5,8 @@ export interface Column<Row> {
   header: ReactNode;
   /** Right-aligned tabular figures. */
   numeric?: boolean;
+  /** Extra class of the column's cells (widths, wrapping). */
+  className?: string;
   cell: (row: Row, index: number) => ReactNode;
 }
 
@@ -41,7 +43,7 @@ export function DataTable<Row>({
           {rows.map((row, i) => (
             <tr key={rowKey(row, i)} {...(rowProps?.(row, i) ?? {})}>
               {columns.map((c) => (
-                <td key={c.key} className={c.numeric ? "num" : undefined}>
+                <td key={c.key} className={[c.numeric ? "num" : "", c.className ?? ""].join(" ").trim() || undefined}>
                   {c.cell(row, i)}
                 </td>
               ))}

@@ -65,6 +65,7 @@ export function PortfolioView({ period }: { period: Period | null }) {
     {
       key: "merchant",
       header: t("columns.merchant"),
+      className: "merchant-cell",
       cell: (row) => (
         <div className="cell-stack">
           <Link href={dashboardHref(row)} className="merchant-link" data-testid="portfolio-open">
