@@ -9,8 +9,8 @@
  * DATABASE_URL, or the embedded PGlite (.data/pglite, PGLITE_DIR) when unset.
  *
  * Fast paths: files already in DIR for the same config (truths.json's config hash, file sizes)
- * are not regenerated; a database that already holds these exact files (ingest batches with
- * their sha256 and the expected transaction count) is not reloaded. A database holding another
+ * are not regenerated; a database that already holds these exact files (finished ingest
+ * batches with their sha256) is not reloaded. A database holding another
  * synthetic bank (other seed or size) is refused unless --force: its customers would be
  * overwritten before the transactions' ids clash.
  */
@@ -107,9 +107,10 @@ function describe(w: WrittenBank) {
 }
 
 /**
- * "loaded": the database has finished ingest batches for all three files (same sha256) and the
- * bank's merchants hold exactly the generated number of transactions. "other": the merchants hold
- * transactions of another bank. "absent": nothing of it is there.
+ * "loaded": the database has finished ingest batches for all three files (same sha256; ingest is
+ * all-or-nothing, so a finished batch means the whole file is in). "other": the bank's merchants
+ * hold transactions from other files (another seed or size). "absent": neither. Both queries
+ * use indexes; counting the 2,000,000 rows instead took seconds on PGlite.
  */
 async function loadState(database: Database, w: WrittenBank, bankMerchantIds: string[]): Promise<"loaded" | "other" | "absent"> {
   const shas = [w.files.merchants.sha256, w.files.customers.sha256, w.files.transactions.sha256];
@@ -118,14 +119,14 @@ async function loadState(database: Database, w: WrittenBank, bankMerchantIds: st
     sql`select count(distinct file_sha256)::int as n from ingest_batches
         where finished_at is not null and file_sha256 in (${sql.join(shas.map((s) => sql`${s}`), sql`, `)})`,
   );
-  const [tx] = await queryRows<{ n: number }>(
+  if (batches.n === shas.length) return "loaded";
+  const [any] = await queryRows<{ found: boolean }>(
     database.db,
-    sql`select count(*)::bigint as n from transactions where merchant_id in (
+    sql`select exists (select 1 from transactions where merchant_id in (
           select merchant_id from merchant_bank_ids
-          where bank_merchant_id in (${sql.join(bankMerchantIds.map((id) => sql`${id}`), sql`, `)}))`,
+          where bank_merchant_id in (${sql.join(bankMerchantIds.map((id) => sql`${id}`), sql`, `)}))) as found`,
   );
-  if (batches.n === shas.length && tx.n === w.summary.transactions) return "loaded";
-  return tx.n > 0 ? "other" : "absent";
+  return any.found ? "other" : "absent";
 }
 
 function reportLine(r: IngestReport): string {
