@@ -325,7 +325,16 @@ export function buildTruths(plan: BankPlan, summary: BankSummary, files: Record<
   const kappa = plan.kappa;
   const groups = [...peerGroups(plan.merchants).entries()].map(([key, list]) => {
     const [mcc, region] = key.split("|");
-    return { mcc, region, merchants: list.map((m) => m.bankMerchantId), size: list.length };
+    // Realised revenue shares: which groups pass the privacy rule "no peer above 25 %".
+    const revenue = list.map((m) => summary.byMerchant[m.bankMerchantId].purchaseMinor);
+    const total = revenue.reduce((s, x) => s + x, 0);
+    return {
+      mcc,
+      region,
+      merchants: list.map((m) => m.bankMerchantId),
+      size: list.length,
+      maxRevenueShare: total > 0 ? round4(Math.max(...revenue) / total) : null,
+    };
   });
   return {
     generator: GENERATOR_VERSION,
