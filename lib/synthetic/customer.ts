@@ -436,7 +436,7 @@ export function simulateCustomer(ctx: SimulationContext, ordinal: number): Simul
     const relSwitches: { day: number; from: MerchantTruth; to: MerchantTruth }[] = [];
     const inWindow = firstDay < cal.days && (dropoutTime === null || dropoutTime >= 0);
     if (inWindow) {
-      favourite = pickPeer(choiceRng, peers, Math.max(firstDay, 0), null) ?? peers[0];
+      favourite = pickPeer(choiceRng, peers, firstDay, null) ?? peers[0];
       let current = favourite;
       for (const b of cal.monthStarts) {
         if (b <= rel.startDay) continue;
