@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { CorruptFileError, MalformedCsvError, type CsvReader } from "./read";
+import { CorruptFileError, MalformedCsvError, type CsvReader, type RecordBatch } from "./read";
 import type { DropCounter, ErrorLog, Progress } from "./report";
 import type { IngestFormat } from "./types";
 
@@ -29,34 +29,40 @@ export class RollbackForErrors extends Error {
 }
 
 /**
- * The data rows of a CSV file whose header must be exactly `header` (same names, same order):
- * a wrong header is one error on line 1 and nothing else is read; a row with the wrong number
- * of fields is an error and is not yielded. A truncated gzip or broken CSV quoting becomes an
- * error at the line reached and ends the rows. `ctx.reader.line` is the yielded row's line.
+ * The data rows of a CSV file whose header must be exactly `header` (same names, same order),
+ * in batches with each row's line: a wrong header is one error on line 1 and nothing else is
+ * read; a row with the wrong number of fields is an error and is left out. A truncated gzip or
+ * broken CSV quoting becomes an error at the line reached and ends the rows.
  */
-export async function* dataRows(ctx: LoadContext, header: readonly string[]): AsyncGenerator<string[]> {
+export async function* dataBatches(ctx: LoadContext, header: readonly string[]): AsyncGenerator<RecordBatch> {
   const { reader, errors, progress } = ctx;
   let headerSeen = false;
   try {
-    for await (const record of reader.records()) {
+    for await (const batch of reader.batches()) {
+      let { records, lines } = batch;
       if (!headerSeen) {
         headerSeen = true;
-        if (record.length !== header.length || record.some((name, i) => name !== header[i])) {
-          errors.add(
-            reader.line,
-            null,
-            `expected the header "${header.join(",")}", found "${record.join(",")}"`,
-          );
+        const first = records[0];
+        if (first.length !== header.length || first.some((name, i) => name !== header[i])) {
+          errors.add(lines[0], null, `expected the header "${header.join(",")}", found "${first.join(",")}"`);
           return;
         }
-        continue;
+        records = records.slice(1);
+        lines = lines.slice(1);
       }
-      progress.tick();
-      if (record.length !== header.length) {
-        errors.add(reader.line, null, `expected ${header.length} fields, found ${record.length}`);
-        continue;
+      // A row of the wrong shape splits the batch, so that errors stay in file order: the
+      // rows before it are handled (and their errors logged) before its own error is.
+      let start = 0;
+      for (let i = 0; i < records.length; i++) {
+        progress.tick();
+        if (records[i].length !== header.length) {
+          if (i > start) yield { records: records.slice(start, i), lines: lines.slice(start, i) };
+          errors.add(lines[i], null, `expected ${header.length} fields, found ${records[i].length}`);
+          start = i + 1;
+        }
       }
-      yield record;
+      if (start === 0) yield { records, lines };
+      else if (start < records.length) yield { records: records.slice(start), lines: lines.slice(start) };
     }
   } catch (err) {
     if (err instanceof CorruptFileError) {

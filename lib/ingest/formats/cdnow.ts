@@ -1,4 +1,4 @@
-import { dataRows, type LoadContext, type LoadOutcome } from "../context";
+import { dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { stageAndMergeTransactions } from "../load-transactions";
 import type { MerchantSpec } from "../merchants";
 import { ChunkBuffer, stagingTransactionLine } from "../staging";
@@ -65,36 +65,39 @@ export async function loadCdnow(ctx: LoadContext): Promise<LoadOutcome | null> {
   let staged = 0;
 
   async function* chunks(): AsyncGenerator<string> {
-    const { errors, reader, dropped, batchId } = ctx;
+    const { errors, dropped, batchId } = ctx;
     const buffer = new ChunkBuffer();
-    for await (const f of dataRows(ctx, CDNOW_HEADER)) {
-      const line = reader.line;
-      const parsed = parseCdnowLine(f);
-      if (Array.isArray(parsed)) {
-        for (const [column, reason] of parsed) errors.add(line, column, reason);
-        continue;
+    for await (const { records, lines } of dataBatches(ctx, CDNOW_HEADER)) {
+      for (let r = 0; r < records.length; r++) {
+        const f = records[r];
+        const line = lines[r];
+        const parsed = parseCdnowLine(f);
+        if (Array.isArray(parsed)) {
+          for (const [column, reason] of parsed) errors.add(line, column, reason);
+          continue;
+        }
+        if (parsed.amountMinor === 0) {
+          dropped.add(DROP_ZERO_AMOUNT);
+          continue;
+        }
+        if (errors.count > 0) continue;
+        staged += 1;
+        const chunk = buffer.push(
+          stagingTransactionLine(
+            batchId,
+            line,
+            `cdnow:${line}`,
+            merchant.stagingId,
+            `cdnow:${parsed.customerId}`,
+            parsed.amountMinor,
+            CDNOW_MERCHANT.currency,
+            `${parsed.day} 00:00:00 ${CDNOW_MERCHANT.timeZone}`,
+            "online",
+            "purchase",
+          ),
+        );
+        if (chunk !== null) yield chunk;
       }
-      if (parsed.amountMinor === 0) {
-        dropped.add(DROP_ZERO_AMOUNT);
-        continue;
-      }
-      if (errors.count > 0) continue;
-      staged += 1;
-      const chunk = buffer.push(
-        stagingTransactionLine(
-          batchId,
-          line,
-          `cdnow:${line}`,
-          merchant.stagingId,
-          `cdnow:${parsed.customerId}`,
-          parsed.amountMinor,
-          CDNOW_MERCHANT.currency,
-          `${parsed.day} 00:00:00 ${CDNOW_MERCHANT.timeZone}`,
-          "online",
-          "purchase",
-        ),
-      );
-      if (chunk !== null) yield chunk;
     }
     if (errors.empty) yield buffer.take();
   }

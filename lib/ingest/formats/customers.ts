@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { refreshCustomerSnapshots } from "@/lib/rollups";
-import { dataRows, type LoadContext, type LoadOutcome } from "../context";
+import { dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { ChunkBuffer, clearStaging, finishBatch } from "../staging";
 import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, MIN_YEAR, csvField } from "../validate";
 
@@ -47,39 +47,42 @@ export async function loadCustomersCsv(ctx: LoadContext): Promise<LoadOutcome | 
   let staged = 0;
 
   async function* chunks(): AsyncGenerator<string> {
-    const { errors, reader, batchId } = ctx;
+    const { errors, batchId } = ctx;
     const buffer = new ChunkBuffer();
-    for await (const f of dataRows(ctx, CUSTOMERS_HEADER)) {
-      const line = reader.line;
-      const [customerId, gender, birthYear, marital, isPayroll, isCorporate, isPremium, region] = f;
-      if (!BANK_ID.test(customerId)) errors.add(line, "customer_id", BANK_ID_RULE);
-      else {
-        const first = seen.get(customerId);
-        if (first !== undefined) errors.add(line, "customer_id", `duplicate of line ${first}`);
-        else seen.set(customerId, line);
-      }
-      if (!GENDERS.has(gender)) errors.add(line, "gender", `"${gender}" is not one of female, male or empty`);
-      if (birthYear !== "") {
-        const year = BIRTH_YEAR.test(birthYear) ? Number(birthYear) : NaN;
-        if (!(year >= MIN_YEAR && year <= maxBirthYear)) {
-          errors.add(line, "birth_year", `"${birthYear}" is not a year between ${MIN_YEAR} and ${maxBirthYear}`);
+    for await (const { records, lines } of dataBatches(ctx, CUSTOMERS_HEADER)) {
+      for (let r = 0; r < records.length; r++) {
+        const f = records[r];
+        const line = lines[r];
+        const [customerId, gender, birthYear, marital, isPayroll, isCorporate, isPremium, region] = f;
+        if (!BANK_ID.test(customerId)) errors.add(line, "customer_id", BANK_ID_RULE);
+        else {
+          const first = seen.get(customerId);
+          if (first !== undefined) errors.add(line, "customer_id", `duplicate of line ${first}`);
+          else seen.set(customerId, line);
         }
-      }
-      if (!MARITAL.has(marital)) {
-        errors.add(line, "marital_status", `"${marital}" is not one of single, married, divorced, widowed or empty`);
-      }
-      if (!FLAGS.has(isPayroll)) errors.add(line, "is_payroll", `"${isPayroll}" is not true, false or empty`);
-      if (!FLAGS.has(isCorporate)) errors.add(line, "is_corporate", `"${isCorporate}" is not true, false or empty`);
-      if (!FLAGS.has(isPremium)) errors.add(line, "is_premium", `"${isPremium}" is not true, false or empty`);
-      if (region !== "" && !FREE_TEXT.test(region)) errors.add(line, "region", FREE_TEXT_RULE);
-      if (errors.count > 0) continue;
+        if (!GENDERS.has(gender)) errors.add(line, "gender", `"${gender}" is not one of female, male or empty`);
+        if (birthYear !== "") {
+          const year = BIRTH_YEAR.test(birthYear) ? Number(birthYear) : NaN;
+          if (!(year >= MIN_YEAR && year <= maxBirthYear)) {
+            errors.add(line, "birth_year", `"${birthYear}" is not a year between ${MIN_YEAR} and ${maxBirthYear}`);
+          }
+        }
+        if (!MARITAL.has(marital)) {
+          errors.add(line, "marital_status", `"${marital}" is not one of single, married, divorced, widowed or empty`);
+        }
+        if (!FLAGS.has(isPayroll)) errors.add(line, "is_payroll", `"${isPayroll}" is not true, false or empty`);
+        if (!FLAGS.has(isCorporate)) errors.add(line, "is_corporate", `"${isCorporate}" is not true, false or empty`);
+        if (!FLAGS.has(isPremium)) errors.add(line, "is_premium", `"${isPremium}" is not true, false or empty`);
+        if (region !== "" && !FREE_TEXT.test(region)) errors.add(line, "region", FREE_TEXT_RULE);
+        if (errors.count > 0) continue;
 
-      staged += 1;
-      // An unquoted empty CSV field is NULL to COPY: unknown stays unknown.
-      const chunk = buffer.push(
-        `${batchId},${line},${csvField(customerId)},${gender},${birthYear},${marital},${isPayroll},${isCorporate},${isPremium},${csvField(region)}\n`,
-      );
-      if (chunk !== null) yield chunk;
+        staged += 1;
+        // An unquoted empty CSV field is NULL to COPY: unknown stays unknown.
+        const chunk = buffer.push(
+          `${batchId},${line},${csvField(customerId)},${gender},${birthYear},${marital},${isPayroll},${isCorporate},${isPremium},${csvField(region)}\n`,
+        );
+        if (chunk !== null) yield chunk;
+      }
     }
     if (errors.empty) yield buffer.take();
   }

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { RollbackForErrors, dataRows, type LoadContext, type LoadOutcome } from "../context";
+import { RollbackForErrors, dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { merchantSpecProblems, type MerchantColumn, type MerchantSpec } from "../merchants";
 import { finishBatch } from "../staging";
 import { BANK_ID, BANK_ID_RULE } from "../validate";
@@ -52,30 +52,33 @@ export async function loadMerchantsCsv(ctx: LoadContext): Promise<LoadOutcome | 
   const bankIds: BankIdRow[] = [];
   const seenIds = new Map<string, number>();
 
-  for await (const f of dataRows(ctx, MERCHANTS_HEADER)) {
-    const line = reader.line;
-    const [bankMerchantId, slug, name, mcc, city, region, country, timeZone, currency] = f;
-    if (!BANK_ID.test(bankMerchantId)) errors.add(line, "bank_merchant_id", BANK_ID_RULE);
-    else {
-      const first = seenIds.get(bankMerchantId);
-      if (first !== undefined) errors.add(line, "bank_merchant_id", `duplicate of line ${first}`);
-      else seenIds.set(bankMerchantId, line);
-    }
-    const spec = { slug, name, mcc, city: city || null, region: region || null, country, timeZone, currency };
-    const problems = merchantSpecProblems(spec);
-    for (const [column, reason] of problems) errors.add(line, column, reason);
-    if (problems.length > 0) continue;
+  for await (const { records, lines } of dataBatches(ctx, MERCHANTS_HEADER)) {
+    for (let r = 0; r < records.length; r++) {
+      const f = records[r];
+      const line = lines[r];
+      const [bankMerchantId, slug, name, mcc, city, region, country, timeZone, currency] = f;
+      if (!BANK_ID.test(bankMerchantId)) errors.add(line, "bank_merchant_id", BANK_ID_RULE);
+      else {
+        const first = seenIds.get(bankMerchantId);
+        if (first !== undefined) errors.add(line, "bank_merchant_id", `duplicate of line ${first}`);
+        else seenIds.set(bankMerchantId, line);
+      }
+      const spec = { slug, name, mcc, city: city || null, region: region || null, country, timeZone, currency };
+      const problems = merchantSpecProblems(spec);
+      for (const [column, reason] of problems) errors.add(line, column, reason);
+      if (problems.length > 0) continue;
 
-    const known = bySlug.get(slug);
-    if (known === undefined) bySlug.set(slug, { spec, firstLine: line });
-    else {
-      for (const [column, key] of ATTRIBUTES) {
-        if (known.spec[key] !== spec[key]) {
-          errors.add(line, column, `"${spec[key] ?? ""}" differs from line ${known.firstLine} ("${known.spec[key] ?? ""}") for slug ${slug}`);
+      const known = bySlug.get(slug);
+      if (known === undefined) bySlug.set(slug, { spec, firstLine: line });
+      else {
+        for (const [column, key] of ATTRIBUTES) {
+          if (known.spec[key] !== spec[key]) {
+            errors.add(line, column, `"${spec[key] ?? ""}" differs from line ${known.firstLine} ("${known.spec[key] ?? ""}") for slug ${slug}`);
+          }
         }
       }
+      bankIds.push({ line, bankMerchantId, slug });
     }
-    bankIds.push({ line, bankMerchantId, slug });
   }
   if (!errors.empty) return null;
 

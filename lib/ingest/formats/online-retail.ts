@@ -1,4 +1,4 @@
-import { dataRows, type LoadContext, type LoadOutcome } from "../context";
+import { dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { stageAndMergeTransactions } from "../load-transactions";
 import type { MerchantSpec } from "../merchants";
 import { ChunkBuffer, stagingTransactionLine } from "../staging";
@@ -120,45 +120,48 @@ export function invoiceOutcome(invoiceNo: string, totalUnits: number): InvoiceOu
  * then staged.
  */
 export async function loadOnlineRetail(ctx: LoadContext): Promise<LoadOutcome | null> {
-  const { errors, reader, dropped } = ctx;
+  const { errors, dropped } = ctx;
   const merchant = await AdapterMerchant.lookup(ctx.database, ONLINE_RETAIL_MERCHANT);
   const invoices = new Map<string, InvoiceTotal>();
 
-  for await (const f of dataRows(ctx, ONLINE_RETAIL_HEADER)) {
-    const line = reader.line;
-    const parsed = parseOnlineRetailLine(f);
-    if (Array.isArray(parsed)) {
-      for (const [column, reason] of parsed) errors.add(line, column, reason);
-      continue;
-    }
-    if (parsed.customerId === null) {
-      dropped.add(DROP_MISSING_CUSTOMER);
-      continue;
-    }
-    const product = parsed.quantity * parsed.unitPrice;
-    let invoice = invoices.get(parsed.invoiceNo);
-    if (invoice === undefined) {
-      invoice = {
-        invoiceNo: parsed.invoiceNo,
-        firstLine: line,
-        customerId: parsed.customerId,
-        customerLine: line,
-        earliest: parsed.invoiceDate,
-        totalUnits: 0,
-      };
-      invoices.set(parsed.invoiceNo, invoice);
-    } else if (invoice.customerId !== parsed.customerId) {
-      errors.add(
-        line,
-        "CustomerID",
-        `invoice ${parsed.invoiceNo} belongs to customer ${invoice.customerId} (line ${invoice.customerLine})`,
-      );
-      continue;
-    }
-    if (parsed.invoiceDate < invoice.earliest) invoice.earliest = parsed.invoiceDate;
-    invoice.totalUnits += product;
-    if (!Number.isSafeInteger(product) || !Number.isSafeInteger(invoice.totalUnits)) {
-      errors.add(line, "Quantity", `invoice ${parsed.invoiceNo}'s total exceeds exact integer arithmetic`);
+  for await (const { records, lines } of dataBatches(ctx, ONLINE_RETAIL_HEADER)) {
+    for (let r = 0; r < records.length; r++) {
+      const f = records[r];
+      const line = lines[r];
+      const parsed = parseOnlineRetailLine(f);
+      if (Array.isArray(parsed)) {
+        for (const [column, reason] of parsed) errors.add(line, column, reason);
+        continue;
+      }
+      if (parsed.customerId === null) {
+        dropped.add(DROP_MISSING_CUSTOMER);
+        continue;
+      }
+      const product = parsed.quantity * parsed.unitPrice;
+      let invoice = invoices.get(parsed.invoiceNo);
+      if (invoice === undefined) {
+        invoice = {
+          invoiceNo: parsed.invoiceNo,
+          firstLine: line,
+          customerId: parsed.customerId,
+          customerLine: line,
+          earliest: parsed.invoiceDate,
+          totalUnits: 0,
+        };
+        invoices.set(parsed.invoiceNo, invoice);
+      } else if (invoice.customerId !== parsed.customerId) {
+        errors.add(
+          line,
+          "CustomerID",
+          `invoice ${parsed.invoiceNo} belongs to customer ${invoice.customerId} (line ${invoice.customerLine})`,
+        );
+        continue;
+      }
+      if (parsed.invoiceDate < invoice.earliest) invoice.earliest = parsed.invoiceDate;
+      invoice.totalUnits += product;
+      if (!Number.isSafeInteger(product) || !Number.isSafeInteger(invoice.totalUnits)) {
+        errors.add(line, "Quantity", `invoice ${parsed.invoiceNo}'s total exceeds exact integer arithmetic`);
+      }
     }
   }
 

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
-import { dataRows, type LoadContext, type LoadOutcome } from "../context";
+import { dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { stageAndMergeTransactions } from "../load-transactions";
 import { ChunkBuffer, stagingTransactionLine } from "../staging";
 import { BANK_ID, BANK_ID_RULE, checkOffsetTimestamp, parsePositiveMinor } from "../validate";
@@ -48,56 +48,59 @@ export async function loadTransactionsCsv(ctx: LoadContext): Promise<LoadOutcome
   let staged = 0;
 
   async function* chunks(): AsyncGenerator<string> {
-    const { errors, reader, batchId } = ctx;
+    const { errors, batchId } = ctx;
     const buffer = new ChunkBuffer();
-    for await (const f of dataRows(ctx, TRANSACTIONS_HEADER)) {
-      const line = reader.line;
-      const [transactionId, bankMerchantId, customerId, amountText, currency, occurredAt, channel, kind] = f;
+    for await (const { records, lines } of dataBatches(ctx, TRANSACTIONS_HEADER)) {
+      for (let r = 0; r < records.length; r++) {
+        const f = records[r];
+        const line = lines[r];
+        const [transactionId, bankMerchantId, customerId, amountText, currency, occurredAt, channel, kind] = f;
 
-      if (!BANK_ID.test(transactionId)) errors.add(line, "transaction_id", BANK_ID_RULE);
-      else {
-        const first = seen.get(transactionId);
-        if (first !== undefined) errors.add(line, "transaction_id", `duplicate of line ${first}`);
-        else seen.set(transactionId, line);
-      }
-      const merchant = bankMerchants.get(bankMerchantId);
-      if (merchant === undefined) {
-        errors.add(line, "merchant_id", `unknown merchant id "${bankMerchantId}" (not in merchant_bank_ids)`);
-      }
-      if (!BANK_ID.test(customerId)) errors.add(line, "customer_id", BANK_ID_RULE);
-      const amount = parsePositiveMinor(amountText);
-      if (amount === null) {
-        errors.add(line, "amount_minor", `"${amountText}" is not a positive integer of minor units (at most 15 digits)`);
-      }
-      if (merchant !== undefined && currency !== merchant.currency) {
-        errors.add(line, "currency", `"${currency}" differs from the merchant's currency ${merchant.currency}`);
-      }
-      const timeProblem = checkOffsetTimestamp(occurredAt);
-      if (timeProblem !== null) errors.add(line, "occurred_at", `"${occurredAt}": ${timeProblem}`);
-      if (channel !== "online" && channel !== "offline") {
-        errors.add(line, "channel", `"${channel}" is not one of online, offline`);
-      }
-      if (kind !== "purchase" && kind !== "refund") errors.add(line, "kind", `"${kind}" is not one of purchase, refund`);
+        if (!BANK_ID.test(transactionId)) errors.add(line, "transaction_id", BANK_ID_RULE);
+        else {
+          const first = seen.get(transactionId);
+          if (first !== undefined) errors.add(line, "transaction_id", `duplicate of line ${first}`);
+          else seen.set(transactionId, line);
+        }
+        const merchant = bankMerchants.get(bankMerchantId);
+        if (merchant === undefined) {
+          errors.add(line, "merchant_id", `unknown merchant id "${bankMerchantId}" (not in merchant_bank_ids)`);
+        }
+        if (!BANK_ID.test(customerId)) errors.add(line, "customer_id", BANK_ID_RULE);
+        const amount = parsePositiveMinor(amountText);
+        if (amount === null) {
+          errors.add(line, "amount_minor", `"${amountText}" is not a positive integer of minor units (at most 15 digits)`);
+        }
+        if (merchant !== undefined && currency !== merchant.currency) {
+          errors.add(line, "currency", `"${currency}" differs from the merchant's currency ${merchant.currency}`);
+        }
+        const timeProblem = checkOffsetTimestamp(occurredAt);
+        if (timeProblem !== null) errors.add(line, "occurred_at", `"${occurredAt}": ${timeProblem}`);
+        if (channel !== "online" && channel !== "offline") {
+          errors.add(line, "channel", `"${channel}" is not one of online, offline`);
+        }
+        if (kind !== "purchase" && kind !== "refund") errors.add(line, "kind", `"${kind}" is not one of purchase, refund`);
 
-      // Once the file has an error nothing more is staged; reading goes on to count errors.
-      if (errors.count > 0) continue;
-      touched.add(merchant!.slug);
-      staged += 1;
-      const chunk = buffer.push(
-        stagingTransactionLine(
-          batchId,
-          line,
-          transactionId,
-          merchant!.id,
-          customerId,
-          kind === "refund" ? -amount! : amount!,
-          currency,
-          occurredAt,
-          channel as "online" | "offline",
-          kind as "purchase" | "refund",
-        ),
-      );
-      if (chunk !== null) yield chunk;
+        // Once the file has an error nothing more is staged; reading goes on to count errors.
+        if (errors.count > 0) continue;
+        touched.add(merchant!.slug);
+        staged += 1;
+        const chunk = buffer.push(
+          stagingTransactionLine(
+            batchId,
+            line,
+            transactionId,
+            merchant!.id,
+            customerId,
+            kind === "refund" ? -amount! : amount!,
+            currency,
+            occurredAt,
+            channel as "online" | "offline",
+            kind as "purchase" | "refund",
+          ),
+        );
+        if (chunk !== null) yield chunk;
+      }
     }
     if (errors.empty) yield buffer.take();
   }
