@@ -283,6 +283,9 @@ function CohortsCard({ period }: { period: Period }) {
   );
   const empty = data ? data.cohorts.every((c) => c.suppressed) : false;
   const rows = data?.cohorts.length ?? 0;
+  // Cells stay readable squares-ish: a short period (few months) must not stretch one cell
+  // across the card, so the chart is capped at about 96 px per month column.
+  const columns = data ? Math.max(1, ...data.cohorts.map((c) => c.cells.length)) : 1;
   return (
     <Card
       title={t("title")}
@@ -308,12 +311,17 @@ function CohortsCard({ period }: { period: Period }) {
       ) : empty ? (
         <EmptyState title={t("empty")} />
       ) : (
-        <EChart
-          option={option}
-          height={Math.max(220, rows * 34 + 60)}
-          ariaLabel={t("chartLabel", { metric: metric === "retention" ? t("retention") : t("revenueRetention") })}
-          data-testid="cohort-heatmap"
-        />
+        <>
+          {rows < 3 ? <p className="notice">{t("shortPeriod")}</p> : null}
+          <div style={{ maxWidth: columns * 96 + 160 }}>
+            <EChart
+              option={option}
+              height={Math.max(160, rows * 34 + 60)}
+              ariaLabel={t("chartLabel", { metric: metric === "retention" ? t("retention") : t("revenueRetention") })}
+              data-testid="cohort-heatmap"
+            />
+          </div>
+        </>
       )}
     </Card>
   );

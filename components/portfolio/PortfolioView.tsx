@@ -80,8 +80,14 @@ export function PortfolioView({ period }: { period: Period | null }) {
     {
       key: "period",
       header: t("columns.period"),
-      cell: (row) =>
-        row.period ? <span className="num">{formatPeriod(row.period, locale)}</span> : <span className="faint">{t("noData")}</span>,
+      cell: (row) => (
+        <div className="cell-stack">
+          {row.period ? <span className="num">{formatPeriod(row.period, locale)}</span> : <span className="faint">{t("noData")}</span>}
+          {row.lastDay ? (
+            <span className="faint">{t("latest", { day: formatDay(row.lastDay, locale) })}</span>
+          ) : null}
+        </div>
+      ),
     },
     { key: "net", header: t("columns.netRevenue"), numeric: true, cell: (row) => money(row, "netRevenueMinor") },
     { key: "gross", header: t("columns.grossSales"), numeric: true, cell: (row) => money(row, "grossSalesMinor") },
@@ -90,12 +96,6 @@ export function PortfolioView({ period }: { period: Period | null }) {
     { key: "check", header: t("columns.averageCheck"), numeric: true, cell: (row) => money(row, "averageCheckMinor") },
     { key: "frequency", header: t("columns.frequency"), numeric: true, cell: (row) => count(row, "frequency", 2) },
     { key: "refunds", header: t("columns.refunds"), numeric: true, cell: (row) => money(row, "refundsMinor", "down") },
-    {
-      key: "last",
-      header: t("columns.lastDay"),
-      numeric: true,
-      cell: (row) => (row.lastDay ? <span className="num">{formatDay(row.lastDay, locale)}</span> : "—"),
-    },
   ];
 
   return (
