@@ -83,8 +83,9 @@ export function PortfolioView({ period }: { period: Period | null }) {
       cell: (row) => (
         <div className="cell-stack">
           {row.period ? <span className="num">{formatPeriod(row.period, locale)}</span> : <span className="faint">{t("noData")}</span>}
-          {row.lastDay ? (
-            <span className="faint">{t("latest", { day: formatDay(row.lastDay, locale) })}</span>
+          {/* With a common period the merchant's own latest day tells whether data is missing. */}
+          {period && row.lastDay ? (
+            <span className="faint num">{t("latest", { day: formatDay(row.lastDay, locale) })}</span>
           ) : null}
         </div>
       ),
