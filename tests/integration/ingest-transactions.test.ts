@@ -345,6 +345,14 @@ describe("ingest: canonical transactions", () => {
     expect(seen.filter((s) => s.phase === "read").every((s) => s.rows % 1024 === 0 && s.rows < 3000)).toBe(true);
   });
 
+  it("accepts a header-only file as an empty load and refuses an empty file", async () => {
+    const m = await seedMerchant();
+    const empty = await ingestFile(database, { format: "transactions", file: tmp.write(`${m.p}-header-only.csv`, `${HEADER}\r\n`) });
+    expect(empty).toMatchObject({ ok: true, rowsRead: 0, rowsInserted: 0, rowsAlreadyPresent: 0, errorCount: 0, merchants: [] });
+    const report = await refused(`${m.p}-empty.csv`, "");
+    expect(report.errors).toEqual([{ line: 1, column: null, reason: `the file is empty: expected the header "${HEADER}"` }]);
+  });
+
   it("throws for a missing file without touching the database", async () => {
     const before = await tableCounts(database);
     await expect(ingestFile(database, { format: "transactions", file: `${tmp.dir}/missing.csv` })).rejects.toThrow(

@@ -199,7 +199,8 @@ export async function loadOnlineRetail(ctx: LoadContext): Promise<LoadOutcome | 
     chunks: chunks(),
     staged: () => staged,
     merchants: () => [ONLINE_RETAIL_MERCHANT.slug],
-    conflictColumns: { amount: "UnitPrice", occurredAt: "InvoiceDate", customer: "CustomerID", kind: "InvoiceNo" },
+    // An invoice's amount comes from several rows' Quantity and UnitPrice: no one column to name.
+    conflictColumns: { occurredAt: "InvoiceDate", customer: "CustomerID", kind: "InvoiceNo" },
     beforeMerge: (tx) => merchant.ensureInMerge(tx, ctx.batchId),
   });
 }
