@@ -1,6 +1,7 @@
 import type { Database } from "@/db/client";
 import { CorruptFileError, MalformedCsvError, type CsvReader, type RecordBatch } from "./read";
 import type { DropCounter, ErrorLog, Progress } from "./report";
+import { shown } from "./validate";
 import type { IngestFormat } from "./types";
 
 /** What a format's loader works with during one `ingestFile` call. */
@@ -44,7 +45,7 @@ export async function* dataBatches(ctx: LoadContext, header: readonly string[]):
         headerSeen = true;
         const first = records[0];
         if (first.length !== header.length || first.some((name, i) => name !== header[i])) {
-          errors.add(lines[0], null, `expected the header "${header.join(",")}", found "${first.join(",")}"`);
+          errors.add(lines[0], null, `expected the header "${header.join(",")}", found ${shown(first.join(","), 300)}`);
           return;
         }
         records = records.slice(1);

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "@/db/client";
 import { isKnownCountry, isKnownCurrency, isKnownMcc, isKnownTimeZone } from "./reference";
-import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE } from "./validate";
+import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, shown } from "./validate";
 
 /** A merchant (tenant) as the bank describes it. */
 export interface MerchantSpec {
@@ -43,17 +43,17 @@ export type MerchantColumn =
 export function merchantSpecProblems(spec: MerchantSpec): Array<[MerchantColumn, string]> {
   const problems: Array<[MerchantColumn, string]> = [];
   if (!MERCHANT_SLUG.test(spec.slug)) {
-    problems.push(["slug", `"${spec.slug}" must be 1–63 characters of a-z, 0-9 and "-", not starting with "-"`]);
+    problems.push(["slug", `${shown(spec.slug)} must be 1–63 characters of a-z, 0-9 and "-", not starting with "-"`]);
   }
   if (!FREE_TEXT.test(spec.name)) problems.push(["name", FREE_TEXT_RULE]);
   if (!/^\d{4}$/.test(spec.mcc) || !isKnownMcc(spec.mcc)) {
-    problems.push(["mcc", `"${spec.mcc}" is not an ISO 18245 merchant category code`]);
+    problems.push(["mcc", `${shown(spec.mcc)} is not an ISO 18245 merchant category code`]);
   }
   if (spec.city != null && !FREE_TEXT.test(spec.city)) problems.push(["city", FREE_TEXT_RULE]);
   if (spec.region != null && !FREE_TEXT.test(spec.region)) problems.push(["region", FREE_TEXT_RULE]);
-  if (!isKnownCountry(spec.country)) problems.push(["country", `"${spec.country}" is not an ISO 3166-1 alpha-2 country code`]);
-  if (!isKnownTimeZone(spec.timeZone)) problems.push(["time_zone", `"${spec.timeZone}" is not an IANA time zone`]);
-  if (!isKnownCurrency(spec.currency)) problems.push(["currency", `"${spec.currency}" is not an ISO 4217 currency code`]);
+  if (!isKnownCountry(spec.country)) problems.push(["country", `${shown(spec.country)} is not an ISO 3166-1 alpha-2 country code`]);
+  if (!isKnownTimeZone(spec.timeZone)) problems.push(["time_zone", `${shown(spec.timeZone)} is not an IANA time zone`]);
+  if (!isKnownCurrency(spec.currency)) problems.push(["currency", `${shown(spec.currency)} is not an ISO 4217 currency code`]);
   return problems;
 }
 
@@ -88,7 +88,7 @@ function executorOf(target: Database | Executor): { run: <T>(fn: (ex: Executor) 
 export async function ensureMerchant(target: Database | Executor, spec: MerchantSpec): Promise<EnsuredMerchant> {
   const problems = merchantSpecProblems(spec);
   for (const id of spec.bankMerchantIds ?? []) {
-    if (!BANK_ID.test(id)) problems.push(["bank_merchant_id", `bank merchant id "${id}" ${BANK_ID_RULE}`]);
+    if (!BANK_ID.test(id)) problems.push(["bank_merchant_id", `bank merchant id ${shown(id)} ${BANK_ID_RULE}`]);
   }
   if (problems.length > 0) {
     throw new Error(`ensureMerchant(${spec.slug}): ${problems.map(([c, r]) => `${c}: ${r}`).join("; ")}`);

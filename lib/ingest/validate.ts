@@ -132,3 +132,11 @@ export function roundHalfAwayFromZero(value: number, divisor: number): number {
 export function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
+
+/**
+ * A file value quoted for an error message, cut to `max` characters: a report must stay
+ * readable (and small) whatever a broken file holds in a field.
+ */
+export function shown(value: string, max = 60): string {
+  return value.length <= max ? `"${value}"` : `"${value.slice(0, max)}…" (${value.length} characters)`;
+}

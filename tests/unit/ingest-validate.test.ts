@@ -9,6 +9,7 @@ import {
   parsePositiveMinor,
   parseScaledDecimal,
   roundHalfAwayFromZero,
+  shown,
 } from "@/lib/ingest/validate";
 import { isKnownCountry, isKnownCurrency, isKnownMcc, isKnownTimeZone } from "@/lib/ingest/reference";
 import { merchantSpecProblems } from "@/lib/ingest/merchants";
@@ -112,6 +113,13 @@ describe("ids and CSV fields", () => {
     expect(BANK_ID.test("a b")).toBe(true);
     expect(BANK_ID.test("x".repeat(128))).toBe(true);
     for (const bad of ["", " a", "a ", "x".repeat(129), "a\tb", "идентификатор"]) expect(BANK_ID.test(bad)).toBe(false);
+  });
+
+  it("cuts long values shown in error messages", () => {
+    expect(shown("12.50")).toBe('"12.50"');
+    expect(shown("x".repeat(60))).toBe(`"${"x".repeat(60)}"`);
+    expect(shown("y".repeat(1000))).toBe(`"${"y".repeat(60)}…" (1000 characters)`);
+    expect(shown("abcdef", 3)).toBe('"abc…" (6 characters)');
   });
 
   it("quotes fields for COPY only when needed", () => {

@@ -2,7 +2,7 @@ import { dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { stageAndMergeTransactions } from "../load-transactions";
 import type { MerchantSpec } from "../merchants";
 import { ChunkBuffer, stagingTransactionLine } from "../staging";
-import { compactDateToIso, parseScaledDecimal } from "../validate";
+import { compactDateToIso, parseScaledDecimal, shown } from "../validate";
 import { AdapterMerchant } from "./adapter-merchant";
 
 /** The header of shared/data/cdnow/cdnow_master.csv. */
@@ -42,13 +42,13 @@ export interface CdnowLine {
 export function parseCdnowLine(f: readonly string[]): CdnowLine | Array<[string, string]> {
   const [customerText, dateText, cdsText, dollarText] = f;
   const problems: Array<[string, string]> = [];
-  if (!CUSTOMER_ID.test(customerText)) problems.push(["customer_id", `"${customerText}" is not an integer id`]);
+  if (!CUSTOMER_ID.test(customerText)) problems.push(["customer_id", `${shown(customerText)} is not an integer id`]);
   const day = compactDateToIso(dateText);
-  if (day === null) problems.push(["date", `"${dateText}" is not a calendar day YYYYMMDD`]);
-  if (!CDS.test(cdsText)) problems.push(["number_of_cds", `"${cdsText}" is not a non-negative integer`]);
+  if (day === null) problems.push(["date", `${shown(dateText)} is not a calendar day YYYYMMDD`]);
+  if (!CDS.test(cdsText)) problems.push(["number_of_cds", `${shown(cdsText)} is not a non-negative integer`]);
   const cents = parseScaledDecimal(dollarText, 2);
   if (cents === null || cents < 0) {
-    problems.push(["dollar_value", `"${dollarText}" is not a non-negative dollar amount with at most 2 decimals`]);
+    problems.push(["dollar_value", `${shown(dollarText)} is not a non-negative dollar amount with at most 2 decimals`]);
   }
   if (problems.length > 0) return problems;
   return { customerId: String(Number(customerText)), day: day!, amountMinor: cents! };

@@ -3,7 +3,7 @@ import { queryRows } from "@/db/client";
 import { refreshCustomerSnapshots } from "@/lib/rollups";
 import { dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { ChunkBuffer, clearStaging, finishBatch } from "../staging";
-import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, MIN_YEAR, csvField } from "../validate";
+import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, MIN_YEAR, csvField, shown } from "../validate";
 
 /** The canonical customers CSV header (docs/data-format.md, "Customers"). */
 export const CUSTOMERS_HEADER = [
@@ -60,19 +60,19 @@ export async function loadCustomersCsv(ctx: LoadContext): Promise<LoadOutcome | 
           if (first !== undefined) errors.add(line, "customer_id", `duplicate of line ${first}`);
           else seen.set(customerId, line);
         }
-        if (!GENDERS.has(gender)) errors.add(line, "gender", `"${gender}" is not one of female, male or empty`);
+        if (!GENDERS.has(gender)) errors.add(line, "gender", `${shown(gender)} is not one of female, male or empty`);
         if (birthYear !== "") {
           const year = BIRTH_YEAR.test(birthYear) ? Number(birthYear) : NaN;
           if (!(year >= MIN_YEAR && year <= maxBirthYear)) {
-            errors.add(line, "birth_year", `"${birthYear}" is not a year between ${MIN_YEAR} and ${maxBirthYear}`);
+            errors.add(line, "birth_year", `${shown(birthYear)} is not a year between ${MIN_YEAR} and ${maxBirthYear}`);
           }
         }
         if (!MARITAL.has(marital)) {
-          errors.add(line, "marital_status", `"${marital}" is not one of single, married, divorced, widowed or empty`);
+          errors.add(line, "marital_status", `${shown(marital)} is not one of single, married, divorced, widowed or empty`);
         }
-        if (!FLAGS.has(isPayroll)) errors.add(line, "is_payroll", `"${isPayroll}" is not true, false or empty`);
-        if (!FLAGS.has(isCorporate)) errors.add(line, "is_corporate", `"${isCorporate}" is not true, false or empty`);
-        if (!FLAGS.has(isPremium)) errors.add(line, "is_premium", `"${isPremium}" is not true, false or empty`);
+        if (!FLAGS.has(isPayroll)) errors.add(line, "is_payroll", `${shown(isPayroll)} is not true, false or empty`);
+        if (!FLAGS.has(isCorporate)) errors.add(line, "is_corporate", `${shown(isCorporate)} is not true, false or empty`);
+        if (!FLAGS.has(isPremium)) errors.add(line, "is_premium", `${shown(isPremium)} is not true, false or empty`);
         if (region !== "" && !FREE_TEXT.test(region)) errors.add(line, "region", FREE_TEXT_RULE);
         if (errors.count > 0) continue;
 

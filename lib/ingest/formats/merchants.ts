@@ -3,7 +3,7 @@ import { queryRows } from "@/db/client";
 import { RollbackForErrors, dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { merchantSpecProblems, type MerchantColumn, type MerchantSpec } from "../merchants";
 import { finishBatch } from "../staging";
-import { BANK_ID, BANK_ID_RULE } from "../validate";
+import { BANK_ID, BANK_ID_RULE, shown } from "../validate";
 
 /** The canonical merchants CSV header (docs/data-format.md, "Merchants"). */
 export const MERCHANTS_HEADER = [
@@ -129,7 +129,7 @@ export async function loadMerchantsCsv(ctx: LoadContext): Promise<LoadOutcome | 
             where m.slug <> x.slug`,
       );
       for (const r of moved) {
-        const reason = `"${r.bank_merchant_id}" already belongs to merchant ${r.slug}`;
+        const reason = `${shown(r.bank_merchant_id)} already belongs to merchant ${r.slug}`;
         found.push({ line: lineOf.get(r.bank_merchant_id)!, column: "bank_merchant_id", reason });
       }
       // Stable sort: file order, and per line the order of the checks above.

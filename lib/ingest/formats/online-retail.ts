@@ -2,7 +2,7 @@ import { dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { stageAndMergeTransactions } from "../load-transactions";
 import type { MerchantSpec } from "../merchants";
 import { ChunkBuffer, stagingTransactionLine } from "../staging";
-import { normaliseLocalDateTime, parseScaledDecimal, roundHalfAwayFromZero } from "../validate";
+import { normaliseLocalDateTime, parseScaledDecimal, roundHalfAwayFromZero, shown } from "../validate";
 import { AdapterMerchant } from "./adapter-merchant";
 
 /** The header of UCI Online Retail as stored in shared/data/online_retail/online_retail.csv.gz. */
@@ -61,19 +61,19 @@ export interface OnlineRetailLine {
 export function parseOnlineRetailLine(f: readonly string[]): OnlineRetailLine | Array<[string, string]> {
   const [invoiceNo, stockCode, , quantityText, dateText, priceText, customerText] = f;
   const problems: Array<[string, string]> = [];
-  if (!INVOICE_NO.test(invoiceNo)) problems.push(["InvoiceNo", `"${invoiceNo}" is not an invoice number`]);
+  if (!INVOICE_NO.test(invoiceNo)) problems.push(["InvoiceNo", `${shown(invoiceNo)} is not an invoice number`]);
   if (stockCode === "") problems.push(["StockCode", "is empty"]);
-  if (!QUANTITY.test(quantityText)) problems.push(["Quantity", `"${quantityText}" is not an integer`]);
+  if (!QUANTITY.test(quantityText)) problems.push(["Quantity", `${shown(quantityText)} is not an integer`]);
   const invoiceDate = normaliseLocalDateTime(dateText);
-  if (invoiceDate === null) problems.push(["InvoiceDate", `"${dateText}" is not a date-time YYYY-MM-DD HH:MM[:SS]`]);
+  if (invoiceDate === null) problems.push(["InvoiceDate", `${shown(dateText)} is not a date-time YYYY-MM-DD HH:MM[:SS]`]);
   const unitPrice = parseScaledDecimal(priceText, PRICE_SCALE);
   if (unitPrice === null) {
-    problems.push(["UnitPrice", `"${priceText}" is not a decimal with at most ${PRICE_SCALE} decimal places`]);
+    problems.push(["UnitPrice", `${shown(priceText)} is not a decimal with at most ${PRICE_SCALE} decimal places`]);
   }
   let customerId: string | null = null;
   if (customerText !== "") {
     const m = CUSTOMER_ID.exec(customerText);
-    if (m === null) problems.push(["CustomerID", `"${customerText}" is not an integer id`]);
+    if (m === null) problems.push(["CustomerID", `${shown(customerText)} is not an integer id`]);
     else customerId = String(Number(m[1]));
   }
   if (problems.length > 0) return problems;

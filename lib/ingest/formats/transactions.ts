@@ -3,7 +3,7 @@ import { queryRows, type Database } from "@/db/client";
 import { dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { stageAndMergeTransactions } from "../load-transactions";
 import { ChunkBuffer, stagingTransactionLine } from "../staging";
-import { BANK_ID, BANK_ID_RULE, checkOffsetTimestamp, parsePositiveMinor } from "../validate";
+import { BANK_ID, BANK_ID_RULE, checkOffsetTimestamp, parsePositiveMinor, shown } from "../validate";
 
 /** The canonical transactions CSV header (docs/data-format.md, "Transactions"). */
 export const TRANSACTIONS_HEADER = [
@@ -64,22 +64,22 @@ export async function loadTransactionsCsv(ctx: LoadContext): Promise<LoadOutcome
         }
         const merchant = bankMerchants.get(bankMerchantId);
         if (merchant === undefined) {
-          errors.add(line, "merchant_id", `unknown merchant id "${bankMerchantId}" (not in merchant_bank_ids)`);
+          errors.add(line, "merchant_id", `unknown merchant id ${shown(bankMerchantId)} (not in merchant_bank_ids)`);
         }
         if (!BANK_ID.test(customerId)) errors.add(line, "customer_id", BANK_ID_RULE);
         const amount = parsePositiveMinor(amountText);
         if (amount === null) {
-          errors.add(line, "amount_minor", `"${amountText}" is not a positive integer of minor units (at most 15 digits)`);
+          errors.add(line, "amount_minor", `${shown(amountText)} is not a positive integer of minor units (at most 15 digits)`);
         }
         if (merchant !== undefined && currency !== merchant.currency) {
-          errors.add(line, "currency", `"${currency}" differs from the merchant's currency ${merchant.currency}`);
+          errors.add(line, "currency", `${shown(currency)} differs from the merchant's currency ${merchant.currency}`);
         }
         const timeProblem = checkOffsetTimestamp(occurredAt);
-        if (timeProblem !== null) errors.add(line, "occurred_at", `"${occurredAt}": ${timeProblem}`);
+        if (timeProblem !== null) errors.add(line, "occurred_at", `${shown(occurredAt)}: ${timeProblem}`);
         if (channel !== "online" && channel !== "offline") {
-          errors.add(line, "channel", `"${channel}" is not one of online, offline`);
+          errors.add(line, "channel", `${shown(channel)} is not one of online, offline`);
         }
-        if (kind !== "purchase" && kind !== "refund") errors.add(line, "kind", `"${kind}" is not one of purchase, refund`);
+        if (kind !== "purchase" && kind !== "refund") errors.add(line, "kind", `${shown(kind)} is not one of purchase, refund`);
 
         // Once the file has an error nothing more is staged; reading goes on to count errors.
         if (errors.count > 0) continue;
