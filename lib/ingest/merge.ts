@@ -3,6 +3,7 @@ import { queryRows, type Executor } from "@/db/client";
 import { refreshRollups } from "@/lib/rollups";
 import type { ErrorLog } from "./report";
 import { MAX_REPORTED_ERRORS } from "./report";
+import { shown } from "./validate";
 
 /** The staged fields a re-loaded transaction id is compared on, with the file column to blame. */
 export type StagedField = "merchant" | "customer" | "amount" | "kind" | "currency" | "occurredAt" | "channel";
@@ -54,12 +55,12 @@ export async function findConflictingTransactions(
     errors.add(
       r.line,
       columns[r.field] ?? null,
-      `transaction "${r.bank_transaction_id}" was already loaded${from} with a different ${FIELD_WORDS[r.field]}`,
+      `transaction ${shown(r.bank_transaction_id)} was already loaded${from} with a different ${FIELD_WORDS[r.field]}`,
     );
   }
   const total = rows.length > 0 ? rows[0].total : 0;
-  // Errors beyond the listed ones still count.
-  for (let i = rows.length; i < total; i++) errors.count += 1;
+  // Conflicts beyond the listed ones still count.
+  errors.count += total - rows.length;
   return total;
 }
 
