@@ -14,7 +14,6 @@ const EXCLUDED = /^\/(login|api)(\/|\?|#|$)/;
 export function safeRedirectPath(value: unknown): string {
   if (typeof value !== "string" || value.length === 0 || value.length > 2048) return "/";
   if (!value.startsWith("/") || value.startsWith("//") || value.includes("\\")) return "/";
-  // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u0020\u007f]/.test(value)) return "/";
   if (EXCLUDED.test(value)) return "/";
   try {
