@@ -26,14 +26,14 @@ export function resolveAuthSecret(env: Record<string, string | undefined> = proc
     if (fromEnv.length < 32) throw new Error("AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)");
     return fromEnv;
   }
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
   try {
     // 'wx' fails when the file exists, so two processes starting at once cannot both write.
-    fs.writeFileSync(file, crypto.randomBytes(32).toString("hex") + "\n", { flag: "wx", mode: 0o600 });
+    fs.writeFileSync(/*turbopackIgnore: true*/ file, crypto.randomBytes(32).toString("hex") + "\n", { flag: "wx", mode: 0o600 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
-  const secret = fs.readFileSync(file, "utf8").trim();
+  const secret = fs.readFileSync(/*turbopackIgnore: true*/ file, "utf8").trim();
   if (secret.length < 32) throw new Error(`${file} does not hold a secret of at least 32 characters; delete it to create a new one`);
   return secret;
 }
