@@ -1,1 +1,1 @@
-export { refreshRollups, refreshCustomerSnapshots } from "./refresh";
+export { refreshRollups, refreshRollupsForDays, refreshCustomerSnapshots } from "./refresh";

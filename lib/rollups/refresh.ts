@@ -4,112 +4,149 @@ import { BITMAP_CHUNK_BITS } from "@/db/schema";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** A set of local days as one SQL `date[]` value (one parameter, whatever the count). */
-function dayArray(days: readonly string[]) {
-  for (const d of days) if (!DAY.test(d)) throw new Error(`refreshRollups: not a YYYY-MM-DD day: ${d}`);
-  return sql`string_to_array(${days.join(",")}, ',')::date[]`;
-}
-
 /**
- * Recomputes every rollup of one merchant for exactly the given local days, from its
- * transactions (the incremental model of Citus' real-time dashboards: re-aggregate the touched
- * merchant-days, never rebuild). Run it inside the ingest's transaction, so the rollups commit
- * or roll back with the rows they describe.
- *
- * Maintains: merchant_daily, merchant_hourly, merchant_customer_daily, merchant_customers
- * (new customers get the next dense ordinals; lifetime figures of the touched customers are
- * re-summed; demographics copied from `customers`) and merchant_day_customer_bitmaps.
+ * Recomputes every rollup of one merchant for exactly the given local days. See
+ * {@link refreshRollupsForDays}, which does the work for many merchants at once.
  *
  * @param tx    a transaction of the bank's (owner) connection, not a merchant scope
  * @param days  local calendar days, 'YYYY-MM-DD', in the merchant's time zone
  * @throws Error on a malformed day
  */
 export async function refreshRollups(tx: Executor, merchantId: number, days: readonly string[]): Promise<void> {
+  await refreshRollupsForDays(tx, new Map([[merchantId, days]]));
+}
+
+/**
+ * Recomputes every rollup for exactly the touched merchant-days, from the transactions (the
+ * incremental model of Citus' real-time dashboards: re-aggregate what changed, never rebuild).
+ * Run it inside the ingest's transaction, so the rollups commit or roll back with the rows they
+ * describe. Set-based: the touched (merchant, day) pairs go into a temporary table and each
+ * rollup is refreshed by one statement for all merchants, so the cost follows the rows touched,
+ * not the number of merchants.
+ *
+ * Maintains: merchant_customer_daily, merchant_daily, merchant_customers (new customers get the
+ * next dense ordinals of their merchant; lifetime figures of the touched customers are re-summed;
+ * demographics copied from `customers`), merchant_hourly and merchant_day_customer_bitmaps.
+ *
+ * @param tx      a transaction of the bank's (owner) connection, not a merchant scope
+ * @param touched merchant id -> local days ('YYYY-MM-DD', merchant's time zone)
+ * @throws Error on a malformed day or merchant id
+ */
+export async function refreshRollupsForDays(tx: Executor, touched: ReadonlyMap<number, readonly string[]>): Promise<void> {
+  const merchantIds: number[] = [];
+  const days: string[] = [];
+  for (const [merchantId, list] of touched) {
+    if (!Number.isInteger(merchantId) || merchantId <= 0) throw new Error(`refreshRollups: invalid merchant id ${merchantId}`);
+    for (const d of new Set(list)) {
+      if (!DAY.test(d)) throw new Error(`refreshRollups: not a YYYY-MM-DD day: ${d}`);
+      merchantIds.push(merchantId);
+      days.push(d);
+    }
+  }
   if (days.length === 0) return;
-  const dayList = dayArray([...new Set(days)].sort());
-  // One writer per merchant at a time: ordinals are max+1 and must stay dense and unique.
-  await tx.execute(sql`select pg_advisory_xact_lock(${merchantId})`);
 
-  await tx.execute(sql`delete from merchant_daily where merchant_id = ${merchantId} and day = any(${dayList})`);
+  // Aggregates of a large load sort and hash far more than the 4 MB default; spilling to disk
+  // doubled the refresh time. Transaction-local, so the setting ends with the ingest.
+  await tx.execute(sql`set local work_mem = '128MB'`);
   await tx.execute(sql`
-    insert into merchant_daily (merchant_id, day, gross_sales_minor, refunds_minor, purchases, refunds, customers)
-    select merchant_id, local_date,
-           coalesce(sum(amount_minor) filter (where kind = 'purchase'), 0),
-           coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0),
-           count(*) filter (where kind = 'purchase'),
-           count(*) filter (where kind = 'refund'),
-           count(distinct customer_id) filter (where kind = 'purchase')
-    from transactions
-    where merchant_id = ${merchantId} and local_date = any(${dayList})
-    group by merchant_id, local_date`);
+    create temporary table if not exists rollup_touched (merchant_id integer not null, day date not null, primary key (merchant_id, day))
+    on commit delete rows`);
+  await tx.execute(sql`truncate rollup_touched`);
+  await tx.execute(sql`
+    insert into rollup_touched (merchant_id, day)
+    select unnest(string_to_array(${merchantIds.join(",")}, ',')::integer[]),
+           unnest(string_to_array(${days.join(",")}, ',')::date[])`);
+  await tx.execute(sql`analyze rollup_touched`);
+  // One writer per merchant at a time (ordinals are max+1 and must stay dense and unique);
+  // taken in id order so two concurrent ingests cannot deadlock.
+  await tx.execute(sql`
+    select pg_advisory_xact_lock(merchant_id) from (select distinct merchant_id from rollup_touched order by merchant_id) m`);
 
-  await tx.execute(
-    sql`delete from merchant_customer_daily where merchant_id = ${merchantId} and day = any(${dayList})`,
-  );
+  await tx.execute(sql`
+    delete from merchant_customer_daily d using rollup_touched t where d.merchant_id = t.merchant_id and d.day = t.day`);
   await tx.execute(sql`
     insert into merchant_customer_daily (merchant_id, day, customer_id, purchases, gross_sales_minor, refunds, refunds_minor)
-    select merchant_id, local_date, customer_id,
-           count(*) filter (where kind = 'purchase'),
-           coalesce(sum(amount_minor) filter (where kind = 'purchase'), 0),
-           count(*) filter (where kind = 'refund'),
-           coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0)
-    from transactions
-    where merchant_id = ${merchantId} and local_date = any(${dayList})
-    group by merchant_id, local_date, customer_id`);
+    select x.merchant_id, x.local_date, x.customer_id,
+           count(*) filter (where x.kind = 'purchase'),
+           coalesce(sum(x.amount_minor) filter (where x.kind = 'purchase'), 0),
+           count(*) filter (where x.kind = 'refund'),
+           coalesce(-sum(x.amount_minor) filter (where x.kind = 'refund'), 0)
+    from transactions x
+    join rollup_touched t on t.merchant_id = x.merchant_id and t.day = x.local_date
+    group by x.merchant_id, x.local_date, x.customer_id`);
 
-  // New merchant-customer pairs get the next ordinals, in customer id order (deterministic).
+  // Daily totals from the customer-day rollup just built: one scan of transactions fewer.
+  await tx.execute(sql`delete from merchant_daily d using rollup_touched t where d.merchant_id = t.merchant_id and d.day = t.day`);
+  await tx.execute(sql`
+    insert into merchant_daily (merchant_id, day, gross_sales_minor, refunds_minor, purchases, refunds, customers)
+    select d.merchant_id, d.day, sum(d.gross_sales_minor), sum(d.refunds_minor), sum(d.purchases), sum(d.refunds),
+           count(*) filter (where d.purchases > 0)
+    from merchant_customer_daily d
+    join rollup_touched t on t.merchant_id = d.merchant_id and t.day = d.day
+    group by d.merchant_id, d.day`);
+
+  // New merchant-customer pairs get their merchant's next ordinals, in customer id order (deterministic).
   await tx.execute(sql`
     insert into merchant_customers (merchant_id, customer_id, ordinal, purchases, gross_sales_minor, refunds_minor,
                                     gender, birth_year, marital_status, is_payroll, is_corporate, is_premium, region)
-    select ${merchantId}, c.id,
-           (select coalesce(max(ordinal), -1) from merchant_customers where merchant_id = ${merchantId})
-             + row_number() over (order by c.id),
+    select n.merchant_id, n.customer_id,
+           coalesce(top.max_ordinal, -1) + row_number() over (partition by n.merchant_id order by n.customer_id),
            0, 0, 0,
            c.gender, c.birth_year, c.marital_status, c.is_payroll, c.is_corporate, c.is_premium, c.region
-    from customers c
-    where c.id in (select distinct customer_id from merchant_customer_daily
-                   where merchant_id = ${merchantId} and day = any(${dayList}))
-      and not exists (select 1 from merchant_customers mc where mc.merchant_id = ${merchantId} and mc.customer_id = c.id)`);
+    from (
+      select distinct d.merchant_id, d.customer_id
+      from merchant_customer_daily d
+      join rollup_touched t on t.merchant_id = d.merchant_id and t.day = d.day
+      where not exists (select 1 from merchant_customers mc where mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id)
+    ) n
+    join customers c on c.id = n.customer_id
+    left join (
+      select merchant_id, max(ordinal) as max_ordinal from merchant_customers
+      where merchant_id in (select distinct merchant_id from rollup_touched)
+      group by merchant_id
+    ) top on top.merchant_id = n.merchant_id`);
 
   await tx.execute(sql`
     update merchant_customers mc
     set first_purchase_day = agg.first_day, last_purchase_day = agg.last_day, purchases = agg.purchases,
         gross_sales_minor = agg.gross, refunds_minor = agg.refunds
     from (
-      select d.customer_id,
+      select d.merchant_id, d.customer_id,
              min(d.day) filter (where d.purchases > 0) as first_day,
              max(d.day) filter (where d.purchases > 0) as last_day,
              sum(d.purchases)::int as purchases, sum(d.gross_sales_minor) as gross, sum(d.refunds_minor) as refunds
       from merchant_customer_daily d
-      where d.merchant_id = ${merchantId}
-        and d.customer_id in (select customer_id from merchant_customer_daily
-                              where merchant_id = ${merchantId} and day = any(${dayList}))
-      group by d.customer_id
+      where (d.merchant_id, d.customer_id) in (
+        select d2.merchant_id, d2.customer_id from merchant_customer_daily d2
+        join rollup_touched t on t.merchant_id = d2.merchant_id and t.day = d2.day)
+      group by d.merchant_id, d.customer_id
     ) agg
-    where mc.merchant_id = ${merchantId} and mc.customer_id = agg.customer_id`);
+    where mc.merchant_id = agg.merchant_id and mc.customer_id = agg.customer_id`);
 
-  await tx.execute(sql`delete from merchant_hourly where merchant_id = ${merchantId} and day = any(${dayList})`);
+  await tx.execute(sql`delete from merchant_hourly h using rollup_touched t where h.merchant_id = t.merchant_id and h.day = t.day`);
   await tx.execute(sql`
     insert into merchant_hourly (merchant_id, day, hour, gross_sales_minor, purchases, customer_ordinals)
-    select t.merchant_id, t.local_date, t.local_hour, sum(t.amount_minor), count(*),
+    select x.merchant_id, x.local_date, x.local_hour, sum(x.amount_minor), count(*),
            array_agg(distinct mc.ordinal order by mc.ordinal)
-    from transactions t
-    join merchant_customers mc on mc.merchant_id = t.merchant_id and mc.customer_id = t.customer_id
-    where t.merchant_id = ${merchantId} and t.local_date = any(${dayList}) and t.kind = 'purchase'
-    group by t.merchant_id, t.local_date, t.local_hour`);
+    from transactions x
+    join rollup_touched t on t.merchant_id = x.merchant_id and t.day = x.local_date
+    join merchant_customers mc on mc.merchant_id = x.merchant_id and mc.customer_id = x.customer_id
+    where x.kind = 'purchase'
+    group by x.merchant_id, x.local_date, x.local_hour`);
 
-  await tx.execute(
-    sql`delete from merchant_day_customer_bitmaps where merchant_id = ${merchantId} and day = any(${dayList})`,
-  );
+  await tx.execute(sql`
+    delete from merchant_day_customer_bitmaps b using rollup_touched t where b.merchant_id = t.merchant_id and b.day = t.day`);
   const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
   await tx.execute(sql`
     insert into merchant_day_customer_bitmaps (merchant_id, day, chunk, bits)
-    select ${merchantId}, d.day, mc.ordinal / ${chunkBits},
+    select d.merchant_id, d.day, mc.ordinal / ${chunkBits},
            bit_or((B'1'::bit(${chunkBits})) >> (mc.ordinal % ${chunkBits}))
     from merchant_customer_daily d
+    join rollup_touched t on t.merchant_id = d.merchant_id and t.day = d.day
     join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
-    where d.merchant_id = ${merchantId} and d.day = any(${dayList}) and d.purchases > 0
-    group by d.day, mc.ordinal / ${chunkBits}`);
+    where d.purchases > 0
+    group by d.merchant_id, d.day, mc.ordinal / ${chunkBits}`);
+  await tx.execute(sql`truncate rollup_touched`);
 }
 
 /**
