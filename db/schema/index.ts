@@ -2,4 +2,5 @@ export * from "./bank";
 export * from "./merchants";
 export * from "./rollups";
 export * from "./auth";
+export * from "./models";
 export { BITMAP_CHUNK_BITS } from "./types";
