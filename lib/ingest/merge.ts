@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Executor } from "@/db/client";
 import { refreshRollupsForDays } from "@/lib/rollups";
+import { enqueueModelJobs } from "@/lib/jobs/outbox";
 import type { ErrorLog } from "./report";
 import { MAX_REPORTED_ERRORS } from "./report";
 import { shown } from "./validate";
@@ -138,5 +139,7 @@ export async function mergeStagedTransactions(tx: Executor, batchId: number): Pr
   // rollup refresh picks nested loops that took 4x longer; sampling now costs a fraction of that.
   if (inserted >= 20_000) await tx.execute(sql`analyze transactions`);
   await refreshRollupsForDays(tx, merchantDays);
+  // The model-job outbox commits with the rows (lib/jobs/outbox.ts): the worker refits these merchants.
+  await enqueueModelJobs(tx, merchantDays.keys(), "ingest");
   return { inserted, merchantDays };
 }
