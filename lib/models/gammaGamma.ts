@@ -1,0 +1,145 @@
+/*
+ * The Gamma-Gamma model of the value of repeat transactions (pure math, no I/O).
+ *
+ * Source: Fader, P.S. & Hardie, B.G.S. (2013), "The Gamma-Gamma Model of Monetary Value", note 025
+ * ("FH 2013"), after Colombo & Jiang (1999) and Fader, Hardie & Lee (2005), "RFM and CLV: Using
+ * Iso-Value Curves for Customer Base Analysis", JMR 42(4), 415–430, section 4.
+ * Assumptions: a customer's transaction values z_1..z_x are i.i.d. Gamma(p, ν) (shape p, rate ν);
+ * ν ~ Gamma(q, γ) (shape q, rate γ) across customers; values are independent of the purchase
+ * process (the BG/NBD). Only the x ≥ 1 repeat transactions enter (the first purchase is excluded,
+ * as in FH 2013's CDNOW example), summarised by their mean m_x.
+ *
+ * Money: any one unit (dollars in the CDNOW test, minor units in the product); γ carries that unit
+ * and expectedAverageValue returns it.
+ */
+
+import { minimizePositive, numericalHessian, standardErrorsFromLogHessian } from "./optimize";
+import { lnGamma } from "./specialFunctions";
+
+/** p (shape of a transaction value), q and γ (shape and rate of the Gamma over ν; γ in money). */
+export interface GammaGammaParams {
+  p: number;
+  q: number;
+  gamma: number;
+}
+
+export interface GammaGammaFit {
+  params: GammaGammaParams;
+  /** Σ ln f(m_x | x) at the estimate, every constant included (FH 2013 eq. (1a); CLVTools' value). */
+  logLikelihood: number;
+  /** Asymptotic standard errors (inverse observed information, delta method from log-scale). */
+  standardErrors: GammaGammaParams;
+  /** Customers fitted (all have x ≥ 1). */
+  customers: number;
+  converged: boolean;
+}
+
+/** One repeat customer: x ≥ 1 repeat transactions with mean value mx > 0. */
+export interface RepeatSpend {
+  x: number;
+  mx: number;
+}
+
+function checkParams(p: GammaGammaParams): void {
+  for (const k of ["p", "q", "gamma"] as const) {
+    if (!(p[k] > 0) || !Number.isFinite(p[k])) throw new RangeError(`Gamma-Gamma: ${k} must be positive and finite, got ${p[k]}`);
+  }
+}
+
+function checkSpend(c: RepeatSpend, i: number): void {
+  if (!Number.isInteger(c.x) || c.x < 1) throw new RangeError(`Gamma-Gamma: x must be a whole number ≥ 1, got ${c.x} (customer #${i})`);
+  if (!(c.mx > 0) || !Number.isFinite(c.mx)) throw new RangeError(`Gamma-Gamma: mx must be positive and finite, got ${c.mx} (customer #${i})`);
+}
+
+/**
+ * Σ ln f(m_x | p, q, γ; x): the density of a customer's mean of x Gamma(p, ν) values, ν mixed out
+ * (FH 2013 eq. (1a)):
+ *   ln f = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m_x + px ln x − (px+q) ln(γ + x m_x).
+ * Terms that do not depend on the parameters are kept, so the value is the one CLVTools reports.
+ */
+function logLikelihood(params: GammaGammaParams, data: readonly RepeatSpend[]): number {
+  const { p, q, gamma } = params;
+  const lnGammaQ = lnGamma(q);
+  const qLnGamma = q * Math.log(gamma);
+  let sum = 0;
+  for (const { x, mx } of data) {
+    const px = p * x;
+    sum +=
+      lnGamma(px + q) - lnGamma(px) - lnGammaQ + qLnGamma + (px - 1) * Math.log(mx) + px * Math.log(x) - (px + q) * Math.log(gamma + x * mx);
+  }
+  return sum;
+}
+
+/**
+ * The Gamma-Gamma log-likelihood of repeat customers (FH 2013 eq. (1a)), every constant included.
+ * @param data customers with x ≥ 1 repeat transactions of mean value mx > 0
+ * @throws RangeError for invalid parameters or data
+ */
+export function gammaGammaLogLikelihood(params: GammaGammaParams, data: readonly RepeatSpend[]): number {
+  checkParams(params);
+  data.forEach(checkSpend);
+  return logLikelihood(params, data);
+}
+
+const toParams = (v: readonly number[]): GammaGammaParams => ({ p: v[0], q: v[1], gamma: v[2] });
+
+/**
+ * Maximum-likelihood fit of the Gamma-Gamma model (FH 2013, section 3) on repeat customers.
+ *
+ * Nelder–Mead on ln(p, q, γ) (lib/models/optimize.ts) minimising the mean negative
+ * log-likelihood; start p = 1, q = 2, γ = mean(mx) (population mean pγ/(q−1) = mean(mx)) unless
+ * `initial` is given. Standard errors as in fitBgNbd.
+ *
+ * @param data customers with x ≥ 1 repeat transactions and their mean value mx > 0 (any money
+ *             unit; γ comes out in that unit)
+ * @throws RangeError on invalid data or when `data` is empty
+ */
+export function fitGammaGamma(
+  data: readonly RepeatSpend[],
+  opts: { initial?: GammaGammaParams; maxIterations?: number; tolerance?: number } = {},
+): GammaGammaFit {
+  if (data.length === 0) throw new RangeError("fitGammaGamma: no repeat customers");
+  data.forEach(checkSpend);
+  if (opts.initial) checkParams(opts.initial);
+  const meanMx = data.reduce((s, c) => s + c.mx, 0) / data.length;
+  const start = opts.initial ?? { p: 1, q: 2, gamma: meanMx };
+  const n = data.length;
+  const result = minimizePositive((v) => -logLikelihood(toParams(v), data) / n, [start.p, start.q, start.gamma], {
+    step: 0.5,
+    xTolerance: opts.tolerance ?? 1e-9,
+    fTolerance: 1e-13,
+    maxIterations: opts.maxIterations ?? 20_000,
+  });
+  const params = toParams(result.x);
+  const hessian = numericalHessian((u) => -logLikelihood(toParams(u.map(Math.exp)), data), result.x.map(Math.log));
+  return {
+    params,
+    logLikelihood: logLikelihood(params, data),
+    standardErrors: toParams(standardErrorsFromLogHessian(hessian, result.x)),
+    customers: n,
+    converged: result.converged,
+  };
+}
+
+/**
+ * E[M | p, q, γ; x, m_x]: the expected value of the customer's future transactions, the
+ * posterior mean of p/ν (FH 2013 eq. (5)):
+ *   E[M] = (q−1)/(px+q−1) · γp/(q−1) + px/(px+q−1) · m_x = p (γ + x m_x) / (px + q − 1),
+ * a credibility-weighted mix of the population mean γp/(q−1) and the customer's own m_x. For x = 0
+ * it is the population mean (m_x is then ignored).
+ *
+ * @param x  repeat transactions (whole number ≥ 0)
+ * @param mx their mean value in the fit's money unit (ignored when x = 0)
+ * @throws RangeError for invalid parameters or x, or when the mean does not exist (px + q ≤ 1,
+ *         e.g. q ≤ 1 for x = 0)
+ */
+export function expectedAverageValue(params: GammaGammaParams, x: number, mx: number): number {
+  checkParams(params);
+  if (!Number.isInteger(x) || x < 0) throw new RangeError(`expectedAverageValue: x must be a whole number ≥ 0, got ${x}`);
+  const { p, q, gamma } = params;
+  const denominator = p * x + q - 1;
+  if (!(denominator > 0)) throw new RangeError(`expectedAverageValue: no finite mean for px + q − 1 = ${denominator} ≤ 0`);
+  if (x === 0) return (p * gamma) / denominator;
+  if (!(mx >= 0) || !Number.isFinite(mx)) throw new RangeError(`expectedAverageValue: mx must be finite and ≥ 0, got ${mx}`);
+  return (p * (gamma + x * mx)) / denominator;
+}
