@@ -1,6 +1,9 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { MODEL_KINDS, type ModelKind, type ModelRunStatus } from "@/db/schema/models";
+import type { RegressionTree } from "@/lib/models/cart";
+// Type-only: the row type of the segment table is defined beside buildSegmentTree.
+import type { SegmentTableRow } from "@/lib/jobs/segmentTree";
 import type { ChurnFeatureName } from "./getChurnFeatures";
 import { merchantFilter } from "./scope";
 import type { AnalyticsContext, Period } from "./types";
@@ -17,6 +20,7 @@ import type { AnalyticsContext, Period } from "./types";
  */
 
 export { MODEL_KINDS, type ModelKind, type ModelRunStatus };
+export type { SegmentTableRow, RegressionTree };
 
 /** Identity and timing of one stored run. */
 export interface ModelRunMeta {
@@ -299,8 +303,8 @@ export type ChurnResults = StoredModelRun<ChurnParams, ChurnMetrics, ChurnSummar
 export interface SegmentTreeParams {
   /** The last 12 months ending at the as-of day. */
   period: Period;
-  /** Options given to buildSegmentTree. */
-  options: Record<string, unknown>;
+  /** Options given to buildSegmentTree (minSamplesLeaf as resolved: max(5, ceil(2 % of customers))). */
+  options: { maxDepth: number; minSamplesLeaf: number };
 }
 
 /** What the segment-tree page shows: buildSegmentTree's table and tree, as returned. */
@@ -308,12 +312,23 @@ export interface SegmentTreeSummary {
   period: Period;
   /** Customers the tree was grown on. */
   customers: number;
-  /** SegmentTableRow[] of lib/jobs/segmentTree.ts. */
-  table: unknown[];
-  tree: unknown;
+  /** One row per leaf, highest revenue first (buildSegmentTree). Money in minor units. */
+  table: SegmentTableRow[];
+  /** The fitted CART tree (nodes with feature index, threshold, children, samples, value). */
+  tree: RegressionTree;
+  /** Net revenue of the period over the tree's customers, minor units. */
+  revenueMinor: number;
 }
 
-export type SegmentTreeResults = StoredModelRun<SegmentTreeParams, Record<string, unknown>, SegmentTreeSummary>;
+/** Fit figures of the segment tree. */
+export interface SegmentTreeMetrics {
+  /** Leaves (= table rows). */
+  leaves: number;
+  /** Share of the variance of revenue per customer explained by the leaves (R² on the training rows). */
+  rSquared: number | null;
+}
+
+export type SegmentTreeResults = StoredModelRun<SegmentTreeParams, SegmentTreeMetrics, SegmentTreeSummary>;
 
 // ---------------------------------------------------------------------------------------------
 // Queries

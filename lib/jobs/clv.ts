@@ -1,0 +1,167 @@
+import type { Database } from "@/db/client";
+import type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary } from "@/lib/analytics/getModelResults";
+import { getRfmSummary, type CustomerRfm, type RfmTimeUnit } from "@/lib/analytics/getRfmSummary";
+import { addDays } from "@/lib/analytics/scope";
+import type { MerchantRef } from "@/lib/analytics/types";
+import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdFit } from "@/lib/models/bgnbd";
+import { customerLifetimeValue } from "@/lib/models/clv";
+import { expectedAverageValue, fitGammaGamma, type GammaGammaFit } from "@/lib/models/gammaGamma";
+import { withMerchantScope } from "@/lib/tenancy/scope";
+import { ModelInputError } from "./errors";
+import type { ComputedRun } from "./store";
+import { median, moneyHistogram, pAliveGrid, unitHistogram } from "./summaries";
+
+/*
+ * The customer-value job: BG/NBD (Fader, Hardie & Lee 2005) for purchase counts and P(alive),
+ * Gamma-Gamma (Fader & Hardie 2013) for spend per purchase, CLV as their discounted product
+ * (lib/models/clv.ts), fitted on the merchant's own purchase occasions (getRfmSummary, in its
+ * scope) up to its last data day.
+ */
+
+/** The fixed settings of the stored CLV run (docs/models/jobs.md). */
+export const CLV_SETTINGS = {
+  timeUnit: "week" as const,
+  /** CLV over the next 12 months … */
+  horizonMonths: 12,
+  /** … discounted at 1 % per month (≈ 12.7 % a year: a small merchant's cost of capital). */
+  monthlyDiscountRate: 0.01,
+  /** Weeks per month: 365.25 / 12 / 7. */
+  periodsPerMonth: 365.25 / 12 / 7,
+  /** "Expected purchases" horizon shown per customer. */
+  predictionDays: 90,
+  /** Below this many repeat customers the fit is not trusted and the run fails. */
+  minRepeatCustomers: 20,
+};
+
+const DAYS_PER_UNIT: Record<RfmTimeUnit, number> = { week: 7, day: 1 };
+
+/** Both fits of one calibration. */
+export interface CustomerValueFit {
+  customers: number;
+  repeatCustomers: number;
+  bgnbd: BgNbdFit;
+  gammaGamma: GammaGammaFit;
+}
+
+/**
+ * Fits BG/NBD on every customer's (x, t_x, T) and Gamma-Gamma on the repeat customers with a
+ * positive mean repeat value (pure).
+ *
+ * @throws ModelInputError with fewer than `minRepeatCustomers` repeat customers (x ≥ 1)
+ * @throws RangeError from the models on degenerate data
+ */
+export function fitCustomerValue(rfm: readonly CustomerRfm[], minRepeatCustomers = CLV_SETTINGS.minRepeatCustomers): CustomerValueFit {
+  const repeat = rfm.filter((c) => c.x > 0 && c.mx !== null && c.mx > 0);
+  const repeatCustomers = rfm.filter((c) => c.x > 0).length;
+  if (repeatCustomers < minRepeatCustomers || repeat.length < minRepeatCustomers) {
+    throw new ModelInputError(
+      `too few repeat customers to fit customer value: ${repeatCustomers} (at least ${minRepeatCustomers} needed)`,
+    );
+  }
+  const bgnbd = fitBgNbd(rfm.map((c) => ({ x: c.x, tx: c.tx, T: c.T })));
+  const gammaGamma = fitGammaGamma(repeat.map((c) => ({ x: c.x, mx: c.mx! })));
+  return { customers: rfm.length, repeatCustomers, bgnbd, gammaGamma };
+}
+
+/** Reads the RFM summary of a merchant in its own scope (read-only). */
+export function readRfm(
+  database: Database,
+  merchant: MerchantRef,
+  calibrationEnd: string,
+  timeUnit: RfmTimeUnit,
+): Promise<CustomerRfm[]> {
+  return withMerchantScope(database, merchant.id, (tx) => getRfmSummary({ tx, merchant }, { calibrationEnd, timeUnit }));
+}
+
+/**
+ * The stored CLV run as of `asOf` (exclusive; calibration end = asOf − 1 day): fits, then per
+ * customer P(alive), expected purchases in the next 90 days, expected purchase value and
+ * 12-month CLV at 1 %/month, and the page's summary (histograms, P(alive) grid, totals).
+ *
+ * @param bankIds customer id → bank customer id (owner connection), copied into the outputs
+ * @throws ModelInputError when the merchant has no customers or too few repeat customers
+ */
+export async function computeClvRun(
+  database: Database,
+  merchant: MerchantRef,
+  asOf: string,
+  bankIds: ReadonlyMap<number, string>,
+): Promise<ComputedRun> {
+  const calibrationEnd = addDays(asOf, -1);
+  const rfm = await readRfm(database, merchant, calibrationEnd, CLV_SETTINGS.timeUnit);
+  if (rfm.length === 0) throw new ModelInputError(`no purchases on or before ${calibrationEnd}`);
+  const fit = fitCustomerValue(rfm);
+  const bg = fit.bgnbd.params;
+  const gg = fit.gammaGamma.params;
+  const unit = DAYS_PER_UNIT[CLV_SETTINGS.timeUnit];
+  const opts = {
+    horizonMonths: CLV_SETTINGS.horizonMonths,
+    monthlyDiscountRate: CLV_SETTINGS.monthlyDiscountRate,
+    periodsPerMonth: CLV_SETTINGS.periodsPerMonth,
+  };
+
+  const outputs: ComputedRun["outputs"] = [];
+  const perCustomer: Array<ClvCustomerOutput & { customerId: number }> = [];
+  for (const c of rfm) {
+    const summary = { x: c.x, tx: c.tx, T: c.T };
+    const mx = c.mx ?? 0;
+    const out: ClvCustomerOutput = {
+      bankCustomerId: bankIds.get(c.customerId) ?? "",
+      x: c.x,
+      tx: round(c.tx, 4),
+      T: round(c.T, 4),
+      mxMinor: c.mx === null ? null : Math.round(c.mx),
+      pAlive: round(probabilityAlive(bg, summary), 6),
+      expectedPurchases90d: round(expectedPurchases(bg, summary, CLV_SETTINGS.predictionDays / unit), 6),
+      expectedAverageValueMinor: Math.round(expectedAverageValue(gg, c.x, mx)),
+      clvMinor: Math.round(customerLifetimeValue(bg, gg, { ...summary, mx }, opts)),
+    };
+    perCustomer.push({ customerId: c.customerId, ...out });
+    outputs.push({ customerId: c.customerId, output: out });
+  }
+
+  const clvs = perCustomer.map((c) => c.clvMinor);
+  const totalClvMinor = clvs.reduce((s, v) => s + v, 0);
+  const summary: ClvSummary = {
+    customers: rfm.length,
+    repeatCustomers: fit.repeatCustomers,
+    expectedActiveCustomers: round(perCustomer.reduce((s, c) => s + c.pAlive, 0), 2),
+    expectedPurchases90d: round(perCustomer.reduce((s, c) => s + c.expectedPurchases90d, 0), 2),
+    totalClvMinor,
+    meanClvMinor: Math.round(totalClvMinor / rfm.length),
+    medianClvMinor: Math.round(median(clvs)),
+    clvHistogram: moneyHistogram(clvs),
+    pAliveHistogram: unitHistogram(perCustomer.map((c) => c.pAlive)),
+    pAliveGrid: pAliveGrid(perCustomer.map((c) => ({ x: c.x, tx: c.tx, T: c.T, pAlive: c.pAlive }))),
+  };
+  const params: ClvParams = {
+    calibrationEnd,
+    timeUnit: CLV_SETTINGS.timeUnit,
+    horizonMonths: CLV_SETTINGS.horizonMonths,
+    monthlyDiscountRate: CLV_SETTINGS.monthlyDiscountRate,
+    periodsPerMonth: CLV_SETTINGS.periodsPerMonth,
+    predictionDays: CLV_SETTINGS.predictionDays,
+    minRepeatCustomers: CLV_SETTINGS.minRepeatCustomers,
+  };
+  const metrics: ClvMetrics = {
+    bgnbd: {
+      ...bg,
+      logLikelihood: fit.bgnbd.logLikelihood,
+      standardErrors: finiteOrNull(fit.bgnbd.standardErrors),
+      converged: fit.bgnbd.converged,
+    },
+    gammaGamma: { ...gg, logLikelihood: fit.gammaGamma.logLikelihood, customers: fit.gammaGamma.customers },
+  };
+  const periodFrom = rfm.reduce((min, c) => (c.firstDay < min ? c.firstDay : min), rfm[0].firstDay);
+  return { periodFrom, periodTo: asOf, params, metrics, summary, outputs };
+}
+
+function round(v: number, digits: number): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+/** Standard errors, or null when any is not finite (a singular Hessian). */
+function finiteOrNull(se: { r: number; alpha: number; a: number; b: number }) {
+  return [se.r, se.alpha, se.a, se.b].every((v) => Number.isFinite(v)) ? { r: se.r, alpha: se.alpha, a: se.a, b: se.b } : null;
+}

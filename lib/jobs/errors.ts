@@ -1,0 +1,11 @@
+/**
+ * A model cannot run on this merchant's data as it is (too few customers, no repeat purchases,
+ * not enough history for the holdout, …). The job records a failed run with this message, which
+ * the page shows as the reason; other errors are recorded the same way but are bugs or outages.
+ */
+export class ModelInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ModelInputError";
+  }
+}

@@ -1,0 +1,138 @@
+import type { Database } from "@/db/client";
+import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
+import { getDataRange } from "@/lib/analytics/getDataRange";
+import { addDays, dayToMs } from "@/lib/analytics/scope";
+import type { MerchantRef } from "@/lib/analytics/types";
+import { withMerchantScope } from "@/lib/tenancy/scope";
+import { computeChurnRun } from "./churn";
+import { computeClvRun } from "./clv";
+import { ModelInputError } from "./errors";
+import { completeModelJob, listModelJobs, type ModelJob } from "./outbox";
+import { computeSegmentsRun } from "./segments";
+import { findMerchantRef, getBankCustomerIds, storeFailedRun, storeSucceededRun, type ComputedRun } from "./store";
+
+/*
+ * Orchestration (docs/models/jobs.md): for one merchant, fit every model family on its data and
+ * store one run per family. Each family stands alone: its inputs come from the merchant's own
+ * rollups through withMerchantScope (read-only) — plus, for churn, competitor spend through
+ * lib/privacy on the owner connection — and its run is written in one owner-connection
+ * transaction. A family that fails records a failed run with the reason and the others still run.
+ */
+
+/** The outcome of one family's run. */
+export interface ModelRunOutcome {
+  kind: ModelKind;
+  runId: number;
+  version: number;
+  status: "succeeded" | "failed";
+  /** Wall-clock seconds from the start of the computation to the stored run. */
+  seconds: number;
+  /** Why it failed; absent on success. */
+  error?: string;
+  /** Per-customer outputs stored (0 for a failed run). */
+  customers: number;
+}
+
+/** Options of {@link runMerchantModels}. */
+export interface RunModelsOptions {
+  /** Families to run, in this order by default: clv first (churn's revenue at risk reads it), churn, segments. */
+  kinds?: readonly ModelKind[];
+  /** 'YYYY-MM-DD', exclusive end of the data the models see; default the merchant's last data day + 1. */
+  asOf?: string;
+  /** Test hook: replaces a family's computation (e.g. to make it throw). */
+  compute?: Partial<Record<ModelKind, (database: Database, merchant: MerchantRef, asOf: string) => Promise<ComputedRun>>>;
+}
+
+const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)) || "unknown error";
+
+/**
+ * Runs the model families for one merchant now and stores a run per family (version = the
+ * previous version of that family + 1). Families run in MODEL_KINDS order whatever order
+ * `kinds` lists them in.
+ *
+ * A family that fails — bad input such as too few repeat customers (ModelInputError), a model
+ * that cannot fit, a database error while writing — is recorded as a failed run with the error
+ * text; nothing of its computation is written, and the latest succeeded run stays what the pages
+ * read. A merchant without any data gets a failed run per family ("no transactions yet").
+ *
+ * @returns one outcome per family run, in run order
+ * @throws Error for an unknown merchant, an unknown kind or a malformed `asOf`, and when even the
+ *         failed run cannot be stored (the database is down)
+ */
+export async function runMerchantModels(
+  database: Database,
+  merchantId: number,
+  opts: RunModelsOptions = {},
+): Promise<ModelRunOutcome[]> {
+  const merchant = await findMerchantRef(database, { id: merchantId });
+  if (!merchant) throw new Error(`runMerchantModels: unknown merchant ${merchantId}`);
+  const wanted = opts.kinds ?? MODEL_KINDS;
+  for (const k of wanted) if (!(MODEL_KINDS as readonly string[]).includes(k)) throw new Error(`runMerchantModels: unknown model kind ${String(k)}`);
+  if (opts.asOf !== undefined) dayToMs(opts.asOf);
+  const kinds = MODEL_KINDS.filter((k) => wanted.includes(k));
+
+  const range = await withMerchantScope(database, merchant.id, (tx) => getDataRange({ tx, merchant }));
+  const asOf = opts.asOf ?? (range.lastDay === null ? null : addDays(range.lastDay, 1));
+  const bankIds = asOf === null ? new Map<number, string>() : await getBankCustomerIds(database, merchant.id);
+
+  const compute: Record<ModelKind, (database: Database, merchant: MerchantRef, asOf: string) => Promise<ComputedRun>> = {
+    clv: (d, m, a) => computeClvRun(d, m, a, bankIds),
+    churn: (d, m, a) => computeChurnRun(d, m, a, bankIds),
+    segments: computeSegmentsRun,
+    ...opts.compute,
+  };
+
+  const outcomes: ModelRunOutcome[] = [];
+  for (const kind of kinds) {
+    const startedAt = new Date();
+    const seconds = () => Math.round((Date.now() - startedAt.getTime()) / 10) / 100;
+    try {
+      if (asOf === null) throw new ModelInputError("no transactions yet");
+      const run = await compute[kind](database, merchant, asOf);
+      const stored = await storeSucceededRun(database, merchant.id, kind, run, startedAt);
+      outcomes.push({ kind, ...stored, status: "succeeded", seconds: seconds(), customers: run.outputs.length });
+    } catch (err) {
+      const error = errorText(err);
+      const stored = await storeFailedRun(database, merchant.id, kind, error, startedAt, { periodTo: asOf });
+      outcomes.push({ kind, ...stored, status: "failed", seconds: seconds(), error, customers: 0 });
+    }
+  }
+  return outcomes;
+}
+
+/** What the worker did for one merchant. */
+export interface ProcessedJob {
+  job: ModelJob;
+  merchantSlug: string | null;
+  outcomes: ModelRunOutcome[];
+  /** True when a newer request arrived during the run and stays pending. */
+  requeued: boolean;
+}
+
+/**
+ * Drains the model-job outbox: for every pending merchant (oldest request first), runs all model
+ * families (runMerchantModels) and removes the request — unless a newer one arrived meanwhile,
+ * which then stays for the next pass. A merchant deleted since its request is just removed.
+ * One worker at a time is assumed (the CLI after a load, or a cron); a second concurrent worker
+ * would only store an extra version of the same runs.
+ *
+ * @param opts.onMerchant called after each merchant (progress output)
+ * @returns what was processed, in order
+ * @throws Error when the database fails outside a family's own run (then the request stays pending)
+ */
+export async function runPendingModelJobs(
+  database: Database,
+  opts: { onMerchant?: (p: ProcessedJob) => void } = {},
+): Promise<ProcessedJob[]> {
+  const jobs = await listModelJobs(database.db);
+  const processed: ProcessedJob[] = [];
+  for (const job of jobs) {
+    const merchant = await findMerchantRef(database, { id: job.merchantId });
+    const outcomes = merchant ? await runMerchantModels(database, job.merchantId) : [];
+    const removed = await completeModelJob(database.db, job);
+    const p: ProcessedJob = { job, merchantSlug: merchant?.slug ?? null, outcomes, requeued: !removed };
+    processed.push(p);
+    opts.onMerchant?.(p);
+  }
+  return processed;
+}
