@@ -131,14 +131,23 @@ export function hyp2f1Tail(a: number, b: number, c: number, z: number, firstTerm
   if (z === 0) return 0;
   let term = firstTerm;
   let sum = term;
-  // Past this n every ratio has |ratio| < 1 … once the terms have started shrinking; the
-  // Pochhammer factors may change sign before it, so stopping earlier could cut a growing series.
-  const settled = Math.max(Math.abs(a), Math.abs(b), Math.abs(c)) + 2;
+  // When may the summation stop? The term ratio is ρ(n) = z (a+n)(b+n) / ((c+n)(n+1)). Once n is
+  // past −a, −b and −c no factor changes sign any more, and z(a+n)(b+n) − (c+n)(n+1) is a
+  // downward parabola in n (z < 1), so past its larger root ρ stays below 1 for good. Before
+  // that point a small term may precede growing ones, so no stop is allowed there.
+  const qa = z - 1;
+  const qb = z * (a + b) - (c + 1);
+  const qc = z * a * b - c;
+  const disc = qb * qb - 4 * qa * qc;
+  const largerRoot = disc >= 0 ? (-qb - Math.sqrt(disc)) / (2 * qa) : 0;
+  const settled = Math.max(0, -a, -b, -c, largerRoot) + 1;
   for (let n = 1; n < maxTerms; n++) {
-    term *= ((a + n) * (b + n) * z) / ((c + n) * (n + 1));
+    const ratio = ((a + n) * (b + n) * z) / ((c + n) * (n + 1));
+    term *= ratio;
     sum += term;
     if (term === 0) return sum;
-    if (n > settled && Math.abs(term) <= 1e-17 * Math.abs(sum)) return sum;
+    // The rest of the series is at most term · ρmax / (1 − ρmax) with ρmax ≈ max(ρ, z).
+    if (n > settled && Math.abs(term) <= 1e-16 * (1 - Math.max(Math.abs(ratio), z)) * Math.abs(sum)) return sum;
   }
   throw new RangeError(`hyp2f1: series did not converge in ${maxTerms} terms (a=${a}, b=${b}, c=${c}, z=${z})`);
 }
