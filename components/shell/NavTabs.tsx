@@ -7,6 +7,7 @@ import { useTranslations } from "next-intl";
 /** The dashboard's sections; the chosen period (?from&to) travels with the tabs. */
 export function NavTabs({ slug }: { slug: string }) {
   const t = useTranslations("common.nav");
+  const tm = useTranslations();
   const pathname = usePathname();
   const searchParams = useSearchParams();
   const keep = new URLSearchParams();
@@ -20,6 +21,9 @@ export function NavTabs({ slug }: { slug: string }) {
     { href: base, label: t("overview"), id: "overview" },
     { href: `${base}/customers`, label: t("customers"), id: "customers" },
     { href: `${base}/seasonality`, label: t("seasonality"), id: "seasonality" },
+    { href: `${base}/value`, label: tm("value.nav"), id: "value" },
+    { href: `${base}/churn`, label: tm("churn.nav"), id: "churn" },
+    { href: `${base}/segments`, label: tm("segments.nav"), id: "segments" },
   ];
   return (
     <nav className="nav-tabs" aria-label={t("label")}>

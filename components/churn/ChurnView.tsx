@@ -1,0 +1,390 @@
+"use client";
+
+import { useLocale, useTranslations } from "next-intl";
+import { useMemo, useState } from "react";
+import type { ChurnResults, RevenueAtRiskRow, SegmentEffect } from "@/lib/analytics/getModelResults";
+import { buildCalibrationOption } from "@/lib/charts/buildCalibrationOption";
+import { buildFactorImportanceOption, importanceBars } from "@/lib/charts/buildFactorImportanceOption";
+import { buildRiskDistributionOption } from "@/lib/charts/buildRiskDistributionOption";
+import { addDays, formatDay, formatMoney, formatNumber, formatPercent, SUPPRESSED_LABEL } from "@/lib/format";
+import { Card } from "../Card";
+import { DataTable, type Column } from "../DataTable";
+import { EChart } from "../charts/EChart";
+import { useChartFormat } from "../charts/useChartFormat";
+import { useChurn } from "../hooks/useChurn";
+import { useMerchant } from "../shell/MerchantContext";
+import { EmptyState } from "../states";
+import { FailedAttemptNote, ModelError, ModelKpi, ModelLoading, NoRunYet, RunLine } from "../value/ModelParts";
+import styles from "../value/model.module.css";
+import { revenueAtRiskCsv } from "./csv";
+
+/** Rows of the revenue-at-risk list shown before "show all". */
+const FIRST_ROWS = 20;
+
+/** The factor's name in the user's language, the raw feature name when the messages lack it. */
+function useFactorName() {
+  const t = useTranslations("churn.factors");
+  return (feature: string) => (t.has(feature) ? t(feature) : feature);
+}
+
+/** The Churn tab: horizon, model quality, risk distribution, factors, revenue at risk. */
+export function ChurnView() {
+  const { slug } = useMerchant();
+  const tp = useTranslations("common.privacy");
+  const query = useChurn(slug);
+  if (query.isPending) return <ModelLoading kpis={4} blocks={[120, 300, 300, 360]} />;
+  if (query.error || !query.data) return <ModelError error={query.error} onRetry={() => query.refetch()} />;
+  const { run, latestAttempt } = query.data;
+  if (!run) return <NoRunYet ns="churn" attempt={latestAttempt} />;
+  return (
+    <>
+      <RunLine ns="churn" run={run} />
+      <FailedAttemptNote ns="churn" attempt={latestAttempt} shownRunId={run.id} />
+      <HorizonCard run={run} />
+      <ChurnKpis run={run} />
+      <QualityCard run={run} />
+      <div className="grid grid-2">
+        <RiskDistributionCard run={run} />
+        <FactorImportanceCard run={run} />
+      </div>
+      <SegmentEffectsCard run={run} />
+      <RevenueAtRiskCard run={run} />
+      <p className="legend-note">{tp("note")}</p>
+    </>
+  );
+}
+
+function HorizonCard({ run }: { run: ChurnResults }) {
+  const t = useTranslations("churn.horizon");
+  const locale = useLocale();
+  const days = run.params.horizonDays;
+  return (
+    <Card data-testid="churn-horizon">
+      <p className={styles.horizon}>
+        {t.rich("statement", {
+          days,
+          from: formatDay(run.params.asOf, locale),
+          to: formatDay(addDays(run.params.asOf, days - 1), locale),
+          strong: (chunks) => <strong>{chunks}</strong>,
+        })}
+      </p>
+      <p className="legend-note" style={{ margin: "6px 0 0" }}>
+        {t("why", { days, median: formatNumber(run.params.medianInterPurchaseDays, locale, { maximumFractionDigits: 0 }) })}
+      </p>
+    </Card>
+  );
+}
+
+function ChurnKpis({ run }: { run: ChurnResults }) {
+  const t = useTranslations("churn.kpi");
+  const locale = useLocale();
+  const { currency } = useMerchant();
+  const s = run.summary;
+  const share = s.scoredCustomers > 0 ? s.expectedChurners / s.scoredCustomers : null;
+  const auc = run.metrics.rocAuc;
+  return (
+    <div className="grid grid-kpi" data-testid="churn-kpis">
+      <ModelKpi
+        id="scoredCustomers"
+        label={t("scored")}
+        hint={t("scoredHint", { days: run.params.observationDays })}
+        value={formatNumber(s.scoredCustomers, locale)}
+        foot={t("scoredFoot", { days: run.params.observationDays })}
+      />
+      <ModelKpi
+        id="expectedChurners"
+        label={t("expected")}
+        hint={t("expectedHint")}
+        value={formatNumber(Math.round(s.expectedChurners), locale)}
+        foot={t("expectedFoot", { share: formatPercent(share, locale) })}
+      />
+      <ModelKpi
+        id="revenueAtRisk"
+        label={t("revenueAtRisk")}
+        hint={t("revenueAtRiskHint")}
+        value={formatMoney(s.totalRevenueAtRiskMinor, currency, locale, { whole: true })}
+        foot={t("revenueAtRiskFoot")}
+      />
+      <ModelKpi
+        id="rocAuc"
+        label={t("quality")}
+        hint={t("qualityHint")}
+        value={auc === null ? "—" : t("qualityValue", { times: Math.round(auc * 10) })}
+        foot={auc === null ? undefined : `ROC AUC ${formatNumber(auc, locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`}
+      />
+    </div>
+  );
+}
+
+function QualityCard({ run }: { run: ChurnResults }) {
+  const t = useTranslations("churn.quality");
+  const locale = useLocale();
+  const format = useChartFormat();
+  const m = run.metrics;
+  const two = (v: number) => formatNumber(v, locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+  const three = (v: number) => formatNumber(v, locale, { maximumFractionDigits: 3, minimumFractionDigits: 3 });
+  const rate = m.validationChurnRate;
+  const option = useMemo(
+    () =>
+      buildCalibrationOption(
+        run.summary.calibration,
+        {
+          predicted: t("predicted"),
+          observed: t("observed"),
+          model: t("model"),
+          perfect: t("perfect"),
+          customers: t("customers"),
+        },
+        format,
+      ),
+    [run.summary.calibration, format, t],
+  );
+  const hasPoints = run.summary.calibration.some((p) => p.customers > 0 && p.meanPredicted !== null && p.observedRate !== null);
+  return (
+    <Card title={t("title")} subtitle={t("subtitle")} data-testid="churn-quality">
+      <div className="grid grid-2">
+        <ul className={styles.plain} data-testid="churn-quality-words">
+          <li data-testid="quality-roc">
+            {m.rocAuc === null ? t("rocMissing") : t("roc", { times: Math.round(m.rocAuc * 10), auc: two(m.rocAuc) })}
+          </li>
+          {m.prAuc !== null ? (
+            <li data-testid="quality-pr">{t("pr", { pr: two(m.prAuc), base: two(rate), rate: formatPercent(rate, locale) })}</li>
+          ) : null}
+          <li data-testid="quality-brier">
+            {t("brier", { brier: three(m.brierScore), reference: three(rate * (1 - rate)), rate: formatPercent(rate, locale) })}
+          </li>
+          <li>{t("calibration")}</li>
+          <li className="faint">
+            {t("test", {
+              train: formatDay(run.params.trainCutoff, locale),
+              validation: formatDay(run.params.validationCutoff, locale),
+              customers: m.validationRows,
+              days: run.params.horizonDays,
+            })}
+          </li>
+        </ul>
+        {hasPoints ? (
+          <EChart option={option} height={300} ariaLabel={t("chartLabel")} data-testid="calibration-chart" />
+        ) : (
+          <EmptyState />
+        )}
+      </div>
+    </Card>
+  );
+}
+
+function RiskDistributionCard({ run }: { run: ChurnResults }) {
+  const t = useTranslations("churn.risk");
+  const format = useChartFormat();
+  const bins = run.summary.riskHistogram;
+  const option = useMemo(() => buildRiskDistributionOption(bins, { customers: t("customers"), risk: t("risk") }, format), [bins, format, t]);
+  const empty = bins.every((b) => b.customers === 0);
+  return (
+    <Card title={t("title")} subtitle={t("subtitle", { days: run.params.horizonDays })} data-testid="risk-card">
+      {empty ? (
+        <div data-testid="risk-distribution">
+          <EmptyState />
+        </div>
+      ) : (
+        <EChart option={option} height={300} ariaLabel={t("chartLabel")} data-testid="risk-distribution" />
+      )}
+    </Card>
+  );
+}
+
+function FactorImportanceCard({ run }: { run: ChurnResults }) {
+  const t = useTranslations("churn.importance");
+  const factorName = useFactorName();
+  const format = useChartFormat();
+  const importance = run.summary.importance;
+  const option = useMemo(
+    () =>
+      buildFactorImportanceOption(importance, { factor: factorName, share: t("share"), meanAbsShap: t("meanAbsShap") }, format),
+    // factorName is derived from the messages, like t.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [importance, format, t],
+  );
+  const bars = importanceBars(importance);
+  const omitted = run.params.omittedFeatures;
+  return (
+    <Card title={t("title")} subtitle={t("subtitle")} data-testid="importance-card">
+      {bars.length === 0 ? (
+        <div data-testid="factor-importance">
+          <EmptyState />
+        </div>
+      ) : (
+        <EChart option={option} height={Math.max(200, bars.length * 30 + 40)} ariaLabel={t("chartLabel")} data-testid="factor-importance" />
+      )}
+      {omitted.length > 0 ? (
+        <p className="legend-note" data-testid="omitted-factors">
+          {t("omitted", { factors: omitted.map((o) => factorName(o.feature)).join(", ") })}
+        </p>
+      ) : null}
+    </Card>
+  );
+}
+
+function SegmentEffectsCard({ run }: { run: ChurnResults }) {
+  const t = useTranslations("churn.effects");
+  const locale = useLocale();
+  const factorName = useFactorName();
+  const rows = run.summary.segmentEffects;
+  // Columns: the features the effects mention, in global importance order.
+  const features = useMemo(() => {
+    const mentioned = new Set(rows.flatMap((r) => r.effects.map((e) => e.feature)));
+    const ordered = run.summary.importance.map((i) => i.feature).filter((f) => mentioned.has(f));
+    return [...ordered, ...[...mentioned].filter((f) => !ordered.includes(f))];
+  }, [rows, run.summary.importance]);
+  const segmentName = (row: SegmentEffect) => {
+    const value = t.has(`values.${row.value}`) ? t(`values.${row.value}`) : row.value;
+    return `${t(`dimensions.${row.dimension}`)}: ${value}`;
+  };
+  const effectCell = (row: SegmentEffect, feature: string) => {
+    if (row.suppressed) return <span className="suppressed">{SUPPRESSED_LABEL}</span>;
+    const effect = row.effects.find((e) => e.feature === feature);
+    if (!effect) return "—";
+    const v = effect.meanShap;
+    const text = formatNumber(Math.abs(v), locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 });
+    if (Math.abs(v) < 0.005) return <span className="faint">{text}</span>;
+    return v > 0 ? (
+      <span className={styles.up} title={t("raises")}>
+        ▲ {text}
+      </span>
+    ) : (
+      <span className={styles.down} title={t("lowers")}>
+        ▼ {text}
+      </span>
+    );
+  };
+  const columns: Column<SegmentEffect>[] = [
+    { key: "segment", header: t("segment"), cell: (row) => segmentName(row) },
+    {
+      key: "customers",
+      header: t("customers"),
+      numeric: true,
+      cell: (row) => (row.suppressed ? <span className="suppressed">{SUPPRESSED_LABEL}</span> : formatNumber(row.customers, locale)),
+    },
+    ...features.map((feature) => ({
+      key: feature,
+      header: factorName(feature),
+      numeric: true,
+      cell: (row: SegmentEffect) => effectCell(row, feature),
+    })),
+  ];
+  return (
+    <Card title={t("title")} subtitle={t("subtitle")} data-testid="effects-card">
+      {rows.length === 0 ? (
+        <EmptyState />
+      ) : (
+        <>
+          <DataTable
+            columns={columns}
+            rows={rows}
+            rowKey={(row) => `${row.dimension}:${row.value}`}
+            caption={t("title")}
+            data-testid="segment-effects"
+          />
+          <p className="legend-note">{t("legend")}</p>
+        </>
+      )}
+    </Card>
+  );
+}
+
+function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
+  const t = useTranslations("churn.atRisk");
+  const locale = useLocale();
+  const lang = locale === "ru" ? "ru" : "en";
+  const { currency, slug } = useMerchant();
+  const [showAll, setShowAll] = useState(false);
+  const rows = run.summary.revenueAtRisk;
+  const shown = showAll ? rows : rows.slice(0, FIRST_ROWS);
+  const money = (minor: number) => formatMoney(minor, currency, locale);
+
+  const download = () => {
+    const csv = revenueAtRiskCsv(rows, currency, lang);
+    const blob = new Blob([csv], { type: "text/csv;charset=utf-8" });
+    const url = URL.createObjectURL(blob);
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = `revenue-at-risk-${slug}-${run.params.asOf}.csv`;
+    document.body.appendChild(a);
+    a.click();
+    a.remove();
+    URL.revokeObjectURL(url);
+  };
+
+  const columns: Column<RevenueAtRiskRow>[] = [
+    { key: "rank", header: "#", numeric: true, cell: (_row, i) => formatNumber(i + 1, locale) },
+    { key: "customer", header: t("customer"), cell: (row) => <code>{row.bankCustomerId}</code> },
+    { key: "risk", header: t("risk"), numeric: true, cell: (row) => formatPercent(row.pChurn, locale, 0) },
+    {
+      key: "clv",
+      header: t("clv"),
+      numeric: true,
+      cell: (row) => (
+        <>
+          {money(row.clvMinor)}
+          {row.clvSource === "historical" ? (
+            <span className={styles.tag} title={t("historicalHint")}>
+              {t("historical")}
+            </span>
+          ) : null}
+        </>
+      ),
+    },
+    { key: "atRisk", header: t("atRisk"), numeric: true, cell: (row) => <strong>{money(row.revenueAtRiskMinor)}</strong> },
+    {
+      key: "factors",
+      header: t("factors"),
+      cell: (row) => (
+        <ul className={styles.factors}>
+          {row.factors.slice(0, 3).map((f) => (
+            <li key={f.feature}>
+              <span className={f.shap > 0 ? styles.up : styles.down} aria-hidden="true">
+                {f.shap > 0 ? "▲" : "▼"}
+              </span>{" "}
+              {f.text[lang]}
+            </li>
+          ))}
+        </ul>
+      ),
+    },
+  ];
+  return (
+    <Card
+      title={t("title")}
+      subtitle={t("subtitle", { count: rows.length })}
+      actions={
+        rows.length > 0 ? (
+          <button type="button" className="btn" onClick={download} data-testid="revenue-at-risk-csv">
+            {t("download")}
+          </button>
+        ) : null
+      }
+      data-testid="revenue-at-risk"
+    >
+      {rows.length === 0 ? (
+        <div data-testid="revenue-at-risk-table">
+          <EmptyState title={t("empty")} hint={t("emptyHint")} />
+        </div>
+      ) : (
+        <>
+          <DataTable
+            columns={columns}
+            rows={shown}
+            rowKey={(row) => row.bankCustomerId}
+            caption={t("title")}
+            data-testid="revenue-at-risk-table"
+          />
+          <p className="legend-note">{t("legend")}</p>
+          {rows.length > FIRST_ROWS ? (
+            <button type="button" className="btn btn-link" onClick={() => setShowAll((v) => !v)} data-testid="revenue-at-risk-more">
+              {showAll ? t("showFewer", { count: FIRST_ROWS }) : t("showAll", { count: rows.length })}
+            </button>
+          ) : null}
+        </>
+      )}
+    </Card>
+  );
+}
