@@ -3,7 +3,12 @@ import { asc, eq, sql } from "drizzle-orm";
 import { closeDatabase, getDatabase, type Database } from "@/db/client";
 import { merchantDaily, merchants } from "@/db/schema";
 import { getHeadlineMetrics } from "@/lib/analytics/getOverview";
-import { periodSchema, type MerchantRef } from "@/lib/analytics/types";
+import { getChurnResults, getCustomerValueResults, getModelRunAttempts, getSegmentTreeResults } from "@/lib/analytics/getModelResults";
+import { RFM_TIME_UNITS, type RfmTimeUnit } from "@/lib/analytics/getRfmSummary";
+import { isoDaySchema, periodSchema, type AnalyticsContext, type MerchantRef } from "@/lib/analytics/types";
+import { fitCustomerValue, readRfm } from "@/lib/jobs/clv";
+import { ModelInputError } from "@/lib/jobs/errors";
+import { MODEL_KINDS, runMerchantModels, runPendingModelJobs, type ModelKind, type ModelRunOutcome } from "@/lib/jobs/runModels";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 
 /*
@@ -175,10 +180,252 @@ const merchantsCommand: Command = {
   },
 };
 
+function outcomeLine(o: ModelRunOutcome): string {
+  const what = o.status === "succeeded" ? `${o.customers} customers` : `FAILED: ${o.error}`;
+  return `  ${o.kind.padEnd(9)} run ${o.runId} (v${o.version}) ${o.seconds.toFixed(2).padStart(7)} s  ${what}`;
+}
+
+const modelsCommand: Command = {
+  usage: "models (--merchant SLUG [--kinds clv,churn,segments] [--as-of YYYY-MM-DD] | --pending) [--json]",
+  summary: "fit and store model runs now for one merchant, or for every merchant in the job outbox",
+  async run(args, io) {
+    const { values: v } = usageErrors(() =>
+      parseArgs({
+        args,
+        strict: true,
+        options: {
+          merchant: { type: "string" },
+          pending: { type: "boolean", default: false },
+          kinds: { type: "string" },
+          "as-of": { type: "string" },
+          json: { type: "boolean", default: false },
+        },
+      }),
+    );
+    if (Boolean(v.merchant) === v.pending) throw new CliError("give either --merchant SLUG or --pending");
+    const database = await getDatabase();
+    if (v.pending) {
+      if (v.kinds || v["as-of"]) throw new CliError("--kinds and --as-of go with --merchant, not --pending");
+      const started = performance.now();
+      const processed = await runPendingModelJobs(database, {
+        onMerchant: (p) => {
+          if (v.json) return;
+          const total = p.outcomes.reduce((s, o) => s + o.seconds, 0);
+          io.out(`${p.merchantSlug ?? `merchant ${p.job.merchantId} (deleted)`}: ${total.toFixed(2)} s${p.requeued ? " (new data arrived meanwhile: still pending)" : ""}`);
+          for (const o of p.outcomes) io.out(outcomeLine(o));
+        },
+      });
+      const seconds = (performance.now() - started) / 1000;
+      if (v.json) {
+        io.out(
+          JSON.stringify(
+            { merchants: processed.map((p) => ({ merchant: p.merchantSlug, requeued: p.requeued, runs: p.outcomes })), seconds: Math.round(seconds * 100) / 100 },
+            null,
+            2,
+          ),
+        );
+      } else {
+        io.out(`${processed.length} merchant(s) processed in ${seconds.toFixed(1)} s`);
+      }
+      return;
+    }
+    let kinds: ModelKind[] | undefined;
+    if (v.kinds) {
+      kinds = v.kinds.split(",").map((k) => k.trim()) as ModelKind[];
+      const unknown = kinds.filter((k) => !(MODEL_KINDS as readonly string[]).includes(k));
+      if (unknown.length > 0) throw new CliError(`unknown model kind(s): ${unknown.join(", ")} (expected ${MODEL_KINDS.join(", ")})`);
+    }
+    if (v["as-of"] !== undefined && !isoDaySchema.safeParse(v["as-of"]).success) {
+      throw new CliError(`--as-of must be a calendar day YYYY-MM-DD, got "${v["as-of"]}"`);
+    }
+    const merchant = await findMerchant(database, v.merchant!);
+    const outcomes = await runMerchantModels(database, merchant.id, { kinds, asOf: v["as-of"] });
+    if (v.json) {
+      io.out(JSON.stringify({ merchant: merchant.slug, runs: outcomes }, null, 2));
+      return;
+    }
+    io.out(`${merchant.name} (${merchant.slug})`);
+    for (const o of outcomes) io.out(outcomeLine(o));
+  },
+};
+
+/** Prints a stored run as JSON, or says why there is none (exit 2 when none succeeded yet). */
+async function printLatest<T>(
+  merchant: MerchantRef,
+  kind: ModelKind,
+  read: (ctx: AnalyticsContext) => Promise<T | null>,
+  describe: (run: T) => string[],
+  json: boolean,
+  io: Io,
+) {
+  const database = await getDatabase();
+  const { run, attempt } = await withMerchantScope(database, merchant.id, async (tx) => ({
+    run: await read({ tx, merchant }),
+    attempt: (await getModelRunAttempts({ tx, merchant }))[kind],
+  }));
+  if (!run) {
+    const why = attempt?.status === "failed" ? `; the latest run failed: ${attempt.error}` : "; run `models --merchant SLUG` first";
+    throw new CliError(`no succeeded ${kind} run for ${merchant.slug} yet${why}`);
+  }
+  if (json) {
+    io.out(JSON.stringify({ merchant: merchant.slug, ...run }, null, 2));
+    return;
+  }
+  if (attempt?.status === "failed") io.err(`note: the latest ${kind} run (v${attempt.version}) failed: ${attempt.error}`);
+  for (const line of describe(run)) io.out(line);
+}
+
+const fmt = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? "–" : v.toFixed(digits));
+
+const ltvCommand: Command = {
+  usage: "ltv --merchant SLUG [--calibration-end YYYY-MM-DD --time-unit week|day] [--json]",
+  summary: "customer value: the latest stored CLV run, or a BG/NBD + Gamma-Gamma fit up to a calibration end (inclusive)",
+  async run(args, io) {
+    const { values: v } = usageErrors(() =>
+      parseArgs({
+        args,
+        strict: true,
+        options: {
+          merchant: { type: "string" },
+          "calibration-end": { type: "string" },
+          "time-unit": { type: "string" },
+          json: { type: "boolean", default: false },
+        },
+      }),
+    );
+    if (!v.merchant) throw new CliError("--merchant SLUG is required");
+    const calibrationEnd = v["calibration-end"];
+    if (calibrationEnd === undefined && v["time-unit"] !== undefined) throw new CliError("--time-unit goes with --calibration-end");
+    const database = await getDatabase();
+    const merchant = await findMerchant(database, v.merchant);
+    if (calibrationEnd === undefined) {
+      await printLatest(
+        merchant,
+        "clv",
+        getCustomerValueResults,
+        (run) => {
+          const { bgnbd, gammaGamma } = run.metrics;
+          const c = merchant.currency;
+          return [
+            `${merchant.name} (${merchant.slug}): CLV run ${run.id} (v${run.version}), calibration ${run.periodFrom}..${run.params.calibrationEnd}, ${run.params.timeUnit}s`,
+            table([
+              ["figure", "value"],
+              ["customers", String(run.summary.customers)],
+              ["repeat customers", String(run.summary.repeatCustomers)],
+              ["expected active customers", fmt(run.summary.expectedActiveCustomers, 1)],
+              ["expected purchases, next 90 days", fmt(run.summary.expectedPurchases90d, 1)],
+              [`total CLV, ${run.params.horizonMonths} months`, formatMoney(run.summary.totalClvMinor, c)],
+              ["mean CLV", formatMoney(run.summary.meanClvMinor, c)],
+              ["median CLV", formatMoney(run.summary.medianClvMinor, c)],
+              ["BG/NBD r, alpha, a, b", [bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b].map((x) => fmt(x, 4)).join(", ")],
+              ["BG/NBD log-likelihood", fmt(bgnbd.logLikelihood, 3)],
+              ["Gamma-Gamma p, q, gamma", [gammaGamma.p, gammaGamma.q, gammaGamma.gamma].map((x) => fmt(x, 4)).join(", ")],
+              ["Gamma-Gamma log-likelihood", fmt(gammaGamma.logLikelihood, 3)],
+            ]),
+          ];
+        },
+        v.json,
+        io,
+      );
+      return;
+    }
+    if (!isoDaySchema.safeParse(calibrationEnd).success) throw new CliError(`--calibration-end must be a calendar day YYYY-MM-DD, got "${calibrationEnd}"`);
+    const timeUnit = (v["time-unit"] ?? "week") as RfmTimeUnit;
+    if (!(RFM_TIME_UNITS as readonly string[]).includes(timeUnit)) throw new CliError(`--time-unit must be week or day, got "${timeUnit}"`);
+    const rfm = await readRfm(database, merchant, calibrationEnd, timeUnit);
+    if (rfm.length === 0) throw new CliError(`${merchant.slug} has no purchases on or before ${calibrationEnd}`);
+    let fit;
+    try {
+      fit = fitCustomerValue(rfm);
+    } catch (err) {
+      if (err instanceof ModelInputError) throw new CliError(err.message);
+      throw err;
+    }
+    const { r, alpha, a, b } = fit.bgnbd.params;
+    const { p, q, gamma } = fit.gammaGamma.params;
+    const result = {
+      merchant: merchant.slug,
+      calibrationEnd,
+      timeUnit,
+      customers: fit.customers,
+      bgnbd: { r, alpha, a, b, logLikelihood: fit.bgnbd.logLikelihood },
+      gammaGamma: { p, q, gamma, logLikelihood: fit.gammaGamma.logLikelihood },
+    };
+    if (v.json) {
+      io.out(JSON.stringify(result, null, 2));
+      return;
+    }
+    io.out(`${merchant.name} (${merchant.slug}): ${fit.customers} customers (${fit.repeatCustomers} repeat), calibration to ${calibrationEnd} inclusive, per ${timeUnit}`);
+    io.out(
+      table([
+        ["model", "parameters", "log-likelihood"],
+        ["BG/NBD", `r ${fmt(r, 4)}, alpha ${fmt(alpha, 4)}, a ${fmt(a, 4)}, b ${fmt(b, 4)}`, fmt(fit.bgnbd.logLikelihood, 3)],
+        ["Gamma-Gamma", `p ${fmt(p, 4)}, q ${fmt(q, 4)}, gamma ${fmt(gamma, 4)}`, fmt(fit.gammaGamma.logLikelihood, 3)],
+      ]),
+    );
+  },
+};
+
+function latestCommand(kind: "churn" | "segments"): Command {
+  return {
+    usage: `${kind} --merchant SLUG [--json]`,
+    summary: kind === "churn" ? "the latest stored churn run: horizon, holdout metrics, importance, revenue at risk" : "the latest stored decision-tree segment table",
+    async run(args, io) {
+      const { values: v } = usageErrors(() =>
+        parseArgs({ args, strict: true, options: { merchant: { type: "string" }, json: { type: "boolean", default: false } } }),
+      );
+      if (!v.merchant) throw new CliError("--merchant SLUG is required");
+      const database = await getDatabase();
+      const merchant = await findMerchant(database, v.merchant);
+      const c = merchant.currency;
+      if (kind === "churn") {
+        await printLatest(
+          merchant,
+          "churn",
+          getChurnResults,
+          (run) => [
+            `${merchant.name} (${merchant.slug}): churn run ${run.id} (v${run.version}) as of ${run.params.asOf}, horizon ${run.params.horizonDays} days`,
+            `holdout at ${run.params.validationCutoff}: ROC AUC ${fmt(run.metrics.rocAuc)}, PR AUC ${fmt(run.metrics.prAuc)}, Brier ${fmt(run.metrics.brierScore)}, churn rate ${fmt(run.metrics.validationChurnRate)}`,
+            `${run.summary.scoredCustomers} customers scored, ${fmt(run.summary.expectedChurners, 1)} expected to churn, revenue at risk ${formatMoney(run.summary.totalRevenueAtRiskMinor, c)}`,
+            ...(run.params.competitorSpend.available ? [] : [`competitor spend omitted: ${run.params.competitorSpend.reason}`]),
+            table([["feature", "mean |SHAP|"], ...run.summary.importance.map((i) => [i.feature, fmt(i.meanAbsShap, 4)])]),
+            "",
+            table([
+              ["bank customer", "P(churn)", "CLV", "at risk", "why"],
+              ...run.summary.revenueAtRisk.slice(0, 10).map((r) => [r.bankCustomerId, fmt(r.pChurn, 2), formatMoney(r.clvMinor, c), formatMoney(r.revenueAtRiskMinor, c), r.text.en]),
+            ]),
+          ],
+          v.json,
+          io,
+        );
+      } else {
+        await printLatest(
+          merchant,
+          "segments",
+          getSegmentTreeResults,
+          (run) => [
+            `${merchant.name} (${merchant.slug}): segment tree run ${run.id} (v${run.version}), ${run.summary.period.from} to ${run.summary.period.to} (exclusive), ${run.summary.customers} customers`,
+            table([
+              ["segment", "customers", "revenue", "share", "average check"],
+              ...run.summary.table.map((r) => [r.profile.en || "(all customers)", String(r.customers), formatMoney(r.revenueMinor, c), `${(r.shareOfRevenue * 100).toFixed(1)} %`, formatMoney(r.averageCheckMinor, c)]),
+            ]),
+          ],
+          v.json,
+          io,
+        );
+      }
+    },
+  };
+}
+
 /** command name → handler; add new subcommands here. */
 export const COMMANDS: Record<string, Command> = {
   metrics,
   merchants: merchantsCommand,
+  models: modelsCommand,
+  ltv: ltvCommand,
+  churn: latestCommand("churn"),
+  segments: latestCommand("segments"),
 };
 
 function usage(): string {

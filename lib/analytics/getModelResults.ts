@@ -244,7 +244,7 @@ export interface RevenueAtRiskRow {
   clvSource: "clv" | "historical";
   /** round(pChurn × clvMinor). */
   revenueAtRiskMinor: number;
-  /** Top three factors by |SHAP|. */
+  /** Top three factors: the largest positive SHAP first (see lib/jobs/explain.ts topFactors). */
   factors: ChurnFactor[];
   /** The factors in plain words, joined with "; ". */
   text: { en: string; ru: string };

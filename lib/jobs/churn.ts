@@ -313,7 +313,7 @@ export async function computeChurnRun(
   const pChurn = X.map((x) => predictProbability(model, x));
   const explanations = treeShapBatch(model, X);
   const shap = explanations.map((e) => e.values);
-  const explain: ExplainContext = { currency: merchant.currency, regions };
+  const explain: ExplainContext = { currency: merchant.currency, regions, cycleDays: cycle.medianInterPurchaseDays ?? horizonDays / 2 };
 
   const outputs: ComputedRun["outputs"] = [];
   const atRisk: RevenueAtRiskRow[] = [];

@@ -1,20 +1,28 @@
 /*
- * Churn explanations in plain words (en, ru) from a customer's top SHAP factors: one template per
- * feature and direction. Pure; unit-tested in tests/unit/jobs-explain.test.ts.
+ * Churn explanations in plain words (en, ru) from a customer's top SHAP factors. Pure;
+ * unit-tested in tests/unit/jobs-explain.test.ts.
  *
- * A factor with SHAP > 0 raises the customer's churn risk, < 0 lowers it. The templates say what
- * the value is in words a shop owner uses ("long since last purchase: 48 days"); the direction
- * picks the wording where both make sense ("bought recently: 3 days ago").
+ * A factor with SHAP > 0 raises the customer's churn risk, < 0 lowers it. Every text states the
+ * customer's value in words a shop owner uses, and is true whatever the sign: "last purchase 12
+ * days ago". Where a value is plainly on the risky side AND the model says it raises the risk,
+ * the text names the risk ("long since last purchase: 48 days", "shops more at competitors:
+ * 62 % of category spend"): recency at least the merchant's purchase cycle, competitor share of
+ * at least 50 %, a rising competitor share, a falling average check, intervals longer than the
+ * cycle. Anything else gets the neutral wording, so the model is never made to say what it did
+ * not find.
  */
 import type { ChurnFactor } from "@/lib/analytics/getModelResults";
 import { CHURN_FEATURE_LABELS, type ChurnFeatureName } from "@/lib/analytics/getChurnFeatures";
 import { formatMoney } from "@/lib/format";
 
-/** What the templates need besides the factor: the merchant's currency and the region names. */
+/** What the templates need besides the factor. */
 export interface ExplainContext {
+  /** The merchant's currency (ISO 4217) for money values. */
   currency: string;
   /** Region ordinal → name (the run's mapping). */
   regions: readonly string[];
+  /** The merchant's purchase cycle in days (median inter-purchase days): the "long since" threshold. */
+  cycleDays: number;
 }
 
 /**
@@ -40,10 +48,10 @@ const fixed1 = (v: number) => (Math.round(v * 10) / 10).toFixed(1);
 type Text = { en: string; ru: string };
 
 /**
- * The plain-words text of one factor.
+ * The plain-words text of one factor (see the module comment for when the risk wording is used).
  * @param feature the model column
  * @param value   the customer's value of it (units of CHURN_FEATURES); null = unknown
- * @param shap    its SHAP value (sign = direction)
+ * @param shap    its SHAP value (> 0 raises the risk)
  */
 export function factorText(feature: ChurnFeatureName, value: number | null, shap: number, ctx: ExplainContext): Text {
   const up = shap > 0;
@@ -54,44 +62,41 @@ export function factorText(feature: ChurnFeatureName, value: number | null, shap
   const n = Math.round(value);
   switch (feature) {
     case "recencyDays":
-      return up
+      return up && value >= ctx.cycleDays
         ? { en: `long since last purchase: ${enDays(n)}`, ru: `давно не покупал: ${ruDays(n)}` }
-        : { en: `bought recently: ${enDays(n)} ago`, ru: `покупал недавно: ${ruDays(n)} назад` };
+        : { en: `last purchase ${enDays(n)} ago`, ru: `последняя покупка ${ruDays(n)} назад` };
     case "frequency180d":
-      return up
-        ? { en: `few purchases: ${enDays(n)} with purchases in 180 days`, ru: `мало покупок: ${ruDays(n)} с покупками за 180 дней` }
-        : { en: `buys often: ${enDays(n)} with purchases in 180 days`, ru: `покупает часто: ${ruDays(n)} с покупками за 180 дней` };
-    case "monetaryMinor": {
-      const en = formatMoney(value, ctx.currency, "en", { whole: true });
-      const ru = formatMoney(value, ctx.currency, "ru", { whole: true });
-      return up
-        ? { en: `low spend per visit: ${en}`, ru: `небольшие траты за визит: ${ru}` }
-        : { en: `high spend per visit: ${en}`, ru: `крупные траты за визит: ${ru}` };
-    }
+      return { en: `${enDays(n)} with purchases in 180 days`, ru: `${ruDays(n)} с покупками за 180 дней` };
+    case "monetaryMinor":
+      return {
+        en: `spends ${formatMoney(value, ctx.currency, "en", { whole: true })} per visit`,
+        ru: `тратит ${formatMoney(value, ctx.currency, "ru", { whole: true })} за визит`,
+      };
     case "tenureDays":
-      return up
-        ? { en: `new customer: first purchase ${enDays(n)} ago`, ru: `новый клиент: первая покупка ${ruDays(n)} назад` }
-        : { en: `long-standing customer: first purchase ${enDays(n)} ago`, ru: `давний клиент: первая покупка ${ruDays(n)} назад` };
+      return { en: `first purchase ${enDays(n)} ago`, ru: `первая покупка ${ruDays(n)} назад` };
     case "meanInterPurchaseDays":
-      return up
+      return up && value > ctx.cycleDays
         ? { en: `buys rarely: every ${enDays(n)} on average`, ru: `покупает редко: в среднем раз в ${ruDays(n)}` }
-        : { en: `buys regularly: every ${enDays(n)} on average`, ru: `покупает регулярно: в среднем раз в ${ruDays(n)}` };
+        : { en: `buys every ${enDays(n)} on average`, ru: `покупает в среднем раз в ${ruDays(n)}` };
     case "interPurchaseCv":
-      return up
-        ? { en: `irregular visits (variation ${fixed1(value)})`, ru: `нерегулярные визиты (вариация ${fixed1(value).replace(".", ",")})` }
-        : { en: `steady visits (variation ${fixed1(value)})`, ru: `равномерные визиты (вариация ${fixed1(value).replace(".", ",")})` };
+      return { en: `variation of visit intervals ${fixed1(value)}`, ru: `разброс интервалов между визитами ${fixed1(value).replace(".", ",")}` };
     case "checkTrend":
-      return value < 1
+      return up && value < 1
         ? { en: `average check down to ${pct(value)} of the previous 90 days`, ru: `средний чек снизился до ${pct(value)} от предыдущих 90 дней` }
-        : { en: `average check at ${pct(value)} of the previous 90 days`, ru: `средний чек — ${pct(value)} от предыдущих 90 дней` };
+        : { en: `average check ${pct(value)} of the previous 90 days`, ru: `средний чек — ${pct(value)} от предыдущих 90 дней` };
     case "competitorShare90d":
-      return up
+      return up && value >= 0.5
         ? { en: `shops more at competitors: ${pct(value)} of category spend`, ru: `чаще покупает у конкурентов: ${pct(value)} трат в категории` }
-        : { en: `loyal in the category: ${pct(value)} of category spend at competitors`, ru: `верен в категории: у конкурентов ${pct(value)} трат` };
+        : { en: `${pct(value)} of category spend at competitors`, ru: `${pct(value)} трат в категории — у конкурентов` };
     case "competitorShareTrend":
+      if (up && value > 0) {
+        return { en: `moving to competitors: their share up ${points(value)} points in 90 days`, ru: `уходит к конкурентам: их доля выросла на ${points(value)} п. п. за 90 дней` };
+      }
       return value > 0
-        ? { en: `moving to competitors: their share up ${points(value)} points in 90 days`, ru: `уходит к конкурентам: их доля выросла на ${points(value)} п. п. за 90 дней` }
-        : { en: `competitors' share down ${points(value)} points in 90 days`, ru: `доля конкурентов снизилась на ${points(value)} п. п. за 90 дней` };
+        ? { en: `competitors' share up ${points(value)} points in 90 days`, ru: `доля конкурентов выросла на ${points(value)} п. п. за 90 дней` }
+        : value < 0
+          ? { en: `competitors' share down ${points(value)} points in 90 days`, ru: `доля конкурентов снизилась на ${points(value)} п. п. за 90 дней` }
+          : { en: "competitors' share unchanged in 90 days", ru: "доля конкурентов не изменилась за 90 дней" };
     case "age":
       return { en: `age ${n}`, ru: `возраст ${n}` };
     case "female":
@@ -114,7 +119,10 @@ export function factorText(feature: ChurnFeatureName, value: number | null, shap
 }
 
 /**
- * The top `k` factors of one customer by |SHAP| (ties: model column order), with their texts.
+ * The top `k` factors of one customer, with their texts: the features raising the churn risk
+ * most (largest positive SHAP first); when fewer than `k` raise it, the strongest ones lowering
+ * it (largest |SHAP|) complete the list. Ties go to the model column order; a SHAP of exactly 0
+ * counts as lowering.
  * @param values the customer's feature values in model column order (NaN = missing)
  * @param shap   SHAP values in the same order
  */
@@ -125,7 +133,10 @@ export function topFactors(
   ctx: ExplainContext,
   k = 3,
 ): ChurnFactor[] {
-  const order = features.map((_, i) => i).sort((a, b) => Math.abs(shap[b]) - Math.abs(shap[a]) || a - b);
+  const idx = features.map((_, i) => i);
+  const raising = idx.filter((i) => shap[i] > 0).sort((a, b) => shap[b] - shap[a] || a - b);
+  const lowering = idx.filter((i) => !(shap[i] > 0)).sort((a, b) => Math.abs(shap[b]) - Math.abs(shap[a]) || a - b);
+  const order = [...raising, ...lowering];
   return order.slice(0, k).map((i) => {
     const v = Number.isNaN(values[i]) ? null : values[i];
     return {

@@ -19,6 +19,8 @@ import { findMerchantRef, getBankCustomerIds, storeFailedRun, storeSucceededRun,
  * transaction. A family that fails records a failed run with the reason and the others still run.
  */
 
+export { MODEL_KINDS, type ModelKind };
+
 /** The outcome of one family's run. */
 export interface ModelRunOutcome {
   kind: ModelKind;
