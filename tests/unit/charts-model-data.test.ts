@@ -1,0 +1,85 @@
+import { describe, expect, it } from "vitest";
+import { segmentTreeNodes } from "@/app/m/[slug]/segments/segment-tree-data";
+import { revenueAtRiskCsv } from "@/components/churn/csv";
+import type { RevenueAtRiskRow } from "@/lib/analytics/getModelResults";
+import type { RegressionTree } from "@/lib/models/cart";
+
+describe("segmentTreeNodes", () => {
+  // root splits on female; its right child (female) splits on age.
+  const tree: RegressionTree = {
+    featureNames: ["female", "male", "age", "corporate"],
+    nodes: [
+      { id: 0, depth: 0, samples: 100, value: 22000.4, impurity: 1, feature: 0, threshold: 0.5, left: 1, right: 2 },
+      { id: 1, depth: 1, samples: 36, value: 7777.78, impurity: 1, feature: null, threshold: null, left: null, right: null },
+      { id: 2, depth: 1, samples: 64, value: 30000, impurity: 1, feature: 2, threshold: 23.5, left: 3, right: 4 },
+      { id: 3, depth: 2, samples: 39, value: 20384.6, impurity: 1, feature: null, threshold: null, left: null, right: null },
+      { id: 4, depth: 2, samples: 25, value: 45000, impurity: 1, feature: null, threshold: null, left: null, right: null },
+    ],
+  };
+
+  it("puts each parent's split into words on its children, in both languages", () => {
+    expect(segmentTreeNodes(tree)).toEqual([
+      { id: 0, depth: 0, samples: 100, valueMinor: 22000, left: 1, right: 2, splitFeature: "female", condition: null },
+      {
+        id: 1,
+        depth: 1,
+        samples: 36,
+        valueMinor: 7778,
+        left: null,
+        right: null,
+        splitFeature: null,
+        condition: { en: "Not female", ru: "Не женщина" },
+      },
+      { id: 2, depth: 1, samples: 64, valueMinor: 30000, left: 3, right: 4, splitFeature: "age", condition: { en: "Female", ru: "Женщина" } },
+      {
+        id: 3,
+        depth: 2,
+        samples: 39,
+        valueMinor: 20385,
+        left: null,
+        right: null,
+        splitFeature: null,
+        condition: { en: "Age <= 23.5", ru: "Возраст <= 23.5" },
+      },
+      {
+        id: 4,
+        depth: 2,
+        samples: 25,
+        valueMinor: 45000,
+        left: null,
+        right: null,
+        splitFeature: null,
+        condition: { en: "Age > 23.5", ru: "Возраст > 23.5" },
+      },
+    ]);
+  });
+
+  it("gives an empty tree no nodes", () => {
+    expect(segmentTreeNodes({ nodes: [], featureNames: [] })).toEqual([]);
+  });
+});
+
+describe("revenueAtRiskCsv", () => {
+  const row = (id: string, pChurn: number, clvMinor: number, text: string): RevenueAtRiskRow => ({
+    customerId: 1,
+    bankCustomerId: id,
+    pChurn,
+    clvMinor,
+    clvSource: "clv",
+    revenueAtRiskMinor: Math.round(pChurn * clvMinor),
+    factors: [],
+    text: { en: text, ru: `ru ${text}` },
+  });
+
+  it("writes RFC 4180 CSV with major units and quoted factor text", () => {
+    const csv = revenueAtRiskCsv([row("C-001", 0.81234, 123456, 'No purchase for 90 days; "premium", yes')], "GBP", "en");
+    expect(csv).toBe(
+      "bank_customer_id,p_churn,clv_GBP,clv_source,revenue_at_risk_GBP,factors\r\n" +
+        'C-001,0.8123,1234.56,clv,1002.88,"No purchase for 90 days; ""premium"", yes"\r\n',
+    );
+  });
+
+  it("follows the currency's minor-unit digits and the user's language", () => {
+    expect(revenueAtRiskCsv([row("7", 0.5, 1000, "x")], "JPY", "ru").split("\r\n")[1]).toBe("7,0.5000,1000,clv,500,ru x");
+  });
+});
