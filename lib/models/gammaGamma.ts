@@ -52,21 +52,60 @@ function checkSpend(c: RepeatSpend, i: number): void {
 }
 
 /**
+ * The data arranged for fast evaluation: the terms that depend on x only are summed per distinct
+ * x, and Σ x ln m_x, Σ ln m_x are constants, so one evaluation costs one logarithm per customer.
+ */
+interface Compiled {
+  /** Distinct x and how many customers have it. */
+  xs: number[];
+  counts: number[];
+  x: Float64Array;
+  mx: Float64Array;
+  sumXLnMx: number;
+  sumLnMx: number;
+  sumXLnX: number;
+  n: number;
+}
+
+function compile(data: readonly RepeatSpend[]): Compiled {
+  const counts = new Map<number, number>();
+  let sumXLnMx = 0;
+  let sumLnMx = 0;
+  let sumXLnX = 0;
+  data.forEach((c, i) => {
+    checkSpend(c, i);
+    counts.set(c.x, (counts.get(c.x) ?? 0) + 1);
+    const lnMx = Math.log(c.mx);
+    sumXLnMx += c.x * lnMx;
+    sumLnMx += lnMx;
+    sumXLnX += c.x * Math.log(c.x);
+  });
+  return {
+    xs: [...counts.keys()],
+    counts: [...counts.values()],
+    x: Float64Array.from(data, (c) => c.x),
+    mx: Float64Array.from(data, (c) => c.mx),
+    sumXLnMx,
+    sumLnMx,
+    sumXLnX,
+    n: data.length,
+  };
+}
+
+/**
  * Σ ln f(m_x | p, q, γ; x): the density of a customer's mean of x Gamma(p, ν) values, ν mixed out
  * (FH 2013 eq. (1a)):
  *   ln f = ln Γ(px+q) − ln Γ(px) − ln Γ(q) + q ln γ + (px−1) ln m_x + px ln x − (px+q) ln(γ + x m_x).
  * Terms that do not depend on the parameters are kept, so the value is the one CLVTools reports.
  */
-function logLikelihood(params: GammaGammaParams, data: readonly RepeatSpend[]): number {
+function logLikelihood(params: GammaGammaParams, d: Compiled): number {
   const { p, q, gamma } = params;
-  const lnGammaQ = lnGamma(q);
-  const qLnGamma = q * Math.log(gamma);
-  let sum = 0;
-  for (const { x, mx } of data) {
-    const px = p * x;
-    sum +=
-      lnGamma(px + q) - lnGamma(px) - lnGammaQ + qLnGamma + (px - 1) * Math.log(mx) + px * Math.log(x) - (px + q) * Math.log(gamma + x * mx);
+  let sum = d.n * (q * Math.log(gamma) - lnGamma(q)) + p * d.sumXLnMx - d.sumLnMx + p * d.sumXLnX;
+  for (let k = 0; k < d.xs.length; k++) {
+    const px = p * d.xs[k];
+    sum += d.counts[k] * (lnGamma(px + q) - lnGamma(px));
   }
+  for (let i = 0; i < d.n; i++) sum -= (p * d.x[i] + q) * Math.log(gamma + d.x[i] * d.mx[i]);
   return sum;
 }
 
@@ -77,8 +116,7 @@ function logLikelihood(params: GammaGammaParams, data: readonly RepeatSpend[]): 
  */
 export function gammaGammaLogLikelihood(params: GammaGammaParams, data: readonly RepeatSpend[]): number {
   checkParams(params);
-  data.forEach(checkSpend);
-  return logLikelihood(params, data);
+  return logLikelihood(params, compile(data));
 }
 
 const toParams = (v: readonly number[]): GammaGammaParams => ({ p: v[0], q: v[1], gamma: v[2] });
@@ -99,22 +137,22 @@ export function fitGammaGamma(
   opts: { initial?: GammaGammaParams; maxIterations?: number; tolerance?: number } = {},
 ): GammaGammaFit {
   if (data.length === 0) throw new RangeError("fitGammaGamma: no repeat customers");
-  data.forEach(checkSpend);
+  const d = compile(data);
   if (opts.initial) checkParams(opts.initial);
   const meanMx = data.reduce((s, c) => s + c.mx, 0) / data.length;
   const start = opts.initial ?? { p: 1, q: 2, gamma: meanMx };
   const n = data.length;
-  const result = minimizePositive((v) => -logLikelihood(toParams(v), data) / n, [start.p, start.q, start.gamma], {
+  const result = minimizePositive((v) => -logLikelihood(toParams(v), d) / n, [start.p, start.q, start.gamma], {
     step: 0.5,
     xTolerance: opts.tolerance ?? 1e-9,
     fTolerance: 1e-13,
     maxIterations: opts.maxIterations ?? 20_000,
   });
   const params = toParams(result.x);
-  const hessian = numericalHessian((u) => -logLikelihood(toParams(u.map(Math.exp)), data), result.x.map(Math.log));
+  const hessian = numericalHessian((u) => -logLikelihood(toParams(u.map(Math.exp)), d), result.x.map(Math.log));
   return {
     params,
-    logLikelihood: logLikelihood(params, data),
+    logLikelihood: logLikelihood(params, d),
     standardErrors: toParams(standardErrorsFromLogHessian(hessian, result.x)),
     customers: n,
     converged: result.converged,
