@@ -1,6 +1,6 @@
 import type { MerchantAccess } from "@/lib/auth/access";
 import { getModelRunAttempts, getSegmentTreeResults, type SegmentTreeResults } from "@/lib/analytics/getModelResults";
-import { conditionLabel, type SegmentTableRow } from "@/lib/jobs/segmentTree";
+import { conditionLabel } from "@/lib/jobs/segmentTree";
 import type { RegressionTree } from "@/lib/models/cart";
 import type { SegmentTreeNodeView, SegmentTreePage, SegmentTreeRunView } from "@/components/segments/types";
 
@@ -39,7 +39,7 @@ function capitalise(text: string): string {
 
 /** The stored run as the page shows it (table as stored, tree as nodes with words). */
 export function segmentTreeRunView(run: SegmentTreeResults): SegmentTreeRunView {
-  const tree = (run.summary.tree ?? { nodes: [], featureNames: [] }) as RegressionTree;
+  const tree: RegressionTree = run.summary.tree ?? { nodes: [], featureNames: [] };
   return {
     id: run.id,
     kind: run.kind,
@@ -50,7 +50,7 @@ export function segmentTreeRunView(run: SegmentTreeResults): SegmentTreeRunView 
     finishedAt: run.finishedAt,
     period: run.summary.period,
     customers: run.summary.customers,
-    table: (run.summary.table ?? []) as SegmentTableRow[],
+    table: run.summary.table ?? [],
     nodes: segmentTreeNodes(tree),
   };
 }
