@@ -4,8 +4,7 @@
  * "segment profile → revenue". Pure: the data come from getSegmentTreeData, storing runs is
  * someone else's job.
  */
-import type { getSegmentTreeData, SegmentFeature } from "@/lib/analytics/getSegmentTreeData";
-import { UNKNOWN_AGE } from "@/lib/analytics/getSegmentTreeData";
+import { UNKNOWN_AGE, type getSegmentTreeData, type SegmentFeature } from "@/lib/analytics/getSegmentTreeData";
 import { roundHalfUpDiv } from "@/lib/analytics/math";
 import { applyTree, fitRegressionTree, leafPaths, type LeafPath, type RegressionTree } from "@/lib/models/cart";
 import { MIN_CELL_CUSTOMERS } from "@/lib/privacy/suppression";
