@@ -78,117 +78,128 @@ class PathBuffer {
 
 /** EXTEND (Algorithm 2): grow the path by one feature with fractions (zero, one). */
 function extend(p: PathBuffer, o: number, depth: number, zero: number, one: number, feature: number): void {
+  const pw = p.pweight;
   p.feature[o + depth] = feature;
   p.zero[o + depth] = zero;
   p.one[o + depth] = one;
-  p.pweight[o + depth] = depth === 0 ? 1 : 0;
+  pw[o + depth] = depth === 0 ? 1 : 0;
+  const d1 = depth + 1;
   for (let i = depth - 1; i >= 0; i--) {
-    p.pweight[o + i + 1] += (one * p.pweight[o + i] * (i + 1)) / (depth + 1);
-    p.pweight[o + i] = (zero * p.pweight[o + i] * (depth - i)) / (depth + 1);
+    pw[o + i + 1] += (one * pw[o + i] * (i + 1)) / d1;
+    pw[o + i] = (zero * pw[o + i] * (depth - i)) / d1;
   }
 }
 
 /** UNWIND (Algorithm 2): undo the EXTEND of element `index`, shrinking the path by one. */
 function unwind(p: PathBuffer, o: number, depth: number, index: number): void {
-  const one = p.one[o + index];
-  const zero = p.zero[o + index];
-  let next = p.pweight[o + depth];
+  const pw = p.pweight;
+  const pf = p.feature;
+  const pz = p.zero;
+  const po = p.one;
+  const one = po[o + index];
+  const zero = pz[o + index];
+  const d1 = depth + 1;
+  let next = pw[o + depth];
   for (let i = depth - 1; i >= 0; i--) {
     if (one !== 0) {
-      const tmp = p.pweight[o + i];
-      p.pweight[o + i] = (next * (depth + 1)) / ((i + 1) * one);
-      next = tmp - (p.pweight[o + i] * zero * (depth - i)) / (depth + 1);
+      const tmp = pw[o + i];
+      pw[o + i] = (next * d1) / ((i + 1) * one);
+      next = tmp - (pw[o + i] * zero * (depth - i)) / d1;
     } else {
-      p.pweight[o + i] = (p.pweight[o + i] * (depth + 1)) / (zero * (depth - i));
+      pw[o + i] = (pw[o + i] * d1) / (zero * (depth - i));
     }
   }
   for (let i = index; i < depth; i++) {
-    p.feature[o + i] = p.feature[o + i + 1];
-    p.zero[o + i] = p.zero[o + i + 1];
-    p.one[o + i] = p.one[o + i + 1];
+    pf[o + i] = pf[o + i + 1];
+    pz[o + i] = pz[o + i + 1];
+    po[o + i] = po[o + i + 1];
   }
 }
 
 /** Σ of the path weights after unwinding element `index`, without modifying the path
  * (shap's unwound_path_sum: the (depth+1) factor is applied once at the end). */
 function unwoundSum(p: PathBuffer, o: number, depth: number, index: number): number {
+  const pw = p.pweight;
   const one = p.one[o + index];
   const zero = p.zero[o + index];
   let total = 0;
   if (one !== 0) {
-    let next = p.pweight[o + depth];
+    let next = pw[o + depth];
     for (let i = depth - 1; i >= 0; i--) {
       const tmp = next / ((i + 1) * one);
       total += tmp;
-      next = p.pweight[o + i] - tmp * zero * (depth - i);
+      next = pw[o + i] - tmp * zero * (depth - i);
     }
   } else {
-    for (let i = depth - 1; i >= 0; i--) total += p.pweight[o + i] / (zero * (depth - i));
+    for (let i = depth - 1; i >= 0; i--) total += pw[o + i] / (zero * (depth - i));
   }
   return total * (depth + 1);
 }
 
-/** RECURSE (Algorithm 2) from `node`, whose path so far lives at `parentOffset`. */
-function recurse(
-  tree: Tree,
-  x: ArrayLike<number>,
-  phi: Float64Array,
-  p: PathBuffer,
-  node: number,
-  depth: number,
-  parentOffset: number,
-  parentZero: number,
-  parentOne: number,
-  parentFeature: number,
-): void {
-  // This level's copy of the path begins right after the parent's (depth + 1 elements used).
-  const o = parentOffset + depth;
-  if (depth > 0) {
-    p.feature.copyWithin(o, parentOffset, parentOffset + depth);
-    p.zero.copyWithin(o, parentOffset, parentOffset + depth);
-    p.one.copyWithin(o, parentOffset, parentOffset + depth);
-    p.pweight.copyWithin(o, parentOffset, parentOffset + depth);
-  }
-  extend(p, o, depth, parentZero, parentOne, parentFeature);
+/**
+ * RECURSE (Algorithm 2) over one tree, accumulating into phi. The recursion is a closure over
+ * the tree's and the path's arrays so each call passes only what changes (node, depth, slice
+ * offset, fractions, feature); copies are plain loops, which beat copyWithin on these short
+ * (≤ depth + 1) slices.
+ */
+function explainTree(tree: Tree, x: ArrayLike<number>, phi: Float64Array, p: PathBuffer): void {
+  const { feature: tFeature, threshold, left: tLeft, right: tRight, defaultLeft, value, cover } = tree;
+  const pf = p.feature;
+  const pz = p.zero;
+  const po = p.one;
+  const pw = p.pweight;
 
-  const left = tree.left[node];
-  if (left === -1) {
-    const v = tree.value[node];
-    for (let i = 1; i <= depth; i++) {
-      const w = unwoundSum(p, o, depth, i);
-      phi[p.feature[o + i]] += w * (p.one[o + i] - p.zero[o + i]) * v;
+  const recurse = (node: number, depth: number, parentOffset: number, parentZero: number, parentOne: number, parentFeature: number): void => {
+    // This level's copy of the path begins right after the parent's (depth + 1 elements used).
+    const o = parentOffset + depth;
+    for (let i = 0; i < depth; i++) {
+      pf[o + i] = pf[parentOffset + i];
+      pz[o + i] = pz[parentOffset + i];
+      po[o + i] = po[parentOffset + i];
+      pw[o + i] = pw[parentOffset + i];
     }
-    return;
-  }
-  const right = tree.right[node];
-  const f = tree.feature[node];
-  const xv = x[f];
-  const goLeft = xv !== xv ? tree.defaultLeft[node] === 1 : xv < tree.threshold[node];
-  const hot = goLeft ? left : right;
-  const cold = goLeft ? right : left;
-  const cover = tree.cover[node];
-  const hotZero = tree.cover[hot] / cover;
-  const coldZero = tree.cover[cold] / cover;
-  let incomingZero = 1;
-  let incomingOne = 1;
-  // A feature already on the path is unwound and re-extended with the product of its fractions,
-  // so each feature appears once (Algorithm 2, lines "if d_j ∈ m").
-  let k = 1;
-  while (k <= depth && p.feature[o + k] !== f) k++;
-  if (k <= depth) {
-    incomingZero = p.zero[o + k];
-    incomingOne = p.one[o + k];
-    unwind(p, o, depth, k);
-    depth -= 1;
-  }
-  recurse(tree, x, phi, p, hot, depth + 1, o, hotZero * incomingZero, incomingOne, f);
-  recurse(tree, x, phi, p, cold, depth + 1, o, coldZero * incomingZero, 0, f);
+    extend(p, o, depth, parentZero, parentOne, parentFeature);
+
+    const left = tLeft[node];
+    if (left === -1) {
+      const v = value[node];
+      for (let i = 1; i <= depth; i++) {
+        const w = unwoundSum(p, o, depth, i);
+        phi[pf[o + i]] += w * (po[o + i] - pz[o + i]) * v;
+      }
+      return;
+    }
+    const right = tRight[node];
+    const f = tFeature[node];
+    const xv = x[f];
+    const goLeft = xv !== xv ? defaultLeft[node] === 1 : xv < threshold[node];
+    const hot = goLeft ? left : right;
+    const cold = goLeft ? right : left;
+    const c = cover[node];
+    const hotZero = cover[hot] / c;
+    const coldZero = cover[cold] / c;
+    let incomingZero = 1;
+    let incomingOne = 1;
+    // A feature already on the path is unwound and re-extended with the product of its
+    // fractions, so each feature appears once (Algorithm 2, "if d_j ∈ m").
+    let k = 1;
+    while (k <= depth && pf[o + k] !== f) k++;
+    if (k <= depth) {
+      incomingZero = pz[o + k];
+      incomingOne = po[o + k];
+      unwind(p, o, depth, k);
+      depth -= 1;
+    }
+    recurse(hot, depth + 1, o, hotZero * incomingZero, incomingOne, f);
+    recurse(cold, depth + 1, o, coldZero * incomingZero, 0, f);
+  };
+  recurse(0, 0, 0, 1, 1, -1);
 }
 
 function explainInto(model: TreeEnsemble, x: ArrayLike<number>, phi: Float64Array, p: PathBuffer): void {
   for (const tree of model.trees) {
-    if (tree.left[0] === -1) continue; // a stump-less tree only shifts the base value
-    recurse(tree, x, phi, p, 0, 0, 0, 1, 1, -1);
+    if (tree.left[0] === -1) continue; // a single leaf only shifts the base value
+    explainTree(tree, x, phi, p);
   }
 }
 
