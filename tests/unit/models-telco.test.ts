@@ -46,7 +46,7 @@ describe.skipIf(!present)("Telco churn (real data): GBDT vs logistic baseline", 
   it("parses, splits 75/25 stratified, and both models reach ROC AUC ≥ their floors", () => {
     const rows = parse(fs.readFileSync(CSV), { columns: true, skip_empty_lines: true }) as Record<string, string>[];
     expect(rows).toHaveLength(7043);
-    const y = rows.map((r) => (r.Churn === "Yes" ? 1 : 0));
+    const y: number[] = rows.map((r) => (r.Churn === "Yes" ? 1 : 0));
     expect(y.reduce((s, v) => s + v, 0)).toBe(1869);
     const { train, test } = stratifiedSplit(y, 0.25, 2026);
     expect(test.length).toBe(Math.round(5174 * 0.25) + Math.round(1869 * 0.25));
