@@ -12,7 +12,11 @@ const demoDir = path.join(root, ".data", "e2e");
 const env = { ...process.env, DEMO_DIR: demoDir, PGLITE_DIR: path.join(demoDir, "pglite"), DATABASE_URL: "" };
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
 
-if (!fs.existsSync(path.join(demoDir, "demo-ready.json"))) {
+// The demo's setup ends by running the model jobs (scripts/demo.ts); a database prepared before
+// that step existed (its marker lacks `models`) has no model runs, so it is rebuilt.
+const marker = path.join(demoDir, "demo-ready.json");
+const ready = fs.existsSync(marker) && (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean }).models === true;
+if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });
 }

@@ -1,9 +1,10 @@
 /**
  * `npm run demo`: the product on the embedded database, from nothing.
  * First run: migrate PGlite (DEMO_DIR/pglite, default .data/pglite), generate and load the
- * synthetic bank, load the real Online Retail and CDNOW logs when ../shared/data exists, create
- * the demo users (printed with their passwords: demo mode only), build, and serve on
- * http://localhost:3000. Later runs find DEMO_DIR/demo-ready.json and only serve.
+ * synthetic bank, load the real Online Retail and CDNOW logs when ../shared/data exists, fit and
+ * store the model runs of every loaded merchant (docs/models/jobs.md), create the demo users
+ * (printed with their passwords: demo mode only), build, and serve on http://localhost:3000.
+ * Later runs find DEMO_DIR/demo-ready.json and only serve.
  *
  * Flags: --setup-only (prepare, do not serve), --small (a small synthetic bank, for e2e),
  * --port N. Each step runs as its own process because PGlite admits one process per data dir.
@@ -52,8 +53,10 @@ function setup() {
   } else {
     console.log(`\n(no ${sharedData}: the real Online Retail and CDNOW merchants are skipped)`);
   }
+  // Every load above filled the model-job outbox (lib/jobs/outbox.ts): fit and store the models now.
+  step("run model jobs (CLV, churn, segments)", tsx, ["scripts/cli.ts", "models", "--pending"]);
   step("create demo users", tsx, ["scripts/demo-users.ts"]);
-  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small }, null, 2));
+  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true }, null, 2));
 }
 
 if (fs.existsSync(marker)) {

@@ -102,22 +102,31 @@ export async function computeClvRun(
 
   const outputs: ComputedRun["outputs"] = [];
   const perCustomer: Array<ClvCustomerOutput & { customerId: number }> = [];
-  for (const c of rfm) {
-    const summary = { x: c.x, tx: c.tx, T: c.T };
-    const mx = c.mx ?? 0;
-    const out: ClvCustomerOutput = {
-      bankCustomerId: bankIds.get(c.customerId) ?? "",
-      x: c.x,
-      tx: round(c.tx, 4),
-      T: round(c.T, 4),
-      mxMinor: c.mx === null ? null : Math.round(c.mx),
-      pAlive: round(probabilityAlive(bg, summary), 6),
-      expectedPurchases90d: round(expectedPurchases(bg, summary, CLV_SETTINGS.predictionDays / unit), 6),
-      expectedAverageValueMinor: Math.round(expectedAverageValue(gg, c.x, mx)),
-      clvMinor: Math.round(customerLifetimeValue(bg, gg, { ...summary, mx }, opts)),
-    };
-    perCustomer.push({ customerId: c.customerId, ...out });
-    outputs.push({ customerId: c.customerId, output: out });
+  try {
+    for (const c of rfm) {
+      const summary = { x: c.x, tx: c.tx, T: c.T };
+      const mx = c.mx ?? 0;
+      const out: ClvCustomerOutput = {
+        bankCustomerId: bankIds.get(c.customerId) ?? "",
+        x: c.x,
+        tx: round(c.tx, 4),
+        T: round(c.T, 4),
+        mxMinor: c.mx === null ? null : Math.round(c.mx),
+        pAlive: round(probabilityAlive(bg, summary), 6),
+        expectedPurchases90d: round(expectedPurchases(bg, summary, CLV_SETTINGS.predictionDays / unit), 6),
+        expectedAverageValueMinor: Math.round(expectedAverageValue(gg, c.x, mx)),
+        clvMinor: Math.round(customerLifetimeValue(bg, gg, { ...summary, mx }, opts)),
+      };
+      perCustomer.push({ customerId: c.customerId, ...out });
+      outputs.push({ customerId: c.customerId, output: out });
+    }
+  } catch (err) {
+    // A fit at the edge of the parameter space (a, b or r running off to huge values when the
+    // data show almost no dropout) makes the conditional expectations diverge: say so plainly.
+    const p = [bg.r, bg.alpha, bg.a, bg.b].map((v) => v.toPrecision(4)).join(", ");
+    throw new ModelInputError(
+      `the BG/NBD fit is degenerate (r, alpha, a, b = ${p}; converged: ${fit.bgnbd.converged}), so customer values cannot be computed: ${err instanceof Error ? err.message : String(err)}`,
+    );
   }
 
   const clvs = perCustomer.map((c) => c.clvMinor);
