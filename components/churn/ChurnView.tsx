@@ -266,7 +266,7 @@ function SegmentEffectsCard({ run }: { run: ChurnResults }) {
     },
     ...features.map((feature) => ({
       key: feature,
-      header: factorName(feature),
+      header: <span className={styles.wrapHead}>{factorName(feature)}</span>,
       numeric: true,
       cell: (row: SegmentEffect) => effectCell(row, feature),
     })),
@@ -316,7 +316,7 @@ function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
 
   const columns: Column<RevenueAtRiskRow>[] = [
     { key: "rank", header: "#", numeric: true, cell: (_row, i) => formatNumber(i + 1, locale) },
-    { key: "customer", header: t("customer"), cell: (row) => <code>{row.bankCustomerId}</code> },
+    { key: "customer", header: t("customer"), cell: (row) => <code className={styles.id}>{row.bankCustomerId}</code> },
     { key: "risk", header: t("risk"), numeric: true, cell: (row) => formatPercent(row.pChurn, locale, 0) },
     {
       key: "clv",
