@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Executor } from "@/db/client";
-import { refreshRollupsForDays } from "@/lib/rollups";
+import { applyRollupBatch, prepareRollupBatch } from "@/lib/rollups";
 import { enqueueModelJobs } from "@/lib/jobs/outbox";
 import type { ErrorLog } from "./report";
 import { MAX_REPORTED_ERRORS } from "./report";
@@ -89,7 +89,7 @@ export interface TransactionMerge {
  * 1. customers not yet known get a row with unknown attributes (in order of first appearance);
  * 2. transactions are inserted with local_date/local_hour computed by PostgreSQL in the
  *    merchant's time zone; ids already present are skipped (`on conflict do nothing`);
- * 3. the rollups of exactly the merchant-days that got new rows are refreshed.
+ * 3. the rollups take in exactly the new rows (lib/rollups/delta.ts: sums add, sets unite).
  *
  * Call {@link findConflictingTransactions} first: a conflicting id would otherwise be skipped.
  */
@@ -104,6 +104,7 @@ export async function mergeStagedTransactions(tx: Executor, batchId: number): Pr
     order by min(s.line)
     on conflict (bank_customer_id) do nothing`);
 
+  await prepareRollupBatch(tx);
   const days = await queryRows<{ merchant_id: number; day: string; n: number }>(
     tx,
     sql`
@@ -119,7 +120,11 @@ export async function mergeStagedTransactions(tx: Executor, batchId: number): Pr
         join merchants m on m.id = s.merchant_id
         where s.batch_id = ${batchId}
         on conflict (bank_transaction_id) do nothing
-        returning merchant_id, local_date
+        returning merchant_id, customer_id, local_date, local_hour, amount_minor, kind
+      ), kept as (
+        -- the new rows alone feed the rollups (lib/rollups/delta.ts)
+        insert into rollup_batch (merchant_id, customer_id, local_date, local_hour, amount_minor, kind)
+        select merchant_id, customer_id, local_date, local_hour, amount_minor, kind from inserted
       )
       select merchant_id, local_date::text as day, count(*)::int as n
       from inserted
@@ -135,10 +140,7 @@ export async function mergeStagedTransactions(tx: Executor, batchId: number): Pr
     if (!list) merchantDays.set(d.merchant_id, (list = []));
     list.push(d.day);
   }
-  // After a large load the planner's statistics still describe the table before it, and the
-  // rollup refresh picks nested loops that took 4x longer; sampling now costs a fraction of that.
-  if (inserted >= 20_000) await tx.execute(sql`analyze transactions`);
-  await refreshRollupsForDays(tx, merchantDays);
+  await applyRollupBatch(tx);
   // The model-job outbox commits with the rows (lib/jobs/outbox.ts): the worker refits these merchants.
   await enqueueModelJobs(tx, merchantDays.keys(), "ingest");
   return { inserted, merchantDays };

@@ -1,0 +1,82 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db/client";
+import { ensureMerchant, ingestFile } from "@/lib/ingest";
+import { refreshRollupsForDays } from "@/lib/rollups";
+import { openTestDatabase, uniqueSlug } from "../helpers/db";
+import { csv, tempDir } from "./ingest-fixtures";
+
+const HEADER = "transaction_id,merchant_id,customer_id,amount_minor,currency,occurred_at,channel,kind";
+
+let database: Database;
+const tmp = tempDir("rollups-delta");
+beforeAll(async () => {
+  database = await openTestDatabase();
+});
+afterAll(async () => {
+  await database.close();
+  tmp.cleanup();
+});
+
+/** Every rollup row of one merchant, in a stable order, as plain values. */
+async function snapshot(merchantId: number) {
+  const q = (query: ReturnType<typeof sql>) => queryRows<Record<string, unknown>>(database.db, query);
+  return {
+    daily: await q(sql`select * from merchant_daily where merchant_id = ${merchantId} order by day`),
+    hourly: await q(sql`select * from merchant_hourly where merchant_id = ${merchantId} order by day, hour`),
+    customerDaily: await q(sql`select * from merchant_customer_daily where merchant_id = ${merchantId} order by day, customer_id`),
+    customers: await q(sql`select * from merchant_customers where merchant_id = ${merchantId} order by ordinal`),
+    bitmaps: await q(sql`select merchant_id, day, chunk, bits::text as bits from merchant_day_customer_bitmaps where merchant_id = ${merchantId} order by day, chunk`),
+  };
+}
+
+describe("incremental rollups from an ingest batch", () => {
+  it("equal a full recompute of the touched days after overlapping loads", async () => {
+    const slug = uniqueSlug("delta");
+    const m = await ensureMerchant(database, {
+      slug, name: "Delta", mcc: "5411", timeZone: "Europe/Moscow", currency: "RUB", country: "RU", bankMerchantIds: [`${slug}-t`],
+    });
+    const row = (id: string, customer: string, amount: number, at: string, kind = "purchase") =>
+      `${slug}-${id},${slug}-t,${slug}-${customer},${amount},RUB,${at},offline,${kind}`;
+    // Batch 1: two days; c2 only refunds on day 2 (no first purchase yet).
+    const first = tmp.write("first.csv", csv(HEADER, [
+      row("1", "c1", 1000, "2024-05-01T10:00:00+03:00"),
+      row("2", "c1", 500, "2024-05-01T10:30:00+03:00"),
+      row("3", "c2", 300, "2024-05-02T12:00:00+03:00", "refund"),
+      row("4", "c3", 700, "2024-05-02T18:00:00+03:00"),
+    ]));
+    // Batch 2 adds to the same days and hours (c1 again on day 1, c2's first purchase on day 2,
+    // a new customer c4), one new day, and repeats a row of batch 1 (skipped as already present).
+    const second = tmp.write("second.csv", csv(HEADER, [
+      row("1", "c1", 1000, "2024-05-01T10:00:00+03:00"),
+      row("5", "c1", 250, "2024-05-01T10:45:00+03:00"),
+      row("6", "c2", 900, "2024-05-02T12:15:00+03:00"),
+      row("7", "c4", 400, "2024-05-02T18:10:00+03:00"),
+      row("8", "c3", 100, "2024-05-03T09:00:00+03:00", "refund"),
+      row("9", "c2", 1200, "2024-04-30T20:00:00+03:00"),
+    ]));
+    expect((await ingestFile(database, { format: "transactions", file: first })).rowsInserted).toBe(4);
+    const report = await ingestFile(database, { format: "transactions", file: second });
+    expect([report.rowsInserted, report.rowsAlreadyPresent]).toEqual([5, 1]);
+
+    const incremental = await snapshot(m.id);
+    expect(incremental.daily.map((d) => [d.day, d.gross_sales_minor, d.refunds_minor, d.purchases, d.refunds, d.customers])).toEqual([
+      ["2024-04-30", 1200, 0, 1, 0, 1],
+      ["2024-05-01", 1750, 0, 3, 0, 1],
+      ["2024-05-02", 2000, 300, 3, 1, 3],
+      ["2024-05-03", 0, 100, 0, 1, 0],
+    ]);
+    expect(incremental.customers.map((c) => [c.ordinal, c.first_purchase_day, c.last_purchase_day, c.purchases, c.gross_sales_minor, c.refunds_minor])).toEqual([
+      [0, "2024-05-01", "2024-05-01", 3, 1750, 0],
+      [1, "2024-04-30", "2024-05-02", 2, 2100, 300],
+      [2, "2024-05-02", "2024-05-02", 1, 700, 100],
+      [3, "2024-05-02", "2024-05-02", 1, 400, 0],
+    ]);
+    expect(incremental.hourly.find((h) => h.day === "2024-05-02" && h.hour === 18)).toMatchObject({ purchases: 2, gross_sales_minor: 1100, customer_ordinals: [2, 3] });
+
+    await database.db.transaction((tx) =>
+      refreshRollupsForDays(tx, new Map([[m.id, ["2024-04-30", "2024-05-01", "2024-05-02", "2024-05-03"]]])),
+    );
+    expect(await snapshot(m.id)).toEqual(incremental);
+  });
+});
