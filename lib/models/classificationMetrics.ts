@@ -25,7 +25,7 @@ function descendingOrder(score: readonly number[]): Int32Array {
 /**
  * Area under the ROC curve as the Mann–Whitney statistic: the probability that a random
  * positive scores above a random negative, ties counting ½ (Hanley & McNeil 1982, "The meaning
- * and use of the area under a ROC curve", Radiology 143, eq. 2; equal to scikit-learn's
+ * and use of the area under a ROC curve", Radiology 143(1); equal to scikit-learn's
  * roc_auc_score, whose trapezoidal rule gives ties the same ½).
  * Computed with mid-ranks: AUC = (R₊ − n₊(n₊+1)/2) / (n₊ n₋), R₊ = Σ of positives' ranks.
  * @returns AUC in [0, 1].

@@ -8,7 +8,8 @@
  * the intercept); tests/fixtures/models/logistic.json checks the coefficients to 1e-5.
  *
  * Newton step (Hastie, Tibshirani & Friedman 2009, "The Elements of Statistical Learning",
- * 2nd ed., §4.4.1, eqs. 4.23–4.26, plus the ridge term of §4.4.4):
+ * 2nd ed., §4.4.1, eqs. 4.21–4.28; the penalty adds l2·β to the gradient and l2 to the
+ * Hessian's diagonal):
  *   gradient  g = Xᵀ(p − y) + l2·β,   Hessian  H = Xᵀ W X + l2·I (0 on the intercept),
  *   W = diag(p_i (1 − p_i)),  θ ← θ − H⁻¹ g,
  * solved by Cholesky; a step that does not lower the objective is halved (the objective is

@@ -17,7 +17,7 @@
  * (Lundberg et al. 2020, Methods, Algorithm 1, "EXPVALUE"). `bruteForceShapley` evaluates that
  * v(S) on every subset, for tests.
  */
-import { leafIndex, predictMargin, treeDepth, type Tree, type TreeEnsemble } from "./tree";
+import { treeDepth, type Tree, type TreeEnsemble } from "./tree";
 
 export interface ShapExplanation {
   /** E[f(x)] under the cover-weighted path distribution plus the model's base margin
@@ -286,5 +286,3 @@ export function bruteForceShapley(model: TreeEnsemble, x: ArrayLike<number>): Fl
   return phi;
 }
 
-/** Re-exported for callers that explain and predict together. */
-export { predictMargin, leafIndex };
