@@ -18,6 +18,11 @@ import { FailedAttemptNote, ModelError, ModelKpi, ModelLoading, NoRunYet, RunLin
 import styles from "../value/model.module.css";
 import { revenueAtRiskCsv } from "./csv";
 
+/** "8 times out of 10" from the ROC AUC as shown (0.75 -> 8), so the words and the figure agree. */
+function timesOutOfTen(auc: number): number {
+  return Math.round(Math.round(auc * 100) / 10);
+}
+
 /** Rows of the revenue-at-risk list shown before "show all". */
 const FIRST_ROWS = 20;
 
@@ -109,7 +114,7 @@ function ChurnKpis({ run }: { run: ChurnResults }) {
         id="rocAuc"
         label={t("quality")}
         hint={t("qualityHint")}
-        value={auc === null ? "—" : t("qualityValue", { times: Math.round(auc * 10) })}
+        value={auc === null ? "—" : t("qualityValue", { times: timesOutOfTen(auc) })}
         foot={auc === null ? undefined : `ROC AUC ${formatNumber(auc, locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`}
       />
     </div>
@@ -145,7 +150,7 @@ function QualityCard({ run }: { run: ChurnResults }) {
       <div className="grid grid-2">
         <ul className={styles.plain} data-testid="churn-quality-words">
           <li data-testid="quality-roc">
-            {m.rocAuc === null ? t("rocMissing") : t("roc", { times: Math.round(m.rocAuc * 10), auc: two(m.rocAuc) })}
+            {m.rocAuc === null ? t("rocMissing") : t("roc", { times: timesOutOfTen(m.rocAuc), auc: two(m.rocAuc) })}
           </li>
           {m.prAuc !== null ? (
             <li data-testid="quality-pr">{t("pr", { pr: two(m.prAuc), base: two(rate), rate: formatPercent(rate, locale) })}</li>

@@ -27,6 +27,12 @@ export function calibrationPoints(points: readonly CalibrationPointInput[]): Cal
   return points.filter((p) => p.customers > 0 && p.meanPredicted !== null && p.observedRate !== null).sort((a, b) => a.from - b.from);
 }
 
+/** Point size by the bin's customers: 5 px for the fewest up to 14 px for the most (square root). */
+export function calibrationSymbolSize(customers: number, maxCustomers: number): number {
+  if (maxCustomers <= 0) return 5;
+  return Math.round((5 + 9 * Math.sqrt(customers / maxCustomers)) * 10) / 10;
+}
+
 interface PointParam {
   seriesIndex: number;
   dataIndex: number;
@@ -35,10 +41,12 @@ interface PointParam {
 /**
  * Reliability diagram of the churn model on its holdout: for each bin of predicted risk, the
  * mean prediction (x) against the share of those customers who actually left (y), over the
- * dashed diagonal where the two agree. Both axes 0..100 %.
+ * dashed diagonal where the two agree; a point's size grows with its bin's customers. Both axes
+ * 0..100 %.
  */
 export function buildCalibrationOption(points: readonly CalibrationPointInput[], labels: CalibrationLabels, format: ChartFormat): ChartOption {
   const drawn = calibrationPoints(points);
+  const most = Math.max(0, ...drawn.map((p) => p.customers));
   const axis = (name: string) => ({
     type: "value" as const,
     min: 0,
@@ -46,7 +54,7 @@ export function buildCalibrationOption(points: readonly CalibrationPointInput[],
     interval: 0.2,
     name,
     nameLocation: "middle" as const,
-    nameGap: 8,
+    nameGap: 14,
     nameMoveOverlap: true,
     nameTextStyle: { color: PALETTE.text },
     axisLabel: { color: PALETTE.text, formatter: (v: number) => format.percent(v) },
@@ -77,9 +85,12 @@ export function buildCalibrationOption(points: readonly CalibrationPointInput[],
       {
         name: labels.model,
         type: "line",
-        data: drawn.map((p) => [p.meanPredicted as number, p.observedRate as number]),
+        // Bigger points stand for more customers: a bin of a few customers is a noisy point.
+        data: drawn.map((p) => ({
+          value: [p.meanPredicted as number, p.observedRate as number],
+          symbolSize: calibrationSymbolSize(p.customers, most),
+        })),
         symbol: "circle",
-        symbolSize: 8,
         lineStyle: { color: PALETTE.current, width: 2 },
         itemStyle: { color: PALETTE.current },
       },

@@ -1,6 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { makeChartFormat } from "@/components/charts/chartFormat";
-import { buildCalibrationOption, calibrationPoints, type CalibrationPointInput } from "@/lib/charts/buildCalibrationOption";
+import {
+  buildCalibrationOption,
+  calibrationPoints,
+  calibrationSymbolSize,
+  type CalibrationPointInput,
+} from "@/lib/charts/buildCalibrationOption";
 import { buildFactorImportanceOption, importanceBars, type FactorImportanceInput } from "@/lib/charts/buildFactorImportanceOption";
 import { buildRiskDistributionOption, riskBinLabel, riskColor } from "@/lib/charts/buildRiskDistributionOption";
 import { PALETTE } from "@/lib/charts/types";
@@ -144,10 +149,15 @@ const calibrationLabels = {
 
 describe("buildCalibrationOption", () => {
   const option = buildCalibrationOption(calibration, calibrationLabels, en);
-  const series = option.series as Array<{ name: string; type: string; data: number[][]; symbol: string; lineStyle: unknown }>;
+  const series = option.series as Array<{ name: string; type: string; data: unknown[]; symbol: string; lineStyle: unknown }>;
 
   it("keeps the bins with customers, in bin order", () => {
     expect(calibrationPoints(calibration).map((p) => p.from)).toEqual([0, 0.2, 0.9]);
+  });
+
+  it("sizes points by the square root of their share of the largest bin", () => {
+    expect([100, 40, 10, 0].map((n) => calibrationSymbolSize(n, 100))).toEqual([14, 10.7, 7.8, 5]);
+    expect(calibrationSymbolSize(3, 0)).toBe(5);
   });
 
   it("plots mean prediction against the observed rate over the dashed diagonal", () => {
@@ -156,9 +166,9 @@ describe("buildCalibrationOption", () => {
       ["Forecast = reality", "line", "none"],
     ]);
     expect(series[0].data).toEqual([
-      [0.05, 0.04],
-      [0.25, 0.3],
-      [0.93, 0.9],
+      { value: [0.05, 0.04], symbolSize: 14 },
+      { value: [0.25, 0.3], symbolSize: 10.7 },
+      { value: [0.93, 0.9], symbolSize: 7.8 },
     ]);
     expect(series[1].data).toEqual([
       [0, 0],
