@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
+import { insertNewMerchantCustomers } from "./ordinals";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -86,25 +87,11 @@ export async function refreshRollupsForDays(tx: Executor, touched: ReadonlyMap<n
     group by d.merchant_id, d.day`);
 
   // New merchant-customer pairs get their merchant's next ordinals, in customer id order (deterministic).
-  await tx.execute(sql`
-    insert into merchant_customers (merchant_id, customer_id, ordinal, purchases, gross_sales_minor, refunds_minor,
-                                    gender, birth_year, marital_status, is_payroll, is_corporate, is_premium, region)
-    select n.merchant_id, n.customer_id,
-           coalesce(top.max_ordinal, -1) + row_number() over (partition by n.merchant_id order by n.customer_id),
-           0, 0, 0,
-           c.gender, c.birth_year, c.marital_status, c.is_payroll, c.is_corporate, c.is_premium, c.region
-    from (
-      select distinct d.merchant_id, d.customer_id
-      from merchant_customer_daily d
-      join rollup_touched t on t.merchant_id = d.merchant_id and t.day = d.day
-      where not exists (select 1 from merchant_customers mc where mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id)
-    ) n
-    join customers c on c.id = n.customer_id
-    left join (
-      select merchant_id, max(ordinal) as max_ordinal from merchant_customers
-      where merchant_id in (select distinct merchant_id from rollup_touched)
-      group by merchant_id
-    ) top on top.merchant_id = n.merchant_id`);
+  await insertNewMerchantCustomers(
+    tx,
+    sql`select distinct d.merchant_id, d.customer_id from merchant_customer_daily d
+        join rollup_touched t on t.merchant_id = d.merchant_id and t.day = d.day`,
+  );
 
   await tx.execute(sql`
     update merchant_customers mc
