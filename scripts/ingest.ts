@@ -1,13 +1,16 @@
 import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { INGEST_FORMATS, ingestFile, type IngestFormat, type IngestReport } from "@/lib/ingest";
+import { runPendingModelJobs } from "@/lib/jobs/runModels";
 
-const USAGE = `usage: npm run ingest -- --format <${INGEST_FORMATS.join("|")}> --file <path> [--json]
+const USAGE = `usage: npm run ingest -- --format <${INGEST_FORMATS.join("|")}> --file <path> [--json] [--no-models]
 
 Loads one CSV (plain or .gz) into DATABASE_URL, or the embedded PGlite under .data/pglite when
 unset (run npm run db:migrate first). All-or-nothing: a file with any bad row changes nothing
 and the errors are listed with their line numbers. Loading the same file again adds nothing.
-Formats: docs/data-format.md. Exit code 1 when the file was refused.`;
+Formats: docs/data-format.md. Exit code 1 when the file was refused.
+After a load that added transactions, the model jobs it requested (CLV, churn, segments of the
+touched merchants) run right away; --no-models leaves them queued for \`npm run cli -- models --pending\`.`;
 
 const number = (n: number) => n.toLocaleString("en-US");
 
@@ -37,6 +40,7 @@ async function main(): Promise<number> {
       format: { type: "string" },
       file: { type: "string" },
       json: { type: "boolean", default: false },
+      "no-models": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
     strict: true,
@@ -64,7 +68,17 @@ async function main(): Promise<number> {
     });
     if (tty) process.stderr.write("\r\x1b[K");
     console.log(values.json ? JSON.stringify(report, null, 2) : formatReport(report));
-    return report.ok ? 0 : 1;
+    if (!report.ok) return 1;
+    // Pages read stored model runs only, so the jobs this load queued run now (ARCHITECTURE: ingest -> jobs).
+    if (report.rowsInserted > 0 && !values["no-models"]) {
+      await runPendingModelJobs(database, {
+        onMerchant: (p) => {
+          const runs = p.outcomes.map((o) => `${o.kind} ${o.status}${o.error ? ` (${o.error})` : ""} ${o.seconds.toFixed(1)} s`);
+          (values.json ? console.error : console.log)(`models ${p.merchantSlug ?? p.job.merchantId}: ${runs.join(", ")}`);
+        },
+      });
+    }
+    return 0;
   } finally {
     await closeDatabase();
   }
