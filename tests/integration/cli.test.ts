@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { migrateDatabase, openDatabase, type Database } from "@/db/client";
-import { openTestDatabase, TEST_DIALECT } from "../helpers/db";
+import type { Database } from "@/db/client";
+import { prepareCliDatabase, type CliDatabase } from "../helpers/cli";
 import { seedMerchant, type SeedTx } from "./analytics-seed";
 
 /*
@@ -12,9 +8,6 @@ import { seedMerchant, type SeedTx } from "./analytics-seed";
  * directory in a temp dir (closed before the CLI opens it: one process per directory) or a
  * fresh PostgreSQL test database.
  */
-const TSX = path.join(process.cwd(), "node_modules", ".bin", "tsx");
-let env: NodeJS.ProcessEnv;
-let cleanup: () => Promise<void>;
 let slug: string;
 let otherSlug: string;
 
@@ -42,34 +35,15 @@ async function seed(database: Database) {
   await seedMerchant(database, [{}], [[0, 123, "2024-02-01"], [0, -23, "2024-02-02"]], { slug: otherSlug, name: "Other", mcc: "5812", currency: "JPY", timeZone: "Asia/Tokyo" });
 }
 
+let cliDatabase: CliDatabase;
 beforeAll(async () => {
-  if (TEST_DIALECT === "pglite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "cli-pglite-"));
-    const database = await openDatabase({ dataDir: dir });
-    await migrateDatabase(database);
-    await seed(database);
-    await database.close();
-    env = { ...process.env, PGLITE_DIR: dir, DATABASE_URL: "" };
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-  } else {
-    const database = await openTestDatabase();
-    await seed(database);
-    env = { ...process.env, DATABASE_URL: database.url };
-    cleanup = () => database.close();
-  }
+  cliDatabase = await prepareCliDatabase("cli", seed);
 });
 afterAll(async () => {
-  await cleanup?.();
+  await cliDatabase?.cleanup();
 });
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(TSX, ["scripts/cli.ts", ...args], { env, cwd: process.cwd(), timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]) => cliDatabase.run(...args);
 
 describe("scripts/cli.ts", () => {
   it("metrics --json prints exactly the headline keys", async () => {

@@ -1,13 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { migrateDatabase, openDatabase, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
 import type { MerchantRef } from "@/lib/analytics/types";
 import { fitCustomerValue, readRfm } from "@/lib/jobs/clv";
 import { enqueueModelJobs } from "@/lib/jobs/outbox";
-import { openTestDatabase, TEST_DIALECT } from "../helpers/db";
+import { prepareCliDatabase, type CliDatabase } from "../helpers/cli";
 import { seedBank, type BankTx } from "./jobs-seed";
 
 /*
@@ -15,9 +11,6 @@ import { seedBank, type BankTx } from "./jobs-seed";
  * seeds (PGlite closed before the CLI opens it, or a fresh PostgreSQL test database): a merchant
  * with 24 repeat customers (CLV fits; too few customers for churn).
  */
-const TSX = path.join(process.cwd(), "node_modules", ".bin", "tsx");
-let env: NodeJS.ProcessEnv;
-let cleanup: () => Promise<void>;
 let shop: MerchantRef;
 let expectedFit: ReturnType<typeof fitCustomerValue>;
 const CALIBRATION_END = "2024-04-30";
@@ -41,34 +34,15 @@ async function seed(database: Database) {
   await enqueueModelJobs(database.db, [shop.id], "test");
 }
 
+let cliDatabase: CliDatabase;
 beforeAll(async () => {
-  if (TEST_DIALECT === "pglite") {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "jobs-cli-pglite-"));
-    const database = await openDatabase({ dataDir: dir });
-    await migrateDatabase(database);
-    await seed(database);
-    await database.close();
-    env = { ...process.env, PGLITE_DIR: dir, DATABASE_URL: "" };
-    cleanup = async () => fs.rmSync(dir, { recursive: true, force: true });
-  } else {
-    const database = await openTestDatabase();
-    await seed(database);
-    env = { ...process.env, DATABASE_URL: database.url };
-    cleanup = () => database.close();
-  }
+  cliDatabase = await prepareCliDatabase("jobs-cli", seed);
 });
 afterAll(async () => {
-  await cleanup?.();
+  await cliDatabase?.cleanup();
 });
 
-function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(TSX, ["scripts/cli.ts", ...args], { env, cwd: process.cwd(), timeout: 120_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof err.code === "number" ? err.code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]) => cliDatabase.run(...args);
 
 describe("scripts/cli.ts model commands", () => {
   it("ltv --calibration-end --time-unit --json prints exactly the fitted parameters", async () => {
