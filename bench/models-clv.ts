@@ -15,8 +15,8 @@
 import { fitBgNbd, simulateBgNbd, type BgNbdParams, type RfmSummary } from "@/lib/models/bgnbd";
 import { customerLifetimeValue } from "@/lib/models/clv";
 import { fitGammaGamma, type GammaGammaParams } from "@/lib/models/gammaGamma";
-import { gamma as gammaVariate } from "@/lib/synthetic/samplers";
-import { Rng } from "@/lib/synthetic/prng";
+import { gamma as gammaVariate } from "@/lib/models/samplers";
+import { Rng } from "@/lib/models/prng";
 
 const n = Number(process.argv[2] ?? 100_000);
 const seed = Number(process.argv[3] ?? 20240611);

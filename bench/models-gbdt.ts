@@ -22,8 +22,8 @@ import { fitGradientBoosting } from "@/lib/models/gbdt";
 import { predictMargin, predictProbability, type TreeEnsemble } from "@/lib/models/tree";
 import { treeShapBatch } from "@/lib/models/treeshap";
 import { loadXgboostModel } from "@/lib/models/xgboostJson";
-import { Rng } from "@/lib/synthetic/prng";
-import { normal } from "@/lib/synthetic/samplers";
+import { Rng } from "@/lib/models/prng";
+import { normal } from "@/lib/models/samplers";
 
 const { values } = parseArgs({
   options: {

@@ -3,7 +3,7 @@ import { queryRows } from "@/db/client";
 import { MODEL_KINDS, type ModelKind, type ModelRunStatus } from "@/db/schema/models";
 import type { RegressionTree } from "@/lib/models/cart";
 // Type-only: the row type of the segment table is defined beside buildSegmentTree.
-import type { SegmentTableRow } from "@/lib/jobs/segmentTree";
+import type { SegmentTableRow } from "@/lib/analytics/getSegmentTreeData";
 import type { ChurnFeatureName } from "./getChurnFeatures";
 import { merchantFilter } from "./scope";
 import type { AnalyticsContext, Period } from "./types";

@@ -19,23 +19,8 @@ export const DEFAULT_MIN_LEAF_SHARE = 0.02;
 
 export type ProfileLanguage = "en" | "ru";
 
-/** One leaf = one segment. Money in minor units. */
-export interface SegmentTableRow {
-  leafId: number;
-  /** The leaf's conditions in words, joined by "; " (e.g. "Female; age > 23.5; corporate client"). */
-  profile: { en: string; ru: string };
-  conditions: LeafPath["conditions"];
-  /** Customers in the leaf (≥ the minimum leaf size ≥ 5, except a lone root, see buildSegmentTree). */
-  customers: number;
-  /** Net revenue of those customers in the period. */
-  revenueMinor: number;
-  /** revenueMinor / Σ revenueMinor over the table; 0 when that total is ≤ 0. */
-  shareOfRevenue: number;
-  /** round half up of gross sales / purchases; null without purchases. */
-  averageCheckMinor: number | null;
-  /** round half up of revenueMinor / customers: the leaf's value, the tree's prediction. */
-  meanRevenuePerCustomerMinor: number;
-}
+import type { SegmentTableRow } from "@/lib/analytics/getSegmentTreeData";
+export type { SegmentTableRow };
 
 type SegmentTreeInput = Awaited<ReturnType<typeof getSegmentTreeData>>;
 

@@ -15,8 +15,8 @@
 
 import { minimizePositive, numericalHessian, standardErrorsFromLogHessian } from "./optimize";
 import { hyp2f1Tail, lnRisingFactorial, logAddExp } from "./specialFunctions";
-import { beta as betaVariate, exponential, gamma as gammaVariate } from "@/lib/synthetic/samplers";
-import type { Rng } from "@/lib/synthetic/prng";
+import { beta as betaVariate, exponential, gamma as gammaVariate } from "@/lib/models/samplers";
+import type { Rng } from "@/lib/models/prng";
 
 /**
  * One customer's calibration summary (FHL 2005, section 2): `x` repeat purchase occasions (whole
@@ -293,7 +293,7 @@ export function expectedPurchasesNewCustomer(params: BgNbdParams, t: number): nu
  * Used by tests and the benchmark to check that fitBgNbd recovers known parameters.
  *
  * @param ages each customer's T (time from first purchase to the end of calibration)
- * @param rng  a seeded generator (lib/synthetic/prng), so draws are reproducible
+ * @param rng  a seeded generator (lib/models/prng), so draws are reproducible
  * @throws RangeError for invalid parameters or a negative age
  */
 export function simulateBgNbd(params: BgNbdParams, ages: readonly number[], rng: Rng): RfmSummary[] {

@@ -21,9 +21,9 @@
  * "histogram subtraction" trick of LightGBM, Ke et al. 2017, Section 2), halving the work.
  *
  * Deterministic for a seed: row subsampling and column sampling draw from named sfc32 streams
- * (lib/synthetic/prng.ts), and every sum runs in a fixed order.
+ * (lib/models/prng.ts), and every sum runs in a fixed order.
  */
-import { stream } from "@/lib/synthetic/prng";
+import { stream } from "@/lib/models/prng";
 import { leafIndex, sigmoid, type Tree, type TreeEnsemble } from "./tree";
 
 export interface GbdtOptions {

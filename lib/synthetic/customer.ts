@@ -15,8 +15,8 @@ import {
   SWITCHING,
   type MccParams,
 } from "./model";
-import { stream, type Rng } from "./prng";
-import { beta, Categorical, exponential, gamma, normal, pickWeighted } from "./samplers";
+import { stream, type Rng } from "@/lib/models/prng";
+import { beta, Categorical, exponential, gamma, normal, pickWeighted } from "@/lib/models/samplers";
 
 export type Gender = "female" | "male";
 export type MaritalStatus = "single" | "married" | "divorced" | "widowed";

@@ -9,8 +9,8 @@ import {
   STREAM,
   type MccParams,
 } from "./model";
-import { stream } from "./prng";
-import { lognormal } from "./samplers";
+import { stream } from "@/lib/models/prng";
+import { lognormal } from "@/lib/models/samplers";
 
 /** A merchant as the merchants CSV carries it (docs/data-format.md). */
 export interface SyntheticMerchant {

@@ -12,7 +12,7 @@ import {
   type RfmSummary,
 } from "@/lib/models/bgnbd";
 import { digamma, hyp2f1, lnBeta, lnGamma, lnRisingFactorial } from "@/lib/models/specialFunctions";
-import { Rng } from "@/lib/synthetic/prng";
+import { Rng } from "@/lib/models/prng";
 
 /*
  * BG/NBD against the published CDNOW results (shared/data/README.md section 2):

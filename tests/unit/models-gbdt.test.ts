@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { rocAuc } from "@/lib/models/classificationMetrics";
 import { fitGradientBoosting, quantileCuts, trainGradientBoosting } from "@/lib/models/gbdt";
 import { leafIndex, predictMargin, predictProbability, type TreeEnsemble } from "@/lib/models/tree";
-import { Rng } from "@/lib/synthetic/prng";
+import { Rng } from "@/lib/models/prng";
 
 /** A planted rule: churn when recency is high and visits are low, 5 % label noise, 4 noise columns. */
 function planted(seed: number, n: number) {

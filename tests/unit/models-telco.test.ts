@@ -15,7 +15,7 @@ import { fitGradientBoosting } from "@/lib/models/gbdt";
 import { fitLogisticRegression, predictLogistic } from "@/lib/models/logistic";
 import { predictMargin, predictProbability } from "@/lib/models/tree";
 import { treeShapBatch } from "@/lib/models/treeshap";
-import { Rng } from "@/lib/synthetic/prng";
+import { Rng } from "@/lib/models/prng";
 
 const CSV = path.resolve(__dirname, "../../../shared/data/telco/WA_Fn-UseC_-Telco-Customer-Churn.csv");
 const present = fs.existsSync(CSV);

@@ -5,7 +5,7 @@ import { fitGradientBoosting } from "@/lib/models/gbdt";
 import { makeTree, predictMargin, predictProbability, type Tree, type TreeEnsemble } from "@/lib/models/tree";
 import { bruteForceShapley, treeShap, treeShapBatch } from "@/lib/models/treeshap";
 import { loadXgboostModel } from "@/lib/models/xgboostJson";
-import { Rng } from "@/lib/synthetic/prng";
+import { Rng } from "@/lib/models/prng";
 
 const FIXTURE = path.resolve(__dirname, "../fixtures/models/xgboost-treeshap.json");
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mixKey, Rng, stream } from "@/lib/synthetic/prng";
-import { beta, Categorical, exponential, gamma, logGamma, lognormal, normal, poisson } from "@/lib/synthetic/samplers";
+import { mixKey, Rng, stream } from "@/lib/models/prng";
+import { beta, Categorical, exponential, gamma, logGamma, lognormal, normal, poisson } from "@/lib/models/samplers";
 
 /** sfc32 exactly as published in bryc/code jshash/PRNGs.md (the common JS port of PractRand's sfc32). */
 function referenceSfc32(a: number, b: number, c: number, d: number) {
