@@ -10,6 +10,8 @@ import { fitCustomerValue, readRfm } from "@/lib/jobs/clv";
 import { ModelInputError } from "@/lib/jobs/errors";
 import { MODEL_KINDS, runMerchantModels, runPendingModelJobs, type ModelKind, type ModelRunOutcome } from "@/lib/jobs/runModels";
 import { withMerchantScope } from "@/lib/tenancy/scope";
+import { findMerchantRef } from "@/lib/jobs/store";
+import { formatMoney as formatMoneyIn } from "@/lib/format";
 
 /*
  * The analysts' CLI: `npm run cli -- <command> [options]`. Reads the same library functions the
@@ -51,29 +53,15 @@ function usageErrors<R>(fn: () => R): R {
   }
 }
 
+/** The merchant by slug on the owner connection (lib/jobs/store.ts), or a usage error. */
 async function findMerchant(database: Database, slug: string): Promise<MerchantRef> {
-  const [m] = await database.db
-    .select({
-      id: merchants.id,
-      slug: merchants.slug,
-      name: merchants.name,
-      mcc: merchants.mcc,
-      currency: merchants.currency,
-      timeZone: merchants.timeZone,
-    })
-    .from(merchants)
-    .where(eq(merchants.slug, slug));
+  const m = await findMerchantRef(database, { slug });
   if (!m) throw new CliError(`unknown merchant: ${slug}`);
   return m;
 }
 
-/** Minor units → a localized amount in the currency's own number of decimals (JPY 0, EUR 2). */
-function formatMoney(minor: number | null, currency: string): string {
-  if (minor === null) return "–";
-  const format = new Intl.NumberFormat("en", { style: "currency", currency });
-  const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-  return format.format(minor / 10 ** digits);
-}
+/** Minor units → an amount in the currency's own decimals (lib/format, English for the terminal). */
+const formatMoney = (minor: number | null, currency: string) => formatMoneyIn(minor, currency, "en");
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
