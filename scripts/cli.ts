@@ -1,7 +1,5 @@
 import { parseArgs } from "node:util";
-import { asc, eq, sql } from "drizzle-orm";
 import { closeDatabase, getDatabase, type Database } from "@/db/client";
-import { merchantDaily, merchants } from "@/db/schema";
 import { getHeadlineMetrics } from "@/lib/analytics/getOverview";
 import { getChurnResults, getCustomerValueResults, getModelRunAttempts, getSegmentTreeResults } from "@/lib/analytics/getModelResults";
 import { RFM_TIME_UNITS, type RfmTimeUnit } from "@/lib/analytics/getRfmSummary";
@@ -12,6 +10,7 @@ import { MODEL_KINDS, runMerchantModels, runPendingModelJobs, type ModelKind, ty
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { findMerchantRef } from "@/lib/jobs/store";
 import { formatMoney as formatMoneyIn } from "@/lib/format";
+import { listMerchants } from "@/lib/ingest";
 
 /*
  * The analysts' CLI: `npm run cli -- <command> [options]`. Reads the same library functions the
@@ -140,21 +139,7 @@ const merchantsCommand: Command = {
       parseArgs({ args, strict: true, options: { json: { type: "boolean", default: false } } }),
     );
     const database = await getDatabase();
-    // Bank-wide listing for the operator: the owner connection, transaction counts from rollups.
-    const rows = await database.db
-      .select({
-        slug: merchants.slug,
-        name: merchants.name,
-        mcc: merchants.mcc,
-        currency: merchants.currency,
-        timeZone: merchants.timeZone,
-        transactions: sql<number>`coalesce(sum(${merchantDaily.purchases} + ${merchantDaily.refunds}), 0)::bigint`,
-      })
-      .from(merchants)
-      .leftJoin(merchantDaily, eq(merchantDaily.merchantId, merchants.id))
-      .groupBy(merchants.id)
-      .orderBy(asc(merchants.slug));
-    const list = rows.map((r) => ({ ...r, transactions: Number(r.transactions) }));
+    const list = (await listMerchants(database)).map((m) => ({ slug: m.slug, name: m.name, mcc: m.mcc, currency: m.currency, timeZone: m.timeZone, transactions: m.transactions }));
     if (v.json) {
       io.out(JSON.stringify(list, null, 2));
       return;

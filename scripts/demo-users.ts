@@ -3,10 +3,9 @@
  * these passwords are public. `--print-only` prints without touching the database.
  */
 import { parseArgs } from "node:util";
-import { asc } from "drizzle-orm";
 import { closeDatabase, getDatabase } from "@/db/client";
-import { merchants } from "@/db/schema";
 import { createUser, findUserByEmail, grantMembership } from "@/lib/auth/users";
+import { listMerchants } from "@/lib/ingest";
 import type { MerchantRole } from "@/db/schema";
 
 const PASSWORD = "demo-password-2026";
@@ -53,7 +52,7 @@ async function main() {
   const { values } = parseArgs({ options: { "print-only": { type: "boolean", default: false } } });
   if (values["print-only"]) return print();
   const database = await getDatabase();
-  const all = await database.db.select({ id: merchants.id, slug: merchants.slug }).from(merchants).orderBy(asc(merchants.slug));
+  const all = await listMerchants(database);
   const slugs = all.map((m) => m.slug);
   const idBySlug = new Map(all.map((m) => [m.slug, m.id]));
   for (const u of DEMO_USERS) {

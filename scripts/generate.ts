@@ -17,9 +17,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { sql } from "drizzle-orm";
-import { closeDatabase, getDatabase, migrateDatabase, queryRows, type Database } from "@/db/client";
-import { ingestFile, type IngestFormat, type IngestReport } from "@/lib/ingest";
+import { closeDatabase, getDatabase, migrateDatabase, type Database } from "@/db/client";
+import { filesLoaded, ingestFile, merchantsHaveTransactions, type IngestFormat, type IngestReport } from "@/lib/ingest";
 import { BANK_FILES, readWrittenBank, resolveBankConfig, writeBank, type BankConfig, type WrittenBank } from "@/lib/synthetic";
 
 const USAGE = `usage: npm run generate -- [--seed N] [--customers N] [--transactions N] [--months N]
@@ -114,19 +113,8 @@ function describe(w: WrittenBank) {
  */
 async function loadState(database: Database, w: WrittenBank, bankMerchantIds: string[]): Promise<"loaded" | "other" | "absent"> {
   const shas = [w.files.merchants.sha256, w.files.customers.sha256, w.files.transactions.sha256];
-  const [batches] = await queryRows<{ n: number }>(
-    database.db,
-    sql`select count(distinct file_sha256)::int as n from ingest_batches
-        where finished_at is not null and file_sha256 in (${sql.join(shas.map((s) => sql`${s}`), sql`, `)})`,
-  );
-  if (batches.n === shas.length) return "loaded";
-  const [any] = await queryRows<{ found: boolean }>(
-    database.db,
-    sql`select exists (select 1 from transactions where merchant_id in (
-          select merchant_id from merchant_bank_ids
-          where bank_merchant_id in (${sql.join(bankMerchantIds.map((id) => sql`${id}`), sql`, `)}))) as found`,
-  );
-  return any.found ? "other" : "absent";
+  if (await filesLoaded(database, shas)) return "loaded";
+  return (await merchantsHaveTransactions(database, bankMerchantIds)) ? "other" : "absent";
 }
 
 function reportLine(r: IngestReport): string {

@@ -14,6 +14,7 @@ import { INGEST_FORMATS, type IngestFormat, type IngestProgress, type IngestRepo
 export type { IngestError, IngestFormat, IngestProgress, IngestReport } from "./types";
 export { INGEST_FORMATS } from "./types";
 export { ensureMerchant, type EnsuredMerchant, type MerchantSpec } from "./merchants";
+export { filesLoaded, listMerchants, merchantsHaveTransactions, type MerchantListing } from "./status";
 export { CDNOW_MERCHANT } from "./formats/cdnow";
 export { ONLINE_RETAIL_MERCHANT } from "./formats/online-retail";
 
