@@ -4,3 +4,4 @@ export * from "./rollups";
 export * from "./auth";
 export * from "./models";
 export { BITMAP_CHUNK_BITS } from "./types";
+export * from "./mail";

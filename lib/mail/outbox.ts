@@ -1,0 +1,162 @@
+import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
+import type { Db } from "@/db/client";
+import { emailOutbox, EMAIL_KINDS, type EmailKind } from "@/db/schema";
+
+/*
+ * The e-mail outbox (table email_outbox, the transactional-outbox pattern): callers queue a
+ * message inside the transaction of the action that causes it, so it commits or rolls back with
+ * that action; `deliverPendingEmails` sends afterwards over SMTP when SMTP_URL is set (nodemailer).
+ * Without SMTP (demo, tests) messages stay in the table and the UI shows them.
+ */
+
+/** A message to queue. */
+export interface OutgoingEmail {
+  kind: EmailKind;
+  /** One address; validated loosely (something@something.tld). */
+  to: string;
+  subject: string;
+  /** Plain text; any link in full. */
+  text: string;
+  html?: string;
+  userId?: string | null;
+  merchantId?: number | null;
+}
+
+/** A stored message as the UI and tests read it. */
+export interface OutboxMessage {
+  id: number;
+  kind: EmailKind;
+  to: string;
+  subject: string;
+  text: string;
+  html: string | null;
+  userId: string | null;
+  merchantId: number | null;
+  createdAt: Date;
+  sentAt: Date | null;
+  lastError: string | null;
+  attempts: number;
+}
+
+const ADDRESS = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/**
+ * Queues one message.
+ *
+ * @param tx the caller's transaction (or the database) on the owner connection
+ * @returns the new message's id
+ * @throws Error on an unknown kind, an address that is not an address, or an empty subject/body
+ */
+export async function queueEmail(tx: Pick<Db, "insert">, email: OutgoingEmail): Promise<number> {
+  if (!(EMAIL_KINDS as readonly string[]).includes(email.kind)) throw new Error(`queueEmail: unknown kind ${email.kind}`);
+  const to = email.to.trim().toLowerCase();
+  if (!ADDRESS.test(to)) throw new Error(`queueEmail: not an e-mail address: ${email.to}`);
+  if (!email.subject.trim() || !email.text.trim()) throw new Error("queueEmail: subject and text must not be empty");
+  const [row] = await tx
+    .insert(emailOutbox)
+    .values({
+      kind: email.kind,
+      toAddress: to,
+      subject: email.subject,
+      textBody: email.text,
+      htmlBody: email.html ?? null,
+      userId: email.userId ?? null,
+      merchantId: email.merchantId ?? null,
+    })
+    .returning({ id: emailOutbox.id });
+  return row.id;
+}
+
+function toMessage(row: typeof emailOutbox.$inferSelect): OutboxMessage {
+  return {
+    id: row.id,
+    kind: row.kind,
+    to: row.toAddress,
+    subject: row.subject,
+    text: row.textBody,
+    html: row.htmlBody,
+    userId: row.userId,
+    merchantId: row.merchantId,
+    createdAt: row.createdAt,
+    sentAt: row.sentAt,
+    lastError: row.lastError,
+    attempts: row.attempts,
+  };
+}
+
+/**
+ * The newest messages first, optionally only those to one address and/or of one kind.
+ *
+ * @param limit at most this many (1–500, default 100)
+ */
+export async function listOutbox(
+  db: Pick<Db, "select">,
+  filter: { to?: string; kind?: EmailKind; merchantId?: number; limit?: number } = {},
+): Promise<OutboxMessage[]> {
+  const limit = Math.min(Math.max(filter.limit ?? 100, 1), 500);
+  const conditions = [
+    filter.to ? eq(emailOutbox.toAddress, filter.to.trim().toLowerCase()) : undefined,
+    filter.kind ? eq(emailOutbox.kind, filter.kind) : undefined,
+    filter.merchantId !== undefined ? eq(emailOutbox.merchantId, filter.merchantId) : undefined,
+  ].filter((c) => c !== undefined);
+  const rows = await db
+    .select()
+    .from(emailOutbox)
+    .where(conditions.length ? and(...conditions) : undefined)
+    .orderBy(desc(emailOutbox.createdAt), desc(emailOutbox.id))
+    .limit(limit);
+  return rows.map(toMessage);
+}
+
+/** Sends one message; nodemailer's `sendMail` shape, so tests can pass a fake. */
+export interface MailTransport {
+  sendMail(message: { from: string; to: string; subject: string; text: string; html?: string }): Promise<unknown>;
+}
+
+/** The SMTP transport from SMTP_URL (e.g. smtp://user:pass@host:587), or null when unset. */
+export async function smtpTransportFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<MailTransport | null> {
+  if (!env.SMTP_URL) return null;
+  const nodemailer = await import("nodemailer");
+  return nodemailer.createTransport(env.SMTP_URL);
+}
+
+/**
+ * Sends pending messages (oldest first) through `transport`, stamping `sent_at` on success and
+ * `last_error`/`attempts` on failure; a message is tried at most `maxAttempts` times.
+ * Without a transport it does nothing (demo and tests keep messages in the outbox).
+ *
+ * @returns counts of messages sent and failed in this call
+ */
+export async function deliverPendingEmails(
+  db: Db,
+  transport: MailTransport | null,
+  opts: { from?: string; batch?: number; maxAttempts?: number } = {},
+): Promise<{ sent: number; failed: number }> {
+  if (!transport) return { sent: 0, failed: 0 };
+  const from = opts.from ?? process.env.MAIL_FROM ?? "Merchant Insights <no-reply@localhost>";
+  const pending = await db
+    .select()
+    .from(emailOutbox)
+    .where(and(isNull(emailOutbox.sentAt), lt(emailOutbox.attempts, opts.maxAttempts ?? 5)))
+    .orderBy(asc(emailOutbox.id))
+    .limit(opts.batch ?? 100);
+  let sent = 0;
+  let failed = 0;
+  for (const row of pending) {
+    try {
+      await transport.sendMail({ from, to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody ?? undefined });
+      await db
+        .update(emailOutbox)
+        .set({ sentAt: sql`now()`, attempts: sql`${emailOutbox.attempts} + 1`, lastError: null })
+        .where(eq(emailOutbox.id, row.id));
+      sent += 1;
+    } catch (err) {
+      await db
+        .update(emailOutbox)
+        .set({ attempts: sql`${emailOutbox.attempts} + 1`, lastError: err instanceof Error ? err.message : String(err) })
+        .where(eq(emailOutbox.id, row.id));
+      failed += 1;
+    }
+  }
+  return { sent, failed };
+}
