@@ -24,7 +24,7 @@ const uploadQuery = z.object({
 export const POST = withMerchantRoute(async (req, access) => {
   assertRole(access, ["bank_admin", "relationship_manager", "merchant_owner"]);
   const q = uploadQuery.parse(queryObject(req));
-  if (!req.body) return privateJson({ error: "empty body" });
+  if (!req.body) return Response.json({ error: "empty body" }, { status: 400, headers: { "cache-control": "private, no-store" } });
   try {
     const result = await importUploadedCampaign(access, req.body, q);
     return privateJson({
