@@ -11,6 +11,7 @@ import { withMerchantScope } from "@/lib/tenancy/scope";
 import { findMerchantRef } from "@/lib/jobs/store";
 import { formatMoney as formatMoneyIn } from "@/lib/format";
 import { listMerchants } from "@/lib/ingest";
+import { campaignCommand } from "./cli-campaign";
 
 /*
  * The analysts' CLI: `npm run cli -- <command> [options]`. Reads the same library functions the
@@ -23,7 +24,7 @@ import { listMerchants } from "@/lib/ingest";
  */
 
 /** An expected failure: its message goes to stderr as is, and the process exits with `code`. */
-class CliError extends Error {
+export class CliError extends Error {
   constructor(
     message: string,
     readonly code = 2,
@@ -399,6 +400,7 @@ export const COMMANDS: Record<string, Command> = {
   ltv: ltvCommand,
   churn: latestCommand("churn"),
   segments: latestCommand("segments"),
+  campaign: campaignCommand,
 };
 
 function usage(): string {

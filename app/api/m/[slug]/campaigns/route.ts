@@ -1,0 +1,38 @@
+import { z } from "zod";
+import { assertRole, withMerchantRoute } from "@/lib/auth/access";
+import { importUploadedCampaign, UploadTooLargeError } from "@/lib/campaigns";
+import { listCampaigns } from "@/lib/campaigns/queries";
+import { privateJson, queryObject } from "../query";
+
+/** GET: the merchant's campaigns, newest first. */
+export const GET = withMerchantRoute(async (_req, access) => privateJson(await access.run((ctx) => listCampaigns(ctx))));
+
+const uploadQuery = z.object({
+  fileName: z.string().min(1).max(200),
+  name: z.string().max(200).optional(),
+  format: z.enum(["campaign", "hillstrom"]).default("campaign"),
+  windowDays: z.coerce.number().int().min(1).max(366).optional(),
+});
+
+/**
+ * POST: a campaign file as the raw request body (CSV or gzip; the browser sends the File, so
+ * its upload progress is observable), ?fileName=…&name=…&format=…&windowDays=…. Streams the body
+ * to the importer (lib/campaigns importUploadedCampaign: temp file, validation, one merge) and
+ * computes the report of a new campaign. 200 with the import report (ok or not; a rejected file
+ * is a report with errors, not an HTTP error), 413 past the size limit, 403 for viewers.
+ */
+export const POST = withMerchantRoute(async (req, access) => {
+  assertRole(access, ["bank_admin", "relationship_manager", "merchant_owner"]);
+  const q = uploadQuery.parse(queryObject(req));
+  if (!req.body) return Response.json({ error: "empty body" }, { status: 400, headers: { "cache-control": "private, no-store" } });
+  try {
+    const result = await importUploadedCampaign(access, req.body, q);
+    return privateJson({
+      import: result.import,
+      report: result.report && { id: result.report.reportId, version: result.report.version, status: result.report.status, error: result.report.error },
+    });
+  } catch (err) {
+    if (err instanceof UploadTooLargeError) return Response.json({ error: err.message }, { status: 413 });
+    throw err;
+  }
+});

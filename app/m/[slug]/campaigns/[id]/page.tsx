@@ -1,0 +1,40 @@
+import type { Metadata } from "next";
+import { notFound } from "next/navigation";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { getTranslations } from "next-intl/server";
+import { CampaignReportView } from "@/components/campaigns/CampaignReportView";
+import { campaignReportKey } from "@/components/hooks/useCampaigns";
+import { requireMerchantPage } from "@/lib/auth/access";
+import { serverQueryClient } from "../../page-context";
+import { loadCampaignReport } from "../campaigns-data";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("campaigns");
+  return { title: t("title") };
+}
+
+/** One campaign's uplift report; 404 for an unknown campaign or another merchant's. */
+export default async function CampaignReportPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+  const { slug, id: rawId } = await params;
+  const access = await requireMerchantPage(slug);
+  const id = Number(rawId);
+  if (!/^\d{1,15}$/.test(rawId) || !Number.isSafeInteger(id) || id <= 0) notFound();
+  const view = await loadCampaignReport(access, id);
+  if (!view) notFound();
+  const t = await getTranslations("campaigns");
+  const queryClient = serverQueryClient();
+  queryClient.setQueryData(campaignReportKey(access.merchant.slug, id), view);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{t("title")}</h1>
+          <p>{t("subtitle")}</p>
+        </div>
+      </div>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <CampaignReportView id={id} />
+      </HydrationBoundary>
+    </>
+  );
+}

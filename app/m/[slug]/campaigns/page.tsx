@@ -1,0 +1,35 @@
+import type { Metadata } from "next";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { getTranslations } from "next-intl/server";
+import { CampaignsView } from "@/components/campaigns/CampaignsView";
+import { campaignsKey } from "@/components/hooks/useCampaigns";
+import { requireMerchantPage } from "@/lib/auth/access";
+import { serverQueryClient, type PageParams } from "../page-context";
+import { loadCampaigns } from "./campaigns-data";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("campaigns");
+  return { title: t("title") };
+}
+
+/** Campaigns: upload with a progress bar and the list of the merchant's campaigns. */
+export default async function CampaignsPage({ params }: { params: PageParams }) {
+  const { slug } = await params;
+  const access = await requireMerchantPage(slug);
+  const t = await getTranslations("campaigns");
+  const queryClient = serverQueryClient();
+  await queryClient.prefetchQuery({ queryKey: campaignsKey(access.merchant.slug), queryFn: () => loadCampaigns(access) });
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{t("title")}</h1>
+          <p>{t("subtitle")}</p>
+        </div>
+      </div>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <CampaignsView />
+      </HydrationBoundary>
+    </>
+  );
+}

@@ -1,0 +1,69 @@
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { Readable, Transform } from "node:stream";
+import { pipeline } from "node:stream/promises";
+import { getDatabase } from "@/db/client";
+import type { MerchantAccess } from "@/lib/auth/access";
+import { importCampaign, type CampaignImportReport } from "./import";
+import { runCampaignReport, type StoredReport } from "./store";
+
+/*
+ * Campaigns (docs/campaigns.md): partner uploads and uplift reports. Import and report run on
+ * the owner connection after an access check (docs/adr/0004-campaigns.md); the pages read
+ * through lib/campaigns/queries.ts inside the merchant's scope.
+ */
+
+export { importCampaign, type CampaignImportReport, type CampaignImportOptions } from "./import";
+export { runCampaignReport, type StoredReport } from "./store";
+export { computeCampaignReport } from "./report";
+
+/** Largest upload accepted from the browser, bytes (a 1,000,000-row file is about 60 MB). */
+export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
+
+/** The upload exceeded {@link MAX_UPLOAD_BYTES}. */
+export class UploadTooLargeError extends Error {}
+
+/**
+ * A browser upload for an authorized merchant: the request body is streamed to a temporary
+ * file (never held in memory), imported with {@link importCampaign} and, when it was new and
+ * valid, reported with {@link runCampaignReport}. The temporary file is always removed.
+ *
+ * @param access the route wrapper's access (authorization is done; the caller checks the role)
+ * @throws UploadTooLargeError past MAX_UPLOAD_BYTES; Error for operational failures
+ */
+export async function importUploadedCampaign(
+  access: MerchantAccess,
+  body: ReadableStream<Uint8Array>,
+  opts: { fileName: string; name?: string; format?: "campaign" | "hillstrom"; windowDays?: number },
+): Promise<{ import: CampaignImportReport; report: StoredReport | null }> {
+  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "campaign-upload-"));
+  // The browser's name may carry a .gz suffix the reader uses; keep only a safe base name.
+  const safe = path.basename(opts.fileName).replace(/[^A-Za-z0-9._-]/g, "_").slice(-100) || "upload.csv";
+  const file = path.join(dir, safe);
+  try {
+    let bytes = 0;
+    const limit = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        if (bytes > MAX_UPLOAD_BYTES) done(new UploadTooLargeError(`upload larger than ${MAX_UPLOAD_BYTES} bytes`));
+        else done(null, chunk);
+      },
+    });
+    await pipeline(Readable.fromWeb(body as import("node:stream/web").ReadableStream<Uint8Array>), limit, fs.createWriteStream(file));
+    const database = await getDatabase();
+    const imported = await importCampaign(database, {
+      merchantId: access.merchant.id,
+      file,
+      fileName: opts.fileName,
+      name: opts.name,
+      format: opts.format,
+      windowDays: opts.windowDays,
+    });
+    let report: StoredReport | null = null;
+    if (imported.ok && imported.campaignId !== null && !imported.alreadyPresent) report = await runCampaignReport(database, imported.campaignId);
+    return { import: { ...imported, file: opts.fileName }, report };
+  } finally {
+    await fs.promises.rm(dir, { recursive: true, force: true });
+  }
+}

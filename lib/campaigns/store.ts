@@ -1,0 +1,68 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db/client";
+import { computeCampaignReport } from "./report";
+import type { CampaignReport } from "./types";
+
+/*
+ * Writing campaign reports (owner connection, like lib/jobs/store.ts): the report row and all its
+ * per-customer effects in ONE transaction, so a page never sees a report without its table; a
+ * failure is stored as a failed report with its error.
+ */
+
+const EFFECT_CHUNK = 5000;
+const REPORT_LOCK_KEY = 0x6372;
+
+/** Where a stored report landed. */
+export interface StoredReport {
+  reportId: number;
+  version: number;
+  status: "succeeded" | "failed";
+  report: CampaignReport | null;
+  error: string | null;
+}
+
+/**
+ * Computes and stores the report of one campaign (version = previous + 1).
+ * @throws Error only when the campaign does not exist or the database fails; a computation
+ *   error is stored as a failed report and returned.
+ */
+export async function runCampaignReport(database: Database, campaignId: number): Promise<StoredReport> {
+  const started = performance.now();
+  const [campaign] = await queryRows<{ merchant_id: number }>(database.db, sql`select merchant_id from campaigns where id = ${campaignId}`);
+  if (!campaign) throw new Error(`campaign report: no campaign ${campaignId}`);
+  let computed: Awaited<ReturnType<typeof computeCampaignReport>> | null = null;
+  let error: string | null = null;
+  try {
+    computed = await computeCampaignReport(database, campaignId);
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  const elapsedMs = Math.round(performance.now() - started);
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${REPORT_LOCK_KEY}::int, ${campaignId}::int)`);
+    const [{ v }] = await queryRows<{ v: number }>(tx, sql`select coalesce(max(version), 0)::int + 1 as v from campaign_reports where campaign_id = ${campaignId}`);
+    const status = computed ? "succeeded" : "failed";
+    const [row] = await queryRows<{ id: number }>(
+      tx,
+      sql`insert into campaign_reports (campaign_id, merchant_id, version, status, report, error, elapsed_ms)
+          values (${campaignId}, ${campaign.merchant_id}, ${v}, ${status}, ${JSON.stringify(computed?.report ?? {})}::jsonb, ${error}, ${elapsedMs})
+          returning id`,
+    );
+    const effects = computed?.effects ?? [];
+    for (let s = 0; s < effects.length; s += EFFECT_CHUNK) {
+      const chunk = effects.slice(s, s + EFFECT_CHUNK).map((e) => ({ r: e.customerRef, e: roundEffects(e.effects), a: e.recommended, c: e.category }));
+      await tx.execute(sql`
+        insert into campaign_effects (report_id, merchant_id, customer_ref, effects, recommended, category)
+        select ${row.id}, ${campaign.merchant_id}, x.r, x.e, x.a, x.c
+        from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(r text, e jsonb, a text, c text)`);
+    }
+    return { reportId: row.id, version: v, status, report: computed?.report ?? null, error };
+  });
+}
+
+/** Effects kept to 1e-6 probability points: the table's precision, and a smaller JSON. */
+function roundEffects(e: Record<string, number>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [k, v] of Object.entries(e)) out[k] = Math.round(v * 1e6) / 1e6;
+  return out;
+}
