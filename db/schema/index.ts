@@ -5,3 +5,4 @@ export * from "./auth";
 export * from "./models";
 export { BITMAP_CHUNK_BITS } from "./types";
 export * from "./mail";
+export * from "./billing";
