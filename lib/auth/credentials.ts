@@ -12,7 +12,7 @@ export interface SignedInUser {
   id: string;
   email: string;
   name: string | null;
-  bankRole: "bank_admin" | null;
+  bankRole: "bank_admin" | "relationship_manager" | null;
   locale: "en" | "ru";
 }
 
@@ -40,7 +40,7 @@ export async function authorizeCredentialsIn(database: Database, raw: unknown): 
     id: user.id,
     email: user.email,
     name: user.name,
-    bankRole: user.bankRole === "bank_admin" ? "bank_admin" : null,
+    bankRole: user.bankRole === "bank_admin" || user.bankRole === "relationship_manager" ? user.bankRole : null,
     locale: user.locale === "ru" ? "ru" : "en",
   };
 }

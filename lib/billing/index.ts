@@ -21,3 +21,4 @@ export { loadAccount, loadEntitlements, setPlanIn, type MerchantAccount, type Pl
 export function requireFeature(entitlements: Entitlements, feature: Feature): void {
   if (!entitlements.features.has(feature)) throw new FeatureLockedError(feature, cheapestPlanWith(feature));
 }
+export { billingMode, canManageBilling, openPortal, setPlanByStaff, startCheckout } from "./checkout";

@@ -4,9 +4,14 @@
  * Start: the growth and customer views; Pro: + models, benchmarks, forecasts and findings;
  * Business: + campaigns and CSV exports. Each plan includes the one before it.
  */
-import { PLAN_IDS, type PlanId } from "@/db/schema/billing";
 
-export { PLAN_IDS, type PlanId };
+/**
+ * The plans, cheapest first. Kept here without importing the schema so client components can
+ * use this file; db/schema/billing.ts repeats the list for its check constraint (a unit test
+ * asserts they agree).
+ */
+export const PLAN_IDS = ["start", "pro", "business"] as const;
+export type PlanId = (typeof PLAN_IDS)[number];
 
 /** Every gated feature key. Pages, routes and CLI commands name one of these. */
 export const FEATURES = [
