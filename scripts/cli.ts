@@ -412,8 +412,8 @@ function latestCommand(kind: "churn" | "segments"): Command {
 }
 
 const planCommand: Command = {
-  usage: "plan --merchant SLUG [--set start|pro|business [--trial]] [--json]",
-  summary: "a merchant's plan, status and features; --set changes it by hand (bank-managed billing, audited)",
+  usage: "plan [--merchant SLUG [--set start|pro|business [--trial]]] [--json]",
+  summary: "a merchant's plan, status and features (every merchant's without --merchant); --set changes it by hand (audited)",
   async run(args, io) {
     const { values: v } = usageErrors(() =>
       parseArgs({
@@ -422,10 +422,21 @@ const planCommand: Command = {
         options: { merchant: { type: "string" }, set: { type: "string" }, trial: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
       }),
     );
-    if (!v.merchant) throw new CliError("--merchant SLUG is required");
     if (v.set !== undefined && !isPlanId(v.set)) throw new CliError(`--set must be start, pro or business, got "${v.set}"`);
     if (v.trial && v.set === undefined) throw new CliError("--trial goes with --set");
+    if (v.set !== undefined && !v.merchant) throw new CliError("--set needs --merchant SLUG");
     const database = await getDatabase();
+    if (!v.merchant) {
+      // Every merchant: onboarded (plan, status) or bank data.
+      const list = [];
+      for (const m of await listMerchants(database)) {
+        const e = await loadEntitlements(database.db, m.id);
+        list.push({ merchant: m.slug, mcc: m.mcc, plan: e.plan, status: e.status, source: e.source });
+      }
+      if (v.json) io.out(JSON.stringify(list, null, 2));
+      else io.out(table([["merchant", "MCC", "plan", "status"], ...list.map((r) => [r.merchant, r.mcc, r.plan ?? "(bank data)", r.status ?? ""])]));
+      return;
+    }
     const merchant = await findMerchant(database, v.merchant);
     if (v.set !== undefined && isPlanId(v.set)) {
       const plan = v.set;
