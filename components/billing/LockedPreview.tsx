@@ -1,4 +1,5 @@
 import type { Feature } from "@/lib/billing/plans";
+import { LockIcon } from "./LockIcon";
 
 /**
  * A blurred illustration of what a locked feature looks like: fixed sample shapes, never the
@@ -17,7 +18,10 @@ export function LockedPreview({ feature, label }: { feature: Feature; label: str
         <polyline fill="none" stroke="#10b981" strokeWidth={3} points={bars.map((h, i) => `${15 + i * 19.5},${120 - h * 0.9}`).join(" ")} />
       </svg>
       <div style={{ position: "absolute", inset: 0, display: "grid", placeItems: "center" }}>
-        <span className="pill">🔒 {label}</span>
+        <span className="pill">
+          <LockIcon />
+          {label}
+        </span>
       </div>
     </div>
   );

@@ -17,6 +17,7 @@ import { EmptyState } from "../states";
 import { FailedAttemptNote, ModelError, ModelKpi, ModelLoading, NoRunYet, RunLine } from "../value/ModelParts";
 import styles from "../value/model.module.css";
 import Link from "next/link";
+import { LockIcon } from "../billing/LockIcon";
 
 /** "8 times out of 10" from the ROC AUC as shown (0.75 -> 8), so the words and the figure agree. */
 function timesOutOfTen(auc: number): number {
@@ -359,7 +360,8 @@ function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
             </a>
           ) : (
             <Link className="btn" href={`/m/${slug}/upgrade?feature=exports`} data-testid="revenue-at-risk-csv-locked">
-              🔒 {t("download")}
+              <LockIcon />
+              {t("download")}
             </Link>
           )
         ) : null

@@ -4,6 +4,7 @@ import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { isFeature } from "@/lib/billing/plans";
+import { LockIcon } from "../billing/LockIcon";
 
 /** The dashboard's sections; the chosen period (?from&to) travels with the tabs. */
 export function NavTabs({ slug, features, canAdminister = false }: { slug: string; features?: readonly string[]; canAdminister?: boolean }) {
@@ -39,8 +40,9 @@ export function NavTabs({ slug, features, canAdminister = false }: { slug: strin
           className="nav-tab"
           aria-current={pathname === tab.href ? "page" : undefined}
           data-testid={`nav-${tab.id}`}
+          data-locked={locked(tab.id) ? "true" : undefined}
         >
-          {locked(tab.id) ? <span aria-label={tm("billing.locked.badge")}>🔒 </span> : null}
+          {locked(tab.id) ? <LockIcon label={tm("billing.locked.badge")} /> : null}
           {tab.label}
         </Link>
       ))}
