@@ -73,6 +73,19 @@ it("the plans are cumulative and exactly as sold", () => {
 
 // Each gated route today, with the feature it shows and its status when allowed for a merchant
 // without model runs (the seeds have none: model routes answer 200 with run null, the CSV 404).
+type RouteModule = { GET: (req: Request, ctx: { params: Promise<{ slug: string }> }) => Promise<Response> };
+const MODULES: Record<string, () => Promise<RouteModule>> = {
+  overview: () => import("@/app/api/m/[slug]/overview/route"),
+  dynamics: () => import("@/app/api/m/[slug]/dynamics/route"),
+  cohorts: () => import("@/app/api/m/[slug]/cohorts/route"),
+  "regular-customers": () => import("@/app/api/m/[slug]/regular-customers/route"),
+  segments: () => import("@/app/api/m/[slug]/segments/route"),
+  seasonality: () => import("@/app/api/m/[slug]/seasonality/route"),
+  "customer-value": () => import("@/app/api/m/[slug]/customer-value/route"),
+  churn: () => import("@/app/api/m/[slug]/churn/route"),
+  "segment-tree": () => import("@/app/api/m/[slug]/segment-tree/route"),
+  "churn/export": () => import("@/app/api/m/[slug]/churn/export/route"),
+};
 const ROUTES: Array<{ feature: Feature; route: string; query: string; allowed: number }> = [
   { feature: "overview", route: "overview", query: "?from=2024-03-01&to=2024-03-03", allowed: 200 },
   { feature: "overview", route: "dynamics", query: "?from=2024-03-01&to=2024-03-03", allowed: 200 },
@@ -93,7 +106,7 @@ describe.each(["start", "pro", "business", "bank", "canceled", "trial_expired"] 
     const got: Record<string, number> = {};
     const want: Record<string, number> = {};
     for (const r of ROUTES) {
-      const mod = (await import(`../../app/api/m/[slug]/${r.route}/route.ts`)) as { GET: (req: Request, ctx: { params: Promise<{ slug: string }> }) => Promise<Response> };
+      const mod = await MODULES[r.route]();
       const res = await mod.GET(new Request(`http://localhost/api/m/${m.slug}/${r.route}${r.query}`), { params: Promise.resolve({ slug: m.slug }) });
       got[r.route] = res.status;
       want[r.route] = expected(c).has(r.feature) ? r.allowed : 403;
