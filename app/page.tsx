@@ -12,6 +12,8 @@ export default async function Home() {
   const actor = await getActor();
   if (!actor) redirect("/login");
   const merchants = await listAccessibleMerchants(actor);
+  // A relationship manager with no portfolio yet starts where merchants are onboarded.
+  if (actor.bankRole === "relationship_manager" && merchants.length === 0) redirect("/admin");
   const managesPortfolio = actor.bankRole === "bank_admin" || merchants.some((m) => m.role === "relationship_manager");
   if (managesPortfolio || merchants.length > 1) redirect("/portfolio");
   if (merchants.length === 1) redirect(`/m/${merchants[0].slug}`);

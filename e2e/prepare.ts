@@ -15,7 +15,11 @@ const tsx = path.join(root, "node_modules", ".bin", "tsx");
 // The demo's setup ends by running the model jobs (scripts/demo.ts); a database prepared before
 // that step existed (its marker lacks `models`) has no model runs, so it is rebuilt.
 const marker = path.join(demoDir, "demo-ready.json");
-const ready = fs.existsSync(marker) && (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean }).models === true;
+// Likewise a database from before accounts and billing (its marker lacks `accounts`).
+const ready =
+  fs.existsSync(marker) &&
+  (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean }).models === true &&
+  (JSON.parse(fs.readFileSync(marker, "utf8")) as { accounts?: boolean }).accounts === true;
 if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });
@@ -34,9 +38,15 @@ const owner = hasRetail
 const other = hasRetail ? "cdnow" : slugs.sort()[1];
 const metrics = cli(["metrics", "--merchant", owner.slug, "--from", owner.from, "--to", owner.to, "--json"]);
 
+// Accounts (e2e/onboarding.spec.ts): the Start-plan merchant's owner, and the MCC of a merchant
+// that is still bank data (not onboarded), for the RM's onboarding search.
+const plans: Array<{ merchant: string; mcc: string; plan: string | null; source: string }> = cli(["plan", "--json"]);
+const prospect = plans.find((p) => p.source === "bank");
+const accounts = { startOwner: "owner@start.demo", startSlug: plans.find((p) => p.plan === "start")?.merchant ?? null, prospectMcc: prospect?.mcc ?? null };
+
 fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
 fs.writeFileSync(
   path.join(root, "test-results", "e2e-expected.json"),
-  JSON.stringify({ owner, otherSlug: other, metrics, password: "demo-password-2026" }, null, 2),
+  JSON.stringify({ owner, otherSlug: other, metrics, password: "demo-password-2026", accounts }, null, 2),
 );
 console.log(`e2e prepared: owner ${owner.email} on ${owner.slug}, other merchant ${other}`);

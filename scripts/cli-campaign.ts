@@ -6,7 +6,7 @@ import { importCampaign, runCampaignReport } from "@/lib/campaigns";
 import { getCampaignReport, listCampaigns } from "@/lib/campaigns/queries";
 import type { CampaignReport } from "@/lib/campaigns/types";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { CliError } from "./cli";
+import { CliError, requireMerchantFeature } from "./cli";
 
 /*
  * `npm run cli -- campaign <import|report|list> …` (docs/campaigns.md). Import and report run on
@@ -57,6 +57,7 @@ export const campaignCommand = {
       if (format !== "campaign" && format !== "hillstrom") throw new CliError(`unknown campaign format: ${format} (campaign, hillstrom)`);
       const merchant = await findMerchantRef(database, { slug: v.merchant });
       if (!merchant) throw new CliError(`unknown merchant: ${v.merchant}`);
+      await requireMerchantFeature(database, merchant, "campaigns");
       const windowDays = v["window-days"] === undefined ? undefined : Number(v["window-days"]);
       const imported = await importCampaign(database, { merchantId: merchant.id, file: v.file, format, name: v.name as string | undefined, windowDays });
       const report = imported.ok && imported.campaignId !== null && !imported.alreadyPresent ? await runCampaignReport(database, imported.campaignId) : null;
@@ -73,6 +74,7 @@ export const campaignCommand = {
       const merchantId = await campaignMerchant(id);
       if (merchantId === null) throw new CliError(`unknown campaign: ${id}`);
       const merchant = (await findMerchantRef(database, { id: merchantId }))!;
+      await requireMerchantFeature(database, merchant, "campaigns");
       const read = () => withMerchantScope(database, merchant.id, (tx) => getCampaignReport({ tx, merchant }, id));
       let view = await read();
       if (v.recompute || view?.status === null) {
@@ -88,6 +90,7 @@ export const campaignCommand = {
       if (typeof v.merchant !== "string") throw new CliError("campaign list needs --merchant SLUG");
       const merchant = await findMerchantRef(database, { slug: v.merchant });
       if (!merchant) throw new CliError(`unknown merchant: ${v.merchant}`);
+      await requireMerchantFeature(database, merchant, "campaigns");
       const list = await withMerchantScope(database, merchant.id, (tx) => listCampaigns({ tx, merchant }));
       io.out(v.json ? JSON.stringify(list, null, 2) : list.map((c) => `${c.id}\t${c.name}\t${c.rows} rows\t${c.actions.join(", ")}\t${c.reportStatus ?? "no report"}`).join("\n") || "no campaigns");
       return;

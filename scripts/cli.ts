@@ -12,6 +12,7 @@ import { findMerchantRef } from "@/lib/jobs/store";
 import { formatMoney as formatMoneyIn } from "@/lib/format";
 import { listMerchants } from "@/lib/ingest";
 import { campaignCommand } from "./cli-campaign";
+import { FeatureLockedError, isPlanId, loadAccount, loadEntitlements, requireFeature, setPlanIn, type Feature } from "@/lib/billing";
 
 /*
  * The analysts' CLI: `npm run cli -- <command> [options]`. Reads the same library functions the
@@ -19,7 +20,8 @@ import { campaignCommand } from "./cli-campaign";
  * Merchant-level figures run inside withMerchantScope, exactly as a page would; only the merchant
  * lookup and the bank-wide merchant list use the owner connection.
  *
- * Exit codes: 0 ok, 2 usage or input error (unknown command, merchant or bad dates), 1 other.
+ * Exit codes: 0 ok, 2 usage or input error (unknown command, merchant or bad dates), 3 the
+ * merchant's plan does not include the command's feature (lib/billing), 1 other.
  * To add a command, add an entry to COMMANDS.
  */
 
@@ -60,6 +62,21 @@ async function findMerchant(database: Database, slug: string): Promise<MerchantR
   return m;
 }
 
+/**
+ * The one entitlement check (lib/billing requireFeature) for a merchant's command: the CLI sees
+ * exactly what the merchant's plan grants, like its pages and routes. Exit code 3 when locked.
+ */
+export async function requireMerchantFeature(database: Database, merchant: MerchantRef, feature: Feature): Promise<void> {
+  try {
+    requireFeature(await loadEntitlements(database.db, merchant.id), feature);
+  } catch (err) {
+    if (err instanceof FeatureLockedError) {
+      throw new CliError(`${merchant.slug}: "${feature}" is not included in the merchant's current plan; it needs the ${err.requiredPlan} plan`, 3);
+    }
+    throw err;
+  }
+}
+
 /** Minor units → an amount in the currency's own decimals (lib/format, English for the terminal). */
 const formatMoney = (minor: number | null, currency: string) => formatMoneyIn(minor, currency, "en");
 
@@ -93,6 +110,7 @@ const metrics: Command = {
     }
     const database = await getDatabase();
     const merchant = await findMerchant(database, v.merchant);
+    await requireMerchantFeature(database, merchant, "overview");
     const h = await withMerchantScope(database, merchant.id, (tx) => getHeadlineMetrics({ tx, merchant }, period.data));
     const result = {
       merchant: merchant.slug,
@@ -272,6 +290,7 @@ const ltvCommand: Command = {
     if (calibrationEnd === undefined && v["time-unit"] !== undefined) throw new CliError("--time-unit goes with --calibration-end");
     const database = await getDatabase();
     const merchant = await findMerchant(database, v.merchant);
+    await requireMerchantFeature(database, merchant, "value");
     if (calibrationEnd === undefined) {
       await printLatest(
         merchant,
@@ -351,6 +370,7 @@ function latestCommand(kind: "churn" | "segments"): Command {
       if (!v.merchant) throw new CliError("--merchant SLUG is required");
       const database = await getDatabase();
       const merchant = await findMerchant(database, v.merchant);
+      await requireMerchantFeature(database, merchant, kind);
       const c = merchant.currency;
       if (kind === "churn") {
         await printLatest(
@@ -392,6 +412,57 @@ function latestCommand(kind: "churn" | "segments"): Command {
   };
 }
 
+const planCommand: Command = {
+  usage: "plan [--merchant SLUG [--set start|pro|business [--trial]]] [--json]",
+  summary: "a merchant's plan, status and features (every merchant's without --merchant); --set changes it by hand (audited)",
+  async run(args, io) {
+    const { values: v } = usageErrors(() =>
+      parseArgs({
+        args,
+        strict: true,
+        options: { merchant: { type: "string" }, set: { type: "string" }, trial: { type: "boolean", default: false }, json: { type: "boolean", default: false } },
+      }),
+    );
+    if (v.set !== undefined && !isPlanId(v.set)) throw new CliError(`--set must be start, pro or business, got "${v.set}"`);
+    if (v.trial && v.set === undefined) throw new CliError("--trial goes with --set");
+    if (v.set !== undefined && !v.merchant) throw new CliError("--set needs --merchant SLUG");
+    const database = await getDatabase();
+    if (!v.merchant) {
+      // Every merchant: onboarded (plan, status) or bank data.
+      const list = [];
+      for (const m of await listMerchants(database)) {
+        const e = await loadEntitlements(database.db, m.id);
+        list.push({ merchant: m.slug, mcc: m.mcc, plan: e.plan, status: e.status, source: e.source });
+      }
+      if (v.json) io.out(JSON.stringify(list, null, 2));
+      else io.out(table([["merchant", "MCC", "plan", "status"], ...list.map((r) => [r.merchant, r.mcc, r.plan ?? "(bank data)", r.status ?? ""])]));
+      return;
+    }
+    const merchant = await findMerchant(database, v.merchant);
+    if (v.set !== undefined && isPlanId(v.set)) {
+      const plan = v.set;
+      await database.db.transaction((tx) => setPlanIn(tx, merchant.id, { plan, trial: v.trial }, null));
+    }
+    const account = await loadAccount(database.db, merchant.id);
+    const e = await loadEntitlements(database.db, merchant.id);
+    const result = {
+      merchant: merchant.slug,
+      plan: e.plan,
+      status: e.status,
+      source: e.source,
+      inGoodStanding: e.inGoodStanding,
+      trialEndsAt: account?.trialEndsAt?.toISOString() ?? null,
+      features: [...e.features],
+    };
+    if (v.json) {
+      io.out(JSON.stringify(result, null, 2));
+      return;
+    }
+    io.out(`${merchant.name} (${merchant.slug}): ${e.plan ? `${e.plan} plan, ${e.status}${result.trialEndsAt ? ` until ${result.trialEndsAt}` : ""}` : "not onboarded (bank data, unrestricted)"}`);
+    io.out(`features: ${result.features.join(", ") || "none"}`);
+  },
+};
+
 /** command name → handler; add new subcommands here. */
 export const COMMANDS: Record<string, Command> = {
   metrics,
@@ -401,6 +472,7 @@ export const COMMANDS: Record<string, Command> = {
   churn: latestCommand("churn"),
   segments: latestCommand("segments"),
   campaign: campaignCommand,
+  plan: planCommand,
 };
 
 function usage(): string {

@@ -6,14 +6,16 @@ import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { createUser, findUserByEmail, grantMembership } from "@/lib/auth/users";
 import { listMerchants } from "@/lib/ingest";
-import type { MerchantRole } from "@/db/schema";
+import { users, type MerchantRole } from "@/db/schema";
+import { eq } from "drizzle-orm";
+import { setPlanIn, loadAccount, type PlanId } from "@/lib/billing";
 
 const PASSWORD = "demo-password-2026";
 
 interface DemoUser {
   email: string;
   name: string;
-  bankRole?: "bank_admin";
+  bankRole?: "bank_admin" | "relationship_manager";
   locale: "en" | "ru";
   /** merchant slugs (or "portfolio" for the RM's pick) and the role on each */
   grants: (slugs: string[]) => Array<{ slug: string; role: MerchantRole }>;
@@ -24,6 +26,7 @@ const DEMO_USERS: DemoUser[] = [
   {
     email: "rm@bank.demo",
     name: "Relationship Manager",
+    bankRole: "relationship_manager",
     locale: "ru",
     grants: (slugs) =>
       ["online-retail", "cdnow", ...slugs.filter((s) => s !== "online-retail" && s !== "cdnow").slice(0, 8)]
@@ -41,7 +44,22 @@ const DEMO_USERS: DemoUser[] = [
       return first ? [{ slug: first, role: "merchant_owner" }] : [];
     },
   },
+  {
+    // The Start-plan demo merchant: its owner sees the locked views (value, churn, segments, exports).
+    email: "owner@start.demo",
+    name: "Start Plan Owner",
+    locale: "en",
+    grants: (slugs) => {
+      const slug = startPlanSlug(slugs);
+      return slug ? [{ slug, role: "merchant_owner" }] : [];
+    },
+  },
 ];
+
+/** The synthetic merchant on the Start plan: the first one outside the RM's default portfolio. */
+function startPlanSlug(slugs: string[]): string | undefined {
+  return slugs.filter((s) => s !== "online-retail" && s !== "cdnow")[8];
+}
 
 function print() {
   console.log("\nDemo users (demo mode only; password for all: " + PASSWORD + "):");
@@ -58,7 +76,23 @@ async function main() {
   for (const u of DEMO_USERS) {
     const existing = await findUserByEmail(database, u.email);
     const userId = existing?.id ?? (await createUser(database, { email: u.email, password: PASSWORD, name: u.name, bankRole: u.bankRole ?? null, locale: u.locale }));
+    if (existing && (existing.bankRole ?? null) !== (u.bankRole ?? null)) {
+      await database.db.update(users).set({ bankRole: u.bankRole ?? null }).where(eq(users.id, existing.id));
+    }
     for (const g of u.grants(slugs)) await grantMembership(database, userId, idBySlug.get(g.slug)!, g.role);
+  }
+  // Plans (lib/billing): every merchant a demo user holds is onboarded on Business, so the demo
+  // shows everything it showed before billing existed; one is on Start to show the locked views
+  // (and is added to the RM's portfolio). Other merchants stay bank data, ready to be onboarded.
+  const start = startPlanSlug(slugs);
+  const rm = await findUserByEmail(database, "rm@bank.demo");
+  if (start && rm) await grantMembership(database, rm.id, idBySlug.get(start)!, "relationship_manager");
+  const held = new Set(DEMO_USERS.flatMap((u) => u.grants(slugs).map((g) => g.slug)));
+  for (const slug of held) {
+    const id = idBySlug.get(slug)!;
+    if (await loadAccount(database.db, id)) continue;
+    const plan: PlanId = slug === start ? "start" : "business";
+    await database.db.transaction((tx) => setPlanIn(tx, id, { plan, trial: false }, null));
   }
   await closeDatabase();
   print();

@@ -56,11 +56,17 @@ function setup() {
   // Every load above filled the model-job outbox (lib/jobs/outbox.ts): fit and store the models now.
   step("run model jobs (CLV, churn, segments)", tsx, ["scripts/cli.ts", "models", "--pending"]);
   step("create demo users", tsx, ["scripts/demo-users.ts"]);
-  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true }, null, 2));
+  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true, accounts: true }, null, 2));
 }
 
 if (fs.existsSync(marker)) {
   console.log(`Reusing the demo database in ${demoDir} (delete that folder to start over).`);
+  // Databases prepared before accounts and billing existed get the new tables and the demo plans.
+  if (!(JSON.parse(fs.readFileSync(marker, "utf8")) as { accounts?: boolean }).accounts) {
+    step("migrate the embedded database", tsx, ["scripts/migrate.ts"]);
+    step("create demo users and plans", tsx, ["scripts/demo-users.ts"]);
+    fs.writeFileSync(marker, JSON.stringify({ ...JSON.parse(fs.readFileSync(marker, "utf8")), accounts: true }, null, 2));
+  }
   spawnSync(tsx, ["scripts/demo-users.ts", "--print-only"], { stdio: "inherit", env });
 } else {
   setup();

@@ -10,7 +10,7 @@ import styles from "./login.module.css";
  * enhancement of useActionState). The error is announced to screen readers (role="alert") and
  * tied to the fields with aria-describedby.
  */
-export function LoginForm({ next }: { next: string }) {
+export function LoginForm({ next, email = "" }: { next: string; email?: string }) {
   const t = useTranslations("auth.login");
   const [state, formAction, pending] = useActionState<LoginState, FormData>(loginAction, null);
   const errorId = "login-error";
@@ -27,7 +27,7 @@ export function LoginForm({ next }: { next: string }) {
           autoComplete="username"
           required
           autoFocus
-          defaultValue={state?.email ?? ""}
+          defaultValue={state?.email ?? email}
           aria-invalid={invalid || undefined}
           aria-describedby={state ? errorId : undefined}
           data-testid="login-email"

@@ -9,7 +9,7 @@ import { signIn } from "@/lib/auth/config";
 import { safeRedirectPath } from "@/lib/auth/redirect";
 
 /** The form's state: null before the first submit, else which message to show. */
-export type LoginState = { error: "invalidCredentials" | "missingFields" | "unavailable"; email: string } | null;
+export type LoginState = { error: "invalidCredentials" | "missingFields" | "unavailable" | "locked"; email: string } | null;
 
 /**
  * Signs in with the form's `email` and `password` (and optional `next` path). On success sets
@@ -27,6 +27,8 @@ export async function loginAction(_previous: LoginState, formData: FormData): Pr
     await signIn("credentials", { email, password, redirect: false });
   } catch (error) {
     if (error instanceof AuthError) {
+      // Too many failures (lib/auth/lockout.ts): said plainly, for known and unknown e-mails alike.
+      if (error.type === "CredentialsSignin" && (error as { code?: string }).code === "locked") return { error: "locked", email };
       if (error.type === "CredentialsSignin") return { error: "invalidCredentials", email };
       console.error("[auth] sign-in failed", error.type);
       return { error: "unavailable", email };

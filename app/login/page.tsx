@@ -16,8 +16,8 @@ export async function generateMetadata(): Promise<Metadata> {
  * Sign-in page. Already signed in -> "/". `?next=/path` (set by proxy.ts) is carried through the
  * form and honoured only for same-origin paths.
  */
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[] }> }) {
-  const { next } = await searchParams;
+export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[]; email?: string | string[] }> }) {
+  const { next, email } = await searchParams;
   if (await getActor()) redirect(safeRedirectPath(next));
   const t = await getTranslations("auth.login");
   const tc = await getTranslations("common");
@@ -30,7 +30,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </div>
         <h1 className={styles.title}>{t("title")}</h1>
         <p className={styles.subtitle}>{t("subtitle")}</p>
-        <LoginForm next={safeRedirectPath(next)} />
+        <LoginForm next={safeRedirectPath(next)} email={typeof email === "string" ? email.slice(0, 320) : ""} />
         <p className={styles.hint}>{t("hint")}</p>
       </div>
     </main>

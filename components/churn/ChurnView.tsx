@@ -16,7 +16,8 @@ import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState } from "../states";
 import { FailedAttemptNote, ModelError, ModelKpi, ModelLoading, NoRunYet, RunLine } from "../value/ModelParts";
 import styles from "../value/model.module.css";
-import { revenueAtRiskCsv } from "./csv";
+import Link from "next/link";
+import { LockIcon } from "../billing/LockIcon";
 
 /** "8 times out of 10" from the ROC AUC as shown (0.75 -> 8), so the words and the figure agree. */
 function timesOutOfTen(auc: number): number {
@@ -300,24 +301,15 @@ function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
   const t = useTranslations("churn.atRisk");
   const locale = useLocale();
   const lang = locale === "ru" ? "ru" : "en";
-  const { currency, slug } = useMerchant();
+  const { currency, slug, features = [] } = useMerchant();
   const [showAll, setShowAll] = useState(false);
   const rows = run.summary.revenueAtRisk;
   const shown = showAll ? rows : rows.slice(0, FIRST_ROWS);
   const money = (minor: number) => formatMoney(minor, currency, locale);
 
-  const download = () => {
-    const csv = revenueAtRiskCsv(rows, currency, lang);
-    const blob = new Blob([csv], { type: "text/csv;charset=utf-8" });
-    const url = URL.createObjectURL(blob);
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `revenue-at-risk-${slug}-${run.params.asOf}.csv`;
-    document.body.appendChild(a);
-    a.click();
-    a.remove();
-    URL.revokeObjectURL(url);
-  };
+  // The CSV comes from the server, which checks the "exports" feature (Business plan, lib/billing).
+  const canExport = features.includes("exports");
+  const exportHref = `/api/m/${slug}/churn/export?lang=${lang}`;
 
   const columns: Column<RevenueAtRiskRow>[] = [
     { key: "rank", header: "#", numeric: true, cell: (_row, i) => formatNumber(i + 1, locale) },
@@ -362,9 +354,16 @@ function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
       subtitle={t("subtitle", { count: rows.length })}
       actions={
         rows.length > 0 ? (
-          <button type="button" className="btn" onClick={download} data-testid="revenue-at-risk-csv">
-            {t("download")}
-          </button>
+          canExport ? (
+            <a className="btn" href={exportHref} download data-testid="revenue-at-risk-csv">
+              {t("download")}
+            </a>
+          ) : (
+            <Link className="btn" href={`/m/${slug}/upgrade?feature=exports`} data-testid="revenue-at-risk-csv-locked">
+              <LockIcon />
+              {t("download")}
+            </Link>
+          )
         ) : null
       }
       data-testid="revenue-at-risk"

@@ -23,12 +23,15 @@ export async function AppShell({
   role,
   merchant,
   showPortfolioLink,
+  features,
   children,
 }: {
   actor: Actor;
   role: AccessRole | null;
   merchant?: ShellMerchant;
   showPortfolioLink: boolean;
+  /** The merchant's granted features (lib/billing): locked tabs show a lock. */
+  features?: readonly string[];
   children: ReactNode;
 }) {
   const t = await getTranslations("common");
@@ -59,6 +62,11 @@ export async function AppShell({
                 {t("nav.portfolio")}
               </Link>
             ) : null}
+            {actor.bankRole ? (
+              <Link href="/admin" className="btn" data-testid="nav-admin">
+                {t("nav.admin")}
+              </Link>
+            ) : null}
             <LocaleSwitcher />
             <UserMenu
               name={actor.name}
@@ -73,7 +81,7 @@ export async function AppShell({
         {merchant ? (
           // useSearchParams in NavTabs: a Suspense boundary keeps the rest of the shell static-safe.
           <Suspense fallback={<div className="nav-tabs" />}>
-            <NavTabs slug={merchant.slug} />
+            <NavTabs slug={merchant.slug} features={features} canAdminister={role === "merchant_owner" || role === "bank_admin" || role === "relationship_manager"} />
           </Suspense>
         ) : null}
       </header>

@@ -9,6 +9,8 @@ export interface MerchantInfo {
   mcc: string;
   currency: string;
   timeZone: string;
+  /** The features the merchant's plan grants now (lib/billing); absent = not known, treat as none. */
+  features?: readonly string[];
 }
 
 const MerchantContext = createContext<MerchantInfo | null>(null);

@@ -3,9 +3,11 @@
 import Link from "next/link";
 import { usePathname, useSearchParams } from "next/navigation";
 import { useTranslations } from "next-intl";
+import { isFeature } from "@/lib/billing/plans";
+import { LockIcon } from "../billing/LockIcon";
 
 /** The dashboard's sections; the chosen period (?from&to) travels with the tabs. */
-export function NavTabs({ slug }: { slug: string }) {
+export function NavTabs({ slug, features, canAdminister = false }: { slug: string; features?: readonly string[]; canAdminister?: boolean }) {
   const t = useTranslations("common.nav");
   const tm = useTranslations();
   const pathname = usePathname();
@@ -25,7 +27,11 @@ export function NavTabs({ slug }: { slug: string }) {
     { href: `${base}/churn`, label: tm("churn.nav"), id: "churn" },
     { href: `${base}/segments`, label: tm("segments.nav"), id: "segments" },
     { href: `${base}/campaigns`, label: tm("campaigns.nav"), id: "campaigns" },
+    { href: `${base}/team`, label: tm("billing.nav.team"), id: "team" },
+    ...(canAdminister ? [{ href: `${base}/billing`, label: tm("billing.nav.billing"), id: "billing" }] : []),
   ];
+  // A tab whose feature the plan lacks still shows (it leads to the locked view), marked with a lock.
+  const locked = (id: string) => features !== undefined && isFeature(id) && !features.includes(id);
   return (
     <nav className="nav-tabs" aria-label={t("label")}>
       {tabs.map((tab) => (
@@ -35,7 +41,9 @@ export function NavTabs({ slug }: { slug: string }) {
           className="nav-tab"
           aria-current={pathname === tab.href ? "page" : undefined}
           data-testid={`nav-${tab.id}`}
+          data-locked={locked(tab.id) ? "true" : undefined}
         >
+          {locked(tab.id) ? <LockIcon label={tm("billing.locked.badge")} /> : null}
           {tab.label}
         </Link>
       ))}

@@ -6,3 +6,4 @@ export * from "./models";
 export { BITMAP_CHUNK_BITS } from "./types";
 export * from "./mail";
 export * from "./campaigns";
+export * from "./billing";

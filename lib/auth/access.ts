@@ -18,16 +18,29 @@
  * instead of when the 8-hour token expires.
  */
 import { cache } from "react";
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, inArray } from "drizzle-orm";
 import { notFound, redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { getDatabase, type Database } from "@/db/client";
-import { memberships, merchants, users } from "@/db/schema";
+import { memberships, merchantAccounts, merchants, users } from "@/db/schema";
 import type { AnalyticsContext, MerchantRef } from "@/lib/analytics/types";
+import { recordAudit } from "@/lib/audit";
+import { entitlementsOf, FeatureLockedError, requireFeature, type AccountState, type Entitlements, type Feature } from "@/lib/billing";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
 
 export { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
+export { FeatureLockedError } from "@/lib/billing";
+
+/**
+ * Options of the wrappers. `feature`: the plan feature the page, route or action shows
+ * (lib/billing/plans.ts); when the merchant's entitlements lack it, routes answer 403
+ * {error: "feature locked", feature, requiredPlan}, actions throw FeatureLockedError and pages
+ * redirect to the locked view /m/[slug]/upgrade?feature=… (docs/billing.md, "Gating").
+ */
+export interface AccessOptions {
+  feature?: Feature;
+}
 
 export type AccessRole = "bank_admin" | "relationship_manager" | "merchant_owner" | "merchant_viewer";
 
@@ -37,7 +50,8 @@ export interface Actor {
   /** Lower case (emails are case-insensitive). */
   email: string;
   name: string | null;
-  bankRole: "bank_admin" | null;
+  /** Bank staff: 'bank_admin' (every merchant, the /admin area) or 'relationship_manager' (onboards merchants; sees its portfolio). */
+  bankRole: "bank_admin" | "relationship_manager" | null;
   locale: "en" | "ru";
 }
 
@@ -46,6 +60,8 @@ export interface MerchantAccess {
   actor: Actor;
   merchant: MerchantRef;
   role: AccessRole;
+  /** What the merchant's plan grants now (lib/billing/entitlements.ts); the same for every role. */
+  entitlements: Entitlements;
   /**
    * Runs fn inside withMerchantScope(database, merchant.id, …) with ctx = { tx, merchant }:
    * a read-only transaction as role app_merchant with app.merchant_id set, so every query in
@@ -63,7 +79,7 @@ function toActor(row: { id: string; email: string; name: string | null; bankRole
     userId: row.id,
     email: row.email,
     name: row.name,
-    bankRole: row.bankRole === "bank_admin" ? "bank_admin" : null,
+    bankRole: row.bankRole === "bank_admin" || row.bankRole === "relationship_manager" ? row.bankRole : null,
     locale: row.locale === "ru" ? "ru" : "en",
   };
 }
@@ -100,20 +116,27 @@ export async function resolveMerchantAccessIn(database: Database, actor: Actor, 
       timeZone: merchants.timeZone,
       bankRole: users.bankRole,
       membershipRole: memberships.role,
+      plan: merchantAccounts.plan,
+      status: merchantAccounts.status,
+      trialEndsAt: merchantAccounts.trialEndsAt,
+      pastDueSince: merchantAccounts.pastDueSince,
     })
     .from(users)
     .innerJoin(merchants, eq(merchants.slug, slug))
     .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.merchantId, merchants.id)))
+    .leftJoin(merchantAccounts, eq(merchantAccounts.merchantId, merchants.id))
     .where(eq(users.id, actor.userId))
     .limit(1);
   if (!row) return null;
   const role: AccessRole | null = row.bankRole === "bank_admin" ? "bank_admin" : (row.membershipRole ?? null);
   if (!role) return null;
-  return makeAccess(database, actor, row, role);
+  const account: AccountState | null =
+    row.plan && row.status ? { plan: row.plan, status: row.status, trialEndsAt: row.trialEndsAt, pastDueSince: row.pastDueSince } : null;
+  return makeAccess(database, actor, row, role, entitlementsOf(account, new Date()));
 }
 
 /** The access object for an already-authorized actor–merchant pair (module-private on purpose). */
-function makeAccess(database: Database, actor: Actor, ref: MerchantRef, role: AccessRole): MerchantAccess {
+function makeAccess(database: Database, actor: Actor, ref: MerchantRef, role: AccessRole, entitlements: Entitlements): MerchantAccess {
   const merchant: MerchantRef = Object.freeze({
     id: ref.id,
     slug: ref.slug,
@@ -126,6 +149,7 @@ function makeAccess(database: Database, actor: Actor, ref: MerchantRef, role: Ac
     actor,
     merchant,
     role,
+    entitlements,
     run<T>(fn: (ctx: AnalyticsContext) => Promise<T>): Promise<T> {
       return withMerchantScope(database, merchant.id, (tx) => fn({ tx, merchant }));
     },
@@ -171,7 +195,15 @@ export async function listAccessibleMerchantsIn(
  */
 export async function listMerchantAccessesIn(database: Database, actor: Actor): Promise<MerchantAccess[]> {
   const list = await listAccessibleMerchantsIn(database, actor);
-  return list.map(({ role, ...ref }) => makeAccess(database, actor, ref, role));
+  const accounts = list.length
+    ? await database.db
+        .select()
+        .from(merchantAccounts)
+        .where(inArray(merchantAccounts.merchantId, list.map((m) => m.id)))
+    : [];
+  const byMerchant = new Map(accounts.map((a) => [a.merchantId, a]));
+  const now = new Date();
+  return list.map(({ role, ...ref }) => makeAccess(database, actor, ref, role, entitlementsOf(byMerchant.get(ref.id) ?? null, now)));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -213,11 +245,59 @@ export const resolveMerchantAccess = cache(async function resolveMerchantAccess(
  * For merchant pages (server components): redirect("/login") when signed out, notFound() when
  * the merchant is unknown or not the actor's; otherwise the access.
  */
-export async function requireMerchantPage(slug: string): Promise<MerchantAccess> {
+export async function requireMerchantPage(slug: string, options: AccessOptions = {}): Promise<MerchantAccess> {
   const actor = await requireActor();
   const access = await resolveMerchantAccess(actor, slug);
   if (!access) notFound();
+  await auditPageView(access.actor.userId, access.actor.email, access.role, access.merchant.id);
+  if (options.feature && !access.entitlements.features.has(options.feature)) {
+    redirect(`/m/${access.merchant.slug}/upgrade?feature=${options.feature}`);
+  }
   return access;
+}
+
+/** Bank employees' views of a merchant's data are audited (who, which merchant, when). */
+const AUDITED_ROLES: ReadonlySet<AccessRole> = new Set(["relationship_manager", "bank_admin"]);
+
+/**
+ * One "merchant.view" audit entry per page render (layout, metadata and page share it through
+ * React `cache`) for a bank employee's access; merchant users' own views are not audited.
+ */
+const auditPageView = cache(async function auditPageView(userId: string, email: string, role: AccessRole, merchantId: number): Promise<void> {
+  if (!AUDITED_ROLES.has(role)) return;
+  await recordAudit((await getDatabase()).db, { actor: { userId, email }, action: "merchant.view", merchantId, target: "page" });
+});
+
+/** Records a route request's "merchant.view" audit entry for a bank employee (the path, not the query). */
+async function auditRouteView(access: MerchantAccess, req: Request): Promise<void> {
+  if (!AUDITED_ROLES.has(access.role)) return;
+  await recordAudit((await getDatabase()).db, {
+    actor: { userId: access.actor.userId, email: access.actor.email },
+    action: "merchant.view",
+    merchantId: access.merchant.id,
+    target: `${req.method} ${safePath(req.url)}`,
+  });
+}
+
+/**
+ * CSRF protection for route handlers that change state: a request with a method other than
+ * GET/HEAD/OPTIONS must come from this origin. Browsers send `Sec-Fetch-Site` (same-origin) and
+ * `Origin` on such requests; a cross-site form or fetch carries another origin and is refused
+ * (403). Requests without either header (curl, server-to-server) are not browser-borne CSRF and
+ * pass; they still need the session cookie. Server actions get the same check from Next itself.
+ */
+export function isCrossSiteMutation(req: Request): boolean {
+  if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return false;
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") return true;
+  const origin = req.headers.get("origin");
+  if (!origin) return false;
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  try {
+    return !host || new URL(origin).host !== host;
+  } catch {
+    return true;
+  }
 }
 
 /** The merchants the actor may open (see listAccessibleMerchantsIn), from the process database. */
@@ -251,6 +331,7 @@ function errorResponse(error: unknown, where: string): Response {
   // Next's redirect()/notFound() are control flow, not failures: let Next handle them.
   unstable_rethrow(error);
   if (error instanceof z.core.$ZodError) return json(400, { error: "invalid request", issues: error.issues });
+  if (error instanceof FeatureLockedError) return json(403, { error: "feature locked", feature: error.feature, requiredPlan: error.requiredPlan });
   if (error instanceof UnauthorizedError) return json(401, { error: "unauthorized" });
   if (error instanceof ForbiddenError) return json(403, { error: "forbidden" });
   if (error instanceof NotFoundError) return json(404, NOT_FOUND_BODY);
@@ -270,14 +351,18 @@ function errorResponse(error: unknown, where: string): Response {
  */
 export function withMerchantRoute<P extends { slug: string } = { slug: string }>(
   handler: (req: Request, access: MerchantAccess, params: P) => Promise<Response>,
+  options: AccessOptions = {},
 ): (req: Request, ctx: { params: Promise<P> }) => Promise<Response> {
   return async function merchantRoute(req, ctx) {
     try {
+      if (isCrossSiteMutation(req)) return json(403, { error: "cross-site request refused" });
       const actor = await getActor();
       if (!actor) return json(401, { error: "unauthorized" });
       const params = await ctx.params;
       const access = await resolveMerchantAccess(actor, params.slug);
       if (!access) return json(404, NOT_FOUND_BODY);
+      if (options.feature) requireFeature(access.entitlements, options.feature);
+      await auditRouteView(access, req);
       return await handler(req, access, params);
     } catch (error) {
       return errorResponse(error, `${req.method} ${safePath(req.url)}`);
@@ -293,6 +378,7 @@ export function withMerchantRoute<P extends { slug: string } = { slug: string }>
 export function withActorRoute(handler: (req: Request, actor: Actor) => Promise<Response>): (req: Request) => Promise<Response> {
   return async function actorRoute(req) {
     try {
+      if (isCrossSiteMutation(req)) return json(403, { error: "cross-site request refused" });
       const actor = await getActor();
       if (!actor) return json(401, { error: "unauthorized" });
       return await handler(req, actor);
@@ -312,14 +398,37 @@ export function withActorRoute(handler: (req: Request, actor: Actor) => Promise<
  */
 export function withMerchantAction<A extends unknown[], R>(
   action: (access: MerchantAccess, ...args: A) => Promise<R>,
+  options: AccessOptions = {},
 ): (slug: string, ...args: A) => Promise<R> {
   return async function merchantAction(slug, ...args) {
     const actor = await getActor();
     if (!actor) throw new UnauthorizedError();
     const access = await resolveMerchantAccess(actor, slug);
     if (!access) throw new NotFoundError();
+    if (options.feature) requireFeature(access.entitlements, options.feature);
     return action(access, ...args);
   };
+}
+
+/**
+ * Wraps a server action that is not about one merchant's data (the /admin area, team
+ * invitations checked inside lib/accounts): throws UnauthorizedError when signed out, otherwise
+ * calls `action(actor, ...args)`. The action authorizes the actor itself (bank role, ownership)
+ * and validates its client-supplied arguments with zod.
+ */
+export function withActorAction<A extends unknown[], R>(action: (actor: Actor, ...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async function actorAction(...args) {
+    const actor = await getActor();
+    if (!actor) throw new UnauthorizedError();
+    return action(actor, ...args);
+  };
+}
+
+/** For bank pages (server components): the actor when it is bank staff (of `roles`), else notFound(). */
+export async function requireBankPage(roles: ReadonlyArray<"bank_admin" | "relationship_manager"> = ["bank_admin", "relationship_manager"]): Promise<Actor> {
+  const actor = await requireActor();
+  if (!actor.bankRole || !roles.includes(actor.bankRole)) notFound();
+  return actor;
 }
 
 /** The path of a URL without its query string (queries may carry personal data; keep logs clean). */

@@ -9,19 +9,39 @@
  *
  * Secret: AUTH_SECRET, or the generated `.data/auth-secret` (see ./secret.ts).
  */
-import NextAuth from "next-auth";
+import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDatabase } from "@/db/client";
-import { authorizeCredentialsIn } from "./credentials";
+import { authorizeWithThrottle } from "./credentials";
+import { LoginLockedError, loginThrottle } from "./lockout";
 import { resolveAuthSecret } from "./secret";
 
 /** Session lifetime in seconds: one working day. */
 export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
+/**
+ * How often an active session's cookie is re-issued (seconds). The JWT's expiry is then
+ * SESSION_MAX_AGE_SECONDS after the latest re-issue, so an idle session ends 8 hours after its
+ * last request, and SESSION_ABSOLUTE_SECONDS caps any session regardless of activity.
+ */
+export const SESSION_UPDATE_AGE_SECONDS = 15 * 60;
+/** Hard cap on a session's age since sign-in (seconds): 12 hours, then sign in again. */
+export const SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
+
+/** The sign-in refusal the login form shows as "locked" (Auth.js passes `code` through). */
+class LockedSignin extends CredentialsSignin {
+  code = "locked";
+}
+
+/** The client's IP as the reverse proxy reports it (first X-Forwarded-For hop), else X-Real-IP. */
+function clientIp(request: Request | undefined): string | null {
+  const forwarded = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
+  return forwarded || request?.headers.get("x-real-ip") || null;
+}
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
   secret: resolveAuthSecret(),
   trustHost: true,
-  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
+  session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: SESSION_UPDATE_AGE_SECONDS },
   pages: { signIn: "/login" },
   logger: {
     // A wrong password is a user mistake, not a server error: one line without a stack trace
@@ -37,7 +57,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: { type: "email" }, password: { type: "password" } },
-      authorize: async (credentials) => authorizeCredentialsIn(await getDatabase(), credentials),
+      authorize: async (credentials, request) => {
+        try {
+          return await authorizeWithThrottle(await getDatabase(), credentials, clientIp(request), loginThrottle());
+        } catch (error) {
+          if (error instanceof LoginLockedError) throw new LockedSignin();
+          throw error;
+        }
+      },
     }),
   ],
   callbacks: {
@@ -48,6 +75,13 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
         token.userId = u.id;
         token.bankRole = u.bankRole ?? null;
         token.locale = u.locale ?? "en";
+        token.signedInAt = Math.floor(Date.now() / 1000);
+      }
+      // Absolute expiry: a token older than SESSION_ABSOLUTE_SECONDS since sign-in loses its user
+      // id, so getActor() sees no user and every page and route treats the request as signed out.
+      const signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : typeof token.iat === "number" ? token.iat : 0;
+      if (Math.floor(Date.now() / 1000) - signedInAt > SESSION_ABSOLUTE_SECONDS) {
+        delete token.userId;
       }
       return token;
     },

@@ -6,13 +6,15 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { verifyAgainstDummy, verifyPassword } from "./password";
 import { findUserByEmail } from "./users";
+import { recordAudit } from "@/lib/audit";
+import type { LoginThrottle } from "./lockout";
 
 /** What a successful sign-in puts into the token (see the jwt callback in ./config.ts). */
 export interface SignedInUser {
   id: string;
   email: string;
   name: string | null;
-  bankRole: "bank_admin" | null;
+  bankRole: "bank_admin" | "relationship_manager" | null;
   locale: "en" | "ru";
 }
 
@@ -40,7 +42,33 @@ export async function authorizeCredentialsIn(database: Database, raw: unknown): 
     id: user.id,
     email: user.email,
     name: user.name,
-    bankRole: user.bankRole === "bank_admin" ? "bank_admin" : null,
+    bankRole: user.bankRole === "bank_admin" || user.bankRole === "relationship_manager" ? user.bankRole : null,
     locale: user.locale === "ru" ? "ru" : "en",
   };
+}
+
+/**
+ * authorizeCredentialsIn behind the login throttle (./lockout.ts): refuses with
+ * LoginLockedError while the e-mail or IP is locked (before any password work), counts failures,
+ * clears the count on success, and records "auth.lockout" in the audit log when a failure locks
+ * the e-mail. Returns what authorizeCredentialsIn returns.
+ */
+export async function authorizeWithThrottle(
+  database: Database,
+  raw: unknown,
+  ip: string | null,
+  throttle: LoginThrottle,
+): Promise<SignedInUser | null> {
+  const email = typeof (raw as { email?: unknown })?.email === "string" ? ((raw as { email: string }).email.trim().toLowerCase()) : "";
+  if (email) await throttle.assertAllowed(email, ip);
+  const user = await authorizeCredentialsIn(database, raw);
+  if (!email) return user;
+  if (user) {
+    await throttle.recordSuccess(email);
+    return user;
+  }
+  if (await throttle.recordFailure(email, ip)) {
+    await recordAudit(database.db, { actor: null, action: "auth.lockout", target: email, details: { ip } });
+  }
+  return null;
 }

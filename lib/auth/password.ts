@@ -32,14 +32,35 @@ export class PasswordPolicyError extends Error {
   }
 }
 
-/** The rules a new password breaks (empty array = acceptable). Does not throw. */
-export function passwordProblems(password: unknown): string[] {
+/**
+ * Passwords too common to allow whatever their length (NIST SP 800-63B 5.1.1.2 asks to refuse
+ * "commonly-used, expected, or compromised" values): the ≥ 10-character entries at the top of the
+ * public breach-frequency lists (SecLists' 10-million-password list), compared case-insensitively.
+ */
+const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
+  "1234567890", "12345678910", "123456789a", "qwertyuiop", "1q2w3e4r5t", "1qaz2wsx3edc", "password12", "password123",
+  "password1234", "iloveyou12", "qwerty1234", "qwerty12345", "0987654321", "1111111111", "0000000000", "abcdefghij",
+  "asdfghjkl;", "zxcvbnm123", "passw0rd123", "letmein123", "welcome123", "administrator", "changeme123",
+]);
+
+/**
+ * The rules a new password breaks (empty array = acceptable). Does not throw.
+ * Rules: PASSWORD_MIN_LENGTH..PASSWORD_MAX_LENGTH code points, not only whitespace, not a
+ * well-known common password, and (when `context.email` is given) not containing the e-mail's
+ * local part (≥ 4 characters) or being the e-mail itself.
+ */
+export function passwordProblems(password: unknown, context: { email?: string } = {}): string[] {
   if (typeof password !== "string") return ["password must be a string"];
   const length = [...password.normalize("NFC")].length;
   const problems: string[] = [];
   if (length < PASSWORD_MIN_LENGTH) problems.push(`password must be at least ${PASSWORD_MIN_LENGTH} characters`);
   if (length > PASSWORD_MAX_LENGTH) problems.push(`password must be at most ${PASSWORD_MAX_LENGTH} characters`);
   if (length > 0 && password.trim() === "") problems.push("password must not be only whitespace");
+  const lower = password.normalize("NFC").toLowerCase();
+  if (COMMON_PASSWORDS.has(lower)) problems.push("password is too common");
+  const email = context.email?.trim().toLowerCase();
+  const local = email?.split("@")[0] ?? "";
+  if (email && (lower === email || (local.length >= 4 && lower.includes(local)))) problems.push("password must not contain your e-mail address");
   return problems;
 }
 
@@ -47,8 +68,8 @@ export function passwordProblems(password: unknown): string[] {
  * Hashes a new password: returns the argon2id PHC string. Throws PasswordPolicyError when the
  * password breaks the rules (see passwordProblems); nothing is hashed then.
  */
-export async function hashPassword(password: string): Promise<string> {
-  const problems = passwordProblems(password);
+export async function hashPassword(password: string, context: { email?: string } = {}): Promise<string> {
+  const problems = passwordProblems(password, context);
   if (problems.length > 0) throw new PasswordPolicyError(problems);
   return hash(password.normalize("NFC"), ARGON2_OPTIONS);
 }

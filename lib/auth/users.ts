@@ -32,7 +32,7 @@ const newUserSchema = z.object({
   email: z.string(),
   password: z.string(),
   name: z.string().trim().min(1).max(200).nullish(),
-  bankRole: z.literal("bank_admin").nullish(),
+  bankRole: z.enum(["bank_admin", "relationship_manager"]).nullish(),
   locale: z.enum(["en", "ru"]).optional(),
 });
 export type NewUser = z.input<typeof newUserSchema>;

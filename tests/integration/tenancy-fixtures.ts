@@ -75,7 +75,7 @@ export const SEED_PASSWORD = "correct horse battery staple";
 /** A user (unique e-mail) with optional bank role and memberships; returns id and e-mail. */
 export async function seedUser(
   database: Database,
-  opts: { bankRole?: "bank_admin"; memberships?: Array<[merchantId: number, role: MerchantRole]>; prefix?: string } = {},
+  opts: { bankRole?: "bank_admin" | "relationship_manager"; memberships?: Array<[merchantId: number, role: MerchantRole]>; prefix?: string } = {},
 ): Promise<{ id: string; email: string }> {
   userSeq += 1;
   const email = `${opts.prefix ?? "user"}-${process.pid}-${userSeq}-${Math.random().toString(36).slice(2, 7)}@example.com`;

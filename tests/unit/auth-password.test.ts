@@ -50,7 +50,7 @@ describe("hashPassword / verifyPassword", () => {
 describe("password rules", () => {
   it("requires at least 10 characters, counted in code points", async () => {
     expect(passwordProblems("123456789")).toEqual(["password must be at least 10 characters"]);
-    expect(passwordProblems("1234567890")).toEqual([]);
+    expect(passwordProblems("7294618350")).toEqual([]);
     // 5 emoji are 10 UTF-16 units but 5 characters.
     expect(passwordProblems("😀😀😀😀😀")).toEqual(["password must be at least 10 characters"]);
     await expect(hashPassword("short")).rejects.toThrow(PasswordPolicyError);
@@ -65,5 +65,14 @@ describe("password rules", () => {
     const error = await hashPassword("          ").catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PasswordPolicyError);
     expect((error as PasswordPolicyError).problems).toEqual(["password must not be only whitespace"]);
+  });
+
+  it("rejects well-known common passwords (any case) and passwords containing the e-mail", () => {
+    expect(passwordProblems("1234567890")).toEqual(["password is too common"]);
+    expect(passwordProblems("QwertyUiop")).toEqual(["password is too common"]);
+    expect(passwordProblems("anna.k-2026-shop", { email: "Anna.K@shop.example" })).toEqual(["password must not contain your e-mail address"]);
+    expect(passwordProblems("ann-2026-shop!", { email: "ann@shop.example" })).toEqual([]); // local parts under 4 characters are not checked
+    expect(passwordProblems("owner@shop.example", { email: "owner@shop.example" })).toEqual(["password must not contain your e-mail address"]);
+    expect(passwordProblems("demo-password-2026", { email: "owner@cdnow.demo" })).toEqual([]);
   });
 });

@@ -20,17 +20,19 @@ import { describe, expect, it } from "vitest";
 const ROOT = path.resolve(__dirname, "../..");
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
 const ROUTE_WRAPPERS = new Set(["withMerchantRoute", "withActorRoute"]);
-const ACTION_WRAPPERS = new Set(["withMerchantAction"]);
+const ACTION_WRAPPERS = new Set(["withMerchantAction", "withActorAction"]);
 
 /** Route files that are public on purpose (path relative to the repository -> why). */
 const PUBLIC_ROUTES: Record<string, string> = {
   "app/api/auth/[...nextauth]/route.ts": "Auth.js's own endpoints (sign-in, session, sign-out)",
   "app/api/locale/route.ts": "sets the language cookie only; used signed out on the login page",
+  "app/api/stripe/webhook/route.ts": "called by Stripe, not a user: authenticated by the Stripe-Signature HMAC (lib/billing/webhooks.ts)",
 };
 /** Server-action modules that run without a merchant (path -> why). */
 const PUBLIC_ACTIONS: Record<string, string> = {
   "app/login/actions.ts": "signing in happens before there is a session",
   "lib/auth/actions.ts": "signing out needs no merchant",
+  "app/invite/[token]/actions.ts": "accepting an invitation happens before there is an account; the single-use token is the credential",
 };
 
 function parse(file: string, text: string) {

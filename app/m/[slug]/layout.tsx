@@ -27,6 +27,7 @@ export default async function MerchantLayout({ children, params }: { children: R
       role={role}
       merchant={merchant}
       showPortfolioLink={role === "bank_admin" || role === "relationship_manager"}
+      features={[...access.entitlements.features]}
     >
       <MerchantProvider
         merchant={{
@@ -35,6 +36,7 @@ export default async function MerchantLayout({ children, params }: { children: R
           mcc: merchant.mcc,
           currency: merchant.currency,
           timeZone: merchant.timeZone,
+          features: [...access.entitlements.features],
         }}
       >
         <main className="page">{children}</main>

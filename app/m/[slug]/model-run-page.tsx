@@ -34,7 +34,7 @@ export async function ModelRunPage<T>({
   children: ReactNode;
 }) {
   const { slug } = await params;
-  const access = await requireMerchantPage(slug);
+  const access = await requireMerchantPage(slug, { feature: namespace });
   const t = await getTranslations(namespace);
   const queryClient = serverQueryClient();
   await queryClient.prefetchQuery({ queryKey: queryKey(access.merchant.slug), queryFn: () => load(access) });

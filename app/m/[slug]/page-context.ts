@@ -1,5 +1,5 @@
 import { QueryClient } from "@tanstack/react-query";
-import { requireMerchantPage, type MerchantAccess } from "@/lib/auth/access";
+import { requireMerchantPage, type AccessOptions, type MerchantAccess } from "@/lib/auth/access";
 import { getDataRange, type DataRange } from "@/lib/analytics/getDataRange";
 import type { Period } from "@/lib/analytics/types";
 import { anchorEnd, DEFAULT_DAYS, periodFromSearchParams, presetPeriod } from "@/components/period";
@@ -18,11 +18,15 @@ export interface MerchantPageContext {
 /**
  * What every merchant tab starts from: the authorized access (404 / login otherwise), the
  * merchant's data range and the period, from ?from&to or else the 30 days ending at the last
- * day with data.
+ * day with data. `options.feature` gates the tab (the locked view when the plan lacks it).
  */
-export async function merchantPageContext(params: PageParams, searchParams: PageSearchParams): Promise<MerchantPageContext> {
+export async function merchantPageContext(
+  params: PageParams,
+  searchParams: PageSearchParams,
+  options: AccessOptions = {},
+): Promise<MerchantPageContext> {
   const { slug } = await params;
-  const access = await requireMerchantPage(slug);
+  const access = await requireMerchantPage(slug, options);
   const range = await access.run((ctx) => getDataRange(ctx));
   const end = anchorEnd(range.lastDay, access.merchant.timeZone);
   const period = periodFromSearchParams(await searchParams) ?? presetPeriod(DEFAULT_DAYS, end);

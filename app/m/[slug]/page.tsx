@@ -10,7 +10,7 @@ import { merchantPageContext, serverQueryClient, type PageParams, type PageSearc
 
 /** Overview: headline KPIs with change vs the previous period, revenue dynamics with comparison. */
 export default async function OverviewPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
-  const { access, range, end, period } = await merchantPageContext(params, searchParams);
+  const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "overview" });
   const t = await getTranslations("dashboard");
   const slug = access.merchant.slug;
   const bucket = defaultBucket(period);

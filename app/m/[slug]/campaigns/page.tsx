@@ -15,7 +15,7 @@ export async function generateMetadata(): Promise<Metadata> {
 /** Campaigns: upload with a progress bar and the list of the merchant's campaigns. */
 export default async function CampaignsPage({ params }: { params: PageParams }) {
   const { slug } = await params;
-  const access = await requireMerchantPage(slug);
+  const access = await requireMerchantPage(slug, { feature: "campaigns" });
   const t = await getTranslations("campaigns");
   const queryClient = serverQueryClient();
   await queryClient.prefetchQuery({ queryKey: campaignsKey(access.merchant.slug), queryFn: () => loadCampaigns(access) });

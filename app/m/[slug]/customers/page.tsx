@@ -16,7 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** Customers: regular customers, demographic segments (chart + table), cohort retention. */
 export default async function CustomersPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
-  const { access, range, end, period } = await merchantPageContext(params, searchParams);
+  const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "customers" });
   const t = await getTranslations("customers");
   const slug = access.merchant.slug;
 

@@ -14,7 +14,7 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** Seasonality: weekday × hour heatmap and month-of-year profile. */
 export default async function SeasonalityPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
-  const { access, range, end, period } = await merchantPageContext(params, searchParams);
+  const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "seasonality" });
   const t = await getTranslations("seasonality");
   const slug = access.merchant.slug;
 

@@ -5,7 +5,7 @@ import { listCampaigns } from "@/lib/campaigns/queries";
 import { privateJson, queryObject } from "../query";
 
 /** GET: the merchant's campaigns, newest first. */
-export const GET = withMerchantRoute(async (_req, access) => privateJson(await access.run((ctx) => listCampaigns(ctx))));
+export const GET = withMerchantRoute(async (_req, access) => privateJson(await access.run((ctx) => listCampaigns(ctx))), { feature: "campaigns" });
 
 const uploadQuery = z.object({
   fileName: z.string().min(1).max(200),
@@ -35,4 +35,4 @@ export const POST = withMerchantRoute(async (req, access) => {
     if (err instanceof UploadTooLargeError) return Response.json({ error: err.message }, { status: 413 });
     throw err;
   }
-});
+}, { feature: "campaigns" });

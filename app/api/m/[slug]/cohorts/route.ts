@@ -6,4 +6,4 @@ import { privateJson, queryObject } from "../query";
 export const GET = withMerchantRoute(async (req, access) => {
   const period = cohortRetentionQuerySchema.parse(queryObject(req));
   return privateJson(await access.run((ctx) => getCohortRetention(ctx, period)));
-});
+}, { feature: "customers" });

@@ -11,4 +11,4 @@ export const GET = withMerchantRoute(async (req, access) => {
   const query = revenueDynamicsQuerySchema.parse(queryObject(req));
   const period = resolvePeriod(query);
   return privateJson(await access.run((ctx) => getRevenueDynamics(ctx, period, { bucket: query.bucket })));
-});
+}, { feature: "overview" });

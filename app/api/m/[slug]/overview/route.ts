@@ -6,4 +6,4 @@ import { privateJson, queryObject } from "../query";
 export const GET = withMerchantRoute(async (req, access) => {
   const period = overviewQuerySchema.parse(queryObject(req));
   return privateJson(await access.run((ctx) => getOverview(ctx, period)));
-});
+}, { feature: "overview" });

@@ -6,4 +6,4 @@ import { privateJson, queryObject } from "../query";
 export const GET = withMerchantRoute(async (req, access) => {
   const period = regularCustomersQuerySchema.parse(queryObject(req));
   return privateJson(await access.run((ctx) => getRegularCustomers(ctx, period)));
-});
+}, { feature: "customers" });

@@ -9,4 +9,4 @@ import { privateJson, queryObject } from "../query";
 export const GET = withMerchantRoute(async (req, access) => {
   const { from, to, dimensions } = customerSegmentsQuerySchema.parse(queryObject(req, ["dimensions"]));
   return privateJson(await access.run((ctx) => getCustomerSegments(ctx, { from, to }, { dimensions })));
-});
+}, { feature: "customers" });

@@ -16,7 +16,7 @@ export async function generateMetadata(): Promise<Metadata> {
 /** One campaign's uplift report; 404 for an unknown campaign or another merchant's. */
 export default async function CampaignReportPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
   const { slug, id: rawId } = await params;
-  const access = await requireMerchantPage(slug);
+  const access = await requireMerchantPage(slug, { feature: "campaigns" });
   const id = Number(rawId);
   if (!/^\d{1,15}$/.test(rawId) || !Number.isSafeInteger(id) || id <= 0) notFound();
   const view = await loadCampaignReport(access, id);

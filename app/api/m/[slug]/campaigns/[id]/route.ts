@@ -12,4 +12,4 @@ export const GET = withMerchantRoute<{ slug: string; id: string }>(async (_req, 
   const view = await access.run((ctx) => getCampaignReport(ctx, id.data));
   if (!view) throw new NotFoundError();
   return privateJson(view);
-});
+}, { feature: "campaigns" });

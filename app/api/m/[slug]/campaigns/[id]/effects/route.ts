@@ -41,4 +41,4 @@ export const GET = withMerchantRoute<{ slug: string; id: string }>(async (_req, 
       "cache-control": "private, no-store",
     },
   });
-});
+}, { feature: "exports" });

@@ -1,0 +1,48 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { requireBankPage } from "@/lib/auth/access";
+import { accounts } from "@/lib/accounts/server";
+import { Card } from "@/components/Card";
+
+/** Splits plain text into text and clickable links (the invitation link must be opened from here in the demo). */
+function linkify(text: string) {
+  return text.split(/(https?:\/\/[^\s]+)/g).map((part, i) =>
+    /^https?:\/\//.test(part) ? (
+      <a key={i} href={part} data-testid="outbox-link">
+        {part}
+      </a>
+    ) : (
+      part
+    ),
+  );
+}
+
+/** The e-mail outbox: a bank admin sees every message, a relationship manager those about its portfolio. */
+export default async function OutboxPage() {
+  const actor = await requireBankPage();
+  const t = await getTranslations("admin.outbox");
+  const format = await getFormatter();
+  const messages = await accounts.outbox(actor);
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{t("title")}</h1>
+          <p>{t("subtitle")}</p>
+        </div>
+      </div>
+      {messages.length === 0 ? (
+        <p className="muted">{t("empty")}</p>
+      ) : (
+        <div className="grid" style={{ gap: 12 }} data-testid="outbox">
+          {messages.map((m) => (
+            <Card key={m.id} title={m.subject} subtitle={`${t("to")}: ${m.to} · ${format.dateTime(m.createdAt, { dateStyle: "short", timeStyle: "medium" })} · ${m.sentAt ? t("sent") : t("pending")}`}>
+              <pre style={{ whiteSpace: "pre-wrap", margin: 0 }} data-testid="outbox-message" data-to={m.to}>
+                {linkify(m.text)}
+              </pre>
+            </Card>
+          ))}
+        </div>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,93 @@
+import { getFormatter, getTranslations } from "next-intl/server";
+import { requireMerchantPage } from "@/lib/auth/access";
+import { accounts } from "@/lib/accounts/server";
+import { billingMode, canManageBilling } from "@/lib/billing/checkout";
+import { PLAN_IDS } from "@/lib/billing/plans";
+import { Card } from "@/components/Card";
+import { PlanTable } from "@/components/billing/PlanTable";
+import { SetPlanForm } from "@/components/billing/SetPlanForm";
+import type { PageParams, PageSearchParams } from "../page-context";
+import { checkoutAction, portalAction, setPlanAction } from "./actions";
+
+export async function generateMetadata() {
+  const t = await getTranslations("billing.page");
+  return { title: t("title") };
+}
+
+/**
+ * Plan and billing: the current plan and status, the plan comparison, and how to change it —
+ * Stripe Checkout and Customer Portal when Stripe is configured, otherwise "managed by your
+ * bank" with the plan form for bank staff.
+ */
+export default async function BillingPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
+  const { slug } = await params;
+  const access = await requireMerchantPage(slug);
+  const t = await getTranslations("billing");
+  const format = await getFormatter();
+  const e = access.entitlements;
+  const account = await accounts.account(access.merchant.id);
+  const mode = billingMode();
+  const checkout = (await searchParams).checkout;
+  const staff = access.role === "bank_admin" || access.role === "relationship_manager";
+  const day = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeZone: access.merchant.timeZone });
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{t("page.title")}</h1>
+          <p>{t("page.subtitle")}</p>
+        </div>
+      </div>
+      <div className="grid" style={{ gap: 16 }}>
+        {checkout === "success" ? <p className="notice">{t("page.checkoutSuccess")}</p> : null}
+        {checkout === "cancel" ? <p className="notice">{t("page.checkoutCancel")}</p> : null}
+        <Card title={t("page.current")} data-testid="billing-current">
+          {e.plan ? (
+            <p>
+              <strong data-testid="billing-plan">{t(`plans.${e.plan}`)}</strong> · {t("page.status")}:{" "}
+              <span data-testid="billing-status">{e.status ? t(`statuses.${e.status}`) : ""}</span>
+              {e.status === "trialing" && account?.trialEndsAt ? <> · {t("page.trialEnds", { date: day(account.trialEndsAt) })}</> : null}
+              {e.status === "past_due" && e.endsAt ? <> · {t("page.graceEnds", { date: day(e.endsAt) })}</> : null}
+            </p>
+          ) : (
+            <p data-testid="billing-plan">{t("page.notOnboarded")}</p>
+          )}
+        </Card>
+        {mode === "bank" ? (
+          <Card title={t("page.bankManaged")} data-testid="billing-bank-managed">
+            <p>{t("page.bankManagedHint")}</p>
+            {staff ? (
+              <>
+                <h3>{t("page.setPlan")}</h3>
+                <SetPlanForm action={setPlanAction.bind(null, slug)} current={e.plan} />
+              </>
+            ) : null}
+          </Card>
+        ) : canManageBilling(access.role) ? (
+          <Card title={t("page.compare")} subtitle={t("page.stripeHint")}>
+            <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
+              {PLAN_IDS.map((plan) => (
+                <form key={plan} action={checkoutAction.bind(null, slug)}>
+                  <input type="hidden" name="plan" value={plan} />
+                  <button className="btn btn-primary" type="submit">
+                    {t("page.subscribe", { plan: t(`plans.${plan}`) })}
+                  </button>
+                </form>
+              ))}
+              {account?.stripeCustomerId ? (
+                <form action={portalAction.bind(null, slug)}>
+                  <button className="btn" type="submit">
+                    {t("page.manage")}
+                  </button>
+                </form>
+              ) : null}
+            </div>
+          </Card>
+        ) : null}
+        <Card title={t("page.compare")}>
+          <PlanTable current={e.plan} />
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+import { sql } from "drizzle-orm";
+import { bigint, check, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { merchants } from "./merchants";
+import { users } from "./auth";
+
+/*
+ * Accounts, billing and administration (lib/billing, lib/accounts, lib/audit; docs/adr/0005).
+ * A merchant row is bank data (made by ingest from the bank's merchants file); a merchant is a
+ * product customer ("onboarded") when it has a `merchant_accounts` row. Its plan and
+ * subscription status decide what its users see.
+ */
+
+export const PLAN_IDS = ["start", "pro", "business"] as const;
+export type PlanId = (typeof PLAN_IDS)[number];
+export const SUBSCRIPTION_STATUSES = ["trialing", "active", "past_due", "canceled"] as const;
+export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
+
+/** One per onboarded merchant: its plan and the subscription state that drives entitlements. */
+export const merchantAccounts = pgTable(
+  "merchant_accounts",
+  {
+    merchantId: integer("merchant_id")
+      .primaryKey()
+      .references(() => merchants.id, { onDelete: "cascade" }),
+    plan: text("plan").$type<PlanId>().notNull(),
+    status: text("status").$type<SubscriptionStatus>().notNull(),
+    /** End of the trial (status 'trialing'); entitlements stop at this instant unless paid. */
+    trialEndsAt: timestamp("trial_ends_at", { withTimezone: true }),
+    /** When the subscription first became past_due; the grace period counts from here. */
+    pastDueSince: timestamp("past_due_since", { withTimezone: true }),
+    currentPeriodEnd: timestamp("current_period_end", { withTimezone: true }),
+    stripeCustomerId: text("stripe_customer_id").unique(),
+    stripeSubscriptionId: text("stripe_subscription_id").unique(),
+    /** `created` of the Stripe event whose state is stored: older events are not applied. */
+    stripeStateAt: timestamp("stripe_state_at", { withTimezone: true }),
+    onboardedBy: text("onboarded_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    check("merchant_accounts_plan", sql`${t.plan} in ('start', 'pro', 'business')`),
+    check("merchant_accounts_status", sql`${t.status} in ('trialing', 'active', 'past_due', 'canceled')`),
+  ],
+);
+
+/** Stripe events already processed (idempotency on event id; replays are answered 200 and ignored). */
+export const stripeEvents = pgTable("stripe_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  /** The event's own `created` (Stripe's clock, seconds). */
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+  merchantId: integer("merchant_id").references(() => merchants.id, { onDelete: "set null" }),
+  /** 'applied' | 'stale' (older than the stored state) | 'unknown_customer' | 'ignored' */
+  outcome: text("outcome").notNull(),
+});
+
+export const INVITATION_ROLES = ["merchant_owner", "merchant_viewer", "relationship_manager"] as const;
+export type InvitationRole = (typeof INVITATION_ROLES)[number];
+
+/**
+ * Single-use, expiring invitations. Only the SHA-256 of the token is stored; the token itself
+ * travels in the e-mail link. merchant_id is null for a relationship manager's invitation.
+ */
+export const invitations = pgTable(
+  "invitations",
+  {
+    id: text("id")
+      .primaryKey()
+      .$defaultFn(() => crypto.randomUUID()),
+    tokenHash: text("token_hash").notNull().unique(),
+    email: text("email").notNull(),
+    role: text("role").$type<InvitationRole>().notNull(),
+    merchantId: integer("merchant_id").references(() => merchants.id, { onDelete: "cascade" }),
+    invitedBy: text("invited_by").references(() => users.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+    acceptedAt: timestamp("accepted_at", { withTimezone: true }),
+    revokedAt: timestamp("revoked_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("invitations_merchant_idx").on(t.merchantId),
+    check("invitations_role", sql`${t.role} in ('merchant_owner', 'merchant_viewer', 'relationship_manager')`),
+    check("invitations_merchant", sql`(${t.role} = 'relationship_manager') = (${t.merchantId} is null)`),
+  ],
+);
+
+/**
+ * Who did what, when: every administrative action and every bank employee's view of a
+ * merchant's data. Append-only; merchant_id has no foreign key so the history outlives the row.
+ */
+export const auditLog = pgTable(
+  "audit_log",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    at: timestamp("at", { withTimezone: true }).notNull().defaultNow(),
+    actorUserId: text("actor_user_id"),
+    actorEmail: text("actor_email"),
+    action: text("action").notNull(),
+    merchantId: integer("merchant_id"),
+    target: text("target"),
+    details: jsonb("details").$type<Record<string, unknown>>(),
+  },
+  (t) => [index("audit_log_merchant_at_idx").on(t.merchantId, t.at), index("audit_log_at_idx").on(t.at)],
+);

@@ -1,0 +1,33 @@
+/**
+ * Request-bound entry points for pages and server actions (app/ may not import the database):
+ * each resolves the process database and delegates to the functions of lib/accounts and
+ * lib/billing, which authorize their actor or access themselves.
+ */
+import { getDatabase } from "@/db/client";
+import type { Actor, MerchantAccess } from "@/lib/auth/access";
+import { loadAccount, openPortal, setPlanByStaff, startCheckout, type PlanId } from "@/lib/billing";
+import { acceptInvitation, previewInvitation } from "./invitations";
+import { onboardMerchant, searchBankMerchants, type OnboardingInput } from "./onboarding";
+import { bankAudit, inviteMember, inviteRelationshipManager, listStaff, listTeam, merchantAudit, outboxFor, removeMember, setPortfolio } from "./team";
+
+type Access = Pick<MerchantAccess, "actor" | "merchant" | "role">;
+
+export const accounts = {
+  search: async (actor: Actor, q: { q?: string; mcc?: string; city?: string }) => searchBankMerchants(await getDatabase(), actor, q),
+  onboard: async (actor: Actor, input: OnboardingInput, origin: string) => onboardMerchant(await getDatabase(), actor, input, origin),
+  team: async (access: Access) => listTeam(await getDatabase(), access),
+  invite: async (access: Access, email: string, role: "merchant_owner" | "merchant_viewer", origin: string) => inviteMember(await getDatabase(), access, email, role, origin),
+  remove: async (access: Access, userId: string) => removeMember(await getDatabase(), access, userId),
+  merchantAudit: async (access: Access) => merchantAudit(await getDatabase(), access),
+  staff: async (actor: Actor) => listStaff(await getDatabase(), actor),
+  inviteManager: async (actor: Actor, email: string, origin: string) => inviteRelationshipManager(await getDatabase(), actor, email, origin),
+  setPortfolio: async (actor: Actor, rmUserId: string, slug: string, assign: boolean) => setPortfolio(await getDatabase(), actor, rmUserId, slug, assign),
+  outbox: async (actor: Actor) => outboxFor(await getDatabase(), actor),
+  bankAudit: async (actor: Actor) => bankAudit(await getDatabase(), actor),
+  previewInvitation: async (token: string) => previewInvitation(await getDatabase(), token),
+  acceptInvitation: async (token: string, input: { name?: string | null; password: string }) => acceptInvitation(await getDatabase(), token, input),
+  account: async (merchantId: number) => loadAccount((await getDatabase()).db, merchantId),
+  checkout: async (access: Access, plan: PlanId, origin: string) => startCheckout(await getDatabase(), access, plan, origin),
+  portal: async (access: Access, origin: string) => openPortal(await getDatabase(), access, origin),
+  setPlan: async (access: Access, plan: PlanId, trial: boolean) => setPlanByStaff(await getDatabase(), access, plan, trial),
+};

@@ -1,0 +1,60 @@
+/**
+ * Plans and features: the product's price list as data (docs/billing.md). Pure, no I/O.
+ *
+ * Start: the growth and customer views; Pro: + models, benchmarks, forecasts and findings;
+ * Business: + campaigns and CSV exports. Each plan includes the one before it.
+ */
+
+/**
+ * The plans, cheapest first. Kept here without importing the schema so client components can
+ * use this file; db/schema/billing.ts repeats the list for its check constraint (a unit test
+ * asserts they agree).
+ */
+export const PLAN_IDS = ["start", "pro", "business"] as const;
+export type PlanId = (typeof PLAN_IDS)[number];
+
+/** Every gated feature key. Pages, routes and CLI commands name one of these. */
+export const FEATURES = [
+  "overview",
+  "customers",
+  "seasonality",
+  "value",
+  "churn",
+  "segments",
+  "competitors",
+  "forecasts",
+  "findings",
+  "campaigns",
+  "exports",
+] as const;
+export type Feature = (typeof FEATURES)[number];
+
+const START: readonly Feature[] = ["overview", "customers", "seasonality"];
+const PRO: readonly Feature[] = [...START, "value", "churn", "segments", "competitors", "forecasts", "findings"];
+const BUSINESS: readonly Feature[] = [...PRO, "campaigns", "exports"];
+
+/** The features of each plan (cumulative). */
+export const PLAN_FEATURES: Readonly<Record<PlanId, ReadonlySet<Feature>>> = Object.freeze({
+  start: new Set(START),
+  pro: new Set(PRO),
+  business: new Set(BUSINESS),
+});
+
+/** Length of a trial in days (the trial is of the plan the relationship manager chose). */
+export const TRIAL_DAYS = 14;
+/** Days a past_due subscription keeps its features while the bank retries the payment. */
+export const PAST_DUE_GRACE_DAYS = 7;
+
+export function isFeature(value: unknown): value is Feature {
+  return typeof value === "string" && (FEATURES as readonly string[]).includes(value);
+}
+export function isPlanId(value: unknown): value is PlanId {
+  return typeof value === "string" && (PLAN_IDS as readonly string[]).includes(value);
+}
+
+/** The cheapest plan that includes `feature` (what the locked view tells the user to upgrade to). */
+export function cheapestPlanWith(feature: Feature): PlanId {
+  for (const plan of PLAN_IDS) if (PLAN_FEATURES[plan].has(feature)) return plan;
+  /* c8 ignore next: every feature is in business */
+  return "business";
+}
