@@ -1,3 +1,5 @@
+import { z } from "zod";
+
 /*
  * Grain-aligned periods of the competitor figures (pure). A competitor request names one whole
  * calendar month, quarter or year, never an arbitrary range, so the reference window of its peer
@@ -100,5 +102,34 @@ export function fullWeekStarts(window: DayPeriod): string[] {
   const end = ms(window.to);
   const out: string[] = [];
   for (; t + 7 * day <= end; t += 7 * day) out.push(new Date(t).toISOString().slice(0, 10));
+  return out;
+}
+
+/**
+ * The query of the Competitors API and CLI: `from`/`to` ('YYYY-MM-DD', `to` exclusive) naming one
+ * whole calendar month, quarter or year (the grain is read off the period).
+ */
+export const competitorQuerySchema = z
+  .object({
+    from: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD"),
+    to: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "expected YYYY-MM-DD"),
+  })
+  .refine((p) => grainOf(p) !== null, { message: "the period must be one whole calendar month, quarter or year", path: ["from"] });
+
+/**
+ * The whole periods of a grain that end on or before `end` (exclusive end, e.g. the day after
+ * the latest data day), newest first: `count` of them (default 24 months, 8 quarters, 3 years).
+ */
+export function grainPeriods(grain: CompetitorGrain, end: string, count?: number): DayPeriod[] {
+  const n = MONTHS[grain];
+  let from = `${end.slice(0, 7)}-01`;
+  if (grain === "quarter") from = shiftMonths(from, -((Number(from.slice(5, 7)) - 1) % 3));
+  if (grain === "year") from = `${from.slice(0, 4)}-01-01`;
+  while (shiftMonths(from, n) > end) from = shiftMonths(from, -n);
+  const out: DayPeriod[] = [];
+  for (let i = 0; i < (count ?? (grain === "month" ? 24 : grain === "quarter" ? 8 : 3)); i++) {
+    out.push({ from, to: shiftMonths(from, n) });
+    from = shiftMonths(from, -n);
+  }
   return out;
 }

@@ -10,7 +10,7 @@ import {
   quantileWindow,
   releaseQuantiles,
 } from "@/lib/privacy/guard";
-import { grainOf, referenceWindow, retentionWindows, fullWeekStarts, previousGrainPeriod } from "@/lib/privacy/periods";
+import { grainOf, grainPeriods, referenceWindow, retentionWindows, fullWeekStarts, previousGrainPeriod } from "@/lib/privacy/periods";
 import { mccGroup } from "@/lib/privacy/peerGroups";
 
 describe("guard rules", () => {
@@ -69,6 +69,13 @@ describe("grain-aligned periods", () => {
     // 2026-09-01 is a Tuesday: the first full week starts on Monday 2026-09-07.
     expect(fullWeekStarts({ from: "2026-09-01", to: "2026-10-01" })).toEqual(["2026-09-07", "2026-09-14", "2026-09-21"]);
     expect(mccGroup("5812")).toBe("58");
+    expect(grainPeriods("month", "2026-11-01", 2)).toEqual([
+      { from: "2026-10-01", to: "2026-11-01" },
+      { from: "2026-09-01", to: "2026-10-01" },
+    ]);
+    expect(grainPeriods("quarter", "2026-11-01", 1)).toEqual([{ from: "2026-07-01", to: "2026-10-01" }]);
+    expect(grainPeriods("year", "2026-11-01", 1)).toEqual([{ from: "2025-01-01", to: "2026-01-01" }]);
+    expect(grainPeriods("month", "2026-10-15", 1)).toEqual([{ from: "2026-09-01", to: "2026-10-01" }]);
   });
 });
 
