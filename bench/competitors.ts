@@ -64,11 +64,12 @@ function rawQueries(self: number, ids: readonly number[], p: DayPeriod, prev: Da
           count(distinct t.customer_id) filter (where ${inP(ya)} and t.kind = 'purchase') as customers_ya
         from transactions t where t.merchant_id in (${list(ids)}) and t.local_date >= ${ya.from}::date and t.local_date < ${p.to}::date
         group by t.merchant_id`,
-    sql`select b.merchant_id, count(*) as base, count(*) filter (where exists (
-          select 1 from transactions x where x.merchant_id = b.merchant_id and x.customer_id = b.customer_id and x.kind = 'purchase'
-            and x.local_date >= ${ret.back.from}::date and x.local_date < ${ret.back.to}::date)) as kept
+    sql`select b.merchant_id, count(*) as base, count(r.customer_id) as kept
         from (select distinct t.merchant_id, t.customer_id from transactions t
               where t.merchant_id in (${list(ids)}) and t.kind = 'purchase' and ${inP(ret.base)}) b
+        left join (select distinct t.merchant_id, t.customer_id from transactions t
+              where t.merchant_id in (${list(ids)}) and t.kind = 'purchase' and ${inP(ret.back)}) r
+          on r.merchant_id = b.merchant_id and r.customer_id = b.customer_id
         group by b.merchant_id`,
     sql`select merchant_id, count(*) from (
           select t.merchant_id, t.customer_id, min(t.local_date) as first_day from transactions t

@@ -415,43 +415,115 @@ function weeklyCorrelation(selfId: number, daily: readonly DailyRow[], window: D
 // ---------------------------------------------------------------------------------------------
 // Cross-shopping, share of wallet, switching: the merchant's customers at the members
 
-async function crossShopping(executor: Executor, selfId: number, peerIds: readonly number[], period: DayPeriod, customers: number): Promise<Guarded<CrossShopping>> {
-  const rows = await queryRows<{ merchant_id: number | null; n: number }>(
+interface CategoryRow {
+  kind: "cross" | "sow" | "switch" | "swpeer";
+  merchant_id: number | null;
+  month: string | null;
+  dir: string | null;
+  customers: number;
+  a: number;
+  b: number;
+}
+
+const monthIn = (p: DayPeriod) => sql`b.month >= ${p.from}::date and b.month < ${p.to}::date`;
+
+/**
+ * One pass over the merchant's customers' category rows (merchant_customer_daily at the group's
+ * members, joined to merchant_customers of the merchant), folded to customer × member × month
+ * and materialized once, then read three ways: cross-shopping in the period, share of wallet by
+ * month of the window, switching from the previous period to the period. All three windows are
+ * whole months, so the monthly fold loses nothing. NOT GUARDED (internal to lib/privacy).
+ */
+async function categoryRows(
+  executor: Executor,
+  selfId: number,
+  ids: readonly number[],
+  w: { period: DayPeriod; prev: DayPeriod; window: DayPeriod },
+): Promise<CategoryRow[]> {
+  const lo = w.window.from < w.prev.from ? w.window.from : w.prev.from;
+  const both = { from: w.prev.from, to: w.period.to };
+  const rows = await queryRows<CategoryRow>(
     executor,
-    sql`with mine as (
-          select distinct customer_id from merchant_customer_daily
-          where merchant_id = ${selfId} and ${between(sql`day`, period)} and purchases > 0)
-        select d.merchant_id, count(distinct d.customer_id)::bigint as n
-        from merchant_customer_daily d join mine on mine.customer_id = d.customer_id
-        where d.merchant_id in (${inList(peerIds)}) and ${between(sql`d.day`, period)} and d.purchases > 0
-        group by grouping sets ((d.merchant_id), ())`,
+    sql`with base as materialized (
+          select d.customer_id, d.merchant_id, date_trunc('month', d.day::timestamp)::date as month,
+            sum(d.gross_sales_minor)::bigint as spend, sum(d.purchases)::bigint as n,
+            coalesce(sum(d.gross_sales_minor) filter (where d.day >= mc.first_purchase_day), 0)::bigint as since
+          from merchant_customer_daily d
+          join merchant_customers mc on mc.merchant_id = ${selfId} and mc.customer_id = d.customer_id
+          where d.merchant_id in (${inList(ids)}) and d.day >= ${lo}::date and d.day < ${w.period.to}::date and d.purchases > 0
+          group by d.customer_id, d.merchant_id, date_trunc('month', d.day::timestamp)::date),
+        mine as (select distinct b.customer_id from base b where b.merchant_id = ${selfId} and ${monthIn(w.period)}),
+        -- Per customer × member row of the two periods, with the customer's totals as window
+        -- aggregates (no self-join on a CTE, whose row estimates would steer the planner wrong).
+        cw as (
+          select b.customer_id, b.merchant_id, b.month, b.spend,
+            coalesce(sum(b.spend) filter (where b.merchant_id = ${selfId} and b.month < ${w.period.from}::date) over cust, 0) as here0,
+            coalesce(sum(b.spend) filter (where b.merchant_id <> ${selfId} and b.month < ${w.period.from}::date) over cust, 0) as peers0,
+            coalesce(sum(b.spend) filter (where b.merchant_id = ${selfId} and b.month >= ${w.period.from}::date) over cust, 0) as here1,
+            coalesce(sum(b.spend) filter (where b.merchant_id <> ${selfId} and b.month >= ${w.period.from}::date) over cust, 0) as peers1,
+            coalesce(sum(b.n) filter (where b.month < ${w.period.from}::date) over cust, 0) as n0,
+            coalesce(sum(b.n) filter (where b.month >= ${w.period.from}::date) over cust, 0) as n1,
+            row_number() over cust as rn
+          from base b where ${monthIn(both)}
+          window cust as (partition by b.customer_id)),
+        k as (
+          select customer_id, merchant_id, month, spend, here0, here1, rn,
+            case when n0 < ${SWITCH_MIN_PURCHASES} or n1 < ${SWITCH_MIN_PURCHASES} then 'light'
+                 when here0 >= 2 * peers0 and 2 * here1 <= peers1 then 'out'
+                 when peers0 >= 2 * here0 and 2 * peers1 <= here1 then 'in'
+                 when here0 > peers0 and here1 > peers1 then 'here'
+                 when peers0 > here0 and peers1 > here1 then 'peers'
+                 else 'mixed' end as dir
+          from cw where here0 + peers0 > 0 and here1 + peers1 > 0)
+        select 'cross' as kind, b.merchant_id, null::date as month, null::text as dir,
+          count(distinct b.customer_id)::bigint as customers, 0::bigint as a, 0::bigint as b
+        from base b join mine on mine.customer_id = b.customer_id
+        where b.merchant_id <> ${selfId} and ${monthIn(w.period)}
+        group by grouping sets ((b.merchant_id), ())
+        union all
+        select 'sow', b.merchant_id, b.month, null, count(distinct b.customer_id)::bigint, sum(b.since)::bigint, 0::bigint
+        from base b where ${monthIn(w.window)} and b.since > 0
+        group by grouping sets ((b.month, b.merchant_id), (b.month))
+        union all
+        select 'switch', null, null, k.dir, count(*)::bigint, sum(k.here0)::bigint, sum(k.here1)::bigint
+        from k where k.rn = 1 group by k.dir
+        union all
+        select 'swpeer', k.merchant_id, null, k.dir, count(distinct k.customer_id)::bigint, sum(k.spend)::bigint, 0::bigint
+        from k
+        where k.dir in ('out', 'in') and k.merchant_id <> ${selfId}
+          and ((k.dir = 'out' and k.month >= ${w.period.from}::date and k.month < ${w.period.to}::date)
+            or (k.dir = 'in' and k.month >= ${w.prev.from}::date and k.month < ${w.prev.to}::date))
+        group by k.dir, k.merchant_id`,
   );
-  const total = Number(rows.find((r) => r.merchant_id === null)?.n ?? 0);
-  const perPeer = rows.filter((r) => r.merchant_id !== null).map((r) => Number(r.n));
+  return rows.map((r) => ({
+    ...r,
+    merchant_id: r.merchant_id === null ? null : Number(r.merchant_id),
+    month: r.month === null ? null : String(r.month),
+    customers: Number(r.customers),
+    a: Number(r.a),
+    b: Number(r.b),
+  }));
+}
+
+function crossShopping(rows: readonly CategoryRow[], customers: number): Guarded<CrossShopping> {
+  const cross = rows.filter((r) => r.kind === "cross");
+  const total = cross.find((r) => r.merchant_id === null)?.customers ?? 0;
+  const perPeer = cross.filter((r) => r.merchant_id !== null).map((r) => r.customers);
   const withheld =
     checkAggregate(perPeer) ?? checkCell(total, perPeer.length) ?? checkCell(customers - total, perPeer.length) ?? checkCell(customers);
   if (withheld) return { released: false, withheld };
   return { released: true, value: { customers, alsoAtPeers: total, share: total / customers } };
 }
 
-async function shareOfWallet(executor: Executor, selfId: number, ids: readonly number[], window: DayPeriod): Promise<ShareOfWalletPoint[]> {
+function shareOfWallet(rows: readonly CategoryRow[], selfId: number, window: DayPeriod): ShareOfWalletPoint[] {
   // Spend of the merchant's customers from the day of their first purchase here on: before it
   // they were not yet its customers.
-  const rows = await queryRows<{ month: string; merchant_id: number | null; spend: number; customers: number }>(
-    executor,
-    sql`select date_trunc('month', d.day::timestamp)::date as month, d.merchant_id,
-          sum(d.gross_sales_minor)::bigint as spend, count(distinct d.customer_id)::bigint as customers
-        from merchant_customer_daily d
-        join merchant_customers mc on mc.merchant_id = ${selfId} and mc.customer_id = d.customer_id
-        where d.merchant_id in (${inList(ids)}) and ${between(sql`d.day`, window)} and d.purchases > 0
-          and d.day >= mc.first_purchase_day
-        group by grouping sets ((date_trunc('month', d.day::timestamp)::date, d.merchant_id), (date_trunc('month', d.day::timestamp)::date))`,
-  );
+  const sow = rows.filter((r) => r.kind === "sow");
   return monthStarts(window).map((month) => {
-    const inMonth = rows.filter((r) => String(r.month) === month);
-    const base = Number(inMonth.find((r) => r.merchant_id === null)?.customers ?? 0);
-    const here = Number(inMonth.find((r) => r.merchant_id !== null && Number(r.merchant_id) === selfId)?.spend ?? 0);
-    const peers = inMonth.filter((r) => r.merchant_id !== null && Number(r.merchant_id) !== selfId).map((r) => Number(r.spend));
+    const inMonth = sow.filter((r) => r.month === month);
+    const base = inMonth.find((r) => r.merchant_id === null)?.customers ?? 0;
+    const here = inMonth.find((r) => r.merchant_id === selfId)?.a ?? 0;
+    const peers = inMonth.filter((r) => r.merchant_id !== null && r.merchant_id !== selfId).map((r) => r.a);
     const withheld = checkCell(base, peers.length) ?? checkAggregate(peers);
     if (withheld) return { month, share: null, customers: null, withheld };
     const total = here + peers.reduce((s, x) => s + x, 0);
@@ -474,64 +546,31 @@ export interface SwitchingCounts {
   stayedAtPeers: number;
 }
 
-/**
- * Classifies the merchant's customers (merchant_customers: bought here at least once) with
- * category spend (gross purchases at the group's members) in both `prev` and `period` by their
- * main side in each period, here or the peers together (strictly larger spend): "out" = here then
- * peers, "in" = peers then here, "here"/"peers" = unchanged, ties "mixed". NOT GUARDED: internal
- * to lib/privacy (the Competitors report releases it through the guard, {@link getCompetitorReportIn});
- * exported for the test that checks it against the synthetic bank's planted switches.
- */
-export async function switchingCounts(executor: Executor, selfId: number, ids: readonly number[], prev: DayPeriod, period: DayPeriod): Promise<SwitchingCounts> {
-  const rows = await queryRows<{ kind: string; dir: string; merchant_id: number | null; customers: number; here0: number; here1: number; spend: number }>(
-    executor,
-    sql`with c as (
-          select d.customer_id,
-            coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id = ${selfId} and d.day < ${period.from}::date), 0) as here0,
-            coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id <> ${selfId} and d.day < ${period.from}::date), 0) as peers0,
-            coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id = ${selfId} and d.day >= ${period.from}::date), 0) as here1,
-            coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id <> ${selfId} and d.day >= ${period.from}::date), 0) as peers1,
-            coalesce(sum(d.purchases) filter (where d.day < ${period.from}::date), 0) as n0,
-            coalesce(sum(d.purchases) filter (where d.day >= ${period.from}::date), 0) as n1
-          from merchant_customer_daily d
-          join merchant_customers mc on mc.merchant_id = ${selfId} and mc.customer_id = d.customer_id
-          where d.merchant_id in (${inList(ids)}) and d.day >= ${prev.from}::date and d.day < ${period.to}::date and d.purchases > 0
-          group by d.customer_id),
-        k as (
-          select customer_id, here0, here1,
-            case when n0 < ${SWITCH_MIN_PURCHASES} or n1 < ${SWITCH_MIN_PURCHASES} then 'light'
-                 when here0 >= 2 * peers0 and 2 * here1 <= peers1 then 'out'
-                 when peers0 >= 2 * here0 and 2 * peers1 <= here1 then 'in'
-                 when here0 > peers0 and here1 > peers1 then 'here'
-                 when peers0 > here0 and peers1 > here1 then 'peers'
-                 else 'mixed' end as dir
-          from c where here0 + peers0 > 0 and here1 + peers1 > 0)
-        select 'total' as kind, dir, null::int as merchant_id, count(*)::bigint as customers,
-          sum(here0)::bigint as here0, sum(here1)::bigint as here1, 0::bigint as spend
-        from k group by dir
-        union all
-        select 'peer' as kind, k.dir, d.merchant_id, count(distinct k.customer_id)::bigint, 0::bigint, 0::bigint, sum(d.gross_sales_minor)::bigint
-        from k join merchant_customer_daily d on d.customer_id = k.customer_id
-        where k.dir in ('out', 'in') and d.merchant_id in (${inList(ids)}) and d.merchant_id <> ${selfId} and d.purchases > 0
-          and ((k.dir = 'out' and ${between(sql`d.day`, period)}) or (k.dir = 'in' and ${between(sql`d.day`, prev)}))
-        group by k.dir, d.merchant_id`,
-  );
-  const total = (dir: string) => rows.find((r) => r.kind === "total" && r.dir === dir);
+function switchingFromRows(rows: readonly CategoryRow[]): SwitchingCounts {
+  const total = (dir: string) => rows.find((r) => r.kind === "switch" && r.dir === dir);
   const side = (dir: "out" | "in") => {
     const t = total(dir);
     return {
-      customers: Number(t?.customers ?? 0),
-      here0: Number(t?.here0 ?? 0),
-      here1: Number(t?.here1 ?? 0),
-      peerSpend: rows.filter((r) => r.kind === "peer" && r.dir === dir).map((r) => Number(r.spend)),
+      customers: t?.customers ?? 0,
+      here0: t?.a ?? 0,
+      here1: t?.b ?? 0,
+      peerSpend: rows.filter((r) => r.kind === "swpeer" && r.dir === dir).map((r) => r.a),
     };
   };
-  return {
-    out: side("out"),
-    in: side("in"),
-    stayedHere: Number(total("here")?.customers ?? 0),
-    stayedAtPeers: Number(total("peers")?.customers ?? 0),
-  };
+  return { out: side("out"), in: side("in"), stayedHere: total("here")?.customers ?? 0, stayedAtPeers: total("peers")?.customers ?? 0 };
+}
+
+/**
+ * Classifies the merchant's customers (merchant_customers: bought here at least once) with at
+ * least SWITCH_MIN_PURCHASES category purchases (at the group's members) in each of `prev` and
+ * `period` (whole months) by their main side in each: the merchant when its spend there is at
+ * least twice the peers' (≥ 2/3 of the category spend), the peers in the mirror case. "out" = here
+ * then peers, "in" = peers then here, "here"/"peers" = unchanged. NOT GUARDED: internal to
+ * lib/privacy (the report releases it through guardSwitching); exported for the test that checks
+ * it against the synthetic bank's planted switches.
+ */
+export async function switchingCounts(executor: Executor, selfId: number, ids: readonly number[], prev: DayPeriod, period: DayPeriod): Promise<SwitchingCounts> {
+  return switchingFromRows(await categoryRows(executor, selfId, ids, { period, prev, window: { from: prev.from, to: period.to } }));
 }
 
 /**
@@ -616,9 +655,10 @@ export async function getCompetitorReportIn(database: Database, merchant: Pick<M
   const daily = await dailyNet(executor, ids, p.window);
   report.index = buildRevenueIndex(merchant.id, peerIds, daily, await monthlyCustomers(executor, peerIds, p.window), p.window);
   report.correlation = weeklyCorrelation(merchant.id, daily, p.window);
-  report.crossShopping = await crossShopping(executor, merchant.id, peerIds, p.period, figures.get(merchant.id)!.customers);
-  report.shareOfWallet = { released: true, value: await shareOfWallet(executor, merchant.id, ids, p.window) };
-  report.switching = { released: true, value: guardSwitching(await switchingCounts(executor, merchant.id, ids, p.prev, p.period), p.prev, p.period) };
+  const rows = await categoryRows(executor, merchant.id, ids, { period: p.period, prev: p.prev, window: p.window });
+  report.crossShopping = crossShopping(rows, figures.get(merchant.id)!.customers);
+  report.shareOfWallet = { released: true, value: shareOfWallet(rows, merchant.id, p.window) };
+  report.switching = { released: true, value: guardSwitching(switchingFromRows(rows), p.prev, p.period) };
   return report;
 }
 
