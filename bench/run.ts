@@ -6,6 +6,7 @@
  * 2. Overview latency (getOverview: current + previous period) for the largest synthetic
  *    merchant, median and p95 over N calls, against the same figures computed by scanning raw
  *    transactions, on the full synthetic bank.
+ * 3. Competitors page latency (bench/competitors.ts) on the same bank, against raw transactions.
  * Both on PostgreSQL (BENCH_POSTGRES_URL, default 127.0.0.1:5432) and on PGlite.
  *
  * Flags: --db pglite|postgres|both (both), --rows N (rows for the ingest ratio, 200000),
@@ -25,6 +26,7 @@ import { getOverview } from "@/lib/analytics/getOverview";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { MerchantRef, Period } from "@/lib/analytics/types";
 import { benchCampaigns } from "./campaigns";
+import { benchCompetitors } from "./competitors";
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +36,7 @@ const { values } = parseArgs({
     "skip-ingest": { type: "boolean", default: false },
     "skip-overview": { type: "boolean", default: false },
     "skip-campaigns": { type: "boolean", default: false },
+    "skip-competitors": { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -248,6 +251,7 @@ async function benchOverview(kind: "pglite" | "postgres") {
       console.log("overview", JSON.stringify(r));
       results.push(r);
     }
+    if (!values["skip-competitors"]) results.push(...(await benchCompetitors(database, kind, CALLS)));
     return results;
   } finally {
     await database.close();

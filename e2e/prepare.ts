@@ -37,6 +37,16 @@ const owner = hasRetail
   : { email: "owner@synthetic.demo", slug: slugs.sort()[0], from: "2026-09-01", to: "2026-10-01" };
 const other = hasRetail ? "cdnow" : slugs.sort()[1];
 const metrics = cli(["metrics", "--merchant", owner.slug, "--from", owner.from, "--to", owner.to, "--json"]);
+// Competitors (e2e/competitors.spec.ts): a synthetic merchant whose peer group passes the rules.
+const competitorSlug = slugs.includes("msk-grocery-1") ? "msk-grocery-1" : null;
+const competitors = competitorSlug
+  ? {
+      slug: competitorSlug,
+      from: "2026-09-01",
+      to: "2026-10-01",
+      report: cli(["benchmarks", "--merchant", competitorSlug, "--from", "2026-09-01", "--to", "2026-10-01", "--json"]),
+    }
+  : null;
 
 // Accounts (e2e/onboarding.spec.ts): the Start-plan merchant's owner, and the MCC of a merchant
 // that is still bank data (not onboarded), for the RM's onboarding search.
@@ -47,6 +57,6 @@ const accounts = { startOwner: "owner@start.demo", startSlug: plans.find((p) => 
 fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
 fs.writeFileSync(
   path.join(root, "test-results", "e2e-expected.json"),
-  JSON.stringify({ owner, otherSlug: other, metrics, password: "demo-password-2026", accounts }, null, 2),
+  JSON.stringify({ owner, otherSlug: other, metrics, competitors, password: "demo-password-2026", accounts }, null, 2),
 );
 console.log(`e2e prepared: owner ${owner.email} on ${owner.slug}, other merchant ${other}`);

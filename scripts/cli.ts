@@ -13,6 +13,10 @@ import { formatMoney as formatMoneyIn } from "@/lib/format";
 import { listMerchants } from "@/lib/ingest";
 import { campaignCommand } from "./cli-campaign";
 import { FeatureLockedError, isPlanId, loadAccount, loadEntitlements, requireFeature, setPlanIn, type Feature } from "@/lib/billing";
+import { getCompetitorReportIn } from "@/lib/privacy/competitors";
+import { competitorQuerySchema } from "@/lib/privacy/periods";
+import { formatBenchmark } from "@/lib/charts/competitors";
+import { makeChartFormat } from "@/components/charts/chartFormat";
 
 /*
  * The analysts' CLI: `npm run cli -- <command> [options]`. Reads the same library functions the
@@ -464,6 +468,58 @@ const planCommand: Command = {
 };
 
 /** command name → handler; add new subcommands here. */
+const benchmarksCommand: Command = {
+  usage: "benchmarks --merchant SLUG --from YYYY-MM-DD --to YYYY-MM-DD [--json]",
+  summary: "peer benchmarks, index, cross-shopping, share of wallet, switching (one whole month, quarter or year)",
+  async run(args, io) {
+    const { values: v } = usageErrors(() =>
+      parseArgs({
+        args,
+        strict: true,
+        options: {
+          merchant: { type: "string" },
+          from: { type: "string" },
+          to: { type: "string" },
+          json: { type: "boolean", default: false },
+        },
+      }),
+    );
+    if (!v.merchant) throw new CliError("--merchant SLUG is required");
+    const period = competitorQuerySchema.safeParse({ from: v.from, to: v.to });
+    if (!period.success) {
+      throw new CliError(`bad period: ${period.error.issues.map((i) => `${i.path.join(".") || "period"}: ${i.message}`).join("; ")}`);
+    }
+    const database = await getDatabase();
+    const merchant = await findMerchant(database, v.merchant);
+    await requireMerchantFeature(database, merchant, "competitors");
+    // lib/privacy reads the peers on the owner connection and releases only what its guard allows.
+    const report = await getCompetitorReportIn(database, merchant, period.data);
+    if (v.json) {
+      io.out(JSON.stringify(report, null, 2));
+      return;
+    }
+    const fmt = makeChartFormat("en", merchant.currency);
+    const g = report.peerGroup;
+    io.out(`${merchant.name} (${merchant.slug}), ${report.grain} ${report.period.from} to ${report.period.to} (exclusive)`);
+    io.out(
+      g.level
+        ? `peer group: ${g.level} (MCC ${g.mcc}, ${g.region ?? "-"}), ${g.peers} peers, largest share ${fmt.percent(g.largestShare)}`
+        : `peer group withheld: ${g.withheld?.rule} (${g.peers} peers, largest share ${fmt.percent(g.largestShare)})`,
+    );
+    const cell = (key: (typeof report.benchmarks)[number]["key"], x: number | null) => formatBenchmark(key, x, fmt);
+    io.out(
+      table([
+        ["benchmark", "merchant", "p25", "median", "p75", "rank"],
+        ...report.benchmarks.map((b) =>
+          b.peers.released
+            ? [b.key, cell(b.key, b.own), cell(b.key, b.peers.value.p25), cell(b.key, b.peers.value.median), cell(b.key, b.peers.value.p75), String(b.peers.value.percentileRank ?? "-")]
+            : [b.key, cell(b.key, b.own), `withheld: ${b.peers.withheld.rule}`, "", "", ""],
+        ),
+      ]),
+    );
+  },
+};
+
 export const COMMANDS: Record<string, Command> = {
   metrics,
   merchants: merchantsCommand,
@@ -473,6 +529,7 @@ export const COMMANDS: Record<string, Command> = {
   segments: latestCommand("segments"),
   campaign: campaignCommand,
   plan: planCommand,
+  benchmarks: benchmarksCommand,
 };
 
 function usage(): string {

@@ -86,6 +86,7 @@ const MODULES: Record<string, () => Promise<RouteModule>> = {
   "segment-tree": () => import("@/app/api/m/[slug]/segment-tree/route"),
   "churn/export": () => import("@/app/api/m/[slug]/churn/export/route"),
   campaigns: () => import("@/app/api/m/[slug]/campaigns/route"),
+  competitors: () => import("@/app/api/m/[slug]/competitors/route"),
 };
 const ROUTES: Array<{ feature: Feature; route: string; query: string; allowed: number }> = [
   { feature: "overview", route: "overview", query: "?from=2024-03-01&to=2024-03-03", allowed: 200 },
@@ -99,6 +100,7 @@ const ROUTES: Array<{ feature: Feature; route: string; query: string; allowed: n
   { feature: "segments", route: "segment-tree", query: "", allowed: 200 },
   { feature: "exports", route: "churn/export", query: "", allowed: 404 },
   { feature: "campaigns", route: "campaigns", query: "", allowed: 200 },
+  { feature: "competitors", route: "competitors", query: "?from=2024-03-01&to=2024-04-01", allowed: 200 },
 ];
 
 describe.each(["start", "pro", "business", "bank", "canceled", "trial_expired"] as Case[])("%s", (c) => {
@@ -153,6 +155,7 @@ describe.each(["start", "pro", "business", "bank", "canceled", "trial_expired"] 
       { feature: "churn", args: ["churn", "--merchant", m.slug, "--json"], allowed: 2 },
       { feature: "segments", args: ["segments", "--merchant", m.slug, "--json"], allowed: 2 },
       { feature: "campaigns", args: ["campaign", "list", "--merchant", m.slug, "--json"], allowed: 0 },
+      { feature: "competitors", args: ["benchmarks", "--merchant", m.slug, "--from", "2024-03-01", "--to", "2024-04-01", "--json"], allowed: 0 },
     ];
     for (const cmd of commands) {
       const { code, err } = await run(cmd.args);
@@ -176,5 +179,6 @@ it("every gated page file names its feature through the one option", () => {
   expect(read("app/m/[slug]/model-run-page.tsx")).toContain("requireMerchantPage(slug, { feature: namespace })");
   for (const f of ["value", "churn", "segments"]) expect(read(`app/m/[slug]/${f}/page.tsx`)).toContain(`namespace="${f}"`);
   expect(read("app/m/[slug]/campaigns/page.tsx")).toContain('{ feature: "campaigns" }');
+  expect(read("app/m/[slug]/competitors/page.tsx")).toContain('{ feature: "competitors" }');
   expect(read("app/m/[slug]/campaigns/[id]/page.tsx")).toContain('{ feature: "campaigns" }');
 });

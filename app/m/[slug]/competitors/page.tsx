@@ -1,0 +1,49 @@
+import type { Metadata } from "next";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
+import { getTranslations } from "next-intl/server";
+import { getCompetitorReport } from "@/lib/privacy/competitors";
+import { competitorQuerySchema, grainOf, shiftMonths } from "@/lib/privacy/periods";
+import { CompetitorsView } from "@/components/competitors/CompetitorsView";
+import { CompetitorPeriodPicker } from "@/components/competitors/CompetitorPeriodPicker";
+import { competitorsKey } from "@/components/hooks/useCompetitors";
+import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
+
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("competitors");
+  return { title: t("title") };
+}
+
+/**
+ * Competitors: peer benchmarks, revenue index, cross-shopping, share of wallet and switching for
+ * one whole calendar month, quarter or year (?from&to); otherwise the last full month with data.
+ * The figures come from lib/privacy (its guard decides what is released), not from a merchant scope.
+ */
+export default async function CompetitorsPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
+  const { access, end } = await merchantPageContext(params, searchParams, { feature: "competitors" });
+  const t = await getTranslations("competitors");
+  const slug = access.merchant.slug;
+  const sp = await searchParams;
+  const asked = competitorQuerySchema.safeParse({ from: sp.from, to: sp.to });
+  // The last whole month ending on or before `end` (the day after the latest data day).
+  const lastFull = shiftMonths(end, -1);
+  const period = asked.success ? asked.data : { from: lastFull, to: shiftMonths(lastFull, 1) };
+  const grain = grainOf(period)!;
+
+  const queryClient = serverQueryClient();
+  await queryClient.prefetchQuery({ queryKey: competitorsKey(slug, period), queryFn: () => getCompetitorReport(access.merchant, period) });
+
+  return (
+    <>
+      <div className="page-head">
+        <div>
+          <h1>{t("title")}</h1>
+          <p>{t("subtitle")}</p>
+        </div>
+        <CompetitorPeriodPicker key={`${period.from}_${period.to}`} period={period} grain={grain} end={end} />
+      </div>
+      <HydrationBoundary state={dehydrate(queryClient)}>
+        <CompetitorsView period={period} />
+      </HydrationBoundary>
+    </>
+  );
+}

@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { prepareCliDatabase, type CliDatabase } from "../helpers/cli";
+import { seedMerchant, type SeedTx } from "./analytics-seed";
+
+/*
+ * `npm run cli -- benchmarks`: six merchants of MCC 5999 (no region: the MCC nationwide is the
+ * first level), each with 6 customers buying once in March 2026 for 1000 + 100·k (k = 0..5).
+ */
+let slug: string;
+const suffix = `${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+
+async function seed(database: Database) {
+  for (let k = 0; k < 6; k++) {
+    const txs: SeedTx[] = Array.from({ length: 6 }, (_, c) => [c, 1000 + 100 * k, "2026-03-10"]);
+    const { merchant } = await seedMerchant(database, Array.from({ length: 6 }, () => ({})), txs, {
+      slug: `bench-cli-${k}-${suffix}`,
+      mcc: "5999",
+      currency: "RUB",
+    });
+    if (k === 0) slug = merchant.slug;
+  }
+}
+
+let cliDatabase: CliDatabase;
+beforeAll(async () => {
+  cliDatabase = await prepareCliDatabase("cli-benchmarks", seed);
+});
+afterAll(async () => {
+  await cliDatabase?.cleanup();
+});
+
+describe("cli benchmarks", () => {
+  it("--json prints the guarded report: 5 peers, quantiles as means of three order statistics", async () => {
+    const r = await cliDatabase.run("benchmarks", "--merchant", slug, "--from", "2026-03-01", "--to", "2026-04-01", "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.grain).toBe("month");
+    expect(report.peerGroup.level).toBe("mcc_country");
+    expect(report.peerGroup.peers).toBe(5);
+    const check = report.benchmarks.find((b: { key: string }) => b.key === "averageCheckMinor");
+    // Peers' checks 1100 … 1500: p25 = mean(1100, 1200, 1300), median = 1300, p75 = 1400; own 1000 → rank 0.
+    expect(check).toEqual({ key: "averageCheckMinor", own: 1000, peers: { released: true, value: { peers: 5, p25: 1200, median: 1300, p75: 1400, percentileRank: 0 } } });
+  });
+
+  it("prints a table, and refuses a period that is not a whole month, quarter or year", async () => {
+    const ok = await cliDatabase.run("benchmarks", "--merchant", slug, "--from", "2026-01-01", "--to", "2026-04-01");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("quarter 2026-01-01 to 2026-04-01");
+    expect(ok.stdout).toContain("peer group: mcc_country (MCC 5999, -), 5 peers");
+    const bad = await cliDatabase.run("benchmarks", "--merchant", slug, "--from", "2026-03-05", "--to", "2026-03-20");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/whole calendar month, quarter or year/);
+  });
+});

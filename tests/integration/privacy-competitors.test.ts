@@ -1,0 +1,296 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Database } from "@/db/client";
+import { customers, merchants, transactions } from "@/db/schema";
+import { refreshRollups } from "@/lib/rollups";
+import { getCompetitorReportIn, getPeerRevenueIndex, pearson, type CompetitorReport } from "@/lib/privacy/competitors";
+import { fullWeekStarts } from "@/lib/privacy/periods";
+import { openTestDatabase, uniqueSlug } from "../helpers/db";
+
+/*
+ * A small hand-built bank whose competitor figures are known by construction (all amounts in
+ * minor units, one transaction per (customer, merchant, day) unless said otherwise):
+ *
+ * Segment 5812 / "North" (6 members: A and P1..P5):
+ * - each member X has 10 own customers x0..x9, each buying on 2026-02-10 and 2026-03-10:
+ *   A's for 500 then 1000, Pk's for 1000 then 1000 + 100 k;
+ * - cross-shoppers: A's a0..a4 each also buy at P(i+1) on 2026-03-12 for 500;
+ * - switchers out of A: s0..s4 buy twice at A in February (02-10, 02-11, 1000 each) and twice at
+ *   P(i+1) in March (03-10, 03-11, 1000 each);
+ * - switchers into A: t0..t4 buy twice at P(i+1) in February and twice at A in March.
+ *
+ * So in March 2026: A has 15 customers (a0..a9, t0..t4), 20 purchases, 20 000 gross; in February
+ * 15 customers, 15 000. Pk has 12 customers, 13 purchases, 12 000 + 500 + 100·10·k gross in March
+ * (13 500 … 17 500) and 12 000 in February. Net revenue over the reference window
+ * [2025-04-01, 2026-04-01): A 35 000, Pk 25 500 … 29 500, total 172 500; worst frame
+ * 35 000 / (172 500 − 29 500) = 24.48 % ≤ 25 %: the region level passes with 5 peers.
+ *
+ * Guard segments (each customer buys once in March 2026; revenue = 5 customers × unit):
+ * - 5941 / "West": 5 equal members (4 peers)                         → withheld, min_peers;
+ * - 5411 / "East": one member 3× the 6 others (3 / (9 − 1) = 37.5 %)  → dominance at the region,
+ *   5411 nationwide adds the 5 equal members of "South" (3 / 13 = 23 %) → widened, 11 peers;
+ * - 5499 / "Hills": 6 members, one 2× (2 / 6 = 33 %), and 5499 / "Lake" 2 more: nationwide would
+ *   pass (2 / 8 = 25 %) but adds only 2 merchants, so it is refused ("differencing") and the group
+ *   widens to 54xx (20 members);
+ * - 5651 / "Coast": 6 members of 5 customers, and C6 with 4 customers (same revenue): the group
+ *   has 6 peers, but C6's 4-customer cells stay out of every distribution.
+ */
+let database: Database;
+const ids: Record<string, number> = {};
+const refs: Record<string, { id: number; slug: string; currency: string }> = {};
+let customerSeq = 0;
+
+async function addMerchant(key: string, mcc: string, region: string) {
+  const [m] = await database.db
+    .insert(merchants)
+    .values({ slug: uniqueSlug(key.toLowerCase()), name: key, mcc, region, country: "RU", timeZone: "UTC", currency: "RUB" })
+    .returning();
+  ids[key] = m.id;
+  refs[key] = { id: m.id, slug: m.slug, currency: m.currency };
+}
+
+type Tx = [merchant: string, amount: number, day: string];
+const pending: Array<{ customer: number; tx: Tx }> = [];
+
+async function addCustomer(...txs: Tx[]) {
+  customerSeq += 1;
+  const [c] = await database.db.insert(customers).values({ bankCustomerId: `hb-${process.pid}-${customerSeq}` }).returning();
+  for (const tx of txs) pending.push({ customer: c.id, tx });
+}
+
+async function flush() {
+  await database.db.insert(transactions).values(
+    pending.map(({ customer, tx: [merchant, amount, day] }, i) => ({
+      bankTransactionId: `hb-${process.pid}-t${i}`,
+      merchantId: ids[merchant],
+      customerId: customer,
+      amountMinor: amount,
+      currency: "RUB",
+      occurredAt: new Date(`${day}T12:00:00Z`),
+      localDate: day,
+      localHour: 12,
+      channel: "offline",
+      kind: "purchase",
+    })),
+  );
+  const byMerchant = new Map<number, Set<string>>();
+  for (const { tx } of pending) {
+    const set = byMerchant.get(ids[tx[0]]) ?? new Set();
+    set.add(tx[2]);
+    byMerchant.set(ids[tx[0]], set);
+  }
+  for (const [id, days] of byMerchant) await database.db.transaction((t) => refreshRollups(t, id, [...days]));
+}
+
+const FEB = "2026-02-10";
+const MAR = "2026-03-10";
+const MARCH = { from: "2026-03-01", to: "2026-04-01" };
+
+beforeAll(async () => {
+  database = await openTestDatabase();
+  for (const key of ["A", "P1", "P2", "P3", "P4", "P5"]) await addMerchant(key, "5812", "North");
+  for (let k = 0; k <= 5; k++) {
+    const key = k === 0 ? "A" : `P${k}`;
+    for (let i = 0; i < 10; i++) {
+      const cross: Tx[] = k === 0 && i < 5 ? [[`P${i + 1}`, 500, "2026-03-12"]] : [];
+      await addCustomer([key, k === 0 ? 500 : 1000, FEB], [key, k === 0 ? 1000 : 1000 + 100 * k, MAR], ...cross);
+    }
+  }
+  for (let i = 0; i < 5; i++) {
+    await addCustomer(["A", 1000, FEB], ["A", 1000, "2026-02-11"], [`P${i + 1}`, 1000, MAR], [`P${i + 1}`, 1000, "2026-03-11"]);
+    await addCustomer([`P${i + 1}`, 1000, FEB], [`P${i + 1}`, 1000, "2026-02-11"], ["A", 1000, MAR], ["A", 1000, "2026-03-11"]);
+  }
+  // Guard segments.
+  const segment = async (prefix: string, mcc: string, region: string, units: number[]) => {
+    for (let j = 0; j < units.length; j++) {
+      await addMerchant(`${prefix}${j}`, mcc, region);
+      for (let c = 0; c < 5; c++) await addCustomer([`${prefix}${j}`, 1000 * units[j], MAR]);
+    }
+  };
+  await segment("W", "5941", "West", [1, 1, 1, 1, 1]);
+  await segment("E", "5411", "East", [3, 1, 1, 1, 1, 1, 1]);
+  await segment("S", "5411", "South", [1, 1, 1, 1, 1]);
+  await segment("H", "5499", "Hills", [2, 1, 1, 1, 1, 1]);
+  await segment("L", "5499", "Lake", [1, 1]);
+  // 5651 / "Coast": 6 members of 5 customers and one (C6) of 4 customers with the same revenue.
+  for (let j = 0; j < 7; j++) {
+    await addMerchant(`C${j}`, "5651", "Coast");
+    if (j < 6) for (let c = 0; c < 5; c++) await addCustomer([`C${j}`, 1000, MAR]);
+    else for (let c = 0; c < 4; c++) await addCustomer([`C${j}`, 1250, MAR]);
+  }
+  await flush();
+}, 120_000);
+afterAll(async () => {
+  await database?.close();
+});
+
+const bench = (r: CompetitorReport, key: string) => r.benchmarks.find((b) => b.key === key)!;
+
+describe("competitor report: exact values on the hand-built bank", () => {
+  let r: CompetitorReport;
+  beforeAll(async () => {
+    r = await getCompetitorReportIn(database, refs.A, MARCH);
+  });
+
+  it("uses the region group of 5 peers and says so", () => {
+    expect(r.grain).toBe("month");
+    expect(r.previousPeriod).toEqual({ from: "2026-02-01", to: "2026-03-01" });
+    expect(r.peerGroup.level).toBe("mcc_region");
+    expect(r.peerGroup.peers).toBe(5);
+    expect(r.peerGroup.window).toEqual({ from: "2025-04-01", to: "2026-04-01" });
+    expect(r.peerGroup.largestShare).toBeCloseTo(35_000 / 143_000, 12);
+    expect(r.peerGroup).not.toHaveProperty("memberIds");
+    expect(JSON.stringify(r)).not.toMatch(/memberIds/);
+  });
+
+  it("benchmarks: own value, peer p25/median/p75 (means of three order statistics) and percentile rank", () => {
+    // Growth vs February: A 20 000 / 15 000 − 1; peers 1 500 … 5 500 over 12 000.
+    expect(bench(r, "revenueGrowthPrevious").own).toBeCloseTo(1 / 3, 12);
+    expect(bench(r, "revenueGrowthPrevious").peers).toEqual({
+      released: true,
+      value: { peers: 5, p25: expect.closeTo(7_500 / 36_000, 12), median: expect.closeTo(10_500 / 36_000, 12), p75: expect.closeTo(13_500 / 36_000, 12), percentileRank: 60 },
+    });
+    // No revenue a year earlier anywhere: undefined for everyone.
+    expect(bench(r, "revenueGrowthYearAgo")).toEqual({ key: "revenueGrowthYearAgo", own: null, peers: { released: false, withheld: { rule: "min_peers", peers: 0, largestShare: null, customers: null } } });
+    expect(bench(r, "customers")).toEqual({ key: "customers", own: 15, peers: { released: true, value: { peers: 5, p25: 12, median: 12, p75: 12, percentileRank: 100 } } });
+    const check = bench(r, "averageCheckMinor");
+    expect(check.own).toBe(1000);
+    expect(check.peers).toEqual({
+      released: true,
+      value: { peers: 5, p25: expect.closeTo(43_500 / 39, 9), median: expect.closeTo(46_500 / 39, 9), p75: expect.closeTo(49_500 / 39, 9), percentileRank: 0 },
+    });
+    expect(bench(r, "frequency").own).toBeCloseTo(20 / 15, 12);
+    expect(bench(r, "frequency").peers).toEqual({
+      released: true,
+      value: { peers: 5, p25: expect.closeTo(13 / 12, 12), median: expect.closeTo(13 / 12, 12), p75: expect.closeTo(13 / 12, 12), percentileRank: 100 },
+    });
+    // New customers: A's t0..t4; at each Pk its cross-shopper and its switcher.
+    expect(bench(r, "newCustomerShare").own).toBeCloseTo(5 / 15, 12);
+    expect(bench(r, "newCustomerShare").peers).toEqual({
+      released: true,
+      value: { peers: 5, p25: expect.closeTo(1 / 6, 12), median: expect.closeTo(1 / 6, 12), p75: expect.closeTo(1 / 6, 12), percentileRank: 100 },
+    });
+    // Nobody bought in the base window [2025-10-01, 2026-01-01).
+    expect(bench(r, "retention3m").own).toBeNull();
+    expect(bench(r, "retention3m").peers.released).toBe(false);
+  });
+
+  it("index: 100 at February, then 133.3 (A) against 129.2 (peers); empty months withheld", () => {
+    expect(r.index.released).toBe(true);
+    if (!r.index.released) return;
+    expect(r.index.value.baseMonth).toBe("2026-02-01");
+    expect(r.index.value.points).toHaveLength(12);
+    expect(r.index.value.points.slice(-2)).toEqual([
+      { month: "2026-02-01", merchant: 100, peers: 100, withheld: null },
+      { month: "2026-03-01", merchant: 133.3, peers: 129.2, withheld: null },
+    ]);
+    expect(r.index.value.points[0]).toEqual({
+      month: "2025-04-01",
+      merchant: null,
+      peers: null,
+      withheld: { rule: "min_peers", peers: 0, largestShare: 0, customers: null },
+    });
+  });
+
+  it("weekly correlation over the window's full weeks", () => {
+    const weeks = fullWeekStarts(r.peerGroup.window);
+    const own = weeks.map((w) => (w === "2026-02-09" ? 15_000 : w === "2026-03-09" ? 20_000 : 0));
+    const peers = weeks.map((w) => (w === "2026-02-09" ? 60_000 : w === "2026-03-09" ? 77_500 : 0));
+    expect(r.correlation).toEqual({ released: true, value: { r: Math.round(pearson(own, peers)! * 1000) / 1000, weeks: 51 } });
+  });
+
+  it("cross-shopping: 5 of A's 15 March customers also bought at peers", () => {
+    expect(r.crossShopping).toEqual({ released: true, value: { customers: 15, alsoAtPeers: 5, share: 1 / 3 } });
+  });
+
+  it("share of wallet: March 20 000 / (20 000 + 5 × 2 500); February has no peer spend", () => {
+    expect(r.shareOfWallet.released).toBe(true);
+    if (!r.shareOfWallet.released) return;
+    const [feb, mar] = r.shareOfWallet.value.slice(-2);
+    expect(feb).toEqual({ month: "2026-02-01", share: null, customers: null, withheld: { rule: "min_peers", peers: 0, largestShare: 0, customers: null } });
+    expect(mar).toEqual({ month: "2026-03-01", share: 20_000 / 32_500, customers: 20, withheld: null });
+  });
+
+  it("switching February → March: 5 customers out (−10 000), 5 in (+10 000); one-purchase customers not classified", () => {
+    expect(r.switching).toEqual({
+      released: true,
+      value: {
+        from: { from: "2026-02-01", to: "2026-03-01" },
+        to: MARCH,
+        toPeers: { released: true, value: { customers: 5, amountMinor: 10_000 } },
+        fromPeers: { released: true, value: { customers: 5, amountMinor: 10_000 } },
+        stayedHere: 0,
+        stayedAtPeers: 0,
+      },
+    });
+  });
+
+  it("a peer's view of the same segment uses the same group (5 peers)", async () => {
+    const p = await getCompetitorReportIn(database, refs.P3, MARCH);
+    expect(p.peerGroup.level).toBe("mcc_region");
+    expect(p.peerGroup.peers).toBe(5);
+    expect(p.peerGroup.largestShare).toBeCloseTo(r.peerGroup.largestShare, 12);
+  });
+});
+
+describe("privacy guard on the database", () => {
+  it("withholds everything built from a group of 4 peers, and still shows the merchant's own values", async () => {
+    const r = await getCompetitorReportIn(database, refs.W0, MARCH);
+    expect(r.peerGroup.level).toBeNull();
+    expect(r.peerGroup.attempts).toEqual([{ level: "mcc_region", peers: 4, largestShare: 0.25, passed: false, rule: "min_peers" }]);
+    expect(r.peerGroup.withheld).toEqual({ rule: "min_peers", peers: 4, largestShare: 0.25, customers: null });
+    expect(bench(r, "customers")).toEqual({ key: "customers", own: 5, peers: { released: false, withheld: r.peerGroup.withheld } });
+    for (const figure of [r.index, r.correlation, r.crossShopping, r.shareOfWallet, r.switching]) expect(figure.released).toBe(false);
+  });
+
+  it("widens a group with a dominant merchant (37.5 %) to the MCC nationwide (23 %)", async () => {
+    const r = await getCompetitorReportIn(database, refs.E1, MARCH);
+    expect(r.peerGroup.attempts.map((a) => [a.level, a.peers, a.rule])).toEqual([
+      ["mcc_region", 6, "dominance"],
+      ["mcc_country", 11, null],
+    ]);
+    expect(r.peerGroup.attempts[0].largestShare).toBeCloseTo(3 / 8, 12);
+    expect(r.peerGroup.largestShare).toBeCloseTo(3 / 13, 12);
+    expect(bench(r, "customers").peers).toEqual({ released: true, value: { peers: 11, p25: 5, median: 5, p75: 5, percentileRank: 50 } });
+    // The dominant merchant itself gets the same group.
+    const d = await getCompetitorReportIn(database, refs.E0, MARCH);
+    expect(d.peerGroup.level).toBe("mcc_country");
+    expect(d.peerGroup.peers).toBe(11);
+  });
+
+  it("refuses a widening that adds fewer than 5 merchants (differencing) and widens to the MCC group", async () => {
+    const r = await getCompetitorReportIn(database, refs.H1, MARCH);
+    expect(r.peerGroup.attempts.map((a) => [a.level, a.peers, a.rule])).toEqual([
+      ["mcc_region", 5, "dominance"],
+      ["mcc_country", 7, "differencing"],
+      ["mcc_group", 19, null],
+    ]);
+    expect(r.peerGroup.level).toBe("mcc_group");
+    expect(r.peerGroup.mccGroup).toBe("54");
+  });
+
+  it("a 4-customer cell is left out of the peers' distribution", async () => {
+    const r = await getCompetitorReportIn(database, refs.C0, MARCH);
+    expect(r.peerGroup.level).toBe("mcc_region");
+    expect(r.peerGroup.peers).toBe(6);
+    // C6's customers (4) and average check (1 250) never enter: 5 peers of 5 customers, check 1 000.
+    expect(bench(r, "customers").peers).toEqual({ released: true, value: { peers: 5, p25: 5, median: 5, p75: 5, percentileRank: 50 } });
+    expect(bench(r, "averageCheckMinor").peers).toEqual({ released: true, value: { peers: 5, p25: 1000, median: 1000, p75: 1000, percentileRank: 50 } });
+    // C6 itself sees its own value, and the 6 other members.
+    const c6 = await getCompetitorReportIn(database, refs.C6, MARCH);
+    expect(bench(c6, "customers")).toEqual({ key: "customers", own: 4, peers: { released: true, value: { peers: 6, p25: 5, median: 5, p75: 5, percentileRank: 0 } } });
+  });
+
+  it("the group is fixed by the period's end, not by the request: a month and its quarter get the same group", async () => {
+    const month = await getCompetitorReportIn(database, refs.A, MARCH);
+    const quarter = await getCompetitorReportIn(database, refs.A, { from: "2026-01-01", to: "2026-04-01" });
+    expect(quarter.grain).toBe("quarter");
+    expect(quarter.peerGroup).toEqual(month.peerGroup);
+    await expect(getCompetitorReportIn(database, refs.A, { from: "2026-03-05", to: "2026-03-20" })).rejects.toThrow(/whole calendar month, quarter or year/);
+  });
+
+  it("exports the peer revenue index in the report's shape", async () => {
+    const index = await getPeerRevenueIndex(refs.A.id, MARCH, database);
+    const r = await getCompetitorReportIn(database, refs.A, MARCH);
+    expect(index).toEqual({ period: MARCH, grain: "month", peerGroup: r.peerGroup, index: r.index });
+  });
+});
