@@ -47,7 +47,7 @@ export function buildQiniOption(input: QiniChartInput, labels: QiniChartLabels, 
   });
   return {
     animation: false,
-    grid: { left: 8, right: 16, top: 36, bottom: 28, containLabel: true },
+    grid: { left: 28, right: 16, top: 36, bottom: 28, containLabel: true },
     legend: { top: 0, textStyle: { color: PALETTE.text } },
     tooltip: {
       trigger: "axis",
@@ -66,6 +66,8 @@ export function buildQiniOption(input: QiniChartInput, labels: QiniChartLabels, 
     yAxis: {
       type: "value",
       name: labels.incremental,
+      nameLocation: "middle",
+      nameGap: 36,
       axisLabel: { color: PALETTE.text, formatter: (v: number) => format.number(v) },
       splitLine: { lineStyle: { color: PALETTE.grid } },
     },

@@ -38,7 +38,7 @@ beforeAll(async () => {
   cliDatabase = await prepareCliDatabase("campaigns-cli", async (database) => {
     slug = (await seedMerchant(database, [], [])).merchant.slug;
   });
-}, 120_000);
+}, 300_000);
 afterAll(async () => {
   await cliDatabase?.cleanup();
   fs.rmSync(dir, { recursive: true, force: true });
@@ -79,5 +79,5 @@ describe("scripts/cli.ts campaign", () => {
     expect(rejected.code).toBe(2);
     expect(rejected.stdout).toContain("the campaign has no control group");
     expect((await cliDatabase.run("campaign", "report", "--id", "999999")).code).toBe(2);
-  }, 240_000);
+  }, 600_000);
 });

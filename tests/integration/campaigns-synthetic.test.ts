@@ -35,7 +35,7 @@ beforeAll(async () => {
   expect(stored.error).toBeNull();
   report = stored.report!;
   reportId = stored.reportId;
-}, 240_000);
+}, 600_000);
 afterAll(async () => {
   await database?.close();
   fs.rmSync(dir, { recursive: true, force: true });

@@ -272,7 +272,7 @@ describe.skipIf(!fs.existsSync(HILLSTROM))(`Hillstrom as a campaign (${TEST_DIAL
     const stored = await runCampaignReport(database, imported.campaignId!);
     expect(stored.error).toBeNull();
     report = stored.report!;
-  }, 240_000);
+  }, 600_000);
 
   it("rates, lifts, intervals and p-values reproduce the independent computation", () => {
     const g = independent(HILLSTROM);
