@@ -21,6 +21,8 @@ import { KpiCard } from "../KpiCard";
 import { Segmented } from "../Segmented";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState, ErrorState, LoadingState } from "../states";
+import { FindingsFeed } from "../findings/FindingsFeed";
+import { ForecastCard } from "../findings/ForecastCard";
 
 type MoneyKey = "grossSalesMinor" | "netRevenueMinor" | "averageCheckMinor" | "refundsMinor";
 type CountKey = "purchases" | "customers";
@@ -52,7 +54,9 @@ export function OverviewView({
       ) : (
         <KpiGrid overview={overview.data} firstDay={firstDay} lastDay={lastDay} />
       )}
+      <FindingsFeed limit={3} />
       <RevenueCard period={period} />
+      <ForecastCard />
     </>
   );
 }

@@ -24,6 +24,7 @@ export function NavTabs({ slug }: { slug: string }) {
     { href: `${base}/value`, label: tm("value.nav"), id: "value" },
     { href: `${base}/churn`, label: tm("churn.nav"), id: "churn" },
     { href: `${base}/segments`, label: tm("segments.nav"), id: "segments" },
+    { href: `${base}/findings`, label: tm("findings.nav"), id: "findings" },
   ];
   return (
     <nav className="nav-tabs" aria-label={t("label")}>

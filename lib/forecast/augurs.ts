@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
 import * as changepoint from "@bsull/augurs/changepoint";
+import * as ets from "@bsull/augurs/ets";
 import * as mstl from "@bsull/augurs/mstl";
 import * as outlier from "@bsull/augurs/outlier";
 
@@ -34,6 +35,12 @@ function init(name: string, mod: Module): void {
 export function augursMstl(): typeof mstl {
   init("mstl", mstl as unknown as Module);
   return mstl;
+}
+
+/** The ETS module, initialised. */
+export function augursEts(): typeof ets {
+  init("ets", ets as unknown as Module);
+  return ets;
 }
 
 /** The changepoint module, initialised. */

@@ -1,4 +1,4 @@
-import { augursMstl } from "./augurs";
+import { augursEts, augursMstl } from "./augurs";
 
 /*
  * Point forecasts with 80 % and 95 % prediction intervals for one series, and their rolling-origin
@@ -8,7 +8,8 @@ import { augursMstl } from "./augurs";
  * for Time Series with Multiple Seasonal Patterns", arXiv:2107.13462) with an AutoETS model of the
  * seasonally adjusted series (Hyndman et al. 2008, "Forecasting with Exponential Smoothing"), as
  * implemented by grafana/augurs (`MSTL.ets`). Daily series use weekly (7) and, from two full
- * years on, yearly (365) seasonality; weekly series use yearly (52) seasonality from two years on.
+ * years on, yearly (365) seasonality; weekly series use yearly (52) seasonality from two years on
+ * and, before that, a non-seasonal AutoETS (augurs `AutoETS(1, "ZZN")`).
  *
  * Fallback for short histories (fewer than `minMstl` points): the seasonal-naive forecast
  * ŷ_{T+h} = y_{T+h−m(k+1)}, k = ⌊(h−1)/m⌋, with intervals from the empirical quantiles of its
@@ -17,7 +18,7 @@ import { augursMstl } from "./augurs";
  * naive σ_h = σ√(k+1)). Nothing here draws random numbers: the same input gives the same output.
  */
 
-export const FORECAST_METHODS = ["mstl-ets", "seasonal-naive"] as const;
+export const FORECAST_METHODS = ["mstl-ets", "ets", "seasonal-naive"] as const;
 export type ForecastMethod = (typeof FORECAST_METHODS)[number];
 
 /** A forecast of `horizon` steps after the last observation. */
@@ -118,8 +119,8 @@ export function forecastSeries(y: readonly number[], opts: ForecastOptions): Int
   if (y.some((v) => !Number.isFinite(v))) throw new ForecastInputError("series has non-finite values");
   if (y.length < minMstlOf(opts)) return seasonalNaiveForecast(y, opts);
   const periods = mstlPeriods(y.length, opts);
-  const { MSTL } = augursMstl();
-  const model = MSTL.ets(periods);
+  // No season to remove (a weekly series under two years): AutoETS alone, non-seasonal ("ZZN").
+  const model = periods.length === 0 ? new (augursEts().AutoETS)(1, "ZZN") : augursMstl().MSTL.ets(periods);
   try {
     model.fit(Float64Array.from(y));
     const p80 = model.predict(opts.horizon, 0.8);
@@ -127,7 +128,7 @@ export function forecastSeries(y: readonly number[], opts: ForecastOptions): Int
     if (!p80.intervals || !p95.intervals) throw new Error("augurs returned no intervals");
     return clip(
       {
-        method: "mstl-ets",
+        method: periods.length === 0 ? "ets" : "mstl-ets",
         periods,
         point: [...p80.point],
         lower80: [...p80.intervals.lower],

@@ -30,7 +30,7 @@ export interface StoredBacktest {
 }
 
 export interface MetricForecast {
-  method: "mstl-ets" | "seasonal-naive";
+  method: "mstl-ets" | "ets" | "seasonal-naive";
   periods: number[];
   forecast: ForecastPoint[];
   backtest: StoredBacktest;
