@@ -8,8 +8,10 @@
  *    transactions, on the full synthetic bank.
  * Both on PostgreSQL (BENCH_POSTGRES_URL, default 127.0.0.1:5432) and on PGlite.
  *
+ * 3. Forecast + findings jobs for every merchant of the full synthetic bank (bench/findings-forecast.ts).
+ *
  * Flags: --db pglite|postgres|both (both), --rows N (rows for the ingest ratio, 200000),
- * --calls N (50), --skip-ingest, --skip-overview.
+ * --calls N (50), --skip-ingest, --skip-overview, --skip-findings.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -23,6 +25,7 @@ import { ingestFile } from "@/lib/ingest";
 import { getOverview } from "@/lib/analytics/getOverview";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { MerchantRef, Period } from "@/lib/analytics/types";
+import { benchFindingsForecast } from "./findings-forecast";
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +34,7 @@ const { values } = parseArgs({
     calls: { type: "string", default: "50" },
     "skip-ingest": { type: "boolean", default: false },
     "skip-overview": { type: "boolean", default: false },
+    "skip-findings": { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -259,6 +263,7 @@ async function main() {
   for (const kind of kinds) {
     if (!values["skip-ingest"]) summary[`ingest_${kind}`] = await benchIngest(kind);
     if (!values["skip-overview"]) summary[`overview_${kind}`] = await benchOverview(kind);
+    if (!values["skip-findings"]) summary[`findings_forecast_${kind}`] = await benchFindingsForecast(kind);
   }
   fs.writeFileSync(path.join(dir, "results.json"), JSON.stringify(summary, null, 2));
   console.log("\nresults written to .data/bench/results.json");

@@ -15,7 +15,9 @@ const tsx = path.join(root, "node_modules", ".bin", "tsx");
 // The demo's setup ends by running the model jobs (scripts/demo.ts); a database prepared before
 // that step existed (its marker lacks `models`) has no model runs, so it is rebuilt.
 const marker = path.join(demoDir, "demo-ready.json");
-const ready = fs.existsSync(marker) && (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean }).models === true;
+// Likewise a marker without `findings` predates the forecast and findings jobs.
+const markerJson = fs.existsSync(marker) ? (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean; findings?: boolean }) : null;
+const ready = markerJson?.models === true && markerJson.findings === true;
 if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });
@@ -33,10 +35,12 @@ const owner = hasRetail
   : { email: "owner@synthetic.demo", slug: slugs.sort()[0], from: "2026-09-01", to: "2026-10-01" };
 const other = hasRetail ? "cdnow" : slugs.sort()[1];
 const metrics = cli(["metrics", "--merchant", owner.slug, "--from", owner.from, "--to", owner.to, "--json"]);
+const findingsRun: { summary: { findings: Array<{ text: { headline: string } }> } } = cli(["findings", "--merchant", owner.slug, "--json"]);
+const findings = { count: findingsRun.summary.findings.length, headlines: findingsRun.summary.findings.slice(0, 3).map((f) => f.text.headline) };
 
 fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
 fs.writeFileSync(
   path.join(root, "test-results", "e2e-expected.json"),
-  JSON.stringify({ owner, otherSlug: other, metrics, password: "demo-password-2026" }, null, 2),
+  JSON.stringify({ owner, otherSlug: other, metrics, findings, password: "demo-password-2026" }, null, 2),
 );
 console.log(`e2e prepared: owner ${owner.email} on ${owner.slug}, other merchant ${other}`);

@@ -463,7 +463,10 @@ function weeklyFindings(input: FindingsInput): Finding[] {
       }
     }
   }
-  for (const i of w.outlyingWeeks.filter((i) => i >= n - 4)) {
+  // Anomalies are isolated weeks: when 3 or 4 of the last 4 weeks are "outlying", the level moved
+  // (a change point or a metric change tells that), so none is reported as an anomaly.
+  const recentOutlying = w.outlyingWeeks.filter((i) => i >= n - 4);
+  for (const i of recentOutlying.length <= 2 ? recentOutlying : []) {
     const others = w.netMinor.filter((_, j) => j !== i && j >= n - 12);
     const typical = sum(others) / Math.max(1, others.length);
     out.push({
