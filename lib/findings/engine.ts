@@ -544,7 +544,7 @@ function cohortFindings(input: FindingsInput): Finding[] {
       confidence: confidenceOf(t.p, 0.01),
       p: t.p,
       variant: "plain",
-      values: { cohort: { t: "day", v: last.cohort }, retention: pct(p1), earlier: pct(p0), customers: num(last.size) },
+      values: { cohort: { t: "month", v: last.cohort }, retention: pct(p1), earlier: pct(p0), customers: num(last.size) },
       chart: "/customers",
       period: { from: last.cohort, to: input.asOf },
     },

@@ -1,4 +1,4 @@
-import { formatChange, formatDay, formatMoney, formatNumber, formatPercent } from "@/lib/format";
+import { formatChange, formatDay, formatMoney, formatMonth, formatNumber, formatPercent } from "@/lib/format";
 import type { Finding, FindingValue } from "./types";
 
 /*
@@ -41,6 +41,8 @@ export function formatFindingValue(
       return formatNumber(value.v, locale, { maximumFractionDigits: Number.isInteger(value.v) ? 0 : 2 });
     case "day":
       return formatDay(value.v, locale, "medium");
+    case "month":
+      return formatMonth(value.v, locale);
     case "label":
       return t(`labels.${value.v}`);
     case "text":

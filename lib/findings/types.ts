@@ -31,6 +31,8 @@ export type FindingValue =
   | { t: "percent"; v: number }
   | { t: "number"; v: number }
   | { t: "day"; v: string }
+  /** A calendar month, given by its first day 'YYYY-MM-01'. */
+  | { t: "month"; v: string }
   /** A word from the findings messages (labels.<v>), e.g. a metric or factor name. */
   | { t: "label"; v: string }
   /** A free value shown as is (e.g. a region name from the bank's data). */
