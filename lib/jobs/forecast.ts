@@ -3,7 +3,7 @@ import { getDailySeries, getWeeklyCustomers, type DailySeriesPoint } from "@/lib
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { addDays, bucketStart } from "@/lib/analytics/scope";
 import type { MerchantRef } from "@/lib/analytics/types";
-import { accuracyGrade, backtestSeries, ForecastInputError, forecastSeries, type ForecastOptions } from "@/lib/forecast/model";
+import { accuracyGrade, backtestSeries, ForecastInputError, forecastSeries, type BacktestResult, type ForecastOptions } from "@/lib/forecast/model";
 import { FORECAST_METRICS, type ForecastMetric, type ForecastParams, type ForecastSummary, type SeriesForecasts } from "@/lib/forecast/types";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ModelInputError } from "./errors";
@@ -37,6 +37,7 @@ export function metricSeries(points: ReadonlyArray<Pick<DailySeriesPoint, "gross
 /**
  * Forecasts and backtests every metric of one series (daily or weekly buckets).
  * @param starts bucket start of each observation; the forecast's buckets follow the last one
+ * @param lastFolds receives each metric's last backtest fold (origin n − horizon)
  */
 export function forecastAll(
   starts: readonly string[],
@@ -44,6 +45,7 @@ export function forecastAll(
   opts: Omit<ForecastOptions, "nonNegative">,
   step: number,
   folds: number,
+  lastFolds: Partial<Record<ForecastMetric, BacktestResult["lastFold"]>> = {},
 ): SeriesForecasts {
   const out: SeriesForecasts = { horizon: opts.horizon, historyFrom: starts[0], historyPoints: starts.length, metrics: {}, skipped: {} };
   const last = starts[starts.length - 1];
@@ -53,6 +55,7 @@ export function forecastAll(
     try {
       const fc = forecastSeries(y, o);
       const bt = backtestSeries(y, o, folds);
+      lastFolds[metric] = bt.lastFold;
       const r = (v: number) => (MONEY.has(metric) ? Math.round(v) : Math.round(v * 100) / 100);
       out.metrics[metric] = {
         method: fc.method,
@@ -124,28 +127,26 @@ export async function computeForecastRun(database: Database, merchant: MerchantR
   });
   if (daily.length < 9) throw new ModelInputError(`only ${daily.length} days of history; forecasts need at least 9`);
   const days = daily.map((d) => d.day);
-  const dailyF = forecastAll(days, daily, { horizon: p.dailyHorizon, season: 7, yearly: 365 }, 1, p.backtestFolds);
+  const dailyFolds: Partial<Record<ForecastMetric, BacktestResult["lastFold"]>> = {};
+  const dailyF = forecastAll(days, daily, { horizon: p.dailyHorizon, season: 7, yearly: 365 }, 1, p.backtestFolds, dailyFolds);
   const weeks = weeklyFromDaily(daily, weeklyCustomers);
   const weeklyF: SeriesForecasts =
     weeks.starts.length >= 3
       ? forecastAll(weeks.starts, weeks.points, { horizon: p.weeklyHorizon, season: 1, yearly: 52, minMstl: 16 }, 7, p.backtestFolds)
       : { horizon: p.weeklyHorizon, historyFrom: days[0], historyPoints: weeks.starts.length, metrics: {}, skipped: Object.fromEntries(FORECAST_METRICS.map((m) => [m, "fewer than 3 complete weeks"])) };
 
-  // The last fold of the daily net-revenue backtest, for the findings' "days outside the band".
+  // The last fold of the daily net-revenue backtest (fitted on the data before the last 28 days),
+  // for the findings' "days outside the band".
   let lastFold: ForecastSummary["lastFold"] = null;
-  const y = metricSeries(daily, "netRevenue");
-  if (y.length >= p.dailyHorizon + 9) {
-    const bt = backtestSeries(y, { horizon: p.dailyHorizon, season: 7, yearly: 365, nonNegative: false }, 1);
-    if (bt.lastFold) {
-      const f = bt.lastFold;
-      lastFold = {
-        days: days.slice(f.origin, f.origin + p.dailyHorizon),
-        actual: f.actual,
-        point: f.forecast.point.map(Math.round),
-        lower95: f.forecast.lower95.map(Math.round),
-        upper95: f.forecast.upper95.map(Math.round),
-      };
-    }
+  const f = dailyFolds.netRevenue;
+  if (f) {
+    lastFold = {
+      days: days.slice(f.origin, f.origin + p.dailyHorizon),
+      actual: f.actual,
+      point: f.forecast.point.map(Math.round),
+      lower95: f.forecast.lower95.map(Math.round),
+      upper95: f.forecast.upper95.map(Math.round),
+    };
   }
   const summary: ForecastSummary = { asOf, currency: merchant.currency, daily: dailyF, weekly: weeklyF, lastFold };
   const revenue = dailyF.metrics.netRevenue?.backtest;

@@ -73,7 +73,7 @@ describe(`forecasts on the synthetic bank (${TEST_DIALECT})`, () => {
     expect(in80 / n).toBeGreaterThanOrEqual(0.75);
     expect(in80 / n).toBeLessThanOrEqual(0.85);
     expect(in95 / n).toBeGreaterThan(in80 / n);
-  }, 300_000);
+  }, 900_000);
 
   it("forecast and findings runs are stored, readable in scope, and reproducible", async () => {
     const ref = (await findMerchantRef(database, { slug: "msk-grocery-1" }))!;
