@@ -47,7 +47,10 @@ export function weeklyChangepoints(values: readonly number[]): number[] {
   }
 }
 
-/** Outlying weeks: each complete week's 7 daily values as one series, augurs' MAD detector (sensitivity 0.9) across weeks. */
+/**
+ * Outlying weeks: each complete week's 7 daily values as one series, augurs' MAD detector
+ * (sensitivity 0.9) across weeks; none when the detector refuses the data (zero spread).
+ */
 export function outlyingWeeks(dailyByWeek: readonly number[][]): number[] {
   if (dailyByWeek.length < 6) return [];
   const { OutlierDetector } = augursOutlier();
@@ -55,6 +58,10 @@ export function outlyingWeeks(dailyByWeek: readonly number[][]): number[] {
   try {
     const out = det.detect(dailyByWeek.map((w) => Float64Array.from(w)));
     return out.outlyingSeries ? [...out.outlyingSeries] : [];
+  } catch {
+    // The MAD detector refuses degenerate data (zero spread, e.g. mostly empty weeks:
+    // "preprocessing: division by zero"); no spread means no outlying week to report.
+    return [];
   } finally {
     det.free();
   }
