@@ -52,7 +52,11 @@ export interface CustomerWindowRow extends CustomerWindowTotals {
 export interface ForecastFacts {
   /** Held-out days of the last fold (the current window) with the 95 % interval. */
   lastFold: { days: string[]; actual: number[]; point: number[]; lower95: number[]; upper95: number[] } | null;
-  /** The next `days` days: Σ point and Σ of the 80 % bounds (approximate: bounds of a sum are not sums of bounds, shown as a range of daily bounds). */
+  /**
+   * The next four weeks: Σ of the daily point forecasts and Σ of the daily 80 % bounds. The
+   * summed bounds are wider than a true 80 % interval of the total (errors partly cancel); the
+   * template says so ("the daily 80 % bands add up to …").
+   */
   outlook: { from: string; to: string; pointMinor: number; lower80Minor: number; upper80Minor: number } | null;
 }
 
