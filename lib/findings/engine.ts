@@ -317,7 +317,7 @@ function segmentFindings(input: FindingsInput, comparison: Comparison): { findin
       direction: c.effectMinor > 0 ? "up" : "down",
       confidence: confidenceOf(c.p, alpha),
       p: c.p,
-      variant: "plain",
+      variant: c.factor,
       values: {
         dimension: label(`dimension.${c.dimension}`),
         segment: known ? label(`segment.${c.dimension}.${c.value}`) : { t: "text", v: c.value },

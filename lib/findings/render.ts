@@ -63,10 +63,12 @@ export function renderFinding(f: Finding, locale: string, currency: string, t: F
     vars[`${name}Signed`] = formatFindingValue(v, locale, currency, t, true);
   }
   const base = `kinds.${f.kind}.${f.variant}`;
+  // Templates may open with a value ("{segment} bought less often"); sentences start capitalised.
+  const sentence = (s: string) => s.charAt(0).toLocaleUpperCase(locale) + s.slice(1);
   return {
     id: f.id,
-    headline: t(`${base}.headline`, vars),
-    explanation: t(`${base}.explanation`, vars),
+    headline: sentence(t(`${base}.headline`, vars)),
+    explanation: sentence(t(`${base}.explanation`, vars)),
     confidence: t(`confidence.${f.confidence}`),
     numbers: Object.entries(f.values)
       .filter(([, v]) => v.t !== "label" && v.t !== "text")

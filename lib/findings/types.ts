@@ -56,7 +56,11 @@ export interface Finding {
   confidence: Confidence;
   /** The test's p-value when there is one. */
   p: number | null;
-  /** Template variant within the kind (messages: kinds.<kind>.<variant>.headline / .explanation). */
+  /**
+   * Template variant within the kind (messages: kinds.<kind>.<variant>.headline / .explanation).
+   * Stored runs outlive template changes: a variant, once written, keeps its template (e.g.
+   * segmentDriver "plain" from before the per-factor variants).
+   */
   variant: string;
   /** The numbers behind it, named as the templates use them. */
   values: Record<string, FindingValue>;

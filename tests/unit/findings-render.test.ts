@@ -61,6 +61,28 @@ describe("findings in words", () => {
     expect(r.numbers.find((n) => n.name === "change")?.value.replace(/\s/g, " ")).toBe("-8,4 %");
   });
 
+  it("names the segment that drove a change, in both languages", () => {
+    const f = base({
+      kind: "segmentDriver",
+      variant: "frequency",
+      values: {
+        dimension: { t: "label", v: "dimension.premium" },
+        segment: { t: "label", v: "segment.premium.yes" },
+        factor: { t: "label", v: "factor.frequency" },
+        comparison: { t: "label", v: "comparison.previous" },
+        change: { t: "percent", v: -0.15 },
+        effect: { t: "money", v: -4_500_000 },
+        totalChange: { t: "money", v: -4_000_000 },
+      },
+    });
+    expect(renderFinding(f, "en", "EUR", findingsTranslator("en")).headline).toBe(
+      "Premium clients bought less often: 15% fewer purchases per customer than in the previous four weeks",
+    );
+    expect(renderFinding(f, "ru", "EUR", findingsTranslator("ru")).headline.replace(/\s/g, " ")).toBe(
+      "Частота покупок у премиальных клиентов снизилась на 15 % по сравнению с предыдущими четырьмя неделями",
+    );
+  });
+
   it("renders every finding the engine produces, in both languages, without a missing key", () => {
     const spec = { seed: 5, customers: 800, days: 84, asOf: "2026-06-01", plant: "priceRise" as const, plantFrom: "2026-05-04" };
     const input: FindingsInput = plantedInput(spec, generatePlanted(spec));
