@@ -51,7 +51,19 @@ export function buildForecastBandOption(
   const forecastLine = rows.map((r, i) => (r.f ? r.f.point : i === lastActual ? r.actual : null));
   const bandSeries = (name: string, stack: string, b: { lower: (number | null)[]; width: (number | null)[] }, opacity: number) => [
     { name: `${stack}-base`, type: "line" as const, stack, data: b.lower, lineStyle: { opacity: 0 }, showSymbol: false, silent: true, z: 1 },
-    { name, type: "line" as const, stack, data: b.width, lineStyle: { opacity: 0 }, showSymbol: false, areaStyle: { color: PALETTE.current, opacity }, silent: true, z: 1 },
+    {
+      name,
+      type: "line" as const,
+      stack,
+      data: b.width,
+      lineStyle: { opacity: 0 },
+      showSymbol: false,
+      // The legend swatch takes itemStyle: the band's own colour, not the palette's next one.
+      itemStyle: { color: PALETTE.current, opacity: opacity * 3 },
+      areaStyle: { color: PALETTE.current, opacity },
+      silent: true,
+      z: 1,
+    },
   ];
   return {
     animation: false,
