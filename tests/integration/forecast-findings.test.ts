@@ -40,7 +40,7 @@ beforeAll(async () => {
     const report = await ingestFile(database, { format, file: path.join(dir, name) });
     expect(report.ok).toBe(true);
   }
-}, 300_000);
+}, 900_000);
 afterAll(async () => {
   await database?.close();
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
