@@ -7,11 +7,13 @@
  *    merchant, median and p95 over N calls, against the same figures computed by scanning raw
  *    transactions, on the full synthetic bank.
  * 3. Competitors page latency (bench/competitors.ts) on the same bank, against raw transactions.
- * Both on PostgreSQL (BENCH_POSTGRES_URL, default 127.0.0.1:5432) and on PGlite.
+ * 4. Forecast + findings jobs for every merchant of the full synthetic bank (bench/findings-forecast.ts).
+ * All on PostgreSQL (BENCH_POSTGRES_URL, default 127.0.0.1:5432) and on PGlite.
  *
  * Flags: --db pglite|postgres|both (both), --rows N (rows for the ingest ratio, 200000),
  * --calls N (50), --skip-ingest, --skip-overview, --skip-campaigns (bench/campaigns.ts: upload
- * throughput of a 1,000,000-row campaign file and the report's compute time).
+ * throughput of a 1,000,000-row campaign file and the report's compute time), --skip-competitors,
+ * --skip-findings.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -27,6 +29,7 @@ import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { MerchantRef, Period } from "@/lib/analytics/types";
 import { benchCampaigns } from "./campaigns";
 import { benchCompetitors } from "./competitors";
+import { benchFindingsForecast } from "./findings-forecast";
 
 const { values } = parseArgs({
   options: {
@@ -37,6 +40,7 @@ const { values } = parseArgs({
     "skip-overview": { type: "boolean", default: false },
     "skip-campaigns": { type: "boolean", default: false },
     "skip-competitors": { type: "boolean", default: false },
+    "skip-findings": { type: "boolean", default: false },
   },
 });
 const ROWS = Number(values.rows);
@@ -267,6 +271,7 @@ async function main() {
     if (!values["skip-ingest"]) summary[`ingest_${kind}`] = await benchIngest(kind);
     if (!values["skip-overview"]) summary[`overview_${kind}`] = await benchOverview(kind);
     if (!values["skip-campaigns"]) summary[`campaigns_${kind}`] = await benchCampaigns(kind);
+    if (!values["skip-findings"]) summary[`findings_forecast_${kind}`] = await benchFindingsForecast(kind);
   }
   fs.writeFileSync(path.join(dir, "results.json"), JSON.stringify(summary, null, 2));
   console.log("\nresults written to .data/bench/results.json");

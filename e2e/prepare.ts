@@ -15,11 +15,12 @@ const tsx = path.join(root, "node_modules", ".bin", "tsx");
 // The demo's setup ends by running the model jobs (scripts/demo.ts); a database prepared before
 // that step existed (its marker lacks `models`) has no model runs, so it is rebuilt.
 const marker = path.join(demoDir, "demo-ready.json");
-// Likewise a database from before accounts and billing (its marker lacks `accounts`).
-const ready =
-  fs.existsSync(marker) &&
-  (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean }).models === true &&
-  (JSON.parse(fs.readFileSync(marker, "utf8")) as { accounts?: boolean }).accounts === true;
+// Likewise a database from before accounts and billing (`accounts`) or before the forecast and
+// findings jobs (`findings`).
+const markerJson = fs.existsSync(marker)
+  ? (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean; accounts?: boolean; findings?: boolean })
+  : null;
+const ready = markerJson?.models === true && markerJson.accounts === true && markerJson.findings === true;
 if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });
@@ -54,9 +55,12 @@ const plans: Array<{ merchant: string; mcc: string; plan: string | null; source:
 const prospect = plans.find((p) => p.source === "bank");
 const accounts = { startOwner: "owner@start.demo", startSlug: plans.find((p) => p.plan === "start")?.merchant ?? null, prospectMcc: prospect?.mcc ?? null };
 
+const findingsRun: { summary: { findings: Array<{ text: { headline: string } }> } } = cli(["findings", "--merchant", owner.slug, "--json"]);
+const findings = { count: findingsRun.summary.findings.length, headlines: findingsRun.summary.findings.slice(0, 3).map((f) => f.text.headline) };
+
 fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
 fs.writeFileSync(
   path.join(root, "test-results", "e2e-expected.json"),
-  JSON.stringify({ owner, otherSlug: other, metrics, competitors, password: "demo-password-2026", accounts }, null, 2),
+  JSON.stringify({ owner, otherSlug: other, metrics, competitors, findings, password: "demo-password-2026", accounts }, null, 2),
 );
 console.log(`e2e prepared: owner ${owner.email} on ${owner.slug}, other merchant ${other}`);

@@ -11,6 +11,10 @@ import { withMerchantScope } from "@/lib/tenancy/scope";
 import { findMerchantRef } from "@/lib/jobs/store";
 import { formatMoney as formatMoneyIn } from "@/lib/format";
 import { listMerchants } from "@/lib/ingest";
+import { getFindingsResults, getForecastResults } from "@/lib/analytics/getForecastFindings";
+import { renderFinding } from "@/lib/findings/render";
+import { findingsTranslator } from "@/lib/findings/translate";
+import { queueWeeklyDigests } from "@/lib/jobs/digest";
 import { campaignCommand } from "./cli-campaign";
 import { FeatureLockedError, isPlanId, loadAccount, loadEntitlements, requireFeature, setPlanIn, type Feature } from "@/lib/billing";
 import { getCompetitorReportIn } from "@/lib/privacy/competitors";
@@ -467,7 +471,115 @@ const planCommand: Command = {
   },
 };
 
-/** command name → handler; add new subcommands here. */
+// Forecasts and findings (issue 5): the latest stored runs; findings rendered in --locale.
+const forecastCommand: Command = {
+  usage: "forecast --merchant SLUG [--json]",
+  summary: "the latest stored forecast run: daily (4 weeks) and weekly (13 weeks) with 80/95 % intervals and backtests",
+  async run(args, io) {
+    const { values: v } = usageErrors(() =>
+      parseArgs({ args, strict: true, options: { merchant: { type: "string" }, json: { type: "boolean", default: false } } }),
+    );
+    if (!v.merchant) throw new CliError("--merchant SLUG is required");
+    const database = await getDatabase();
+    const merchant = await findMerchant(database, v.merchant);
+    await requireMerchantFeature(database, merchant, "forecasts");
+    const c = merchant.currency;
+    const pct = (x: number | null) => (x === null ? "–" : `${(x * 100).toFixed(1)} %`);
+    await printLatest(
+      merchant,
+      "forecast",
+      getForecastResults,
+      (run) => {
+        const lines = [`${merchant.name} (${merchant.slug}): forecast run ${run.id} (v${run.version}) as of ${run.summary.asOf}`];
+        for (const [name, series] of [["daily", run.summary.daily], ["weekly", run.summary.weekly]] as const) {
+          lines.push("", `${name}: ${series.historyPoints} points from ${series.historyFrom}, ${series.horizon} ahead`);
+          lines.push(
+            table([
+              ["metric", "method", "next", "80 % interval", "MASE", "rel. MAE", "cover 80", "cover 95", "accuracy"],
+              ...Object.entries(series.metrics).map(([metric, m]) => {
+                const money = metric === "netRevenue" || metric === "averageCheck";
+                const f = (x: number) => (money ? formatMoney(x, c) : x.toFixed(2));
+                const first = m.forecast[0];
+                return [metric, m.method, f(first.point), `${f(first.lower80)} – ${f(first.upper80)}`, fmt(m.backtest.mase), fmt(m.backtest.relativeMae), pct(m.backtest.coverage80), pct(m.backtest.coverage95), m.backtest.accuracy];
+              }),
+            ]),
+          );
+          for (const [metric, why] of Object.entries(series.skipped)) lines.push(`${metric}: not forecast (${why})`);
+        }
+        return lines;
+      },
+      v.json,
+      io,
+    );
+  },
+};
+
+const findingsCommand: Command = {
+  usage: "findings --merchant SLUG [--locale en|ru] [--json]",
+  summary: "the latest stored findings, ranked by money impact, in words (--json adds the rendered text to each finding)",
+  async run(args, io) {
+    const { values: v } = usageErrors(() =>
+      parseArgs({
+        args,
+        strict: true,
+        options: { merchant: { type: "string" }, locale: { type: "string", default: "en" }, json: { type: "boolean", default: false } },
+      }),
+    );
+    if (!v.merchant) throw new CliError("--merchant SLUG is required");
+    if (v.locale !== "en" && v.locale !== "ru") throw new CliError("--locale must be en or ru");
+    const database = await getDatabase();
+    const merchant = await findMerchant(database, v.merchant);
+    await requireMerchantFeature(database, merchant, "findings");
+    const t = findingsTranslator(v.locale);
+    const read = async (ctx: AnalyticsContext) => {
+      const run = await getFindingsResults(ctx);
+      if (!run) return null;
+      const findings = run.summary.findings.map((f) => ({ ...f, text: renderFinding(f, v.locale!, merchant.currency, t) }));
+      return { ...run, summary: { ...run.summary, findings } };
+    };
+    await printLatest(
+      merchant,
+      "findings",
+      read,
+      (run) => [
+        `${merchant.name} (${merchant.slug}): findings run ${run.id} (v${run.version}) as of ${run.summary.asOf}, ${run.summary.findings.length} findings`,
+        ...(run.summary.findings.length === 0 ? [t("feed.empty")] : []),
+        ...run.summary.findings.flatMap((f, i) => [
+          "",
+          `${i + 1}. ${f.text.headline}  [${f.text.confidence}${f.p === null ? "" : `, p = ${f.p.toExponential(1)}`}]`,
+          `   ${f.text.explanation}`,
+          `   ${f.text.numbers.map((n) => `${n.label}: ${n.value}`).join("; ")}`,
+        ]),
+      ],
+      v.json,
+      io,
+    );
+  },
+};
+
+const digestCommand: Command = {
+  usage: "digest [--as-of YYYY-MM-DD] [--base-url URL] [--json]",
+  summary: "queues this week's findings digest per user (merchant users and relationship managers) in the e-mail outbox",
+  async run(args, io) {
+    const { values: v } = usageErrors(() =>
+      parseArgs({
+        args,
+        strict: true,
+        options: { "as-of": { type: "string" }, "base-url": { type: "string" }, json: { type: "boolean", default: false } },
+      }),
+    );
+    if (v["as-of"] !== undefined && !isoDaySchema.safeParse(v["as-of"]).success) throw new CliError(`--as-of must be YYYY-MM-DD: ${v["as-of"]}`);
+    const database = await getDatabase();
+    const result = await queueWeeklyDigests(database, { asOf: v["as-of"], baseUrl: v["base-url"] });
+    if (v.json) {
+      io.out(JSON.stringify(result, null, 2));
+      return;
+    }
+    io.out(`queued ${result.queued} digest(s) for the week ending ${result.asOf}`);
+    for (const d of result.digests) io.out(`  ${d.to}  ${d.subject}  (${d.findings} findings)`);
+  },
+};
+
 const benchmarksCommand: Command = {
   usage: "benchmarks --merchant SLUG --from YYYY-MM-DD --to YYYY-MM-DD [--json]",
   summary: "peer benchmarks, index, cross-shopping, share of wallet, switching (one whole month, quarter or year)",
@@ -520,6 +632,7 @@ const benchmarksCommand: Command = {
   },
 };
 
+/** command name → handler; add new subcommands here. */
 export const COMMANDS: Record<string, Command> = {
   metrics,
   merchants: merchantsCommand,
@@ -530,6 +643,9 @@ export const COMMANDS: Record<string, Command> = {
   campaign: campaignCommand,
   plan: planCommand,
   benchmarks: benchmarksCommand,
+  forecast: forecastCommand,
+  findings: findingsCommand,
+  digest: digestCommand,
 };
 
 function usage(): string {

@@ -54,9 +54,9 @@ function setup() {
     console.log(`\n(no ${sharedData}: the real Online Retail and CDNOW merchants are skipped)`);
   }
   // Every load above filled the model-job outbox (lib/jobs/outbox.ts): fit and store the models now.
-  step("run model jobs (CLV, churn, segments)", tsx, ["scripts/cli.ts", "models", "--pending"]);
+  step("run model jobs (CLV, churn, segments, forecast, findings)", tsx, ["scripts/cli.ts", "models", "--pending"]);
   step("create demo users", tsx, ["scripts/demo-users.ts"]);
-  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true, accounts: true }, null, 2));
+  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true, accounts: true, findings: true }, null, 2));
 }
 
 if (fs.existsSync(marker)) {

@@ -6,6 +6,7 @@ import { periodFromSearchParams } from "@/components/period";
 import { queryKeys } from "@/components/hooks/keys";
 import { PortfolioPicker } from "@/components/portfolio/PortfolioPicker";
 import { PortfolioView } from "@/components/portfolio/PortfolioView";
+import { PortfolioFindings } from "@/components/portfolio/PortfolioFindings";
 import { loadPortfolio } from "./portfolio-data";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -44,6 +45,7 @@ export default async function PortfolioPage({
       </div>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <PortfolioView period={period} />
+        {managesPortfolio ? <PortfolioFindings /> : null}
       </HydrationBoundary>
     </>
   );

@@ -21,6 +21,9 @@ import { KpiCard } from "../KpiCard";
 import { Segmented } from "../Segmented";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState, ErrorState, LoadingState } from "../states";
+import { FindingsFeed } from "../findings/FindingsFeed";
+import { ForecastCard } from "../findings/ForecastCard";
+import { LockedCard, useHasFeature } from "../billing/LockedCard";
 
 type MoneyKey = "grossSalesMinor" | "netRevenueMinor" | "averageCheckMinor" | "refundsMinor";
 type CountKey = "purchases" | "customers";
@@ -37,6 +40,8 @@ export function OverviewView({
 }) {
   const { slug } = useMerchant();
   const overview = useOverview(slug, period);
+  const hasFindings = useHasFeature("findings");
+  const hasForecasts = useHasFeature("forecasts");
   return (
     <>
       {overview.isPending ? (
@@ -52,7 +57,9 @@ export function OverviewView({
       ) : (
         <KpiGrid overview={overview.data} firstDay={firstDay} lastDay={lastDay} />
       )}
+      {hasFindings ? <FindingsFeed limit={3} /> : <LockedCard feature="findings" />}
       <RevenueCard period={period} />
+      {hasForecasts ? <ForecastCard /> : <LockedCard feature="forecasts" />}
     </>
   );
 }

@@ -30,6 +30,7 @@ export function NavTabs({ slug, features, canAdminister = false }: { slug: strin
     { href: `${base}/team`, label: tm("billing.nav.team"), id: "team" },
     ...(canAdminister ? [{ href: `${base}/billing`, label: tm("billing.nav.billing"), id: "billing" }] : []),
     { href: `${base}/competitors`, label: tm("competitors.nav"), id: "competitors" },
+    { href: `${base}/findings`, label: tm("findings.nav"), id: "findings" },
   ];
   // A tab whose feature the plan lacks still shows (it leads to the locked view), marked with a lock.
   const locked = (id: string) => features !== undefined && isFeature(id) && !features.includes(id);

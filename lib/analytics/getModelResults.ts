@@ -405,7 +405,7 @@ export async function getModelRunAttempts(ctx: AnalyticsContext): Promise<Record
         where ${merchantFilter(ctx)}
         order by kind, version desc`,
   );
-  const out = { clv: null, churn: null, segments: null } as Record<ModelKind, ModelRunAttempt | null>;
+  const out = Object.fromEntries(MODEL_KINDS.map((k) => [k, null])) as Record<ModelKind, ModelRunAttempt | null>;
   for (const r of rows) {
     out[r.kind] = {
       id: r.id,

@@ -5,7 +5,10 @@ import { addDays, dayToMs } from "@/lib/analytics/scope";
 import type { MerchantRef } from "@/lib/analytics/types";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { computeChurnRun } from "./churn";
+import type { PeerIndexInput } from "@/lib/findings/types";
 import { computeClvRun } from "./clv";
+import { computeFindingsRun } from "./findings";
+import { computeForecastRun } from "./forecast";
 import { ModelInputError } from "./errors";
 import { completeModelJob, listModelJobs, type ModelJob } from "./outbox";
 import { computeSegmentsRun } from "./segments";
@@ -37,12 +40,17 @@ export interface ModelRunOutcome {
 
 /** Options of {@link runMerchantModels}. */
 export interface RunModelsOptions {
-  /** Families to run, in this order by default: clv first (churn's revenue at risk reads it), churn, segments. */
+  /** Families to run, in this order by default: clv first (churn's revenue at risk reads it), churn, segments, forecast, findings (reads the forecast). */
   kinds?: readonly ModelKind[];
   /** 'YYYY-MM-DD', exclusive end of the data the models see; default the merchant's last data day + 1. */
   asOf?: string;
   /** Test hook: replaces a family's computation (e.g. to make it throw). */
   compute?: Partial<Record<ModelKind, (database: Database, merchant: MerchantRef, asOf: string) => Promise<ComputedRun>>>;
+  /**
+   * The peer revenue index for the findings' market effect (lib/privacy releases or withholds
+   * it); absent → no market finding.
+   */
+  peerIndex?: (merchant: MerchantRef, asOf: string) => Promise<PeerIndexInput | undefined>;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)) || "unknown error";
@@ -81,8 +89,10 @@ export async function runMerchantModels(
     clv: (d, m, a) => computeClvRun(d, m, a, bankIds),
     churn: (d, m, a) => computeChurnRun(d, m, a, bankIds),
     segments: computeSegmentsRun,
+    forecast: computeForecastRun,
+    findings: async (d, m, a) => computeFindingsRun(d, m, a, await opts.peerIndex?.(m, a)),
     ...opts.compute,
-  };
+  } as Record<ModelKind, (database: Database, merchant: MerchantRef, asOf: string) => Promise<ComputedRun>>;
 
   const outcomes: ModelRunOutcome[] = [];
   for (const kind of kinds) {
@@ -124,13 +134,13 @@ export interface ProcessedJob {
  */
 export async function runPendingModelJobs(
   database: Database,
-  opts: { onMerchant?: (p: ProcessedJob) => void } = {},
+  opts: { onMerchant?: (p: ProcessedJob) => void; peerIndex?: RunModelsOptions["peerIndex"] } = {},
 ): Promise<ProcessedJob[]> {
   const jobs = await listModelJobs(database.db);
   const processed: ProcessedJob[] = [];
   for (const job of jobs) {
     const merchant = await findMerchantRef(database, { id: job.merchantId });
-    const outcomes = merchant ? await runMerchantModels(database, job.merchantId) : [];
+    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex }) : [];
     const removed = await completeModelJob(database.db, job);
     const p: ProcessedJob = { job, merchantSlug: merchant?.slug ?? null, outcomes, requeued: !removed };
     processed.push(p);

@@ -87,6 +87,8 @@ const MODULES: Record<string, () => Promise<RouteModule>> = {
   "churn/export": () => import("@/app/api/m/[slug]/churn/export/route"),
   campaigns: () => import("@/app/api/m/[slug]/campaigns/route"),
   competitors: () => import("@/app/api/m/[slug]/competitors/route"),
+  findings: () => import("@/app/api/m/[slug]/findings/route"),
+  forecast: () => import("@/app/api/m/[slug]/forecast/route"),
 };
 const ROUTES: Array<{ feature: Feature; route: string; query: string; allowed: number }> = [
   { feature: "overview", route: "overview", query: "?from=2024-03-01&to=2024-03-03", allowed: 200 },
@@ -101,6 +103,8 @@ const ROUTES: Array<{ feature: Feature; route: string; query: string; allowed: n
   { feature: "exports", route: "churn/export", query: "", allowed: 404 },
   { feature: "campaigns", route: "campaigns", query: "", allowed: 200 },
   { feature: "competitors", route: "competitors", query: "?from=2024-03-01&to=2024-04-01", allowed: 200 },
+  { feature: "findings", route: "findings", query: "", allowed: 200 },
+  { feature: "forecasts", route: "forecast", query: "", allowed: 200 },
 ];
 
 describe.each(["start", "pro", "business", "bank", "canceled", "trial_expired"] as Case[])("%s", (c) => {
@@ -155,6 +159,8 @@ describe.each(["start", "pro", "business", "bank", "canceled", "trial_expired"] 
       { feature: "churn", args: ["churn", "--merchant", m.slug, "--json"], allowed: 2 },
       { feature: "segments", args: ["segments", "--merchant", m.slug, "--json"], allowed: 2 },
       { feature: "campaigns", args: ["campaign", "list", "--merchant", m.slug, "--json"], allowed: 0 },
+      { feature: "findings", args: ["findings", "--merchant", m.slug, "--json"], allowed: 2 },
+      { feature: "forecasts", args: ["forecast", "--merchant", m.slug, "--json"], allowed: 2 },
       { feature: "competitors", args: ["benchmarks", "--merchant", m.slug, "--from", "2024-03-01", "--to", "2024-04-01", "--json"], allowed: 0 },
     ];
     for (const cmd of commands) {
@@ -180,5 +186,6 @@ it("every gated page file names its feature through the one option", () => {
   for (const f of ["value", "churn", "segments"]) expect(read(`app/m/[slug]/${f}/page.tsx`)).toContain(`namespace="${f}"`);
   expect(read("app/m/[slug]/campaigns/page.tsx")).toContain('{ feature: "campaigns" }');
   expect(read("app/m/[slug]/competitors/page.tsx")).toContain('{ feature: "competitors" }');
+  expect(read("app/m/[slug]/findings/page.tsx")).toContain('{ feature: "findings" }');
   expect(read("app/m/[slug]/campaigns/[id]/page.tsx")).toContain('{ feature: "campaigns" }');
 });

@@ -84,6 +84,8 @@ describe("scripts/cli.ts model commands", () => {
       ["clv", "succeeded", 1],
       ["churn", "failed", 1],
       ["segments", "succeeded", 1],
+      ["forecast", "succeeded", 1],
+      ["findings", "succeeded", 1],
     ]);
 
     const ltv = JSON.parse((await cli("ltv", "--merchant", shop.slug, "--json")).stdout);

@@ -88,14 +88,18 @@ describe("model-job outbox", () => {
         ["clv", 1],
         ["churn", 1],
         ["segments", 1],
+        ["forecast", 1],
+        ["findings", 1],
       ]);
-      // Two customers at most: CLV and churn fail with reasons, the segment table succeeds.
-      expect(p.outcomes.map((o) => o.status)).toEqual(["failed", "failed", "succeeded"]);
+      // Two customers at most: CLV and churn fail with reasons, the segment table succeeds; one
+      // day of data is too short to forecast, and the findings run has nothing to compare yet.
+      expect(p.outcomes.map((o) => o.status)).toEqual(["failed", "failed", "succeeded", "failed", "succeeded"]);
+      expect(p.outcomes[3].error).toMatch(/^only [12] days of history; forecasts need at least 9$/);
       expect(p.outcomes[0].error).toMatch(/^too few repeat customers to fit customer value: 0 \(at least 20 needed\)$/);
     }
     expect(await pending()).toEqual([]);
     const [runs] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from model_runs`);
-    expect(runs.n).toBe(6);
+    expect(runs.n).toBe(10);
     // An empty outbox is a no-op.
     expect(await runPendingModelJobs(database)).toEqual([]);
   });

@@ -1,0 +1,124 @@
+import { asc, eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { memberships, merchants, users } from "@/db/schema";
+import { getFindingsResults } from "@/lib/analytics/getForecastFindings";
+import { addDays } from "@/lib/analytics/scope";
+import type { MerchantRef } from "@/lib/analytics/types";
+import { formatDay } from "@/lib/format";
+import { renderFinding } from "@/lib/findings/render";
+import { findingsTranslator } from "@/lib/findings/translate";
+import type { Finding } from "@/lib/findings/types";
+import { queueEmail } from "@/lib/mail";
+import { withMerchantScope } from "@/lib/tenancy/scope";
+
+/*
+ * The weekly findings digest (docs/models/findings.md): one e-mail per user into the outbox
+ * (lib/mail, kind 'digest'). A merchant user gets the top findings of each of their merchants,
+ * a relationship manager the top findings of the whole portfolio, a bank admin of every merchant;
+ * most important (money impact) first, in the user's language. Findings are read from each
+ * merchant's stored run inside its own scope, as a page would. All digests of a call are queued
+ * in one transaction: all or none.
+ */
+
+/** Findings per digest. */
+export const DIGEST_TOP = 5;
+
+/** One digest as built (and queued). */
+export interface DigestPreview {
+  userId: string;
+  to: string;
+  locale: "en" | "ru";
+  subject: string;
+  text: string;
+  findings: number;
+}
+
+interface Recipient {
+  userId: string;
+  email: string;
+  locale: "en" | "ru";
+  portfolio: boolean;
+  merchants: MerchantRef[];
+}
+
+/** The users to write to and the merchants each may open (memberships; every merchant for a bank admin). */
+async function recipients(database: Database): Promise<Recipient[]> {
+  const all = await database.db
+    .select({ id: merchants.id, slug: merchants.slug, name: merchants.name, mcc: merchants.mcc, currency: merchants.currency, timeZone: merchants.timeZone })
+    .from(merchants)
+    .orderBy(asc(merchants.name));
+  const people = await database.db.select({ id: users.id, email: users.email, locale: users.locale, bankRole: users.bankRole }).from(users).orderBy(asc(users.email));
+  const rows = await database.db
+    .select({ userId: memberships.userId, merchantId: memberships.merchantId, role: memberships.role })
+    .from(memberships)
+    .innerJoin(merchants, eq(merchants.id, memberships.merchantId));
+  return people.map((u) => {
+    const mine = rows.filter((r) => r.userId === u.id);
+    const list = u.bankRole === "bank_admin" ? all : all.filter((m) => mine.some((r) => r.merchantId === m.id));
+    return {
+      userId: u.id,
+      email: u.email,
+      locale: u.locale === "ru" ? "ru" : "en",
+      portfolio: u.bankRole === "bank_admin" || mine.some((r) => r.role === "relationship_manager") || list.length > 1,
+      merchants: list,
+    };
+  });
+}
+
+/**
+ * Builds the digests as of `asOf` (default: today, UTC) without queueing them: the findings of
+ * the latest runs whose as-of day lies in the 7 days up to `asOf`, alerts only, top
+ * {@link DIGEST_TOP} by money impact. Users without merchants get none; users whose merchants
+ * have no recent findings get a "nothing unusual" digest.
+ */
+export async function buildWeeklyDigests(database: Database, opts: { asOf?: string; baseUrl?: string } = {}): Promise<{ asOf: string; digests: DigestPreview[] }> {
+  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  const weekFrom = addDays(asOf, -7);
+  const baseUrl = (opts.baseUrl ?? process.env.APP_URL ?? "http://localhost:3000").replace(/\/$/, "");
+  const cache = new Map<number, Finding[]>();
+  const findingsOf = async (m: MerchantRef) => {
+    if (!cache.has(m.id)) {
+      const run = await withMerchantScope(database, m.id, (tx) => getFindingsResults({ tx, merchant: m }));
+      const fresh = run && run.summary.asOf > weekFrom && run.summary.asOf <= addDays(asOf, 1);
+      cache.set(m.id, fresh ? run.summary.findings.filter((f) => f.tier === "alert") : []);
+    }
+    return cache.get(m.id)!;
+  };
+  const digests: DigestPreview[] = [];
+  for (const r of await recipients(database)) {
+    if (r.merchants.length === 0) continue;
+    const t = findingsTranslator(r.locale);
+    const all: Array<{ m: MerchantRef; f: Finding }> = [];
+    for (const m of r.merchants) for (const f of await findingsOf(m)) all.push({ m, f });
+    all.sort((a, b) => b.f.impactMinor - a.f.impactMinor || a.m.slug.localeCompare(b.m.slug) || a.f.id.localeCompare(b.f.id));
+    const top = all.slice(0, DIGEST_TOP);
+    const date = formatDay(asOf, r.locale, "long");
+    const single = r.merchants.length === 1 && !r.portfolio ? r.merchants[0] : null;
+    const subject = single ? t("digest.subject", { count: top.length, merchant: single.name }) : t("digest.portfolioSubject", { count: top.length });
+    const lines = [t("digest.greeting"), "", single ? t("digest.intro", { merchant: single.name, date }) : t("digest.portfolioIntro", { date }), ""];
+    if (top.length === 0) lines.push(t("digest.none"));
+    top.forEach(({ m, f }, i) => {
+      const text = renderFinding(f, r.locale, m.currency, t);
+      lines.push(`${i + 1}. ${single ? "" : `${m.name}: `}${text.headline}`, `   ${text.explanation}`, `   ${baseUrl}/m/${m.slug}${f.chart}`, "");
+    });
+    lines.push(t("digest.footer", { url: single ? `${baseUrl}/m/${single.slug}/findings` : `${baseUrl}/portfolio` }));
+    digests.push({ userId: r.userId, to: r.email, locale: r.locale, subject, text: lines.join("\n"), findings: top.length });
+  }
+  return { asOf, digests };
+}
+
+/**
+ * Builds the week's digests and queues them in the e-mail outbox (kind 'digest') in one
+ * transaction.
+ * @throws Error when a message cannot be queued (nothing is queued then)
+ */
+export async function queueWeeklyDigests(
+  database: Database,
+  opts: { asOf?: string; baseUrl?: string } = {},
+): Promise<{ asOf: string; queued: number; digests: Array<Omit<DigestPreview, "text">> }> {
+  const { asOf, digests } = await buildWeeklyDigests(database, opts);
+  await database.db.transaction(async (tx) => {
+    for (const d of digests) await queueEmail(tx, { kind: "digest", to: d.to, subject: d.subject, text: d.text, userId: d.userId });
+  });
+  return { asOf, queued: digests.length, digests: digests.map((d) => ({ userId: d.userId, to: d.to, locale: d.locale, subject: d.subject, findings: d.findings })) };
+}
