@@ -8,6 +8,7 @@ import { computeChurnRun } from "./churn";
 import type { PeerIndexInput } from "@/lib/findings/types";
 import { computeClvRun } from "./clv";
 import { computeFindingsRun } from "./findings";
+import { loadPeerIndexInput } from "./peerIndex";
 import { computeForecastRun } from "./forecast";
 import { ModelInputError } from "./errors";
 import { completeModelJob, listModelJobs, type ModelJob } from "./outbox";
@@ -47,8 +48,9 @@ export interface RunModelsOptions {
   /** Test hook: replaces a family's computation (e.g. to make it throw). */
   compute?: Partial<Record<ModelKind, (database: Database, merchant: MerchantRef, asOf: string) => Promise<ComputedRun>>>;
   /**
-   * The peer revenue index for the findings' market effect (lib/privacy releases or withholds
-   * it); absent → no market finding.
+   * The peer revenue index for the findings' market effect; default: the merchant's own peer
+   * group's index as lib/privacy releases or withholds it (lib/jobs/peerIndex.ts). A provider
+   * answering undefined means no market finding.
    */
   peerIndex?: (merchant: MerchantRef, asOf: string) => Promise<PeerIndexInput | undefined>;
 }
@@ -90,7 +92,7 @@ export async function runMerchantModels(
     churn: (d, m, a) => computeChurnRun(d, m, a, bankIds),
     segments: computeSegmentsRun,
     forecast: computeForecastRun,
-    findings: async (d, m, a) => computeFindingsRun(d, m, a, await opts.peerIndex?.(m, a)),
+    findings: async (d, m, a) => computeFindingsRun(d, m, a, await (opts.peerIndex ?? ((mm, aa) => loadPeerIndexInput(d, mm, aa)))(m, a)),
     ...opts.compute,
   } as Record<ModelKind, (database: Database, merchant: MerchantRef, asOf: string) => Promise<ComputedRun>>;
 

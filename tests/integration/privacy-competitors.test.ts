@@ -4,6 +4,7 @@ import { customers, merchants, transactions } from "@/db/schema";
 import { refreshRollups } from "@/lib/rollups";
 import { getCompetitorReportIn, getPeerRevenueIndex, pearson, type CompetitorReport } from "@/lib/privacy/competitors";
 import { fullWeekStarts } from "@/lib/privacy/periods";
+import { loadPeerIndexInput } from "@/lib/jobs/peerIndex";
 import { openTestDatabase, uniqueSlug } from "../helpers/db";
 
 /*
@@ -292,5 +293,20 @@ describe("privacy guard on the database", () => {
     const index = await getPeerRevenueIndex(refs.A.id, MARCH, database);
     const r = await getCompetitorReportIn(database, refs.A, MARCH);
     expect(index).toEqual({ period: MARCH, grain: "month", peerGroup: r.peerGroup, index: r.index });
+  });
+
+  it("feeds the findings job's market split: the month grain's index as a daily step series", async () => {
+    // As of 2026-04-15 the last complete month is March: the same fixed group and index as MARCH.
+    const input = await loadPeerIndexInput(database, { ...refs.A, name: "A", mcc: "5812", timeZone: "UTC" }, "2026-04-15");
+    if (!input.released) throw new Error(`withheld: ${input.reason}`);
+    const at = (date: string) => input.series.filter((p) => p.date === date).map((p) => p.index);
+    // Peers' net revenue: February 5 × 12 000 = 60 000, March 13 500 + … + 17 500 = 77 500.
+    expect(at("2026-02-01")).toEqual([100]);
+    expect(at("2026-02-28")).toEqual([100]);
+    expect(at("2026-03-01")).toEqual([129.2]); // 77 500 / 60 000 × 100, released to one decimal
+    expect(at("2026-03-31")).toEqual(at("2026-03-01"));
+    expect(at("2026-04-01")).toEqual([]);
+    expect(input.series.filter((p) => p.date < "2026-02-01")).toEqual([]);
+    expect(input.series.length).toBe(28 + 31);
   });
 });
