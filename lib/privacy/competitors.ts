@@ -344,7 +344,7 @@ export function buildRevenueIndex(
     let withheld = checkAggregate(contributions);
     if (!withheld) {
       const maxCustomers = Math.max(0, ...peerIds.map((id) => customersByMerchantMonth.get(`${id}|${month}`) ?? 0));
-      withheld = checkCell(maxCustomers, contributions.filter((c) => c > 0).length);
+      withheld = checkCell(maxCustomers);
     }
     return { month, own: own.get(month) ?? 0, peers: withheld ? null : contributions.reduce((s, c) => s + c, 0), withheld };
   });
@@ -510,7 +510,7 @@ function crossShopping(rows: readonly CategoryRow[], customers: number): Guarded
   const total = cross.find((r) => r.merchant_id === null)?.customers ?? 0;
   const perPeer = cross.filter((r) => r.merchant_id !== null).map((r) => r.customers);
   const withheld =
-    checkAggregate(perPeer) ?? checkCell(total, perPeer.length) ?? checkCell(customers - total, perPeer.length) ?? checkCell(customers);
+    checkAggregate(perPeer) ?? checkCell(total) ?? checkCell(customers - total) ?? checkCell(customers);
   if (withheld) return { released: false, withheld };
   return { released: true, value: { customers, alsoAtPeers: total, share: total / customers } };
 }
@@ -524,7 +524,7 @@ function shareOfWallet(rows: readonly CategoryRow[], selfId: number, window: Day
     const base = inMonth.find((r) => r.merchant_id === null)?.customers ?? 0;
     const here = inMonth.find((r) => r.merchant_id === selfId)?.a ?? 0;
     const peers = inMonth.filter((r) => r.merchant_id !== null && r.merchant_id !== selfId).map((r) => r.a);
-    const withheld = checkCell(base, peers.length) ?? checkAggregate(peers);
+    const withheld = checkCell(base) ?? checkAggregate(peers);
     if (withheld) return { month, share: null, customers: null, withheld };
     const total = here + peers.reduce((s, x) => s + x, 0);
     return { month, share: total > 0 ? here / total : null, customers: base, withheld: null };
@@ -581,7 +581,7 @@ export async function switchingCounts(executor: Executor, selfId: number, ids: r
 export function guardSwitching(counts: SwitchingCounts, prev: DayPeriod, period: DayPeriod): Switching {
   const flow = (dir: "out" | "in"): Guarded<SwitchFlow> => {
     const t = counts[dir];
-    const withheld = checkCell(t.customers, t.peerSpend.filter((s) => s > 0).length) ?? checkAggregate(t.peerSpend);
+    const withheld = checkCell(t.customers) ?? checkAggregate(t.peerSpend);
     if (withheld) return { released: false, withheld };
     return { released: true, value: { customers: t.customers, amountMinor: dir === "out" ? t.here0 - t.here1 : t.here1 - t.here0 } };
   };

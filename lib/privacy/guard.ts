@@ -37,7 +37,10 @@ export interface Withheld {
   peers: number;
   /** Largest single peer's share of the compared quantity (0..1); null when not measured. */
   largestShare: number | null;
-  /** Customers the cell describes, for rule "min_customers"; otherwise null. */
+  /**
+   * Always null: a withheld small cell's exact size (1–4 customers) is itself a small cell, so it
+   * is never released (the field is kept for the reason's shape).
+   */
   customers: number | null;
 }
 
@@ -107,11 +110,12 @@ export function checkGroup(values: readonly number[]): { peers: number; largestS
 }
 
 /**
- * Rule 3 for one cell: withheld when it describes fewer than MIN_CELL_CUSTOMERS customers.
- * @param peers peer merchants behind the cell (for the reason), 0 for the merchant's own cells
+ * Rule 3 for one cell: withheld when it describes fewer than MIN_CELL_CUSTOMERS customers. The
+ * reason says neither how many customers nor how many peers are behind the small cell (both would
+ * describe those few customers).
  */
-export function checkCell(customers: number, peers = 0): Withheld | null {
-  if (customers < MIN_CELL_CUSTOMERS) return { rule: "min_customers", peers, largestShare: null, customers };
+export function checkCell(customers: number): Withheld | null {
+  if (customers < MIN_CELL_CUSTOMERS) return { rule: "min_customers", peers: 0, largestShare: null, customers: null };
   return null;
 }
 

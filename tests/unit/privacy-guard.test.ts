@@ -35,7 +35,7 @@ describe("guard rules", () => {
   });
 
   it("withholds a 4-customer cell", () => {
-    expect(checkCell(4, 7)).toEqual({ rule: "min_customers", peers: 7, largestShare: null, customers: 4 });
+    expect(checkCell(4)).toEqual({ rule: "min_customers", peers: 0, largestShare: null, customers: null });
     expect(checkCell(5)).toBeNull();
   });
 
