@@ -6,7 +6,7 @@ import { importCampaign, runCampaignReport } from "@/lib/campaigns";
 import { getCampaignReport, listCampaigns } from "@/lib/campaigns/queries";
 import type { CampaignReport } from "@/lib/campaigns/types";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { CliError, requireMerchantFeature } from "./cli";
+import { CliError, requireMerchantFeature } from "./cli-errors";
 
 /*
  * `npm run cli -- campaign <import|report|list> …` (docs/campaigns.md). Import and report run on

@@ -16,7 +16,8 @@ import { renderFinding } from "@/lib/findings/render";
 import { findingsTranslator } from "@/lib/findings/translate";
 import { queueWeeklyDigests } from "@/lib/jobs/digest";
 import { campaignCommand } from "./cli-campaign";
-import { FeatureLockedError, isPlanId, loadAccount, loadEntitlements, requireFeature, setPlanIn, type Feature } from "@/lib/billing";
+import { CliError, requireMerchantFeature } from "./cli-errors";
+import { isPlanId, loadAccount, loadEntitlements, setPlanIn } from "@/lib/billing";
 import { getCompetitorReportIn } from "@/lib/privacy/competitors";
 import { competitorQuerySchema } from "@/lib/privacy/periods";
 import { formatBenchmark } from "@/lib/charts/competitors";
@@ -33,15 +34,7 @@ import { makeChartFormat } from "@/components/charts/chartFormat";
  * To add a command, add an entry to COMMANDS.
  */
 
-/** An expected failure: its message goes to stderr as is, and the process exits with `code`. */
-export class CliError extends Error {
-  constructor(
-    message: string,
-    readonly code = 2,
-  ) {
-    super(message);
-  }
-}
+export { CliError } from "./cli-errors";
 
 interface Io {
   out: (text: string) => void;
@@ -68,21 +61,6 @@ async function findMerchant(database: Database, slug: string): Promise<MerchantR
   const m = await findMerchantRef(database, { slug });
   if (!m) throw new CliError(`unknown merchant: ${slug}`);
   return m;
-}
-
-/**
- * The one entitlement check (lib/billing requireFeature) for a merchant's command: the CLI sees
- * exactly what the merchant's plan grants, like its pages and routes. Exit code 3 when locked.
- */
-export async function requireMerchantFeature(database: Database, merchant: MerchantRef, feature: Feature): Promise<void> {
-  try {
-    requireFeature(await loadEntitlements(database.db, merchant.id), feature);
-  } catch (err) {
-    if (err instanceof FeatureLockedError) {
-      throw new CliError(`${merchant.slug}: "${feature}" is not included in the merchant's current plan; it needs the ${err.requiredPlan} plan`, 3);
-    }
-    throw err;
-  }
 }
 
 /** Minor units → an amount in the currency's own decimals (lib/format, English for the terminal). */

@@ -10,8 +10,7 @@ import { AccountError } from "@/lib/accounts/errors";
 import { accounts } from "@/lib/accounts/server";
 import { PLAN_IDS } from "@/lib/billing/plans";
 import { requestOrigin } from "@/app/request-origin";
-
-export type AdminFormState = { ok: true; name?: string; email?: string; slug?: string } | { ok: false; message: string } | null;
+import type { AdminFormState } from "@/components/admin/AdminForms";
 
 function failure(err: unknown): AdminFormState {
   if (err instanceof AccountError) return { ok: false, message: err.message };

@@ -3,7 +3,9 @@
 import Link from "next/link";
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
-import type { AdminFormState } from "@/app/admin/actions";
+
+/** What the server action answers to the form (app/… actions.ts). */
+export type AdminFormState = { ok: true; name?: string; email?: string; slug?: string } | { ok: false; message: string } | null;
 
 type Action = (prev: AdminFormState, data: FormData) => Promise<AdminFormState>;
 

@@ -2,7 +2,9 @@
 
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
-import type { BillingFormState } from "@/app/m/[slug]/billing/actions";
+
+/** What the server action answers to the form (app/… actions.ts). */
+export type BillingFormState = { ok: boolean; message: string | null } | null;
 
 /** Bank staff's plan form (bank-managed billing). `action` is setPlanAction bound to the slug. */
 export function SetPlanForm({ action, current }: { action: (prev: BillingFormState, data: FormData) => Promise<BillingFormState>; current: string | null }) {

@@ -2,7 +2,9 @@
 
 import { useActionState } from "react";
 import { useTranslations } from "next-intl";
-import type { TeamFormState } from "@/app/m/[slug]/team/actions";
+
+/** What the server action answers to the form (app/… actions.ts). */
+export type TeamFormState = { ok: true; email: string } | { ok: false; error: "invalid_input" | "not_allowed" | "not_found" | "generic" } | null;
 
 type Action = (prev: TeamFormState, data: FormData) => Promise<TeamFormState>;
 

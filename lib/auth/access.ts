@@ -25,12 +25,15 @@ import { getDatabase, type Database } from "@/db/client";
 import { memberships, merchantAccounts, merchants, users } from "@/db/schema";
 import type { AnalyticsContext, MerchantRef } from "@/lib/analytics/types";
 import { recordAudit } from "@/lib/audit";
-import { entitlementsOf, FeatureLockedError, requireFeature, type AccountState, type Entitlements, type Feature } from "@/lib/billing";
+// The pure parts of lib/billing only (its index also re-exports checkout, which uses this module).
+import { entitlementsOf, requireFeature, type AccountState, type Entitlements } from "@/lib/billing/entitlements";
+import { FeatureLockedError } from "@/lib/billing/errors";
+import type { Feature } from "@/lib/billing/plans";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
 
 export { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
-export { FeatureLockedError } from "@/lib/billing";
+export { FeatureLockedError } from "@/lib/billing/errors";
 
 /**
  * Options of the wrappers. `feature`: the plan feature the page, route or action shows

@@ -12,7 +12,8 @@
  * the locked view shows them how to change the plan.
  */
 import type { SubscriptionStatus } from "@/db/schema/billing";
-import { FEATURES, PAST_DUE_GRACE_DAYS, PLAN_FEATURES, type Feature, type PlanId } from "./plans";
+import { FeatureLockedError } from "./errors";
+import { cheapestPlanWith, FEATURES, PAST_DUE_GRACE_DAYS, PLAN_FEATURES, type Feature, type PlanId } from "./plans";
 
 /** The account fields entitlements depend on. */
 export interface AccountState {
@@ -71,4 +72,12 @@ export function entitlementsOf(account: AccountState | null, now: Date): Entitle
 /** True when the entitlements include the feature. */
 export function hasFeature(entitlements: Entitlements, feature: Feature): boolean {
   return entitlements.features.has(feature);
+}
+
+/**
+ * The one entitlement check: throws FeatureLockedError(feature, cheapest plan with it) unless the
+ * entitlements include the feature.
+ */
+export function requireFeature(entitlements: Entitlements, feature: Feature): void {
+  if (!entitlements.features.has(feature)) throw new FeatureLockedError(feature, cheapestPlanWith(feature));
 }

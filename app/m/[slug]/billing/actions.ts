@@ -10,8 +10,7 @@ import { accounts } from "@/lib/accounts/server";
 import { BillingError } from "@/lib/billing/errors";
 import { PLAN_IDS } from "@/lib/billing/plans";
 import { requestOrigin } from "@/app/request-origin";
-
-export type BillingFormState = { ok: boolean; message: string | null } | null;
+import type { BillingFormState } from "@/components/billing/SetPlanForm";
 
 const planSchema = z.enum(PLAN_IDS);
 

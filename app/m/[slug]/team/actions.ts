@@ -9,8 +9,7 @@ import { ForbiddenError, withMerchantAction } from "@/lib/auth/access";
 import { AccountError } from "@/lib/accounts/errors";
 import { accounts } from "@/lib/accounts/server";
 import { requestOrigin } from "@/app/request-origin";
-
-export type TeamFormState = { ok: true; email: string } | { ok: false; error: "invalid_input" | "not_allowed" | "not_found" | "generic" } | null;
+import type { TeamFormState } from "@/components/billing/TeamForms";
 
 const inviteSchema = z.object({ email: z.string().trim().min(3).max(320), role: z.enum(["merchant_owner", "merchant_viewer"]) });
 
