@@ -124,6 +124,11 @@ test("a Start-plan owner sees the locked view for churn, with the plan that unlo
   // Its Start features still work.
   await page.goto(`/m/${slug}`);
   await expect(page.getByTestId("kpi-grossSalesMinor")).toBeVisible();
+  // The overview's Pro parts stand locked in place, and no locked API is asked for them.
+  await expect(page.getByTestId("locked-card-findings")).toBeVisible();
+  await expect(page.getByTestId("locked-card-forecasts")).toBeVisible();
+  await expect(page.getByTestId("findings-feed")).toHaveCount(0);
+  await page.screenshot({ path: path.join(shots, "locked-overview-start.png"), fullPage: true });
 });
 
 test("pages carry a nonce CSP and security headers; the dashboard's charts render with no CSP violation", async ({ page }) => {

@@ -26,11 +26,12 @@ export function NavTabs({ slug, features, canAdminister = false }: { slug: strin
     { href: `${base}/value`, label: tm("value.nav"), id: "value" },
     { href: `${base}/churn`, label: tm("churn.nav"), id: "churn" },
     { href: `${base}/segments`, label: tm("segments.nav"), id: "segments" },
-    { href: `${base}/campaigns`, label: tm("campaigns.nav"), id: "campaigns" },
-    { href: `${base}/team`, label: tm("billing.nav.team"), id: "team" },
-    ...(canAdminister ? [{ href: `${base}/billing`, label: tm("billing.nav.billing"), id: "billing" }] : []),
     { href: `${base}/competitors`, label: tm("competitors.nav"), id: "competitors" },
     { href: `${base}/findings`, label: tm("findings.nav"), id: "findings" },
+    { href: `${base}/campaigns`, label: tm("campaigns.nav"), id: "campaigns" },
+    // The account's own tabs come last, after the analytics.
+    { href: `${base}/team`, label: tm("billing.nav.team"), id: "team" },
+    ...(canAdminister ? [{ href: `${base}/billing`, label: tm("billing.nav.billing"), id: "billing" }] : []),
   ];
   // A tab whose feature the plan lacks still shows (it leads to the locked view), marked with a lock.
   const locked = (id: string) => features !== undefined && isFeature(id) && !features.includes(id);
