@@ -1,8 +1,7 @@
 import { parseArgs } from "node:util";
-import { sql } from "drizzle-orm";
-import { getDatabase, queryRows } from "@/db/client";
+import { getDatabase } from "@/db/client";
 import { findMerchantRef } from "@/lib/jobs/store";
-import { importCampaign, runCampaignReport } from "@/lib/campaigns";
+import { findCampaignMerchantId, importCampaign, runCampaignReport } from "@/lib/campaigns";
 import { getCampaignReport, listCampaigns } from "@/lib/campaigns/queries";
 import type { CampaignReport } from "@/lib/campaigns/types";
 import { withMerchantScope } from "@/lib/tenancy/scope";
@@ -71,7 +70,7 @@ export const campaignCommand = {
       const v = parse(rest, { id: { type: "string" }, json: { type: "boolean" }, recompute: { type: "boolean" } });
       const id = Number(v.id);
       if (!Number.isInteger(id) || id <= 0) throw new CliError("campaign report needs --id ID");
-      const merchantId = await campaignMerchant(id);
+      const merchantId = await findCampaignMerchantId(database, id);
       if (merchantId === null) throw new CliError(`unknown campaign: ${id}`);
       const merchant = (await findMerchantRef(database, { id: merchantId }))!;
       await requireMerchantFeature(database, merchant, "campaigns");
@@ -96,10 +95,5 @@ export const campaignCommand = {
       return;
     }
     throw new CliError(`usage: npm run cli -- ${campaignCommand.usage}`);
-
-    async function campaignMerchant(id: number): Promise<number | null> {
-      const [r] = await queryRows<{ merchant_id: number }>(database.db, sql`select merchant_id from campaigns where id = ${id}`);
-      return r?.merchant_id ?? null;
-    }
   },
 };

@@ -71,38 +71,48 @@ function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd()).join("\n");
 }
 
+/**
+ * Parses `--merchant SLUG --from YYYY-MM-DD --to YYYY-MM-DD [--json]` and checks the period with
+ * `schema` (periodSchema, or lib/privacy's whole-month/quarter/year one); usage errors otherwise.
+ */
+function merchantPeriodArgs<P>(
+  args: string[],
+  schema: { safeParse(x: unknown): { success: true; data: P } | { success: false; error: { issues: Array<{ path: PropertyKey[]; message: string }> } } },
+): { merchant: string; period: P; json: boolean } {
+  const { values: v } = usageErrors(() =>
+    parseArgs({
+      args,
+      strict: true,
+      options: {
+        merchant: { type: "string" },
+        from: { type: "string" },
+        to: { type: "string" },
+        json: { type: "boolean", default: false },
+      },
+    }),
+  );
+  if (!v.merchant) throw new CliError("--merchant SLUG is required");
+  const period = schema.safeParse({ from: v.from, to: v.to });
+  if (!period.success) {
+    throw new CliError(`bad period: ${period.error.issues.map((i) => `${i.path.join(".") || "period"}: ${i.message}`).join("; ")}`);
+  }
+  return { merchant: v.merchant, period: period.data, json: v.json ?? false };
+}
+
 const metrics: Command = {
   usage: "metrics --merchant SLUG --from YYYY-MM-DD --to YYYY-MM-DD [--json]",
   summary: "headline metrics of one merchant over [from, to) (to exclusive)",
   async run(args, io) {
-    const { values: v } = usageErrors(() =>
-      parseArgs({
-        args,
-        strict: true,
-        options: {
-          merchant: { type: "string" },
-          from: { type: "string" },
-          to: { type: "string" },
-          json: { type: "boolean", default: false },
-        },
-      }),
-    );
-    if (!v.merchant) throw new CliError("--merchant SLUG is required");
-    const period = periodSchema.safeParse({ from: v.from, to: v.to });
-    if (!period.success) {
-      throw new CliError(
-        `bad period: ${period.error.issues.map((i) => `${i.path.join(".") || "period"}: ${i.message}`).join("; ")}`,
-      );
-    }
+    const v = merchantPeriodArgs(args, periodSchema);
     const database = await getDatabase();
     const merchant = await findMerchant(database, v.merchant);
     await requireMerchantFeature(database, merchant, "overview");
-    const h = await withMerchantScope(database, merchant.id, (tx) => getHeadlineMetrics({ tx, merchant }, period.data));
+    const h = await withMerchantScope(database, merchant.id, (tx) => getHeadlineMetrics({ tx, merchant }, v.period));
     const result = {
       merchant: merchant.slug,
       currency: merchant.currency,
-      from: period.data.from,
-      to: period.data.to,
+      from: v.period.from,
+      to: v.period.to,
       grossSalesMinor: h.grossSalesMinor,
       refundsMinor: h.refundsMinor,
       netRevenueMinor: h.netRevenueMinor,
@@ -117,7 +127,7 @@ const metrics: Command = {
       return;
     }
     const c = merchant.currency;
-    io.out(`${merchant.name} (${merchant.slug}), ${period.data.from} to ${period.data.to} (exclusive), ${c}`);
+    io.out(`${merchant.name} (${merchant.slug}), ${v.period.from} to ${v.period.to} (exclusive), ${c}`);
     io.out(
       table([
         ["metric", "value"],
@@ -562,28 +572,12 @@ const benchmarksCommand: Command = {
   usage: "benchmarks --merchant SLUG --from YYYY-MM-DD --to YYYY-MM-DD [--json]",
   summary: "peer benchmarks, index, cross-shopping, share of wallet, switching (one whole month, quarter or year)",
   async run(args, io) {
-    const { values: v } = usageErrors(() =>
-      parseArgs({
-        args,
-        strict: true,
-        options: {
-          merchant: { type: "string" },
-          from: { type: "string" },
-          to: { type: "string" },
-          json: { type: "boolean", default: false },
-        },
-      }),
-    );
-    if (!v.merchant) throw new CliError("--merchant SLUG is required");
-    const period = competitorQuerySchema.safeParse({ from: v.from, to: v.to });
-    if (!period.success) {
-      throw new CliError(`bad period: ${period.error.issues.map((i) => `${i.path.join(".") || "period"}: ${i.message}`).join("; ")}`);
-    }
+    const v = merchantPeriodArgs(args, competitorQuerySchema);
     const database = await getDatabase();
     const merchant = await findMerchant(database, v.merchant);
     await requireMerchantFeature(database, merchant, "competitors");
     // lib/privacy reads the peers on the owner connection and releases only what its guard allows.
-    const report = await getCompetitorReportIn(database, merchant, period.data);
+    const report = await getCompetitorReportIn(database, merchant, v.period);
     if (v.json) {
       io.out(JSON.stringify(report, null, 2));
       return;

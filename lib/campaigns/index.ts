@@ -15,7 +15,7 @@ import { runCampaignReport, type StoredReport } from "./store";
  */
 
 export { importCampaign, type CampaignImportReport, type CampaignImportOptions } from "./import";
-export { runCampaignReport, type StoredReport } from "./store";
+export { findCampaignMerchantId, runCampaignReport, type StoredReport } from "./store";
 export { computeCampaignReport } from "./report";
 
 /** Largest upload accepted from the browser, bytes (a 1,000,000-row file is about 60 MB). */

@@ -66,3 +66,12 @@ function roundEffects(e: Record<string, number>): Record<string, number> {
   for (const [k, v] of Object.entries(e)) out[k] = Math.round(v * 1e6) / 1e6;
   return out;
 }
+
+/**
+ * The merchant a campaign belongs to, on the owner connection (the CLI's lookup before it opens
+ * that merchant's scope); null for an unknown campaign id.
+ */
+export async function findCampaignMerchantId(database: Database, campaignId: number): Promise<number | null> {
+  const [r] = await queryRows<{ merchant_id: number }>(database.db, sql`select merchant_id from campaigns where id = ${campaignId}`);
+  return r?.merchant_id ?? null;
+}
