@@ -15,12 +15,12 @@ const tsx = path.join(root, "node_modules", ".bin", "tsx");
 // The demo's setup ends by running the model jobs (scripts/demo.ts); a database prepared before
 // that step existed (its marker lacks `models`) has no model runs, so it is rebuilt.
 const marker = path.join(demoDir, "demo-ready.json");
-// Likewise a database from before accounts and billing (`accounts`) or before the forecast and
-// findings jobs (`findings`).
+// Likewise a database from before accounts and billing (`accounts`), before the forecast and
+// findings jobs (`findings`) or before the stored Competitors reports (`competitorReports`).
 const markerJson = fs.existsSync(marker)
-  ? (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean; accounts?: boolean; findings?: boolean })
+  ? (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean; accounts?: boolean; findings?: boolean; competitorReports?: boolean })
   : null;
-const ready = markerJson?.models === true && markerJson.accounts === true && markerJson.findings === true;
+const ready = markerJson?.models === true && markerJson.accounts === true && markerJson.findings === true && markerJson.competitorReports === true;
 if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });

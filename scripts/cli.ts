@@ -19,6 +19,7 @@ import { campaignCommand } from "./cli-campaign";
 import { CliError, requireMerchantFeature } from "./cli-errors";
 import { isPlanId, loadAccount, loadEntitlements, setPlanIn } from "@/lib/billing";
 import { getCompetitorReportIn } from "@/lib/privacy/competitors";
+import { refreshCompetitorReports, storedReportsLine } from "@/lib/privacy/precompute";
 import { competitorQuerySchema } from "@/lib/privacy/periods";
 import { formatBenchmark } from "@/lib/charts/competitors";
 import { makeChartFormat } from "@/components/charts/chartFormat";
@@ -201,6 +202,9 @@ const modelsCommand: Command = {
           const total = p.outcomes.reduce((s, o) => s + o.seconds, 0);
           io.out(`${p.merchantSlug ?? `merchant ${p.job.merchantId} (deleted)`}: ${total.toFixed(2)} s${p.requeued ? " (new data arrived meanwhile: still pending)" : ""}`);
           for (const o of p.outcomes) io.out(outcomeLine(o));
+        },
+        onCompetitorReports: (o) => {
+          if (!v.json) io.out(storedReportsLine(o));
         },
       });
       const seconds = (performance.now() - started) / 1000;
@@ -604,6 +608,32 @@ const benchmarksCommand: Command = {
   },
 };
 
+const competitorReportsCommand: Command = {
+  usage: "competitor-reports (--merchant SLUG | --all) [--json]",
+  summary: "compute and store the Competitors page's reports (what ingest's jobs do; e.g. after a merchants.csv change)",
+  async run(args, io) {
+    const { values: v } = usageErrors(() =>
+      parseArgs({ args, strict: true, options: { merchant: { type: "string" }, all: { type: "boolean", default: false }, json: { type: "boolean", default: false } } }),
+    );
+    if (Boolean(v.merchant) === v.all) throw new CliError("give either --merchant SLUG or --all");
+    const database = await getDatabase();
+    const ids = v.all
+      ? (await listMerchants(database)).map((m) => m.id)
+      : [(await findMerchant(database, v.merchant!)).id];
+    const started = performance.now();
+    const outcomes = await refreshCompetitorReports(database, ids, {
+      neighbours: false,
+      onMerchant: (o) => {
+        if (!v.json) io.out(storedReportsLine(o));
+      },
+    });
+    const seconds = Math.round(performance.now() - started) / 1000;
+    if (v.json) io.out(JSON.stringify({ merchants: outcomes, seconds }, null, 2));
+    else io.out(`${outcomes.length} merchant(s) in ${seconds.toFixed(1)} s`);
+    if (outcomes.some((o) => o.status === "failed")) throw new CliError("some reports could not be stored (see above); the page computes those live", 1);
+  },
+};
+
 /** command name → handler; add new subcommands here. */
 export const COMMANDS: Record<string, Command> = {
   metrics,
@@ -615,6 +645,7 @@ export const COMMANDS: Record<string, Command> = {
   campaign: campaignCommand,
   plan: planCommand,
   benchmarks: benchmarksCommand,
+  "competitor-reports": competitorReportsCommand,
   forecast: forecastCommand,
   findings: findingsCommand,
   digest: digestCommand,

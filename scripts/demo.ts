@@ -54,9 +54,12 @@ function setup() {
     console.log(`\n(no ${sharedData}: the real Online Retail and CDNOW merchants are skipped)`);
   }
   // Every load above filled the model-job outbox (lib/jobs/outbox.ts): fit and store the models now.
-  step("run model jobs (CLV, churn, segments, forecast, findings)", tsx, ["scripts/cli.ts", "models", "--pending"]);
+  step("run model jobs (CLV, churn, segments, forecast, findings, Competitors reports)", tsx, ["scripts/cli.ts", "models", "--pending"]);
   step("create demo users", tsx, ["scripts/demo-users.ts"]);
-  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true, accounts: true, findings: true }, null, 2));
+  fs.writeFileSync(
+    marker,
+    JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true, accounts: true, findings: true, competitorReports: true }, null, 2),
+  );
 }
 
 if (fs.existsSync(marker)) {
@@ -66,6 +69,13 @@ if (fs.existsSync(marker)) {
     step("migrate the embedded database", tsx, ["scripts/migrate.ts"]);
     step("create demo users and plans", tsx, ["scripts/demo-users.ts"]);
     fs.writeFileSync(marker, JSON.stringify({ ...JSON.parse(fs.readFileSync(marker, "utf8")), accounts: true }, null, 2));
+  }
+  // Databases prepared before the Competitors reports were stored get the table and the reports
+  // (the page would compute every report live, correct but slow).
+  if (!(JSON.parse(fs.readFileSync(marker, "utf8")) as { competitorReports?: boolean }).competitorReports) {
+    step("migrate the embedded database", tsx, ["scripts/migrate.ts"]);
+    step("store the Competitors reports", tsx, ["scripts/cli.ts", "competitor-reports", "--all"]);
+    fs.writeFileSync(marker, JSON.stringify({ ...JSON.parse(fs.readFileSync(marker, "utf8")), competitorReports: true }, null, 2));
   }
   spawnSync(tsx, ["scripts/demo-users.ts", "--print-only"], { stdio: "inherit", env });
 } else {

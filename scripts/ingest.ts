@@ -2,6 +2,7 @@ import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase } from "@/db/client";
 import { INGEST_FORMATS, ingestFile, type IngestFormat, type IngestReport } from "@/lib/ingest";
 import { runPendingModelJobs } from "@/lib/jobs/runModels";
+import { storedReportsLine } from "@/lib/privacy/precompute";
 
 const USAGE = `usage: npm run ingest -- --format <${INGEST_FORMATS.join("|")}> --file <path> [--json] [--no-models]
 
@@ -76,6 +77,7 @@ async function main(): Promise<number> {
           const runs = p.outcomes.map((o) => `${o.kind} ${o.status}${o.error ? ` (${o.error})` : ""} ${o.seconds.toFixed(1)} s`);
           (values.json ? console.error : console.log)(`models ${p.merchantSlug ?? p.job.merchantId}: ${runs.join(", ")}`);
         },
+        onCompetitorReports: (o) => (values.json ? console.error : console.log)(storedReportsLine(o)),
       });
     }
     return 0;

@@ -7,3 +7,4 @@ export { BITMAP_CHUNK_BITS } from "./types";
 export * from "./mail";
 export * from "./campaigns";
 export * from "./billing";
+export * from "./privacy";

@@ -29,6 +29,13 @@ export const merchants = pgTable(
     timeZone: text("time_zone").notNull(),
     currency: char("currency", { length: 3 }).notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * Counts the writes of this merchant's rollups: lib/rollups adds 1 in the same transaction
+     * as every refresh or batch it applies. lib/privacy keys its stored competitor reports on the
+     * counters of the merchant's MCC group (docs/adr/0007-stored-competitor-reports.md), so new
+     * data anywhere in the group makes a stored report stale at once.
+     */
+    rollupVersion: bigint("rollup_version", { mode: "number" }).notNull().default(0),
   },
   (t) => [
     check("merchants_mcc_format", sql`${t.mcc} ~ '^[0-9]{4}$'`),

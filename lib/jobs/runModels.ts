@@ -9,6 +9,7 @@ import type { PeerIndexInput } from "@/lib/findings/types";
 import { computeClvRun } from "./clv";
 import { computeFindingsRun } from "./findings";
 import { loadPeerIndexInput } from "./peerIndex";
+import { refreshCompetitorReports, type StoredReportsOutcome } from "@/lib/privacy/precompute";
 import { computeForecastRun } from "./forecast";
 import { ModelInputError } from "./errors";
 import { completeModelJob, listModelJobs, type ModelJob } from "./outbox";
@@ -128,15 +129,21 @@ export interface ProcessedJob {
  * families (runMerchantModels) and removes the request — unless a newer one arrived meanwhile,
  * which then stays for the next pass. A merchant deleted since its request is just removed.
  * One worker at a time is assumed (the CLI after a load, or a cron); a second concurrent worker
- * would only store an extra version of the same runs.
+ * would only store an extra version of the same runs. Then stores the Competitors reports of the
+ * processed merchants and of the rest of their MCC groups (refreshCompetitorReports).
  *
  * @param opts.onMerchant called after each merchant (progress output)
+ * @param opts.onCompetitorReports called after each merchant's Competitors reports
  * @returns what was processed, in order
  * @throws Error when the database fails outside a family's own run (then the request stays pending)
  */
 export async function runPendingModelJobs(
   database: Database,
-  opts: { onMerchant?: (p: ProcessedJob) => void; peerIndex?: RunModelsOptions["peerIndex"] } = {},
+  opts: {
+    onMerchant?: (p: ProcessedJob) => void;
+    peerIndex?: RunModelsOptions["peerIndex"];
+    onCompetitorReports?: (outcome: StoredReportsOutcome & { slug: string }) => void;
+  } = {},
 ): Promise<ProcessedJob[]> {
   const jobs = await listModelJobs(database.db);
   const processed: ProcessedJob[] = [];
@@ -148,5 +155,9 @@ export async function runPendingModelJobs(
     processed.push(p);
     opts.onMerchant?.(p);
   }
+  // The Competitors page reads stored reports (lib/privacy/precompute.ts): refresh those of the
+  // merchants whose data changed and of their MCC groups, whose peer figures changed with it.
+  const changed = processed.filter((p) => p.merchantSlug !== null).map((p) => p.job.merchantId);
+  if (changed.length > 0) await refreshCompetitorReports(database, changed, { onMerchant: opts.onCompetitorReports });
   return processed;
 }

@@ -3,6 +3,7 @@ import { getDatabase, queryRows, type Database, type Executor } from "@/db/clien
 import type { MerchantRef } from "@/lib/analytics/types";
 import { checkAggregate, checkCell, MIN_CELL_CUSTOMERS, releaseQuantiles, type Guarded, type QuantileRelease, type Withheld } from "./guard";
 import { peerGroupInfo, resolvePeerGroup, type PeerGroup, type PeerGroupInfo } from "./peerGroups";
+import { readStoredReport } from "./reportStore";
 import {
   fullWeekStarts,
   monthStarts,
@@ -151,7 +152,8 @@ const between = (col: SQL, p: DayPeriod) => sql`${col} >= ${p.from}::date and ${
 // ---------------------------------------------------------------------------------------------
 // Per-member figures
 
-interface MemberFigures {
+/** One member's own totals over the request's windows (internal to lib/privacy). */
+export interface MemberFigures {
   id: number;
   net: number;
   netPrev: number;
@@ -166,7 +168,8 @@ interface MemberFigures {
   newCustomers: number;
 }
 
-async function memberFigures(
+/** Per-member sums, exact distinct customers and first purchases over the windows of `p` (rollups). NOT GUARDED. */
+export async function memberFigures(
   executor: Executor,
   ids: readonly number[],
   p: { period: DayPeriod; prev: DayPeriod; yearAgo: DayPeriod; retention: { base: DayPeriod; back: DayPeriod } },
@@ -289,13 +292,15 @@ function benchmarks(selfId: number, figures: Map<number, MemberFigures>, group: 
 // ---------------------------------------------------------------------------------------------
 // Series over the reference window
 
-interface DailyRow {
+/** One member's net revenue on one day (internal to lib/privacy). */
+export interface DailyRow {
   merchant_id: number;
   day: string;
   net: number;
 }
 
-async function dailyNet(executor: Executor, ids: readonly number[], window: DayPeriod): Promise<DailyRow[]> {
+/** Daily net revenue of the members over `window` (merchant_daily). NOT GUARDED. */
+export async function dailyNet(executor: Executor, ids: readonly number[], window: DayPeriod): Promise<DailyRow[]> {
   return queryRows<DailyRow>(
     executor,
     sql`select merchant_id, day, (gross_sales_minor - refunds_minor)::bigint as net
@@ -303,7 +308,8 @@ async function dailyNet(executor: Executor, ids: readonly number[], window: DayP
   );
 }
 
-async function monthlyCustomers(executor: Executor, ids: readonly number[], window: DayPeriod): Promise<Map<string, number>> {
+/** Exact distinct customers per member and month of `window`, keyed 'id|YYYY-MM-01' (bitmaps). NOT GUARDED. */
+export async function monthlyCustomers(executor: Executor, ids: readonly number[], window: DayPeriod): Promise<Map<string, number>> {
   const rows = await queryRows<{ merchant_id: number; month: string; n: number }>(
     executor,
     sql`select merchant_id, month, sum(n)::bigint as n from (
@@ -394,15 +400,14 @@ export const MIN_CORRELATION_WEEKS = 8;
 
 function weeklyCorrelation(selfId: number, daily: readonly DailyRow[], window: DayPeriod): Guarded<RevenueCorrelation> {
   const weeks = fullWeekStarts(window);
-  const index = new Map(weeks.map((w, i) => [w, i]));
+  // Days since 1970-01-01 (a Thursday): the ISO week's Monday is day − (day + 3) mod 7.
+  const dayNumber = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+  const index = new Map(weeks.map((w, i) => [dayNumber(w), i]));
   const own = weeks.map(() => 0);
   const peers = weeks.map(() => 0);
-  const ms = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
   for (const r of daily) {
-    const t = ms(String(r.day));
-    const dow = (new Date(t).getUTCDay() + 6) % 7;
-    const monday = new Date(t - dow * 86_400_000).toISOString().slice(0, 10);
-    const i = index.get(monday);
+    const day = dayNumber(String(r.day));
+    const i = index.get(day - ((((day + 3) % 7) + 7) % 7));
     if (i === undefined) continue;
     if (Number(r.merchant_id) === selfId) own[i] += Number(r.net);
     else peers[i] += Number(r.net);
@@ -415,120 +420,84 @@ function weeklyCorrelation(selfId: number, daily: readonly DailyRow[], window: D
 // ---------------------------------------------------------------------------------------------
 // Cross-shopping, share of wallet, switching: the merchant's customers at the members
 
-interface CategoryRow {
-  kind: "cross" | "sow" | "switch" | "swpeer";
-  merchant_id: number | null;
-  month: string | null;
-  dir: string | null;
-  customers: number;
-  a: number;
-  b: number;
+/** One customer's category purchases at one member in one month (minor units). */
+interface CategoryCell {
+  /** The customer's index in the base (0 … customerCount − 1). */
+  customer: number;
+  member: number;
+  /** Gross sales. */
+  spend: number;
+  /** Purchases. */
+  n: number;
+  /** Gross sales on days on or after the customer's first purchase at the merchant. */
+  since: number;
 }
 
-const monthIn = (p: DayPeriod) => sql`b.month >= ${p.from}::date and b.month < ${p.to}::date`;
+/** One month of share of wallet before the guard: customers with spend since their first purchase here, that spend here and per peer. */
+interface ShareOfWalletMonth {
+  customers: number;
+  here: number;
+  peers: number[];
+}
+
+/** A month as one integer, year × 12 + month − 1, from any 'YYYY-MM-DD' of it. */
+const monthNumber = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
 
 /**
- * One pass over the merchant's customers' category rows (merchant_customer_daily at the group's
- * members, joined to merchant_customers of the merchant), folded to customer × member × month
- * and materialized once, then read three ways: cross-shopping in the period, share of wallet by
- * month of the window, switching from the previous period to the period. All three windows are
- * whole months, so the monthly fold loses nothing. NOT GUARDED (internal to lib/privacy).
+ * The merchant's customers' category rows, folded to customer × member × month: every customer
+ * who ever bought at the merchant (merchant_customers), with the purchases at each loaded member
+ * in each loaded month, indexed by month so a request touches only its own months. Loaded once,
+ * it serves any number of requests (the job computes all offered periods from one). NOT GUARDED:
+ * internal to lib/privacy.
  */
-async function categoryRows(
-  executor: Executor,
-  selfId: number,
-  ids: readonly number[],
-  w: { period: DayPeriod; prev: DayPeriod; window: DayPeriod },
-): Promise<CategoryRow[]> {
-  const lo = w.window.from < w.prev.from ? w.window.from : w.prev.from;
-  const both = { from: w.prev.from, to: w.period.to };
-  const rows = await queryRows<CategoryRow>(
+export interface CategoryBase {
+  selfId: number;
+  /** The months loaded, [from, to) (whole months). */
+  range: DayPeriod;
+  customerCount: number;
+  /** Month number → the cells of that month. */
+  byMonth: Map<number, CategoryCell[]>;
+  /** Share of wallet per "month|member ids", filled on first use (it depends on nothing else). */
+  shareOfWalletCache: Map<string, ShareOfWalletMonth | null>;
+}
+
+/**
+ * Loads the category rows of `selfId`'s customers at the members `ids` over the whole months of
+ * `range` (merchant_customer_daily joined to the merchant's merchant_customers, folded by month;
+ * `since` counts the days from the customer's first purchase here on). NOT GUARDED.
+ */
+export async function loadCategoryBase(executor: Executor, selfId: number, ids: readonly number[], range: DayPeriod): Promise<CategoryBase> {
+  const rows = await queryRows<{ customer_id: number; merchant_id: number; month: string; spend: number; n: number; since: number }>(
     executor,
-    sql`with base as materialized (
-          select d.customer_id, d.merchant_id, date_trunc('month', d.day::timestamp)::date as month,
-            sum(d.gross_sales_minor)::bigint as spend, sum(d.purchases)::bigint as n,
-            coalesce(sum(d.gross_sales_minor) filter (where d.day >= mc.first_purchase_day), 0)::bigint as since
-          from merchant_customer_daily d
-          join merchant_customers mc on mc.merchant_id = ${selfId} and mc.customer_id = d.customer_id
-          where d.merchant_id in (${inList(ids)}) and d.day >= ${lo}::date and d.day < ${w.period.to}::date and d.purchases > 0
-          group by d.customer_id, d.merchant_id, date_trunc('month', d.day::timestamp)::date),
-        mine as (select distinct b.customer_id from base b where b.merchant_id = ${selfId} and ${monthIn(w.period)}),
-        -- Per customer × member row of the two periods, with the customer's totals as window
-        -- aggregates (no self-join on a CTE, whose row estimates would steer the planner wrong).
-        cw as (
-          select b.customer_id, b.merchant_id, b.month, b.spend,
-            coalesce(sum(b.spend) filter (where b.merchant_id = ${selfId} and b.month < ${w.period.from}::date) over cust, 0) as here0,
-            coalesce(sum(b.spend) filter (where b.merchant_id <> ${selfId} and b.month < ${w.period.from}::date) over cust, 0) as peers0,
-            coalesce(sum(b.spend) filter (where b.merchant_id = ${selfId} and b.month >= ${w.period.from}::date) over cust, 0) as here1,
-            coalesce(sum(b.spend) filter (where b.merchant_id <> ${selfId} and b.month >= ${w.period.from}::date) over cust, 0) as peers1,
-            coalesce(sum(b.n) filter (where b.month < ${w.period.from}::date) over cust, 0) as n0,
-            coalesce(sum(b.n) filter (where b.month >= ${w.period.from}::date) over cust, 0) as n1,
-            row_number() over cust as rn
-          from base b where ${monthIn(both)}
-          window cust as (partition by b.customer_id)),
-        k as (
-          select customer_id, merchant_id, month, spend, here0, here1, rn,
-            case when n0 < ${SWITCH_MIN_PURCHASES} or n1 < ${SWITCH_MIN_PURCHASES} then 'light'
-                 when here0 >= 2 * peers0 and 2 * here1 <= peers1 then 'out'
-                 when peers0 >= 2 * here0 and 2 * peers1 <= here1 then 'in'
-                 when here0 > peers0 and here1 > peers1 then 'here'
-                 when peers0 > here0 and peers1 > here1 then 'peers'
-                 else 'mixed' end as dir
-          from cw where here0 + peers0 > 0 and here1 + peers1 > 0)
-        select 'cross' as kind, b.merchant_id, null::date as month, null::text as dir,
-          count(distinct b.customer_id)::bigint as customers, 0::bigint as a, 0::bigint as b
-        from base b join mine on mine.customer_id = b.customer_id
-        where b.merchant_id <> ${selfId} and ${monthIn(w.period)}
-        group by grouping sets ((b.merchant_id), ())
-        union all
-        select 'sow', b.merchant_id, b.month, null, count(distinct b.customer_id)::bigint, sum(b.since)::bigint, 0::bigint
-        from base b where ${monthIn(w.window)} and b.since > 0
-        group by grouping sets ((b.month, b.merchant_id), (b.month))
-        union all
-        select 'switch', null, null, k.dir, count(*)::bigint, sum(k.here0)::bigint, sum(k.here1)::bigint
-        from k where k.rn = 1 group by k.dir
-        union all
-        select 'swpeer', k.merchant_id, null, k.dir, count(distinct k.customer_id)::bigint, sum(k.spend)::bigint, 0::bigint
-        from k
-        where k.dir in ('out', 'in') and k.merchant_id <> ${selfId}
-          and ((k.dir = 'out' and k.month >= ${w.period.from}::date and k.month < ${w.period.to}::date)
-            or (k.dir = 'in' and k.month >= ${w.prev.from}::date and k.month < ${w.prev.to}::date))
-        group by k.dir, k.merchant_id`,
+    sql`select d.customer_id, d.merchant_id, to_char(date_trunc('month', d.day::timestamp), 'YYYY-MM-DD') as month,
+          sum(d.gross_sales_minor)::bigint as spend, sum(d.purchases)::bigint as n,
+          coalesce(sum(d.gross_sales_minor) filter (where d.day >= mc.first_purchase_day), 0)::bigint as since
+        from merchant_customer_daily d
+        join merchant_customers mc on mc.merchant_id = ${selfId} and mc.customer_id = d.customer_id
+        where d.merchant_id in (${inList(ids)}) and ${between(sql`d.day`, range)} and d.purchases > 0
+        group by 1, 2, 3`,
   );
-  return rows.map((r) => ({
-    ...r,
-    merchant_id: r.merchant_id === null ? null : Number(r.merchant_id),
-    month: r.month === null ? null : String(r.month),
-    customers: Number(r.customers),
-    a: Number(r.a),
-    b: Number(r.b),
-  }));
+  const index = new Map<number, number>();
+  const byMonth = new Map<number, CategoryCell[]>();
+  for (const r of rows) {
+    const id = Number(r.customer_id);
+    let customer = index.get(id);
+    if (customer === undefined) index.set(id, (customer = index.size));
+    const month = monthNumber(String(r.month));
+    let cells = byMonth.get(month);
+    if (!cells) byMonth.set(month, (cells = []));
+    cells.push({ customer, member: Number(r.merchant_id), spend: Number(r.spend), n: Number(r.n), since: Number(r.since) });
+  }
+  return { selfId, range: { ...range }, customerCount: index.size, byMonth, shareOfWalletCache: new Map() };
 }
 
-function crossShopping(rows: readonly CategoryRow[], customers: number): Guarded<CrossShopping> {
-  const cross = rows.filter((r) => r.kind === "cross");
-  const total = cross.find((r) => r.merchant_id === null)?.customers ?? 0;
-  const perPeer = cross.filter((r) => r.merchant_id !== null).map((r) => r.customers);
-  const withheld =
-    checkAggregate(perPeer) ?? checkCell(total) ?? checkCell(customers - total) ?? checkCell(customers);
-  if (withheld) return { released: false, withheld };
-  return { released: true, value: { customers, alsoAtPeers: total, share: total / customers } };
-}
-
-function shareOfWallet(rows: readonly CategoryRow[], selfId: number, window: DayPeriod): ShareOfWalletPoint[] {
-  // Spend of the merchant's customers from the day of their first purchase here on: before it
-  // they were not yet its customers.
-  const sow = rows.filter((r) => r.kind === "sow");
-  return monthStarts(window).map((month) => {
-    const inMonth = sow.filter((r) => r.month === month);
-    const base = inMonth.find((r) => r.merchant_id === null)?.customers ?? 0;
-    const here = inMonth.find((r) => r.merchant_id === selfId)?.a ?? 0;
-    const peers = inMonth.filter((r) => r.merchant_id !== null && r.merchant_id !== selfId).map((r) => r.a);
-    const withheld = checkCell(base) ?? checkAggregate(peers);
-    if (withheld) return { month, share: null, customers: null, withheld };
-    const total = here + peers.reduce((s, x) => s + x, 0);
-    return { month, share: total > 0 ? here / total : null, customers: base, withheld: null };
-  });
+/** Raw counts of the customer-category figures before the guard (internal to lib/privacy). */
+export interface CategoryCounts {
+  /** The merchant's customers of the period who also bought at a peer: in all, and per peer who had any. */
+  cross: { alsoAtPeers: number; perPeer: number[] };
+  /** Per month of the window: the customers with spend since their first purchase here, the merchant's and each peer's such spend. */
+  shareOfWallet: Map<string, ShareOfWalletMonth>;
+  switching: SwitchingCounts;
 }
 
 /**
@@ -546,18 +515,184 @@ export interface SwitchingCounts {
   stayedAtPeers: number;
 }
 
-function switchingFromRows(rows: readonly CategoryRow[]): SwitchingCounts {
-  const total = (dir: string) => rows.find((r) => r.kind === "switch" && r.dir === dir);
-  const side = (dir: "out" | "in") => {
-    const t = total(dir);
-    return {
-      customers: t?.customers ?? 0,
-      here0: t?.a ?? 0,
-      here1: t?.b ?? 0,
-      peerSpend: rows.filter((r) => r.kind === "swpeer" && r.dir === dir).map((r) => r.a),
-    };
+type SwitchSide = "out" | "in" | "here" | "peers" | "light" | "mixed";
+
+/**
+ * The customer's main side in two periods (see switchingCounts): "out" = here then peers, "in" =
+ * peers then here, "here"/"peers" = unchanged, "light" = fewer than SWITCH_MIN_PURCHASES category
+ * purchases in either period, "mixed" = anything else.
+ */
+function switchSide(t: { here0: number; peers0: number; here1: number; peers1: number; n0: number; n1: number }): SwitchSide {
+  if (t.n0 < SWITCH_MIN_PURCHASES || t.n1 < SWITCH_MIN_PURCHASES) return "light";
+  if (t.here0 >= 2 * t.peers0 && 2 * t.here1 <= t.peers1) return "out";
+  if (t.peers0 >= 2 * t.here0 && 2 * t.peers1 <= t.here1) return "in";
+  if (t.here0 > t.peers0 && t.here1 > t.peers1) return "here";
+  if (t.peers0 > t.here0 && t.peers1 > t.here1) return "peers";
+  return "mixed";
+}
+
+/**
+ * The customer-category figures of one request from the loaded rows (pure): cross-shopping in
+ * `period`, share of wallet by month of `window`, switching from `prev` to `period`, counting
+ * only the members `ids` (the merchant among them). All windows are whole months inside
+ * `base.range`, so the monthly fold loses nothing. NOT GUARDED (internal to lib/privacy).
+ *
+ * - cross: customers with a purchase here in the period, and of them those with one at a peer in
+ *   the period (distinct, and per peer);
+ * - share of wallet: per month, customers with any spend since their first purchase here, and
+ *   that spend here and at each peer;
+ * - switching: every customer of the merchant with category spend in both periods, classified by
+ *   switchSide; for the switchers, each peer's spend on the peers' side (after the switch for
+ *   "out", before it for "in").
+ *
+ * @throws Error when a window reaches outside the loaded months
+ */
+export function categoryFigures(
+  base: CategoryBase,
+  ids: ReadonlySet<number>,
+  w: { period: DayPeriod; prev: DayPeriod; window: DayPeriod },
+): CategoryCounts {
+  for (const p of [w.period, w.prev, w.window]) {
+    if (p.from < base.range.from || p.to > base.range.to) {
+      throw new Error(`categoryFigures: ${p.from}..${p.to} is outside the loaded ${base.range.from}..${base.range.to}`);
+    }
+  }
+  const self = base.selfId;
+  const add = (m: Map<number, number>, k: number, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  const monthsOf = (p: DayPeriod) => {
+    const out: number[] = [];
+    for (let m = monthNumber(p.from); m < monthNumber(p.to); m++) out.push(m);
+    return out;
   };
-  return { out: side("out"), in: side("in"), stayedHere: total("here")?.customers ?? 0, stayedAtPeers: total("peers")?.customers ?? 0 };
+  const cellsOf = function* (p: DayPeriod) {
+    for (const m of monthsOf(p)) for (const c of base.byMonth.get(m) ?? []) if (ids.has(c.member)) yield c;
+  };
+
+  // Per customer over the two periods: spend here and at peers, category purchases.
+  const n = base.customerCount;
+  const sums = { here0: new Float64Array(n), peers0: new Float64Array(n), here1: new Float64Array(n), peers1: new Float64Array(n), n0: new Float64Array(n), n1: new Float64Array(n) };
+  const herePeriod = new Uint8Array(n);
+  const touched: number[] = [];
+  const seen = new Uint8Array(n);
+  const touch = (c: number) => {
+    if (!seen[c]) {
+      seen[c] = 1;
+      touched.push(c);
+    }
+  };
+  for (const c of cellsOf(w.prev)) {
+    touch(c.customer);
+    if (c.member === self) sums.here0[c.customer] += c.spend;
+    else sums.peers0[c.customer] += c.spend;
+    sums.n0[c.customer] += c.n;
+  }
+  for (const c of cellsOf(w.period)) {
+    touch(c.customer);
+    if (c.member === self) {
+      sums.here1[c.customer] += c.spend;
+      herePeriod[c.customer] = 1;
+    } else sums.peers1[c.customer] += c.spend;
+    sums.n1[c.customer] += c.n;
+  }
+
+  // Cross-shopping: customers of the period here who also bought at a peer then, in all and per peer.
+  const pairs = new Set<number>();
+  const alsoAt = new Uint8Array(n);
+  let alsoAtPeers = 0;
+  const crossPerPeer = new Map<number, number>();
+  for (const c of cellsOf(w.period)) {
+    if (c.member === self || !herePeriod[c.customer]) continue;
+    if (!alsoAt[c.customer]) {
+      alsoAt[c.customer] = 1;
+      alsoAtPeers += 1;
+    }
+    const key = c.customer * 2 ** 31 + c.member;
+    if (!pairs.has(key)) {
+      pairs.add(key);
+      add(crossPerPeer, c.member, 1);
+    }
+  }
+
+  // Switching.
+  const sideOf = new Map<number, "out" | "in">();
+  const sides = new Map<SwitchSide, { customers: number; here0: number; here1: number }>();
+  for (const c of touched) {
+    const t = { here0: sums.here0[c], peers0: sums.peers0[c], here1: sums.here1[c], peers1: sums.peers1[c], n0: sums.n0[c], n1: sums.n1[c] };
+    if (t.here0 + t.peers0 <= 0 || t.here1 + t.peers1 <= 0) continue;
+    const side = switchSide(t);
+    const s = sides.get(side) ?? { customers: 0, here0: 0, here1: 0 };
+    s.customers += 1;
+    s.here0 += t.here0;
+    s.here1 += t.here1;
+    sides.set(side, s);
+    if (side === "out" || side === "in") sideOf.set(c, side);
+  }
+  const peerSpend: Record<"out" | "in", Map<number, number>> = { out: new Map(), in: new Map() };
+  for (const [side, p] of [["out", w.period], ["in", w.prev]] as const) {
+    for (const c of cellsOf(p)) if (c.member !== self && sideOf.get(c.customer) === side) add(peerSpend[side], c.member, c.spend);
+  }
+  const flow = (side: "out" | "in") => ({
+    customers: sides.get(side)?.customers ?? 0,
+    here0: sides.get(side)?.here0 ?? 0,
+    here1: sides.get(side)?.here1 ?? 0,
+    peerSpend: [...peerSpend[side].values()],
+  });
+
+  // Share of wallet by month: it depends only on the month and the members, so it is cached.
+  const idsKey = [...ids].sort((a, b) => a - b).join(",");
+  const shareOfWallet = new Map<string, ShareOfWalletMonth>();
+  for (const month of monthStarts(w.window)) {
+    const m = monthNumber(month);
+    const key = `${m}|${idsKey}`;
+    let sow = base.shareOfWalletCache.get(key);
+    if (sow === undefined) {
+      let customers = 0;
+      let here = 0;
+      const peers = new Map<number, number>();
+      const counted = new Set<number>();
+      for (const c of base.byMonth.get(m) ?? []) {
+        if (c.since <= 0 || !ids.has(c.member)) continue;
+        if (!counted.has(c.customer)) {
+          counted.add(c.customer);
+          customers += 1;
+        }
+        if (c.member === self) here += c.since;
+        else add(peers, c.member, c.since);
+      }
+      sow = customers > 0 ? { customers, here, peers: [...peers.values()] } : null;
+      base.shareOfWalletCache.set(key, sow);
+    }
+    if (sow) shareOfWallet.set(month, sow);
+  }
+  return {
+    cross: { alsoAtPeers, perPeer: [...crossPerPeer.values()] },
+    shareOfWallet,
+    switching: {
+      out: flow("out"),
+      in: flow("in"),
+      stayedHere: sides.get("here")?.customers ?? 0,
+      stayedAtPeers: sides.get("peers")?.customers ?? 0,
+    },
+  };
+}
+
+function crossShopping(cross: CategoryCounts["cross"], customers: number): Guarded<CrossShopping> {
+  const total = cross.alsoAtPeers;
+  const withheld = checkAggregate(cross.perPeer) ?? checkCell(total) ?? checkCell(customers - total) ?? checkCell(customers);
+  if (withheld) return { released: false, withheld };
+  return { released: true, value: { customers, alsoAtPeers: total, share: total / customers } };
+}
+
+function shareOfWallet(byMonth: CategoryCounts["shareOfWallet"], window: DayPeriod): ShareOfWalletPoint[] {
+  // Spend of the merchant's customers from the day of their first purchase here on: before it
+  // they were not yet its customers.
+  return monthStarts(window).map((month) => {
+    const m = byMonth.get(month) ?? { customers: 0, here: 0, peers: [] };
+    const withheld = checkCell(m.customers) ?? checkAggregate(m.peers);
+    if (withheld) return { month, share: null, customers: null, withheld };
+    const total = m.here + m.peers.reduce((s, x) => s + x, 0);
+    return { month, share: total > 0 ? m.here / total : null, customers: m.customers, withheld: null };
+  });
 }
 
 /**
@@ -570,7 +705,9 @@ function switchingFromRows(rows: readonly CategoryRow[]): SwitchingCounts {
  * it against the synthetic bank's planted switches.
  */
 export async function switchingCounts(executor: Executor, selfId: number, ids: readonly number[], prev: DayPeriod, period: DayPeriod): Promise<SwitchingCounts> {
-  return switchingFromRows(await categoryRows(executor, selfId, ids, { period, prev, window: { from: prev.from, to: period.to } }));
+  const range = { from: prev.from, to: period.to };
+  const base = await loadCategoryBase(executor, selfId, ids, range);
+  return categoryFigures(base, new Set(ids), { period, prev, window: range }).switching;
 }
 
 /**
@@ -598,7 +735,16 @@ export function guardSwitching(counts: SwitchingCounts, prev: DayPeriod, period:
 // ---------------------------------------------------------------------------------------------
 // Entry points
 
-function periods(period: DayPeriod) {
+/** The windows of one request: the period, its grain and the windows derived from it. */
+export type ReportWindows = ReturnType<typeof reportWindows>;
+
+/**
+ * The windows of a request for `period` (a whole month, quarter or year): previous period of the
+ * grain, the same period a year earlier, the 3-month retention windows and the 12-month
+ * reference window (lib/privacy/periods.ts).
+ * @throws Error when the period is not one whole calendar month, quarter or year
+ */
+export function reportWindows(period: DayPeriod) {
   const grain = requireGrain(period);
   return {
     grain,
@@ -608,6 +754,75 @@ function periods(period: DayPeriod) {
     retention: retentionWindows(period),
     window: referenceWindow(period),
   };
+}
+
+/**
+ * Where {@link buildCompetitorReport} reads its inputs (internal to lib/privacy): straight from
+ * the rollups for one request ({@link liveSources}), or loaded once and shared across the
+ * periods and merchants of a batch (lib/privacy/precompute.ts). Every implementation must give
+ * the same answers; tests compare the two.
+ */
+export interface ReportSources {
+  peerGroup(window: DayPeriod): Promise<PeerGroup>;
+  memberFigures(ids: readonly number[], w: ReportWindows): Promise<Map<number, MemberFigures>>;
+  dailyNet(ids: readonly number[], window: DayPeriod): Promise<DailyRow[]>;
+  monthlyCustomers(ids: readonly number[], window: DayPeriod): Promise<Map<string, number>>;
+  category(ids: readonly number[], w: ReportWindows): Promise<CategoryCounts>;
+}
+
+/** The months the customer-category figures of `w` read: [min(window, previous period), period end). */
+export function categoryRange(w: ReportWindows): DayPeriod {
+  return { from: w.window.from < w.prev.from ? w.window.from : w.prev.from, to: w.period.to };
+}
+
+/** Sources that query the rollups for each call, for merchant `selfId` on `executor` (the owner connection). */
+export function liveSources(executor: Executor, selfId: number): ReportSources {
+  return {
+    peerGroup: (window) => resolvePeerGroup(executor, selfId, window),
+    memberFigures: (ids, w) => memberFigures(executor, ids, w),
+    dailyNet: (ids, window) => dailyNet(executor, ids, window),
+    monthlyCustomers: (ids, window) => monthlyCustomers(executor, ids, window),
+    category: async (ids, w) => categoryFigures(await loadCategoryBase(executor, selfId, ids, categoryRange(w)), new Set(ids), w),
+  };
+}
+
+/**
+ * Computes the report of {@link getCompetitorReportIn} for the windows `w` from `sources`,
+ * guarding every peer figure. Pure apart from what the sources read.
+ */
+export async function buildCompetitorReport(
+  merchant: Pick<MerchantRef, "id" | "slug" | "currency">,
+  w: ReportWindows,
+  sources: ReportSources,
+): Promise<CompetitorReport> {
+  const group = await sources.peerGroup(w.window);
+  const ids = group.level === null ? [merchant.id] : group.memberIds;
+  const peerIds = ids.filter((id) => id !== merchant.id);
+  const figures = await sources.memberFigures(ids, w);
+  const report: CompetitorReport = {
+    merchant: { slug: merchant.slug, currency: merchant.currency },
+    period: w.period,
+    grain: w.grain,
+    previousPeriod: w.prev,
+    yearAgoPeriod: w.yearAgo,
+    retention: w.retention,
+    peerGroup: peerGroupInfo(group),
+    benchmarks: benchmarks(merchant.id, figures, group),
+    index: WITHHELD_GROUP(group),
+    correlation: WITHHELD_GROUP(group),
+    crossShopping: WITHHELD_GROUP(group),
+    shareOfWallet: WITHHELD_GROUP(group),
+    switching: WITHHELD_GROUP(group),
+  };
+  if (group.level === null) return report;
+  const daily = await sources.dailyNet(ids, w.window);
+  report.index = buildRevenueIndex(merchant.id, peerIds, daily, await sources.monthlyCustomers(peerIds, w.window), w.window);
+  report.correlation = weeklyCorrelation(merchant.id, daily, w.window);
+  const counts = await sources.category(ids, w);
+  report.crossShopping = crossShopping(counts.cross, figures.get(merchant.id)!.customers);
+  report.shareOfWallet = { released: true, value: shareOfWallet(counts.shareOfWallet, w.window) };
+  report.switching = { released: true, value: guardSwitching(counts.switching, w.prev, w.period) };
+  return report;
 }
 
 /**
@@ -623,43 +838,30 @@ function periods(period: DayPeriod) {
  * revenue correlation, cross-shopping in the period, monthly share of wallet over the reference
  * window and switching flows from the previous period to the period.
  *
- * Sources: merchants, merchant_daily, merchant_day_customer_bitmaps, merchant_customers,
- * merchant_customer_daily (rollups only), on the owner connection.
+ * Served from competitor_reports when the job stored this period's report and the data of the
+ * merchant's MCC group has not changed since (same fingerprint; lib/privacy/reportStore.ts,
+ * docs/adr/0007-stored-competitor-reports.md); otherwise computed now from the rollups, with the
+ * same result.
+ *
+ * Sources: competitor_reports, or merchants, merchant_daily, merchant_day_customer_bitmaps,
+ * merchant_customers, merchant_customer_daily (rollups only), on the owner connection.
  *
  * @param database the owner connection (never a merchant scope)
+ * @param opts.stored false to skip the stored report and always compute (tests, benchmarks)
  * @throws Error when the period is not one whole month, quarter or year, or the merchant is unknown
  */
-export async function getCompetitorReportIn(database: Database, merchant: Pick<MerchantRef, "id" | "slug" | "currency">, period: DayPeriod): Promise<CompetitorReport> {
-  const p = periods(period);
-  const executor = database.db;
-  const group = await resolvePeerGroup(executor, merchant.id, p.window);
-  const ids = group.level === null ? [merchant.id] : group.memberIds;
-  const peerIds = ids.filter((id) => id !== merchant.id);
-  const figures = await memberFigures(executor, ids, p);
-  const report: CompetitorReport = {
-    merchant: { slug: merchant.slug, currency: merchant.currency },
-    period: p.period,
-    grain: p.grain,
-    previousPeriod: p.prev,
-    yearAgoPeriod: p.yearAgo,
-    retention: p.retention,
-    peerGroup: peerGroupInfo(group),
-    benchmarks: benchmarks(merchant.id, figures, group),
-    index: WITHHELD_GROUP(group),
-    correlation: WITHHELD_GROUP(group),
-    crossShopping: WITHHELD_GROUP(group),
-    shareOfWallet: WITHHELD_GROUP(group),
-    switching: WITHHELD_GROUP(group),
-  };
-  if (group.level === null) return report;
-  const daily = await dailyNet(executor, ids, p.window);
-  report.index = buildRevenueIndex(merchant.id, peerIds, daily, await monthlyCustomers(executor, peerIds, p.window), p.window);
-  report.correlation = weeklyCorrelation(merchant.id, daily, p.window);
-  const rows = await categoryRows(executor, merchant.id, ids, { period: p.period, prev: p.prev, window: p.window });
-  report.crossShopping = crossShopping(rows, figures.get(merchant.id)!.customers);
-  report.shareOfWallet = { released: true, value: shareOfWallet(rows, merchant.id, p.window) };
-  report.switching = { released: true, value: guardSwitching(switchingFromRows(rows), p.prev, p.period) };
-  return report;
+export async function getCompetitorReportIn(
+  database: Database,
+  merchant: Pick<MerchantRef, "id" | "slug" | "currency">,
+  period: DayPeriod,
+  opts: { stored?: boolean } = {},
+): Promise<CompetitorReport> {
+  const w = reportWindows(period);
+  if (opts.stored !== false) {
+    const stored = await readStoredReport<CompetitorReport>(database.db, merchant.id, w.period);
+    if (stored) return { ...stored, merchant: { slug: merchant.slug, currency: merchant.currency } };
+  }
+  return buildCompetitorReport(merchant, w, liveSources(database.db, merchant.id));
 }
 
 /** {@link getCompetitorReportIn} on the process database (getDatabase()): what route handlers call. */
@@ -679,7 +881,7 @@ export async function getCompetitorReport(merchant: Pick<MerchantRef, "id" | "sl
  * @throws Error when the period is not one whole month, quarter or year, or the merchant is unknown
  */
 export async function getPeerRevenueIndex(merchantId: number, period: DayPeriod, database?: Database): Promise<PeerRevenueIndex> {
-  const p = periods(period);
+  const p = reportWindows(period);
   const db = database ?? (await getDatabase());
   const group = await resolvePeerGroup(db.db, merchantId, p.window);
   if (group.level === null) return { period: p.period, grain: p.grain, peerGroup: peerGroupInfo(group), index: WITHHELD_GROUP(group) };

@@ -2,6 +2,7 @@ import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
 import { insertNewMerchantCustomers } from "./ordinals";
+import { bumpRollupVersions } from "./refresh";
 
 /**
  * The temporary table that holds one ingest batch's newly inserted transactions (only what the
@@ -114,5 +115,6 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
     join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
     group by d.merchant_id, d.local_date, mc.ordinal / ${chunkBits}
     on conflict (merchant_id, day, chunk) do update set bits = m.bits | excluded.bits`);
+  await bumpRollupVersions(tx, sql`select distinct merchant_id from rollup_batch`);
   await tx.execute(sql`truncate rollup_batch`);
 }

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
 import { insertNewMerchantCustomers } from "./ordinals";
@@ -27,7 +27,8 @@ export async function refreshRollups(tx: Executor, merchantId: number, days: rea
  *
  * Maintains: merchant_customer_daily, merchant_daily, merchant_customers (new customers get the
  * next dense ordinals of their merchant; lifetime figures of the touched customers are re-summed;
- * demographics copied from `customers`), merchant_hourly and merchant_day_customer_bitmaps.
+ * demographics copied from `customers`), merchant_hourly and merchant_day_customer_bitmaps, and
+ * adds 1 to the touched merchants' `rollup_version`.
  *
  * @param tx      a transaction of the bank's (owner) connection, not a merchant scope
  * @param touched merchant id -> local days ('YYYY-MM-DD', merchant's time zone)
@@ -133,7 +134,17 @@ export async function refreshRollupsForDays(tx: Executor, touched: ReadonlyMap<n
     join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
     where d.purchases > 0
     group by d.merchant_id, d.day, mc.ordinal / ${chunkBits}`);
+  await bumpRollupVersions(tx, sql`select distinct merchant_id from rollup_touched`);
   await tx.execute(sql`truncate rollup_touched`);
+}
+
+/**
+ * Adds 1 to `merchants.rollup_version` of the merchants `merchantIds` selects: the mark that
+ * their rollups changed, which stored competitor reports are keyed on
+ * (docs/adr/0007-stored-competitor-reports.md). Run in the transaction that changed them.
+ */
+export async function bumpRollupVersions(tx: Executor, merchantIds: SQL): Promise<void> {
+  await tx.execute(sql`update merchants set rollup_version = rollup_version + 1 where id in (${merchantIds})`);
 }
 
 /**

@@ -6,9 +6,11 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { ingestFile, type IngestFormat } from "@/lib/ingest";
 import { findMerchantRef } from "@/lib/jobs/store";
-import { getCompetitorReportIn, getPeerRevenueIndex, SWITCH_MIN_PURCHASES, switchingCounts } from "@/lib/privacy/competitors";
+import { getCompetitorReportIn, getPeerRevenueIndex, reportWindows, SWITCH_MIN_PURCHASES, switchingCounts, type CompetitorReport } from "@/lib/privacy/competitors";
+import { refreshCompetitorReports } from "@/lib/privacy/precompute";
+import { readStoredReport } from "@/lib/privacy/reportStore";
 import { resolvePeerGroup } from "@/lib/privacy/peerGroups";
-import { referenceWindow, shiftMonths } from "@/lib/privacy/periods";
+import { dayAfter, offeredPeriods, referenceWindow, shiftMonths } from "@/lib/privacy/periods";
 import { BANK_FILES, writeBank } from "@/lib/synthetic";
 import { openTestDatabase } from "../helpers/db";
 
@@ -150,6 +152,25 @@ describe("competitor report on the synthetic bank", () => {
     expect(plantedOut).toBeGreaterThan(30);
     expect(Math.abs(detectedOut - plantedOut) / plantedOut).toBeLessThanOrEqual(0.2);
     expect(Math.abs(detectedIn - plantedIn) / plantedIn).toBeLessThanOrEqual(0.2);
+  });
+
+  it("the job's stored reports (one category load shared by all 35 offered periods) equal the live computation", async () => {
+    const merchant = (await findMerchantRef(database, { slug: "msk-grocery-1" }))!;
+    const [outcome] = await refreshCompetitorReports(database, [merchant.id], { neighbours: false });
+    expect([outcome.status, outcome.reports]).toEqual(["stored", 35]);
+    const [last] = await queryRows<{ day: string }>(database.db, sql`select max(day)::text as day from merchant_daily where merchant_id = ${merchant.id}`);
+    const offered = offeredPeriods(dayAfter(last.day));
+    // The newest month, quarter and year, and an older month whose previous period starts the data.
+    const periods = [offered[0], offered[24], offered[32], offered[22]];
+    expect(periods.map((p) => reportWindows(p).grain)).toEqual(["month", "quarter", "year", "month"]);
+    for (const period of periods) {
+      const stored = await readStoredReport<CompetitorReport>(database.db, merchant.id, period);
+      const live = await getCompetitorReportIn(database, merchant, period, { stored: false });
+      expect(stored, `${period.from}..${period.to}`).toEqual(live);
+    }
+    // The month's switching and cross-shopping are released on this bank, so the comparison covers them.
+    const month = (await readStoredReport<CompetitorReport>(database.db, merchant.id, offered[0]))!;
+    expect([month.crossShopping.released, month.switching.released]).toEqual([true, true]);
   });
 
   it("exports the peer revenue index", async () => {

@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Database } from "@/db/client";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db/client";
 import { customers, merchants, transactions } from "@/db/schema";
 import { refreshRollups } from "@/lib/rollups";
 import { getCompetitorReportIn, getPeerRevenueIndex, pearson, type CompetitorReport } from "@/lib/privacy/competitors";
-import { fullWeekStarts } from "@/lib/privacy/periods";
+import { fullWeekStarts, offeredPeriods } from "@/lib/privacy/periods";
+import { refreshCompetitorReports, type StoredReportsOutcome } from "@/lib/privacy/precompute";
+import { readStoredReport } from "@/lib/privacy/reportStore";
 import { loadPeerIndexInput } from "@/lib/jobs/peerIndex";
 import { openTestDatabase, uniqueSlug } from "../helpers/db";
 
@@ -308,5 +311,94 @@ describe("privacy guard on the database", () => {
     expect(at("2026-04-01")).toEqual([]);
     expect(input.series.filter((p) => p.date < "2026-02-01")).toEqual([]);
     expect(input.series.length).toBe(28 + 31);
+  });
+});
+
+describe("stored reports (the post-ingest job, docs/adr/0007-stored-competitor-reports.md)", () => {
+  /** One purchase of a new customer, through the rollups as an ingest writes them. */
+  async function purchase(merchant: string, amount: number, day: string) {
+    customerSeq += 1;
+    const [c] = await database.db.insert(customers).values({ bankCustomerId: `hb-${process.pid}-${customerSeq}` }).returning();
+    await database.db.insert(transactions).values({
+      bankTransactionId: `hb-${process.pid}-late-${customerSeq}`,
+      merchantId: ids[merchant],
+      customerId: c.id,
+      amountMinor: amount,
+      currency: "RUB",
+      occurredAt: new Date(`${day}T12:00:00Z`),
+      localDate: day,
+      localHour: 12,
+      channel: "offline",
+      kind: "purchase",
+    });
+    await database.db.transaction((t) => refreshRollups(t, ids[merchant], [day]));
+  }
+  const storedCount = async (merchant: string) =>
+    Number((await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from competitor_reports where merchant_id = ${ids[merchant]}`))[0].n);
+
+  let outcomes: StoredReportsOutcome[];
+  beforeAll(async () => {
+    // A purchase in April makes March a whole month of A's data, so the job stores March for A.
+    // It changes none of March's figures (a new customer, after the period).
+    await purchase("A", 700, "2026-04-02");
+    outcomes = await refreshCompetitorReports(database, [ids.A]);
+  });
+
+  it("stores every offered period for A and for the rest of its MCC group (58xx: P1..P5), and skips them when nothing changed", async () => {
+    expect(outcomes.map((o) => [o.merchantId, o.status])).toEqual(["A", "P1", "P2", "P3", "P4", "P5"].map((k) => [ids[k], "stored"]));
+    expect(offeredPeriods("2026-04-03")).toHaveLength(35); // 24 months, 8 quarters, 3 years
+    expect(offeredPeriods("2026-04-03")[0]).toEqual(MARCH);
+    expect(outcomes[0].reports).toBe(35);
+    expect(await storedCount("A")).toBe(35);
+    expect(await storedCount("W0")).toBe(0); // another MCC group: untouched
+    const again = await refreshCompetitorReports(database, [ids.A]);
+    expect(again.map((o) => [o.status, o.reports])).toEqual(Array(6).fill(["fresh", 0]));
+  });
+
+  it("a stored report is exactly the live computation, for every offered period", async () => {
+    for (const period of offeredPeriods("2026-04-03")) {
+      const stored = await readStoredReport<CompetitorReport>(database.db, ids.A, period);
+      expect(stored, `${period.from}..${period.to}`).toEqual(await getCompetitorReportIn(database, refs.A, period, { stored: false }));
+    }
+    // …and the page's March report is still the hand-built one (15 customers, 5 peers).
+    const march = await getCompetitorReportIn(database, refs.A, MARCH);
+    expect(march.peerGroup.peers).toBe(5);
+    expect(bench(march, "customers").own).toBe(15);
+  });
+
+  it("serves the stored report while the group's data is unchanged, and computes live once a peer has new data", async () => {
+    // Mark the stored March report so that serving it shows.
+    await database.db.execute(
+      sql`update competitor_reports set report = jsonb_set(report, '{grain}', '"stored"') where merchant_id = ${ids.A} and period_from = '2026-03-01' and period_to = '2026-04-01'`,
+    );
+    expect((await getCompetitorReportIn(database, refs.A, MARCH)).grain).toBe("stored");
+    const before = Number((await queryRows<{ v: number }>(database.db, sql`select rollup_version as v from merchants where id = ${ids.P1}`))[0].v);
+    await purchase("P1", 900, "2026-04-03");
+    expect(Number((await queryRows<{ v: number }>(database.db, sql`select rollup_version as v from merchants where id = ${ids.P1}`))[0].v)).toBe(before + 1);
+    const live = await getCompetitorReportIn(database, refs.A, MARCH);
+    expect(live.grain).toBe("month");
+    expect(live).toEqual(await getCompetitorReportIn(database, refs.A, MARCH, { stored: false }));
+    expect(await readStoredReport(database.db, ids.A, MARCH)).toBeNull();
+  });
+
+  it("keys on the group's merchants: a changed region makes the reports stale, restoring it makes them current again", async () => {
+    await refreshCompetitorReports(database, [ids.A]);
+    expect(await readStoredReport(database.db, ids.A, MARCH)).not.toBeNull();
+    await database.db.execute(sql`update merchants set region = 'South' where id = ${ids.P5}`);
+    expect(await readStoredReport(database.db, ids.A, MARCH)).toBeNull();
+    await database.db.execute(sql`update merchants set region = 'North' where id = ${ids.P5}`);
+    expect(await readStoredReport(database.db, ids.A, MARCH)).not.toBeNull();
+    // A merchant of another group (5411) does not enter 58xx's fingerprint.
+    await database.db.execute(sql`update merchants set region = 'Far' where id = ${ids.E1}`);
+    expect(await readStoredReport(database.db, ids.A, MARCH)).not.toBeNull();
+    await database.db.execute(sql`update merchants set region = 'East' where id = ${ids.E1}`);
+  });
+
+  it("refreshing only the named merchants leaves the rest of the group as it was", async () => {
+    await purchase("P2", 800, "2026-04-04");
+    const only = await refreshCompetitorReports(database, [ids.P2], { neighbours: false });
+    expect(only.map((o) => [o.merchantId, o.status])).toEqual([[ids.P2, "stored"]]);
+    expect(await readStoredReport(database.db, ids.A, MARCH)).toBeNull(); // A's set predates P2's purchase
+    expect(await refreshCompetitorReports(database, [999_999_999])).toEqual([]);
   });
 });

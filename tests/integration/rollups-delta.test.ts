@@ -55,9 +55,17 @@ describe("incremental rollups from an ingest batch", () => {
       row("8", "c3", 100, "2024-05-03T09:00:00+03:00", "refund"),
       row("9", "c2", 1200, "2024-04-30T20:00:00+03:00"),
     ]));
+    // rollup_version counts the writes of the merchant's rollups (stored competitor reports key on it).
+    const version = async () => Number((await queryRows<{ v: number }>(database.db, sql`select rollup_version as v from merchants where id = ${m.id}`))[0].v);
+    expect(await version()).toBe(0);
     expect((await ingestFile(database, { format: "transactions", file: first })).rowsInserted).toBe(4);
+    expect(await version()).toBe(1);
     const report = await ingestFile(database, { format: "transactions", file: second });
     expect([report.rowsInserted, report.rowsAlreadyPresent]).toEqual([5, 1]);
+    expect(await version()).toBe(2);
+    // A load that adds nothing leaves it alone.
+    expect((await ingestFile(database, { format: "transactions", file: second })).rowsInserted).toBe(0);
+    expect(await version()).toBe(2);
 
     const incremental = await snapshot(m.id);
     expect(incremental.daily.map((d) => [d.day, d.gross_sales_minor, d.refunds_minor, d.purchases, d.refunds, d.customers])).toEqual([
@@ -78,5 +86,6 @@ describe("incremental rollups from an ingest batch", () => {
       refreshRollupsForDays(tx, new Map([[m.id, ["2024-04-30", "2024-05-01", "2024-05-02", "2024-05-03"]]])),
     );
     expect(await snapshot(m.id)).toEqual(incremental);
+    expect(await version()).toBe(3);
   });
 });

@@ -1,0 +1,187 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Database, type Executor } from "@/db/client";
+import {
+  buildCompetitorReport,
+  categoryFigures,
+  categoryRange,
+  dailyNet,
+  loadCategoryBase,
+  memberFigures,
+  monthlyCustomers,
+  reportWindows,
+  type CompetitorReport,
+  type ReportSources,
+  type ReportWindows,
+} from "./competitors";
+import { resolvePeerGroup, type PeerGroup } from "./peerGroups";
+import { dayAfter, offeredPeriods } from "./periods";
+import { competitorFingerprint, replaceStoredReports } from "./reportStore";
+
+/*
+ * The job that stores the Competitors page's reports (docs/adr/0007-stored-competitor-reports.md).
+ * The page's figures read up to a year of every peer's customer-days; computed per request they
+ * took 0.4–0.9 s for the largest merchant against a 100 ms target (docs/performance.md). After
+ * an ingest, this job computes the report of every period the page offers and stores it with the
+ * fingerprint of its inputs; the page then reads one row. Same computation as the live path
+ * (buildCompetitorReport), only its inputs are loaded once per merchant — the customer-category
+ * rows for all periods in one query — and shared between the members of a peer group. Internal
+ * to lib/privacy: it reads other merchants' rows on the owner connection.
+ */
+
+/** What the job did for one merchant. */
+export interface StoredReportsOutcome {
+  merchantId: number;
+  /** stored: reports written; fresh: every offered period was already stored under the current fingerprint; failed: nothing changed. */
+  status: "stored" | "fresh" | "failed";
+  /** Reports written (0 unless stored). */
+  reports: number;
+  /** Wall-clock seconds for this merchant. */
+  seconds: number;
+  /** Why it failed; absent otherwise. */
+  error?: string;
+}
+
+/** One line of progress output for an outcome, e.g. "competitor reports spb-grocery-1: 35 periods stored 1.42 s". */
+export function storedReportsLine(o: StoredReportsOutcome & { slug: string }): string {
+  const what = o.status === "stored" ? `${o.reports} periods stored` : o.status === "fresh" ? "up to date" : `failed (${o.error})`;
+  return `competitor reports ${o.slug}: ${what} ${o.seconds.toFixed(2)} s`;
+}
+
+/** A cache of member-level inputs shared across the merchants of one MCC group under one fingerprint. */
+class SharedInputs {
+  private fingerprint = "";
+  private readonly values = new Map<string, Promise<unknown>>();
+
+  /** Drops everything cached when the fingerprint (the data) differs from the last merchant's. */
+  use(fingerprint: string): void {
+    if (fingerprint !== this.fingerprint) this.values.clear();
+    this.fingerprint = fingerprint;
+  }
+
+  get<T>(key: string, load: () => Promise<T>): Promise<T> {
+    let v = this.values.get(key) as Promise<T> | undefined;
+    if (!v) this.values.set(key, (v = load()));
+    return v;
+  }
+}
+
+const idsKey = (ids: readonly number[]) => [...ids].sort((a, b) => a - b).join(",");
+const windowKey = (p: { from: string; to: string }) => `${p.from}_${p.to}`;
+
+/**
+ * Computes the reports of one merchant for every offered period from inputs loaded once: the
+ * peer group of each distinct reference window, the customer-category rows of the union of those
+ * groups over all periods in one query, and member-level figures through `shared`.
+ */
+async function computeMerchantReports(
+  tx: Executor,
+  merchant: { id: number; slug: string; currency: string },
+  windows: ReportWindows[],
+  shared: SharedInputs,
+): Promise<Array<{ period: { from: string; to: string }; report: CompetitorReport }>> {
+  const groups = new Map<string, PeerGroup>();
+  for (const w of windows) {
+    const key = windowKey(w.window);
+    if (!groups.has(key)) groups.set(key, await resolvePeerGroup(tx, merchant.id, w.window));
+  }
+  const union = new Set<number>([merchant.id]);
+  for (const g of groups.values()) for (const id of g.memberIds) union.add(id);
+  const ranges = windows.map(categoryRange);
+  const range = {
+    from: ranges.reduce((lo, r) => (r.from < lo ? r.from : lo), ranges[0].from),
+    to: ranges.reduce((hi, r) => (r.to > hi ? r.to : hi), ranges[0].to),
+  };
+  const base = await loadCategoryBase(tx, merchant.id, [...union], range);
+  const sources: ReportSources = {
+    peerGroup: async (window) => groups.get(windowKey(window))!,
+    memberFigures: (ids, w) => shared.get(`figures|${idsKey(ids)}|${windowKey(w.period)}`, () => memberFigures(tx, ids, w)),
+    dailyNet: (ids, window) => shared.get(`daily|${idsKey(ids)}|${windowKey(window)}`, () => dailyNet(tx, ids, window)),
+    // Keyed and queried with the merchant itself included, so every member of the same group
+    // shares one query; the index reads only the peers' entries of the result.
+    monthlyCustomers: (peerIds, window) => {
+      const all = [...peerIds, merchant.id];
+      return shared.get(`customers|${idsKey(all)}|${windowKey(window)}`, () => monthlyCustomers(tx, all, window));
+    },
+    category: async (ids, w) => categoryFigures(base, new Set(ids), w),
+  };
+  const out = [];
+  for (const w of windows) out.push({ period: w.period, report: await buildCompetitorReport(merchant, w, sources) });
+  return out;
+}
+
+/**
+ * Computes and stores the Competitors report of every period the page offers (offeredPeriods: 24
+ * months, 8 quarters and 3 years ending with the merchant's latest data day) for the merchants
+ * `merchantIds` and every other merchant of their MCC groups in the same country — those whose
+ * peers' data just changed. Each merchant's reports are computed and replaced in one
+ * repeatable-read transaction under the fingerprint read in it, so a stored set always matches
+ * the data it came from; a merchant whose offered periods are all stored under the current
+ * fingerprint is skipped. A merchant that fails keeps its old reports (stale ones are never
+ * served) and the others still run.
+ *
+ * Cost (docs/performance.md): one customer-category query per merchant plus member-level
+ * queries shared within each peer group.
+ *
+ * @param merchantIds merchants whose data changed (unknown ids are ignored)
+ * @param opts.neighbours false to refresh only `merchantIds` themselves (default true: their MCC groups)
+ * @param opts.onMerchant called after each merchant (progress output)
+ * @returns one outcome per merchant, in processing order (country, MCC group, id)
+ * @throws Error only when the merchant list itself cannot be read
+ */
+export async function refreshCompetitorReports(
+  database: Database,
+  merchantIds: readonly number[],
+  opts: { neighbours?: boolean; onMerchant?: (outcome: StoredReportsOutcome & { slug: string }) => void } = {},
+): Promise<StoredReportsOutcome[]> {
+  const wanted = [...new Set(merchantIds)].filter((id) => Number.isInteger(id) && id > 0);
+  if (wanted.length === 0) return [];
+  const list = sql.join(wanted.map((id) => sql`${id}`), sql`, `);
+  const merchants = await queryRows<{ id: number; slug: string; currency: string }>(
+    database.db,
+    opts.neighbours === false
+      ? sql`select m.id, m.slug, m.currency from merchants m where m.id in (${list}) order by m.country, substr(m.mcc, 1, 2), m.id`
+      : sql`select m.id, m.slug, m.currency from merchants m
+            where exists (select 1 from merchants s
+                          where s.id in (${list}) and s.country = m.country and substr(s.mcc, 1, 2) = substr(m.mcc, 1, 2))
+            order by m.country, substr(m.mcc, 1, 2), m.id`,
+  );
+  const shared = new SharedInputs();
+  const outcomes: StoredReportsOutcome[] = [];
+  for (const row of merchants) {
+    const merchant = { id: Number(row.id), slug: row.slug, currency: row.currency };
+    const started = performance.now();
+    let outcome: StoredReportsOutcome;
+    try {
+      outcome = await database.db.transaction(
+        async (tx) => {
+          // The customer-category query sorts ~10⁵ rows for a large merchant; the 4 MB default spills to disk.
+          await tx.execute(sql`set local work_mem = '64MB'`);
+          const fingerprint = await competitorFingerprint(tx, merchant.id);
+          shared.use(fingerprint);
+          const [last] = await queryRows<{ day: string | null }>(tx, sql`select max(day)::text as day from merchant_daily where merchant_id = ${merchant.id}`);
+          const periods = last?.day ? offeredPeriods(dayAfter(last.day)) : [];
+          const [stored] = await queryRows<{ n: number }>(
+            tx,
+            sql`select count(*)::int as n from competitor_reports
+                where merchant_id = ${merchant.id} and fingerprint = ${fingerprint}
+                  and (period_from::text || '_' || period_to::text) in (${sql.join(periods.map((p) => sql`${windowKey(p)}`).concat(sql`''`), sql`, `)})`,
+          );
+          if (periods.length > 0 && Number(stored.n) === periods.length) {
+            return { merchantId: merchant.id, status: "fresh" as const, reports: 0, seconds: 0 };
+          }
+          const reports = periods.length > 0 ? await computeMerchantReports(tx, merchant, periods.map(reportWindows), shared) : [];
+          await replaceStoredReports(tx, merchant.id, fingerprint, reports);
+          return { merchantId: merchant.id, status: "stored" as const, reports: reports.length, seconds: 0 };
+        },
+        { isolationLevel: "repeatable read" },
+      );
+    } catch (err) {
+      shared.use(""); // a failed load must not be served to the next merchant
+      outcome = { merchantId: merchant.id, status: "failed", reports: 0, seconds: 0, error: (err instanceof Error ? err.message : String(err)) || "unknown error" };
+    }
+    outcome.seconds = Math.round(performance.now() - started) / 1000;
+    outcomes.push(outcome);
+    opts.onMerchant?.({ ...outcome, slug: merchant.slug });
+  }
+  return outcomes;
+}
