@@ -23,6 +23,8 @@ import {
  * (merchant_daily, merchant_day_customer_bitmaps, merchant_customers, merchant_customer_daily),
  * never from `transactions`. Every figure built from peers passes lib/privacy/guard.ts; what
  * fails carries its reason. docs/competitors.md defines each figure; docs/adr/0006 the group.
+ * After an ingest the reports of the offered periods are stored (./precompute.ts) and served
+ * while current (./reportStore.ts, docs/adr/0007); buildCompetitorReport computes both ways.
  */
 
 /** The benchmarked figures, in display order. */

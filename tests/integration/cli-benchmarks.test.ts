@@ -53,4 +53,20 @@ describe("cli benchmarks", () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/whole calendar month, quarter or year/);
   });
+
+  it("competitor-reports stores the merchant's 35 offered periods; benchmarks then prints the stored report unchanged", async () => {
+    const before = await cliDatabase.run("benchmarks", "--merchant", slug, "--from", "2026-02-01", "--to", "2026-03-01", "--json");
+    const r = await cliDatabase.run("competitor-reports", "--merchant", slug, "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.merchants.map((m: { status: string; reports: number }) => [m.status, m.reports])).toEqual([["stored", 35]]);
+    const again = await cliDatabase.run("competitor-reports", "--merchant", slug);
+    expect(again.stdout).toMatch(new RegExp(`^competitor reports ${slug}: up to date `, "m"));
+    const after = await cliDatabase.run("benchmarks", "--merchant", slug, "--from", "2026-02-01", "--to", "2026-03-01", "--json");
+    expect(JSON.parse(after.stdout)).toEqual(JSON.parse(before.stdout));
+    const bad = await cliDatabase.run("competitor-reports", "--merchant", slug, "--all");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/give either --merchant SLUG or --all/);
+  });
 });
