@@ -215,6 +215,8 @@ async function benchOverview(kind: "pglite" | "postgres") {
     database = kind === "pglite"
       ? await openDatabase({ dataDir: path.join(dir, name) })
       : await openDatabase({ url: Object.assign(new URL(pgAdmin), { pathname: `/${name}` }).toString() });
+    // Idempotent: a bank loaded by an older checkout gets the tables added since.
+    await migrateDatabase(database);
   } else {
     database = await freshDatabase(kind, name);
     const t0 = process.hrtime.bigint();
