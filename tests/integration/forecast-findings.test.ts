@@ -1,18 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import type { Database } from "@/db/client";
 import { getDailySeries } from "@/lib/analytics/getDailySeries";
 import { getFindingsResults, getForecastResults } from "@/lib/analytics/getForecastFindings";
 import { addDays } from "@/lib/analytics/scope";
-import { ingestFile, type IngestFormat } from "@/lib/ingest";
 import { computeForecastRun } from "@/lib/jobs/forecast";
 import { runMerchantModels } from "@/lib/jobs/runModels";
 import { findMerchantRef } from "@/lib/jobs/store";
 import type { ForecastSummary } from "@/lib/forecast/types";
-import { BANK_FILES, writeBank } from "@/lib/synthetic";
-import { TEST_DIALECT, openTestDatabase } from "../helpers/db";
+import { TEST_DIALECT } from "../helpers/db";
+import { loadSmallSyntheticBank } from "../helpers/syntheticBank";
 import { generatePlanted } from "../helpers/plantedMerchant";
 import { scoped } from "./analytics-seed";
 import { seedBank } from "./jobs-seed";
@@ -26,24 +22,13 @@ import { seedBank } from "./jobs-seed";
  * - a merchant with a planted frequency drop among its premium customers gets the finding.
  */
 let database: Database;
-let dir: string;
 
+let cleanup: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "forecast-synthetic-"));
-  await writeBank(dir, { seed: 42, customers: 3000, targetTransactions: 120_000 });
-  database = await openTestDatabase();
-  for (const [format, name] of [
-    ["merchants", BANK_FILES.merchants],
-    ["customers", BANK_FILES.customers],
-    ["transactions", BANK_FILES.transactions],
-  ] as [IngestFormat, string][]) {
-    const report = await ingestFile(database, { format, file: path.join(dir, name) });
-    expect(report.ok).toBe(true);
-  }
+  ({ database, cleanup } = await loadSmallSyntheticBank("forecast-synthetic"));
 }, 900_000);
 afterAll(async () => {
-  await database?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await cleanup?.();
 });
 
 describe(`forecasts on the synthetic bank (${TEST_DIALECT})`, () => {

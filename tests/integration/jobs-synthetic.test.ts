@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import fs from "node:fs";
-import os from "node:os";
-import path from "node:path";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { getChurnResults } from "@/lib/analytics/getModelResults";
 import type { MerchantRef } from "@/lib/analytics/types";
-import { ingestFile, type IngestFormat } from "@/lib/ingest";
 import { runMerchantModels } from "@/lib/jobs/runModels";
 import { findMerchantRef } from "@/lib/jobs/store";
-import { BANK_FILES, writeBank } from "@/lib/synthetic";
-import { openTestDatabase } from "../helpers/db";
+import { loadSmallSyntheticBank } from "../helpers/syntheticBank";
 import { scoped } from "./analytics-seed";
 
 /*
@@ -23,25 +18,14 @@ import { scoped } from "./analytics-seed";
  * least five of them, and the first one (pinned: seed and data are fixed).
  */
 let database: Database;
-let dir: string;
 const MOSCOW_GROCERY = Array.from({ length: 7 }, (_, i) => `msk-grocery-${i + 1}`);
 
+let cleanup: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "jobs-synthetic-"));
-  await writeBank(dir, { seed: 42, customers: 3000, targetTransactions: 120_000 });
-  database = await openTestDatabase();
-  for (const [format, name] of [
-    ["merchants", BANK_FILES.merchants],
-    ["customers", BANK_FILES.customers],
-    ["transactions", BANK_FILES.transactions],
-  ] as [IngestFormat, string][]) {
-    const report = await ingestFile(database, { format, file: path.join(dir, name) });
-    expect(report.ok).toBe(true);
-  }
+  ({ database, cleanup } = await loadSmallSyntheticBank("jobs-synthetic"));
 });
 afterAll(async () => {
-  await database?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await cleanup?.();
 });
 
 describe("churn job on the synthetic bank", () => {

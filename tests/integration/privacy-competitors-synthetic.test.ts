@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
-import { ingestFile, type IngestFormat } from "@/lib/ingest";
 import { findMerchantRef } from "@/lib/jobs/store";
 import { getCompetitorReportIn, getPeerRevenueIndex, reportWindows, SWITCH_MIN_PURCHASES, switchingCounts, type CompetitorReport } from "@/lib/privacy/competitors";
 import { refreshCompetitorReports } from "@/lib/privacy/precompute";
 import { readStoredReport } from "@/lib/privacy/reportStore";
 import { resolvePeerGroup } from "@/lib/privacy/peerGroups";
 import { dayAfter, offeredPeriods, referenceWindow, shiftMonths } from "@/lib/privacy/periods";
-import { BANK_FILES, writeBank } from "@/lib/synthetic";
-import { openTestDatabase } from "../helpers/db";
+import { BANK_FILES } from "@/lib/synthetic";
+import { loadSmallSyntheticBank } from "../helpers/syntheticBank";
 
 /*
  * Competitor figures on the small synthetic bank (seed 42, 3,000 customers, ~120,000
@@ -38,22 +36,12 @@ let database: Database;
 let dir: string;
 const MOSCOW_GROCERY = Array.from({ length: 7 }, (_, i) => `msk-grocery-${i + 1}`);
 
+let cleanup: (() => Promise<void>) | undefined;
 beforeAll(async () => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "competitors-synthetic-"));
-  await writeBank(dir, { seed: 42, customers: 3000, targetTransactions: 120_000 });
-  database = await openTestDatabase();
-  for (const [format, name] of [
-    ["merchants", BANK_FILES.merchants],
-    ["customers", BANK_FILES.customers],
-    ["transactions", BANK_FILES.transactions],
-  ] as [IngestFormat, string][]) {
-    const report = await ingestFile(database, { format, file: path.join(dir, name) });
-    expect(report.ok).toBe(true);
-  }
+  ({ database, dir, cleanup } = await loadSmallSyntheticBank("competitors-synthetic"));
 }, 600_000);
 afterAll(async () => {
-  await database?.close();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  await cleanup?.();
 });
 
 function readCsv(file: string): Record<string, string>[] {
