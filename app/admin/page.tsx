@@ -5,6 +5,7 @@ import { accounts } from "@/lib/accounts/server";
 import { Card } from "@/components/Card";
 import { OnboardForm } from "@/components/admin/AdminForms";
 import { onboardAction } from "./actions";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
@@ -28,12 +29,7 @@ export default async function AdminOnboardingPage({ searchParams }: { searchPara
   const qs = (extra: Record<string, string>) => `?${new URLSearchParams({ ...(q && { q }), ...(mcc && { mcc }), ...(city && { city }), ...extra })}`;
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("onboard.title")}</h1>
-          <p>{t("search.hint")}</p>
-        </div>
-      </div>
+      <PageTitle title={t("onboard.title")} subtitle={t("search.hint")} />
       <div className="grid" style={{ gap: 16 }}>
         <Card title={t("search.title")}>
           <form method="get" style={{ display: "flex", gap: 8, flexWrap: "wrap", alignItems: "end" }} data-testid="merchant-search">

@@ -8,6 +8,7 @@ import { PortfolioPicker } from "@/components/portfolio/PortfolioPicker";
 import { PortfolioView } from "@/components/portfolio/PortfolioView";
 import { PortfolioFindings } from "@/components/portfolio/PortfolioFindings";
 import { loadPortfolio } from "./portfolio-data";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("portfolio");
@@ -36,13 +37,11 @@ export default async function PortfolioPage({
 
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{managesPortfolio ? t("title") : t("titleMerchant")}</h1>
-          <p>{t("subtitle")}</p>
-        </div>
-        {portfolio.end ? <PortfolioPicker period={period} end={portfolio.end} /> : null}
-      </div>
+      <PageTitle
+        title={managesPortfolio ? t("title") : t("titleMerchant")}
+        subtitle={t("subtitle")}
+        aside={portfolio.end ? <PortfolioPicker period={period} end={portfolio.end} /> : null}
+      />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <PortfolioView period={period} />
         {managesPortfolio ? <PortfolioFindings /> : null}

@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { Period } from "@/lib/analytics/types";
 import { PeriodPicker } from "../PeriodPicker";
+import { PageTitle } from "./PageTitle";
 
 /** Title, one line of context, and the period picker (remounted per period so its inputs follow the URL). */
 export function PageHeader({
@@ -21,13 +22,12 @@ export function PageHeader({
   children?: ReactNode;
 }) {
   return (
-    <div className="page-head">
-      <div>
-        <h1>{title}</h1>
-        {subtitle ? <p>{subtitle}</p> : null}
-        {children}
-      </div>
-      <PeriodPicker key={`${period.from}_${period.to}`} period={period} end={end} firstDay={firstDay} lastDay={lastDay} />
-    </div>
+    <PageTitle
+      title={title}
+      subtitle={subtitle}
+      aside={<PeriodPicker key={`${period.from}_${period.to}`} period={period} end={end} firstDay={firstDay} lastDay={lastDay} />}
+    >
+      {children}
+    </PageTitle>
   );
 }

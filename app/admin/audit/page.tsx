@@ -2,6 +2,7 @@ import { getTranslations } from "next-intl/server";
 import { listAccessibleMerchants, requireBankPage } from "@/lib/auth/access";
 import { accounts } from "@/lib/accounts/server";
 import { AuditTable } from "@/components/billing/AuditTable";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 /** The whole audit log (bank admins): the latest 200 entries. */
 export default async function AuditPage() {
@@ -11,12 +12,7 @@ export default async function AuditPage() {
   const names = new Map((await listAccessibleMerchants(actor)).map((m) => [m.id, m.name]));
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p>{t("subtitle")}</p>
-        </div>
-      </div>
+      <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <AuditTable entries={entries} merchantNames={names} />
     </>
   );

@@ -2,6 +2,7 @@ import { getFormatter, getTranslations } from "next-intl/server";
 import { requireBankPage } from "@/lib/auth/access";
 import { accounts } from "@/lib/accounts/server";
 import { Card } from "@/components/Card";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 /** Splits plain text into text and clickable links (the invitation link must be opened from here in the demo). */
 function linkify(text: string) {
@@ -24,12 +25,7 @@ export default async function OutboxPage() {
   const messages = await accounts.outbox(actor);
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p>{t("subtitle")}</p>
-        </div>
-      </div>
+      <PageTitle title={t("title")} subtitle={t("subtitle")} />
       {messages.length === 0 ? (
         <p className="muted">{t("empty")}</p>
       ) : (

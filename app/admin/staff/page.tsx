@@ -4,6 +4,7 @@ import { accounts } from "@/lib/accounts/server";
 import { Card } from "@/components/Card";
 import { SmallForm } from "@/components/admin/AdminForms";
 import { inviteManagerAction, portfolioAction } from "../actions";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 /** Bank staff and portfolios (bank admins): invite relationship managers, add and remove portfolio merchants. */
 export default async function StaffPage() {
@@ -13,11 +14,7 @@ export default async function StaffPage() {
   const staff = await accounts.staff(actor);
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-        </div>
-      </div>
+      <PageTitle title={t("title")} />
       <div className="grid" style={{ gap: 16 }}>
         <Card title={t("inviteTitle")}>
           <SmallForm action={inviteManagerAction} submit={t("send")} testId="invite-manager">

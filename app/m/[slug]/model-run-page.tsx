@@ -4,6 +4,7 @@ import { dehydrate, HydrationBoundary, type QueryKey } from "@tanstack/react-que
 import { getTranslations } from "next-intl/server";
 import { requireMerchantPage, type MerchantAccess } from "@/lib/auth/access";
 import { serverQueryClient, type PageParams } from "./page-context";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 /** The message namespaces of the tabs that show a stored model run. */
 export type ModelRunNamespace = "value" | "churn" | "segments";
@@ -40,12 +41,7 @@ export async function ModelRunPage<T>({
   await queryClient.prefetchQuery({ queryKey: queryKey(access.merchant.slug), queryFn: () => load(access) });
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p>{t("subtitle")}</p>
-        </div>
-      </div>
+      <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <HydrationBoundary state={dehydrate(queryClient)}>{children}</HydrationBoundary>
     </>
   );

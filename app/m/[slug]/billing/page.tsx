@@ -8,6 +8,7 @@ import { PlanTable } from "@/components/billing/PlanTable";
 import { SetPlanForm } from "@/components/billing/SetPlanForm";
 import type { PageParams, PageSearchParams } from "../page-context";
 import { checkoutAction, portalAction, setPlanAction } from "./actions";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata() {
   const t = await getTranslations("billing.page");
@@ -32,12 +33,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pa
   const day = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeZone: access.merchant.timeZone });
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("page.title")}</h1>
-          <p>{t("page.subtitle")}</p>
-        </div>
-      </div>
+      <PageTitle title={t("page.title")} subtitle={t("page.subtitle")} />
       <div className="grid" style={{ gap: 16 }}>
         {checkout === "success" ? <p className="notice">{t("page.checkoutSuccess")}</p> : null}
         {checkout === "cancel" ? <p className="notice">{t("page.checkoutCancel")}</p> : null}

@@ -6,6 +6,7 @@ import { campaignsKey } from "@/components/hooks/useCampaigns";
 import { requireMerchantPage } from "@/lib/auth/access";
 import { serverQueryClient, type PageParams } from "../page-context";
 import { loadCampaigns } from "./campaigns-data";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("campaigns");
@@ -21,12 +22,7 @@ export default async function CampaignsPage({ params }: { params: PageParams }) 
   await queryClient.prefetchQuery({ queryKey: campaignsKey(access.merchant.slug), queryFn: () => loadCampaigns(access) });
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p>{t("subtitle")}</p>
-        </div>
-      </div>
+      <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <CampaignsView />
       </HydrationBoundary>

@@ -7,6 +7,7 @@ import { CompetitorsView } from "@/components/competitors/CompetitorsView";
 import { CompetitorPeriodPicker } from "@/components/competitors/CompetitorPeriodPicker";
 import { competitorsKey } from "@/components/hooks/useCompetitors";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("competitors");
@@ -34,13 +35,11 @@ export default async function CompetitorsPage({ params, searchParams }: { params
 
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p>{t("subtitle")}</p>
-        </div>
-        <CompetitorPeriodPicker key={`${period.from}_${period.to}`} period={period} grain={grain} end={end} />
-      </div>
+      <PageTitle
+        title={t("title")}
+        subtitle={t("subtitle")}
+        aside={<CompetitorPeriodPicker key={`${period.from}_${period.to}`} period={period} grain={grain} end={end} />}
+      />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <CompetitorsView period={period} />
       </HydrationBoundary>

@@ -5,6 +5,7 @@ import { findingsKey, forecastKey } from "@/components/hooks/useFindings";
 import { FindingsView } from "@/components/findings/FindingsView";
 import { serverQueryClient, type PageParams } from "../page-context";
 import { loadFindings, loadForecast } from "./findings-data";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata() {
   const t = await getTranslations("findings");
@@ -21,12 +22,7 @@ export default async function FindingsPage({ params }: { params: PageParams }) {
   await queryClient.prefetchQuery({ queryKey: forecastKey(access.merchant.slug), queryFn: () => loadForecast(access) });
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p>{t("subtitle")}</p>
-        </div>
-      </div>
+      <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <FindingsView />
       </HydrationBoundary>

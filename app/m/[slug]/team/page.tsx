@@ -7,6 +7,7 @@ import { AuditTable } from "@/components/billing/AuditTable";
 import { InviteForm, RemoveMemberButton } from "@/components/billing/TeamForms";
 import type { PageParams } from "../page-context";
 import { inviteAction, removeMemberAction } from "./actions";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata() {
   const t = await getTranslations("billing.team");
@@ -27,12 +28,7 @@ export default async function TeamPage({ params }: { params: PageParams }) {
   const audit = access.role === "merchant_viewer" ? null : await accounts.merchantAudit(access);
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("team.title")}</h1>
-          <p>{t("team.subtitle")}</p>
-        </div>
-      </div>
+      <PageTitle title={t("team.title")} subtitle={t("team.subtitle")} />
       <div className="grid" style={{ gap: 16 }}>
         <Card title={t("team.members")}>
           <div className="table-wrap">

@@ -8,6 +8,7 @@ import { Card } from "@/components/Card";
 import { LockedPreview } from "@/components/billing/LockedPreview";
 import { PlanTable } from "@/components/billing/PlanTable";
 import type { PageParams, PageSearchParams } from "../page-context";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 const FEATURE_PAGES: Record<string, string> = { overview: "", customers: "/customers", seasonality: "/seasonality", value: "/value", churn: "/churn", segments: "/segments" };
 
@@ -30,12 +31,11 @@ export default async function UpgradePage({ params, searchParams }: { params: Pa
   const lapsed = e.plan !== null && !e.inGoodStanding;
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1 data-testid="locked-title">{lapsed ? t("locked.lapsedTitle") : t("locked.title", { feature: featureName })}</h1>
-          <p>{t(`features.${feature}.description`)}</p>
-        </div>
-      </div>
+      <PageTitle
+        title={lapsed ? t("locked.lapsedTitle") : t("locked.title", { feature: featureName })}
+        subtitle={t(`features.${feature}.description`)}
+        titleTestId="locked-title"
+      />
       <div className="grid" style={{ gap: 16 }}>
         <Card title={featureName} subtitle={t("locked.preview")}>
           <LockedPreview feature={feature} label={t("locked.badge")} />

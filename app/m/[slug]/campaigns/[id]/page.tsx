@@ -7,6 +7,7 @@ import { campaignReportKey } from "@/components/hooks/useCampaigns";
 import { requireMerchantPage } from "@/lib/auth/access";
 import { serverQueryClient } from "../../page-context";
 import { loadCampaignReport } from "../campaigns-data";
+import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("campaigns");
@@ -26,12 +27,7 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
   queryClient.setQueryData(campaignReportKey(access.merchant.slug, id), view);
   return (
     <>
-      <div className="page-head">
-        <div>
-          <h1>{t("title")}</h1>
-          <p>{t("subtitle")}</p>
-        </div>
-      </div>
+      <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <CampaignReportView id={id} />
       </HydrationBoundary>
