@@ -1,7 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "@playwright/test";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { login, readExpected, shots } from "./support";
 
 /*
  * Campaigns: the merchant owner uploads a small campaign file in the browser (progress bar,
@@ -14,17 +15,8 @@ interface Expected {
   owner: { email: string; slug: string };
   password: string;
 }
-const expected: Expected = JSON.parse(fs.readFileSync(path.resolve("test-results/e2e-expected.json"), "utf8"));
-const shots = path.resolve("test-results/screenshots");
-fs.mkdirSync(shots, { recursive: true });
+const expected = readExpected<Expected>();
 
-async function login(page: Page, email: string) {
-  await page.goto("/login");
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(expected.password);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
 
 test("merchant owner uploads a campaign and reads its report", async ({ page }) => {
   const { owner } = expected;

@@ -1,25 +1,16 @@
-import { expect, test, type Page } from "@playwright/test";
-import fs from "node:fs";
+import { expect, test } from "@playwright/test";
 import path from "node:path";
 import { makeChartFormat } from "../components/charts/chartFormat";
 import { formatBenchmark } from "../lib/charts/competitors";
 import type { CompetitorReport } from "../lib/privacy/competitors";
+import { login, readExpected, shots } from "./support";
 
 interface Expected {
   password: string;
   competitors: { slug: string; from: string; to: string; report: CompetitorReport } | null;
 }
-const expected: Expected = JSON.parse(fs.readFileSync(path.resolve("test-results/e2e-expected.json"), "utf8"));
-const shots = path.resolve("test-results/screenshots");
-fs.mkdirSync(shots, { recursive: true });
+const expected = readExpected<Expected>();
 
-async function login(page: Page, email: string) {
-  await page.goto("/login");
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(expected.password);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
 
 test("Competitors page shows the peer count and the benchmark values the CLI prints", async ({ page }) => {
   test.skip(!expected.competitors, "the demo bank has no msk-grocery-1");

@@ -1,7 +1,7 @@
 import { expect, test, type Page } from "@playwright/test";
-import fs from "node:fs";
 import path from "node:path";
 import { formatMoney, formatNumber } from "../lib/format";
+import { login, readExpected, shots } from "./support";
 
 interface Expected {
   owner: { email: string; slug: string; from: string; to: string };
@@ -17,17 +17,8 @@ interface Expected {
     averageCheckMinor: number;
   };
 }
-const expected: Expected = JSON.parse(fs.readFileSync(path.resolve("test-results/e2e-expected.json"), "utf8"));
-const shots = path.resolve("test-results/screenshots");
-fs.mkdirSync(shots, { recursive: true });
+const expected = readExpected<Expected>();
 
-async function login(page: Page, email: string) {
-  await page.goto("/login");
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(expected.password);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
 
 async function kpi(page: Page, key: string) {
   return page.getByTestId(`kpi-${key}`).getByTestId("kpi-value");

@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
-import fs from "node:fs";
+import { expect, test } from "@playwright/test";
 import path from "node:path";
+import { login, readExpected, shots } from "./support";
 
 /*
  * Findings and forecasts: the owner's overview shows the findings feed (the same top headlines as
@@ -13,17 +13,8 @@ interface Expected {
   password: string;
   findings: { count: number; headlines: string[] };
 }
-const expected: Expected = JSON.parse(fs.readFileSync(path.resolve("test-results/e2e-expected.json"), "utf8"));
-const shots = path.resolve("test-results/screenshots");
-fs.mkdirSync(shots, { recursive: true });
+const expected = readExpected<Expected>();
 
-async function login(page: Page, email: string) {
-  await page.goto("/login");
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(expected.password);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
 
 test("the overview shows the findings feed and the forecast band; the Findings tab the whole feed", async ({ page }) => {
   const { owner, findings } = expected;

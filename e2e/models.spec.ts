@@ -1,6 +1,6 @@
-import { expect, test, type Page } from "@playwright/test";
-import fs from "node:fs";
+import { expect, test } from "@playwright/test";
 import path from "node:path";
+import { login, readExpected, shots } from "./support";
 
 /*
  * The model pages (customer value, churn, segments) for the merchant owner of e2e/prepare.ts.
@@ -12,17 +12,8 @@ interface Expected {
   owner: { email: string; slug: string };
   password: string;
 }
-const expected: Expected = JSON.parse(fs.readFileSync(path.resolve("test-results/e2e-expected.json"), "utf8"));
-const shots = path.resolve("test-results/screenshots");
-fs.mkdirSync(shots, { recursive: true });
+const expected = readExpected<Expected>();
 
-async function login(page: Page, email: string) {
-  await page.goto("/login");
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(expected.password);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
 
 test("merchant owner sees customer value, churn risk and segments from the latest model runs", async ({ page }) => {
   const { owner } = expected;

@@ -1,6 +1,6 @@
 import { expect, test, type Browser, type Page } from "@playwright/test";
-import fs from "node:fs";
 import path from "node:path";
+import { login, readExpected, shots } from "./support";
 
 /**
  * Accounts end to end (issue 7): an RM finds a bank merchant and onboards it, the invitation link
@@ -12,17 +12,8 @@ interface Expected {
   password: string;
   accounts: { startOwner: string; startSlug: string | null; prospectMcc: string | null };
 }
-const expected: Expected = JSON.parse(fs.readFileSync(path.resolve("test-results/e2e-expected.json"), "utf8"));
-const shots = path.resolve("test-results/screenshots");
-fs.mkdirSync(shots, { recursive: true });
+const expected = readExpected<Expected>();
 
-async function login(page: Page, email: string, password = expected.password) {
-  if (!page.url().includes("/login")) await page.goto("/login");
-  await page.locator('input[name="email"]').fill(email);
-  await page.locator('input[name="password"]').fill(password);
-  await page.locator('button[type="submit"]').click();
-  await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-}
 
 /** The invitation link to `to` from the outbox, as the signed-in bank user sees it. */
 async function inviteLinkFromOutbox(page: Page, to: string): Promise<string> {
