@@ -134,12 +134,6 @@ export function grainPeriods(grain: CompetitorGrain, end: string, count?: number
   return out;
 }
 
-/** The calendar day after `day` ('YYYY-MM-DD'). */
-export function dayAfter(day: string): string {
-  const t = Date.UTC(Number(day.slice(0, 4)), Number(day.slice(5, 7)) - 1, Number(day.slice(8, 10))) + 86_400_000;
-  return new Date(t).toISOString().slice(0, 10);
-}
-
 /**
  * Every period the Competitors page offers for data ending before `end` (exclusive; the day after
  * the latest data day): grainPeriods of each grain with its default count — 24 months, 8 quarters

@@ -14,7 +14,8 @@ import {
   type ReportWindows,
 } from "./competitors";
 import { resolvePeerGroup, type PeerGroup } from "./peerGroups";
-import { dayAfter, offeredPeriods } from "./periods";
+import { addDays } from "@/lib/format";
+import { offeredPeriods } from "./periods";
 import { competitorFingerprint, replaceStoredReports } from "./reportStore";
 
 /*
@@ -159,7 +160,7 @@ export async function refreshCompetitorReports(
           const fingerprint = await competitorFingerprint(tx, merchant.id);
           shared.use(fingerprint);
           const [last] = await queryRows<{ day: string | null }>(tx, sql`select max(day)::text as day from merchant_daily where merchant_id = ${merchant.id}`);
-          const periods = last?.day ? offeredPeriods(dayAfter(last.day)) : [];
+          const periods = last?.day ? offeredPeriods(addDays(last.day, 1)) : [];
           const [stored] = await queryRows<{ n: number }>(
             tx,
             sql`select count(*)::int as n from competitor_reports

@@ -8,7 +8,8 @@ import { getCompetitorReportIn, getPeerRevenueIndex, reportWindows, SWITCH_MIN_P
 import { refreshCompetitorReports } from "@/lib/privacy/precompute";
 import { readStoredReport } from "@/lib/privacy/reportStore";
 import { resolvePeerGroup } from "@/lib/privacy/peerGroups";
-import { dayAfter, offeredPeriods, referenceWindow, shiftMonths } from "@/lib/privacy/periods";
+import { addDays } from "@/lib/format";
+import { offeredPeriods, referenceWindow, shiftMonths } from "@/lib/privacy/periods";
 import { BANK_FILES } from "@/lib/synthetic";
 import { loadSmallSyntheticBank } from "../helpers/syntheticBank";
 
@@ -147,7 +148,7 @@ describe("competitor report on the synthetic bank", () => {
     const [outcome] = await refreshCompetitorReports(database, [merchant.id], { neighbours: false });
     expect([outcome.status, outcome.reports]).toEqual(["stored", 35]);
     const [last] = await queryRows<{ day: string }>(database.db, sql`select max(day)::text as day from merchant_daily where merchant_id = ${merchant.id}`);
-    const offered = offeredPeriods(dayAfter(last.day));
+    const offered = offeredPeriods(addDays(last.day, 1));
     // The newest month, quarter and year, and an older month whose previous period starts the data.
     const periods = [offered[0], offered[24], offered[32], offered[22]];
     expect(periods.map((p) => reportWindows(p).grain)).toEqual(["month", "quarter", "year", "month"]);
