@@ -26,7 +26,8 @@ import { migrateDatabase, openDatabase, queryRows, type Database } from "@/db/cl
 import { ingestFile } from "@/lib/ingest";
 import { getOverview } from "@/lib/analytics/getOverview";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import type { MerchantRef, Period } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
+import type { Period } from "@/lib/days";
 import { benchCampaigns } from "./campaigns";
 import { benchCompetitors } from "./competitors";
 import { benchFindingsForecast } from "./findings-forecast";

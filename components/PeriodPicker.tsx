@@ -3,7 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { useState, useTransition, type FormEvent } from "react";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { addDays, daysBetween, formatPeriod } from "@/lib/format";
 import { activePreset, PRESET_DAYS, presetPeriod } from "./period";
 

@@ -4,7 +4,7 @@
  * one, the default is the 30 days ending at the merchant's latest day with data, so a demo
  * bank whose transactions lie in the past still opens on figures.
  */
-import { periodSchema, type Period } from "@/lib/analytics/types";
+import { periodSchema, type Period } from "@/lib/days";
 import { addDays } from "@/lib/format";
 
 export const PRESET_DAYS = [7, 30, 90, 365] as const;

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { FeatureLockedError, loadEntitlements, requireFeature, type Feature } from "@/lib/billing";
 
 /** An expected CLI failure: its message goes to stderr as is, and the process exits with `code`. */

@@ -1,7 +1,7 @@
 import { listAccessibleMerchants, resolveMerchantAccess, type Actor } from "@/lib/auth/access";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { getOverview } from "@/lib/analytics/getOverview";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { anchorEnd, DEFAULT_DAYS, presetPeriod } from "@/components/period";
 import type { Portfolio, PortfolioRow } from "@/components/portfolio/types";
 

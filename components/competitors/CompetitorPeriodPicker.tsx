@@ -3,7 +3,7 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { useTransition } from "react";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { formatMonth } from "@/lib/format";
 import { COMPETITOR_GRAINS, grainPeriods, type CompetitorGrain } from "@/lib/privacy/periods";
 import { Segmented } from "../Segmented";

@@ -2,7 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo } from "react";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import {
   buildIndexOption,
   buildShareOfWalletOption,

@@ -4,7 +4,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import type { CustomerSegments, SegmentDimension, SegmentRow } from "@/lib/analytics/getCustomerSegments";
 import type { RegularCustomers } from "@/lib/analytics/getRegularCustomers";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { buildCohortHeatmapOption, type CohortMetric } from "@/lib/charts/cohortHeatmap";
 import { buildRegularCustomersOption } from "@/lib/charts/regularCustomers";
 import { buildSegmentBarOption, segmentBars, type SegmentMetric } from "@/lib/charts/segmentBar";

@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { PeriodPicker } from "../PeriodPicker";
 import { PageTitle } from "./PageTitle";
 

@@ -3,7 +3,7 @@
  * the client hooks and the server pages that prefetch, so a prefetched query is the same cache
  * entry the hook reads after hydration. Periods enter keys as plain { from, to } objects.
  */
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 
 export type RevenueBucketParam = "day" | "week" | "month";
 

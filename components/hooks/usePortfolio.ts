@@ -1,6 +1,6 @@
 import { useQuery } from "@tanstack/react-query";
 import type { Portfolio } from "../portfolio/types";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { apiGet } from "./api";
 import { queryKeys } from "./keys";
 

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { RevenueDynamics } from "@/lib/analytics/getRevenueDynamics";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { apiGet } from "./api";
 import { merchantApi, queryKeys, type RevenueBucketParam } from "./keys";
 

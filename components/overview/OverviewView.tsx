@@ -3,7 +3,8 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import type { Overview } from "@/lib/analytics/getOverview";
-import type { HeadlineMetrics, Period } from "@/lib/analytics/types";
+import type { HeadlineMetrics } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import {
   buildRevenueDynamicsOption,
   defaultBucket,

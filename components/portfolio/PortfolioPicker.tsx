@@ -3,7 +3,7 @@
 import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useTransition } from "react";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { activePreset, PRESET_DAYS, presetPeriod } from "../period";
 
 /**

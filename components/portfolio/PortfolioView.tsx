@@ -2,7 +2,8 @@
 
 import Link from "next/link";
 import { useLocale, useTranslations } from "next-intl";
-import type { HeadlineMetrics, Period } from "@/lib/analytics/types";
+import type { HeadlineMetrics } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { changeDirection, formatChange, formatDay, formatMoney, formatNumber, formatPeriod } from "@/lib/format";
 import { Card } from "../Card";
 import { ChangeBadge } from "../ChangeBadge";

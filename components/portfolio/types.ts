@@ -1,6 +1,6 @@
 import type { AccessRole } from "@/lib/auth/access";
 import type { Overview } from "@/lib/analytics/getOverview";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 
 /** One merchant of the portfolio: who it is, the period its figures cover, its overview. */
 export interface PortfolioRow {

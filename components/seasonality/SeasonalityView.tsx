@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import type { Seasonality } from "@/lib/analytics/getSeasonality";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import {
   buildMonthProfileOption,
   buildSeasonalityHeatmapOption,

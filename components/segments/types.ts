@@ -1,5 +1,5 @@
 import type { ModelRunAttempt, ModelRunMeta } from "@/lib/analytics/getModelResults";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import type { SegmentTableRow } from "@/lib/jobs/segmentTree";
 
 export type { SegmentTableRow };

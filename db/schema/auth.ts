@@ -11,7 +11,7 @@ import {
 import { merchants } from "./merchants";
 
 /**
- * Users, in the shape @auth/drizzle-adapter expects, plus our columns. `bankRole` is
+ * Users (the Auth.js user shape: id, name, email, emailVerified, image) plus our columns. `bankRole` is
  * 'bank_admin' for bank administrators (see every merchant) and null otherwise.
  */
 export const users = pgTable("users", {

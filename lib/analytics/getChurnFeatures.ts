@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { addDays, dayToMs, merchantFilter } from "./scope";
-import type { AnalyticsContext } from "./types";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /*
  * The churn model's features, as of a cutoff day, from the merchant's own rollups

@@ -15,7 +15,8 @@ import {
   monthStart,
   monthsBetween,
 } from "./scope";
-import { periodSchema, type AnalyticsContext, type Period } from "./types";
+import { periodSchema, type Period } from "@/lib/days";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** Options of the cohort family (none yet; the object keeps the (ctx, period, options) shape). */
 export const cohortRetentionOptionsSchema = z.object({}).strict();

@@ -4,7 +4,8 @@ import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { roundHalfUpDiv } from "./math";
 import { addDays, assertPeriod, merchantDays, merchantFilter } from "./scope";
-import { periodSchema, type AnalyticsContext, type Period } from "./types";
+import { periodSchema, type Period } from "@/lib/days";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** The demographic dimensions a merchant can split its customers by. */
 export const SEGMENT_DIMENSIONS = [

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { addDays, assertPeriod, bucketStartSql, merchantDays } from "./scope";
-import type { AnalyticsContext, Period } from "./types";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
+import type { Period } from "@/lib/days";
 
 /** One local day of the merchant's till. Money in minor units; `customers` distinct that day. */
 export interface DailySeriesPoint {

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { merchantFilter } from "./scope";
-import type { AnalyticsContext } from "./types";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** The local days a merchant has data for; null bounds when it has none yet. */
 export interface DataRange {

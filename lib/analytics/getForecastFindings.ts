@@ -2,7 +2,7 @@ import type { FindingsSummary } from "@/lib/findings/types";
 import type { ForecastParams, ForecastSummary } from "@/lib/forecast/types";
 import type { StoredBacktest } from "@/lib/forecast/types";
 import { getLatestModelRun, type StoredModelRun } from "./getModelResults";
-import type { AnalyticsContext } from "./types";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /*
  * The read side of the forecast and findings runs (lib/jobs/forecast.ts, lib/jobs/findings.ts

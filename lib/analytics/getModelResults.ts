@@ -6,7 +6,8 @@ import type { RegressionTree } from "@/lib/models/cart";
 import type { SegmentTableRow } from "@/lib/analytics/getSegmentTreeData";
 import type { ChurnFeatureName } from "./getChurnFeatures";
 import { merchantFilter } from "./scope";
-import type { AnalyticsContext, Period } from "./types";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
+import type { Period } from "@/lib/days";
 
 /*
  * The read side of stored model runs (lib/jobs writes them, docs/models/jobs.md): what the

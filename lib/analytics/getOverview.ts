@@ -3,7 +3,9 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { ratio, relativeChange, roundHalfUpDiv } from "./math";
 import { dayRange, merchantDays, merchantFilter, previousPeriod } from "./scope";
-import { periodSchema, type AnalyticsContext, type HeadlineMetrics, type Period } from "./types";
+import type { HeadlineMetrics } from "./types";
+import { periodSchema, type Period } from "@/lib/days";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** Query parameters of the overview family (the API validates with it). */
 export const overviewQuerySchema = periodSchema;

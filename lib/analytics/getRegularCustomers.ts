@@ -4,7 +4,8 @@ import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio } from "./math";
 import { addDays, addMonths, assertPeriod, bucketStartSql, column, merchantDays, monthStart } from "./scope";
-import { periodSchema, type AnalyticsContext, type Period } from "./types";
+import { periodSchema, type Period } from "@/lib/days";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** The rule: purchases in at least MIN_ACTIVE_MONTHS of the WINDOW_MONTHS calendar months. */
 export const REGULAR_RULE = { minActiveMonths: 3, windowMonths: 6 } as const;

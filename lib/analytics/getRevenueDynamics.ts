@@ -17,7 +17,8 @@ import {
   type Bucket,
   type BucketSpan,
 } from "./scope";
-import type { AnalyticsContext, Period } from "./types";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
+import type { Period } from "@/lib/days";
 
 /** Options of the revenue-dynamics family. */
 export const revenueDynamicsOptionsSchema = z.object({ bucket: bucketSchema.default("day") });

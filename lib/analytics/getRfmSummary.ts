@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { daysBetween, merchantFilter } from "./scope";
-import { isoDaySchema, type AnalyticsContext } from "./types";
+import { isoDaySchema } from "@/lib/days";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** Time units of the summary (an allow-list: the API and CLI validate with it). */
 export const RFM_TIME_UNITS = ["week", "day"] as const;

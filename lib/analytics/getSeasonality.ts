@@ -4,7 +4,8 @@ import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio, roundHalfUpDiv } from "./math";
 import { assertPeriod, merchantDays } from "./scope";
-import { periodSchema, type AnalyticsContext, type Period } from "./types";
+import { periodSchema, type Period } from "@/lib/days";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 export const seasonalityOptionsSchema = z.object({}).strict();
 export type SeasonalityOptions = z.infer<typeof seasonalityOptionsSchema>;

@@ -2,7 +2,8 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { REGULAR_RULE } from "./getRegularCustomers";
 import { addDays, addMonths, assertPeriod, bucketStartSql, column, merchantDays, merchantFilter, monthStart } from "./scope";
-import type { AnalyticsContext, Period } from "./types";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
+import type { Period } from "@/lib/days";
 import type { LeafPath } from "@/lib/models/cart";
 
 /**

@@ -1,7 +1,8 @@
 import { sql, type SQL } from "drizzle-orm";
 import { z } from "zod";
-import type { AnalyticsContext, Period } from "./types";
-import { isoDaySchema, periodSchema } from "./types";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
+import type { Period } from "@/lib/days";
+import { isoDaySchema, periodSchema } from "@/lib/days";
 
 /*
  * The one builder every analytics query starts from (convention 2): the tenant and the period

@@ -23,7 +23,7 @@ import { notFound, redirect, unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { getDatabase, type Database } from "@/db/client";
 import { memberships, merchantAccounts, merchants, users } from "@/db/schema";
-import type { AnalyticsContext, MerchantRef } from "@/lib/analytics/types";
+import type { AnalyticsContext, MerchantRef } from "@/lib/tenancy/context";
 import { recordAudit } from "@/lib/audit";
 // The pure parts of lib/billing only (its index also re-exports checkout, which uses this module).
 import { entitlementsOf, requireFeature, type AccountState, type Entitlements } from "@/lib/billing/entitlements";

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import type { AnalyticsContext } from "@/lib/analytics/types";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 import { merchantFilter } from "@/lib/analytics/scope";
 import type { CampaignReport } from "./types";
 

@@ -22,7 +22,7 @@ import {
   type SegmentEffect,
 } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/analytics/scope";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { brierScore, calibrationCurve, prAuc, rocAuc } from "@/lib/models/classificationMetrics";
 import { fitGradientBoosting } from "@/lib/models/gbdt";
 import { predictProbability, type TreeEnsemble } from "@/lib/models/tree";

@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary } from "@/lib/analytics/getModelResults";
 import { getRfmSummary, type CustomerRfm, type RfmTimeUnit } from "@/lib/analytics/getRfmSummary";
 import { addDays } from "@/lib/analytics/scope";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdFit } from "@/lib/models/bgnbd";
 import { customerLifetimeValue } from "@/lib/models/clv";
 import { expectedAverageValue, fitGammaGamma, type GammaGammaFit } from "@/lib/models/gammaGamma";

@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { memberships, merchants, users } from "@/db/schema";
 import { getFindingsResults } from "@/lib/analytics/getForecastFindings";
 import { addDays } from "@/lib/analytics/scope";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { formatDay } from "@/lib/format";
 import { renderFinding } from "@/lib/findings/render";
 import { findingsTranslator } from "@/lib/findings/translate";

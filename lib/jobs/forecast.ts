@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import { getDailySeries, getWeeklyCustomers, type DailySeriesPoint } from "@/lib/analytics/getDailySeries";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { addDays, bucketStart } from "@/lib/analytics/scope";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { accuracyGrade, backtestSeries, ForecastInputError, forecastSeries, type BacktestResult, type ForecastOptions } from "@/lib/forecast/model";
 import { FORECAST_METRICS, type ForecastMetric, type ForecastParams, type ForecastSummary, type SeriesForecasts } from "@/lib/forecast/types";
 import { withMerchantScope } from "@/lib/tenancy/scope";

@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import { addMonths, monthStart } from "@/lib/analytics/scope";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import type { PeerIndexInput } from "@/lib/findings/types";
 import { getPeerRevenueIndex, type PeerRevenueIndex } from "@/lib/privacy/competitors";
 

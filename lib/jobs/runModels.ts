@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { addDays, dayToMs } from "@/lib/analytics/scope";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { computeChurnRun } from "./churn";
 import type { PeerIndexInput } from "@/lib/findings/types";

@@ -1,7 +1,8 @@
 import type { Database } from "@/db/client";
 import type { SegmentTreeMetrics, SegmentTreeParams, SegmentTreeSummary } from "@/lib/analytics/getModelResults";
 import { getSegmentTreeData } from "@/lib/analytics/getSegmentTreeData";
-import type { MerchantRef, Period } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
+import type { Period } from "@/lib/days";
 import { predictTree } from "@/lib/models/cart";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ModelInputError } from "./errors";

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "@/db/client";
 import type { ModelKind } from "@/db/schema/models";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 
 /*
  * Writing model runs (owner connection). A run and all its per-customer outputs are written in

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { getDatabase, queryRows, type Database, type Executor } from "@/db/client";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { checkAggregate, checkCell, MIN_CELL_CUSTOMERS, releaseQuantiles, type Guarded, type QuantileRelease, type Withheld } from "./guard";
 import { peerGroupInfo, resolvePeerGroup, type PeerGroup, type PeerGroupInfo } from "./peerGroups";
 import { readStoredReport } from "./reportStore";

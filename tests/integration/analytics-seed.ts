@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import { customers, merchants, transactions } from "@/db/schema";
 import { refreshRollups } from "@/lib/rollups";
-import type { AnalyticsContext, MerchantRef } from "@/lib/analytics/types";
+import type { AnalyticsContext, MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { uniqueSlug } from "../helpers/db";
 

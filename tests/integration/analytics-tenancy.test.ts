@@ -1,15 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import {
-  getCohortRetention,
-  getCustomerSegments,
-  getHeadlineMetrics,
-  getRegularCustomers,
-  getRevenueDynamics,
-  getSeasonality,
-  type AnalyticsContext,
-  type MerchantRef,
-} from "@/lib/analytics";
+import { getCohortRetention } from "@/lib/analytics/getCohortRetention";
+import { getCustomerSegments } from "@/lib/analytics/getCustomerSegments";
+import { getHeadlineMetrics } from "@/lib/analytics/getOverview";
+import { getRegularCustomers } from "@/lib/analytics/getRegularCustomers";
+import { getRevenueDynamics } from "@/lib/analytics/getRevenueDynamics";
+import { getSeasonality } from "@/lib/analytics/getSeasonality";
+import type { AnalyticsContext, MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { openTestDatabase } from "../helpers/db";
 import { seedMerchant, type SeedTx } from "./analytics-seed";

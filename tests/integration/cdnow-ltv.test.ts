@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { ingestFile } from "@/lib/ingest";
 import { getRfmSummary, type CustomerRfm } from "@/lib/analytics/getRfmSummary";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { expectedPurchases, fitBgNbd, type BgNbdParams, type RfmSummary } from "@/lib/models/bgnbd";
 import { fitGammaGamma } from "@/lib/models/gammaGamma";
 import { withMerchantScope } from "@/lib/tenancy/scope";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { createUser, grantMembership } from "@/lib/auth/users";
 import { buildWeeklyDigests, queueWeeklyDigests } from "@/lib/jobs/digest";
 import { runMerchantModels } from "@/lib/jobs/runModels";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { fitCustomerValue, readRfm } from "@/lib/jobs/clv";
 import { enqueueModelJobs } from "@/lib/jobs/outbox";
 import { prepareCliDatabase, type CliDatabase } from "../helpers/cli";

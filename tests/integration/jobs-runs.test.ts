@@ -8,7 +8,7 @@ import {
   getModelRunAttempts,
   getSegmentTreeResults,
 } from "@/lib/analytics/getModelResults";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { fitCustomerValue, readRfm } from "@/lib/jobs/clv";
 import { runMerchantModels } from "@/lib/jobs/runModels";
 import { withMerchantScope } from "@/lib/tenancy/scope";

@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import { customers, merchants, transactions } from "@/db/schema";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { refreshRollupsForDays } from "@/lib/rollups";
 import type { SeedCustomer } from "./analytics-seed";
 import { uniqueSlug } from "../helpers/db";

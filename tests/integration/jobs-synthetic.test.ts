@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { getChurnResults } from "@/lib/analytics/getModelResults";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { runMerchantModels } from "@/lib/jobs/runModels";
 import { findMerchantRef } from "@/lib/jobs/store";
 import { loadSmallSyntheticBank } from "../helpers/syntheticBank";

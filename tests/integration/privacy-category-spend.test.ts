@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
-import type { MerchantRef } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { getCategorySpendByCustomer, MIN_PEER_MERCHANTS } from "@/lib/privacy/categorySpend";
 import { openTestDatabase } from "../helpers/db";
 import { seedBank } from "./jobs-seed";

@@ -7,7 +7,9 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { ingestFile, type IngestReport } from "@/lib/ingest";
 import { getHeadlineMetrics } from "@/lib/analytics/getOverview";
-import type { HeadlineMetrics, MerchantRef, Period } from "@/lib/analytics/types";
+import type { HeadlineMetrics } from "@/lib/analytics/types";
+import type { MerchantRef } from "@/lib/tenancy/context";
+import type { Period } from "@/lib/days";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { TEST_DIALECT, openTestDatabase } from "../helpers/db";
 

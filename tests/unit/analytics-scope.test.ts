@@ -15,7 +15,7 @@ import {
   previousPeriod,
   resolvePeriod,
 } from "@/lib/analytics/scope";
-import { periodSchema } from "@/lib/analytics/types";
+import { periodSchema } from "@/lib/days";
 import { sql } from "drizzle-orm";
 
 describe("calendar-day helpers", () => {

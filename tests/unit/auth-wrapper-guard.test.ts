@@ -170,7 +170,7 @@ describe("the guard's checkers (fixtures)", () => {
     expect(importViolations("x.ts", `import { withMerchantScope } from "@/lib/tenancy/scope";`)).toHaveLength(1);
     expect(importViolations("x.ts", `const m = await import("@/db/client");`)).toHaveLength(1);
     expect(importViolations("x.ts", `import { x } from "../../db/client";`)).toHaveLength(1);
-    expect(importViolations("x.ts", `import type { MerchantRef } from "@/lib/analytics/types";`)).toEqual([]);
+    expect(importViolations("x.ts", `import type { MerchantRef } from "@/lib/tenancy/context";`)).toEqual([]);
     expect(importViolations("x.ts", `import type { Db } from "@/db/client";`)).toEqual([]);
   });
 });

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { encodeTable, fitStandardizer, fitTableEncoder, parseNumber, splitByTime, standardize } from "@/lib/models/features";
-import { fitLogisticRegression, predictLogistic } from "@/lib/models/logistic";
+import { encodeTable, fitStandardizer, fitTableEncoder, parseNumber, splitByTime, standardize } from "../helpers/baselines/features";
+import { fitLogisticRegression, predictLogistic } from "../helpers/baselines/logistic";
 
 const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../fixtures/models/logistic.json"), "utf8")) as {
   X: number[][];

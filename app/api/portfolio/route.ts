@@ -1,5 +1,5 @@
 import { withActorRoute } from "@/lib/auth/access";
-import { periodSchema } from "@/lib/analytics/types";
+import { periodSchema } from "@/lib/days";
 import { loadPortfolio } from "@/app/portfolio/portfolio-data";
 
 /**

@@ -1,7 +1,7 @@
 import { QueryClient } from "@tanstack/react-query";
 import { requireMerchantPage, type AccessOptions, type MerchantAccess } from "@/lib/auth/access";
 import { getDataRange, type DataRange } from "@/lib/analytics/getDataRange";
-import type { Period } from "@/lib/analytics/types";
+import type { Period } from "@/lib/days";
 import { anchorEnd, DEFAULT_DAYS, periodFromSearchParams, presetPeriod } from "@/components/period";
 
 export type PageParams = Promise<{ slug: string }>;

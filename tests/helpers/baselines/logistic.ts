@@ -1,6 +1,7 @@
 /**
  * L2-regularised logistic regression fitted by Newton–Raphson (equivalently iteratively
- * reweighted least squares, IRLS): the churn model's baseline.
+ * reweighted least squares, IRLS): the reference baseline the churn GBDT is compared with on
+ * Telco (tests/unit/models-telco.test.ts). Test code only: no product path fits it.
  *
  * Objective (minimised): Σ_i [log(1 + e^{z_i}) − y_i z_i] + (l2 / 2) ‖β‖², z_i = b + x_i·β,
  * the intercept b unpenalised. With l2 = 1/C this is scikit-learn's
@@ -15,7 +16,7 @@
  * solved by Cholesky; a step that does not lower the objective is halved (the objective is
  * convex, so halving always ends), which keeps separable data from diverging when l2 = 0.
  */
-import { sigmoid } from "./tree";
+import { sigmoid } from "@/lib/models/tree";
 
 export interface LogisticModel {
   /** One coefficient per feature (log-odds per unit of the feature). */
@@ -75,7 +76,7 @@ function choleskySolve(A: Float64Array, b: Float64Array, m: number): Float64Arra
 
 /**
  * Fits the model above by damped Newton–Raphson.
- * @param X rows × features, finite numbers (impute and standardise first: lib/models/features.ts).
+ * @param X rows × features, finite numbers (impute and standardise first: tests/helpers/baselines/features.ts).
  * @param y labels 0/1, one per row.
  * @param opts.l2 ridge strength λ ≥ 0 on the coefficients (= 1/C of scikit-learn); default 1.
  * @param opts.maxIterations Newton iterations at most; default 100. Convergence: the largest
