@@ -10,6 +10,9 @@ export async function generateMetadata(): Promise<Metadata> {
   return {
     title: { default: t("appName"), template: `%s · ${t("appName")}` },
     description: t("appTagline"),
+    // public/: the web app manifest and the home-screen icon (the tab icon is app/icon.svg).
+    manifest: "/manifest.webmanifest",
+    icons: { apple: "/apple-touch-icon.png" },
   };
 }
 
