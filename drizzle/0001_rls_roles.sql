@@ -7,6 +7,10 @@ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app_merchant') THEN
     CREATE ROLE app_merchant NOLOGIN NOSUPERUSER NOBYPASSRLS;
   END IF;
+EXCEPTION
+  -- Two databases of one server migrating at the same moment both see no role and both create
+  -- it; the loser's CREATE ROLE fails on pg_authid's unique index. The role exists either way.
+  WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;
 --> statement-breakpoint
