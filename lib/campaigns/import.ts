@@ -20,8 +20,6 @@ import { CampaignFileCheck, campaignName, checkGroups, type Layout, type StagedG
  * sha256 of the file).
  */
 
-export { HILLSTROM_HEADER, OUTCOME_COLUMNS, REQUIRED_COLUMNS } from "./importRows";
-
 /** What one {@link importCampaign} call did. `ok: false`: the database is unchanged. */
 export interface CampaignImportReport {
   ok: boolean;

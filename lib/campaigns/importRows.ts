@@ -10,9 +10,9 @@ import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, csvField, isCalendarD
  * stages the rows, asks the database for the set-level counts and merges.
  */
 
-export const REQUIRED_COLUMNS = ["customer_id", "group", "action", "sent_at"] as const;
-export const OUTCOME_COLUMNS = ["visit", "conversion", "revenue"] as const;
-export const HILLSTROM_HEADER = [
+const REQUIRED_COLUMNS = ["customer_id", "group", "action", "sent_at"] as const;
+const OUTCOME_COLUMNS = ["visit", "conversion", "revenue"] as const;
+const HILLSTROM_HEADER = [
   "recency", "history_segment", "history", "mens", "womens", "zip_code", "newbie", "channel", "segment", "visit", "conversion", "spend",
 ] as const;
 const HILLSTROM_ACTIONS: Record<string, string> = { "Mens E-Mail": "Mens E-Mail", "Womens E-Mail": "Womens E-Mail" };
@@ -39,7 +39,7 @@ export interface Layout {
 }
 
 /** The layout of a canonical campaign header (REQUIRED_COLUMNS, optional outcomes, feature columns); null when refused (logged). */
-export function canonicalLayout(header: string[], errors: ErrorLog): Layout | null {
+function canonicalLayout(header: string[], errors: ErrorLog): Layout | null {
   const seen = new Map<string, number>();
   header.forEach((name, i) => {
     if (seen.has(name)) errors.add(1, name, `column "${name}" appears twice`);
@@ -60,7 +60,7 @@ export function canonicalLayout(header: string[], errors: ErrorLog): Layout | nu
 }
 
 /** The layout of the Hillstrom header (exactly HILLSTROM_HEADER); null when refused (logged). */
-export function hillstromLayout(header: string[], errors: ErrorLog): Layout | null {
+function hillstromLayout(header: string[], errors: ErrorLog): Layout | null {
   if (header.length !== HILLSTROM_HEADER.length || header.some((n, i) => n !== HILLSTROM_HEADER[i])) {
     errors.add(1, null, `expected the Hillstrom header "${HILLSTROM_HEADER.join(",")}", found ${shown(header.join(","), 300)}`);
     return null;

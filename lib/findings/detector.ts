@@ -10,7 +10,7 @@ import type { Finding, FindingKind, FindingsSummary } from "./types";
  */
 
 /** What one detector found, and how many hypothesis tests it ran per family (the summary's Bonferroni counts). */
-export interface DetectorResult {
+interface DetectorResult {
   findings: Finding[];
   tests?: Partial<FindingsSummary["tests"]>;
 }

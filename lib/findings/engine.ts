@@ -13,11 +13,10 @@ import type { Finding, FindingsSummary } from "./types";
  * levels ./thresholds.ts (Bonferroni per family of tests).
  */
 
-export type { CohortFact, CustomerWindowRow, DailyPoint, FindingsInput, FindingsWindow, ForecastFacts } from "./input";
-export { FAMILY_ALPHA, MIN_METRIC_CHANGE, MIN_SEGMENT_CUSTOMERS, MIN_SEGMENT_SHARE, WINDOW_DAYS } from "./thresholds";
-export { LABELLED_DIMENSIONS } from "./detectors/segmentDriver";
-export { segmentCells, segmentMix, type SegmentCell } from "./segments";
-export { rankFindings } from "./rank";
+// What the findings job and the tests import from the engine (the rest lives in the files above).
+export type { CohortFact, CustomerWindowRow, DailyPoint, FindingsInput } from "./input";
+export { WINDOW_DAYS } from "./thresholds";
+export { segmentMix } from "./segments";
 
 /**
  * The findings of one merchant as of `input.asOf` (pure and deterministic): every detector of

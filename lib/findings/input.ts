@@ -28,7 +28,7 @@ export interface CustomerWindowRow extends CustomerWindowTotals {
 }
 
 /** The last backtest fold of the daily net-revenue forecast and the forward forecast, for findings. */
-export interface ForecastFacts {
+interface ForecastFacts {
   /** Held-out days of the last fold (the current window) with the 95 % interval. */
   lastFold: { days: string[]; actual: number[]; point: number[]; lower95: number[]; upper95: number[] } | null;
   /**

@@ -13,7 +13,7 @@ import { confidenceOf, label, money, num, pct, sum, windowDaily } from "./shared
  */
 
 /** The metric tests of one run: 5 headline metrics × 2 comparisons (the Bonferroni family). */
-export const METRIC_TESTS = 5 * 2;
+const METRIC_TESTS = 5 * 2;
 
 /** Headline figures of one window from the per-customer rows (exact distinct customers). */
 function windowTotals(rows: readonly CustomerWindowRow[]) {

@@ -11,7 +11,7 @@ import { confidenceOf, label, money, pct, sum } from "./shared";
  */
 
 /** Dimensions whose values have words in the messages (labels.segment.<dimension>.<value>); others (region) are shown as stored. */
-export const LABELLED_DIMENSIONS = ["customerType", "gender", "ageBand", "maritalStatus", "payroll", "corporate", "premium"];
+const LABELLED_DIMENSIONS = ["customerType", "gender", "ageBand", "maritalStatus", "payroll", "corporate", "premium"];
 
 function segmentFindings(input: FindingsInput, comparison: Comparison): { findings: Finding[]; cells: number } {
   const w = input.windows;

@@ -27,7 +27,7 @@ interface CategoryCell {
 }
 
 /** One month of share of wallet before the guard: customers with spend since their first purchase here, that spend here and per peer. */
-export interface ShareOfWalletMonth {
+interface ShareOfWalletMonth {
   customers: number;
   here: number;
   peers: number[];

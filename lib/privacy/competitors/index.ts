@@ -3,7 +3,7 @@
  * released shapes, nothing else. What the page, the API route, the CLI, the jobs and the
  * benchmarks use from outside lib/privacy comes from here.
  *
- * Layout (docs/adr/0008-split-god-files.md):
+ * Layout (docs/adr/0009-split-god-files.md):
  *   types.ts                      released shapes (CompetitorReport, Benchmark, …), BENCHMARK_KEYS
  *   windows.ts                    the windows one request reads (period → previous, year ago, …)
  *   members.internal.ts           per-member rollup reads: totals, daily net, monthly customers
@@ -22,17 +22,4 @@
  */
 
 export { getCompetitorReport, getCompetitorReportIn, getPeerRevenueIndex } from "./report";
-export {
-  BENCHMARK_KEYS,
-  type Benchmark,
-  type BenchmarkKey,
-  type CompetitorReport,
-  type CrossShopping,
-  type IndexPoint,
-  type PeerRevenueIndex,
-  type RevenueCorrelation,
-  type RevenueIndex,
-  type ShareOfWalletPoint,
-  type SwitchFlow,
-  type Switching,
-} from "./types";
+export type { Benchmark, CompetitorReport, PeerRevenueIndex } from "./types";
