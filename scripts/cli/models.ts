@@ -3,21 +3,21 @@ import { isoDaySchema } from "@/lib/days";
 import { MODEL_KINDS, runMerchantModels, runPendingModelJobs, type ModelKind, type ModelRunOutcome } from "@/lib/jobs/runModels";
 import { storedReportsLine } from "@/lib/privacy/precompute";
 import { CliError } from "../cli-errors";
-import { findMerchant, JSON_OPTION, parseOptions, type Command } from "./shared";
+import { findMerchant, JSON_OPTION, MERCHANT_OPTION, parseOptions, type Command } from "./shared";
 
-/** `models`: fits and stores model runs now, for one merchant or for every merchant in the job outbox. */
-
+/** One model run's line: kind, run id and version, seconds, customers or the failure. */
 function outcomeLine(o: ModelRunOutcome): string {
   const what = o.status === "succeeded" ? `${o.customers} customers` : `FAILED: ${o.error}`;
   return `  ${o.kind.padEnd(9)} run ${o.runId} (v${o.version}) ${o.seconds.toFixed(2).padStart(7)} s  ${what}`;
 }
 
+/** `models`: fits and stores model runs now, for one merchant or for every merchant in the job outbox. */
 export const modelsCommand: Command = {
   usage: "models (--merchant SLUG [--kinds clv,churn,segments] [--as-of YYYY-MM-DD] | --pending) [--json]",
   summary: "fit and store model runs now for one merchant, or for every merchant in the job outbox",
   async run(args, io) {
     const v = parseOptions(args, {
-      merchant: { type: "string" },
+      ...MERCHANT_OPTION,
       pending: { type: "boolean", default: false },
       kinds: { type: "string" },
       "as-of": { type: "string" },
