@@ -57,6 +57,19 @@ export function merchantSpecProblems(spec: MerchantSpec): Array<[MerchantColumn,
   return problems;
 }
 
+/**
+ * Checks a merchant's attributes and its bank merchant ids (pure; what {@link ensureMerchant}
+ * refuses).
+ * @returns problems as [column, reason]; empty when valid
+ */
+export function merchantProblems(spec: MerchantSpec): Array<[MerchantColumn, string]> {
+  const problems = merchantSpecProblems(spec);
+  for (const id of spec.bankMerchantIds ?? []) {
+    if (!BANK_ID.test(id)) problems.push(["bank_merchant_id", `bank merchant id ${shown(id)} ${BANK_ID_RULE}`]);
+  }
+  return problems;
+}
+
 /** A merchant as {@link ensureMerchant} found or created it. */
 export interface EnsuredMerchant {
   id: number;
@@ -86,10 +99,7 @@ function executorOf(target: Database | Executor): { run: <T>(fn: (ex: Executor) 
  *         zone, or on a bank merchant id already mapped to another merchant
  */
 export async function ensureMerchant(target: Database | Executor, spec: MerchantSpec): Promise<EnsuredMerchant> {
-  const problems = merchantSpecProblems(spec);
-  for (const id of spec.bankMerchantIds ?? []) {
-    if (!BANK_ID.test(id)) problems.push(["bank_merchant_id", `bank merchant id ${shown(id)} ${BANK_ID_RULE}`]);
-  }
+  const problems = merchantProblems(spec);
   if (problems.length > 0) {
     throw new Error(`ensureMerchant(${spec.slug}): ${problems.map(([c, r]) => `${c}: ${r}`).join("; ")}`);
   }

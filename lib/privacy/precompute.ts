@@ -1,18 +1,11 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "@/db/client";
-import {
-  buildCompetitorReport,
-  categoryFigures,
-  categoryRange,
-  dailyNet,
-  loadCategoryBase,
-  memberFigures,
-  monthlyCustomers,
-  reportWindows,
-  type CompetitorReport,
-  type ReportSources,
-  type ReportWindows,
-} from "./competitors";
+import { categoryFigures, loadCategoryBase } from "./competitors/categoryFigures.internal";
+import { dailyNet, memberFigures, monthlyCustomers } from "./competitors/members.internal";
+import { buildCompetitorReport } from "./competitors/report";
+import type { ReportSources } from "./competitors/sources.internal";
+import type { CompetitorReport } from "./competitors/types";
+import { categoryRange, reportWindows, type ReportWindows } from "./competitors/windows";
 import { resolvePeerGroup, type PeerGroup } from "./peerGroups";
 import { addDays } from "@/lib/format";
 import { offeredPeriods } from "./periods";

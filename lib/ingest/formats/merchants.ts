@@ -1,9 +1,8 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { RollbackForErrors, dataBatches, type LoadContext, type LoadOutcome } from "../context";
-import { merchantSpecProblems, type MerchantColumn, type MerchantSpec } from "../merchants";
 import { finishBatch } from "../staging";
-import { BANK_ID, BANK_ID_RULE, shown } from "../validate";
+import { MerchantRows } from "./merchants-rows";
 
 /** The canonical merchants CSV header (docs/data-format.md, "Merchants"). */
 export const MERCHANTS_HEADER = [
@@ -18,27 +17,6 @@ export const MERCHANTS_HEADER = [
   "currency",
 ] as const;
 
-interface MerchantEntry {
-  spec: Required<Omit<MerchantSpec, "bankMerchantIds">> & { city: string | null; region: string | null };
-  firstLine: number;
-}
-
-interface BankIdRow {
-  line: number;
-  bankMerchantId: string;
-  slug: string;
-}
-
-const ATTRIBUTES: Array<[MerchantColumn, keyof MerchantEntry["spec"]]> = [
-  ["name", "name"],
-  ["mcc", "mcc"],
-  ["city", "city"],
-  ["region", "region"],
-  ["country", "country"],
-  ["time_zone", "timeZone"],
-  ["currency", "currency"],
-];
-
 /**
  * Loads a merchants CSV: one row per bank merchant id; rows sharing a slug describe one merchant
  * and must agree on its attributes. Merchants are upserted by slug (name, MCC, city, region and
@@ -48,53 +26,11 @@ const ATTRIBUTES: Array<[MerchantColumn, keyof MerchantEntry["spec"]]> = [
  */
 export async function loadMerchantsCsv(ctx: LoadContext): Promise<LoadOutcome | null> {
   const { errors, reader } = ctx;
-  const bySlug = new Map<string, MerchantEntry>();
-  const bankIds: BankIdRow[] = [];
-  const seenIds = new Map<string, number>();
-
-  for await (const { records, lines } of dataBatches(ctx, MERCHANTS_HEADER)) {
-    for (let r = 0; r < records.length; r++) {
-      const f = records[r];
-      const line = lines[r];
-      const [bankMerchantId, slug, name, mcc, city, region, country, timeZone, currency] = f;
-      if (!BANK_ID.test(bankMerchantId)) errors.add(line, "bank_merchant_id", BANK_ID_RULE);
-      else {
-        const first = seenIds.get(bankMerchantId);
-        if (first !== undefined) errors.add(line, "bank_merchant_id", `duplicate of line ${first}`);
-        else seenIds.set(bankMerchantId, line);
-      }
-      const spec = { slug, name, mcc, city: city || null, region: region || null, country, timeZone, currency };
-      const problems = merchantSpecProblems(spec);
-      for (const [column, reason] of problems) errors.add(line, column, reason);
-      if (problems.length > 0) continue;
-
-      const known = bySlug.get(slug);
-      if (known === undefined) bySlug.set(slug, { spec, firstLine: line });
-      else {
-        for (const [column, key] of ATTRIBUTES) {
-          if (known.spec[key] !== spec[key]) {
-            errors.add(line, column, `"${spec[key] ?? ""}" differs from line ${known.firstLine} ("${known.spec[key] ?? ""}") for slug ${slug}`);
-          }
-        }
-      }
-      bankIds.push({ line, bankMerchantId, slug });
-    }
-  }
+  const rows = new MerchantRows(errors);
+  for await (const { records, lines } of dataBatches(ctx, MERCHANTS_HEADER)) rows.add(records, lines);
   if (!errors.empty) return null;
-
-  const merchantsJson = JSON.stringify(
-    [...bySlug.values()].map(({ spec }) => ({
-      slug: spec.slug,
-      name: spec.name,
-      mcc: spec.mcc,
-      city: spec.city,
-      region: spec.region,
-      country: spec.country,
-      time_zone: spec.timeZone,
-      currency: spec.currency,
-    })),
-  );
-  const idsJson = JSON.stringify(bankIds.map((b) => ({ bank_merchant_id: b.bankMerchantId, slug: b.slug })));
+  const merchantsJson = rows.merchantsJson();
+  const idsJson = rows.idsJson();
 
   ctx.progress.emit("merge");
   try {
@@ -106,19 +42,6 @@ export async function loadMerchantsCsv(ctx: LoadContext): Promise<LoadOutcome | 
             join json_to_recordset(${merchantsJson}::json) as x(slug text, time_zone text, currency text) on x.slug = m.slug
             where m.time_zone <> x.time_zone or m.currency <> x.currency`,
       );
-      const found: Array<{ line: number; column: MerchantColumn; reason: string }> = [];
-      for (const m of fixed) {
-        const entry = bySlug.get(m.slug)!;
-        if (entry.spec.timeZone !== m.time_zone) {
-          const reason = `merchant ${m.slug} already has time zone ${m.time_zone}; it cannot change`;
-          found.push({ line: entry.firstLine, column: "time_zone", reason });
-        }
-        if (entry.spec.currency !== m.currency) {
-          const reason = `merchant ${m.slug} already has currency ${m.currency}; it cannot change`;
-          found.push({ line: entry.firstLine, column: "currency", reason });
-        }
-      }
-      const lineOf = new Map(bankIds.map((b) => [b.bankMerchantId, b.line]));
       const moved = await queryRows<{ bank_merchant_id: string; slug: string }>(
         tx,
         sql`select b.bank_merchant_id, m.slug
@@ -128,12 +51,7 @@ export async function loadMerchantsCsv(ctx: LoadContext): Promise<LoadOutcome | 
               on x.bank_merchant_id = b.bank_merchant_id
             where m.slug <> x.slug`,
       );
-      for (const r of moved) {
-        const reason = `${shown(r.bank_merchant_id)} already belongs to merchant ${r.slug}`;
-        found.push({ line: lineOf.get(r.bank_merchant_id)!, column: "bank_merchant_id", reason });
-      }
-      // Stable sort: file order, and per line the order of the checks above.
-      for (const e of found.sort((x, y) => x.line - y.line)) errors.add(e.line, e.column, e.reason);
+      for (const e of rows.conflicts(fixed, moved)) errors.add(e.line, e.column, e.reason);
       if (!errors.empty) throw new RollbackForErrors();
 
       const changed = await queryRows<{ slug: string }>(
@@ -158,18 +76,14 @@ export async function loadMerchantsCsv(ctx: LoadContext): Promise<LoadOutcome | 
             on conflict (bank_merchant_id) do nothing
             returning bank_merchant_id`,
       );
-      const changedSlugs = new Set(changed.map((c) => c.slug));
-      const addedIds = new Set(added.map((a) => a.bank_merchant_id));
-      const rowsInserted = bankIds.filter(
-        (b) => addedIds.has(b.bankMerchantId) || (changedSlugs.has(b.slug) && bySlug.get(b.slug)!.firstLine === b.line),
-      ).length;
+      const rowsInserted = rows.rowsInserted(new Set(changed.map((c) => c.slug)), new Set(added.map((a) => a.bank_merchant_id)));
       await finishBatch(tx, ctx.batchId, {
         sha256: reader.sha256,
         rowsRead: ctx.progress.rows,
         rowsInserted,
         rowsDropped: 0,
       });
-      return { rowsInserted, rowsAlreadyPresent: bankIds.length - rowsInserted, merchants: [...bySlug.keys()].sort() };
+      return { rowsInserted, rowsAlreadyPresent: rows.bankIds.length - rowsInserted, merchants: [...rows.bySlug.keys()].sort() };
     });
   } catch (err) {
     if (err instanceof RollbackForErrors) return null;

@@ -1,30 +1,17 @@
-import { parseArgs } from "node:util";
 import { getDatabase } from "@/db/client";
 import { findMerchantRef } from "@/lib/jobs/store";
 import { findCampaignMerchantId, importCampaign, runCampaignReport } from "@/lib/campaigns";
 import { getCampaignReport, listCampaigns } from "@/lib/campaigns/queries";
 import type { CampaignReport } from "@/lib/campaigns/types";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { CliError, requireMerchantFeature } from "./cli-errors";
+import { CliError, requireMerchantFeature } from "../cli-errors";
+import { JSON_OPTION, MERCHANT_OPTION, parseOptions, type Command } from "./shared";
 
 /*
  * `npm run cli -- campaign <import|report|list> …` (docs/campaigns.md). Import and report run on
  * the owner connection, as the bank's operator; the report is read back inside the merchant's
  * scope, exactly as the page reads it.
  */
-
-interface Io {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-function parse(args: string[], options: NonNullable<NonNullable<Parameters<typeof parseArgs>[0]>["options"]>) {
-  try {
-    return parseArgs({ args, strict: true, options }).values as Record<string, string | boolean | undefined>;
-  } catch (err) {
-    throw new CliError(err instanceof Error ? err.message : String(err));
-  }
-}
 
 const pct = (v: number) => `${(v * 100).toFixed(2)} %`;
 const pp = (v: number) => `${(v * 100).toFixed(2)} pp`;
@@ -43,14 +30,14 @@ function summary(r: CampaignReport): string {
   return lines.join("\n");
 }
 
-export const campaignCommand = {
+export const campaignCommand: Command = {
   usage: "campaign import --merchant SLUG [--format hillstrom] --file PATH | report --id ID [--json] | list --merchant SLUG",
   summary: "campaign uploads and uplift reports",
-  async run(args: string[], io: Io): Promise<void> {
+  async run(args, io) {
     const [sub, ...rest] = args;
     const database = await getDatabase();
     if (sub === "import") {
-      const v = parse(rest, { merchant: { type: "string" }, file: { type: "string" }, format: { type: "string" }, name: { type: "string" }, "window-days": { type: "string" }, json: { type: "boolean" } });
+      const v = parseOptions(rest, { ...MERCHANT_OPTION, file: { type: "string" }, format: { type: "string" }, name: { type: "string" }, "window-days": { type: "string" }, ...JSON_OPTION });
       if (typeof v.merchant !== "string" || typeof v.file !== "string") throw new CliError("campaign import needs --merchant SLUG --file PATH");
       const format = (v.format as string | undefined) ?? "campaign";
       if (format !== "campaign" && format !== "hillstrom") throw new CliError(`unknown campaign format: ${format} (campaign, hillstrom)`);
@@ -67,7 +54,7 @@ export const campaignCommand = {
       return;
     }
     if (sub === "report") {
-      const v = parse(rest, { id: { type: "string" }, json: { type: "boolean" }, recompute: { type: "boolean" } });
+      const v = parseOptions(rest, { id: { type: "string" }, ...JSON_OPTION, recompute: { type: "boolean" } });
       const id = Number(v.id);
       if (!Number.isInteger(id) || id <= 0) throw new CliError("campaign report needs --id ID");
       const merchantId = await findCampaignMerchantId(database, id);
@@ -85,7 +72,7 @@ export const campaignCommand = {
       return;
     }
     if (sub === "list") {
-      const v = parse(rest, { merchant: { type: "string" }, json: { type: "boolean" } });
+      const v = parseOptions(rest, { ...MERCHANT_OPTION, ...JSON_OPTION });
       if (typeof v.merchant !== "string") throw new CliError("campaign list needs --merchant SLUG");
       const merchant = await findMerchantRef(database, { slug: v.merchant });
       if (!merchant) throw new CliError(`unknown merchant: ${v.merchant}`);

@@ -1,0 +1,50 @@
+import type { Detector } from "../detector";
+import type { FindingsInput } from "../input";
+import { splitMarketEffect } from "../market";
+import type { Finding } from "../types";
+import { money, pct } from "./shared";
+
+/*
+ * marketEffect: how much of a significant revenue change of the current window the market
+ * explains, from the peer revenue index lib/privacy released (../market.ts). Speaks only when
+ * the metric detector found that change.
+ */
+
+function marketFindings(input: FindingsInput, revenueChanged: boolean): Finding[] {
+  if (!input.peerIndex || !revenueChanged) return [];
+  const split = splitMarketEffect(
+    input.daily.map((d) => ({ day: d.day, revenueMinor: d.netMinor })),
+    input.peerIndex,
+    { current: input.windows.current, baseline: input.windows.previous },
+  );
+  if (!split.available) return [];
+  return [
+    {
+      id: "marketEffect:previous",
+      kind: "marketEffect",
+      tier: "alert",
+      impactMinor: Math.abs(split.totalMinor),
+      direction: split.ownMinor > 0 ? "up" : split.ownMinor < 0 ? "down" : "none",
+      confidence: "medium",
+      p: null,
+      variant: Math.abs(split.marketMinor) > Math.abs(split.ownMinor) ? "market" : "own",
+      values: {
+        totalChange: money(split.totalMinor),
+        market: money(split.marketMinor),
+        own: money(split.ownMinor),
+        marketGrowth: pct(split.marketGrowth - 1),
+        merchantGrowth: pct(split.merchantGrowth - 1),
+      },
+      chart: "",
+      period: input.windows.current,
+    },
+  ];
+}
+
+export const marketEffectDetector: Detector = {
+  kind: "marketEffect",
+  detect(input, earlier) {
+    const revenueChanged = earlier.some((f) => f.id === "metricChange:netRevenue:previous");
+    return { findings: marketFindings(input, revenueChanged) };
+  },
+};

@@ -1,0 +1,239 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Executor } from "@/db/client";
+import { monthStarts, type DayPeriod } from "../periods";
+import { between, inList } from "./sql.internal";
+import { switchSide, type SwitchingCounts, type SwitchSide } from "./switching";
+
+/*
+ * The customer-category figures before the guard (docs/competitors.md, "Cross-shopping", "Share
+ * of wallet", "Switching"): the merchant's customers' purchases at every member of its peer
+ * group, loaded once (loadCategoryBase) and folded by one pure pass per request
+ * (categoryFigures; docs/adr/0007 "One computation"). NOT GUARDED: per-peer counts and spend of
+ * the merchant's customers. Internal to lib/privacy (*.internal.ts); released only through
+ * ./categoryFigures.ts and ./switching.ts.
+ */
+
+/** One customer's category purchases at one member in one month (minor units). */
+interface CategoryCell {
+  /** The customer's index in the base (0 … customerCount − 1). */
+  customer: number;
+  member: number;
+  /** Gross sales. */
+  spend: number;
+  /** Purchases. */
+  n: number;
+  /** Gross sales on days on or after the customer's first purchase at the merchant. */
+  since: number;
+}
+
+/** One month of share of wallet before the guard: customers with spend since their first purchase here, that spend here and per peer. */
+interface ShareOfWalletMonth {
+  customers: number;
+  here: number;
+  peers: number[];
+}
+
+/** A month as one integer, year × 12 + month − 1, from any 'YYYY-MM-DD' of it. */
+const monthNumber = (day: string) => Number(day.slice(0, 4)) * 12 + Number(day.slice(5, 7)) - 1;
+
+/**
+ * The merchant's customers' category rows, folded to customer × member × month: every customer
+ * who ever bought at the merchant (merchant_customers), with the purchases at each loaded member
+ * in each loaded month, indexed by month so a request touches only its own months. Loaded once,
+ * it serves any number of requests (the job computes all offered periods from one). NOT GUARDED:
+ * internal to lib/privacy.
+ */
+export interface CategoryBase {
+  selfId: number;
+  /** The months loaded, [from, to) (whole months). */
+  range: DayPeriod;
+  customerCount: number;
+  /** Month number → the cells of that month. */
+  byMonth: Map<number, CategoryCell[]>;
+  /** Share of wallet per "month|member ids", filled on first use (it depends on nothing else). */
+  shareOfWalletCache: Map<string, ShareOfWalletMonth | null>;
+}
+
+/**
+ * Loads the category rows of `selfId`'s customers at the members `ids` over the whole months of
+ * `range` (merchant_customer_daily joined to the merchant's merchant_customers, folded by month;
+ * `since` counts the days from the customer's first purchase here on). NOT GUARDED.
+ */
+export async function loadCategoryBase(executor: Executor, selfId: number, ids: readonly number[], range: DayPeriod): Promise<CategoryBase> {
+  const rows = await queryRows<{ customer_id: number; merchant_id: number; month: string; spend: number; n: number; since: number }>(
+    executor,
+    sql`select d.customer_id, d.merchant_id, to_char(date_trunc('month', d.day::timestamp), 'YYYY-MM-DD') as month,
+          sum(d.gross_sales_minor)::bigint as spend, sum(d.purchases)::bigint as n,
+          coalesce(sum(d.gross_sales_minor) filter (where d.day >= mc.first_purchase_day), 0)::bigint as since
+        from merchant_customer_daily d
+        join merchant_customers mc on mc.merchant_id = ${selfId} and mc.customer_id = d.customer_id
+        where d.merchant_id in (${inList(ids)}) and ${between(sql`d.day`, range)} and d.purchases > 0
+        group by 1, 2, 3`,
+  );
+  const index = new Map<number, number>();
+  const byMonth = new Map<number, CategoryCell[]>();
+  for (const r of rows) {
+    const id = Number(r.customer_id);
+    let customer = index.get(id);
+    if (customer === undefined) index.set(id, (customer = index.size));
+    const month = monthNumber(String(r.month));
+    let cells = byMonth.get(month);
+    if (!cells) byMonth.set(month, (cells = []));
+    cells.push({ customer, member: Number(r.merchant_id), spend: Number(r.spend), n: Number(r.n), since: Number(r.since) });
+  }
+  return { selfId, range: { ...range }, customerCount: index.size, byMonth, shareOfWalletCache: new Map() };
+}
+
+/** Raw counts of the customer-category figures before the guard (internal to lib/privacy). */
+export interface CategoryCounts {
+  /** The merchant's customers of the period who also bought at a peer: in all, and per peer who had any. */
+  cross: { alsoAtPeers: number; perPeer: number[] };
+  /** Per month of the window: the customers with spend since their first purchase here, the merchant's and each peer's such spend. */
+  shareOfWallet: Map<string, ShareOfWalletMonth>;
+  switching: SwitchingCounts;
+}
+
+/**
+ * The customer-category figures of one request from the loaded rows (pure): cross-shopping in
+ * `period`, share of wallet by month of `window`, switching from `prev` to `period`, counting
+ * only the members `ids` (the merchant among them). All windows are whole months inside
+ * `base.range`, so the monthly fold loses nothing. NOT GUARDED (internal to lib/privacy).
+ *
+ * - cross: customers with a purchase here in the period, and of them those with one at a peer in
+ *   the period (distinct, and per peer);
+ * - share of wallet: per month, customers with any spend since their first purchase here, and
+ *   that spend here and at each peer;
+ * - switching: every customer of the merchant with category spend in both periods, classified by
+ *   switchSide; for the switchers, each peer's spend on the peers' side (after the switch for
+ *   "out", before it for "in").
+ *
+ * @throws Error when a window reaches outside the loaded months
+ */
+export function categoryFigures(
+  base: CategoryBase,
+  ids: ReadonlySet<number>,
+  w: { period: DayPeriod; prev: DayPeriod; window: DayPeriod },
+): CategoryCounts {
+  for (const p of [w.period, w.prev, w.window]) {
+    if (p.from < base.range.from || p.to > base.range.to) {
+      throw new Error(`categoryFigures: ${p.from}..${p.to} is outside the loaded ${base.range.from}..${base.range.to}`);
+    }
+  }
+  const self = base.selfId;
+  const add = (m: Map<number, number>, k: number, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  const monthsOf = (p: DayPeriod) => {
+    const out: number[] = [];
+    for (let m = monthNumber(p.from); m < monthNumber(p.to); m++) out.push(m);
+    return out;
+  };
+  const cellsOf = function* (p: DayPeriod) {
+    for (const m of monthsOf(p)) for (const c of base.byMonth.get(m) ?? []) if (ids.has(c.member)) yield c;
+  };
+
+  // Per customer over the two periods: spend here and at peers, category purchases.
+  const n = base.customerCount;
+  const sums = { here0: new Float64Array(n), peers0: new Float64Array(n), here1: new Float64Array(n), peers1: new Float64Array(n), n0: new Float64Array(n), n1: new Float64Array(n) };
+  const herePeriod = new Uint8Array(n);
+  const touched: number[] = [];
+  const seen = new Uint8Array(n);
+  const touch = (c: number) => {
+    if (!seen[c]) {
+      seen[c] = 1;
+      touched.push(c);
+    }
+  };
+  for (const c of cellsOf(w.prev)) {
+    touch(c.customer);
+    if (c.member === self) sums.here0[c.customer] += c.spend;
+    else sums.peers0[c.customer] += c.spend;
+    sums.n0[c.customer] += c.n;
+  }
+  for (const c of cellsOf(w.period)) {
+    touch(c.customer);
+    if (c.member === self) {
+      sums.here1[c.customer] += c.spend;
+      herePeriod[c.customer] = 1;
+    } else sums.peers1[c.customer] += c.spend;
+    sums.n1[c.customer] += c.n;
+  }
+
+  // Cross-shopping: customers of the period here who also bought at a peer then, in all and per peer.
+  const pairs = new Set<number>();
+  const alsoAt = new Uint8Array(n);
+  let alsoAtPeers = 0;
+  const crossPerPeer = new Map<number, number>();
+  for (const c of cellsOf(w.period)) {
+    if (c.member === self || !herePeriod[c.customer]) continue;
+    if (!alsoAt[c.customer]) {
+      alsoAt[c.customer] = 1;
+      alsoAtPeers += 1;
+    }
+    const key = c.customer * 2 ** 31 + c.member;
+    if (!pairs.has(key)) {
+      pairs.add(key);
+      add(crossPerPeer, c.member, 1);
+    }
+  }
+
+  // Switching.
+  const sideOf = new Map<number, "out" | "in">();
+  const sides = new Map<SwitchSide, { customers: number; here0: number; here1: number }>();
+  for (const c of touched) {
+    const t = { here0: sums.here0[c], peers0: sums.peers0[c], here1: sums.here1[c], peers1: sums.peers1[c], n0: sums.n0[c], n1: sums.n1[c] };
+    if (t.here0 + t.peers0 <= 0 || t.here1 + t.peers1 <= 0) continue;
+    const side = switchSide(t);
+    const s = sides.get(side) ?? { customers: 0, here0: 0, here1: 0 };
+    s.customers += 1;
+    s.here0 += t.here0;
+    s.here1 += t.here1;
+    sides.set(side, s);
+    if (side === "out" || side === "in") sideOf.set(c, side);
+  }
+  const peerSpend: Record<"out" | "in", Map<number, number>> = { out: new Map(), in: new Map() };
+  for (const [side, p] of [["out", w.period], ["in", w.prev]] as const) {
+    for (const c of cellsOf(p)) if (c.member !== self && sideOf.get(c.customer) === side) add(peerSpend[side], c.member, c.spend);
+  }
+  const flow = (side: "out" | "in") => ({
+    customers: sides.get(side)?.customers ?? 0,
+    here0: sides.get(side)?.here0 ?? 0,
+    here1: sides.get(side)?.here1 ?? 0,
+    peerSpend: [...peerSpend[side].values()],
+  });
+
+  // Share of wallet by month: it depends only on the month and the members, so it is cached.
+  const idsKey = [...ids].sort((a, b) => a - b).join(",");
+  const shareOfWallet = new Map<string, ShareOfWalletMonth>();
+  for (const month of monthStarts(w.window)) {
+    const m = monthNumber(month);
+    const key = `${m}|${idsKey}`;
+    let sow = base.shareOfWalletCache.get(key);
+    if (sow === undefined) {
+      let customers = 0;
+      let here = 0;
+      const peers = new Map<number, number>();
+      const counted = new Set<number>();
+      for (const c of base.byMonth.get(m) ?? []) {
+        if (c.since <= 0 || !ids.has(c.member)) continue;
+        if (!counted.has(c.customer)) {
+          counted.add(c.customer);
+          customers += 1;
+        }
+        if (c.member === self) here += c.since;
+        else add(peers, c.member, c.since);
+      }
+      sow = customers > 0 ? { customers, here, peers: [...peers.values()] } : null;
+      base.shareOfWalletCache.set(key, sow);
+    }
+    if (sow) shareOfWallet.set(month, sow);
+  }
+  return {
+    cross: { alsoAtPeers, perPeer: [...crossPerPeer.values()] },
+    shareOfWallet,
+    switching: {
+      out: flow("out"),
+      in: flow("in"),
+      stayedHere: sides.get("here")?.customers ?? 0,
+      stayedAtPeers: sides.get("peers")?.customers ?? 0,
+    },
+  };
+}

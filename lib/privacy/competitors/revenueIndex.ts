@@ -1,0 +1,111 @@
+import { checkAggregate, checkCell, type Guarded } from "../guard";
+import { fullWeekStarts, monthStarts, type DayPeriod } from "../periods";
+import type { DailyRow } from "./members.internal";
+import type { IndexPoint, RevenueCorrelation, RevenueIndex } from "./types";
+
+/*
+ * The revenue index and the weekly correlation over the reference window (docs/competitors.md,
+ * "Revenue index"): the merchant's net revenue against the peers' aggregate, each month's peer
+ * figure released by the guard. Pure post-processing of the members' daily rows.
+ */
+
+/**
+ * The monthly revenue index of the merchant and the peers' aggregate over the window (pure
+ * post-processing of daily rows; exported for tests). A month's peer figure is released when its
+ * peer contributions pass checkAggregate and at least one peer had ≥ MIN_CELL_CUSTOMERS
+ * customers that month (the aggregate then describes at least that many). Both indices are 100
+ * at the first month where both revenues are positive and the peers' is released.
+ */
+export function buildRevenueIndex(
+  selfId: number,
+  peerIds: readonly number[],
+  daily: readonly DailyRow[],
+  customersByMerchantMonth: Map<string, number>,
+  window: DayPeriod,
+): Guarded<RevenueIndex> {
+  const months = monthStarts(window);
+  const own = new Map<string, number>();
+  const perPeer = new Map<string, Map<number, number>>();
+  for (const m of months) perPeer.set(m, new Map(peerIds.map((id) => [id, 0])));
+  for (const r of daily) {
+    const month = `${String(r.day).slice(0, 7)}-01`;
+    const id = Number(r.merchant_id);
+    if (id === selfId) own.set(month, (own.get(month) ?? 0) + Number(r.net));
+    else perPeer.get(month)?.set(id, (perPeer.get(month)!.get(id) ?? 0) + Number(r.net));
+  }
+  const raw = months.map((month) => {
+    const contributions = [...perPeer.get(month)!.values()];
+    let withheld = checkAggregate(contributions);
+    if (!withheld) {
+      const maxCustomers = Math.max(0, ...peerIds.map((id) => customersByMerchantMonth.get(`${id}|${month}`) ?? 0));
+      withheld = checkCell(maxCustomers);
+    }
+    return { month, own: own.get(month) ?? 0, peers: withheld ? null : contributions.reduce((s, c) => s + c, 0), withheld };
+  });
+  const base = raw.find((p) => p.own > 0 && p.peers !== null && p.peers > 0);
+  if (!base) {
+    const firstWithheld = raw.find((p) => p.withheld)?.withheld;
+    return { released: false, withheld: firstWithheld ?? { rule: "min_peers", peers: 0, largestShare: null, customers: null } };
+  }
+  const points: IndexPoint[] = raw.map((p) => {
+    const started = p.month >= base.month;
+    return {
+      month: p.month,
+      merchant: started ? round1((100 * p.own) / base.own) : null,
+      peers: started && p.peers !== null ? round1((100 * p.peers) / base.peers!) : null,
+      withheld: p.withheld,
+    };
+  });
+  return { released: true, value: { baseMonth: base.month, points } };
+}
+
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/**
+ * Pearson's correlation coefficient r = Σ(x−x̄)(y−ȳ) / √(Σ(x−x̄)² Σ(y−ȳ)²) (Pearson 1895);
+ * null with fewer than 3 pairs or a constant series.
+ */
+export function pearson(x: readonly number[], y: readonly number[]): number | null {
+  if (x.length !== y.length) throw new Error("pearson: series of different lengths");
+  const n = x.length;
+  if (n < 3) return null;
+  const mx = x.reduce((s, v) => s + v, 0) / n;
+  const my = y.reduce((s, v) => s + v, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  for (let i = 0; i < n; i++) {
+    sxy += (x[i] - mx) * (y[i] - my);
+    sxx += (x[i] - mx) ** 2;
+    syy += (y[i] - my) ** 2;
+  }
+  if (sxx === 0 || syy === 0) return null;
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+/** The minimum number of full weeks behind a released correlation. */
+export const MIN_CORRELATION_WEEKS = 8;
+
+/**
+ * Pearson's r between the merchant's weekly net revenue and the peers' aggregate over the ISO
+ * weeks (Monday start) wholly inside `window`, rounded to 3 decimals; withheld (`min_customers`)
+ * with fewer than MIN_CORRELATION_WEEKS weeks or a constant series. Pure.
+ */
+export function weeklyCorrelation(selfId: number, daily: readonly DailyRow[], window: DayPeriod): Guarded<RevenueCorrelation> {
+  const weeks = fullWeekStarts(window);
+  // Days since 1970-01-01 (a Thursday): the ISO week's Monday is day − (day + 3) mod 7.
+  const dayNumber = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
+  const index = new Map(weeks.map((w, i) => [dayNumber(w), i]));
+  const own = weeks.map(() => 0);
+  const peers = weeks.map(() => 0);
+  for (const r of daily) {
+    const day = dayNumber(String(r.day));
+    const i = index.get(day - ((((day + 3) % 7) + 7) % 7));
+    if (i === undefined) continue;
+    if (Number(r.merchant_id) === selfId) own[i] += Number(r.net);
+    else peers[i] += Number(r.net);
+  }
+  const r = weeks.length >= MIN_CORRELATION_WEEKS ? pearson(own, peers) : null;
+  if (r === null) return { released: false, withheld: { rule: "min_customers", peers: 0, largestShare: null, customers: null } };
+  return { released: true, value: { r: Math.round(r * 1000) / 1000, weeks: weeks.length } };
+}
