@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { addMonthsToMonthStart, fullIsoWeekStarts, isIsoDay, monthStartsIn } from "@/lib/days";
 
 /*
  * Grain-aligned periods of the competitor figures (pure). A competitor request names one whole
@@ -19,29 +20,22 @@ export interface DayPeriod {
 
 const MONTHS: Record<CompetitorGrain, number> = { month: 1, quarter: 3, year: 12 };
 
-function isDay(d: unknown): d is string {
-  if (typeof d !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
-  const ms = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
-  return new Date(ms).toISOString().slice(0, 10) === d;
-}
-
-/** First day of the month `n` months after the month of `day` (n may be negative). */
-export function shiftMonths(day: string, n: number): string {
-  const y = Number(day.slice(0, 4));
-  const m = Number(day.slice(5, 7)) - 1 + n;
-  return new Date(Date.UTC(y + Math.floor(m / 12), ((m % 12) + 12) % 12, 1)).toISOString().slice(0, 10);
-}
+/**
+ * @deprecated lib/days addMonthsToMonthStart under its old name, for app/m/[slug]/competitors/page.tsx
+ * (another branch's file while issue 12 is merged): import addMonthsToMonthStart there and delete this.
+ */
+export const shiftMonths = addMonthsToMonthStart;
 
 /**
  * The grain of a period that is exactly one calendar month, quarter (Jan/Apr/Jul/Oct) or year;
  * null for any other period (including malformed ones).
  */
 export function grainOf(period: DayPeriod): CompetitorGrain | null {
-  if (!isDay(period?.from) || !isDay(period?.to) || period.from.slice(8) !== "01") return null;
+  if (!isIsoDay(period?.from) || !isIsoDay(period?.to) || period.from.slice(8) !== "01") return null;
   const month = Number(period.from.slice(5, 7));
-  if (period.to === shiftMonths(period.from, 1)) return "month";
-  if (period.to === shiftMonths(period.from, 3) && (month - 1) % 3 === 0) return "quarter";
-  if (period.to === shiftMonths(period.from, 12) && month === 1) return "year";
+  if (period.to === addMonthsToMonthStart(period.from, 1)) return "month";
+  if (period.to === addMonthsToMonthStart(period.from, 3) && (month - 1) % 3 === 0) return "quarter";
+  if (period.to === addMonthsToMonthStart(period.from, 12) && month === 1) return "year";
   return null;
 }
 
@@ -59,12 +53,12 @@ export function requireGrain(period: DayPeriod): CompetitorGrain {
 
 /** The previous period of the same grain (e.g. the previous month). */
 export function previousGrainPeriod(period: DayPeriod, grain: CompetitorGrain): DayPeriod {
-  return { from: shiftMonths(period.from, -MONTHS[grain]), to: period.from };
+  return { from: addMonthsToMonthStart(period.from, -MONTHS[grain]), to: period.from };
 }
 
 /** The same period one year earlier. */
 export function yearAgoPeriod(period: DayPeriod): DayPeriod {
-  return { from: shiftMonths(period.from, -12), to: shiftMonths(period.to, -12) };
+  return { from: addMonthsToMonthStart(period.from, -12), to: addMonthsToMonthStart(period.to, -12) };
 }
 
 /**
@@ -73,7 +67,7 @@ export function yearAgoPeriod(period: DayPeriod): DayPeriod {
  * and every request ending on the same day uses the same peer group.
  */
 export function referenceWindow(period: DayPeriod): DayPeriod {
-  return { from: shiftMonths(period.to, -12), to: period.to };
+  return { from: addMonthsToMonthStart(period.to, -12), to: period.to };
 }
 
 /**
@@ -81,29 +75,16 @@ export function referenceWindow(period: DayPeriod): DayPeriod {
  * [to − 3 m, to): the share of the base window's customers who buy again in the return window.
  */
 export function retentionWindows(period: DayPeriod): { base: DayPeriod; back: DayPeriod } {
-  const r0 = shiftMonths(period.to, -6);
-  const r1 = shiftMonths(period.to, -3);
+  const r0 = addMonthsToMonthStart(period.to, -6);
+  const r1 = addMonthsToMonthStart(period.to, -3);
   return { base: { from: r0, to: r1 }, back: { from: r1, to: period.to } };
 }
 
-/** The first days of the months of [from, to), in order (from is a 1st). */
-export function monthStarts(window: DayPeriod): string[] {
-  const out: string[] = [];
-  for (let m = window.from; m < window.to; m = shiftMonths(m, 1)) out.push(m);
-  return out;
-}
+/** The first days of the months of [from, to), in order (lib/days monthStartsIn). */
+export const monthStarts: (window: DayPeriod) => string[] = monthStartsIn;
 
-/** Mondays d such that the ISO week [d, d + 7) lies wholly inside [from, to). */
-export function fullWeekStarts(window: DayPeriod): string[] {
-  const ms = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
-  const day = 86_400_000;
-  let t = ms(window.from);
-  while (new Date(t).getUTCDay() !== 1) t += day;
-  const end = ms(window.to);
-  const out: string[] = [];
-  for (; t + 7 * day <= end; t += 7 * day) out.push(new Date(t).toISOString().slice(0, 10));
-  return out;
-}
+/** Mondays d such that the ISO week [d, d + 7) lies wholly inside [from, to) (lib/days fullIsoWeekStarts). */
+export const fullWeekStarts: (window: DayPeriod) => string[] = fullIsoWeekStarts;
 
 /**
  * The query of the Competitors API and CLI: `from`/`to` ('YYYY-MM-DD', `to` exclusive) naming one
@@ -123,13 +104,13 @@ export const competitorQuerySchema = z
 export function grainPeriods(grain: CompetitorGrain, end: string, count?: number): DayPeriod[] {
   const n = MONTHS[grain];
   let from = `${end.slice(0, 7)}-01`;
-  if (grain === "quarter") from = shiftMonths(from, -((Number(from.slice(5, 7)) - 1) % 3));
+  if (grain === "quarter") from = addMonthsToMonthStart(from, -((Number(from.slice(5, 7)) - 1) % 3));
   if (grain === "year") from = `${from.slice(0, 4)}-01-01`;
-  while (shiftMonths(from, n) > end) from = shiftMonths(from, -n);
+  while (addMonthsToMonthStart(from, n) > end) from = addMonthsToMonthStart(from, -n);
   const out: DayPeriod[] = [];
   for (let i = 0; i < (count ?? (grain === "month" ? 24 : grain === "quarter" ? 8 : 3)); i++) {
-    out.push({ from, to: shiftMonths(from, n) });
-    from = shiftMonths(from, -n);
+    out.push({ from, to: addMonthsToMonthStart(from, n) });
+    from = addMonthsToMonthStart(from, -n);
   }
   return out;
 }

@@ -14,7 +14,7 @@ import {
   type ReportWindows,
 } from "./competitors";
 import { resolvePeerGroup, type PeerGroup } from "./peerGroups";
-import { addDays } from "@/lib/format";
+import { addDays } from "@/lib/days";
 import { offeredPeriods } from "./periods";
 import { competitorFingerprint, replaceStoredReports } from "./reportStore";
 
