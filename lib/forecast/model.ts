@@ -1,4 +1,5 @@
 import { augursEts, augursMstl } from "./augurs";
+import { quantileSorted } from "@/lib/stats";
 
 /*
  * Point forecasts with 80 % and 95 % prediction intervals for one series, and their rolling-origin
@@ -55,15 +56,6 @@ export class ForecastInputError extends Error {
 }
 
 const minMstlOf = (o: ForecastOptions) => o.minMstl ?? Math.max(16, 8 * o.season);
-
-/** Linear-interpolation quantile (type 7, as numpy's default) of a sorted array. */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
 
 /**
  * Seasonal-naive forecast with empirical-quantile intervals (the short-history fallback).
