@@ -29,6 +29,18 @@ export function msToDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * Whether year-month-day (month 1–12) is a day of the proleptic Gregorian calendar, by integer
+ * arithmetic only (no Date): the check ingest runs once per row of multi-million-row files.
+ */
+export function isCalendarDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  if (month === 2 && day === 29) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return day <= DAYS_IN_MONTH[month - 1];
+}
+
 /** True when `value` is a 'YYYY-MM-DD' string naming a real calendar day. */
 export function isIsoDay(value: unknown): value is string {
   if (typeof value !== "string") return false;
