@@ -23,7 +23,7 @@ import { getCompetitorReportIn } from "@/lib/privacy/competitors";
 import { refreshCompetitorReports, storedReportsLine } from "@/lib/privacy/precompute";
 import { competitorQuerySchema } from "@/lib/privacy/periods";
 import { formatBenchmark } from "@/lib/charts/competitors";
-import { makeChartFormat } from "@/components/charts/chartFormat";
+import { makeChartFormat } from "@/lib/charts/format";
 
 /*
  * The analysts' CLI: `npm run cli -- <command> [options]`. Reads the same library functions the

@@ -14,9 +14,12 @@ import {
   daysIn,
   dayToMs,
   DEFAULT_DAYS,
+  DEFAULT_GRAIN_PERIODS,
   epochDay,
   fillBuckets,
   fullIsoWeekStarts,
+  grainOf,
+  grainPeriods,
   isIsoDay,
   isoDayOfWeek,
   isoWeekStart,
@@ -29,9 +32,11 @@ import {
   periodSchema,
   PRESET_DAYS,
   presetPeriod,
+  previousGrainPeriod,
   previousPeriod,
   resolvePeriod,
   todayIn,
+  yearAgoPeriod,
 } from "@/lib/days";
 import { bucketStartSql } from "@/lib/analytics/scope";
 
@@ -213,5 +218,31 @@ describe("bucket starts beyond the allow-list's happy path", () => {
     expect(nextBucketStart("month", "2024-12-01")).toBe("2025-01-01");
     expect(() => bucketStart("month", "2024-02-30")).toThrow(RangeError);
     expect(bucketSpans({ from: "2024-12-30", to: "2025-01-02" }, "week")).toEqual([{ start: "2024-12-30", from: "2024-12-30", to: "2025-01-02", days: 3 }]);
+  });
+});
+
+describe("whole calendar periods (grains)", () => {
+  it("reads the grain off a period and steps back by it", () => {
+    expect(grainOf({ from: "2024-04-01", to: "2024-07-01" })).toBe("quarter");
+    expect(grainOf({ from: "2024-05-01", to: "2024-08-01" })).toBeNull(); // three months, not a quarter
+    expect(grainOf({ from: "2024-01-01", to: "2025-01-01" })).toBe("year");
+    expect(grainOf({ from: "2024-02-01", to: "2024-03-01" })).toBe("month");
+    expect(grainOf({ from: "2024-02-30", to: "2024-03-01" })).toBeNull();
+    expect(previousGrainPeriod({ from: "2024-01-01", to: "2024-04-01" }, "quarter")).toEqual({ from: "2023-10-01", to: "2024-01-01" });
+    expect(yearAgoPeriod({ from: "2024-02-01", to: "2024-03-01" })).toEqual({ from: "2023-02-01", to: "2023-03-01" });
+  });
+
+  it("lists the whole periods ending on or before an exclusive end, newest first", () => {
+    expect(grainPeriods("quarter", "2024-05-17", 2)).toEqual([
+      { from: "2024-01-01", to: "2024-04-01" },
+      { from: "2023-10-01", to: "2024-01-01" },
+    ]);
+    expect(grainPeriods("month", "2024-03-01", 1)).toEqual([{ from: "2024-02-01", to: "2024-03-01" }]);
+    expect(grainPeriods("year", "2024-12-31")).toEqual([
+      { from: "2023-01-01", to: "2024-01-01" },
+      { from: "2022-01-01", to: "2023-01-01" },
+      { from: "2021-01-01", to: "2022-01-01" },
+    ]);
+    expect(grainPeriods("month", "2024-03-01")).toHaveLength(DEFAULT_GRAIN_PERIODS.month);
   });
 });
