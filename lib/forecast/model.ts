@@ -1,5 +1,6 @@
 import { augursEts, augursMstl } from "./augurs";
 import { quantileSorted } from "@/lib/stats";
+import { AppError } from "@/lib/errors";
 
 /*
  * Point forecasts with 80 % and 95 % prediction intervals for one series, and their rolling-origin
@@ -47,11 +48,10 @@ export interface ForecastOptions {
   minMstl?: number;
 }
 
-/** Thrown when a series is too short for any forecast (fewer than one season plus two points). */
-export class ForecastInputError extends Error {
+/** Thrown when a series is too short for any forecast (fewer than one season plus two points): 422, code "forecast_input". */
+export class ForecastInputError extends AppError {
   constructor(message: string) {
-    super(message);
-    this.name = "ForecastInputError";
+    super("forecast_input", 422, message);
   }
 }
 
