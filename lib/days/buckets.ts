@@ -9,9 +9,8 @@ import { assertPeriod, type Period } from "./period";
  * and the chart builders.
  */
 
-/** The allow-list of time buckets. Weeks are ISO weeks starting on Monday. */
-export const BUCKETS = ["day", "week", "month"] as const;
-export const bucketSchema = z.enum(BUCKETS);
+/** The allow-list of time buckets (`bucketSchema.options` lists them). Weeks are ISO weeks starting on Monday. */
+export const bucketSchema = z.enum(["day", "week", "month"]);
 export type Bucket = z.infer<typeof bucketSchema>;
 
 /**

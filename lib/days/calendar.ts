@@ -25,7 +25,7 @@ export function dayToMs(day: string): number {
 }
 
 /** UTC milliseconds (of any instant of the day) → that UTC day as 'YYYY-MM-DD'. */
-export function msToDay(ms: number): string {
+function msToDay(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10);
 }
 

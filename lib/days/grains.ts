@@ -12,7 +12,7 @@ export const CALENDAR_GRAINS = ["month", "quarter", "year"] as const;
 export type CalendarGrain = (typeof CALENDAR_GRAINS)[number];
 
 /** Calendar months per grain. */
-export const GRAIN_MONTHS: Readonly<Record<CalendarGrain, number>> = { month: 1, quarter: 3, year: 12 };
+const GRAIN_MONTHS: Readonly<Record<CalendarGrain, number>> = { month: 1, quarter: 3, year: 12 };
 
 /** How many whole periods of each grain a picker offers by default: two years of months, of quarters, three years. */
 export const DEFAULT_GRAIN_PERIODS: Readonly<Record<CalendarGrain, number>> = { month: 24, quarter: 8, year: 3 };

@@ -20,7 +20,6 @@ import {
  */
 
 /** The grains a competitor period may have: the calendar grains of lib/days. */
-export const COMPETITOR_GRAINS = CALENDAR_GRAINS;
 export type CompetitorGrain = CalendarGrain;
 export { grainOf, grainPeriods, previousGrainPeriod, yearAgoPeriod };
 
@@ -90,5 +89,5 @@ export const competitorQuerySchema = z
  * DEFAULT_GRAIN_PERIODS: 24 months, 8 quarters and 3 years), newest first within each grain.
  */
 export function offeredPeriods(end: string): DayPeriod[] {
-  return COMPETITOR_GRAINS.flatMap((grain) => grainPeriods(grain, end));
+  return CALENDAR_GRAINS.flatMap((grain) => grainPeriods(grain, end));
 }
