@@ -18,6 +18,7 @@ import { isDeepStrictEqual } from "node:util";
 import { parseArgs } from "node:util";
 import { sql, type SQL } from "drizzle-orm";
 import { migrateDatabase, openDatabase, queryRows, type Database } from "@/db/client";
+import { addDays, addMonthsToMonthStart } from "@/lib/days";
 import { ingestFile, type IngestFormat } from "@/lib/ingest";
 import { getCompetitorReportIn } from "@/lib/privacy/competitors";
 import { refreshCompetitorReports } from "@/lib/privacy/precompute";
@@ -121,9 +122,7 @@ export async function benchCompetitors(database: Database, kind: string, calls: 
     sql`select m.id, m.slug, m.currency, sum(d.purchases)::bigint as purchases, max(d.day) as last_day
         from merchants m join merchant_daily d on d.merchant_id = m.id group by m.id order by purchases desc limit 1`,
   );
-  const end = new Date(`${largest.last_day}T00:00:00Z`);
-  end.setUTCDate(end.getUTCDate() + 1);
-  const endDay = end.toISOString().slice(0, 10);
+  const endDay = addDays(largest.last_day, 1);
   // The last full month ends on the first of end's month (end itself when it is a 1st).
   const month = `${endDay.slice(0, 7)}-01`;
   const results = [];
@@ -151,9 +150,7 @@ export async function benchCompetitors(database: Database, kind: string, calls: 
       const m = Number(to.slice(5, 7));
       to = `${to.slice(0, 5)}${String(m - ((m - 1) % 3)).padStart(2, "0")}-01`;
     }
-    const fromDate = new Date(`${to}T00:00:00Z`);
-    fromDate.setUTCMonth(fromDate.getUTCMonth() - months);
-    const period = { from: fromDate.toISOString().slice(0, 10), to };
+    const period = { from: addMonthsToMonthStart(to, -months), to };
     const prev = previousGrainPeriod(period, grain);
     const merchant = { id: Number(largest.id), slug: largest.slug, currency: largest.currency };
     const report = await getCompetitorReportIn(database, merchant, period);

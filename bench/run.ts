@@ -27,7 +27,7 @@ import { ingestFile } from "@/lib/ingest";
 import { getOverview } from "@/lib/analytics/getOverview";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { MerchantRef } from "@/lib/tenancy/context";
-import type { Period } from "@/lib/days";
+import { addDays, presetPeriod, previousPeriod, type Period } from "@/lib/days";
 import { benchCampaigns } from "./campaigns";
 import { benchCompetitors } from "./competitors";
 import { benchFindingsForecast } from "./findings-forecast";
@@ -238,15 +238,8 @@ async function benchOverview(kind: "pglite" | "postgres") {
     const merchant: MerchantRef = { id: largest.id, slug: largest.slug, name: largest.name, mcc: largest.mcc, currency: largest.currency, timeZone: largest.timeZone };
     const results = [];
     for (const days of [30, 365]) {
-      const to = new Date(`${largest.last_day}T00:00:00Z`);
-      to.setUTCDate(to.getUTCDate() + 1);
-      const from = new Date(to);
-      from.setUTCDate(from.getUTCDate() - days);
-      const prevFrom = new Date(from);
-      prevFrom.setUTCDate(prevFrom.getUTCDate() - days);
-      const iso = (d: Date) => d.toISOString().slice(0, 10);
-      const period = { from: iso(from), to: iso(to) };
-      const prev = { from: iso(prevFrom), to: iso(from) };
+      const period = presetPeriod(days, addDays(largest.last_day, 1));
+      const prev = previousPeriod(period);
       const rollup = await timeCalls(() => withMerchantScope(database, merchant.id, (tx) => getOverview({ tx, merchant }, period)), CALLS);
       const raw = await timeCalls(() => withMerchantScope(database, merchant.id, (tx) => queryRows(tx, rawOverviewQuery(merchant.id, period, prev))), CALLS);
       const r = {

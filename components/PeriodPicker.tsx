@@ -3,9 +3,8 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { useState, useTransition, type FormEvent } from "react";
-import type { Period } from "@/lib/days";
-import { addDays, daysBetween, formatPeriod } from "@/lib/format";
-import { activePreset, PRESET_DAYS, presetPeriod } from "./period";
+import { activePreset, addDays, daysBetween, PRESET_DAYS, presetPeriod, type Period } from "@/lib/days";
+import { formatPeriod } from "@/lib/format";
 
 /**
  * Presets (7/30/90/365 days ending at the merchant's latest data day) and a custom range.

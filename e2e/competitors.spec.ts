@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import path from "node:path";
-import { makeChartFormat } from "../components/charts/chartFormat";
+import { makeChartFormat } from "../lib/charts/format";
 import { formatBenchmark } from "../lib/charts/competitors";
 import type { CompetitorReport } from "../lib/privacy/competitors";
 import { login, readExpected, shots } from "./support";

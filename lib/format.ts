@@ -1,5 +1,6 @@
 /**
- * Locale-aware formatting of the figures the UI shows, all through Intl so that the merchant's
+ * Locale-aware formatting of the figures the UI shows (kernel: imports nothing of ours; the
+ * calendar-day arithmetic is lib/days'), all through Intl so that the merchant's
  * currency and the user's locale decide digits, separators and symbols (ru uses U+00A0 as the
  * group separator and a comma as the decimal mark: "1 234,56 ₽").
  *
@@ -161,15 +162,21 @@ function normaliseSpaces(text: string): string {
   return text.replace(/\u202f/g, "\u00a0").replace(/\u2009/g, " ");
 }
 
-/** A calendar day 'YYYY-MM-DD': formatDay("2024-03-05", "en") === "Mar 5, 2024". */
-export function formatDay(day: string, locale: string, style: "short" | "medium" | "long" = "medium"): string {
+const MS_PER_DAY = 86_400_000;
+
+function formatDate(date: Date, locale: string, style: "short" | "medium" | "long"): string {
   const options: Intl.DateTimeFormatOptions =
     style === "short"
       ? { day: "numeric", month: "short" }
       : style === "long"
         ? { day: "numeric", month: "long", year: "numeric" }
         : { day: "numeric", month: "short", year: "numeric" };
-  return normaliseSpaces(dateFormat(locale, options).format(parseDay(day)));
+  return normaliseSpaces(dateFormat(locale, options).format(date));
+}
+
+/** A calendar day 'YYYY-MM-DD': formatDay("2024-03-05", "en") === "Mar 5, 2024". */
+export function formatDay(day: string, locale: string, style: "short" | "medium" | "long" = "medium"): string {
+  return formatDate(parseDay(day), locale, style);
 }
 
 /** A month 'YYYY-MM' or 'YYYY-MM-DD': formatMonth("2024-01", "en") === "Jan 2024". */
@@ -183,10 +190,12 @@ export function formatMonth(month: string, locale: string): string {
  * Intl's formatRange, whose output differs between ICU versions (server vs browser).
  */
 export function formatPeriod(period: { from: string; to: string }, locale: string): string {
-  const last = addDays(period.to, -1);
-  if (last === period.from) return formatDay(last, locale);
-  const first = period.from.slice(0, 4) === last.slice(0, 4) ? formatDay(period.from, locale, "short") : formatDay(period.from, locale);
-  return `${first} – ${formatDay(last, locale)}`;
+  // The last day shown is the midnight one day before `to` (days are UTC midnights here).
+  const last = new Date(parseDay(period.to).getTime() - MS_PER_DAY);
+  const lastText = formatDate(last, locale, "medium");
+  if (last.getTime() === parseDay(period.from).getTime()) return lastText;
+  const sameYear = period.from.slice(0, 4) === last.toISOString().slice(0, 4);
+  return `${formatDay(period.from, locale, sameYear ? "short" : "medium")} – ${lastText}`;
 }
 
 /**
@@ -202,16 +211,4 @@ export function weekdayNames(locale: string, width: "short" | "long" = "short"):
 export function monthNames(locale: string, width: "short" | "long" = "short"): string[] {
   const df = dateFormat(locale, { month: width });
   return Array.from({ length: 12 }, (_, i) => normaliseSpaces(df.format(new Date(Date.UTC(2024, i, 1)))));
-}
-
-/** Adds whole days to 'YYYY-MM-DD' (calendar arithmetic, no time zone involved). */
-export function addDays(day: string, days: number): string {
-  const d = parseDay(day);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-}
-
-/** Whole days between two calendar days: daysBetween("2024-01-01", "2024-02-01") === 31. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((parseDay(to).getTime() - parseDay(from).getTime()) / 86_400_000);
 }

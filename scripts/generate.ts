@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import { closeDatabase, getDatabase, migrateDatabase, type Database } from "@/db/client";
 import { filesLoaded, ingestFile, merchantsHaveTransactions, type IngestFormat, type IngestReport } from "@/lib/ingest";
 import { BANK_FILES, readWrittenBank, resolveBankConfig, writeBank, type BankConfig, type WrittenBank } from "@/lib/synthetic";
+import { AppError } from "@/lib/errors";
 
 const USAGE = `usage: npm run generate -- [--seed N] [--customers N] [--transactions N] [--months N]
                          [--scale X] [--out DIR] [--no-load] [--force]
@@ -37,7 +38,12 @@ function integer(name: string, value: string | undefined): number | undefined {
   return Number(value);
 }
 
-class UsageError extends Error {}
+/** A bad command line (400, code "usage": exit code 2 through lib/errors exitCodeOf). */
+class UsageError extends AppError {
+  constructor(message: string) {
+    super("usage", 400, message);
+  }
+}
 
 function parse(): { config: BankConfig; dir: string; load: boolean; force: boolean } | null {
   const { values } = parseArgs({

@@ -5,17 +5,17 @@
  */
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { ForbiddenError, withActorAction } from "@/lib/auth/access";
-import { AccountError } from "@/lib/accounts/errors";
+import { withActorAction } from "@/lib/auth/access";
 import { accounts } from "@/lib/accounts/server";
 import { PLAN_IDS } from "@/lib/billing/plans";
+import { actionError } from "@/app/action-error";
 import { requestOrigin } from "@/app/request-origin";
 import type { AdminFormState } from "@/components/admin/AdminForms";
 
-function failure(err: unknown): AdminFormState {
-  if (err instanceof AccountError) return { ok: false, message: err.message };
-  if (err instanceof ForbiddenError) return { ok: false, message: "not allowed" };
-  throw err;
+/** The admin forms show the failure's message; a refused role reads "not allowed". */
+function failure(err: unknown, where: string): AdminFormState {
+  const f = actionError(err, where);
+  return { ok: false, message: f.code === "forbidden" ? "not allowed" : f.message };
 }
 
 const onboardSchema = z.object({
@@ -56,7 +56,7 @@ export const onboardAction = withActorAction(async (actor, _prev: AdminFormState
     revalidatePath("/admin");
     return { ok: true, name: f.name, email: f.owner.trim().toLowerCase(), slug: result.slug };
   } catch (err) {
-    return failure(err);
+    return failure(err, "admin.onboard");
   }
 });
 
@@ -66,7 +66,7 @@ export const inviteManagerAction = withActorAction(async (actor, _prev: AdminFor
     await accounts.inviteManager(actor, String(formData.get("email") ?? ""), await requestOrigin());
     return { ok: true };
   } catch (err) {
-    return failure(err);
+    return failure(err, "admin.inviteManager");
   }
 });
 
@@ -77,6 +77,6 @@ export const portfolioAction = withActorAction(async (actor, _prev: AdminFormSta
     revalidatePath("/admin/staff");
     return { ok: true };
   } catch (err) {
-    return failure(err);
+    return failure(err, "admin.portfolio");
   }
 });

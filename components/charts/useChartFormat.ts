@@ -2,9 +2,9 @@
 
 import { useLocale } from "next-intl";
 import { useMemo } from "react";
+import { makeChartFormat } from "@/lib/charts/format";
 import type { ChartFormat } from "@/lib/charts/types";
 import { useMerchant } from "../shell/MerchantContext";
-import { makeChartFormat } from "./chartFormat";
 
 /** The chart formatters for the user's locale and the merchant's currency. */
 export function useChartFormat(): ChartFormat {

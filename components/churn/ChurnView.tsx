@@ -6,7 +6,8 @@ import type { ChurnResults, RevenueAtRiskRow, SegmentEffect } from "@/lib/analyt
 import { buildCalibrationOption } from "@/lib/charts/buildCalibrationOption";
 import { buildFactorImportanceOption, importanceBars } from "@/lib/charts/buildFactorImportanceOption";
 import { buildRiskDistributionOption } from "@/lib/charts/buildRiskDistributionOption";
-import { addDays, formatDay, formatMoney, formatNumber, formatPercent, SUPPRESSED_LABEL } from "@/lib/format";
+import { addDays } from "@/lib/days";
+import { formatDay, formatMoney, formatNumber, formatPercent, SUPPRESSED_LABEL } from "@/lib/format";
 import { Card } from "../Card";
 import { DataTable, type Column } from "../DataTable";
 import { EChart } from "../charts/EChart";

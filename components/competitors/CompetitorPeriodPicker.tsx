@@ -3,13 +3,12 @@
 import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useLocale, useTranslations } from "next-intl";
 import { useTransition } from "react";
-import type { Period } from "@/lib/days";
+import { CALENDAR_GRAINS, grainPeriods, type CalendarGrain, type Period } from "@/lib/days";
 import { formatMonth } from "@/lib/format";
-import { COMPETITOR_GRAINS, grainPeriods, type CompetitorGrain } from "@/lib/privacy/periods";
 import { Segmented } from "../Segmented";
 
 /** Grain toggle and the list of whole periods; the choice goes to ?from&to like the dashboard's picker. */
-export function CompetitorPeriodPicker({ period, grain, end }: { period: Period; grain: CompetitorGrain; end: string }) {
+export function CompetitorPeriodPicker({ period, grain, end }: { period: Period; grain: CalendarGrain; end: string }) {
   const t = useTranslations("competitors.picker");
   const locale = useLocale();
   const router = useRouter();
@@ -23,7 +22,7 @@ export function CompetitorPeriodPicker({ period, grain, end }: { period: Period;
     params.set("to", next.to);
     startTransition(() => router.push(`${pathname}?${params.toString()}`, { scroll: false }));
   }
-  const label = (p: Period, g: CompetitorGrain) =>
+  const label = (p: Period, g: CalendarGrain) =>
     g === "month"
       ? formatMonth(p.from, locale)
       : g === "quarter"
@@ -37,7 +36,7 @@ export function CompetitorPeriodPicker({ period, grain, end }: { period: Period;
         label={t("grain")}
         value={grain}
         onChange={(g) => go(grainPeriods(g, end)[0])}
-        options={COMPETITOR_GRAINS.map((g) => ({ value: g, label: t(g) }))}
+        options={CALENDAR_GRAINS.map((g) => ({ value: g, label: t(g) }))}
         testId="competitor-grain"
       />
       <select

@@ -3,8 +3,7 @@
 import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "next-intl";
 import { useTransition } from "react";
-import type { Period } from "@/lib/days";
-import { activePreset, PRESET_DAYS, presetPeriod } from "../period";
+import { activePreset, PRESET_DAYS, presetPeriod, type Period } from "@/lib/days";
 
 /**
  * The portfolio's period: each merchant's own last 30 days (default, no URL parameters), or a

@@ -3,7 +3,7 @@
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
 import type { Seasonality } from "@/lib/analytics/getSeasonality";
-import type { Period } from "@/lib/days";
+import { daysBetween, type Period } from "@/lib/days";
 import {
   buildMonthProfileOption,
   buildSeasonalityHeatmapOption,
@@ -11,7 +11,7 @@ import {
   type HeatMetric,
   type MonthMetric,
 } from "@/lib/charts/seasonality";
-import { daysBetween, monthNames, SUPPRESSED_LABEL, weekdayNames } from "@/lib/format";
+import { monthNames, SUPPRESSED_LABEL, weekdayNames } from "@/lib/format";
 import { Card } from "../Card";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";

@@ -3,7 +3,8 @@
 import { useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
 import type { ModelRunAttempt, ModelRunMeta } from "@/lib/analytics/getModelResults";
-import { addDays, formatDay } from "@/lib/format";
+import { addDays } from "@/lib/days";
+import { formatDay } from "@/lib/format";
 import { Card } from "../Card";
 import { EmptyState, ErrorState, LoadingState } from "../states";
 import { useMerchant } from "../shell/MerchantContext";

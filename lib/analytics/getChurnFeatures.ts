@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { addDays, dayToMs, merchantFilter } from "./scope";
+import { addDays, dayToMs } from "@/lib/days";
+import { merchantFilter } from "./scope";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /*

@@ -3,19 +3,8 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { isSuppressed } from "@/lib/privacy/suppression";
 import { ratio } from "./math";
-import {
-  addDays,
-  addMonths,
-  assertPeriod,
-  bucketStartSql,
-  column,
-  dayRange,
-  merchantDays,
-  merchantFilter,
-  monthStart,
-  monthsBetween,
-} from "./scope";
-import { periodSchema, type Period } from "@/lib/days";
+import { bucketStartSql, column, dayRange, merchantDays, merchantFilter } from "./scope";
+import { addDays, addMonthsToMonthStart, assertPeriod, monthStart, monthStartsIn, monthsBetween, periodSchema, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** Options of the cohort family (none yet; the object keeps the (ctx, period, options) shape). */
@@ -128,17 +117,17 @@ export function buildCohorts(period: Period, rows: readonly CohortAggregateRow[]
   const byKey = new Map(rows.map((r) => [`${r.cohort}|${r.month}`, r] as const));
   const sizes = new Map(rows.map((r) => [r.cohort, r.size] as const));
   const out: CohortRow[] = [];
-  for (let cohort = monthStart(period.from); cohort <= lastMonth; cohort = addMonths(cohort, 1)) {
+  for (const cohort of monthStartsIn(period)) {
     const size = sizes.get(cohort) ?? 0;
     const cohortHidden = isSuppressed(size);
     const revenue0 = byKey.get(`${cohort}|${cohort}`)?.net ?? 0;
     const cells: CohortCell[] = [];
     for (let k = 0; k <= monthsBetween(cohort, lastMonth); k++) {
-      const month = addMonths(cohort, k);
+      const month = addMonthsToMonthStart(cohort, k);
       const r = byKey.get(`${cohort}|${month}`);
       const customers = r?.customers ?? 0;
       const revenueMinor = r?.net ?? 0;
-      const complete = addMonths(month, 1) <= period.to;
+      const complete = addMonthsToMonthStart(month, 1) <= period.to;
       if (cohortHidden || isSuppressed(customers)) {
         cells.push({ k, month, complete, customers: null, retention: null, revenueMinor: null, revenueRetention: null, suppressed: true });
       } else {

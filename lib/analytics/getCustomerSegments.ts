@@ -3,8 +3,8 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { roundHalfUpDiv } from "./math";
-import { addDays, assertPeriod, merchantDays, merchantFilter } from "./scope";
-import { periodSchema, type Period } from "@/lib/days";
+import { merchantDays, merchantFilter } from "./scope";
+import { addDays, assertPeriod, periodSchema, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** The demographic dimensions a merchant can split its customers by. */

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { addDays, assertPeriod, dayRange, merchantFilter } from "./scope";
+import { dayRange, merchantFilter } from "./scope";
 import { UNKNOWN } from "./getCustomerSegments";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
-import type { Period } from "@/lib/days";
+import { addDays, assertPeriod, type Period } from "@/lib/days";
 
 /** One customer's activity in one named window, with its segment values. Money in minor units. */
 export interface CustomerWindowActivity {

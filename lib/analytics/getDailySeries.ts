@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
-import { addDays, assertPeriod, bucketStartSql, merchantDays } from "./scope";
+import { bucketStartSql, merchantDays } from "./scope";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
-import type { Period } from "@/lib/days";
+import { assertPeriod, daysIn, type Period } from "@/lib/days";
 
 /** One local day of the merchant's till. Money in minor units; `customers` distinct that day. */
 export interface DailySeriesPoint {
@@ -30,7 +30,7 @@ export async function getDailySeries(ctx: AnalyticsContext, period: Period): Pro
   );
   const byDay = new Map(rows.map((r) => [r.day, r]));
   const out: DailySeriesPoint[] = [];
-  for (let d = period.from; d < period.to; d = addDays(d, 1)) {
+  for (const d of daysIn(period)) {
     const r = byDay.get(d);
     out.push(
       r

@@ -2,9 +2,9 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { ratio, relativeChange, roundHalfUpDiv } from "./math";
-import { dayRange, merchantDays, merchantFilter, previousPeriod } from "./scope";
+import { dayRange, merchantDays, merchantFilter } from "./scope";
 import type { HeadlineMetrics } from "./types";
-import { periodSchema, type Period } from "@/lib/days";
+import { periodSchema, previousPeriod, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** Query parameters of the overview family (the API validates with it). */

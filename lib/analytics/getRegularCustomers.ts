@@ -3,8 +3,8 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio } from "./math";
-import { addDays, addMonths, assertPeriod, bucketStartSql, column, merchantDays, monthStart } from "./scope";
-import { periodSchema, type Period } from "@/lib/days";
+import { bucketStartSql, column, merchantDays } from "./scope";
+import { addMonthsToMonthStart, assertPeriod, monthStartsIn, periodSchema, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** The rule: purchases in at least MIN_ACTIVE_MONTHS of the WINDOW_MONTHS calendar months. */
@@ -78,8 +78,8 @@ export async function getRegularCustomers(
 ): Promise<RegularCustomers> {
   assertPeriod(period);
   regularCustomersOptionsSchema.parse(options);
-  const months = trendMonths(period);
-  const window: Period = { from: addMonths(months[0], 1 - REGULAR_RULE.windowMonths), to: period.to };
+  const months = monthStartsIn(period);
+  const window: Period = { from: addMonthsToMonthStart(months[0], 1 - REGULAR_RULE.windowMonths), to: period.to };
   const lookback = sql.raw(`'${REGULAR_RULE.windowMonths - 1} months'`);
 
   const rows = await queryRows<RegularAggregateRow>(
@@ -113,25 +113,18 @@ export async function getRegularCustomers(
   return { period, rule: REGULAR_RULE, current: trend[trend.length - 1], trend };
 }
 
-/** First days of the calendar months intersecting the period, in order. */
-export function trendMonths(period: Period): string[] {
-  const last = monthStart(addDays(period.to, -1));
-  const out: string[] = [];
-  for (let m = monthStart(period.from); m <= last; m = addMonths(m, 1)) out.push(m);
-  return out;
-}
 
 /** Gap-fills and suppresses the monthly aggregates (pure; exported for unit tests). */
 export function buildRegularTrend(period: Period, rows: readonly RegularAggregateRow[]): RegularPoint[] {
   const byMonth = new Map(rows.map((r) => [r.month, r] as const));
-  const figures: RegularFigures[] = trendMonths(period).map((month) => {
+  const figures: RegularFigures[] = monthStartsIn(period).map((month) => {
     const r = byMonth.get(month);
-    const end = addMonths(month, 1);
+    const end = addMonthsToMonthStart(month, 1);
     const totalNet = r?.total_net ?? 0;
     const revenueMinor = r?.regular_net ?? 0;
     return {
       month,
-      from: addMonths(month, 1 - REGULAR_RULE.windowMonths),
+      from: addMonthsToMonthStart(month, 1 - REGULAR_RULE.windowMonths),
       to: end < period.to ? end : period.to,
       customers: r?.regulars ?? 0,
       activeCustomers: r?.active ?? 0,

@@ -2,23 +2,21 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { roundHalfUpDiv } from "./math";
+import { bucketStartSql, column, merchantDays } from "./scope";
+import type { AnalyticsContext } from "@/lib/tenancy/context";
 import {
   addDays,
   assertPeriod,
   bucketSchema,
   bucketSpans,
-  bucketStartSql,
   fillBuckets,
-  column,
-  merchantDays,
   periodLength,
   periodQuerySchema,
   previousPeriod,
   type Bucket,
   type BucketSpan,
-} from "./scope";
-import type { AnalyticsContext } from "@/lib/tenancy/context";
-import type { Period } from "@/lib/days";
+  type Period,
+} from "@/lib/days";
 
 /** Options of the revenue-dynamics family. */
 export const revenueDynamicsOptionsSchema = z.object({ bucket: bucketSchema.default("day") });

@@ -1,8 +1,8 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
-import { daysBetween, merchantFilter } from "./scope";
-import { isoDaySchema } from "@/lib/days";
+import { merchantFilter } from "./scope";
+import { daysBetween, isoDaySchema } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** Time units of the summary (an allow-list: the API and CLI validate with it). */

@@ -3,8 +3,8 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio, roundHalfUpDiv } from "./math";
-import { assertPeriod, merchantDays } from "./scope";
-import { periodSchema, type Period } from "@/lib/days";
+import { merchantDays } from "./scope";
+import { assertPeriod, periodSchema, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 export const seasonalityOptionsSchema = z.object({}).strict();

@@ -1,9 +1,9 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { REGULAR_RULE } from "./getRegularCustomers";
-import { addDays, addMonths, assertPeriod, bucketStartSql, column, merchantDays, merchantFilter, monthStart } from "./scope";
+import { bucketStartSql, column, merchantDays, merchantFilter } from "./scope";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
-import type { Period } from "@/lib/days";
+import { addDays, addMonthsToMonthStart, assertPeriod, monthStart, type Period } from "@/lib/days";
 import type { LeafPath } from "@/lib/models/cart";
 
 /**
@@ -93,7 +93,7 @@ export async function getSegmentTreeData(ctx: AnalyticsContext, period: Period):
   assertPeriod(period);
   const lastDay = addDays(period.to, -1);
   const refYear = Number(lastDay.slice(0, 4));
-  const window: Period = { from: addMonths(monthStart(lastDay), 1 - REGULAR_RULE.windowMonths), to: period.to };
+  const window: Period = { from: addMonthsToMonthStart(monthStart(lastDay), 1 - REGULAR_RULE.windowMonths), to: period.to };
   const rows = await queryRows<SegmentTreeCustomerRow>(
     ctx.tx,
     sql`

@@ -20,15 +20,14 @@
 import { cache } from "react";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { notFound, redirect, unstable_rethrow } from "next/navigation";
-import { z } from "zod";
 import { getDatabase, type Database } from "@/db/client";
 import { memberships, merchantAccounts, merchants, users } from "@/db/schema";
 import type { AnalyticsContext, MerchantRef } from "@/lib/tenancy/context";
 import { recordAudit } from "@/lib/audit";
 // The pure parts of lib/billing only (its index also re-exports checkout, which uses this module).
 import { entitlementsOf, requireFeature, type AccountState, type Entitlements } from "@/lib/billing/entitlements";
-import { FeatureLockedError } from "@/lib/billing/errors";
 import type { Feature } from "@/lib/billing/plans";
+import { errorBody } from "@/lib/errors";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
 
@@ -326,20 +325,20 @@ function json(status: number, body: unknown): Response {
   return Response.json(body, { status, headers: { "cache-control": "private, no-store" } });
 }
 
-/** The one 404 body: identical for unknown merchants and other tenants' merchants. */
+/** The one 404 body: identical for unknown merchants and other tenants' merchants (errorBody of a NotFoundError). */
 const NOT_FOUND_BODY = { error: "not found" } as const;
 
-/** Maps an error thrown by a route handler to a response; unknown errors are logged and 500. */
+/**
+ * Maps an error thrown by a route handler to a response, the routes' one mapping: lib/errors
+ * errorBody reads the AppError's status, code and details (a zod error is 400 "invalid request"),
+ * so a new AppError subclass needs no change here; anything else is logged and answered 500.
+ */
 function errorResponse(error: unknown, where: string): Response {
   // Next's redirect()/notFound() are control flow, not failures: let Next handle them.
   unstable_rethrow(error);
-  if (error instanceof z.core.$ZodError) return json(400, { error: "invalid request", issues: error.issues });
-  if (error instanceof FeatureLockedError) return json(403, { error: "feature locked", feature: error.feature, requiredPlan: error.requiredPlan });
-  if (error instanceof UnauthorizedError) return json(401, { error: "unauthorized" });
-  if (error instanceof ForbiddenError) return json(403, { error: "forbidden" });
-  if (error instanceof NotFoundError) return json(404, NOT_FOUND_BODY);
-  console.error(`[${where}] unhandled error`, error);
-  return json(500, { error: "internal error" });
+  const { status, body, expected } = errorBody(error);
+  if (!expected) console.error(`[${where}] unhandled error`, error);
+  return json(status, body);
 }
 
 /**

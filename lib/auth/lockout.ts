@@ -14,17 +14,20 @@
  * the same database is the drop-in replacement then (docs/security.md).
  */
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
+import { AppError } from "@/lib/errors";
 
 export const LOGIN_MAX_FAILURES = 5;
 export const LOGIN_LOCK_SECONDS = 15 * 60;
 export const IP_MAX_FAILURES = 50;
 export const IP_WINDOW_SECONDS = 60 * 60;
 
-/** Sign-in refused because the e-mail or the client is locked; `retryAfterSeconds` until it may try again. */
-export class LoginLockedError extends Error {
+/**
+ * Sign-in refused because the e-mail or the client is locked (429, code "login_locked");
+ * `retryAfterSeconds` until it may try again.
+ */
+export class LoginLockedError extends AppError {
   constructor(readonly retryAfterSeconds: number) {
-    super(`too many failed sign-ins; try again in ${retryAfterSeconds} s`);
-    this.name = "LoginLockedError";
+    super("login_locked", 429, `too many failed sign-ins; try again in ${retryAfterSeconds} s`, { retryAfterSeconds });
   }
 }
 

@@ -9,6 +9,7 @@
  * typed on keyboards that emit composed or decomposed characters (й vs и + U+0306) matches.
  */
 import { hash, verify, type Options } from "@node-rs/argon2";
+import { AppError } from "@/lib/errors";
 
 /** Minimum length in Unicode code points (NIST SP 800-63B allows ≥ 8; the product asks ≥ 10). */
 export const PASSWORD_MIN_LENGTH = 10;
@@ -24,11 +25,10 @@ export const ARGON2_OPTIONS: Readonly<Options> = Object.freeze({
   outputLen: 32,
 });
 
-/** A password that breaks the rules; `problems` lists each broken rule in English. */
-export class PasswordPolicyError extends Error {
+/** A password that breaks the rules (400, code "weak_password"); `problems` lists each broken rule in English. */
+export class PasswordPolicyError extends AppError {
   constructor(readonly problems: string[]) {
-    super(`password rejected: ${problems.join("; ")}`);
-    this.name = "PasswordPolicyError";
+    super("weak_password", 400, `password rejected: ${problems.join("; ")}`);
   }
 }
 

@@ -10,12 +10,12 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { MERCHANT_ROLES, memberships, merchants, users, type MerchantRole } from "@/db/schema";
 import { hashPassword } from "./password";
+import { AppError } from "@/lib/errors";
 
-/** A second account for an e-mail that already has one. */
-export class DuplicateEmailError extends Error {
+/** A second account for an e-mail that already has one (409, code "duplicate_email"; the e-mail stays out of the details). */
+export class DuplicateEmailError extends AppError {
   constructor(readonly email: string) {
-    super(`a user with e-mail ${email} already exists`);
-    this.name = "DuplicateEmailError";
+    super("duplicate_email", 409, `a user with e-mail ${email} already exists`);
   }
 }
 

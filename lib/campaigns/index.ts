@@ -7,6 +7,7 @@ import { getDatabase } from "@/db/client";
 import type { MerchantAccess } from "@/lib/auth/access";
 import { importCampaign, type CampaignImportReport } from "./import";
 import { runCampaignReport, type StoredReport } from "./store";
+import { AppError } from "@/lib/errors";
 
 /*
  * Campaigns (docs/campaigns.md): partner uploads and uplift reports. Import and report run on
@@ -21,8 +22,12 @@ export { computeCampaignReport } from "./report";
 /** Largest upload accepted from the browser, bytes (a 1,000,000-row file is about 60 MB). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
-/** The upload exceeded {@link MAX_UPLOAD_BYTES}. */
-export class UploadTooLargeError extends Error {}
+/** The upload exceeded {@link MAX_UPLOAD_BYTES} (413, code "upload_too_large", details maxBytes). */
+export class UploadTooLargeError extends AppError {
+  constructor(message = `upload larger than ${MAX_UPLOAD_BYTES} bytes`) {
+    super("upload_too_large", 413, message, { maxBytes: MAX_UPLOAD_BYTES });
+  }
+}
 
 /**
  * A browser upload for an authorized merchant: the request body is streamed to a temporary

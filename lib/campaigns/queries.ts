@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
+import { toCsv } from "@/lib/csv";
 import { merchantFilter } from "@/lib/analytics/scope";
 import type { CampaignReport } from "./types";
 
@@ -91,25 +92,28 @@ export async function getEffectsPage(
   }));
 }
 
-/** Quotes a CSV field when needed (RFC 4180). */
-export function csvCell(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
+/** The columns of the effects download. */
+const EFFECTS_COLUMNS = ["customer_id", "action", "effect", "recommended", "category"];
+/** The download's line end: LF, as this streamed file has always been written. */
+const EFFECTS_CSV = { lineEnd: "\n" } as const;
 
 /**
- * The CSV of the table "identifier, action, effect": one row per customer and action
- * (customer_id, action, effect in probability points, recommended 1/0, category), header first.
+ * The CSV of the table "identifier, action, effect" for one page of customers, without the header
+ * (the route streams {@link EFFECTS_CSV_HEADER} first): one row per customer and action
+ * (customer_id, action, effect in probability points with 6 decimals, recommended 1/0, category).
+ * Written by lib/csv toCsv, so an uploaded id or action name cannot start a spreadsheet formula.
  */
 export function effectsCsvLines(page: Awaited<ReturnType<typeof getEffectsPage>>, actions: string[]): string {
-  let out = "";
+  const rows: Array<[string, string, string, number, string]> = [];
   for (const r of page) {
     for (const a of actions) {
       const v = r.effects[a];
       if (v === undefined) continue;
-      out += `${csvCell(r.customerRef)},${csvCell(a)},${v.toFixed(6)},${r.recommended === a ? 1 : 0},${r.category}\n`;
+      rows.push([r.customerRef, a, v.toFixed(6), r.recommended === a ? 1 : 0, r.category]);
     }
   }
-  return out;
+  return toCsv(EFFECTS_COLUMNS, rows, { ...EFFECTS_CSV, header: false });
 }
 
-export const EFFECTS_CSV_HEADER = "customer_id,action,effect,recommended,category\n";
+/** The header line of the effects download. */
+export const EFFECTS_CSV_HEADER = toCsv(EFFECTS_COLUMNS, [], EFFECTS_CSV);

@@ -1,4 +1,4 @@
-import { bucketFrame, dayDiff, plusDays, type ChartBucket } from "./calendar";
+import { addDays, bucketSpans, daysBetween, type Bucket } from "@/lib/days";
 import { PALETTE, type ChartFormat, type ChartOption } from "./types";
 
 /** One bucket as lib/analytics/getRevenueDynamics returns it (the fields the chart reads). */
@@ -14,7 +14,7 @@ export interface RevenuePoint {
 
 export interface RevenueDynamicsData {
   period: { from: string; to: string };
-  bucket: ChartBucket;
+  bucket: Bucket;
   series: RevenuePoint[];
   /** The previous period's buckets, each `start` shifted back by the period length. */
   comparison: RevenuePoint[];
@@ -66,16 +66,16 @@ function relativeChange(current: number | null, previous: number | null): number
  * with L the period length in days.
  */
 export function revenueDynamicsRows(data: RevenueDynamicsData, metric: RevenueMetric): RevenueRow[] {
-  const length = dayDiff(data.period.from, data.period.to);
+  const length = daysBetween(data.period.from, data.period.to);
   const current = new Map(data.series.map((p) => [p.start, p] as const));
   const previous = new Map(data.comparison.map((p) => [p.start, p] as const));
-  return bucketFrame(data.period, data.bucket).map((span) => {
+  return bucketSpans(data.period, data.bucket).map((span) => {
     const cur = valueOf(current.get(span.start), metric);
-    const prev = valueOf(previous.get(plusDays(span.start, -length)), metric);
+    const prev = valueOf(previous.get(addDays(span.start, -length)), metric);
     return {
       start: span.start,
       from: span.from,
-      previousFrom: plusDays(span.from, -length),
+      previousFrom: addDays(span.from, -length),
       current: cur,
       previous: prev,
       change: relativeChange(cur, prev),
@@ -173,8 +173,8 @@ export function buildRevenueDynamicsOption(
 }
 
 /** The bucket that reads best for a period's length: days up to a quarter, weeks up to a year. */
-export function defaultBucket(period: { from: string; to: string }): ChartBucket {
-  const days = dayDiff(period.from, period.to);
+export function defaultBucket(period: { from: string; to: string }): Bucket {
+  const days = daysBetween(period.from, period.to);
   if (days <= 92) return "day";
   if (days <= 400) return "week";
   return "month";

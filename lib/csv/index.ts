@@ -1,7 +1,9 @@
 import { stringify } from "csv-stringify/sync";
 
 /*
- * The one CSV writer for downloads (kernel: imports nothing of ours). RFC 4180 quoting by
+ * The one CSV writer for downloads (kernel: imports nothing of ours). Data files that a machine
+ * reads back (PostgreSQL COPY staging, the synthetic bank's files) are written by ./copy.ts
+ * instead: same quoting, no formula defusing. RFC 4180 quoting by
  * csv-stringify, CRLF line ends, a header row, and formula defusing: a text cell that a
  * spreadsheet would run as a formula (it starts with =, +, -, @, tab or carriage return; OWASP
  * "CSV Injection") is written with a leading apostrophe, so `=HYPERLINK(…)` from an uploaded file
@@ -25,18 +27,31 @@ export function defuseFormula(text: string): string {
   return FORMULA_START.test(text) && !PLAIN_NUMBER.test(text) ? `'${text}` : text;
 }
 
+/** How a CSV download is laid out. */
+export interface CsvOptions {
+  /** Write the header line (default true); false for the later pages of a streamed download. */
+  header?: boolean;
+  /** Line end after every line: "\r\n" (RFC 4180, the default) or "\n". */
+  lineEnd?: "\r\n" | "\n";
+}
+
 /**
- * A whole CSV document: `header`, then one line per row, CRLF after every line (RFC 4180).
- * Rows must have the header's length; throws RangeError otherwise (a short row would shift
- * every later column of that line).
+ * A whole CSV document, or one page of a streamed one: `header` (unless `header: false`), then
+ * one line per row, a line end after every line (CRLF by default, RFC 4180). Text cells are
+ * formula-defused ({@link defuseFormula}), booleans written true/false, bigints in full.
+ * Rows must have the header's length.
+ * @throws RangeError for a row whose length differs from the header's (a short row would shift
+ *         every later column of that line)
  */
-export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly CsvCell[]>): string {
+export function toCsv(header: readonly string[], rows: ReadonlyArray<readonly CsvCell[]>, options: CsvOptions = {}): string {
   for (const [i, row] of rows.entries()) {
     if (row.length !== header.length) throw new RangeError(`CSV row ${i + 1} has ${row.length} cells, the header ${header.length}`);
   }
-  return stringify([header, ...rows] as unknown[][], {
-    record_delimiter: "\r\n",
-    // csv-stringify quotes the record delimiter ("\r\n") but not a lone "\n" or "\r" inside a cell.
+  const records = (options.header ?? true) ? [header, ...rows] : rows;
+  if (records.length === 0) return "";
+  return stringify(records as unknown[][], {
+    record_delimiter: options.lineEnd ?? "\r\n",
+    // csv-stringify quotes the record delimiter but not a lone "\n" or "\r" inside a cell.
     quoted_match: /[\r\n]/,
     cast: {
       string: (value) => defuseFormula(value),

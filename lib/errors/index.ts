@@ -1,10 +1,12 @@
 /*
- * The one error base of the product (kernel: imports nothing of ours; CONVENTIONS.md 15). An
- * expected failure is an AppError with a stable machine `code`, the HTTP `status` it maps to, and
- * a message that is safe to show. Routes, server actions and the CLI map errors in one place each
- * (the route wrapper in lib/auth/access.ts, the action result helper, the CLI's exit handler), by
- * reading these fields, never by an `instanceof` ladder. Anything that is not an AppError is a bug
- * or an outage: logged, and answered as a generic 500 / exit code 1 without its message.
+ * The one error base of the product (kernel: imports nothing of ours; CONVENTIONS.md 15;
+ * docs/adr/0010-kernel-and-one-error-base.md). An expected failure is an AppError with a stable machine
+ * `code`, the HTTP `status` it maps to, and a message that is safe to show. Routes, server actions
+ * and the CLI map errors in one place each (errorBody below, used by the route wrappers of
+ * lib/auth/access.ts; actionError of app/action-error.ts; exitCodeOf, used by the CLI's
+ * reportCliError), by reading these fields, never by an `instanceof` ladder: a new subclass is
+ * mapped without touching a mapper. Anything that is not an AppError is a bug or an outage:
+ * logged, and answered as a generic 500 / exit code 1 without its message.
  */
 
 /** Extra, safe-to-show fields a client may need (e.g. the plan a locked feature requires). */
@@ -41,14 +43,29 @@ export function isAppError(error: unknown): error is AppError {
   );
 }
 
+/** The `error` field of an HTTP body: the code in words ("not_found" → "not found"), as this API has always answered. */
+export function errorWords(code: string): string {
+  return code.replace(/_/g, " ");
+}
+
+/** A zod validation error, ZodError or zod core's $ZodError (checked by shape: any copy of zod is recognised). */
+function isZodError(error: unknown): error is Error & { issues: unknown[] } {
+  return error instanceof Error && /^\$?ZodError$/.test(error.name) && Array.isArray((error as { issues?: unknown }).issues);
+}
+
 /**
- * The JSON body and status of an error for an HTTP answer: `{ error: code, message, ...details }`
- * for an AppError, `{ error: "internal_error" }` with 500 for anything else (whose message may
- * hold internals and is never sent).
+ * The status and JSON body of an error for an HTTP answer, the one mapping every route uses:
+ * - an AppError: its `status` and `{ error: <code in words>, ...details }` (e.g. 404
+ *   `{ error: "not found" }`, 403 `{ error: "feature locked", feature, requiredPlan }`); the
+ *   message is for logs, the CLI and forms, not for the body;
+ * - a zod validation error: 400 `{ error: "invalid request", issues }`;
+ * - anything else (a bug or an outage, whose message may hold internals): 500
+ *   `{ error: "internal error" }`, with `expected: false` so the caller logs it.
  */
-export function errorBody(error: unknown): { status: number; body: Record<string, unknown> } {
-  if (isAppError(error)) return { status: error.status, body: { error: error.code, message: error.message, ...error.details } };
-  return { status: 500, body: { error: "internal_error" } };
+export function errorBody(error: unknown): { status: number; body: Record<string, unknown>; expected: boolean } {
+  if (isAppError(error)) return { status: error.status, body: { error: errorWords(error.code), ...error.details }, expected: true };
+  if (isZodError(error)) return { status: 400, body: { error: "invalid request", issues: error.issues }, expected: true };
+  return { status: 500, body: { error: "internal error" }, expected: false };
 }
 
 /**

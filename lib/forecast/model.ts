@@ -1,4 +1,6 @@
 import { augursEts, augursMstl } from "./augurs";
+import { quantileSorted } from "@/lib/stats";
+import { AppError } from "@/lib/errors";
 
 /*
  * Point forecasts with 80 % and 95 % prediction intervals for one series, and their rolling-origin
@@ -46,24 +48,14 @@ export interface ForecastOptions {
   minMstl?: number;
 }
 
-/** Thrown when a series is too short for any forecast (fewer than one season plus two points). */
-export class ForecastInputError extends Error {
+/** Thrown when a series is too short for any forecast (fewer than one season plus two points): 422, code "forecast_input". */
+export class ForecastInputError extends AppError {
   constructor(message: string) {
-    super(message);
-    this.name = "ForecastInputError";
+    super("forecast_input", 422, message);
   }
 }
 
 const minMstlOf = (o: ForecastOptions) => o.minMstl ?? Math.max(16, 8 * o.season);
-
-/** Linear-interpolation quantile (type 7, as numpy's default) of a sorted array. */
-export function quantileSorted(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  const h = (sorted.length - 1) * q;
-  const lo = Math.floor(h);
-  const hi = Math.ceil(h);
-  return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
-}
 
 /**
  * Seasonal-naive forecast with empirical-quantile intervals (the short-history fallback).

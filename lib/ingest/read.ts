@@ -3,17 +3,25 @@ import { createHash, type Hash } from "node:crypto";
 import { Transform, finished, pipeline, type TransformCallback } from "node:stream";
 import zlib from "node:zlib";
 import { CsvError, parse, type Parser } from "csv-parse";
+import { AppError } from "@/lib/errors";
 
-/** The file cannot be decompressed: a cut or damaged gzip stream. A report error, not a throw. */
-export class CorruptFileError extends Error {}
+/**
+ * The file cannot be decompressed: a cut or damaged gzip stream (400, code "corrupt_file").
+ * A report error, not a throw, at the ingest surface.
+ */
+export class CorruptFileError extends AppError {
+  constructor(message = "the file is not a valid gzip stream") {
+    super("corrupt_file", 400, message);
+  }
+}
 
-/** The CSV itself is broken (an unclosed quote, a quote inside an unquoted field). */
-export class MalformedCsvError extends Error {
+/** The CSV itself is broken (an unclosed quote, a quote inside an unquoted field): 400, code "malformed_csv", details line. */
+export class MalformedCsvError extends AppError {
   constructor(
     message: string,
     readonly line: number,
   ) {
-    super(message);
+    super("malformed_csv", 400, message, { line });
   }
 }
 

@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "@/db/client";
-import { csvField } from "./validate";
+import { copyCsvField } from "@/lib/csv/copy";
 
 /*
  * The batch lifecycle. An ingest_batches row is created before reading (staging rows carry its
@@ -80,7 +80,7 @@ export function stagingTransactionLine(
   channel: "online" | "offline",
   kind: "purchase" | "refund",
 ): string {
-  return `${batchId},${line},${csvField(bankTransactionId)},${merchantId},${csvField(bankCustomerId)},${amountMinor},${currency},${occurredAt},${channel},${kind}\n`;
+  return `${batchId},${line},${copyCsvField(bankTransactionId)},${merchantId},${copyCsvField(bankCustomerId)},${amountMinor},${currency},${occurredAt},${channel},${kind}\n`;
 }
 
 /** Rows per COPY chunk: big enough to amortise a statement (PGlite), small enough for memory. */

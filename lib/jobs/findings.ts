@@ -4,9 +4,8 @@ import { getCustomerWindows } from "@/lib/analytics/getCustomerWindows";
 import { getDailySeries } from "@/lib/analytics/getDailySeries";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { getLatestModelRun } from "@/lib/analytics/getModelResults";
-import { addDays, addMonths, monthStart } from "@/lib/analytics/scope";
+import { addDays, addMonthsToMonthStart, monthStart, type Period } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
-import type { Period } from "@/lib/days";
 import { buildFindings, WINDOW_DAYS, type CohortFact, type CustomerWindowRow, type FindingsInput } from "@/lib/findings/engine";
 import type { PeerIndexInput } from "@/lib/findings/types";
 import { augursChangepoint, augursOutlier } from "@/lib/forecast/augurs";
@@ -92,7 +91,7 @@ export async function computeFindingsRun(
       ...(range.firstDay <= w.yearAgo.from ? [{ name: "yearAgo", period: w.yearAgo }] : []),
     ];
     const customers = await getCustomerWindows(ctx, windows);
-    const cohortFrom = addMonths(monthStart(asOf), -8);
+    const cohortFrom = addMonthsToMonthStart(monthStart(asOf), -8);
     const cohorts = await getCohortRetention(ctx, { from: cohortFrom, to: asOf });
     const forecast = await getLatestModelRun(ctx, "forecast");
     return { range, daily, customers, cohorts, forecast, windows };

@@ -1,5 +1,5 @@
 import type { Database } from "@/db/client";
-import { addMonths, monthStart } from "@/lib/analytics/scope";
+import { addMonthsToMonthStart, daysIn, monthStart } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import type { PeerIndexInput } from "@/lib/findings/types";
 import { getPeerRevenueIndex, type PeerRevenueIndex } from "@/lib/privacy/competitors";
@@ -9,17 +9,6 @@ import { getPeerRevenueIndex, type PeerRevenueIndex } from "@/lib/privacy/compet
  * (docs/competitors.md, ADR 0006), turned into the daily step series the market-effect split
  * (lib/findings/market.ts) averages over its comparison windows.
  */
-
-function daysInMonth(month: string): string[] {
-  const out: string[] = [];
-  const d = new Date(`${month}T00:00:00Z`);
-  const m = d.getUTCMonth();
-  while (d.getUTCMonth() === m) {
-    out.push(d.toISOString().slice(0, 10));
-    d.setUTCDate(d.getUTCDate() + 1);
-  }
-  return out;
-}
 
 /**
  * Converts a released monthly peer index to a daily step series: every day of a month carries
@@ -37,7 +26,7 @@ export function peerIndexInput(index: PeerRevenueIndex): PeerIndexInput {
   const series: Array<{ date: string; index: number }> = [];
   for (const p of index.index.value.points) {
     if (p.peers === null) continue;
-    for (const date of daysInMonth(p.month)) series.push({ date, index: p.peers });
+    for (const date of daysIn({ from: p.month, to: addMonthsToMonthStart(p.month, 1) })) series.push({ date, index: p.peers });
   }
   return { released: true, series };
 }
@@ -53,5 +42,5 @@ export function peerIndexInput(index: PeerRevenueIndex): PeerIndexInput {
  */
 export async function loadPeerIndexInput(database: Database, merchant: MerchantRef, asOf: string): Promise<PeerIndexInput> {
   const to = monthStart(asOf);
-  return peerIndexInput(await getPeerRevenueIndex(merchant.id, { from: addMonths(to, -1), to }, database));
+  return peerIndexInput(await getPeerRevenueIndex(merchant.id, { from: addMonthsToMonthStart(to, -1), to }, database));
 }

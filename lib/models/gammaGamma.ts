@@ -14,7 +14,7 @@
  */
 
 import { minimizePositive, numericalHessian, standardErrorsFromLogHessian } from "./optimize";
-import { lnGamma } from "./specialFunctions";
+import { lnGamma } from "@/lib/stats";
 
 /** p (shape of a transaction value), q and γ (shape and rate of the Gamma over ν; γ in money). */
 export interface GammaGammaParams {

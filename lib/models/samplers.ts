@@ -1,3 +1,4 @@
+import { lnGamma } from "@/lib/stats";
 import type { Rng } from "./prng";
 
 /**
@@ -74,26 +75,6 @@ export function beta(rng: Rng, a: number, b: number): number {
   return x / (x + y);
 }
 
-const LANCZOS = [
-  0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313,
-  -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6,
-  1.5056327351493116e-7,
-];
-
-/**
- * ln Γ(x) for x > 0 by the Lanczos approximation (Lanczos, "A precision approximation of the
- * gamma function", SIAM J. Numer. Anal. B 1, 1964; g = 7, n = 9, ~15 significant digits),
- * with the reflection formula below 0.5.
- */
-export function logGamma(x: number): number {
-  if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - logGamma(1 - x);
-  const z = x - 1;
-  let sum = LANCZOS[0];
-  for (let i = 1; i < 9; i++) sum += LANCZOS[i] / (z + i);
-  const t = z + 7.5;
-  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
-}
-
 /**
  * Poisson(mean). Below mean 10: Knuth's multiplication method (TAOCP vol. 2, 3.4.1). From 10
  * up: Hörmann's PTRS transformed rejection with squeeze ("The transformed rejection method for
@@ -126,7 +107,7 @@ export function poisson(rng: Rng, mean: number): number {
     const k = Math.floor(((2 * a) / us + b) * u + mean + 0.43);
     if (us >= 0.07 && v <= vr) return k;
     if (k < 0 || (us < 0.013 && v > us)) continue;
-    if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + k * loglam - logGamma(k + 1)) {
+    if (Math.log(v) + Math.log(invalpha) - Math.log(a / (us * us) + b) <= -mean + k * loglam - lnGamma(k + 1)) {
       return k;
     }
   }

@@ -1,50 +1,19 @@
+import { lnGamma } from "@/lib/stats";
+
 /*
- * Special functions for the customer-base models (pure math, no I/O).
+ * Special functions for the customer-base models (pure math, no I/O). ln Γ and ln B are the
+ * lib/stats kernel's; this file adds what only the models need.
  *
- * lnGamma and digamma shift the argument up with the recurrence until it is large, then use the
- * asymptotic (Stirling) series, whose coefficients are exact rationals built from Bernoulli
- * numbers, so no fitted "magic" constants are involved (Abramowitz & Stegun 1964, 6.1.40 and
- * 6.3.18 for the series, 6.1.15 and 6.3.5 for the recurrences). With the argument shifted to
- * ≥ 15 and terms up to z^-15 the truncation error is below 1e-20, so the results are as exact as
- * double rounding allows (about 1e-15 relative, checked in tests against exact factorials).
+ * digamma shifts the argument up with the recurrence until it is large, then uses the
+ * asymptotic series, whose coefficients are exact rationals built from Bernoulli numbers, so no
+ * fitted "magic" constants are involved (Abramowitz & Stegun 1964, 6.3.18 for the series, 6.3.5
+ * for the recurrence). With the argument shifted to ≥ 15 and terms up to z^-16 the truncation
+ * error is below 1e-20, so the results are as exact as double rounding allows.
  */
 
 const SHIFT_TO = 15;
-const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
-
-/** B_{2k} / (2k (2k − 1)) for k = 1..8 (A&S 6.1.40). */
-const STIRLING = [1 / 12, -1 / 360, 1 / 1260, -1 / 1680, 1 / 1188, -691 / 360360, 1 / 156, -3617 / 122400];
 /** B_{2k} / (2k) for k = 1..8 (A&S 6.3.18). */
 const DIGAMMA_SERIES = [1 / 12, -1 / 120, 1 / 252, -1 / 240, 1 / 132, -691 / 32760, 1 / 12, -3617 / 8160];
-
-/**
- * ln Γ(x) for x > 0.
- *
- * Source: Abramowitz & Stegun (1964), Handbook of Mathematical Functions, 6.1.40 (asymptotic
- * series) after shifting with Γ(x + 1) = x Γ(x) (6.1.15).
- * @throws RangeError when x is not a finite positive number
- */
-export function lnGamma(x: number): number {
-  if (!(x > 0) || !Number.isFinite(x)) throw new RangeError(`lnGamma: needs a finite x > 0, got ${x}`);
-  let shift = 0;
-  // ln Γ(x) = ln Γ(x + k) − ln(x (x+1) … (x+k−1)); the product stays far below overflow for k ≤ 15.
-  let product = 1;
-  let z = x;
-  while (z < SHIFT_TO) {
-    product *= z;
-    z += 1;
-  }
-  if (product !== 1) shift = Math.log(product);
-  const inv = 1 / z;
-  const inv2 = inv * inv;
-  let series = 0;
-  let power = inv;
-  for (const c of STIRLING) {
-    series += c * power;
-    power *= inv2;
-  }
-  return (z - 0.5) * Math.log(z) - z + HALF_LN_2PI + series - shift;
-}
 
 /**
  * ψ(x) = d/dx ln Γ(x) for x > 0.
@@ -69,14 +38,6 @@ export function digamma(x: number): number {
     power *= inv2;
   }
   return Math.log(z) - 0.5 / z - series - shift;
-}
-
-/**
- * ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b) for a, b > 0.
- * @throws RangeError when a or b is not a finite positive number
- */
-export function lnBeta(a: number, b: number): number {
-  return lnGamma(a) + lnGamma(b) - lnGamma(a + b);
 }
 
 /**

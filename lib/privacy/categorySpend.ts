@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
+import { isIsoDay } from "@/lib/days";
 
 /*
  * Category spend of a merchant's customers at its competitors (wall 2 of ARCHITECTURE.md: the
@@ -47,12 +48,6 @@ export interface SpendWindow {
   to: string;
 }
 
-function isDay(d: unknown): d is string {
-  if (typeof d !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(d)) return false;
-  const ms = Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10)));
-  return new Date(ms).toISOString().slice(0, 10) === d;
-}
-
 /**
  * Category spend per customer of `merchantId`, per window: gross purchases (refunds not
  * subtracted, so a share stays in 0..1) at this merchant and at all other merchants of the same
@@ -80,7 +75,7 @@ export async function getCategorySpendByCustomer(
     throw new Error(`categorySpend: between 1 and ${MAX_WINDOWS} windows expected, got ${windows.length}`);
   }
   for (const w of windows) {
-    if (!isDay(w?.from) || !isDay(w?.to) || !(w.from < w.to)) throw new Error(`categorySpend: invalid window ${JSON.stringify(w)}`);
+    if (!isIsoDay(w?.from) || !isIsoDay(w?.to) || !(w.from < w.to)) throw new Error(`categorySpend: invalid window ${JSON.stringify(w)}`);
   }
   const from = windows.map((w) => w.from).reduce((a, b) => (a < b ? a : b));
   const to = windows.map((w) => w.to).reduce((a, b) => (a > b ? a : b));

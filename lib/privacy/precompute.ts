@@ -7,7 +7,7 @@ import type { ReportSources } from "./competitors/sources.internal";
 import type { CompetitorReport } from "./competitors/types";
 import { categoryRange, reportWindows, type ReportWindows } from "./competitors/windows";
 import { resolvePeerGroup, type PeerGroup } from "./peerGroups";
-import { addDays } from "@/lib/format";
+import { addDays } from "@/lib/days";
 import { offeredPeriods } from "./periods";
 import { competitorFingerprint, replaceStoredReports } from "./reportStore";
 

@@ -1,4 +1,5 @@
-import { addMonths, Calendar } from "./calendar";
+import { addMonthsRollingOver } from "@/lib/days";
+import { Calendar } from "./calendar";
 import {
   buildMccTables,
   expectedTransactions,
@@ -92,7 +93,7 @@ export function resolveBankConfig(config: BankConfig = {}): ResolvedBankConfig {
     seed,
     customers,
     months,
-    startDate: addMonths(endDate, -months),
+    startDate: addMonthsRollingOver(endDate, -months),
     endDate,
     targetTransactions,
     scale,

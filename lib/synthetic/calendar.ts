@@ -1,6 +1,8 @@
+import { epochDay, MS_PER_DAY } from "@/lib/days";
+
 /**
  * The bank's calendar: day indices relative to the first day of the window, and local-time
- * ISO 8601 strings with a fixed UTC offset per time zone.
+ * ISO 8601 strings with a fixed UTC offset per time zone (the day arithmetic is lib/days').
  *
  * Fixed offsets are exact here: Russia abolished daylight saving time on 2014-10-26 (Federal
  * Law 248-FZ), and the last standard-offset change among the zones used (Asia/Novosibirsk,
@@ -14,31 +16,6 @@ export const TIME_ZONE_OFFSETS: Readonly<Record<string, string>> = {
   "Asia/Yekaterinburg": "+05:00",
   "Asia/Novosibirsk": "+07:00",
 };
-
-const MS_PER_DAY = 86_400_000;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** 'YYYY-MM-DD' -> days since 1970-01-01 (a pure calendar date, no time zone). */
-export function epochDay(date: string): number {
-  const m = ISO_DATE.exec(date);
-  if (!m) throw new RangeError(`not a YYYY-MM-DD date: ${date}`);
-  const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  const back = new Date(ms).toISOString().slice(0, 10);
-  if (back !== date) throw new RangeError(`not a calendar date: ${date}`);
-  return ms / MS_PER_DAY;
-}
-
-/** Days since 1970-01-01 -> 'YYYY-MM-DD'. */
-export function isoDate(day: number): string {
-  return new Date(day * MS_PER_DAY).toISOString().slice(0, 10);
-}
-
-/** The date `months` calendar months before/after `date` (day of month kept; windows start on the 1st). */
-export function addMonths(date: string, months: number): string {
-  const d = new Date(epochDay(date) * MS_PER_DAY);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  return d.toISOString().slice(0, 10);
-}
 
 const PAD2 = Array.from({ length: 60 }, (_, i) => String(i).padStart(2, "0"));
 

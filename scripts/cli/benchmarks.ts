@@ -1,5 +1,5 @@
 import { getDatabase } from "@/db/client";
-import { makeChartFormat } from "@/components/charts/chartFormat";
+import { makeChartFormat } from "@/lib/charts/format";
 import { formatBenchmark } from "@/lib/charts/competitors";
 import { getCompetitorReportIn } from "@/lib/privacy/competitors";
 import { competitorQuerySchema } from "@/lib/privacy/periods";

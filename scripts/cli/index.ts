@@ -1,5 +1,5 @@
 import { closeDatabase } from "@/db/client";
-import { CliError } from "../cli-errors";
+import { CliError, reportCliError } from "../cli-errors";
 import { benchmarksCommand } from "./benchmarks";
 import { campaignCommand } from "./campaign";
 import { churnCommand } from "./churn";
@@ -52,16 +52,10 @@ function usage(): string {
 }
 
 /**
- * The CLI's one error handler: the message on stderr as `error: …`, and the exit code (a
- * CliError's own code: 2 usage or input, 3 plan; 1 for anything else). Every failure of every
- * command ends here.
+ * Runs one CLI invocation and returns its exit code; always closes the database. Every failure of
+ * every command ends in the one error mapping, reportCliError (`error: …` on stderr; exit 2 for
+ * usage or input, 3 for a plan or permission refusal, 1 otherwise).
  */
-function exitWithError(err: unknown, io: Io): number {
-  io.err(`error: ${err instanceof Error ? err.message : String(err)}`);
-  return err instanceof CliError ? err.code : 1;
-}
-
-/** Runs one CLI invocation and returns its exit code; always closes the database. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   try {
@@ -74,7 +68,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     await command.run(rest, io);
     return 0;
   } catch (err) {
-    return exitWithError(err, io);
+    return reportCliError(err, io.err);
   } finally {
     await closeDatabase();
   }

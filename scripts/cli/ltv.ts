@@ -3,7 +3,6 @@ import { getCustomerValueResults } from "@/lib/analytics/getModelResults";
 import { RFM_TIME_UNITS, type RfmTimeUnit } from "@/lib/analytics/getRfmSummary";
 import { isoDaySchema } from "@/lib/days";
 import { fitCustomerValue, readRfm } from "@/lib/jobs/clv";
-import { ModelInputError } from "@/lib/jobs/errors";
 import { CliError, requireMerchantFeature } from "../cli-errors";
 import { findMerchant, fmt, formatMoney, JSON_OPTION, MERCHANT_OPTION, parseOptions, printLatest, requireMerchantSlug, table, type Command } from "./shared";
 
@@ -55,13 +54,8 @@ export const ltvCommand: Command = {
     if (!(RFM_TIME_UNITS as readonly string[]).includes(timeUnit)) throw new CliError(`--time-unit must be week or day, got "${timeUnit}"`);
     const rfm = await readRfm(database, merchant, calibrationEnd, timeUnit);
     if (rfm.length === 0) throw new CliError(`${merchant.slug} has no purchases on or before ${calibrationEnd}`);
-    let fit;
-    try {
-      fit = fitCustomerValue(rfm);
-    } catch (err) {
-      if (err instanceof ModelInputError) throw new CliError(err.message);
-      throw err;
-    }
+    // A ModelInputError (an AppError, 422) exits 2 through the CLI's one error mapping.
+    const fit = fitCustomerValue(rfm);
     const { r, alpha, a, b } = fit.bgnbd.params;
     const { p, q, gamma } = fit.gammaGamma.params;
     const result = {

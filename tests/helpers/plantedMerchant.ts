@@ -1,4 +1,4 @@
-import { addDays } from "@/lib/analytics/scope";
+import { addDays } from "@/lib/days";
 import { ageBandOf } from "@/lib/analytics/getCustomerWindows";
 import { findingsWindows } from "@/lib/jobs/findings";
 import type { CustomerWindowRow, DailyPoint, FindingsInput } from "@/lib/findings/engine";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { getDailySeries } from "@/lib/analytics/getDailySeries";
 import { getFindingsResults, getForecastResults } from "@/lib/analytics/getForecastFindings";
-import { addDays } from "@/lib/analytics/scope";
+import { addDays } from "@/lib/days";
 import { computeForecastRun } from "@/lib/jobs/forecast";
 import { runMerchantModels } from "@/lib/jobs/runModels";
 import { findMerchantRef } from "@/lib/jobs/store";

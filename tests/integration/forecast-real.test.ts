@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { Database } from "@/db/client";
 import { getDataRange } from "@/lib/analytics/getDataRange";
-import { addDays } from "@/lib/analytics/scope";
+import { addDays } from "@/lib/days";
 import { ingestFile } from "@/lib/ingest";
 import { computeFindingsRun } from "@/lib/jobs/findings";
 import { computeForecastRun } from "@/lib/jobs/forecast";

@@ -11,7 +11,7 @@ import { reportWindows } from "@/lib/privacy/competitors/windows";
 import { refreshCompetitorReports } from "@/lib/privacy/precompute";
 import { readStoredReport } from "@/lib/privacy/reportStore";
 import { resolvePeerGroup } from "@/lib/privacy/peerGroups";
-import { addDays } from "@/lib/format";
+import { addDays } from "@/lib/days";
 import { offeredPeriods, referenceWindow, shiftMonths } from "@/lib/privacy/periods";
 import { BANK_FILES } from "@/lib/synthetic";
 import { loadSmallSyntheticBank } from "../helpers/syntheticBank";

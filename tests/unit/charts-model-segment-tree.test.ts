@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeChartFormat } from "@/components/charts/chartFormat";
+import { makeChartFormat } from "@/lib/charts/format";
 import {
   buildSegmentTreeOption,
   segmentTreeHeight,

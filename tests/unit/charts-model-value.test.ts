@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { makeChartFormat } from "@/components/charts/chartFormat";
+import { makeChartFormat } from "@/lib/charts/format";
 import { buildClvHistogramOption, clvBinLabel, type HistogramBinInput } from "@/lib/charts/buildClvHistogramOption";
 import { buildPAliveHeatmapOption, pAliveGridCells, type PAliveGridInput, type PAliveHeatmapLabels } from "@/lib/charts/buildPAliveHeatmapOption";
 import { PALETTE } from "@/lib/charts/types";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addDays, daysBetween, formatDay, formatMonth, formatPeriod, monthNames, weekdayNames } from "@/lib/format";
+import { addDays, daysBetween } from "@/lib/days";
+import { formatDay, formatMonth, formatPeriod, monthNames, weekdayNames } from "@/lib/format";
 
 describe("calendar days", () => {
   it("formats a day without shifting it by a time zone", () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
+import { copyCsvField } from "@/lib/csv/copy";
+import { isCalendarDate } from "@/lib/days";
 import {
   BANK_ID,
   checkOffsetTimestamp,
   compactDateToIso,
-  csvField,
-  isCalendarDate,
   normaliseLocalDateTime,
   parsePositiveMinor,
   parseScaledDecimal,
@@ -123,10 +123,10 @@ describe("ids and CSV fields", () => {
   });
 
   it("quotes fields for COPY only when needed", () => {
-    expect(csvField("plain")).toBe("plain");
-    expect(csvField("a,b")).toBe('"a,b"');
-    expect(csvField('7" single')).toBe('"7"" single"');
-    expect(csvField("two\nlines")).toBe('"two\nlines"');
+    expect(copyCsvField("plain")).toBe("plain");
+    expect(copyCsvField("a,b")).toBe('"a,b"');
+    expect(copyCsvField('7" single')).toBe('"7"" single"');
+    expect(copyCsvField("two\nlines")).toBe('"two\nlines"');
   });
 });
 

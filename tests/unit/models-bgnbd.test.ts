@@ -11,7 +11,8 @@ import {
   type BgNbdParams,
   type RfmSummary,
 } from "@/lib/models/bgnbd";
-import { digamma, hyp2f1, lnBeta, lnGamma, lnRisingFactorial } from "@/lib/models/specialFunctions";
+import { digamma, hyp2f1, lnRisingFactorial } from "@/lib/models/specialFunctions";
+import { lnBeta, lnGamma } from "@/lib/stats";
 import { Rng } from "@/lib/models/prng";
 
 /*

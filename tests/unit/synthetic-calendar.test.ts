@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { addMonths, Calendar, epochDay, TIME_ZONE_OFFSETS } from "@/lib/synthetic/calendar";
+import { addMonthsRollingOver, epochDay } from "@/lib/days";
+import { Calendar, TIME_ZONE_OFFSETS } from "@/lib/synthetic/calendar";
 
 /** The zone's UTC offset at an instant according to the platform's IANA database, as '+HH:MM'. */
 function ianaOffset(format: Intl.DateTimeFormat, instant: Date): string {
@@ -21,7 +22,7 @@ describe("synthetic calendar", () => {
   });
 
   it("knows the default window: 730 days from Friday 2024-11-01, 24 month starts", () => {
-    const start = addMonths("2026-11-01", -24);
+    const start = addMonthsRollingOver("2026-11-01", -24);
     expect(start).toBe("2024-11-01");
     const cal = new Calendar(start, "2026-11-01", 366);
     expect(cal.days).toBe(730);

@@ -5,7 +5,7 @@
  * invitee goes to the sign-in page with the merchant as the next page.
  */
 import { redirect } from "next/navigation";
-import { AccountError } from "@/lib/accounts/errors";
+import { actionError } from "@/app/action-error";
 import { accounts } from "@/lib/accounts/server";
 
 export type AcceptState = { error: "mismatch" | "invitation_invalid" | "invitation_expired" | "invitation_used" | "weak_password" | "generic"; message?: string } | null;
@@ -21,11 +21,9 @@ export async function acceptInviteAction(token: string, _prev: AcceptState, form
   try {
     result = await accounts.acceptInvitation(token, { name: typeof name === "string" ? name : null, password });
   } catch (err) {
-    if (err instanceof AccountError) {
-      if (err.code === "weak_password") return { error: "weak_password", message: err.message };
-      if (err.code === "invitation_invalid" || err.code === "invitation_expired" || err.code === "invitation_used") return { error: err.code };
-    }
-    console.error("[invite] accept failed", err instanceof Error ? err.message : err);
+    const f = actionError(err, "invite.accept");
+    if (f.code === "weak_password") return { error: "weak_password", message: f.message };
+    if (f.code === "invitation_invalid" || f.code === "invitation_expired" || f.code === "invitation_used") return { error: f.code };
     return { error: "generic" };
   }
   const next = result.merchantSlug ? `/m/${result.merchantSlug}` : "/admin";

@@ -3,7 +3,8 @@ import { queryRows } from "@/db/client";
 import { refreshCustomerSnapshots } from "@/lib/rollups";
 import { dataBatches, type LoadContext, type LoadOutcome } from "../context";
 import { ChunkBuffer, clearStaging, finishBatch } from "../staging";
-import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, MIN_YEAR, csvField, shown } from "../validate";
+import { copyCsvField } from "@/lib/csv/copy";
+import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, MIN_YEAR, shown } from "../validate";
 
 /** The canonical customers CSV header (docs/data-format.md, "Customers"). */
 export const CUSTOMERS_HEADER = [
@@ -79,7 +80,7 @@ export async function loadCustomersCsv(ctx: LoadContext): Promise<LoadOutcome | 
         staged += 1;
         // An unquoted empty CSV field is NULL to COPY: unknown stays unknown.
         const chunk = buffer.push(
-          `${batchId},${line},${csvField(customerId)},${gender},${birthYear},${marital},${isPayroll},${isCorporate},${isPremium},${csvField(region)}\n`,
+          `${batchId},${line},${copyCsvField(customerId)},${gender},${birthYear},${marital},${isPayroll},${isCorporate},${isPremium},${copyCsvField(region)}\n`,
         );
         if (chunk !== null) yield chunk;
       }

@@ -7,8 +7,8 @@ import { redirect } from "next/navigation";
 import { z } from "zod";
 import { withMerchantAction } from "@/lib/auth/access";
 import { accounts } from "@/lib/accounts/server";
-import { BillingError } from "@/lib/billing/errors";
 import { PLAN_IDS } from "@/lib/billing/plans";
+import { actionError } from "@/app/action-error";
 import { requestOrigin } from "@/app/request-origin";
 import type { BillingFormState } from "@/components/billing/SetPlanForm";
 
@@ -35,7 +35,6 @@ export const setPlanAction = withMerchantAction(async (access, _prev: BillingFor
     await accounts.setPlan(access, plan.data, formData.get("trial") === "on");
     return { ok: true, message: null };
   } catch (err) {
-    if (err instanceof BillingError) return { ok: false, message: err.message };
-    throw err;
+    return { ok: false, message: actionError(err, "billing.setPlan").message };
   }
 });

@@ -5,11 +5,22 @@
  */
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { ForbiddenError, withMerchantAction } from "@/lib/auth/access";
-import { AccountError } from "@/lib/accounts/errors";
+import { withMerchantAction } from "@/lib/auth/access";
 import { accounts } from "@/lib/accounts/server";
+import { actionError } from "@/app/action-error";
 import { requestOrigin } from "@/app/request-origin";
 import type { TeamFormState } from "@/components/billing/TeamForms";
+
+/** The team form's message keys (messages team.errors.*) for a failure code; the rest read "generic". */
+const TEAM_ERROR_KEYS: Readonly<Record<string, "not_allowed" | "invalid_input" | "not_found">> = {
+  forbidden: "not_allowed",
+  invalid_input: "invalid_input",
+  not_found: "not_found",
+};
+
+function failure(err: unknown, where: string): TeamFormState {
+  return { ok: false, error: TEAM_ERROR_KEYS[actionError(err, where).code] ?? "generic" };
+}
 
 const inviteSchema = z.object({ email: z.string().trim().min(3).max(320), role: z.enum(["merchant_owner", "merchant_viewer"]) });
 
@@ -20,9 +31,7 @@ export const inviteAction = withMerchantAction(async (access, _prev: TeamFormSta
   try {
     await accounts.invite(access, parsed.data.email, parsed.data.role, await requestOrigin());
   } catch (err) {
-    if (err instanceof ForbiddenError) return { ok: false, error: "not_allowed" };
-    if (err instanceof AccountError) return { ok: false, error: err.code === "invalid_input" ? "invalid_input" : "generic" };
-    throw err;
+    return failure(err, "team.invite");
   }
   revalidatePath(`/m/${access.merchant.slug}/team`);
   return { ok: true, email: parsed.data.email.toLowerCase() };
@@ -35,9 +44,7 @@ export const removeMemberAction = withMerchantAction(async (access, _prev: TeamF
   try {
     await accounts.remove(access, userId.data);
   } catch (err) {
-    if (err instanceof ForbiddenError) return { ok: false, error: "not_allowed" };
-    if (err instanceof AccountError) return { ok: false, error: err.code === "not_found" ? "not_found" : "generic" };
-    throw err;
+    return failure(err, "team.remove");
   }
   revalidatePath(`/m/${access.merchant.slug}/team`);
   return { ok: true, email: "" };

@@ -1,7 +1,10 @@
 import { formatChange, formatDay, formatMoney, formatMonth, formatNumber, formatPercent } from "@/lib/format";
-import type { ChartFormat } from "@/lib/charts/types";
+import type { ChartFormat } from "./types";
 
-/** lib/format bound to a locale and a currency: what the chart builders format with. */
+/**
+ * lib/format bound to a locale and a currency: what the chart builders format with (pure; the
+ * client hook components/charts/useChartFormat and server code share it, so it lives in lib/).
+ */
 export function makeChartFormat(locale: string, currency: string): ChartFormat {
   return {
     money: (minor) => formatMoney(minor, currency, locale),
