@@ -19,10 +19,10 @@ import {
   compareProportions,
   minimumDetectableLiftMean,
   minimumDetectableLiftProportion,
-  moments,
   planGroupSizes,
   welchCompare,
 } from "@/lib/models/upliftStats";
+import { moments } from "@/lib/stats";
 import type { ActionReport, CampaignReport, CustomerEffect, GroupLift, OutcomeName, OutcomeStat, UpliftEvaluation } from "./types";
 
 /*

@@ -1,7 +1,9 @@
 import path from "node:path";
 import type { CampaignFormat } from "@/db/schema/campaigns";
 import type { ErrorLog } from "@/lib/ingest/report";
-import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, csvField, isCalendarDate, parseScaledDecimal, shown } from "@/lib/ingest/validate";
+import { copyCsvField as csvField } from "@/lib/csv/copy";
+import { isCalendarDate } from "@/lib/days";
+import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, parseScaledDecimal, shown } from "@/lib/ingest/validate";
 
 /*
  * The pure steps of a campaign upload (docs/data-format.md "Campaign files"): the header's

@@ -7,13 +7,6 @@ import { normalTwoSidedP, studentTTwoSidedP } from "@/lib/stats";
  * weekly seasonality cancels in the comparison instead of posing as a change.
  */
 
-/**
- * @deprecated lib/stats studentTTwoSidedP under its old name, for lib/findings/engine.ts (another
- * branch's file while issue 12 is merged): import studentTTwoSidedP from "@/lib/stats" there and
- * delete this.
- */
-export const studentTwoSidedP = studentTTwoSidedP;
-
 /** The outcome of one change test. */
 export interface ChangeTest {
   /** Test statistic (t or z). */

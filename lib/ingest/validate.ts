@@ -14,12 +14,6 @@ export const BANK_ID_RULE = "must be 1–128 printable ASCII characters without 
 export const FREE_TEXT = /^[^\s\x00-\x1f\x7f](?:[^\x00-\x1f\x7f]{0,198}[^\s\x00-\x1f\x7f])?$/;
 export const FREE_TEXT_RULE = "must be 1–200 characters without control characters or leading/trailing spaces";
 
-/**
- * @deprecated lib/days isCalendarDate under its old address, for lib/campaigns/import.ts (another
- * branch's file while issue 12 is merged): import it from "@/lib/days" there and delete this.
- */
-export { isCalendarDate };
-
 /** Earliest and latest year a timestamp or date may carry (guards typos such as 0224 or 20224). */
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2199;
@@ -128,12 +122,6 @@ export function roundHalfAwayFromZero(value: number, divisor: number): number {
   return value < 0 ? -rounded : rounded;
 }
 
-/**
- * @deprecated lib/csv/copy copyCsvField under its old name, for lib/campaigns/import.ts (another
- * branch's file while issue 12 is merged): import copyCsvField from "@/lib/csv/copy" there and
- * delete this.
- */
-export const csvField: (value: string) => string = copyCsvField;
 
 /**
  * A file value quoted for an error message, cut to `max` characters: a report must stay

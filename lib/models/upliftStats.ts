@@ -21,12 +21,6 @@
 import { moments, normalCdf, normalQuantile, normalSf, quantileSorted, welchTest, type SampleMoments } from "@/lib/stats";
 import type { Rng } from "./prng";
 
-/**
- * @deprecated lib/stats moments under its old address, for lib/campaigns/report.ts (another
- * branch's file while issue 12 is merged): import it from "@/lib/stats" there and delete this.
- */
-export { moments, type SampleMoments };
-
 /** An interval [lower, upper]. */
 export interface Interval {
   lower: number;

@@ -1,3 +1,4 @@
+import { isoDayOfWeek } from "@/lib/days";
 import type { Detector } from "../detector";
 import type { FindingsInput } from "../input";
 import type { Finding } from "../types";
@@ -10,7 +11,7 @@ function seasonalityFindings(input: FindingsInput): Finding[] {
   const days = input.daily.slice(-84);
   if (days.length < 84) return [];
   const byDow = Array.from({ length: 7 }, () => 0);
-  for (const d of days) byDow[new Date(`${d.day}T00:00:00Z`).getUTCDay()] += d.netMinor / 12;
+  for (const d of days) byDow[isoDayOfWeek(d.day) % 7] += d.netMinor / 12;
   const avg = sum(byDow) / 7;
   if (!(avg > 0)) return [];
   const best = byDow.indexOf(Math.max(...byDow));

@@ -1,3 +1,4 @@
+import { epochDay } from "@/lib/days";
 import { checkAggregate, checkCell, type Guarded } from "../guard";
 import { fullWeekStarts, monthStarts, type DayPeriod } from "../periods";
 import type { DailyRow } from "./members.internal";
@@ -94,12 +95,11 @@ export const MIN_CORRELATION_WEEKS = 8;
 export function weeklyCorrelation(selfId: number, daily: readonly DailyRow[], window: DayPeriod): Guarded<RevenueCorrelation> {
   const weeks = fullWeekStarts(window);
   // Days since 1970-01-01 (a Thursday): the ISO week's Monday is day − (day + 3) mod 7.
-  const dayNumber = (d: string) => Date.UTC(Number(d.slice(0, 4)), Number(d.slice(5, 7)) - 1, Number(d.slice(8, 10))) / 86_400_000;
-  const index = new Map(weeks.map((w, i) => [dayNumber(w), i]));
+  const index = new Map(weeks.map((w, i) => [epochDay(w), i]));
   const own = weeks.map(() => 0);
   const peers = weeks.map(() => 0);
   for (const r of daily) {
-    const day = dayNumber(String(r.day));
+    const day = epochDay(String(r.day));
     const i = index.get(day - ((((day + 3) % 7) + 7) % 7));
     if (i === undefined) continue;
     if (Number(r.merchant_id) === selfId) own[i] += Number(r.net);
