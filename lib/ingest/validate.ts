@@ -1,4 +1,3 @@
-import { copyCsvField } from "@/lib/csv/copy";
 import { isCalendarDate } from "@/lib/days";
 
 /*
