@@ -18,7 +18,7 @@ import { FailedAttemptNote, ModelError, ModelKpi, ModelLoading, NoRunYet, RunLin
 import styles from "../value/model.module.css";
 import Link from "next/link";
 import { LockIcon } from "../billing/LockIcon";
-import { runLocale } from "@/lib/runs/render/locale";
+import { uiLocale } from "@/lib/i18n/translator";
 
 /** "8 times out of 10" from the ROC AUC as shown (0.75 -> 8), so the words and the figure agree. */
 function timesOutOfTen(auc: number): number {
@@ -301,7 +301,7 @@ function SegmentEffectsCard({ run }: { run: ChurnResults }) {
 function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
   const t = useTranslations("churn.atRisk");
   const locale = useLocale();
-  const lang = runLocale(locale);
+  const lang = uiLocale(locale);
   const { currency, slug, features = [] } = useMerchant();
   const [showAll, setShowAll] = useState(false);
   const rows = run.summary.revenueAtRisk;

@@ -2,7 +2,7 @@ import { toCsv } from "@/lib/csv";
 import { currencyDigits, toMajor } from "@/lib/format";
 import type { RevenueAtRiskRow } from "@/lib/runs/churn";
 import type { LocalizedText } from "@/lib/runs/contract";
-import { runLocale } from "@/lib/runs/render/locale";
+import { uiLocale } from "@/lib/i18n/translator";
 import { renderChurnFactors } from "@/lib/runs/render/churn";
 import { runsTranslator } from "@/lib/runs/render/translator";
 
@@ -18,7 +18,7 @@ import { runsTranslator } from "@/lib/runs/render/translator";
  * @param locale a UI locale ('en', 'ru'; others fall back to their language, then English)
  */
 export function revenueAtRiskCsv(rows: ReadonlyArray<RevenueAtRiskRow & { text?: Partial<LocalizedText> }>, currency: string, locale: string): string {
-  const lang = runLocale(locale);
+  const lang = uiLocale(locale);
   const t = runsTranslator("churn", lang);
   const describe = (row: RevenueAtRiskRow & { text?: Partial<LocalizedText> }) => row.text?.[lang] ?? renderChurnFactors(row.factors, { locale: lang, currency }, t);
   const digits = currencyDigits(currency);
