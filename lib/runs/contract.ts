@@ -222,10 +222,8 @@ export type LocalizedText = Record<Locale, string>;
 export interface ModelRunMeta {
   id: number;
   kind: RunKind;
-  /** 1, 2, … per merchant and kind (failed runs count too). */
+  /** 1, 2, … per merchant and kind (failed runs count too). The format is the kind's current one (older ones are not shown). */
   version: number;
-  /** The contract format the run was stored in (model_runs.format). */
-  format: number;
   /** First local day of the data the run describes, inclusive ('YYYY-MM-DD'). */
   periodFrom: string;
   /** Exclusive end: the run's as-of day (the day after the last data day it used). */

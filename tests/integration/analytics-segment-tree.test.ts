@@ -138,11 +138,12 @@ describe("getSegmentTreeData + buildSegmentTree", () => {
     ]);
     const { table } = buildSegmentTree(data);
     // Six customers cannot be split into two leaves of five: one row, every buyer of the period.
+    expect(segmentProfileText(table[0])).toEqual({ en: "All customers", ru: "Все клиенты" });
     expect(table).toEqual([
       {
         leafId: 0,
-        profile: { en: "All customers", ru: "Все клиенты" },
         conditions: [],
+        ageUnknown: "none",
         customers: 6,
         revenueMinor: 2100,
         shareOfRevenue: 1,

@@ -15,7 +15,6 @@ export function segmentTreeRunView(run: SegmentTreeResults): SegmentTreeRunView 
     id: run.id,
     kind: run.kind,
     version: run.version,
-    format: run.format,
     periodFrom: run.periodFrom,
     periodTo: run.periodTo,
     startedAt: run.startedAt,
