@@ -131,15 +131,37 @@ export async function readModelRun<K extends ModelKind>(ctx: AnalyticsContext, k
   };
 }
 
+/**
+ * Summaries with words, by run: a stored run never changes and the messages are part of the
+ * build, so a run's words are rendered once per process (next-intl formats a plural in tens of
+ * microseconds; a churn summary has ~800 texts). Least recently used out beyond 200 runs.
+ */
+const WORDS_CACHE_RUNS = 200;
+const wordsCache = new Map<string, unknown>();
+
+function cachedWords<T>(key: string, render: () => T): T {
+  const hit = wordsCache.get(key);
+  if (hit !== undefined) {
+    wordsCache.delete(key);
+    wordsCache.set(key, hit);
+    return hit as T;
+  }
+  const value = render();
+  wordsCache.set(key, value);
+  if (wordsCache.size > WORDS_CACHE_RUNS) wordsCache.delete(wordsCache.keys().next().value!);
+  return value;
+}
+
 /** Words for the codes of a parsed run (churn factors, segment profiles), in every UI locale. */
 function withWords<K extends ModelKind>(ctx: AnalyticsContext, kind: K, run: Parsed<K>): ResultsByKind[K] {
+  const key = `${kind}:${ctx.merchant.id}:${ctx.merchant.currency}:${run.id}:${run.version}:${run.finishedAt}`;
   if (kind === "churn") {
     const r = run as Parsed<"churn">;
-    return { ...r, summary: churnSummaryWithTexts(r.summary, ctx.merchant.currency) } as ResultsByKind[K];
+    return { ...r, summary: cachedWords(key, () => churnSummaryWithTexts(r.summary, ctx.merchant.currency)) } as ResultsByKind[K];
   }
   if (kind === "segments") {
     const r = run as Parsed<"segments">;
-    return { ...r, summary: segmentSummaryWithTexts(r.summary) } as ResultsByKind[K];
+    return { ...r, summary: cachedWords(key, () => segmentSummaryWithTexts(r.summary)) } as ResultsByKind[K];
   }
   return run as unknown as ResultsByKind[K];
 }

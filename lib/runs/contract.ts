@@ -113,17 +113,10 @@ export interface ParsedRunDocuments<C extends RunContract> {
 }
 
 /**
- * What will be stored, exactly: a JSON round trip (NaN and ±Infinity become null, undefined
- * keys vanish, as jsonb would store them), so the check sees the stored document, not the
- * in-memory one.
- */
-function asStored(value: unknown): unknown {
-  return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
-}
-
-/**
- * Checks a computed run against its contract before it is written, on the documents as jsonb
- * will hold them.
+ * Checks a computed run against its contract before it is written. The check runs on the
+ * in-memory documents and is at least as strict as their JSON: zod refuses NaN and ±Infinity
+ * (which JSON would silently store as null), `undefined` (which JSON would drop) and unknown
+ * keys, so what passes is exactly what jsonb will hold.
  * @returns the parsed documents (what to store)
  * @throws RunContractError naming the first offending paths
  */
@@ -131,18 +124,18 @@ export function parseForWrite<C extends RunContract>(contract: C, docs: RunDocum
   const fail = (where: string, error: z.ZodError) => {
     throw new RunContractError(contract.kind, contract.format, `${where}: ${describeIssues(error)}`);
   };
-  const params = contract.params.safeParse(asStored(docs.params));
+  const params = contract.params.safeParse(docs.params);
   if (!params.success) fail("params", params.error);
-  const metrics = contract.metrics.safeParse(asStored(docs.metrics));
+  const metrics = contract.metrics.safeParse(docs.metrics);
   if (!metrics.success) fail("metrics", metrics.error);
-  const summary = contract.summary.safeParse(asStored(docs.summary));
+  const summary = contract.summary.safeParse(docs.summary);
   if (!summary.success) fail("summary", summary.error);
   const outputs: ParsedRunDocuments<C>["outputs"] = [];
   for (const o of docs.outputs) {
     if (!Number.isSafeInteger(o.customerId) || o.customerId <= 0) {
       throw new RunContractError(contract.kind, contract.format, `output customer id ${o.customerId} is not a positive integer`);
     }
-    const parsed = contract.output.safeParse(asStored(o.output));
+    const parsed = contract.output.safeParse(o.output);
     if (!parsed.success) fail(`output of customer ${o.customerId}`, parsed.error);
     outputs.push({ customerId: o.customerId, output: parsed.data as RunOutput<C> });
   }
