@@ -2,7 +2,6 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { addDays, dayToMs, merchantFilter } from "./scope";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
-import type { ChurnFeatureName } from "@/lib/runs/churn";
 
 /*
  * The churn model's features, as of a cutoff day, from the merchant's own rollups
