@@ -52,7 +52,8 @@ export async function enqueueModelJobs(tx: Executor, merchantIds: Iterable<numbe
 /**
  * Requests a refit of some kinds for one merchant: a reader found its latest run stored in an
  * older contract format (or no longer parsing). Coalesces with a pending request: a pending
- * "every kind" request stays one (and keeps its reason); pending kinds are merged.
+ * "every kind" request, or one that already lists these kinds, is left as it is (its time and
+ * reason too); otherwise the kinds are merged.
  *
  * @param executor the owner connection (model_jobs has no grant for merchant scopes)
  * @param kinds    model kinds, at least one
@@ -69,9 +70,11 @@ export async function requestModelRefit(executor: Executor, merchantId: number, 
     values (${merchantId}, now(), ${reason.slice(0, 500)}, string_to_array(${list.join(",")}, ','))
     on conflict (merchant_id) do update set
       requested_at = now(),
-      reason = case when model_jobs.kinds is null then model_jobs.reason else excluded.reason end,
-      kinds = case when model_jobs.kinds is null then null
-                   else array(select distinct k from unnest(model_jobs.kinds || excluded.kinds) as k order by k) end`);
+      reason = excluded.reason,
+      kinds = array(select distinct k from unnest(model_jobs.kinds || excluded.kinds) as k order by k)
+    -- Already covered (every kind, or these kinds) → leave the request as it is: a page viewed
+    -- while the worker runs must not make it run the same refit again.
+    where model_jobs.kinds is not null and not (model_jobs.kinds @> excluded.kinds)`);
 }
 
 /** Every pending request, oldest first. */

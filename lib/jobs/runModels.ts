@@ -7,6 +7,7 @@ import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { PeerIndexInput } from "@/lib/findings/types";
 import { loadPeerIndexInput } from "./peerIndex";
 import { refreshCompetitorReports, type StoredReportsOutcome } from "@/lib/privacy/precompute";
+import { RunContractError } from "@/lib/runs/contract";
 import { ModelInputError } from "./errors";
 import { completeModelJob, listModelJobs, type ModelJob } from "./outbox";
 import { MODEL_ORDER, MODELS } from "./registry";
@@ -102,6 +103,8 @@ export async function runMerchantModels(
       outcomes.push({ kind, ...stored, status: "succeeded", seconds: seconds(), customers: run.outputs.length });
     } catch (err) {
       const error = errorText(err);
+      // A run that breaks its contract is a bug in the job, not bad data: say so on stderr too.
+      if (err instanceof RunContractError) console.error(`runMerchantModels: merchant ${merchant.slug}: ${error}`);
       const stored = await storeFailedRun(database, merchant.id, kind, error, startedAt, { periodTo: asOf });
       outcomes.push({ kind, ...stored, status: "failed", seconds: seconds(), error, customers: 0 });
     }

@@ -85,6 +85,10 @@ describe("refit needed", () => {
     const [job] = await pending();
     expect(job.kinds).toEqual(["clv", "churn"]);
     expect(job.reason).toMatch(/^refit: clv run params does not parse: calibrationEnd: /);
+    // Viewing the page again while the request is pending changes nothing (not even its time).
+    const before = await listModelJobs(database.db);
+    await loadModelRunPage(scopeOf(m), "churn", { requester: outboxRefitRequester(database) });
+    expect(await listModelJobs(database.db)).toEqual(before);
   });
 
   it("a data load's request (every kind) absorbs a refit request and keeps its reason", async () => {
