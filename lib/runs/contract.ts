@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Locale } from "@/lib/i18n/config";
 
 /*
- * Stored model runs as typed, versioned contracts (docs/adr/0008-run-contracts.md). A run kind
+ * Stored model runs as typed, versioned contracts (docs/adr/0010-run-contracts.md). A run kind
  * (clv, churn, segments, forecast, findings) has one contract: zod schemas of its four JSON
  * documents (params, metrics, summary, one output per customer) and a FORMAT number. Jobs parse
  * what they are about to write (a run that does not match fails loudly, nothing is written);

@@ -6,7 +6,7 @@ import { forecastContract } from "./forecast";
 import { segmentsContract } from "./segments";
 
 /*
- * Every run kind's contract, by kind (docs/adr/0008-run-contracts.md). A new model adds one
+ * Every run kind's contract, by kind (docs/adr/0010-run-contracts.md). A new model adds one
  * contract file here and one entry to the MODELS registry (lib/jobs/registry.ts).
  */
 
