@@ -9,7 +9,7 @@ const KERNEL = ["lib/days", "lib/stats", "lib/csv", "lib/errors", "lib/format"];
 const DB = ["db"];
 const MESSAGES = ["messages"]; // JSON messages: data, not code
 /** Pure modules of server rooms that the browser may load too (no db, no secrets). */
-const CLIENT_SAFE = ["lib/billing/plans", "lib/auth/actions", "lib/findings/render", "lib/forecast/types"];
+const CLIENT_SAFE = ["lib/billing/plans", "lib/auth/actions", "lib/findings/render", "lib/runs/render", "lib/runs/forecast"];
 
 /** room (path prefix) -> rooms it may import (besides itself). Order: top of the house last. */
 const ROOMS = {
@@ -28,7 +28,8 @@ const ROOMS = {
   "lib/rollups": [...KERNEL, ...DB, "lib/tenancy"],
   "lib/audit": [...KERNEL, ...DB, "lib/tenancy"],
   "lib/mail": [...KERNEL, ...DB, "lib/tenancy", ...MESSAGES, "lib/i18n"],
-  "lib/runs": [...KERNEL, "lib/models", "lib/forecast"],
+  // lib/runs/render turns stored codes into words (messages through lib/i18n's translator)
+  "lib/runs": [...KERNEL, "lib/models", "lib/forecast", ...MESSAGES, "lib/i18n"],
   "lib/privacy": [...KERNEL, ...DB, "lib/tenancy", "lib/models", "lib/runs"],
   "lib/findings": [...KERNEL, "lib/models", "lib/runs", "lib/forecast", ...MESSAGES, "lib/i18n"],
   "lib/analytics": [...KERNEL, ...DB, "lib/tenancy", "lib/privacy", "lib/runs", "lib/models", "lib/forecast", "lib/findings"],

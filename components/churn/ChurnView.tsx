@@ -2,7 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo, useState } from "react";
-import type { ChurnResults, RevenueAtRiskRow, SegmentEffect } from "@/lib/analytics/getModelResults";
+import type { ChurnResults, RevenueAtRiskRowWithText as RevenueAtRiskRow, SegmentEffect } from "@/lib/runs/churn";
 import { buildCalibrationOption } from "@/lib/charts/buildCalibrationOption";
 import { buildFactorImportanceOption, importanceBars } from "@/lib/charts/buildFactorImportanceOption";
 import { buildRiskDistributionOption } from "@/lib/charts/buildRiskDistributionOption";
@@ -19,6 +19,7 @@ import { FailedAttemptNote, ModelError, ModelKpi, ModelLoading, NoRunYet, RunLin
 import styles from "../value/model.module.css";
 import Link from "next/link";
 import { LockIcon } from "../billing/LockIcon";
+import { uiLocale } from "@/lib/i18n/translator";
 
 /** "8 times out of 10" from the ROC AUC as shown (0.75 -> 8), so the words and the figure agree. */
 function timesOutOfTen(auc: number): number {
@@ -301,7 +302,7 @@ function SegmentEffectsCard({ run }: { run: ChurnResults }) {
 function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
   const t = useTranslations("churn.atRisk");
   const locale = useLocale();
-  const lang = locale === "ru" ? "ru" : "en";
+  const lang = uiLocale(locale);
   const { currency, slug, features = [] } = useMerchant();
   const [showAll, setShowAll] = useState(false);
   const rows = run.summary.revenueAtRisk;

@@ -2,7 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { formatMoney, formatNumber, formatPercent } from "@/lib/format";
-import { FORECAST_METRICS } from "@/lib/forecast/types";
+import { FORECAST_METRICS } from "@/lib/runs/forecast";
 import { Card } from "../Card";
 import { useForecast } from "../hooks/useFindings";
 import { useMerchant } from "../shell/MerchantContext";

@@ -14,6 +14,7 @@ import { FailedAttemptNote, ModelError, ModelLoading, NoRunYet, RunLine } from "
 import styles from "../value/model.module.css";
 import { SegmentTreeChart } from "./SegmentTreeChart";
 import type { SegmentTableRow, SegmentTreeRunView } from "./types";
+import { uiLocale } from "@/lib/i18n/translator";
 
 /** The Segments tab: one row per leaf of the revenue tree (profile → revenue), and the tree. */
 export function SegmentsView() {
@@ -36,7 +37,7 @@ export function SegmentsView() {
 function LeafTableCard({ run }: { run: SegmentTreeRunView }) {
   const t = useTranslations("segments.table");
   const locale = useLocale();
-  const lang = locale === "ru" ? "ru" : "en";
+  const lang = uiLocale(locale);
   const { currency } = useMerchant();
   const rows = useMemo(() => [...run.table].sort((a, b) => b.revenueMinor - a.revenueMinor || a.leafId - b.leafId), [run.table]);
   const money = (minor: number | null) => formatMoney(minor, currency, locale);
@@ -78,7 +79,7 @@ function LeafTableCard({ run }: { run: SegmentTreeRunView }) {
 function TreeCard({ run }: { run: SegmentTreeRunView }) {
   const t = useTranslations("segments.tree");
   const locale = useLocale();
-  const lang = locale === "ru" ? "ru" : "en";
+  const lang = uiLocale(locale);
   const format = useChartFormat();
   const nodes: SegmentTreeNodeInput[] = useMemo(
     () =>

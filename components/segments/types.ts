@@ -1,28 +1,11 @@
-import type { ModelRunAttempt, ModelRunMeta } from "@/lib/analytics/getModelResults";
+import type { ModelRunAttempt, ModelRunMeta } from "@/lib/runs/contract";
 import type { Period } from "@/lib/days";
-import type { SegmentTableRow } from "@/lib/jobs/segmentTree";
+import type { SegmentTableRowWithText } from "@/lib/runs/segments";
+import type { SegmentTreeNodeView } from "@/lib/runs/render/segments";
 
-export type { SegmentTableRow };
-
-/**
- * One node of the stored segment tree (lib/models/cart.ts CartNode) as the page draws it: the
- * condition that leads to it is put in words on the server (lib/jobs/segmentTree.ts
- * conditionLabel), in both languages, so the client needs none of the job's code.
- */
-export interface SegmentTreeNodeView {
-  id: number;
-  depth: number;
-  /** Customers reaching the node. */
-  samples: number;
-  /** Mean revenue per customer of the node, whole minor units. */
-  valueMinor: number;
-  left: number | null;
-  right: number | null;
-  /** The feature this node splits on (a getSegmentTreeData feature name); null on leaves. */
-  splitFeature: string | null;
-  /** The parent's split on the way here ("Female", "age > 23.5"); null at the root. */
-  condition: { en: string; ru: string } | null;
-}
+/** A leaf row as the page gets it: the stored conditions and the profile in words (every UI locale). */
+export type SegmentTableRow = SegmentTableRowWithText;
+export type { SegmentTreeNodeView };
 
 /** The latest succeeded segments run, ready for the page. */
 export interface SegmentTreeRunView extends ModelRunMeta {

@@ -2,7 +2,7 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import type { ReactNode } from "react";
-import type { ModelRunAttempt, ModelRunMeta } from "@/lib/analytics/getModelResults";
+import type { ModelRunAttempt, ModelRunMeta } from "@/lib/runs/contract";
 import { addDays } from "@/lib/days";
 import { formatDay } from "@/lib/format";
 import { Card } from "../Card";
@@ -68,9 +68,19 @@ export function FailedAttemptNote({
   );
 }
 
-/** No succeeded run yet: models are computed after each data load. */
+/**
+ * No run to show: none succeeded yet (models are computed after each data load), or the stored
+ * one is of an older format and is being recalculated (`attempt.refitNeeded`).
+ */
 export function NoRunYet({ ns, attempt }: { ns: ModelNamespace; attempt: ModelRunAttempt | null }) {
   const t = useTranslations(`${ns}.run`);
+  if (attempt?.refitNeeded) {
+    return (
+      <Card data-testid="model-refit">
+        <EmptyState title={t("refitTitle")} hint={t("refitHint")} />
+      </Card>
+    );
+  }
   return (
     <Card data-testid="model-empty">
       <EmptyState title={t("emptyTitle")} hint={t("emptyHint")}>

@@ -43,6 +43,11 @@ export const modelRuns = pgTable(
       .references(() => merchants.id, { onDelete: "cascade" }),
     kind: text("kind").$type<ModelKind>().notNull(),
     version: integer("version").notNull(),
+    /**
+     * The contract format the documents were written in (lib/runs CONTRACTS[kind].format); runs
+     * stored before contracts existed are format 1.
+     */
+    format: integer("format").notNull().default(1),
     status: text("status").$type<ModelRunStatus>().notNull(),
     periodFrom: date("period_from", { mode: "string" }),
     /** Exclusive. */
@@ -60,6 +65,7 @@ export const modelRuns = pgTable(
     check("model_runs_kind", sql`${t.kind} in ('clv', 'churn', 'segments', 'forecast', 'findings')`),
     check("model_runs_status", sql`${t.status} in ('succeeded', 'failed')`),
     check("model_runs_version_positive", sql`${t.version} > 0`),
+    check("model_runs_format_positive", sql`${t.format} > 0`),
     check(
       "model_runs_succeeded_complete",
       sql`${t.status} = 'failed' or (${t.periodFrom} is not null and ${t.periodTo} is not null and ${t.periodFrom} < ${t.periodTo} and ${t.error} is null)`,
@@ -93,8 +99,9 @@ export const modelCustomerOutputs = pgTable(
 /**
  * The outbox of model work: a merchant whose data changed. Ingest upserts a row in its merge
  * transaction (`requested_at = now()` again on conflict), so a committed load always leaves a
- * request and a rolled-back one never does; `runPendingModelJobs` (lib/jobs) drains it. Bank
- * operations only: no row-level policy and no grant to app_merchant.
+ * request and a rolled-back one never does; `runPendingModelJobs` (lib/jobs) drains it. A page
+ * that finds a stored run it cannot read any more (an older contract format) requests a refit of
+ * that kind only (`kinds`). Bank operations only: no row-level policy and no grant to app_merchant.
  */
 export const modelJobs = pgTable("model_jobs", {
   merchantId: integer("merchant_id")
@@ -103,4 +110,6 @@ export const modelJobs = pgTable("model_jobs", {
   requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().defaultNow(),
   /** Free text: 'ingest', 'cli', … */
   reason: text("reason").notNull(),
+  /** The kinds to run; null = every kind (what a data load asks for). */
+  kinds: text("kinds").array().$type<ModelKind[]>(),
 });

@@ -16,7 +16,7 @@ import { invitations, memberships, merchants, users, type InvitationRole } from 
 import { recordAudit } from "@/lib/audit";
 import { hashPassword, PasswordPolicyError, passwordProblems } from "@/lib/auth/password";
 import { normaliseEmail } from "@/lib/auth/users";
-import { queueEmail } from "@/lib/mail";
+import { queueEmail, renderInvitationEmail } from "@/lib/mail";
 import { AccountError } from "./errors";
 
 /** Days an invitation link stays valid. */
@@ -38,27 +38,17 @@ export interface NewInvitation {
   invitedBy: { userId: string; email: string } | null;
   /** Absolute origin the link starts with, e.g. "https://insights.bank.example". */
   baseUrl: string;
-  locale?: "en" | "ru";
+  /**
+   * The e-mail's language when the invitee has no account yet (usually the inviter's); an
+   * invitee who already has an account gets it in their own saved language.
+   */
+  locale?: string;
 }
-
-const TEXT = {
-  en: {
-    subject: (m: string | null) => (m ? `You are invited to ${m} on Merchant Insights` : "You are invited to Merchant Insights"),
-    body: (m: string | null, role: string, link: string, days: number) =>
-      `Hello,\n\nyou have been invited to ${m ? `${m} on ` : ""}Merchant Insights as ${role}.\n\nOpen this link to accept and set your password (valid for ${days} days, usable once):\n${link}\n\nIf you did not expect this e-mail, ignore it.\n`,
-    roles: { merchant_owner: "owner", merchant_viewer: "viewer", relationship_manager: "relationship manager" },
-  },
-  ru: {
-    subject: (m: string | null) => (m ? `Приглашение в ${m} — Merchant Insights` : "Приглашение в Merchant Insights"),
-    body: (m: string | null, role: string, link: string, days: number) =>
-      `Здравствуйте!\n\nВас пригласили ${m ? `в ${m} ` : ""}в Merchant Insights с ролью «${role}».\n\nОткройте ссылку, чтобы принять приглашение и задать пароль (действует ${days} дн., однократно):\n${link}\n\nЕсли вы не ждали этого письма, просто удалите его.\n`,
-    roles: { merchant_owner: "владелец", merchant_viewer: "наблюдатель", relationship_manager: "менеджер" },
-  },
-} as const;
 
 /**
  * Creates an invitation and queues its e-mail, inside `tx` (so both commit or roll back with the
- * action that invites). Earlier open invitations of the same e-mail to the same merchant are
+ * action that invites). The e-mail is rendered from messages/<locale>/mail.json (lib/mail) in the
+ * recipient's language. Earlier open invitations of the same e-mail to the same merchant are
  * revoked, so only the newest link works. Records "invitation.create".
  * @returns the invitation id and the raw token (tests use it; the UI never shows it)
  * @throws Error for an invalid e-mail
@@ -89,14 +79,13 @@ export async function createInvitationIn(tx: Tx, input: NewInvitation, now = new
     })
     .returning({ id: invitations.id });
   const link = `${input.baseUrl.replace(/\/+$/, "")}/invite/${token}`;
-  const t = TEXT[input.locale ?? "en"];
-  await queueEmail(tx, {
-    kind: "invitation",
-    to: email,
-    subject: t.subject(input.merchantName),
-    text: t.body(input.merchantName, t.roles[input.role], link, INVITATION_TTL_DAYS),
-    merchantId: input.merchantId,
-  });
+  // In the recipient's language: their saved one when they already have an account.
+  const [known] = await tx.select({ locale: users.locale }).from(users).where(eq(users.email, email)).limit(1);
+  const mail = renderInvitationEmail(
+    { merchantName: input.merchantName, role: input.role, link, days: INVITATION_TTL_DAYS },
+    known?.locale ?? input.locale ?? "en",
+  );
+  await queueEmail(tx, { kind: "invitation", to: email, subject: mail.subject, text: mail.text, merchantId: input.merchantId });
   await recordAudit(tx, { actor: input.invitedBy, action: "invitation.create", merchantId: input.merchantId, target: email, details: { role: input.role } });
   return { id: row.id, token, link };
 }

@@ -45,43 +45,9 @@ export const TREND_WINDOW_DAYS = 90;
  * - region: ordinal, 0 = the merchant's most frequent customer region in the training set, 1 the
  *   next, …; missing when unknown (the mapping is stored in the run's params).
  */
-export const CHURN_FEATURES = [
-  "recencyDays",
-  "frequency180d",
-  "monetaryMinor",
-  "tenureDays",
-  "meanInterPurchaseDays",
-  "interPurchaseCv",
-  "checkTrend",
-  "competitorShare90d",
-  "competitorShareTrend",
-  "age",
-  "female",
-  "payroll",
-  "corporate",
-  "premium",
-  "region",
-] as const;
-export type ChurnFeatureName = (typeof CHURN_FEATURES)[number];
-
-/** Display labels and units of the features (en, ru), for tables and charts. */
-export const CHURN_FEATURE_LABELS: Record<ChurnFeatureName, { en: string; ru: string; unit: string }> = {
-  recencyDays: { en: "Days since last purchase", ru: "Дней с последней покупки", unit: "days" },
-  frequency180d: { en: "Purchase days in 180 days", ru: "Дней с покупками за 180 дней", unit: "days" },
-  monetaryMinor: { en: "Mean purchase-day spend", ru: "Средняя сумма за день покупок", unit: "minor" },
-  tenureDays: { en: "Days since first purchase", ru: "Дней с первой покупки", unit: "days" },
-  meanInterPurchaseDays: { en: "Mean days between purchases", ru: "Среднее число дней между покупками", unit: "days" },
-  interPurchaseCv: { en: "Irregularity of purchase intervals (CV)", ru: "Нерегулярность покупок (CV)", unit: "ratio" },
-  checkTrend: { en: "Average check, last 90 d vs previous 90 d", ru: "Средний чек, 90 дней к предыдущим 90", unit: "ratio" },
-  competitorShare90d: { en: "Share of category spend at competitors", ru: "Доля трат в категории у конкурентов", unit: "share" },
-  competitorShareTrend: { en: "Change in competitor share", ru: "Изменение доли конкурентов", unit: "share" },
-  age: { en: "Age", ru: "Возраст", unit: "years" },
-  female: { en: "Female", ru: "Женщина", unit: "flag" },
-  payroll: { en: "Payroll client", ru: "Зарплатный клиент", unit: "flag" },
-  corporate: { en: "Corporate client", ru: "Корпоративный клиент", unit: "flag" },
-  premium: { en: "Premium client", ru: "Премиальный клиент", unit: "flag" },
-  region: { en: "Region", ru: "Регион", unit: "ordinal" },
-};
+// The feature list is part of the stored churn run's contract (lib/runs/churn.ts); its words
+// (labels, factor texts) live in messages/<locale>/churn.json.
+export { CHURN_FEATURES, type ChurnFeatureName } from "@/lib/runs/churn";
 
 /** One customer's features as of a cutoff, before competitor share. Null = missing. */
 export interface ChurnFeatureRow {

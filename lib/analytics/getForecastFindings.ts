@@ -1,30 +1,23 @@
-import type { FindingsSummary } from "@/lib/findings/types";
-import type { ForecastParams, ForecastSummary } from "@/lib/forecast/types";
-import type { StoredBacktest } from "@/lib/forecast/types";
-import { getLatestModelRun, type StoredModelRun } from "./getModelResults";
+import type { FindingsResults } from "@/lib/runs/findings";
+import type { ForecastResults } from "@/lib/runs/forecast";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
+import { readModelResults } from "./getModelResults";
 
 /*
  * The read side of the forecast and findings runs (lib/jobs/forecast.ts, lib/jobs/findings.ts
- * write them): the latest succeeded run of the merchant, inside its scope.
+ * write them): the latest succeeded run of the merchant, inside its scope, parsed with its
+ * contract (lib/runs/forecast.ts, lib/runs/findings.ts).
  */
 
-export interface FindingsParams {
-  windowDays: number;
-  windows: Record<"current" | "previous" | "yearAgo", { from: string; to: string }>;
-  peerIndex: "released" | "withheld" | "absent";
-  forecastRunId: number | null;
-}
+export type { FindingsParams, FindingsResults } from "@/lib/runs/findings";
+export type { ForecastResults } from "@/lib/runs/forecast";
 
-export type ForecastResults = StoredModelRun<ForecastParams, { dailyNetRevenue: StoredBacktest | null; weeklyNetRevenue: StoredBacktest | null }, ForecastSummary>;
-export type FindingsResults = StoredModelRun<FindingsParams, { findings: number; tests: FindingsSummary["tests"] }, FindingsSummary>;
-
-/** The latest succeeded forecast run; null when there is none. Sources: model_runs. */
+/** The latest succeeded forecast run; null when there is none (or it needs a refit). Sources: model_runs. */
 export async function getForecastResults(ctx: AnalyticsContext): Promise<ForecastResults | null> {
-  return (await getLatestModelRun(ctx, "forecast")) as ForecastResults | null;
+  return (await readModelResults(ctx, "forecast")).run;
 }
 
-/** The latest succeeded findings run; null when there is none. Sources: model_runs. */
+/** The latest succeeded findings run; null when there is none (or it needs a refit). Sources: model_runs. */
 export async function getFindingsResults(ctx: AnalyticsContext): Promise<FindingsResults | null> {
-  return (await getLatestModelRun(ctx, "findings")) as FindingsResults | null;
+  return (await readModelResults(ctx, "findings")).run;
 }

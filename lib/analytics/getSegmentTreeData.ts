@@ -4,7 +4,6 @@ import { REGULAR_RULE } from "./getRegularCustomers";
 import { bucketStartSql, column, merchantDays, merchantFilter } from "./scope";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 import { addDays, addMonthsToMonthStart, assertPeriod, monthStart, type Period } from "@/lib/days";
-import type { LeafPath } from "@/lib/models/cart";
 
 /**
  * The fixed features of the segment tree, in column order; region indicators follow, one per
@@ -155,22 +154,4 @@ export function encodeSegmentTreeRows(rows: readonly SegmentTreeCustomerRow[], r
     };
   });
   return { featureNames, rows: out };
-}
-
-/** One leaf = one segment. Money in minor units. */
-export interface SegmentTableRow {
-  leafId: number;
-  /** The leaf's conditions in words, joined by "; " (e.g. "Female; age > 23.5; corporate client"). */
-  profile: { en: string; ru: string };
-  conditions: LeafPath["conditions"];
-  /** Customers in the leaf (≥ the minimum leaf size ≥ 5, except a lone root, see buildSegmentTree). */
-  customers: number;
-  /** Net revenue of those customers in the period. */
-  revenueMinor: number;
-  /** revenueMinor / Σ revenueMinor over the table; 0 when that total is ≤ 0. */
-  shareOfRevenue: number;
-  /** round half up of gross sales / purchases; null without purchases. */
-  averageCheckMinor: number | null;
-  /** round half up of revenueMinor / customers: the leaf's value, the tree's prediction. */
-  meanRevenuePerCustomerMinor: number;
 }

@@ -1,45 +1,27 @@
 import type { Database } from "@/db/client";
 import {
   addCompetitorShare,
-  CHURN_FEATURES,
   getChurnFeatures,
   getPurchaseCycle,
+  INTERVAL_LOOKBACK_DAYS,
   OBSERVATION_DAYS,
   TREND_WINDOW_DAYS,
-  INTERVAL_LOOKBACK_DAYS,
-  type ChurnFeatureName,
-  type ChurnFeatureRowWithShare,
 } from "@/lib/analytics/getChurnFeatures";
-import {
-  getClvByCustomer,
-  type CalibrationPoint,
-  type ChurnCustomerOutput,
-  type ChurnMetrics,
-  type ChurnParams,
-  type ChurnSummary,
-  type OmittedFeature,
-  type RevenueAtRiskRow,
-  type SegmentEffect,
-} from "@/lib/analytics/getModelResults";
+import { getClvByCustomer } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/analytics/scope";
+import { getCategorySpendByCustomer } from "@/lib/privacy/categorySpend";
+import type { churnContract } from "@/lib/runs/churn";
+import type { ComputedRun } from "@/lib/runs/contract";
 import type { MerchantRef } from "@/lib/tenancy/context";
-import { brierScore, calibrationCurve, prAuc, rocAuc } from "@/lib/models/classificationMetrics";
-import { fitGradientBoosting } from "@/lib/models/gbdt";
-import { predictProbability, type TreeEnsemble } from "@/lib/models/tree";
-import { treeShapBatch } from "@/lib/models/treeshap";
-import { getCategorySpendByCustomer, type CategorySpendResult } from "@/lib/privacy/categorySpend";
-import { MIN_CELL_CUSTOMERS } from "@/lib/privacy/suppression";
 import { withMerchantScope } from "@/lib/tenancy/scope";
+import { buildChurnRun, churnHorizonDays } from "./churnModel";
 import { ModelInputError } from "./errors";
-import { joinFactorTexts, topFactors, type ExplainContext } from "./explain";
-import type { ComputedRun } from "./store";
-import { ageBand, unitHistogram } from "./summaries";
 
 /*
- * The churn job (docs/models/jobs.md): gradient-boosted trees (lib/models/gbdt.ts) on features
- * as of a cutoff (lib/analytics/getChurnFeatures.ts, the merchant's own rollups, plus competitor
- * share through lib/privacy/categorySpend.ts), a time-based holdout, TreeSHAP explanations
- * (lib/models/treeshap.ts) and revenue at risk.
+ * The churn job's I/O (docs/models/jobs.md): reads the features as of three cutoffs
+ * (lib/analytics/getChurnFeatures.ts, the merchant's own rollups in its read-only scope), the
+ * latest CLV run, and competitor share through lib/privacy/categorySpend.ts on the owner
+ * connection; the modelling itself is pure (./churnModel.ts).
  *
  * Horizon H = the merchant's purchase cycle: 2 × the median over repeat customers of their mean
  * days between purchase days (last 365 days), rounded to whole days, clamped to [30, 180].
@@ -50,180 +32,7 @@ import { ageBand, unitHistogram } from "./summaries";
  * [asOf, asOf + H)).
  */
 
-/** Settings of the stored churn run. */
-export const CHURN_SETTINGS = {
-  minHorizonDays: 30,
-  maxHorizonDays: 180,
-  /** Each cutoff needs this many customers, and each class this many, or the run fails. */
-  minRowsPerCutoff: 100,
-  minPerClass: 10,
-  /** Training rows per cutoff above this are subsampled deterministically (by customer id hash). */
-  maxTrainingRows: 20_000,
-  revenueAtRiskRows: 100,
-  topFactors: 3,
-  segmentEffectFeatures: 5,
-  calibrationBins: 10,
-  model: { nTrees: 150, maxDepth: 3, learningRate: 0.05, minChildWeight: 5, lambda: 1, maxBins: 64, seed: 1 },
-};
-
-/**
- * H from the median inter-purchase days: round(2 × median), clamped to [30, 180] days.
- * @throws Error when the median is not a positive finite number
- */
-export function churnHorizonDays(medianInterPurchaseDays: number): number {
-  if (!(medianInterPurchaseDays > 0) || !Number.isFinite(medianInterPurchaseDays)) {
-    throw new Error(`churnHorizonDays: median inter-purchase days must be positive, got ${medianInterPurchaseDays}`);
-  }
-  return Math.min(CHURN_SETTINGS.maxHorizonDays, Math.max(CHURN_SETTINGS.minHorizonDays, Math.round(2 * medianInterPurchaseDays)));
-}
-
-/** Deterministic pseudo-random rank of a customer id (Knuth's multiplicative hash), for subsampling. */
-function idHash(id: number): number {
-  return Math.imul(id | 0, 2654435761) >>> 0;
-}
-
-/** Keeps at most `max` rows: those with the smallest id hash (the same customers every run). */
-export function subsampleRows<T extends { customerId: number }>(rows: readonly T[], max: number): T[] {
-  if (rows.length <= max) return [...rows];
-  const keep = new Set(
-    [...rows]
-      .sort((a, b) => idHash(a.customerId) - idHash(b.customerId) || a.customerId - b.customerId)
-      .slice(0, max)
-      .map((r) => r.customerId),
-  );
-  return rows.filter((r) => keep.has(r.customerId));
-}
-
-const COMPETITOR_FEATURES: readonly ChurnFeatureName[] = ["competitorShare90d", "competitorShareTrend"];
-
-/** The feature value of a row as a model input: numbers as is, booleans 1/0, region ordinal, unknown NaN. */
-function featureValue(row: ChurnFeatureRowWithShare, feature: ChurnFeatureName, regionIndex: ReadonlyMap<string, number>): number {
-  if (feature === "region") return row.region === null ? NaN : (regionIndex.get(row.region) ?? NaN);
-  const v = row[feature];
-  if (v === null || v === undefined) return NaN;
-  if (typeof v === "boolean") return v ? 1 : 0;
-  return v;
-}
-
-/**
- * Chooses the model's columns: every feature, minus the competitor features when the peer
- * guard withheld them, minus features unknown for every training row or the same for all of
- * them (they cannot split). Pure.
- */
-export function selectFeatures(
-  training: readonly ChurnFeatureRowWithShare[],
-  regionIndex: ReadonlyMap<string, number>,
-  competitorWithheld: string | null,
-): { features: ChurnFeatureName[]; omitted: OmittedFeature[] } {
-  const features: ChurnFeatureName[] = [];
-  const omitted: OmittedFeature[] = [];
-  for (const f of CHURN_FEATURES) {
-    if (competitorWithheld !== null && COMPETITOR_FEATURES.includes(f)) {
-      omitted.push({ feature: f, reason: competitorWithheld });
-      continue;
-    }
-    const values = new Set<number>();
-    for (const r of training) {
-      const v = featureValue(r, f, regionIndex);
-      if (!Number.isNaN(v)) values.add(v);
-      if (values.size > 1) break;
-    }
-    if (values.size === 0) omitted.push({ feature: f, reason: "unknown for every customer" });
-    else if (values.size === 1) omitted.push({ feature: f, reason: "the same for every customer" });
-    else features.push(f);
-  }
-  return { features, omitted };
-}
-
-function encode(rows: readonly ChurnFeatureRowWithShare[], features: readonly ChurnFeatureName[], regionIndex: ReadonlyMap<string, number>) {
-  return rows.map((r) => features.map((f) => featureValue(r, f, regionIndex)));
-}
-
-const labels = (rows: readonly ChurnFeatureRowWithShare[]): number[] => rows.map((r) => (r.churned ? 1 : 0));
-
-function checkCutoff(name: string, cutoff: string, rows: readonly ChurnFeatureRowWithShare[]) {
-  const { minRowsPerCutoff, minPerClass } = CHURN_SETTINGS;
-  const churned = rows.filter((r) => r.churned).length;
-  if (rows.length < minRowsPerCutoff) {
-    throw new ModelInputError(
-      `too few customers to train the churn model: ${rows.length} active before the ${name} cutoff ${cutoff} (at least ${minRowsPerCutoff} needed)`,
-    );
-  }
-  if (churned < minPerClass || rows.length - churned < minPerClass) {
-    throw new ModelInputError(
-      `too few churned or retained customers at the ${name} cutoff ${cutoff}: ${churned} churned, ${rows.length - churned} retained (at least ${minPerClass} of each needed)`,
-    );
-  }
-}
-
-function orNull(fn: () => number): number | null {
-  try {
-    const v = fn();
-    return Number.isFinite(v) ? v : null;
-  } catch {
-    return null;
-  }
-}
-
-/** All `bins` reliability bins of the validation predictions (empty bins with null means). */
-export function calibrationPoints(y: readonly number[], p: readonly number[], bins: number): CalibrationPoint[] {
-  const curve = calibrationCurve(y, p, bins);
-  const points: CalibrationPoint[] = [];
-  for (let k = 0; k < bins; k++) {
-    points.push({ from: Math.round((k / bins) * 1e12) / 1e12, to: Math.round(((k + 1) / bins) * 1e12) / 1e12, customers: 0, meanPredicted: null, observedRate: null });
-  }
-  curve.meanPredicted.forEach((mean, i) => {
-    // The mean of a bin's probabilities lies in the bin, so it finds its bin the way
-    // calibrationCurve placed the rows (inner edges k/bins, a value on an edge going low).
-    let k = 0;
-    while (k < bins - 1 && (k + 1) * (1 / bins) < mean) k++;
-    points[k] = { ...points[k], customers: curve.count[i], meanPredicted: mean, observedRate: curve.fractionPositive[i] };
-  });
-  return points;
-}
-
-/** Mean SHAP of the top features per gender and per age band; cells under 5 customers suppressed. */
-function segmentEffects(
-  rows: readonly ChurnFeatureRowWithShare[],
-  shap: readonly Float64Array[],
-  features: readonly ChurnFeatureName[],
-  top: readonly ChurnFeatureName[],
-): SegmentEffect[] {
-  const columns = top.map((f) => features.indexOf(f));
-  const groups = new Map<string, { dimension: "gender" | "ageBand"; value: string; n: number; sums: number[] }>();
-  const add = (dimension: "gender" | "ageBand", value: string, i: number) => {
-    const key = `${dimension}\u0000${value}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { dimension, value, n: 0, sums: top.map(() => 0) }));
-    g.n += 1;
-    columns.forEach((c, j) => (g.sums[j] += shap[i][c]));
-  };
-  rows.forEach((r, i) => {
-    add("gender", r.female === null ? "unknown" : r.female ? "female" : "male", i);
-    add("ageBand", ageBand(r.age), i);
-  });
-  const out: SegmentEffect[] = [];
-  for (const g of groups.values()) {
-    const suppressed = g.n < MIN_CELL_CUSTOMERS;
-    out.push({
-      dimension: g.dimension,
-      value: g.value,
-      customers: suppressed ? null : g.n,
-      effects: suppressed ? [] : top.map((feature, j) => ({ feature, meanShap: round(g.sums[j] / g.n, 6) })),
-      suppressed,
-    });
-  }
-  const order = ["female", "male", "<18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown"];
-  out.sort((a, b) => (a.dimension === b.dimension ? order.indexOf(a.value) - order.indexOf(b.value) : a.dimension === "gender" ? -1 : 1));
-  return out;
-}
-
-function round(v: number, digits: number): number {
-  const f = 10 ** digits;
-  return Math.round(v * f) / f;
-}
-
-/** Three windows per cutoff for categorySpend: [c − 90, c) and [c − 180, c − 90). */
+/** Two windows per cutoff for categorySpend: [c − 90, c) and [c − 180, c − 90). */
 function spendWindows(cutoffs: readonly string[]) {
   return cutoffs.flatMap((c) => [
     { from: addDays(c, -TREND_WINDOW_DAYS), to: c },
@@ -234,7 +43,7 @@ function spendWindows(cutoffs: readonly string[]) {
 /**
  * The stored churn run as of `asOf` (see the module comment). Reads the merchant's rollups in
  * its scope (read-only), competitor spend through lib/privacy on the owner connection, and the
- * latest succeeded CLV run for revenue at risk.
+ * latest succeeded CLV run for revenue at risk; then fits with buildChurnRun.
  *
  * @param bankIds customer id → bank customer id (owner connection), copied into the outputs
  * @throws ModelInputError when the history or the customers are too few for the holdout
@@ -244,7 +53,7 @@ export async function computeChurnRun(
   merchant: MerchantRef,
   asOf: string,
   bankIds: ReadonlyMap<number, string>,
-): Promise<ComputedRun> {
+): Promise<ComputedRun<typeof churnContract>> {
   const scoped = await withMerchantScope(database, merchant.id, async (tx) => {
     const ctx = { tx, merchant };
     const cycle = await getPurchaseCycle(ctx, asOf);
@@ -258,128 +67,25 @@ export async function computeChurnRun(
     const validation = await getChurnFeatures(ctx, { cutoff: validationCutoff, labelDays: horizonDays });
     const score = await getChurnFeatures(ctx, { cutoff: asOf });
     const clv = await getClvByCustomer(ctx);
-    return { cycle, horizonDays, trainCutoff, validationCutoff, train, validation, score, clv };
+    return { medianInterPurchaseDays: cycle.medianInterPurchaseDays, horizonDays, trainCutoff, validationCutoff, train, validation, score, clv };
   });
-  const { cycle, horizonDays, trainCutoff, validationCutoff, clv } = scoped;
+  const { trainCutoff, validationCutoff } = scoped;
 
-  const cutoffs = [trainCutoff, validationCutoff, asOf];
-  const spend: CategorySpendResult = await getCategorySpendByCustomer(database, merchant.id, spendWindows(cutoffs));
+  const spend = await getCategorySpendByCustomer(database, merchant.id, spendWindows([trainCutoff, validationCutoff, asOf]));
   const byCustomer = spend.available ? spend.byCustomer : null;
-  const withheld = spend.available ? null : spend.reason;
-  const trainAll = addCompetitorShare(scoped.train, byCustomer, 0, 1);
-  const validation = addCompetitorShare(scoped.validation, byCustomer, 2, 3);
-  const score = addCompetitorShare(scoped.score, byCustomer, 4, 5);
-
-  checkCutoff("training", trainCutoff, trainAll);
-  checkCutoff("validation", validationCutoff, validation);
-  if (score.length === 0) throw new ModelInputError(`no customers with a purchase in the ${OBSERVATION_DAYS} days before ${asOf}`);
-
-  const { maxTrainingRows } = CHURN_SETTINGS;
-  const train = subsampleRows(trainAll, maxTrainingRows);
-  const finalTrain = subsampleRows(validation, maxTrainingRows);
-  const subsampled = train.length < trainAll.length || finalTrain.length < validation.length;
-
-  // Region ordinals: most frequent first over every row the run sees (ties by name).
-  const regionCounts = new Map<string, number>();
-  for (const r of [...trainAll, ...validation, ...score]) if (r.region !== null) regionCounts.set(r.region, (regionCounts.get(r.region) ?? 0) + 1);
-  const regions = [...regionCounts.entries()].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([name]) => name);
-  const regionIndex = new Map(regions.map((name, i) => [name, i]));
-
-  const { features, omitted } = selectFeatures([...train, ...finalTrain], regionIndex, withheld);
-  if (features.length === 0) throw new ModelInputError("no feature varies between customers");
-  const { seed, ...gbdt } = CHURN_SETTINGS.model;
-  const fit = (rows: readonly ChurnFeatureRowWithShare[]): TreeEnsemble =>
-    fitGradientBoosting(encode(rows, features, regionIndex), labels(rows), [...features], { ...gbdt, seed });
-
-  // Holdout: trained at c₁, judged at c₂ on every validation customer.
-  const holdoutModel = fit(train);
-  const yValid = labels(validation);
-  const pValid = encode(validation, features, regionIndex).map((x) => predictProbability(holdoutModel, x));
-  const metrics: ChurnMetrics = {
-    rocAuc: orNull(() => rocAuc(yValid, pValid)),
-    prAuc: orNull(() => prAuc(yValid, pValid)),
-    brierScore: brierScore(yValid, pValid),
-    validationChurnRate: yValid.reduce((s, v) => s + v, 0) / yValid.length,
-    trainRows: train.length,
-    trainChurnRate: labels(train).reduce((s, v) => s + v, 0) / train.length,
-    validationRows: validation.length,
-    finalTrainRows: finalTrain.length,
-    scoredCustomers: score.length,
-  };
-
-  // Final model: refitted at c₂, scores as of asOf, explained by TreeSHAP.
-  const model = fit(finalTrain);
-  const X = encode(score, features, regionIndex);
-  const pChurn = X.map((x) => predictProbability(model, x));
-  const explanations = treeShapBatch(model, X);
-  const shap = explanations.map((e) => e.values);
-  const explain: ExplainContext = { currency: merchant.currency, regions, cycleDays: cycle.medianInterPurchaseDays ?? horizonDays / 2 };
-
-  const outputs: ComputedRun["outputs"] = [];
-  const atRisk: RevenueAtRiskRow[] = [];
-  let totalRevenueAtRiskMinor = 0;
-  score.forEach((row, i) => {
-    const fromRun = clv?.clvMinor.get(row.customerId);
-    const clvMinor = Math.max(0, Math.round(fromRun ?? row.revenue365dMinor));
-    const clvSource = fromRun === undefined ? "historical" : "clv";
-    const p = round(pChurn[i], 6);
-    const revenueAtRiskMinor = Math.round(p * clvMinor);
-    totalRevenueAtRiskMinor += revenueAtRiskMinor;
-    const factors = topFactors(features, X[i], shap[i], explain, CHURN_SETTINGS.topFactors);
-    const text = joinFactorTexts(factors);
-    const bankCustomerId = bankIds.get(row.customerId) ?? "";
-    const output: ChurnCustomerOutput = { bankCustomerId, pChurn: p, clvMinor, clvSource, revenueAtRiskMinor, factors, text };
-    outputs.push({ customerId: row.customerId, output });
-    atRisk.push({ customerId: row.customerId, bankCustomerId, pChurn: p, clvMinor, clvSource, revenueAtRiskMinor, factors, text });
-  });
-  atRisk.sort((a, b) => b.revenueAtRiskMinor - a.revenueAtRiskMinor || b.pChurn - a.pChurn || a.customerId - b.customerId);
-
-  const importance = features
-    .map((feature, j) => ({ feature, meanAbsShap: round(shap.reduce((s, v) => s + Math.abs(v[j]), 0) / shap.length, 6) }))
-    .sort((a, b) => b.meanAbsShap - a.meanAbsShap || features.indexOf(a.feature) - features.indexOf(b.feature));
-  const topForSegments = importance.slice(0, CHURN_SETTINGS.segmentEffectFeatures).map((i) => i.feature);
-
-  const summary: ChurnSummary = {
-    horizonDays,
+  return buildChurnRun({
     asOf,
-    scoredCustomers: score.length,
-    expectedChurners: round(pChurn.reduce((s, v) => s + v, 0), 2),
-    totalRevenueAtRiskMinor,
-    riskHistogram: unitHistogram(pChurn),
-    calibration: calibrationPoints(yValid, pValid, CHURN_SETTINGS.calibrationBins),
-    importance,
-    segmentEffects: segmentEffects(score, shap, features, topForSegments),
-    revenueAtRisk: atRisk.slice(0, CHURN_SETTINGS.revenueAtRiskRows),
-    baseValue: round(explanations[0]?.baseValue ?? model.baseMargin, 6),
-  };
-  const params: ChurnParams = {
-    horizonDays,
-    medianInterPurchaseDays: round(cycle.medianInterPurchaseDays ?? 0, 4),
-    observationDays: OBSERVATION_DAYS,
-    asOf,
+    horizonDays: scoped.horizonDays,
+    medianInterPurchaseDays: scoped.medianInterPurchaseDays,
     trainCutoff,
     validationCutoff,
-    features,
-    omittedFeatures: omitted,
-    regions,
-    model: {
-      nTrees: gbdt.nTrees,
-      maxDepth: gbdt.maxDepth,
-      learningRate: gbdt.learningRate,
-      minChildWeight: gbdt.minChildWeight,
-      lambda: gbdt.lambda,
-    },
-    maxTrainingRows,
-    subsampled,
-    competitorSpend: { available: spend.available, reason: withheld, peerMerchants: spend.peerMerchants },
-    clvSource: { clvRunId: clv?.runId ?? null, clvRunVersion: clv?.version ?? null },
-  };
-  return {
+    train: addCompetitorShare(scoped.train, byCustomer, 0, 1),
+    validation: addCompetitorShare(scoped.validation, byCustomer, 2, 3),
+    score: addCompetitorShare(scoped.score, byCustomer, 4, 5),
+    competitorSpend: { available: spend.available, reason: spend.available ? null : spend.reason, peerMerchants: spend.peerMerchants },
+    clv: scoped.clv,
+    bankIds,
     periodFrom: addDays(trainCutoff, -INTERVAL_LOOKBACK_DAYS),
-    periodTo: asOf,
-    params,
-    metrics,
-    summary,
-    outputs,
-  };
+    observationDays: OBSERVATION_DAYS,
+  });
 }

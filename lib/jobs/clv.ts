@@ -1,14 +1,14 @@
 import type { Database } from "@/db/client";
-import type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary } from "@/lib/analytics/getModelResults";
 import { getRfmSummary, type CustomerRfm, type RfmTimeUnit } from "@/lib/analytics/getRfmSummary";
 import { addDays } from "@/lib/analytics/scope";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdFit } from "@/lib/models/bgnbd";
 import { customerLifetimeValue } from "@/lib/models/clv";
 import { expectedAverageValue, fitGammaGamma, type GammaGammaFit } from "@/lib/models/gammaGamma";
+import type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary, clvContract } from "@/lib/runs/clv";
+import type { ComputedRun } from "@/lib/runs/contract";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ModelInputError } from "./errors";
-import type { ComputedRun } from "./store";
 import { median, moneyHistogram, pAliveGrid, unitHistogram } from "./summaries";
 
 /*
@@ -74,9 +74,8 @@ export function readRfm(
 }
 
 /**
- * The stored CLV run as of `asOf` (exclusive; calibration end = asOf − 1 day): fits, then per
- * customer P(alive), expected purchases in the next 90 days, expected purchase value and
- * 12-month CLV at 1 %/month, and the page's summary (histograms, P(alive) grid, totals).
+ * The stored CLV run as of `asOf` (exclusive; calibration end = asOf − 1 day): reads the RFM
+ * summary in the merchant's scope, then buildClvRun.
  *
  * @param bankIds customer id → bank customer id (owner connection), copied into the outputs
  * @throws ModelInputError when the merchant has no customers or too few repeat customers
@@ -86,9 +85,24 @@ export async function computeClvRun(
   merchant: MerchantRef,
   asOf: string,
   bankIds: ReadonlyMap<number, string>,
-): Promise<ComputedRun> {
+): Promise<ComputedRun<typeof clvContract>> {
+  const rfm = await readRfm(database, merchant, addDays(asOf, -1), CLV_SETTINGS.timeUnit);
+  return buildClvRun(rfm, asOf, bankIds);
+}
+
+/**
+ * The CLV run from the merchant's RFM summary (pure): fits, then per customer P(alive),
+ * expected purchases in the next 90 days, expected purchase value and 12-month CLV at 1 %/month,
+ * and the page's summary (histograms, P(alive) grid, totals).
+ *
+ * @param rfm     every customer's (x, t_x, T, m_x) in weeks, calibrated up to asOf − 1 day
+ * @param asOf    exclusive end of the data ('YYYY-MM-DD')
+ * @param bankIds customer id → bank customer id, copied into the outputs
+ * @throws ModelInputError when there are no customers, too few repeat customers, or the BG/NBD
+ *         fit is degenerate
+ */
+export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: ReadonlyMap<number, string>): ComputedRun<typeof clvContract> {
   const calibrationEnd = addDays(asOf, -1);
-  const rfm = await readRfm(database, merchant, calibrationEnd, CLV_SETTINGS.timeUnit);
   if (rfm.length === 0) throw new ModelInputError(`no purchases on or before ${calibrationEnd}`);
   const fit = fitCustomerValue(rfm);
   const bg = fit.bgnbd.params;
@@ -100,7 +114,7 @@ export async function computeClvRun(
     periodsPerMonth: CLV_SETTINGS.periodsPerMonth,
   };
 
-  const outputs: ComputedRun["outputs"] = [];
+  const outputs: ComputedRun<typeof clvContract>["outputs"] = [];
   const perCustomer: Array<ClvCustomerOutput & { customerId: number }> = [];
   try {
     for (const c of rfm) {

@@ -8,14 +8,16 @@ import { formatDay } from "@/lib/format";
 import { renderFinding } from "@/lib/findings/render";
 import { findingsTranslator } from "@/lib/findings/translate";
 import type { Finding } from "@/lib/findings/types";
-import { queueEmail } from "@/lib/mail";
+import { queueEmail, renderDigestEmail } from "@/lib/mail";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 
 /*
  * The weekly findings digest (docs/models/findings.md): one e-mail per user into the outbox
  * (lib/mail, kind 'digest'). A merchant user gets the top findings of each of their merchants,
  * a relationship manager the top findings of the whole portfolio, a bank admin of every merchant;
- * most important (money impact) first, in the user's language. Findings are read from each
+ * most important (money impact) first, in the user's language: findings in words from
+ * messages/<locale>/findings.json (lib/findings/render.ts), the e-mail around them from
+ * messages/<locale>/mail.json (lib/mail renderDigestEmail). Findings are read from each
  * merchant's stored run inside its own scope, as a page would. All digests of a call are queued
  * in one transaction: all or none.
  */
@@ -92,17 +94,20 @@ export async function buildWeeklyDigests(database: Database, opts: { asOf?: stri
     for (const m of r.merchants) for (const f of await findingsOf(m)) all.push({ m, f });
     all.sort((a, b) => b.f.impactMinor - a.f.impactMinor || a.m.slug.localeCompare(b.m.slug) || a.f.id.localeCompare(b.f.id));
     const top = all.slice(0, DIGEST_TOP);
-    const date = formatDay(asOf, r.locale, "long");
     const single = r.merchants.length === 1 && !r.portfolio ? r.merchants[0] : null;
-    const subject = single ? t("digest.subject", { count: top.length, merchant: single.name }) : t("digest.portfolioSubject", { count: top.length });
-    const lines = [t("digest.greeting"), "", single ? t("digest.intro", { merchant: single.name, date }) : t("digest.portfolioIntro", { date }), ""];
-    if (top.length === 0) lines.push(t("digest.none"));
-    top.forEach(({ m, f }, i) => {
-      const text = renderFinding(f, r.locale, m.currency, t);
-      lines.push(`${i + 1}. ${single ? "" : `${m.name}: `}${text.headline}`, `   ${text.explanation}`, `   ${baseUrl}/m/${m.slug}${f.chart}`, "");
-    });
-    lines.push(t("digest.footer", { url: single ? `${baseUrl}/m/${single.slug}/findings` : `${baseUrl}/portfolio` }));
-    digests.push({ userId: r.userId, to: r.email, locale: r.locale, subject, text: lines.join("\n"), findings: top.length });
+    const { subject, text } = renderDigestEmail(
+      {
+        merchantName: single?.name ?? null,
+        date: formatDay(asOf, r.locale, "long"),
+        items: top.map(({ m, f }) => {
+          const words = renderFinding(f, r.locale, m.currency, t);
+          return { merchantName: m.name, headline: words.headline, explanation: words.explanation, url: `${baseUrl}/m/${m.slug}${f.chart}` };
+        }),
+        dashboardUrl: single ? `${baseUrl}/m/${single.slug}/findings` : `${baseUrl}/portfolio`,
+      },
+      r.locale,
+    );
+    digests.push({ userId: r.userId, to: r.email, locale: r.locale, subject, text, findings: top.length });
   }
   return { asOf, digests };
 }

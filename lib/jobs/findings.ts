@@ -3,17 +3,17 @@ import { getCohortRetention } from "@/lib/analytics/getCohortRetention";
 import { getCustomerWindows } from "@/lib/analytics/getCustomerWindows";
 import { getDailySeries } from "@/lib/analytics/getDailySeries";
 import { getDataRange } from "@/lib/analytics/getDataRange";
-import { getLatestModelRun } from "@/lib/analytics/getModelResults";
+import { getForecastResults } from "@/lib/analytics/getForecastFindings";
 import { addDays, addMonthsToMonthStart, monthStart, type Period } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { buildFindings, WINDOW_DAYS, type CohortFact, type CustomerWindowRow, type FindingsInput } from "@/lib/findings/engine";
 import type { PeerIndexInput } from "@/lib/findings/types";
 import { augursChangepoint, augursOutlier } from "@/lib/forecast/augurs";
-import type { ForecastSummary } from "@/lib/forecast/types";
+import type { ComputedRun } from "@/lib/runs/contract";
+import type { FindingsMetrics, FindingsParams, findingsContract } from "@/lib/runs/findings";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ModelInputError } from "./errors";
 import { weeklyFromDaily } from "./forecast";
-import type { ComputedRun } from "./store";
 
 /*
  * The findings job (docs/models/findings.md): gathers the merchant's own figures (rollups, the
@@ -77,7 +77,7 @@ export async function computeFindingsRun(
   merchant: MerchantRef,
   asOf: string,
   peerIndex?: PeerIndexInput,
-): Promise<ComputedRun> {
+): Promise<ComputedRun<typeof findingsContract>> {
   const w = findingsWindows(asOf);
   const data = await withMerchantScope(database, merchant.id, async (tx) => {
     const ctx = { tx, merchant };
@@ -93,7 +93,8 @@ export async function computeFindingsRun(
     const customers = await getCustomerWindows(ctx, windows);
     const cohortFrom = addMonthsToMonthStart(monthStart(asOf), -8);
     const cohorts = await getCohortRetention(ctx, { from: cohortFrom, to: asOf });
-    const forecast = await getLatestModelRun(ctx, "forecast");
+    // A forecast run that cannot be read under its contract counts as none (no forecast findings).
+    const forecast = await getForecastResults(ctx);
     return { range, daily, customers, cohorts, forecast, windows };
   });
   if (!data.customers.some((c) => c.window === "current" && c.purchases > 0)) {
@@ -116,7 +117,7 @@ export async function computeFindingsRun(
   const recentWeeks = lastWeeks.slice(-12);
   const outlying = outlyingWeeks(recentWeeks.map((s) => Array.from({ length: 7 }, (_, i) => byDay.get(addDays(s, i)) ?? 0)));
 
-  const fsum = data.forecast?.summary as ForecastSummary | undefined;
+  const fsum = data.forecast?.summary;
   const fresh = fsum && fsum.asOf === asOf;
   let outlook: NonNullable<FindingsInput["forecast"]>["outlook"] = null;
   const rev = fresh ? fsum.daily.metrics.netRevenue : undefined;
@@ -147,7 +148,7 @@ export async function computeFindingsRun(
     },
   };
   const summary = buildFindings(input);
-  const params = { windowDays: WINDOW_DAYS, windows: w, peerIndex: peerIndex ? (peerIndex.released ? "released" : "withheld") : "absent", forecastRunId: fresh ? data.forecast!.id : null };
-  const metrics = { findings: summary.findings.length, tests: summary.tests };
+  const params: FindingsParams = { windowDays: WINDOW_DAYS, windows: w, peerIndex: peerIndex ? (peerIndex.released ? "released" : "withheld") : "absent", forecastRunId: fresh ? data.forecast!.id : null };
+  const metrics: FindingsMetrics = { findings: summary.findings.length, tests: summary.tests };
   return { periodFrom: data.daily[0].day, periodTo: asOf, params, metrics, summary, outputs: [] };
 }

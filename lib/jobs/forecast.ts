@@ -4,10 +4,18 @@ import { getDataRange } from "@/lib/analytics/getDataRange";
 import { addDays, bucketStart } from "@/lib/analytics/scope";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { accuracyGrade, backtestSeries, ForecastInputError, forecastSeries, type BacktestResult, type ForecastOptions } from "@/lib/forecast/model";
-import { FORECAST_METRICS, type ForecastMetric, type ForecastParams, type ForecastSummary, type SeriesForecasts } from "@/lib/forecast/types";
+import type { ComputedRun } from "@/lib/runs/contract";
+import {
+  FORECAST_METRICS,
+  type ForecastMetric,
+  type ForecastParams,
+  type ForecastRunMetrics,
+  type ForecastSummary,
+  type SeriesForecasts,
+  type forecastContract,
+} from "@/lib/runs/forecast";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ModelInputError } from "./errors";
-import type { ComputedRun } from "./store";
 
 /*
  * The forecast job (docs/models/forecasts.md): daily (4 weeks ahead) and weekly (13 weeks
@@ -114,7 +122,7 @@ export function weeklyFromDaily(points: readonly DailySeriesPoint[], weeklyCusto
  * The stored forecast run as of `asOf` (exclusive end of the data).
  * @throws ModelInputError when the merchant has fewer than 9 days of history
  */
-export async function computeForecastRun(database: Database, merchant: MerchantRef, asOf: string): Promise<ComputedRun> {
+export async function computeForecastRun(database: Database, merchant: MerchantRef, asOf: string): Promise<ComputedRun<typeof forecastContract>> {
   const p = FORECAST_PARAMS;
   const { daily, weeklyCustomers } = await withMerchantScope(database, merchant.id, async (tx) => {
     const range = await getDataRange({ tx, merchant });
@@ -150,6 +158,6 @@ export async function computeForecastRun(database: Database, merchant: MerchantR
   }
   const summary: ForecastSummary = { asOf, currency: merchant.currency, daily: dailyF, weekly: weeklyF, lastFold };
   const revenue = dailyF.metrics.netRevenue?.backtest;
-  const metrics = { dailyNetRevenue: revenue ?? null, weeklyNetRevenue: weeklyF.metrics.netRevenue?.backtest ?? null };
+  const metrics: ForecastRunMetrics = { dailyNetRevenue: revenue ?? null, weeklyNetRevenue: weeklyF.metrics.netRevenue?.backtest ?? null };
   return { periodFrom: days[0], periodTo: asOf, params: p, metrics, summary, outputs: [] };
 }

@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Executor } from "@/db/client";
+import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
 
 /*
  * The model-job outbox (table model_jobs): one row per merchant whose data changed since its
@@ -7,6 +8,10 @@ import { queryRows, type Executor } from "@/db/client";
  * rolls back with the rows it is about (the transactional-outbox pattern); the worker
  * (runPendingModelJobs in ./runModels.ts) reads it afterwards. Imports nothing but the database,
  * so lib/ingest can use it without depending on the models.
+ *
+ * Two ways in: `enqueueModelJobs` (data changed: every kind) and `requestModelRefit` (a reader
+ * found a stored run it cannot show under the current contract: that kind). When a job queue
+ * replaces this table, these two functions are what changes.
  */
 
 /** One pending request. */
@@ -18,6 +23,8 @@ export interface ModelJob {
    */
   requestedAt: string;
   reason: string;
+  /** The kinds to run; null = every kind. */
+  kinds: ModelKind[] | null;
 }
 
 /**
@@ -39,16 +46,51 @@ export async function enqueueModelJobs(tx: Executor, merchantIds: Iterable<numbe
   await tx.execute(sql`
     insert into model_jobs (merchant_id, requested_at, reason)
     select unnest(string_to_array(${ids.join(",")}, ',')::integer[]), now(), ${reason}
-    on conflict (merchant_id) do update set requested_at = now(), reason = excluded.reason`);
+    on conflict (merchant_id) do update set requested_at = now(), reason = excluded.reason, kinds = null`);
+}
+
+/**
+ * Requests a refit of some kinds for one merchant: a reader found its latest run stored in an
+ * older contract format (or no longer parsing). Coalesces with a pending request: a pending
+ * "every kind" request, or one that already lists these kinds, is left as it is (its time and
+ * reason too); otherwise the kinds are merged.
+ *
+ * @param executor the owner connection (model_jobs has no grant for merchant scopes)
+ * @param kinds    model kinds, at least one
+ * @param reason   free text, e.g. "refit: churn run stored in format 1, current format 2"
+ * @throws Error on an invalid merchant id or kind (nothing is written)
+ */
+export async function requestModelRefit(executor: Executor, merchantId: number, kinds: readonly ModelKind[], reason: string): Promise<void> {
+  if (!Number.isInteger(merchantId) || merchantId <= 0) throw new Error(`requestModelRefit: invalid merchant id ${merchantId}`);
+  if (kinds.length === 0) throw new Error("requestModelRefit: no kind given");
+  for (const k of kinds) if (!(MODEL_KINDS as readonly string[]).includes(k)) throw new Error(`requestModelRefit: unknown model kind ${String(k)}`);
+  const list = [...new Set(kinds)].sort((a, b) => MODEL_KINDS.indexOf(a) - MODEL_KINDS.indexOf(b));
+  await executor.execute(sql`
+    insert into model_jobs (merchant_id, requested_at, reason, kinds)
+    values (${merchantId}, now(), ${reason.slice(0, 500)}, string_to_array(${list.join(",")}, ','))
+    on conflict (merchant_id) do update set
+      requested_at = now(),
+      reason = excluded.reason,
+      kinds = array(select distinct k from unnest(model_jobs.kinds || excluded.kinds) as k order by k)
+    -- Already covered (every kind, or these kinds) → leave the request as it is: a page viewed
+    -- while the worker runs must not make it run the same refit again.
+    where model_jobs.kinds is not null and not (model_jobs.kinds @> excluded.kinds)`);
 }
 
 /** Every pending request, oldest first. */
 export async function listModelJobs(tx: Executor): Promise<ModelJob[]> {
-  const rows = await queryRows<{ merchant_id: number; requested_at: string; reason: string }>(
+  const rows = await queryRows<{ merchant_id: number; requested_at: string; reason: string; kinds: string[] | string | null }>(
     tx,
-    sql`select merchant_id, requested_at::text as requested_at, reason from model_jobs order by model_jobs.requested_at, merchant_id`,
+    sql`select merchant_id, requested_at::text as requested_at, reason, kinds from model_jobs order by model_jobs.requested_at, merchant_id`,
   );
-  return rows.map((r) => ({ merchantId: r.merchant_id, requestedAt: r.requested_at, reason: r.reason }));
+  return rows.map((r) => ({ merchantId: r.merchant_id, requestedAt: r.requested_at, reason: r.reason, kinds: parseKinds(r.kinds) }));
+}
+
+/** A text[] as the drivers hand it back (an array, or PostgreSQL's '{a,b}' text), in MODEL_KINDS order. */
+function parseKinds(v: string[] | string | null): ModelKind[] | null {
+  if (v === null) return null;
+  const list = Array.isArray(v) ? v : v.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
+  return MODEL_KINDS.filter((k) => list.includes(k));
 }
 
 /**

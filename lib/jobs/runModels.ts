@@ -4,24 +4,23 @@ import { getDataRange } from "@/lib/analytics/getDataRange";
 import { addDays, dayToMs } from "@/lib/analytics/scope";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { computeChurnRun } from "./churn";
 import type { PeerIndexInput } from "@/lib/findings/types";
-import { computeClvRun } from "./clv";
-import { computeFindingsRun } from "./findings";
 import { loadPeerIndexInput } from "./peerIndex";
 import { refreshCompetitorReports, type StoredReportsOutcome } from "@/lib/privacy/precompute";
-import { computeForecastRun } from "./forecast";
+import { RunContractError } from "@/lib/runs/contract";
 import { ModelInputError } from "./errors";
 import { completeModelJob, listModelJobs, type ModelJob } from "./outbox";
-import { computeSegmentsRun } from "./segments";
+import { MODEL_ORDER, MODELS } from "./registry";
 import { findMerchantRef, getBankCustomerIds, storeFailedRun, storeSucceededRun, type ComputedRun } from "./store";
 
 /*
- * Orchestration (docs/models/jobs.md): for one merchant, fit every model family on its data and
- * store one run per family. Each family stands alone: its inputs come from the merchant's own
- * rollups through withMerchantScope (read-only) — plus, for churn, competitor spend through
- * lib/privacy on the owner connection — and its run is written in one owner-connection
- * transaction. A family that fails records a failed run with the reason and the others still run.
+ * Orchestration (docs/models/jobs.md): for one merchant, fit every model family of the MODELS
+ * registry (./registry.ts) on its data and store one run per family, in MODEL_ORDER. Each family
+ * stands alone: its inputs come from the merchant's own rollups through withMerchantScope
+ * (read-only) — plus, for churn, competitor spend through lib/privacy on the owner connection —
+ * its run is checked against its contract (lib/runs) and written in one owner-connection
+ * transaction. A family that fails (bad input, a model that cannot fit, a run that does not match
+ * its contract, a database error) records a failed run with the reason and the others still run.
  */
 
 export { MODEL_KINDS, type ModelKind };
@@ -42,7 +41,7 @@ export interface ModelRunOutcome {
 
 /** Options of {@link runMerchantModels}. */
 export interface RunModelsOptions {
-  /** Families to run, in this order by default: clv first (churn's revenue at risk reads it), churn, segments, forecast, findings (reads the forecast). */
+  /** Families to run; they run in MODEL_ORDER (clv before churn, forecast before findings) whatever order this lists. Default: all. */
   kinds?: readonly ModelKind[];
   /** 'YYYY-MM-DD', exclusive end of the data the models see; default the merchant's last data day + 1. */
   asOf?: string;
@@ -60,11 +59,12 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
 
 /**
  * Runs the model families for one merchant now and stores a run per family (version = the
- * previous version of that family + 1). Families run in MODEL_KINDS order whatever order
- * `kinds` lists them in.
+ * previous version of that family + 1). Families run in MODEL_ORDER whatever order `kinds` lists
+ * them in.
  *
  * A family that fails — bad input such as too few repeat customers (ModelInputError), a model
- * that cannot fit, a database error while writing — is recorded as a failed run with the error
+ * that cannot fit, a run that does not match its contract (RunContractError), a database error
+ * while writing — is recorded as a failed run with the error
  * text; nothing of its computation is written, and the latest succeeded run stays what the pages
  * read. A merchant without any data gets a failed run per family ("no transactions yet").
  *
@@ -82,20 +82,15 @@ export async function runMerchantModels(
   const wanted = opts.kinds ?? MODEL_KINDS;
   for (const k of wanted) if (!(MODEL_KINDS as readonly string[]).includes(k)) throw new Error(`runMerchantModels: unknown model kind ${String(k)}`);
   if (opts.asOf !== undefined) dayToMs(opts.asOf);
-  const kinds = MODEL_KINDS.filter((k) => wanted.includes(k));
+  const kinds = MODEL_ORDER.filter((k) => wanted.includes(k));
 
   const range = await withMerchantScope(database, merchant.id, (tx) => getDataRange({ tx, merchant }));
   const asOf = opts.asOf ?? (range.lastDay === null ? null : addDays(range.lastDay, 1));
   const bankIds = asOf === null ? new Map<number, string>() : await getBankCustomerIds(database, merchant.id);
 
-  const compute: Record<ModelKind, (database: Database, merchant: MerchantRef, asOf: string) => Promise<ComputedRun>> = {
-    clv: (d, m, a) => computeClvRun(d, m, a, bankIds),
-    churn: (d, m, a) => computeChurnRun(d, m, a, bankIds),
-    segments: computeSegmentsRun,
-    forecast: computeForecastRun,
-    findings: async (d, m, a) => computeFindingsRun(d, m, a, await (opts.peerIndex ?? ((mm, aa) => loadPeerIndexInput(d, mm, aa)))(m, a)),
-    ...opts.compute,
-  } as Record<ModelKind, (database: Database, merchant: MerchantRef, asOf: string) => Promise<ComputedRun>>;
+  const peerIndex = opts.peerIndex ?? ((m: MerchantRef, a: string) => loadPeerIndexInput(database, m, a));
+  const compute = (kind: ModelKind, d: Database, m: MerchantRef, a: string): Promise<ComputedRun> =>
+    opts.compute?.[kind]?.(d, m, a) ?? (MODELS[kind].compute({ database: d, merchant: m, asOf: a, bankIds, peerIndex }) as Promise<ComputedRun>);
 
   const outcomes: ModelRunOutcome[] = [];
   for (const kind of kinds) {
@@ -103,11 +98,13 @@ export async function runMerchantModels(
     const seconds = () => Math.round((Date.now() - startedAt.getTime()) / 10) / 100;
     try {
       if (asOf === null) throw new ModelInputError("no transactions yet");
-      const run = await compute[kind](database, merchant, asOf);
+      const run = await compute(kind, database, merchant, asOf);
       const stored = await storeSucceededRun(database, merchant.id, kind, run, startedAt);
       outcomes.push({ kind, ...stored, status: "succeeded", seconds: seconds(), customers: run.outputs.length });
     } catch (err) {
       const error = errorText(err);
+      // A run that breaks its contract is a bug in the job, not bad data: say so on stderr too.
+      if (err instanceof RunContractError) console.error(`runMerchantModels: merchant ${merchant.slug}: ${error}`);
       const stored = await storeFailedRun(database, merchant.id, kind, error, startedAt, { periodTo: asOf });
       outcomes.push({ kind, ...stored, status: "failed", seconds: seconds(), error, customers: 0 });
     }
@@ -125,8 +122,9 @@ export interface ProcessedJob {
 }
 
 /**
- * Drains the model-job outbox: for every pending merchant (oldest request first), runs all model
- * families (runMerchantModels) and removes the request — unless a newer one arrived meanwhile,
+ * Drains the model-job outbox: for every pending merchant (oldest request first), runs the model
+ * families it asks for (every family after a data load, the stale ones after a refit request;
+ * runMerchantModels) and removes the request — unless a newer one arrived meanwhile,
  * which then stays for the next pass. A merchant deleted since its request is just removed.
  * One worker at a time is assumed (the CLI after a load, or a cron); a second concurrent worker
  * would only store an extra version of the same runs. Then stores the Competitors reports of the
@@ -149,7 +147,7 @@ export async function runPendingModelJobs(
   const processed: ProcessedJob[] = [];
   for (const job of jobs) {
     const merchant = await findMerchantRef(database, { id: job.merchantId });
-    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex }) : [];
+    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined }) : [];
     const removed = await completeModelJob(database.db, job);
     const p: ProcessedJob = { job, merchantSlug: merchant?.slug ?? null, outcomes, requeued: !removed };
     processed.push(p);

@@ -1,17 +1,18 @@
 import type { Database } from "@/db/client";
-import type { SegmentTreeMetrics, SegmentTreeParams, SegmentTreeSummary } from "@/lib/analytics/getModelResults";
-import { getSegmentTreeData } from "@/lib/analytics/getSegmentTreeData";
-import type { MerchantRef } from "@/lib/tenancy/context";
+import { getSegmentTreeData, type SegmentTreeData } from "@/lib/analytics/getSegmentTreeData";
 import type { Period } from "@/lib/days";
 import { predictTree } from "@/lib/models/cart";
+import type { ComputedRun } from "@/lib/runs/contract";
+import type { SegmentTreeMetrics, SegmentTreeParams, SegmentTreeSummary, segmentsContract } from "@/lib/runs/segments";
+import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ModelInputError } from "./errors";
 import { buildSegmentTree, DEFAULT_MAX_DEPTH, minLeafSize } from "./segmentTree";
-import type { ComputedRun } from "./store";
 
 /*
  * The segment-tree job: buildSegmentTree (./segmentTree.ts, CART on revenue per customer) over
- * the 12 months ending at the as-of day, stored whole (table + tree) for the page.
+ * the 12 months ending at the as-of day, stored whole (table + tree) for the page. The I/O is
+ * computeSegmentsRun; buildSegmentsRun is pure.
  */
 
 /**
@@ -25,14 +26,23 @@ export function twelveMonthsBefore(asOf: string): Period {
 }
 
 /**
- * The stored segment-tree run as of `asOf`: the tree and its table over the 12 months before
- * it, and R² of the leaves on the customers' revenue.
+ * The stored segment-tree run as of `asOf`: reads the customers of the 12 months before it in
+ * the merchant's scope, then buildSegmentsRun.
  * @throws ModelInputError when nobody bought in the period
  */
-export async function computeSegmentsRun(database: Database, merchant: MerchantRef, asOf: string): Promise<ComputedRun> {
+export async function computeSegmentsRun(database: Database, merchant: MerchantRef, asOf: string): Promise<ComputedRun<typeof segmentsContract>> {
   const period = twelveMonthsBefore(asOf);
   const data = await withMerchantScope(database, merchant.id, (tx) => getSegmentTreeData({ tx, merchant }, period));
-  if (data.rows.length === 0) throw new ModelInputError(`no purchases in the 12 months before ${asOf}`);
+  return buildSegmentsRun(data, period);
+}
+
+/**
+ * The segment-tree run from the period's customers (pure): the tree and its table with the
+ * default depth and leaf size, and R² of the leaves on the customers' revenue.
+ * @throws ModelInputError when there are no customers
+ */
+export function buildSegmentsRun(data: SegmentTreeData, period: Period): ComputedRun<typeof segmentsContract> {
+  if (data.rows.length === 0) throw new ModelInputError(`no purchases in the 12 months before ${period.to}`);
   const options = { maxDepth: DEFAULT_MAX_DEPTH, minSamplesLeaf: minLeafSize(data.rows.length) };
   const { tree, table } = buildSegmentTree(data, options);
 

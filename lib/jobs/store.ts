@@ -1,25 +1,20 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "@/db/client";
 import type { ModelKind } from "@/db/schema/models";
+import { CONTRACTS } from "@/lib/runs";
+import { parseForWrite, type ComputedRun } from "@/lib/runs/contract";
 import type { MerchantRef } from "@/lib/tenancy/context";
 
 /*
- * Writing model runs (owner connection). A run and all its per-customer outputs are written in
- * ONE transaction, so a page never sees a run without its outputs, and a crash half-way leaves
- * the previous run as the latest. A failure is recorded as a failed run of its own (status
- * 'failed', the error text), which getLatestModelRun skips.
+ * Writing model runs (owner connection). A run is first checked against its kind's contract
+ * (lib/runs, on the documents as jsonb will hold them): a run that does not match throws
+ * RunContractError and nothing is written. Then the run and all its per-customer outputs are
+ * written in ONE transaction with the contract's format, so a page never sees a run without its
+ * outputs, and a crash half-way leaves the previous run as the latest. A failure is recorded as a
+ * failed run of its own (status 'failed', the error text), which the readers skip.
  */
 
-/** A computed run, ready to store. `outputs` are per-customer JSON documents. */
-export interface ComputedRun {
-  periodFrom: string;
-  /** Exclusive. */
-  periodTo: string;
-  params: unknown;
-  metrics: unknown;
-  summary: unknown;
-  outputs: Array<{ customerId: number; output: unknown }>;
-}
+export type { ComputedRun };
 
 /** Where a stored run landed. */
 export interface StoredRunRef {
@@ -44,10 +39,12 @@ async function nextVersion(tx: Executor, merchantId: number, kind: ModelKind): P
 }
 
 /**
- * Stores a succeeded run and its outputs in one transaction.
+ * Stores a succeeded run and its outputs in one transaction, after checking it against the
+ * kind's contract; stores the contract's format with it.
  *
  * @param startedAt when the computation began (stored as started_at; finished_at is now())
  * @returns the new run's id and version (previous version + 1 for the merchant and kind)
+ * @throws RunContractError when a document does not match the contract (nothing is written)
  * @throws Error when the database rejects the run (nothing is written then)
  */
 export async function storeSucceededRun(
@@ -57,18 +54,20 @@ export async function storeSucceededRun(
   run: ComputedRun,
   startedAt: Date,
 ): Promise<StoredRunRef> {
+  const contract = CONTRACTS[kind];
+  const docs = parseForWrite(contract, run);
   return database.db.transaction(async (tx) => {
     const version = await nextVersion(tx, merchantId, kind);
     const [inserted] = await queryRows<{ id: number }>(
       tx,
-      sql`insert into model_runs (merchant_id, kind, version, status, period_from, period_to, params, metrics, summary, started_at)
-          values (${merchantId}, ${kind}, ${version}, 'succeeded', ${run.periodFrom}::date, ${run.periodTo}::date,
-                  ${JSON.stringify(run.params)}::jsonb, ${JSON.stringify(run.metrics)}::jsonb, ${JSON.stringify(run.summary)}::jsonb,
+      sql`insert into model_runs (merchant_id, kind, version, format, status, period_from, period_to, params, metrics, summary, started_at)
+          values (${merchantId}, ${kind}, ${version}, ${contract.format}, 'succeeded', ${run.periodFrom}::date, ${run.periodTo}::date,
+                  ${JSON.stringify(docs.params)}::jsonb, ${JSON.stringify(docs.metrics)}::jsonb, ${JSON.stringify(docs.summary)}::jsonb,
                   ${startedAt.toISOString()}::timestamptz)
           returning id`,
     );
-    for (let i = 0; i < run.outputs.length; i += OUTPUT_CHUNK) {
-      const chunk = run.outputs.slice(i, i + OUTPUT_CHUNK).map((o) => ({ c: o.customerId, o: o.output }));
+    for (let i = 0; i < docs.outputs.length; i += OUTPUT_CHUNK) {
+      const chunk = docs.outputs.slice(i, i + OUTPUT_CHUNK).map((o) => ({ c: o.customerId, o: o.output }));
       await tx.execute(sql`
         insert into model_customer_outputs (run_id, merchant_id, customer_id, output)
         select ${inserted.id}, ${merchantId}, (e->>'c')::bigint, e->'o'
@@ -94,8 +93,8 @@ export async function storeFailedRun(
     const version = await nextVersion(tx, merchantId, kind);
     const [inserted] = await queryRows<{ id: number }>(
       tx,
-      sql`insert into model_runs (merchant_id, kind, version, status, period_from, period_to, params, error, started_at)
-          values (${merchantId}, ${kind}, ${version}, 'failed', ${known.periodFrom ?? null}::date, ${known.periodTo ?? null}::date,
+      sql`insert into model_runs (merchant_id, kind, version, format, status, period_from, period_to, params, error, started_at)
+          values (${merchantId}, ${kind}, ${version}, ${CONTRACTS[kind].format}, 'failed', ${known.periodFrom ?? null}::date, ${known.periodTo ?? null}::date,
                   ${JSON.stringify(known.params ?? {})}::jsonb, ${error.slice(0, 2000) || "unknown error"},
                   ${startedAt.toISOString()}::timestamptz)
           returning id`,

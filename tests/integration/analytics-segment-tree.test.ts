@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { getHeadlineMetrics } from "@/lib/analytics/getOverview";
 import { getSegmentTreeData } from "@/lib/analytics/getSegmentTreeData";
 import { buildSegmentTree } from "@/lib/jobs/segmentTree";
+import { segmentProfileText } from "@/lib/runs/render/segments";
 import { openTestDatabase } from "../helpers/db";
 import { scoped, seedMerchant, type SeedCustomer, type SeedTx } from "./analytics-seed";
 
@@ -96,11 +97,12 @@ describe("getSegmentTreeData + buildSegmentTree", () => {
     expect(data.rows.filter((r) => r.features.regular === 1)).toHaveLength(5);
 
     const { tree, table } = buildSegmentTree(data);
+    // The profile is stored as conditions and rendered through messages/<locale>/segments.json.
+    expect(segmentProfileText(table[0])).toEqual({ en: "Corporate client; Female", ru: "Корпоративный клиент; Женщина" });
     expect(table[0]).toMatchObject({
-      profile: { en: "Corporate client; Female", ru: "Корпоративный клиент; Женщина" },
       conditions: [
-        { feature: 8, op: ">", threshold: 0.5 },
-        { feature: 0, op: ">", threshold: 0.5 },
+        { type: "flag", feature: "corporate", present: true },
+        { type: "flag", feature: "female", present: true },
       ],
       customers: 10,
       revenueMinor: 30000,
@@ -110,7 +112,7 @@ describe("getSegmentTreeData + buildSegmentTree", () => {
     });
     expect(tree.nodes[table[0].leafId].impurity).toBe(0);
     expect(table.length).toBeGreaterThan(2);
-    for (const r of table) expect(r.customers, r.profile.en).toBeGreaterThanOrEqual(5);
+    for (const r of table) expect(r.customers, segmentProfileText(r).en).toBeGreaterThanOrEqual(5);
     expect(table.reduce((s, r) => s + r.customers, 0)).toBe(40);
     expect(table.reduce((s, r) => s + r.revenueMinor, 0)).toBe(netRevenue);
     expect(table.reduce((s, r) => s + r.shareOfRevenue, 0)).toBeCloseTo(1, 12);
@@ -136,11 +138,12 @@ describe("getSegmentTreeData + buildSegmentTree", () => {
     ]);
     const { table } = buildSegmentTree(data);
     // Six customers cannot be split into two leaves of five: one row, every buyer of the period.
+    expect(segmentProfileText(table[0])).toEqual({ en: "All customers", ru: "Все клиенты" });
     expect(table).toEqual([
       {
         leafId: 0,
-        profile: { en: "All customers", ru: "Все клиенты" },
         conditions: [],
+        ageUnknown: "none",
         customers: 6,
         revenueMinor: 2100,
         shareOfRevenue: 1,

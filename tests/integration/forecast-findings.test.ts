@@ -6,7 +6,7 @@ import { addDays } from "@/lib/days";
 import { computeForecastRun } from "@/lib/jobs/forecast";
 import { runMerchantModels } from "@/lib/jobs/runModels";
 import { findMerchantRef } from "@/lib/jobs/store";
-import type { ForecastSummary } from "@/lib/forecast/types";
+import type { ForecastSummary } from "@/lib/runs/forecast";
 import { TEST_DIALECT } from "../helpers/db";
 import { loadSmallSyntheticBank } from "../helpers/syntheticBank";
 import { generatePlanted } from "../helpers/plantedMerchant";

@@ -9,7 +9,7 @@ import { computeFindingsRun } from "@/lib/jobs/findings";
 import { computeForecastRun } from "@/lib/jobs/forecast";
 import { findMerchantRef } from "@/lib/jobs/store";
 import type { FindingsSummary } from "@/lib/findings/types";
-import type { ForecastSummary, StoredBacktest } from "@/lib/forecast/types";
+import type { ForecastSummary, StoredBacktest } from "@/lib/runs/forecast";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { TEST_DIALECT, openTestDatabase } from "../helpers/db";
 

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { getChurnFeatures, getPurchaseCycle, type ChurnFeatureRow } from "@/lib/analytics/getChurnFeatures";
 import type { MerchantRef } from "@/lib/tenancy/context";
-import { churnHorizonDays } from "@/lib/jobs/churn";
+import { churnHorizonDays } from "@/lib/jobs/churnModel";
 import { openTestDatabase } from "../helpers/db";
 import { scoped } from "./analytics-seed";
 import { seedBank } from "./jobs-seed";

@@ -9,7 +9,7 @@ import {
   getSegmentTreeResults,
 } from "@/lib/analytics/getModelResults";
 import type { MerchantRef } from "@/lib/tenancy/context";
-import { fitCustomerValue, readRfm } from "@/lib/jobs/clv";
+import { buildClvRun, fitCustomerValue, readRfm } from "@/lib/jobs/clv";
 import { runMerchantModels } from "@/lib/jobs/runModels";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { openTestDatabase } from "../helpers/db";
@@ -18,11 +18,13 @@ import { seedBank, type BankTx } from "./jobs-seed";
 
 /*
  * Stored runs: versions, failures that keep the previous run, one-transaction writes, and RLS.
- * A: 30 repeat customers (CLV fits); B: 3 customers, 1 repeat (CLV must fail).
+ * A: 30 repeat customers (CLV fits); B: 3 customers, 1 repeat (CLV must fail); C: no data (a
+ * planted run that fails half-way).
  */
 let database: Database;
 let a: MerchantRef;
 let b: MerchantRef;
+let c: MerchantRef;
 let bankIds: string[];
 let ids: number[];
 
@@ -42,7 +44,7 @@ function repeatCustomers(): BankTx[] {
 beforeAll(async () => {
   database = await openTestDatabase();
   const seeded = await seedBank(database, {
-    merchants: { A: { mcc: "5411" }, B: { mcc: "5812" } },
+    merchants: { A: { mcc: "5411" }, B: { mcc: "5812" }, C: { mcc: "5812" } },
     customers: Array.from({ length: 33 }, (_, i) => (i % 2 === 0 ? { gender: "female", birthYear: 1980 + i } : { gender: "male", birthYear: 1960 + i })),
     txs: [
       ...repeatCustomers(),
@@ -54,6 +56,7 @@ beforeAll(async () => {
   });
   a = seeded.merchants.A;
   b = seeded.merchants.B;
+  c = seeded.merchants.C;
   bankIds = seeded.bankCustomerIds;
   ids = seeded.customerIds;
 });
@@ -101,7 +104,10 @@ describe("runMerchantModels: stored runs", () => {
     expect(attempts.clv).toBeNull();
   });
 
-  it("a run whose write fails half-way leaves nothing of it: a failed run instead, the previous run latest", async () => {
+  it("a run that does not match its contract is never written: a failed run instead, the previous run latest", async () => {
+    // Runs are parsed against their kind's contract before the write (lib/runs): this planted
+    // run (empty documents, outputs a segments run does not have) stops there, loudly. The write
+    // failing half-way in the database is the next test.
     const outcome = await runMerchantModels(database, a.id, {
       kinds: ["segments"],
       compute: {
@@ -121,7 +127,7 @@ describe("runMerchantModels: stored runs", () => {
     });
     expect(outcome[0].status).toBe("failed");
     expect(outcome[0].version).toBe(4);
-    expect(outcome[0].error).toMatch(/duplicate key|unique|model_customer_outputs/i);
+    expect(outcome[0].error).toMatch(/^the segments run does not match its contract \(format 2\): params: period: /);
     const rows = await queryRows<{ version: number; status: string; outputs: number }>(
       database.db,
       sql`select r.version, r.status, (select count(*)::int from model_customer_outputs o where o.run_id = r.id) as outputs
@@ -134,6 +140,27 @@ describe("runMerchantModels: stored runs", () => {
       { version: 4, status: "failed", outputs: 0 },
     ]);
     expect((await scoped(database, a, (ctx) => getSegmentTreeResults(ctx)))!.version).toBe(2);
+  });
+
+  it("a run whose write fails half-way leaves nothing of it: a failed run instead", async () => {
+    // A valid CLV run (A's own fit) whose outputs name the same customer twice: the contract
+    // passes, the primary key fails after the run row was inserted, and the transaction rolls back.
+    const rfm = await readRfm(database, a, "2024-06-30", "week");
+    const valid = buildClvRun(rfm, "2024-07-01", new Map());
+    const outcome = await runMerchantModels(database, c.id, {
+      kinds: ["clv"],
+      asOf: "2024-07-01",
+      compute: { clv: async () => ({ ...valid, outputs: [valid.outputs[0], valid.outputs[0]] }) },
+    });
+    expect(outcome[0]).toMatchObject({ kind: "clv", version: 1, status: "failed", customers: 0 });
+    expect(outcome[0].error).toMatch(/duplicate key|unique|model_customer_outputs/i);
+    const rows = await queryRows<{ version: number; status: string; outputs: number }>(
+      database.db,
+      sql`select r.version, r.status, (select count(*)::int from model_customer_outputs o where o.run_id = r.id) as outputs
+          from model_runs r where r.merchant_id = ${c.id} order by r.version`,
+    );
+    expect(rows).toEqual([{ version: 1, status: "failed", outputs: 0 }]);
+    expect(await scoped(database, c, (ctx) => getCustomerValueResults(ctx))).toBeNull();
   });
 
   it("fails CLV with a clear reason below 20 repeat customers", async () => {

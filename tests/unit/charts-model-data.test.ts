@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { segmentTreeNodes } from "@/app/m/[slug]/segments/segment-tree-data";
 import { revenueAtRiskCsv } from "@/components/churn/csv";
-import type { RevenueAtRiskRow } from "@/lib/analytics/getModelResults";
+import type { RevenueAtRiskRowWithText as RevenueAtRiskRow } from "@/lib/runs/churn";
 import type { RegressionTree } from "@/lib/models/cart";
 
 describe("segmentTreeNodes", () => {

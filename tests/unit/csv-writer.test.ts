@@ -59,7 +59,7 @@ describe("copyCsvField, the data-file encoder (COPY staging, synthetic bank file
 
 describe("every CSV a user downloads goes through toCsv", () => {
   it("the revenue-at-risk list defuses an uploaded id that would run as a formula", () => {
-    const row: RevenueAtRiskRow = { customerId: 1, bankCustomerId: "=cmd|'/c calc'!A1", pChurn: 0.5, clvMinor: 1000, clvSource: "clv", revenueAtRiskMinor: 500, factors: [], text: { en: "-2 visits", ru: "x" } };
+    const row: RevenueAtRiskRow & { text: { en: string; ru: string } } = { customerId: 1, bankCustomerId: "=cmd|'/c calc'!A1", pChurn: 0.5, clvMinor: 1000, clvSource: "clv", revenueAtRiskMinor: 500, factors: [], text: { en: "-2 visits", ru: "x" } };
     expect(revenueAtRiskCsv([row], "GBP", "en").split("\r\n")[1]).toBe(`'=cmd|'/c calc'!A1,0.5000,10.00,clv,5.00,'-2 visits`);
   });
 

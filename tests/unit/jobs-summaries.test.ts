@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { addCompetitorShare, competitorShare, toFeatureRow, type RawRow } from "@/lib/analytics/getChurnFeatures";
-import { calibrationPoints, churnHorizonDays, selectFeatures, subsampleRows } from "@/lib/jobs/churn";
+import { calibrationPoints, churnHorizonDays, selectFeatures, subsampleRows } from "@/lib/jobs/churnModel";
 import { ageBand, median, moneyHistogram, niceStep, pAliveGrid, unitHistogram } from "@/lib/jobs/summaries";
 import { twelveMonthsBefore } from "@/lib/jobs/segments";
 

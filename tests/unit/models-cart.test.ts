@@ -3,7 +3,10 @@ import path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { encodeSegmentTreeRows, type SegmentFeature, type SegmentTreeRow } from "@/lib/analytics/getSegmentTreeData";
-import { buildSegmentTree, conditionLabel, minLeafSize, segmentProfile } from "@/lib/jobs/segmentTree";
+import { buildSegmentTree, minLeafSize, segmentConditions, type AgeUnknown } from "@/lib/jobs/segmentTree";
+import { renderSegmentCondition, renderSegmentProfile, segmentProfileText } from "@/lib/runs/render/segments";
+import { runsTranslator } from "@/lib/runs/render/translator";
+import { toSegmentCondition } from "@/lib/runs/segments";
 import { applyTree, fitRegressionTree, leafPaths, predictTree, type RegressionTree } from "@/lib/models/cart";
 
 /** A fixture of scripts/fixtures/make_cart_fixture.py (sklearn 1.2 DecisionTreeRegressor). */
@@ -100,7 +103,7 @@ describe("fitRegressionTree against scikit-learn 1.2 DecisionTreeRegressor", () 
     for (let i = 1; i < table.length; i++) expect(table[i - 1].revenueMinor).toBeGreaterThanOrEqual(table[i].revenueMinor);
     // sklearn's leaf 24: regular, corporate, female (the planted "corporate women" segment).
     const leaf24 = table.find((r) => r.leafId === 24)!;
-    expect(leaf24.profile).toEqual({
+    expect(segmentProfileText(leaf24)).toEqual({
       en: "Regular client; corporate client; Female",
       ru: "Постоянный клиент; корпоративный клиент; Женщина",
     });
@@ -286,6 +289,11 @@ describe("leafPaths", () => {
   });
 
   it("profiles read like the seed's Fixprice table", () => {
+    // Stored as conditions (facts), rendered through messages/<locale>/segments.json.
+    const segmentProfile = (conditions: Parameters<typeof segmentConditions>[0], names: string[], lang: "en" | "ru") =>
+      renderSegmentProfile({ conditions: segmentConditions(conditions, names), ageUnknown: "none" }, lang, runsTranslator("segments", lang));
+    const conditionLabel = (name: string, op: "<=" | ">", threshold: number, lang: "en" | "ru", ageUnknown: AgeUnknown = "none") =>
+      renderSegmentCondition(toSegmentCondition(name, op, threshold), runsTranslator("segments", lang), ageUnknown);
     const names = ["female", "age", "corporate"];
     const fixprice = [
       { feature: 0, op: ">" as const, threshold: 0.5 },
@@ -371,11 +379,15 @@ describe("segment tree encoding and table", () => {
     }));
     const { tree, table } = buildSegmentTree(encodeSegmentTreeRows(rows, 2024), { minSamplesLeaf: 1 });
     expect(tree.nodes).toHaveLength(3);
+    expect(table.map(segmentProfileText)).toEqual([
+      { en: "Corporate client", ru: "Корпоративный клиент" },
+      { en: "Not corporate client", ru: "Не корпоративный клиент" },
+    ]);
     expect(table).toEqual([
       {
         leafId: 2,
-        profile: { en: "Corporate client", ru: "Корпоративный клиент" },
-        conditions: [{ feature: 8, op: ">", threshold: 0.5 }],
+        conditions: [{ type: "flag", feature: "corporate", present: true }],
+        ageUnknown: "some",
         customers: 6,
         revenueMinor: 30000,
         shareOfRevenue: 30000 / 36015,
@@ -384,8 +396,8 @@ describe("segment tree encoding and table", () => {
       },
       {
         leafId: 1,
-        profile: { en: "Not corporate client", ru: "Не корпоративный клиент" },
-        conditions: [{ feature: 8, op: "<=", threshold: 0.5 }],
+        conditions: [{ type: "flag", feature: "corporate", present: false }],
+        ageUnknown: "none",
         customers: 6,
         revenueMinor: 6015,
         shareOfRevenue: 6015 / 36015,
@@ -399,11 +411,12 @@ describe("segment tree encoding and table", () => {
     expect(buildSegmentTree({ featureNames: ["female"], rows: [] })).toEqual({ tree: { nodes: [], featureNames: ["female"] }, table: [] });
     const few = encodeSegmentTreeRows(queried, 2024);
     const { table } = buildSegmentTree(few);
+    expect(segmentProfileText(table[0])).toEqual({ en: "All customers", ru: "Все клиенты" });
     expect(table).toEqual([
       {
         leafId: 0,
-        profile: { en: "All customers", ru: "Все клиенты" },
         conditions: [],
+        ageUnknown: "some",
         customers: 3,
         revenueMinor: 2700,
         shareOfRevenue: 1,

@@ -1,15 +1,12 @@
 import type { MerchantAccess } from "@/lib/auth/access";
-import { getCustomerValueResults, getModelRunAttempts } from "@/lib/analytics/getModelResults";
+import { loadModelRunPage } from "@/lib/jobs/refit";
 import type { CustomerValuePage } from "@/components/hooks/useCustomerValue";
 
 /**
  * The customer-value page's data, for the page's prefetch and the API route alike (same JSON):
- * the latest succeeded CLV run and the latest attempt, in one scoped transaction.
+ * the latest succeeded CLV run and the latest attempt, in one scoped transaction; a run of an
+ * older contract format is not shown and its refit is queued (lib/jobs/refit.ts).
  */
 export async function loadCustomerValue(access: MerchantAccess): Promise<CustomerValuePage> {
-  return access.run(async (ctx) => {
-    const run = await getCustomerValueResults(ctx);
-    const attempts = await getModelRunAttempts(ctx);
-    return { run, latestAttempt: attempts.clv };
-  });
+  return loadModelRunPage(access, "clv");
 }

@@ -1,0 +1,85 @@
+import type { InvitationRole } from "@/db/schema";
+import type { Locale } from "@/lib/i18n/config";
+import { namespaceTranslator, uiLocale, type Translate } from "@/lib/i18n/translator";
+import en from "@/messages/en/mail.json";
+import ru from "@/messages/ru/mail.json";
+
+/*
+ * E-mails in words: the render step between an action and the outbox (./outbox.ts). Templates
+ * live in messages/<locale>/mail.json (ICU MessageFormat: plurals, selects), rendered with
+ * next-intl's createTranslator in the recipient's language; the outbox stores the rendered
+ * subject and text as before. A new language adds a messages file and one line below.
+ */
+
+const MAIL_MESSAGES = { en, ru } satisfies Record<Locale, object>;
+
+/** A rendered message, ready for queueEmail. */
+export interface RenderedEmail {
+  subject: string;
+  text: string;
+}
+
+/**
+ * The translator of the `mail` namespace in `locale` (unknown locales fall back to their
+ * language, then English).
+ * @param opts.messages replace the messages; opts.strict throw on a missing key (tests)
+ */
+export function mailTranslator(locale: string, opts: { messages?: object; strict?: boolean } = {}): Translate {
+  return namespaceTranslator("mail", MAIL_MESSAGES, locale, opts);
+}
+
+/**
+ * An invitation e-mail: "You are invited to Shop on Merchant Insights" with the role, the link
+ * and how long it stays valid.
+ *
+ * @param v.merchantName null for a relationship manager's invitation (no merchant)
+ * @param v.days         days the link stays valid (ICU plural)
+ */
+export function renderInvitationEmail(
+  v: { merchantName: string | null; role: InvitationRole; link: string; days: number },
+  locale: string,
+  t: Translate = mailTranslator(locale),
+): RenderedEmail {
+  const values = { hasMerchant: v.merchantName ? "yes" : "no", merchant: v.merchantName ?? "", role: v.role, link: v.link, days: v.days };
+  return { subject: t("invitation.subject", values), text: t("invitation.body", values) };
+}
+
+/** One finding of a digest, already in words (lib/findings/render.ts). */
+export interface DigestItem {
+  merchantName: string;
+  headline: string;
+  explanation: string;
+  /** The full link to the chart behind it. */
+  url: string;
+}
+
+/**
+ * The weekly findings digest: to one merchant's user ("Your week: 3 findings for Shop") or to a
+ * portfolio ("Your portfolio this week: …"), the top findings numbered with their explanation and
+ * link, or "nothing unusual".
+ *
+ * @param v.merchantName the one merchant of a single-merchant digest; null for a portfolio
+ * @param v.date         the as-of day, already formatted for the locale
+ * @param v.dashboardUrl where the footer points
+ */
+export function renderDigestEmail(
+  v: { merchantName: string | null; date: string; items: readonly DigestItem[]; dashboardUrl: string },
+  locale: string,
+  t: Translate = mailTranslator(locale),
+): RenderedEmail {
+  const single = v.merchantName !== null;
+  const count = v.items.length;
+  const subject = single ? t("digest.subject", { count, merchant: v.merchantName! }) : t("digest.portfolioSubject", { count });
+  const lines = [t("digest.greeting"), "", single ? t("digest.intro", { merchant: v.merchantName!, date: v.date }) : t("digest.portfolioIntro", { date: v.date }), ""];
+  if (count === 0) lines.push(t("digest.none"));
+  v.items.forEach((item, i) => {
+    const head = single
+      ? t("digest.item", { index: i + 1, headline: item.headline })
+      : t("digest.portfolioItem", { index: i + 1, merchant: item.merchantName, headline: item.headline });
+    lines.push(head, `   ${item.explanation}`, `   ${item.url}`, "");
+  });
+  lines.push(t("digest.footer", { url: v.dashboardUrl }));
+  return { subject, text: lines.join("\n") };
+}
+
+export { uiLocale as mailLocale };

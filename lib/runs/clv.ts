@@ -1,0 +1,118 @@
+import { z } from "zod";
+import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, type StoredModelRun } from "./contract";
+
+/*
+ * The customer-value run (kind 'clv'): BG/NBD (Fader, Hardie & Lee 2005) + Gamma-Gamma (Fader &
+ * Hardie 2013) + 12-month discounted CLV, written by lib/jobs/clv.ts (docs/models/jobs.md).
+ * Rates are per week, money integer minor units of the merchant's currency (expected values
+ * rounded to whole minor units), probabilities 0..1.
+ *
+ * Format 1: the shape of the runs stored before contracts existed (unchanged).
+ */
+
+/** How the CLV run was set up. */
+export const clvParamsSchema = z.strictObject({
+  /** Last local day of the calibration data, inclusive (= the merchant's last data day). */
+  calibrationEnd: day,
+  timeUnit: z.literal("week"),
+  /** CLV horizon in months (12) and monthly discount rate (0.01 = 1 % per month). */
+  horizonMonths: num,
+  monthlyDiscountRate: num,
+  /** Time units per month used by the CLV sum (weeks: 365.25 / 12 / 7). */
+  periodsPerMonth: num,
+  /** Horizon of "expected purchases" in days (90). */
+  predictionDays: num,
+  /** The run fails below this many repeat customers (20). */
+  minRepeatCustomers: count,
+});
+
+const bgnbdParams = { r: num, alpha: num, a: num, b: num };
+
+/** Fitted parameters and fit quality. BG/NBD rates are per week. */
+export const clvMetricsSchema = z.strictObject({
+  bgnbd: z.strictObject({
+    ...bgnbdParams,
+    logLikelihood: num,
+    /** Asymptotic standard errors; null when the Hessian could not be inverted. */
+    standardErrors: z.strictObject(bgnbdParams).nullable(),
+    converged: z.boolean(),
+  }),
+  gammaGamma: z.strictObject({
+    p: num,
+    q: num,
+    gamma: num,
+    logLikelihood: num,
+    /** Repeat customers with a positive mean repeat spend it was fitted on. */
+    customers: count,
+  }),
+});
+
+/** One cell of the P(alive) heatmap: repeat purchases × weeks since the last purchase. */
+export const pAliveCellSchema = z.strictObject({
+  frequency: z.string(),
+  recency: z.string(),
+  /** Customers in the cell; null when suppressed (< 5). */
+  customers: count.nullable(),
+  /** Mean P(alive) of the cell's customers; null when suppressed. */
+  meanPAlive: unit.nullable(),
+  suppressed: z.boolean(),
+});
+
+/** Everything the customer-value page charts. */
+export const clvSummarySchema = z.strictObject({
+  customers: count,
+  /** Customers with at least one repeat purchase (x ≥ 1). */
+  repeatCustomers: count,
+  /** Σ P(alive): the expected number of customers still active at the calibration end. */
+  expectedActiveCustomers: num,
+  /** Σ expected purchases in the next 90 days. */
+  expectedPurchases90d: num,
+  /** Σ CLV (12 months, discounted), minor units. */
+  totalClvMinor: minor,
+  meanClvMinor: minor,
+  medianClvMinor: minor,
+  /** CLV distribution, minor units; the last bin is open-ended (to null). */
+  clvHistogram: z.array(histogramBinSchema),
+  /** P(alive) histogram over [0, 1] in 10 bins of 0.1 (the last closed at 1). */
+  pAliveHistogram: z.array(histogramBinSchema),
+  pAliveGrid: z.strictObject({ frequencyBuckets: z.array(z.string()), recencyBuckets: z.array(z.string()), cells: z.array(pAliveCellSchema) }),
+});
+
+/** Per-customer output of a CLV run. */
+export const clvCustomerOutputSchema = z.strictObject({
+  /** The bank's pseudonymous customer id (the one the merchant matches to its loyalty data). */
+  bankCustomerId: z.string(),
+  /** Repeat purchases (purchase weeks after the first), recency and age in weeks. */
+  x: count,
+  tx: num,
+  T: num,
+  /** Mean repeat-purchase value, minor units; null without repeat purchases. */
+  mxMinor: minor.nullable(),
+  pAlive: unit,
+  expectedPurchases90d: num,
+  /** Expected value of a future purchase (Gamma-Gamma), minor units. */
+  expectedAverageValueMinor: minor,
+  /** 12-month discounted CLV, minor units. */
+  clvMinor: minor,
+});
+
+export const CLV_FORMAT = 1;
+
+export const clvContract = defineRunContract({
+  kind: "clv",
+  format: CLV_FORMAT,
+  params: clvParamsSchema,
+  metrics: clvMetricsSchema,
+  summary: clvSummarySchema,
+  output: clvCustomerOutputSchema,
+});
+
+export type ClvParams = z.infer<typeof clvParamsSchema>;
+export type ClvMetrics = z.infer<typeof clvMetricsSchema>;
+export type PAliveCell = z.infer<typeof pAliveCellSchema>;
+export type ClvSummary = z.infer<typeof clvSummarySchema>;
+export type ClvCustomerOutput = z.infer<typeof clvCustomerOutputSchema>;
+export type CustomerValueResults = StoredModelRun<ClvParams, ClvMetrics, ClvSummary>;
+
+/** One row of the customer-value table. */
+export type CustomerValueRow = ClvCustomerOutput & { customerId: number };

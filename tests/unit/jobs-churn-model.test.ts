@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { buildChurnRun, CHURN_SETTINGS, regionOrdinals } from "@/lib/jobs/churnModel";
+import { ModelInputError } from "@/lib/jobs/errors";
+import { churnContract } from "@/lib/runs/churn";
+import { parseForWrite } from "@/lib/runs/contract";
+import { syntheticChurnInputs } from "../helpers/syntheticChurn";
+
+/*
+ * The churn model's pure steps (lib/jobs/churnModel.ts) without a database: split checks, fit,
+ * holdout, scoring, explanations and the summary, on hand-made rows with a planted rule.
+ */
+
+describe("buildChurnRun (pure)", () => {
+  const inputs = syntheticChurnInputs();
+  const run = buildChurnRun(inputs);
+
+  it("writes a run that matches the churn contract, the same for the same inputs", () => {
+    expect(() => parseForWrite(churnContract, run)).not.toThrow();
+    expect(buildChurnRun(syntheticChurnInputs())).toEqual(run);
+    expect(run.periodFrom).toBe("2025-03-13");
+    expect(run.periodTo).toBe("2026-06-01");
+  });
+
+  it("finds the planted drivers and judges the holdout on the validation rows", () => {
+    expect(run.metrics.trainRows).toBe(400);
+    expect(run.metrics.validationRows).toBe(400);
+    expect(run.metrics.finalTrainRows).toBe(400);
+    expect(run.metrics.scoredCustomers).toBe(300);
+    expect(run.metrics.rocAuc).toBeGreaterThan(0.7);
+    expect(run.summary.importance.slice(0, 2).map((i) => i.feature).sort()).toEqual(["competitorShare90d", "recencyDays"]);
+    expect(run.summary.calibration).toHaveLength(CHURN_SETTINGS.calibrationBins);
+    expect(run.summary.calibration.reduce((s, p) => s + p.customers, 0)).toBe(400);
+    expect(run.summary.riskHistogram.reduce((s, b) => s + b.customers, 0)).toBe(300);
+  });
+
+  it("scores every customer with facts, CLV from the CLV run else history, and sums revenue at risk", () => {
+    expect(run.outputs).toHaveLength(300);
+    const byId = new Map(run.outputs.map((o) => [o.customerId, o.output]));
+    const even = byId.get(2)!;
+    expect(even).toMatchObject({ bankCustomerId: "B00002", clvSource: "clv", clvMinor: 1_500_002 });
+    expect(even.revenueAtRiskMinor).toBe(Math.round(even.pChurn * even.clvMinor));
+    expect(byId.get(1)!.clvSource).toBe("historical");
+    for (const o of run.outputs) {
+      expect(o.output.factors).toHaveLength(CHURN_SETTINGS.topFactors);
+      for (const f of o.output.factors) expect(f.direction).toBe(f.shap > 0 ? "raises" : "lowers");
+    }
+    expect(run.summary.totalRevenueAtRiskMinor).toBe(run.outputs.reduce((s, o) => s + o.output.revenueAtRiskMinor, 0));
+    const atRisk = run.summary.revenueAtRisk;
+    expect(atRisk).toHaveLength(CHURN_SETTINGS.revenueAtRiskRows);
+    for (let i = 1; i < atRisk.length; i++) expect(atRisk[i - 1].revenueAtRiskMinor).toBeGreaterThanOrEqual(atRisk[i].revenueAtRiskMinor);
+    expect(run.params).toMatchObject({ horizonDays: 40, regions: ["Moscow", "Republic of Tatarstan"], competitorSpend: { available: true, reason: null, peerMerchants: 7 }, clvSource: { clvRunId: 5, clvRunVersion: 2 } });
+  });
+
+  it("leaves the competitor features out when the peer guard withholds them", () => {
+    const withheld = buildChurnRun(syntheticChurnInputs({ competitorSpend: { available: false, reason: "fewer than 5 peer merchants", peerMerchants: 3 } }));
+    expect(withheld.params.features).not.toContain("competitorShare90d");
+    expect(withheld.params.omittedFeatures.filter((o) => o.reason === "fewer than 5 peer merchants").map((o) => o.feature)).toEqual([
+      "competitorShare90d",
+      "competitorShareTrend",
+    ]);
+  });
+
+  it("refuses too few customers at a cutoff, and an empty scoring set", () => {
+    const few = syntheticChurnInputs();
+    expect(() => buildChurnRun({ ...few, train: few.train.slice(0, 99) })).toThrow(ModelInputError);
+    expect(() => buildChurnRun({ ...few, train: few.train.slice(0, 99) })).toThrow(/99 active before the training cutoff 2026-03-13 \(at least 100 needed\)/);
+    expect(() => buildChurnRun({ ...few, score: [] })).toThrow(/no customers with a purchase in the 180 days before 2026-06-01/);
+  });
+
+  it("orders regions by frequency, then name", () => {
+    expect(regionOrdinals([{ region: "B" }, { region: "A" }, { region: null }, { region: "B" }, { region: "A" }, { region: "C" }])).toEqual(["A", "B", "C"]);
+  });
+});

@@ -1,0 +1,125 @@
+import { describe, expect, it } from "vitest";
+import { MODEL_KINDS } from "@/db/schema/models";
+import { BASE_SEGMENT_FEATURES } from "@/lib/analytics/getSegmentTreeData";
+import { isFeature } from "@/lib/billing/plans";
+import { MODEL_ORDER, MODELS, runOrder } from "@/lib/jobs/registry";
+import { CONTRACTS } from "@/lib/runs";
+import { CHURN_FEATURES, CHURN_FEATURE_UNITS } from "@/lib/runs/churn";
+import { clvContract } from "@/lib/runs/clv";
+import { parseForWrite, parseStored, RUN_KINDS, RunContractError } from "@/lib/runs/contract";
+import { SEGMENT_FLAGS, toSegmentCondition } from "@/lib/runs/segments";
+
+/*
+ * The run contracts (lib/runs) and the MODELS registry (lib/jobs/registry.ts): every kind has a
+ * contract and an entry, the lists agree with the database's check, writes are checked on what
+ * jsonb will store, reads name the reason a refit is needed.
+ */
+
+const clvRun = () => ({
+  periodFrom: "2024-01-01",
+  periodTo: "2024-07-01",
+  params: { calibrationEnd: "2024-06-30", timeUnit: "week", horizonMonths: 12, monthlyDiscountRate: 0.01, periodsPerMonth: 365.25 / 12 / 7, predictionDays: 90, minRepeatCustomers: 20 },
+  metrics: {
+    bgnbd: { r: 0.25, alpha: 4.8, a: 0.72, b: 2.2, logLikelihood: -95_320.4, standardErrors: null, converged: true },
+    gammaGamma: { p: 6.3, q: 3.6, gamma: 1500.4, logLikelihood: -1000, customers: 25 },
+  },
+  summary: {
+    customers: 1,
+    repeatCustomers: 1,
+    expectedActiveCustomers: 0.9,
+    expectedPurchases90d: 1.2,
+    totalClvMinor: 5000,
+    meanClvMinor: 5000,
+    medianClvMinor: 5000,
+    clvHistogram: [{ from: 0, to: null, customers: 1 }],
+    pAliveHistogram: [{ from: 0.9, to: 1, customers: 1 }],
+    pAliveGrid: { frequencyBuckets: ["0"], recencyBuckets: ["0-3"], cells: [{ frequency: "0", recency: "0-3", customers: null, meanPAlive: null, suppressed: true }] },
+  },
+  outputs: [
+    { customerId: 7, output: { bankCustomerId: "B7", x: 2, tx: 10, T: 20, mxMinor: 1500, pAlive: 0.9, expectedPurchases90d: 1.2, expectedAverageValueMinor: 1400, clvMinor: 5000 } },
+  ],
+});
+
+describe("contracts", () => {
+  it("one contract per model kind, in the database's order, formats ≥ 1 (churn and segments at 2)", () => {
+    expect([...RUN_KINDS]).toEqual([...MODEL_KINDS]);
+    expect(Object.keys(CONTRACTS)).toEqual([...MODEL_KINDS]);
+    for (const k of MODEL_KINDS) expect(CONTRACTS[k].kind).toBe(k);
+    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 1, churn: 2, segments: 2, forecast: 1, findings: 1 });
+  });
+
+  it("keeps the feature lists of the encodings and the contracts in step", () => {
+    expect([...SEGMENT_FLAGS]).toEqual(BASE_SEGMENT_FEATURES.filter((f) => f !== "age"));
+    expect(Object.keys(CHURN_FEATURE_UNITS)).toEqual([...CHURN_FEATURES]);
+    expect(toSegmentCondition("region:Saint Petersburg", "<=", 0.5)).toEqual({ type: "region", region: "Saint Petersburg", present: false });
+    expect(toSegmentCondition("age", ">", 23.5)).toEqual({ type: "age", op: ">", threshold: 23.5 });
+    expect(toSegmentCondition("visits", "<=", 2.5)).toEqual({ type: "number", feature: "visits", op: "<=", threshold: 2.5 });
+  });
+
+  it("accepts a run that matches, checking what jsonb will store", () => {
+    const parsed = parseForWrite(clvContract, clvRun());
+    expect(parsed.outputs).toEqual(clvRun().outputs);
+    expect(parsed.summary.totalClvMinor).toBe(5000);
+  });
+
+  it("refuses, loudly and with the path, a run that does not match", () => {
+    const nan = clvRun();
+    nan.outputs[0].output.clvMinor = NaN; // JSON would store null: not an integer of minor units
+    expect(() => parseForWrite(clvContract, nan)).toThrow(RunContractError);
+    expect(() => parseForWrite(clvContract, nan)).toThrow(/^the clv run does not match its contract \(format 1\): output of customer 7: clvMinor: /);
+    const extra = clvRun();
+    (extra.summary as Record<string, unknown>).profile = { en: "words" };
+    expect(() => parseForWrite(clvContract, extra)).toThrow(/summary: \(root\): Unrecognized key: "profile"/);
+    const fraction = clvRun();
+    fraction.summary.totalClvMinor = 50.5;
+    expect(() => parseForWrite(clvContract, fraction)).toThrow(/summary: totalClvMinor: /);
+    const badId = clvRun();
+    badId.outputs[0].customerId = 0;
+    expect(() => parseForWrite(clvContract, badId)).toThrow(/output customer id 0 is not a positive integer/);
+  });
+
+  it("reads a stored run, or says why a refit is needed: older, newer, or not parsing", () => {
+    const docs = clvRun();
+    const ok = parseStored(clvContract, 1, docs);
+    expect(ok.ok).toBe(true);
+    const churnV1 = parseStored(CONTRACTS.churn, 1, { params: {}, metrics: {}, summary: {} });
+    expect(churnV1).toEqual({
+      ok: false,
+      reason: { cause: "older", storedFormat: 1, currentFormat: 2, message: "churn run stored in format 1, current format 2" },
+    });
+    expect(parseStored(clvContract, 3, docs)).toMatchObject({ ok: false, reason: { cause: "newer", storedFormat: 3, currentFormat: 1 } });
+    const broken = parseStored(clvContract, 1, { ...docs, metrics: { bgnbd: {} } });
+    expect(broken).toMatchObject({ ok: false, reason: { cause: "invalid" } });
+    expect(!broken.ok && broken.reason.message).toMatch(/^clv run metrics does not parse: bgnbd\.r: /);
+  });
+});
+
+describe("the MODELS registry", () => {
+  it("has an entry per kind with its contract and a plan feature", () => {
+    expect(Object.keys(MODELS).sort()).toEqual([...MODEL_KINDS].sort());
+    for (const k of MODEL_KINDS) {
+      expect(MODELS[k].kind).toBe(k);
+      expect(MODELS[k].contract).toBe(CONTRACTS[k]);
+      expect(isFeature(MODELS[k].feature)).toBe(true);
+    }
+    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, MODELS[k].feature]))).toEqual({
+      clv: "value",
+      churn: "churn",
+      segments: "segments",
+      forecast: "forecasts",
+      findings: "findings",
+    });
+  });
+
+  it("runs clv before churn and forecast before findings", () => {
+    expect([...MODEL_ORDER]).toEqual(["clv", "churn", "segments", "forecast", "findings"]);
+    for (const k of MODEL_ORDER) for (const d of MODELS[k].dependsOn) expect(MODEL_ORDER.indexOf(d)).toBeLessThan(MODEL_ORDER.indexOf(k));
+  });
+
+  it("orders by dependencies whatever the declaration order, and refuses cycles and unknown kinds", () => {
+    expect(runOrder({ findings: { dependsOn: ["forecast"] }, forecast: { dependsOn: [] } }, ["findings", "forecast"])).toEqual(["forecast", "findings"]);
+    expect(runOrder({ churn: { dependsOn: ["clv"] }, clv: { dependsOn: [] }, segments: { dependsOn: [] } }, ["churn", "segments", "clv"])).toEqual(["segments", "clv", "churn"]);
+    expect(() => runOrder({ clv: { dependsOn: ["churn"] }, churn: { dependsOn: ["clv"] } })).toThrow(/cycle among clv, churn/);
+    expect(() => runOrder({ churn: { dependsOn: ["clv"] } })).toThrow(/churn depends on unknown model clv/);
+  });
+});
