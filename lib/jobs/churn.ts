@@ -8,7 +8,7 @@ import {
   TREND_WINDOW_DAYS,
 } from "@/lib/analytics/getChurnFeatures";
 import { getClvByCustomer } from "@/lib/analytics/getModelResults";
-import { addDays } from "@/lib/analytics/scope";
+import { addDays } from "@/lib/days";
 import { getCategorySpendByCustomer } from "@/lib/privacy/categorySpend";
 import type { churnContract } from "@/lib/runs/churn";
 import type { ComputedRun } from "@/lib/runs/contract";

@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import { getRfmSummary, type CustomerRfm, type RfmTimeUnit } from "@/lib/analytics/getRfmSummary";
-import { addDays } from "@/lib/analytics/scope";
+import { addDays } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdFit } from "@/lib/models/bgnbd";
 import { customerLifetimeValue } from "@/lib/models/clv";

@@ -2,7 +2,7 @@ import { asc, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { memberships, merchants, users } from "@/db/schema";
 import { getFindingsResults } from "@/lib/analytics/getForecastFindings";
-import { addDays } from "@/lib/analytics/scope";
+import { addDays, todayIn } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { formatDay } from "@/lib/format";
 import { renderFinding } from "@/lib/findings/render";
@@ -74,7 +74,7 @@ async function recipients(database: Database): Promise<Recipient[]> {
  * have no recent findings get a "nothing unusual" digest.
  */
 export async function buildWeeklyDigests(database: Database, opts: { asOf?: string; baseUrl?: string } = {}): Promise<{ asOf: string; digests: DigestPreview[] }> {
-  const asOf = opts.asOf ?? new Date().toISOString().slice(0, 10);
+  const asOf = opts.asOf ?? todayIn("UTC");
   const weekFrom = addDays(asOf, -7);
   const baseUrl = (opts.baseUrl ?? process.env.APP_URL ?? "http://localhost:3000").replace(/\/$/, "");
   const cache = new Map<number, Finding[]>();

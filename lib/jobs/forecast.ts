@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import { getDailySeries, getWeeklyCustomers, type DailySeriesPoint } from "@/lib/analytics/getDailySeries";
 import { getDataRange } from "@/lib/analytics/getDataRange";
-import { addDays, bucketStart } from "@/lib/analytics/scope";
+import { addDays, bucketStart } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { accuracyGrade, backtestSeries, ForecastInputError, forecastSeries, type BacktestResult, type ForecastOptions } from "@/lib/forecast/model";
 import type { ComputedRun } from "@/lib/runs/contract";

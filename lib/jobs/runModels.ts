@@ -1,7 +1,7 @@
 import type { Database } from "@/db/client";
 import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
 import { getDataRange } from "@/lib/analytics/getDataRange";
-import { addDays, dayToMs } from "@/lib/analytics/scope";
+import { addDays, dayToMs } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { PeerIndexInput } from "@/lib/findings/types";
