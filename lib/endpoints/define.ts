@@ -72,13 +72,14 @@ export interface EndpointDefinition<N extends string, Q extends z.ZodType<Record
   arrays?: readonly string[];
   summary: string;
   description: string;
-  load: (access: MerchantAccess, query: z.output<Q>) => Promise<D>;
-  tables?: (data: D, ctx: ExportContext) => ExportTable<unknown>[] | null;
+  // Method syntax on purpose: a registry of different definitions is then one `AnyEndpoint` type.
+  load(access: MerchantAccess, query: z.output<Q>): Promise<D>;
+  tables?(data: D, ctx: ExportContext): ExportTable<unknown>[] | null;
 }
 
 /** Any definition (for registries and derivations that do not care about the types). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyEndpoint = EndpointDefinition<string, z.ZodType<Record<string, unknown>>, any>;
+export type AnyEndpoint = EndpointDefinition<string, z.ZodType<any>, any>;
 
 /**
  * Declares a definition with its types inferred (name literal, query schema, loader result).
@@ -91,7 +92,8 @@ export function defineEndpoint<N extends string, Q extends z.ZodType<Record<stri
   return Object.freeze(def);
 }
 
-/** The JSON a definition answers (and the hook's data): inferred from its loader. */
-export type EndpointData<E extends AnyEndpoint> = Awaited<ReturnType<E["load"]>>;
+/** The JSON a definition answers (and the hook's data): inferred from its loader (what `load` resolves to). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type EndpointData<E extends AnyEndpoint> = E extends { load(...args: any[]): Promise<infer D> } ? D : never;
 /** The query a caller passes (the schema's input: strings or the loader's own types). */
 export type EndpointQuery<E extends AnyEndpoint> = z.input<E["query"]>;

@@ -48,3 +48,9 @@ export function apiV1Path(name: string, slug: string): string {
 export function exportPath(name: string, slug: string, format: "csv" | "xlsx", lang: "en" | "ru", query?: object): string {
   return withQuery(`${endpointPath(name, slug)}/export`, { ...normalizeQuery(query), format, lang });
 }
+
+/** The keys of the actor-level views (lib/endpoints/portfolio.ts), shared by the portfolio page's prefetch and its hooks. */
+export const portfolioKeys = {
+  portfolio: (period: { from: string; to: string } | null) => ["portfolio", period ? { from: period.from, to: period.to } : { from: null, to: null }] as const,
+  findings: () => ["portfolio:findings"] as const,
+};

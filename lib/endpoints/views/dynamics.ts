@@ -1,5 +1,5 @@
 import { getRevenueDynamics, revenueDynamicsQuerySchema } from "@/lib/analytics/getRevenueDynamics";
-import { resolvePeriod } from "@/lib/days";
+import { resolvePeriod } from "@/lib/analytics/scope";
 import { defineEndpoint, table } from "../define";
 
 /** Revenue dynamics: revenue per day, ISO week or month with the previous period as an aligned comparison. */

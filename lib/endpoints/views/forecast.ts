@@ -2,7 +2,7 @@ import { z } from "zod";
 import { getDailySeries } from "@/lib/analytics/getDailySeries";
 import { getForecastResults } from "@/lib/analytics/getForecastFindings";
 import { getModelRunAttempts } from "@/lib/analytics/getModelResults";
-import { addDays } from "@/lib/days";
+import { addDays } from "@/lib/analytics/scope";
 import { defineEndpoint, table } from "../define";
 
 /** Days of actual revenue shown before the forecast (8 weeks). */

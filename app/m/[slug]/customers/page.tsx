@@ -1,12 +1,12 @@
 import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
-import { getCohortRetention } from "@/lib/analytics/getCohortRetention";
-import { getCustomerSegments } from "@/lib/analytics/getCustomerSegments";
-import { getRegularCustomers } from "@/lib/analytics/getRegularCustomers";
+import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
+import { cohorts } from "@/lib/endpoints/views/cohorts";
+import { regularCustomers } from "@/lib/endpoints/views/regularCustomers";
+import { segments } from "@/lib/endpoints/views/segments";
 import { CustomersView } from "@/components/customers/CustomersView";
 import { PageHeader } from "@/components/dashboard/PageHeader";
-import { queryKeys } from "@/components/hooks/keys";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -18,21 +18,11 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function CustomersPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
   const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "customers" });
   const t = await getTranslations("customers");
-  const slug = access.merchant.slug;
 
   const queryClient = serverQueryClient();
-  await queryClient.prefetchQuery({
-    queryKey: queryKeys.regularCustomers(slug, period),
-    queryFn: () => access.run((ctx) => getRegularCustomers(ctx, period)),
-  });
-  await queryClient.prefetchQuery({
-    queryKey: queryKeys.segments(slug, period),
-    queryFn: () => access.run((ctx) => getCustomerSegments(ctx, period)),
-  });
-  await queryClient.prefetchQuery({
-    queryKey: queryKeys.cohorts(slug, period),
-    queryFn: () => access.run((ctx) => getCohortRetention(ctx, period)),
-  });
+  await prefetchEndpoint(queryClient, access, regularCustomers, period);
+  await prefetchEndpoint(queryClient, access, segments, period);
+  await prefetchEndpoint(queryClient, access, cohorts, period);
 
   return (
     <>
