@@ -16,7 +16,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { and, count, desc, eq, isNull, lt, or } from "drizzle-orm";
 import { RateLimiterDrizzle, RateLimiterRes } from "rate-limiter-flexible";
 import { z } from "zod";
-import type { Database } from "@/db/client";
+import { getDatabase, type Database } from "@/db/client";
 import { apiRateLimits, apiTokens, users } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { AppError } from "@/lib/errors";
@@ -39,6 +39,13 @@ export class ApiTokenError extends AppError {
     super(code, code === "too_many" ? 409 : 400, message, code === "too_many" ? { max: MAX_ACTIVE_TOKENS } : undefined);
   }
 }
+
+/** Request-bound entry points for the API page and its server actions (app/ may not import the database). */
+export const apiTokenService = {
+  list: async (access: TokenManager) => listApiTokensIn(await getDatabase(), access),
+  create: async (access: TokenManager, name: string) => createApiTokenIn(await getDatabase(), access, name),
+  revoke: async (access: TokenManager, id: string) => revokeApiTokenIn(await getDatabase(), access, id),
+};
 
 /** Hex SHA-256 of a token string (what api_tokens.token_hash holds). */
 export function hashApiToken(token: string): string {

@@ -189,8 +189,10 @@ export function derivationViolations(text: string): string[] {
     const wrapper = SESSION_DERIVATIONS.has(name) ? "withMerchantRoute" : TOKEN_DERIVATIONS.has(name) ? "withApiTokenRoute" : null;
     if (!wrapper) continue;
     found.add(name);
-    const returns = (st.body?.statements ?? []).filter(ts.isReturnStatement);
-    const callee = returns.length === 1 && returns[0].expression && ts.isCallExpression(returns[0].expression) ? returns[0].expression.expression : null;
+    const statements: readonly ts.Statement[] = st.body ? st.body.statements : [];
+    const returns = statements.filter((x): x is ts.ReturnStatement => ts.isReturnStatement(x));
+    const value = returns.length === 1 ? returns[0].expression : undefined;
+    const callee = value && ts.isCallExpression(value) ? value.expression : null;
     if (!callee || !ts.isIdentifier(callee) || callee.text !== wrapper) out.push(`lib/endpoints/route.ts: ${name} must return ${wrapper}(…)`);
   }
   for (const name of [...SESSION_DERIVATIONS, ...TOKEN_DERIVATIONS]) if (!found.has(name)) out.push(`lib/endpoints/route.ts: ${name} is missing`);
