@@ -209,8 +209,7 @@ describe("calling /api/v1 with a token", () => {
     expect(limited.headers.get("x-ratelimit-remaining")).toBe("0");
     expect((await call(a.slug, "data-range", "", bearer(other))).status).toBe(200);
     // Counted in the database (RateLimiterDrizzle over api_rate_limits), by token id, never by token.
-    const rows = await database.db.execute(sql`select key, points from api_rate_limits`);
-    const keys = (("rows" in rows ? rows.rows : rows) as Array<{ key: string }>).map((r) => r.key);
+    const keys = (await queryRows<{ key: string }>(database.db, sql`select key from api_rate_limits`)).map((r) => r.key);
     expect(keys.some((k) => k.startsWith("api-token:"))).toBe(true);
     expect(keys.join(" ")).not.toContain("mi_live_");
   });
