@@ -4,6 +4,7 @@ import { defaultBucket } from "@/lib/charts/revenueDynamics";
 import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
 import { dynamics } from "@/lib/endpoints/views/dynamics";
 import { overview } from "@/lib/endpoints/views/overview";
+import { ExportLinks } from "@/components/api/ExportLinks";
 import { PageHeader } from "@/components/dashboard/PageHeader";
 import { OverviewView } from "@/components/overview/OverviewView";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "./page-context";
@@ -27,7 +28,16 @@ export default async function OverviewPage({ params, searchParams }: { params: P
         end={end}
         firstDay={range.firstDay}
         lastDay={range.lastDay}
-      />
+      >
+        <ExportLinks
+          slug={access.merchant.slug}
+          canExport={access.entitlements.features.has("exports")}
+          items={[
+            { view: "overview", table: "headline-metrics", query: period },
+            { view: "dynamics", table: "revenue-dynamics", query: { ...period, bucket } },
+          ]}
+        />
+      </PageHeader>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <OverviewView period={period} firstDay={range.firstDay} lastDay={range.lastDay} />
       </HydrationBoundary>

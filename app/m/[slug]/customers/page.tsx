@@ -6,6 +6,7 @@ import { cohorts } from "@/lib/endpoints/views/cohorts";
 import { regularCustomers } from "@/lib/endpoints/views/regularCustomers";
 import { segments } from "@/lib/endpoints/views/segments";
 import { CustomersView } from "@/components/customers/CustomersView";
+import { ExportLinks } from "@/components/api/ExportLinks";
 import { PageHeader } from "@/components/dashboard/PageHeader";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
 
@@ -33,7 +34,17 @@ export default async function CustomersPage({ params, searchParams }: { params: 
         end={end}
         firstDay={range.firstDay}
         lastDay={range.lastDay}
-      />
+      >
+        <ExportLinks
+          slug={access.merchant.slug}
+          canExport={access.entitlements.features.has("exports")}
+          items={[
+            { view: "regular-customers", table: "regular-customers", query: period },
+            { view: "segments", table: "customer-segments", query: period },
+            { view: "cohorts", table: "cohort-retention", query: period },
+          ]}
+        />
+      </PageHeader>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <CustomersView period={period} />
       </HydrationBoundary>

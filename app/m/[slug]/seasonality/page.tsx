@@ -3,6 +3,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
 import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
 import { seasonality } from "@/lib/endpoints/views/seasonality";
+import { ExportLinks } from "@/components/api/ExportLinks";
 import { PageHeader } from "@/components/dashboard/PageHeader";
 import { SeasonalityView } from "@/components/seasonality/SeasonalityView";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
@@ -29,7 +30,16 @@ export default async function SeasonalityPage({ params, searchParams }: { params
         end={end}
         firstDay={range.firstDay}
         lastDay={range.lastDay}
-      />
+      >
+        <ExportLinks
+          slug={access.merchant.slug}
+          canExport={access.entitlements.features.has("exports")}
+          items={[
+            { view: "seasonality", table: "weekday-hour", query: period },
+            { view: "seasonality", table: "month-of-year", query: period },
+          ]}
+        />
+      </PageHeader>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <SeasonalityView period={period} />
       </HydrationBoundary>
