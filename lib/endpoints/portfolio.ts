@@ -4,7 +4,7 @@ import { getFindingsResults } from "@/lib/analytics/getForecastFindings";
 import { getOverview, type Overview } from "@/lib/analytics/getOverview";
 import type { Period } from "@/lib/days";
 import type { Finding } from "@/lib/findings/types";
-import { anchorEnd, DEFAULT_DAYS, presetPeriod } from "@/components/period";
+import { addDays } from "@/lib/format";
 
 /*
  * The actor-level views (not one merchant's): the portfolio of a relationship manager, a bank
@@ -12,6 +12,15 @@ import { anchorEnd, DEFAULT_DAYS, presetPeriod } from "@/components/period";
  * merchant registry (no slug, no token API) and are served by app/api/portfolio/** behind
  * withActorRoute; each merchant is still read through its own authorized, RLS-scoped access.
  */
+
+/** Days of each merchant's own default period (the dashboard's default preset). */
+export const PORTFOLIO_DAYS = 30;
+
+/** The `days` days ending with `lastDay` (half-open: to = the day after). */
+function lastDays(lastDay: string, days: number): Period {
+  const to = addDays(lastDay, 1);
+  return { from: addDays(to, -days), to };
+}
 
 /** One merchant of the portfolio: who it is, the period its figures cover, its overview. */
 export interface PortfolioRow {
@@ -51,15 +60,14 @@ export async function loadPortfolio(actor: Actor, requested: Period | null): Pro
     if (!access) continue; // membership revoked between the two reads
     const row = await access.run(async (ctx) => {
       const range = await getDataRange(ctx);
-      const period = requested ?? (range.lastDay ? presetPeriod(DEFAULT_DAYS, anchorEnd(range.lastDay, m.timeZone)) : null);
+      const period = requested ?? (range.lastDay ? lastDays(range.lastDay, PORTFOLIO_DAYS) : null);
       const overview = period ? await getOverview(ctx, period) : null;
       return { firstDay: range.firstDay, lastDay: range.lastDay, period, overview };
     });
     rows.push({ slug: m.slug, name: m.name, mcc: m.mcc, currency: m.currency, role: m.role, ...row });
   }
-  const lastDays = rows.map((r) => r.lastDay).filter((d): d is string => d !== null).sort();
-  const latest = lastDays.at(-1) ?? null;
-  return { period: requested, end: latest ? anchorEnd(latest, "UTC") : null, rows };
+  const latest = rows.map((r) => r.lastDay).filter((d): d is string => d !== null).sort().at(-1) ?? null;
+  return { period: requested, end: latest ? addDays(latest, 1) : null, rows };
 }
 
 /** One finding of the portfolio feed, with its merchant. */
