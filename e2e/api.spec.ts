@@ -36,6 +36,13 @@ test("an owner creates a token, the API and its CSV/XLSX exports match the page,
     customers: await kpiText(page, "customers"),
   };
   expect(shown.netRevenue).toBe(formatMoney(metrics.netRevenueMinor, metrics.currency, "en"));
+  // The page offers the same export (Business plan) for its period.
+  await expect(page.getByTestId("export-overview-xlsx")).toHaveAttribute("href", `/api/m/${owner.slug}/overview/export?format=xlsx&from=${owner.from}&lang=en&to=${owner.to}`);
+  await page.setViewportSize({ width: 1440, height: 900 });
+  await page.screenshot({ path: path.join(shots, "overview-exports-1440.png") });
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.screenshot({ path: path.join(shots, "overview-exports-390.png") });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Create a token in the API tab.
   await page.getByTestId("nav-api").click();

@@ -43,27 +43,30 @@ export default async function ApiPage({ params }: { params: PageParams }) {
                     <thead>
                       <tr>
                         <th>{t("tokens.name")}</th>
-                        <th>{t("tokens.prefix")}</th>
-                        <th>{t("tokens.createdAt")}</th>
-                        <th>{t("tokens.lastUsed")}</th>
                         <th>{t("tokens.status")}</th>
-                        <th />
+                        <th>{t("tokens.lastUsed")}</th>
+                        <th>{t("tokens.createdAt")}</th>
                       </tr>
                     </thead>
                     <tbody>
                       {tokens.map((tok) => (
+                        // Name and status (with the revoke button) first: on a phone they are what fits.
                         <tr key={tok.id} data-testid={`token-${tok.prefix}`}>
-                          <td>{tok.name}</td>
                           <td>
-                            <code>{tok.prefix}…</code>
+                            {tok.name}
+                            <div>
+                              <code className="muted">{tok.prefix}…</code>
+                            </div>
                           </td>
+                          <td>
+                            <div>{tok.revokedAt ? t("tokens.revoked", { date: when(tok.revokedAt) }) : t("tokens.active")}</div>
+                            {tok.revokedAt ? null : <RevokeTokenButton action={revokeTokenAction.bind(null, slug)} id={tok.id} prefix={tok.prefix} />}
+                          </td>
+                          <td data-testid="token-last-used">{when(tok.lastUsedAt)}</td>
                           <td>
                             {when(tok.createdAt)}
                             {tok.createdByEmail ? <div className="muted">{tok.createdByEmail}</div> : null}
                           </td>
-                          <td data-testid="token-last-used">{when(tok.lastUsedAt)}</td>
-                          <td>{tok.revokedAt ? t("tokens.revoked", { date: when(tok.revokedAt) }) : t("tokens.active")}</td>
-                          <td>{tok.revokedAt ? null : <RevokeTokenButton action={revokeTokenAction.bind(null, slug)} id={tok.id} prefix={tok.prefix} />}</td>
                         </tr>
                       ))}
                     </tbody>
