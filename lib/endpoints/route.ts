@@ -52,14 +52,20 @@ const EXPORT_PARAMS = ["format", "lang", "table"] as const;
 /**
  * Parses the view's query from the query string plus the route's extra path segments (e.g. the
  * campaign id of /campaigns/{id}) and runs its loader.
- * @throws ZodError (400) for an invalid query; whatever the loader throws (NotFoundError -> 404)
+ * @throws ZodError (400) for an invalid query string, NotFoundError (404) for an invalid path
+ *   segment; whatever the loader throws (NotFoundError -> 404)
  */
 export async function runEndpoint(def: AnyEndpoint, req: Request, access: MerchantAccess, params: ViewParams = { slug: access.merchant.slug }): Promise<unknown> {
   const fromQuery = queryObject(req, def.arrays);
   for (const key of EXPORT_PARAMS) delete fromQuery[key];
   const fromPath = Object.fromEntries(Object.entries(params).filter(([key]) => key !== "slug" && key !== "view"));
-  const query = def.query.parse({ ...fromQuery, ...fromPath });
-  return def.load(access, query);
+  const parsed = def.query.safeParse({ ...fromQuery, ...fromPath });
+  if (!parsed.success) {
+    // A malformed path segment (e.g. /campaigns/abc) names no resource: 404, as for an unknown one.
+    if (parsed.error.issues.some((issue) => String(issue.path[0]) in fromPath)) throw new NotFoundError();
+    throw parsed.error;
+  }
+  return def.load(access, parsed.data);
 }
 
 function definitionFor(fixed: AnyEndpoint | undefined, params: ViewParams): AnyEndpoint {

@@ -195,6 +195,18 @@ describe("calling /api/v1 with a token", () => {
     expect([bytes[0], bytes[1]]).toEqual([0x50, 0x4b]); // a zip (OOXML)
   });
 
+  it("a malformed id in the path is 404 (session /campaigns/{id}); in the query string 400 (token API)", async () => {
+    const report = await import("@/app/api/m/[slug]/campaigns/[id]/route");
+    state.session = { user: { id: ownerA.id } };
+    const res = await report.GET(new Request(`http://localhost/api/m/${a.slug}/campaigns/abc`), { params: Promise.resolve({ slug: a.slug, id: "abc" }) });
+    expect([res.status, await res.json()]).toEqual([404, { error: "not found" }]);
+    const { token } = await tokens.createApiTokenIn(database, manager(ownerA, a, "merchant_owner"), "ids");
+    const bad = await call(a.slug, "campaign-report", "?id=abc", bearer(token));
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toBe("invalid request");
+    expect((await call(a.slug, "campaign-report", "?id=999999", bearer(token))).status).toBe(404);
+  });
+
   it("rate limit per token: past the limit 429 with Retry-After; another token is not affected", async () => {
     tokens.configureApiRateLimit(3, 60);
     const { token } = await tokens.createApiTokenIn(database, manager(ownerA, a, "merchant_owner"), "busy");
