@@ -119,6 +119,13 @@ test("an owner creates a token, the API and its CSV/XLSX exports match the page,
     await page.getByTestId(`revoke-${prefix}`).click();
     await expect(page.getByTestId(`token-${prefix}`)).toContainText("revoked");
     expect((await api.get(`/api/v1/m/${owner.slug}/overview?${period}`)).status()).toBe(401);
+
+    // The tab in Russian.
+    await page.getByTestId("locale-ru").click();
+    await expect(page.locator("html")).toHaveAttribute("lang", "ru");
+    await expect(page.getByTestId(`token-${prefix}`)).toContainText("отозван");
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: path.join(shots, "api-token-ru-1440.png"), fullPage: true });
   } finally {
     await api.dispose();
     await anonymous.dispose();

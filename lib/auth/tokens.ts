@@ -23,15 +23,15 @@ import { AppError } from "@/lib/errors";
 import { ForbiddenError, NotFoundError } from "./errors";
 
 /** The recognizable start of every token (secret scanners look for it). */
-export const API_TOKEN_PREFIX = "mi_live_";
+const API_TOKEN_PREFIX = "mi_live_";
 /** The whole token: the prefix and 43 base64url characters (32 bytes). */
-export const API_TOKEN_FORMAT = /^mi_live_[A-Za-z0-9_-]{43}$/;
+const API_TOKEN_FORMAT = /^mi_live_[A-Za-z0-9_-]{43}$/;
 /** Characters of the token stored in clear for display (the prefix and 8 more: 48 of 256 bits). */
 export const API_TOKEN_DISPLAY_LENGTH = API_TOKEN_PREFIX.length + 8;
 /** Active (unrevoked) tokens a merchant may hold at once. */
 export const MAX_ACTIVE_TOKENS = 20;
 /** last_used_at is written at most this often per token (ms), so reads do not write on every request. */
-export const LAST_USED_RESOLUTION_MS = 60_000;
+const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** A refused token operation with a stable code: invalid_input (400) or too_many (409). */
 export class ApiTokenError extends AppError {

@@ -15,8 +15,8 @@ import { ALL_ENDPOINTS } from "./registry";
 type JsonSchema = Record<string, unknown>;
 
 /** The title and version of the API (the version is the path's /v1). */
-export const API_TITLE = "Merchant Insights API";
-export const API_VERSION = "1.0.0";
+const API_TITLE = "Merchant Insights API";
+const API_VERSION = "1.0.0";
 
 /** A view's query as flat properties: objects merged, `allOf` parts all required, `anyOf` branches required only where every branch requires. */
 function flatten(schema: JsonSchema): { properties: Record<string, JsonSchema>; required: Set<string> } {

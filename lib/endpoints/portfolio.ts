@@ -14,7 +14,7 @@ import { addDays } from "@/lib/format";
  */
 
 /** Days of each merchant's own default period (the dashboard's default preset). */
-export const PORTFOLIO_DAYS = 30;
+const PORTFOLIO_DAYS = 30;
 
 /** The `days` days ending with `lastDay` (half-open: to = the day after). */
 function lastDays(lastDay: string, days: number): Period {

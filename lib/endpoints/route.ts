@@ -55,7 +55,7 @@ const EXPORT_PARAMS = ["format", "lang", "table"] as const;
  * @throws ZodError (400) for an invalid query string, NotFoundError (404) for an invalid path
  *   segment; whatever the loader throws (NotFoundError -> 404)
  */
-export async function runEndpoint(def: AnyEndpoint, req: Request, access: MerchantAccess, params: ViewParams = { slug: access.merchant.slug }): Promise<unknown> {
+async function runEndpoint(def: AnyEndpoint, req: Request, access: MerchantAccess, params: ViewParams = { slug: access.merchant.slug }): Promise<unknown> {
   const fromQuery = queryObject(req, def.arrays);
   for (const key of EXPORT_PARAMS) delete fromQuery[key];
   const fromPath = Object.fromEntries(Object.entries(params).filter(([key]) => key !== "slug" && key !== "view"));
