@@ -45,7 +45,8 @@ const ROOMS = {
   // campaign uploads are read with ingest's streaming CSV reader and field rules
   "lib/campaigns": [...KERNEL, ...DB, "lib/tenancy", "lib/analytics", "lib/privacy", "lib/models", "lib/runs", "lib/ingest", "lib/auth", "lib/jobs"],
   "lib/offers": [...KERNEL, ...DB, "lib/tenancy", "lib/analytics", "lib/privacy", "lib/models", "lib/runs", "lib/jobs", "lib/campaigns"],
-  "lib/endpoints": [...KERNEL, ...DB, "lib/tenancy", "lib/auth", "lib/analytics", "lib/runs", "lib/privacy", "lib/findings", "lib/campaigns", "lib/offers", "lib/billing", "lib/audit", "lib/charts", "lib/forecast", "lib/i18n", ...MESSAGES],
+  // lib/jobs/refit: stored runs are read through the refit-on-read loader (an older format queues a refit)
+  "lib/endpoints": [...KERNEL, ...DB, "lib/jobs/refit", "lib/tenancy", "lib/auth", "lib/analytics", "lib/runs", "lib/privacy", "lib/findings", "lib/campaigns", "lib/offers", "lib/billing", "lib/audit", "lib/charts", "lib/forecast", "lib/i18n", ...MESSAGES],
 };
 
 const OURS = "^(lib|db|app|components|scripts|messages)/";

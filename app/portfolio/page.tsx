@@ -2,12 +2,12 @@ import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary, QueryClient } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
 import { requireActor } from "@/lib/auth/access";
-import { periodFromSearchParams } from "@/components/period";
-import { queryKeys } from "@/components/hooks/keys";
+import { periodFromSearchParams } from "@/lib/days";
+import { portfolioKeys } from "@/lib/endpoints/keys";
+import { loadPortfolio } from "@/lib/endpoints/portfolio";
 import { PortfolioPicker } from "@/components/portfolio/PortfolioPicker";
 import { PortfolioView } from "@/components/portfolio/PortfolioView";
 import { PortfolioFindings } from "@/components/portfolio/PortfolioFindings";
-import { loadPortfolio } from "./portfolio-data";
 import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -32,7 +32,7 @@ export default async function PortfolioPage({
   // hook reads the same cache entry after hydration.
   const queryClient = new QueryClient({ defaultOptions: { queries: { staleTime: 60_000, retry: false } } });
   const portfolio = await loadPortfolio(actor, period);
-  queryClient.setQueryData(queryKeys.portfolio(period), portfolio);
+  queryClient.setQueryData(portfolioKeys.portfolio(period), portfolio);
   const managesPortfolio = actor.bankRole === "bank_admin" || portfolio.rows.some((r) => r.role === "relationship_manager");
 
   return (

@@ -11,7 +11,8 @@ import { Card } from "../Card";
 import { DataTable, type Column } from "../DataTable";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";
-import { campaignEffectsUrl, useCampaignReport } from "../hooks/useCampaigns";
+import { campaignEffectsUrl } from "../hooks/useCampaigns";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState, ErrorState, LoadingState } from "../states";
 import { ModelKpi } from "../value/ModelParts";
@@ -30,7 +31,7 @@ function usePp() {
 export function CampaignReportView({ id }: { id: number }) {
   const t = useTranslations("campaigns.report");
   const { slug } = useMerchant();
-  const query = useCampaignReport(slug, id);
+  const query = useEndpoint("campaign-report", slug, { id });
   if (query.isPending) return <LoadingState height={420} />;
   if (query.error || !query.data) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
   const view = query.data;

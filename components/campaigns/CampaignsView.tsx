@@ -8,7 +8,10 @@ import { formatDay, formatNumber, formatPercent } from "@/lib/format";
 import { Card } from "../Card";
 import { DataTable, type Column } from "../DataTable";
 import { ApiError } from "../hooks/api";
-import { campaignsKey, uploadCampaign, useCampaigns, type CampaignListItem, type UploadResult } from "../hooks/useCampaigns";
+import { uploadCampaign, type UploadResult } from "../hooks/useCampaigns";
+import { useEndpoint } from "../hooks/useEndpoint";
+import { endpointKey } from "@/lib/endpoints/keys";
+import type { CampaignListItem } from "@/lib/campaigns/queries";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState, ErrorState, LoadingState } from "../states";
 import { localDay } from "../value/ModelParts";
@@ -51,7 +54,7 @@ function UploadCard() {
         setState(sent >= total ? { phase: "processing" } : { phase: "uploading", sent, total }),
       );
       setState({ phase: "done", result });
-      await queryClient.invalidateQueries({ queryKey: campaignsKey(slug) });
+      await queryClient.invalidateQueries({ queryKey: endpointKey("campaigns", slug, {}) });
     } catch (err) {
       setState({ phase: "error", status: err instanceof ApiError ? err.status : null });
     }
@@ -141,7 +144,7 @@ function CampaignList() {
   const t = useTranslations("campaigns.list");
   const locale = useLocale();
   const { slug, timeZone } = useMerchant();
-  const query = useCampaigns(slug);
+  const query = useEndpoint("campaigns", slug, {});
   if (query.isPending) return <LoadingState height={200} />;
   if (query.error || !query.data) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
   if (query.data.length === 0) {

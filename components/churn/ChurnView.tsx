@@ -12,7 +12,7 @@ import { Card } from "../Card";
 import { DataTable, type Column } from "../DataTable";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";
-import { useChurn } from "../hooks/useChurn";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState } from "../states";
 import { FailedAttemptNote, ModelError, ModelKpi, ModelLoading, NoRunYet, RunLine } from "../value/ModelParts";
@@ -39,7 +39,7 @@ function useFactorName() {
 export function ChurnView() {
   const { slug } = useMerchant();
   const tp = useTranslations("common.privacy");
-  const query = useChurn(slug);
+  const query = useEndpoint("churn", slug, {});
   if (query.isPending) return <ModelLoading kpis={4} blocks={[120, 300, 300, 360]} />;
   if (query.error || !query.data) return <ModelError error={query.error} onRetry={() => query.refetch()} />;
   const { run, latestAttempt } = query.data;

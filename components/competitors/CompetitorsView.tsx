@@ -17,7 +17,7 @@ import type { PeerGroupInfo } from "@/lib/privacy/peerGroups";
 import { Card } from "../Card";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";
-import { useCompetitors } from "../hooks/useCompetitors";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
 import { ErrorState, LoadingState } from "../states";
 import styles from "./competitors.module.css";
@@ -25,7 +25,7 @@ import styles from "./competitors.module.css";
 /** The Competitors tab: peer group, benchmarks, revenue index, cross-shopping, share of wallet, switching. */
 export function CompetitorsView({ period }: { period: Period }) {
   const { slug } = useMerchant();
-  const query = useCompetitors(slug, period);
+  const query = useEndpoint("competitors", slug, period);
   if (query.isPending) {
     return (
       <>

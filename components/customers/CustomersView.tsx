@@ -13,9 +13,7 @@ import { Card } from "../Card";
 import { DataTable, type Column } from "../DataTable";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";
-import { useCohortRetention } from "../hooks/useCohortRetention";
-import { useCustomerSegments } from "../hooks/useCustomerSegments";
-import { useRegularCustomers } from "../hooks/useRegularCustomers";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { Segmented } from "../Segmented";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState, ErrorState, LoadingState } from "../states";
@@ -53,7 +51,7 @@ function RegularCustomersCard({ period }: { period: Period }) {
   const locale = useLocale();
   const { slug, currency } = useMerchant();
   const format = useChartFormat();
-  const query = useRegularCustomers(slug, period);
+  const query = useEndpoint("regular-customers", slug, period);
   const data = query.data;
   const option = useMemo(
     () =>
@@ -122,7 +120,7 @@ function SegmentsCard({ period }: { period: Period }) {
   const valueLabel = useSegmentValueLabel();
   const [dimension, setDimension] = useState<SegmentDimension>("gender");
   const [metric, setMetric] = useState<SegmentMetric>("revenueMinor");
-  const query = useCustomerSegments(slug, period);
+  const query = useEndpoint("segments", slug, period);
   const data = query.data;
   const rows = useMemo(() => data?.dimensions[dimension] ?? [], [data, dimension]);
 
@@ -258,7 +256,7 @@ function CohortsCard({ period }: { period: Period }) {
   const { slug } = useMerchant();
   const format = useChartFormat();
   const [metric, setMetric] = useState<CohortMetric>("retention");
-  const query = useCohortRetention(slug, period);
+  const query = useEndpoint("cohorts", slug, period);
   const data = query.data;
   const option = useMemo(
     () =>

@@ -6,7 +6,7 @@ import { formatDay } from "@/lib/format";
 import { renderFinding } from "@/lib/findings/render";
 import type { Finding } from "@/lib/findings/types";
 import { Card } from "../Card";
-import { useFindings } from "../hooks/useFindings";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState, ErrorState, LoadingState } from "../states";
 import styles from "./findings.module.css";
@@ -53,7 +53,7 @@ export function FindingsFeed({ limit }: { limit?: number }) {
   const t = useTranslations("findings");
   const locale = useLocale();
   const { slug, currency } = useMerchant();
-  const query = useFindings(slug);
+  const query = useEndpoint("findings", slug, {});
   const base = `/m/${slug}`;
   let body;
   if (query.isPending) body = <LoadingState height={160} />;

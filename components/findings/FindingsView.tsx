@@ -4,7 +4,7 @@ import { useLocale, useTranslations } from "next-intl";
 import { formatMoney, formatNumber, formatPercent } from "@/lib/format";
 import { FORECAST_METRICS } from "@/lib/runs/forecast";
 import { Card } from "../Card";
-import { useForecast } from "../hooks/useFindings";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
 import { FindingsFeed } from "./FindingsFeed";
 import { ForecastCard } from "./ForecastCard";
@@ -34,7 +34,7 @@ function ForecastTable() {
   const tl = useTranslations("findings.labels.metric");
   const locale = useLocale();
   const { slug, currency } = useMerchant();
-  const query = useForecast(slug);
+  const query = useEndpoint("forecast", slug, {});
   const weekly = query.data?.run?.summary.weekly;
   if (!weekly) return null;
   const value = (metric: string, v: number) =>

@@ -7,7 +7,7 @@ import { formatPercent } from "@/lib/format";
 import { Card } from "../Card";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";
-import { useForecast } from "../hooks/useFindings";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState, ErrorState, LoadingState } from "../states";
 
@@ -20,7 +20,7 @@ export function ForecastCard() {
   const locale = useLocale();
   const { slug } = useMerchant();
   const format = useChartFormat();
-  const query = useForecast(slug);
+  const query = useEndpoint("forecast", slug, {});
   const run = query.data?.run;
   const revenue = run?.summary.daily.metrics.netRevenue;
   const option = useMemo(

@@ -14,22 +14,13 @@ export class ApiError extends Error {
   }
 }
 
-export type QueryParams = Record<string, string | number | boolean | null | undefined>;
-
-/** `path?params` with empty values left out and keys sorted (stable URLs, stable caches). */
-export function buildUrl(path: string, params: QueryParams = {}): string {
-  const search = new URLSearchParams();
-  for (const key of Object.keys(params).sort()) {
-    const value = params[key];
-    if (value === null || value === undefined || value === "") continue;
-    search.set(key, String(value));
-  }
-  const qs = search.toString();
-  return qs ? `${path}?${qs}` : path;
-}
-
-export async function apiGet<T>(path: string, params: QueryParams = {}, signal?: AbortSignal): Promise<T> {
-  const response = await fetch(buildUrl(path, params), {
+/**
+ * GETs a JSON API route and returns its body as `unknown`: the caller knows what it asked for
+ * (useEndpoint types it from the view's definition); nothing here pretends to check a shape.
+ * @throws ApiError on a non-2xx answer (status and body kept)
+ */
+export async function getJson(url: string, signal?: AbortSignal): Promise<unknown> {
+  const response = await fetch(url, {
     method: "GET",
     headers: { accept: "application/json" },
     credentials: "same-origin",
@@ -49,7 +40,7 @@ export async function apiGet<T>(path: string, params: QueryParams = {}, signal?:
         : response.statusText || `HTTP ${response.status}`;
     throw new ApiError(response.status, message, body);
   }
-  return body as T;
+  return body;
 }
 
 /** Retries transient failures only: never a 4xx (the request itself is wrong or not allowed). */

@@ -1,34 +1,16 @@
-import { useQuery } from "@tanstack/react-query";
-import type { CampaignListItem, CampaignReportView } from "@/lib/campaigns/queries";
 import type { IngestError } from "@/lib/ingest/types";
-import { ApiError, apiGet, buildUrl } from "./api";
-import { merchantApi } from "./keys";
+import { endpointPath, withQuery } from "@/lib/endpoints/keys";
+import { ApiError } from "./api";
 
-export type { CampaignListItem, CampaignReportView };
-
-/** Query keys of the Campaigns section. */
-export const campaignsKey = (slug: string) => ["merchant:campaigns", slug] as const;
-export const campaignReportKey = (slug: string, id: number) => ["merchant:campaign-report", slug, { id }] as const;
-
-/** GET /api/m/[slug]/campaigns: the merchant's campaigns. */
-export function useCampaigns(slug: string) {
-  return useQuery({
-    queryKey: campaignsKey(slug),
-    queryFn: ({ signal }) => apiGet<CampaignListItem[]>(merchantApi(slug, "campaigns"), {}, signal),
-  });
-}
-
-/** GET /api/m/[slug]/campaigns/[id]: the campaign's latest report. */
-export function useCampaignReport(slug: string, id: number) {
-  return useQuery({
-    queryKey: campaignReportKey(slug, id),
-    queryFn: ({ signal }) => apiGet<CampaignReportView>(merchantApi(slug, `campaigns/${id}`), {}, signal),
-  });
-}
+/*
+ * The campaign upload (POST, streamed with upload progress) and the effects CSV link: the two
+ * campaign routes that are not view definitions. The list and the report are the `campaigns` and
+ * `campaign-report` views (useEndpoint).
+ */
 
 /** The URL of the effects CSV ("identifier, action, effect") of a campaign's latest report. */
 export function campaignEffectsUrl(slug: string, id: number): string {
-  return merchantApi(slug, `campaigns/${id}/effects`);
+  return `${endpointPath("campaigns", slug)}/${id}/effects`;
 }
 
 /** What POST /api/m/[slug]/campaigns answers. */
@@ -60,7 +42,7 @@ export function uploadCampaign(
 ): Promise<UploadResult> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
-    xhr.open("POST", buildUrl(merchantApi(slug, "campaigns"), { fileName: file.name, name: opts.name, format: opts.format }));
+    xhr.open("POST", withQuery(endpointPath("campaigns", slug), { fileName: file.name, name: opts.name, format: opts.format }));
     xhr.setRequestHeader("content-type", "application/octet-stream");
     xhr.upload.onprogress = (e) => onProgress(e.loaded, e.lengthComputable ? e.total : file.size);
     xhr.onload = () => {

@@ -15,9 +15,8 @@ import { formatChange, formatDay, formatMoney, formatNumber, formatPeriod } from
 import { Card } from "../Card";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";
-import { useOverview } from "../hooks/useOverview";
-import { useRevenueDynamics } from "../hooks/useRevenueDynamics";
-import type { RevenueBucketParam } from "../hooks/keys";
+import { useEndpoint } from "../hooks/useEndpoint";
+import type { Bucket as ChartBucket } from "@/lib/days";
 import { KpiCard } from "../KpiCard";
 import { Segmented } from "../Segmented";
 import { useMerchant } from "../shell/MerchantContext";
@@ -40,7 +39,7 @@ export function OverviewView({
   lastDay: string | null;
 }) {
   const { slug } = useMerchant();
-  const overview = useOverview(slug, period);
+  const overview = useEndpoint("overview", slug, period);
   const hasFindings = useHasFeature("findings");
   const hasForecasts = useHasFeature("forecasts");
   return (
@@ -175,9 +174,9 @@ function RevenueCard({ period }: { period: Period }) {
   const locale = useLocale();
   const { slug } = useMerchant();
   const format = useChartFormat();
-  const [bucket, setBucket] = useState<RevenueBucketParam>(() => defaultBucket(period));
+  const [bucket, setBucket] = useState<ChartBucket>(() => defaultBucket(period));
   const [metric, setMetric] = useState<RevenueMetric>("netRevenueMinor");
-  const dynamics = useRevenueDynamics(slug, period, bucket);
+  const dynamics = useEndpoint("dynamics", slug, { from: period.from, to: period.to, bucket }, { keepPrevious: true });
   const data = dynamics.data;
 
   const option = useMemo(

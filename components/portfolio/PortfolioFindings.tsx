@@ -4,7 +4,7 @@ import { useTranslations } from "next-intl";
 import { Card } from "../Card";
 import { FindingItem } from "../findings/FindingsFeed";
 import styles from "../findings/findings.module.css";
-import { usePortfolioFindings } from "../hooks/useFindings";
+import { usePortfolioFindings } from "../hooks/usePortfolio";
 import { EmptyState, ErrorState, LoadingState } from "../states";
 
 /** The relationship manager's feed: the portfolio's most important findings, each with its merchant. */

@@ -10,7 +10,7 @@ import { ChangeBadge } from "../ChangeBadge";
 import { DataTable, type Column } from "../DataTable";
 import { usePortfolio } from "../hooks/usePortfolio";
 import { EmptyState, ErrorState, LoadingState } from "../states";
-import type { PortfolioRow } from "./types";
+import type { PortfolioRow } from "@/lib/endpoints/portfolio";
 
 /** The relationship manager's list: one row per merchant, headline KPIs, a link into its dashboard. */
 export function PortfolioView({ period }: { period: Period | null }) {

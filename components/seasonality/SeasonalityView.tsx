@@ -15,7 +15,7 @@ import { monthNames, SUPPRESSED_LABEL, weekdayNames } from "@/lib/format";
 import { Card } from "../Card";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";
-import { useSeasonality } from "../hooks/useSeasonality";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { Segmented } from "../Segmented";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState, ErrorState, LoadingState } from "../states";
@@ -27,7 +27,7 @@ const MONTH_METRICS: readonly MonthMetric[] = ["netRevenueMinor", "grossSalesMin
 export function SeasonalityView({ period }: { period: Period }) {
   const { slug } = useMerchant();
   const t = useTranslations("common.privacy");
-  const query = useSeasonality(slug, period);
+  const query = useEndpoint("seasonality", slug, period);
   if (query.isPending) {
     return (
       <>

@@ -7,7 +7,7 @@ import { formatMoney, formatNumber, formatPercent, formatPeriod } from "@/lib/fo
 import { Card } from "../Card";
 import { DataTable, type Column } from "../DataTable";
 import { useChartFormat } from "../charts/useChartFormat";
-import { useSegmentTree } from "../hooks/useSegmentTree";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState } from "../states";
 import { FailedAttemptNote, ModelError, ModelLoading, NoRunYet, RunLine } from "../value/ModelParts";
@@ -19,7 +19,7 @@ import { uiLocale } from "@/lib/i18n/translator";
 /** The Segments tab: one row per leaf of the revenue tree (profile → revenue), and the tree. */
 export function SegmentsView() {
   const { slug } = useMerchant();
-  const query = useSegmentTree(slug);
+  const query = useEndpoint("segment-tree", slug, {});
   if (query.isPending) return <ModelLoading blocks={[360, 420]} />;
   if (query.error || !query.data) return <ModelError error={query.error} onRetry={() => query.refetch()} />;
   const { run, latestAttempt } = query.data;

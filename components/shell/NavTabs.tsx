@@ -31,6 +31,7 @@ export function NavTabs({ slug, features, canAdminister = false }: { slug: strin
     { href: `${base}/campaigns`, label: tm("campaigns.nav"), id: "campaigns" },
     // The account's own tabs come last, after the analytics.
     { href: `${base}/team`, label: tm("billing.nav.team"), id: "team" },
+    { href: `${base}/api`, label: tm("api.nav"), id: "api" },
     ...(canAdminister ? [{ href: `${base}/billing`, label: tm("billing.nav.billing"), id: "billing" }] : []),
   ];
   // A tab whose feature the plan lacks still shows (it leads to the locked view), marked with a lock.

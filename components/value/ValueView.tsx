@@ -9,7 +9,7 @@ import { formatDay, formatMoney, formatNumber, formatPercent, SUPPRESSED_LABEL }
 import { Card } from "../Card";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";
-import { useCustomerValue } from "../hooks/useCustomerValue";
+import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState } from "../states";
 import { FailedAttemptNote, localDay, ModelError, ModelKpi, ModelLoading, NoRunYet, RunLine } from "./ModelParts";
@@ -19,7 +19,7 @@ import styles from "./model.module.css";
 export function ValueView() {
   const { slug } = useMerchant();
   const tp = useTranslations("common.privacy");
-  const query = useCustomerValue(slug);
+  const query = useEndpoint("customer-value", slug, {});
   if (query.isPending) return <ModelLoading kpis={4} blocks={[300, 320]} />;
   if (query.error || !query.data) return <ModelError error={query.error} onRetry={() => query.refetch()} />;
   const { run, latestAttempt } = query.data;

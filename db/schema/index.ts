@@ -8,3 +8,4 @@ export * from "./mail";
 export * from "./campaigns";
 export * from "./billing";
 export * from "./privacy";
+export * from "./apiTokens";

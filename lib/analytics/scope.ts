@@ -81,10 +81,3 @@ export function bucketStartSql(bucket: Bucket, dateExpr: SQL): SQL {
   if (!unit) throw new Error(`unknown bucket: ${String(bucket)}`);
   return sql`date_trunc(${sql.raw(`'${unit}'`)}, (${dateExpr})::timestamp)::date`;
 }
-
-/**
- * @deprecated Transitional re-exports for files other branches own while issue 12 is merged
- * (lib/jobs/{churn,clv,digest,forecast,runModels}.ts, app/m/[slug]/findings/findings-data.ts,
- * app/api/m/[slug]/dynamics/route.ts): import these from "@/lib/days" and delete this line.
- */
-export { addDays, bucketStart, dayToMs, resolvePeriod } from "@/lib/days";

@@ -26,6 +26,8 @@ export const AUDIT_ACTIONS = [
   "billing.portal",
   "billing.stripe_event",
   "auth.lockout",
+  "api_token.create",
+  "api_token.revoke",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

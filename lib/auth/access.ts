@@ -30,6 +30,7 @@ import type { Feature } from "@/lib/billing/plans";
 import { errorBody } from "@/lib/errors";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
+import { bearerToken, consumeApiRateIn, findApiTokenIn, touchApiTokenIn } from "./tokens";
 
 export { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
 export { FeatureLockedError } from "@/lib/billing/errors";
@@ -321,8 +322,8 @@ export function assertRole(access: MerchantAccess, roles: readonly AccessRole[])
 }
 
 /** Status + JSON body, never cached by a shared cache (bodies are per-user). */
-function json(status: number, body: unknown): Response {
-  return Response.json(body, { status, headers: { "cache-control": "private, no-store" } });
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return Response.json(body, { status, headers: { ...headers, "cache-control": "private, no-store" } });
 }
 
 /** The one 404 body: identical for unknown merchants and other tenants' merchants (errorBody of a NotFoundError). */
@@ -384,6 +385,75 @@ export function withActorRoute(handler: (req: Request, actor: Actor) => Promise<
       const actor = await getActor();
       if (!actor) return json(401, { error: "unauthorized" });
       return await handler(req, actor);
+    } catch (error) {
+      return errorResponse(error, `${req.method} ${safePath(req.url)}`);
+    }
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The token API (/api/v1): Authorization: Bearer mi_live_… instead of a session (ADR 0008)
+
+/**
+ * What a presented API token may open for `slug`: "unauthorized" for an unknown, revoked or
+ * malformed token, or one whose creator no longer owns its merchant (a token reads on behalf of
+ * an owner, so removing the owner disarms their tokens); "not_found" when the token is valid but
+ * for another merchant (the same answer as an unknown merchant); otherwise the owner's access to
+ * the token's merchant. Exported for tests.
+ */
+export async function resolveTokenAccessIn(
+  database: Database,
+  token: string,
+  slug: string,
+): Promise<{ status: "unauthorized" } | { status: "not_found"; tokenId: string } | { status: "ok"; tokenId: string; access: MerchantAccess }> {
+  const found = await findApiTokenIn(database, token);
+  if (!found?.createdBy) return { status: "unauthorized" };
+  const actor = await loadActorIn(database, found.createdBy);
+  const [merchant] = await database.db.select({ slug: merchants.slug }).from(merchants).where(eq(merchants.id, found.merchantId)).limit(1);
+  const access = actor && merchant ? await resolveMerchantAccessIn(database, actor, merchant.slug) : null;
+  if (!access || access.role !== "merchant_owner") return { status: "unauthorized" };
+  if (access.merchant.slug !== slug) return { status: "not_found", tokenId: found.id };
+  return { status: "ok", tokenId: found.id, access };
+}
+
+/** The 401 of the token API: says which scheme it wants (RFC 6750). */
+const BEARER_CHALLENGE = { "www-authenticate": 'Bearer realm="merchant-api"' } as const;
+
+/**
+ * Wraps a route handler of the token API (/api/v1/m/[slug]/…): the credential is the
+ * `Authorization: Bearer` token and nothing else (cookies are never read, so a browser session
+ * alone gets 401 and no CSRF check is needed). Then the same path as withMerchantRoute: token ->
+ * merchant -> plan entitlements -> the handler with an access whose run() is the merchant's
+ * read-only RLS scope. Answers 401 (unknown, revoked, malformed or missing token), 404 with the
+ * unknown-merchant body when the token is another merchant's, 429 past the token's rate limit
+ * (Retry-After; lib/auth/tokens.ts consumeApiRateIn), then the same error mapping as the session
+ * routes. Every answer carries X-RateLimit-Limit/-Remaining/-Reset once the token is known.
+ */
+export function withApiTokenRoute<P extends { slug: string } = { slug: string }>(
+  handler: (req: Request, access: MerchantAccess, params: P) => Promise<Response>,
+  options: AccessOptions = {},
+): (req: Request, ctx: { params: Promise<P> }) => Promise<Response> {
+  return async function apiTokenRoute(req, ctx) {
+    try {
+      const token = bearerToken(req.headers.get("authorization"));
+      if (!token) return json(401, { error: "unauthorized" }, BEARER_CHALLENGE);
+      const database = await getDatabase();
+      const params = await ctx.params;
+      const resolved = await resolveTokenAccessIn(database, token, params.slug);
+      if (resolved.status === "unauthorized") return json(401, { error: "unauthorized" }, BEARER_CHALLENGE);
+      const rate = await consumeApiRateIn(database, resolved.tokenId);
+      const rateHeaders = {
+        "x-ratelimit-limit": String(rate.limit),
+        "x-ratelimit-remaining": String(rate.remaining),
+        "x-ratelimit-reset": String(rate.resetSeconds),
+      };
+      if (!rate.allowed) return json(429, { error: "too many requests" }, { ...rateHeaders, "retry-after": String(rate.resetSeconds) });
+      if (resolved.status === "not_found") return json(404, NOT_FOUND_BODY, rateHeaders);
+      await touchApiTokenIn(database, resolved.tokenId);
+      if (options.feature) requireFeature(resolved.access.entitlements, options.feature);
+      const response = await handler(req, resolved.access, params);
+      for (const [key, value] of Object.entries(rateHeaders)) response.headers.set(key, value);
+      return response;
     } catch (error) {
       return errorResponse(error, `${req.method} ${safePath(req.url)}`);
     }

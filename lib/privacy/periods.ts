@@ -30,12 +30,6 @@ export interface DayPeriod {
 }
 
 /**
- * @deprecated lib/days addMonthsToMonthStart under its old name, for app/m/[slug]/competitors/page.tsx
- * (another branch's file while issue 12 is merged): import addMonthsToMonthStart there and delete this.
- */
-export const shiftMonths = addMonthsToMonthStart;
-
-/**
  * The grain of `period`.
  * @throws Error when the period is not one whole calendar month, quarter or year
  */

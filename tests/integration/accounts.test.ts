@@ -225,9 +225,9 @@ describe("bank administration, outbox and audit of views", () => {
     const m = await seedMerchant(database, "Viewed Shop", 2);
     const owner = await seedUser(database, { memberships: [[m.id, "merchant_owner"]] });
     const rmUser = await seedUser(database, { bankRole: "relationship_manager", memberships: [[m.id, "relationship_manager"]] });
-    const { GET } = await import("@/app/api/m/[slug]/overview/route");
+    const { GET } = await import("@/app/api/m/[slug]/[view]/route");
     const views = async () => database.db.select().from(auditLog).where(and(eq(auditLog.merchantId, m.id), eq(auditLog.action, "merchant.view")));
-    const call = () => GET(new Request(`http://localhost/api/m/${m.slug}/overview?from=2024-03-01&to=2024-03-03`), { params: Promise.resolve({ slug: m.slug }) });
+    const call = () => GET(new Request(`http://localhost/api/m/${m.slug}/overview?from=2024-03-01&to=2024-03-03`), { params: Promise.resolve({ slug: m.slug, view: "overview" }) });
     state.session = { user: { id: owner.id } };
     expect((await call()).status).toBe(200);
     expect(await views()).toEqual([]);

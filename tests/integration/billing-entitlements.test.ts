@@ -73,22 +73,26 @@ it("the plans are cumulative and exactly as sold", () => {
 
 // Each gated route today, with the feature it shows and its status when allowed for a merchant
 // without model runs (the seeds have none: model routes answer 200 with run null, the CSV 404).
-type RouteModule = { GET: (req: Request, ctx: { params: Promise<{ slug: string }> }) => Promise<Response> };
+// Since ADR 0008 the views are served by the [view] catch-all (and its /export), campaigns/ by its
+// static folder; each entry is the module and the params it is called with.
+type RouteModule = { GET: (req: Request, ctx: { params: Promise<{ slug: string; view?: string }> }) => Promise<Response> };
+const VIEW = () => import("@/app/api/m/[slug]/[view]/route");
+const EXPORT = () => import("@/app/api/m/[slug]/[view]/export/route");
 const MODULES: Record<string, () => Promise<RouteModule>> = {
-  overview: () => import("@/app/api/m/[slug]/overview/route"),
-  dynamics: () => import("@/app/api/m/[slug]/dynamics/route"),
-  cohorts: () => import("@/app/api/m/[slug]/cohorts/route"),
-  "regular-customers": () => import("@/app/api/m/[slug]/regular-customers/route"),
-  segments: () => import("@/app/api/m/[slug]/segments/route"),
-  seasonality: () => import("@/app/api/m/[slug]/seasonality/route"),
-  "customer-value": () => import("@/app/api/m/[slug]/customer-value/route"),
-  churn: () => import("@/app/api/m/[slug]/churn/route"),
-  "segment-tree": () => import("@/app/api/m/[slug]/segment-tree/route"),
-  "churn/export": () => import("@/app/api/m/[slug]/churn/export/route"),
+  overview: VIEW,
+  dynamics: VIEW,
+  cohorts: VIEW,
+  "regular-customers": VIEW,
+  segments: VIEW,
+  seasonality: VIEW,
+  "customer-value": VIEW,
+  churn: VIEW,
+  "segment-tree": VIEW,
+  "churn/export": EXPORT,
   campaigns: () => import("@/app/api/m/[slug]/campaigns/route"),
-  competitors: () => import("@/app/api/m/[slug]/competitors/route"),
-  findings: () => import("@/app/api/m/[slug]/findings/route"),
-  forecast: () => import("@/app/api/m/[slug]/forecast/route"),
+  competitors: VIEW,
+  findings: VIEW,
+  forecast: VIEW,
 };
 const ROUTES: Array<{ feature: Feature; route: string; query: string; allowed: number }> = [
   { feature: "overview", route: "overview", query: "?from=2024-03-01&to=2024-03-03", allowed: 200 },
@@ -115,7 +119,8 @@ describe.each(["start", "pro", "business", "bank", "canceled", "trial_expired"] 
     const want: Record<string, number> = {};
     for (const r of ROUTES) {
       const mod = await MODULES[r.route]();
-      const res = await mod.GET(new Request(`http://localhost/api/m/${m.slug}/${r.route}${r.query}`), { params: Promise.resolve({ slug: m.slug }) });
+      const view = r.route.split("/")[0];
+      const res = await mod.GET(new Request(`http://localhost/api/m/${m.slug}/${r.route}${r.query}`), { params: Promise.resolve({ slug: m.slug, view }) });
       got[r.route] = res.status;
       want[r.route] = expected(c).has(r.feature) ? r.allowed : 403;
       if (res.status === 403) {

@@ -12,7 +12,8 @@ import { refreshCompetitorReports } from "@/lib/privacy/precompute";
 import { readStoredReport } from "@/lib/privacy/reportStore";
 import { resolvePeerGroup } from "@/lib/privacy/peerGroups";
 import { addDays } from "@/lib/days";
-import { offeredPeriods, referenceWindow, shiftMonths } from "@/lib/privacy/periods";
+import { addMonthsToMonthStart as shiftMonths } from "@/lib/days";
+import { offeredPeriods, referenceWindow } from "@/lib/privacy/periods";
 import { BANK_FILES } from "@/lib/synthetic";
 import { loadSmallSyntheticBank } from "../helpers/syntheticBank";
 

@@ -9,7 +9,14 @@
  * 2. every export of a "use server" module is `withMerchantAction(…)` (except the allow-list);
  *    no inline "use server" functions (they would bypass the wrapper);
  * 3. nothing imports the database or the tenancy scope directly (`@/db…`, `@/lib/tenancy…`):
- *    merchant data is reached only through MerchantAccess.run.
+ *    merchant data is reached only through MerchantAccess.run;
+ * 4. (ADR 0008) every handler under app/api/m/** and app/api/v1/** is derived from a view
+ *    definition (lib/endpoints/route.ts: endpointRoute, endpointExportRoute on the session side,
+ *    apiEndpointRoute, apiEndpointExportRoute on the token side, which never reads cookies), except
+ *    the hand-written allow-list below; and those derivations are themselves built on the
+ *    wrappers of lib/auth/access.ts;
+ * 5. components/** import the server side of lib/endpoints (registry, views, loaders, routes)
+ *    for types only, so no loader or database code reaches the browser bundle.
  * The checkers are tested on fixtures first, so the guard itself can fail.
  */
 import fs from "node:fs";
@@ -19,7 +26,10 @@ import { describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(__dirname, "../..");
 const METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]);
-const ROUTE_WRAPPERS = new Set(["withMerchantRoute", "withActorRoute"]);
+/** The view derivations (rule 4) wrap withMerchantRoute / withApiTokenRoute themselves (checked below). */
+const SESSION_DERIVATIONS = new Set(["endpointRoute", "endpointExportRoute"]);
+const TOKEN_DERIVATIONS = new Set(["apiEndpointRoute", "apiEndpointExportRoute"]);
+const ROUTE_WRAPPERS = new Set(["withMerchantRoute", "withActorRoute", ...SESSION_DERIVATIONS, ...TOKEN_DERIVATIONS]);
 const ACTION_WRAPPERS = new Set(["withMerchantAction", "withActorAction"]);
 
 /** Route files that are public on purpose (path relative to the repository -> why). */
@@ -27,6 +37,12 @@ const PUBLIC_ROUTES: Record<string, string> = {
   "app/api/auth/[...nextauth]/route.ts": "Auth.js's own endpoints (sign-in, session, sign-out)",
   "app/api/locale/route.ts": "sets the language cookie only; used signed out on the login page",
   "app/api/stripe/webhook/route.ts": "called by Stripe, not a user: authenticated by the Stripe-Signature HMAC (lib/billing/webhooks.ts)",
+  "app/api/v1/openapi.json/route.ts": "the OpenAPI description of the token API: no merchant data, generated from the definitions",
+};
+/** Handlers under app/api/m and app/api/v1 written by hand, not derived from a definition ("file#METHOD" -> why). */
+const HAND_WRITTEN_ROUTES: Record<string, string> = {
+  "app/api/m/[slug]/campaigns/route.ts#POST": "the campaign upload: a streamed request body with progress, not a read view",
+  "app/api/m/[slug]/campaigns/[id]/effects/route.ts#GET": "streams one CSV row per customer in pages of 20,000, each page its own scoped transaction",
 };
 /** Server-action modules that run without a merchant (path -> why). */
 const PUBLIC_ACTIONS: Record<string, string> = {
@@ -132,6 +148,73 @@ export function importViolations(file: string, text: string): string[] {
   return out;
 }
 
+/** The exported handlers of a route file with the name of the function that creates each (null: not a call). */
+function handlerCallees(file: string, text: string): Array<{ method: string; callee: string | null }> {
+  const out: Array<{ method: string; callee: string | null }> = [];
+  for (const st of parse(file, text).statements) {
+    if (ts.isFunctionDeclaration(st) && isExported(st) && st.name && METHODS.has(st.name.text)) out.push({ method: st.name.text, callee: null });
+    if (ts.isVariableStatement(st) && isExported(st)) {
+      for (const d of st.declarationList.declarations) {
+        if (ts.isIdentifier(d.name) && METHODS.has(d.name.text)) out.push({ method: d.name.text, callee: calleeName(d.initializer) });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Violations of rule 4 in one route file under app/api/m (session) or app/api/v1/m (token): each
+ * handler must be created by that side's derivations, unless `file#METHOD` is hand-written.
+ */
+export function definitionViolations(file: string, text: string, handWritten: Record<string, string> = HAND_WRITTEN_ROUTES): string[] {
+  const token = file.startsWith("app/api/v1/m/");
+  const session = file.startsWith("app/api/m/");
+  if (!token && !session) return [];
+  const allowed = token ? TOKEN_DERIVATIONS : SESSION_DERIVATIONS;
+  return handlerCallees(file, text)
+    .filter(({ method, callee }) => !(callee && allowed.has(callee)) && !(`${file}#${method}` in handWritten))
+    .map(({ method }) => `${file}: ${method} bypasses the view definitions; serve it with ${[...allowed].join(" / ")}(def) (lib/endpoints/route.ts)`);
+}
+
+/**
+ * Violations of rule 4's second half: each derivation exported by lib/endpoints/route.ts must
+ * return withMerchantRoute(…) (session) or withApiTokenRoute(…) (token).
+ */
+export function derivationViolations(text: string): string[] {
+  const out: string[] = [];
+  const found = new Set<string>();
+  for (const st of parse("route.ts", text).statements) {
+    if (!ts.isFunctionDeclaration(st) || !st.name || !isExported(st)) continue;
+    const name = st.name.text;
+    const wrapper = SESSION_DERIVATIONS.has(name) ? "withMerchantRoute" : TOKEN_DERIVATIONS.has(name) ? "withApiTokenRoute" : null;
+    if (!wrapper) continue;
+    found.add(name);
+    const statements: readonly ts.Statement[] = st.body ? st.body.statements : [];
+    const returns = statements.filter((x): x is ts.ReturnStatement => ts.isReturnStatement(x));
+    const value = returns.length === 1 ? returns[0].expression : undefined;
+    const callee = value && ts.isCallExpression(value) ? value.expression : null;
+    if (!callee || !ts.isIdentifier(callee) || callee.text !== wrapper) out.push(`lib/endpoints/route.ts: ${name} must return ${wrapper}(…)`);
+  }
+  for (const name of [...SESSION_DERIVATIONS, ...TOKEN_DERIVATIONS]) if (!found.has(name)) out.push(`lib/endpoints/route.ts: ${name} is missing`);
+  return out;
+}
+
+/** Server modules of lib/endpoints that client components may import for types only (rule 5). */
+const SERVER_ENDPOINT_MODULE = /^@\/lib\/endpoints\/(registry|views\/.*|route|prefetch|export|openapi|portfolio)$/;
+
+/** Violations of rule 5 in one components/ file: value imports of lib/endpoints' server modules. */
+export function clientImportViolations(file: string, text: string): string[] {
+  const out: string[] = [];
+  for (const st of parse(file, text).statements) {
+    if (!ts.isImportDeclaration(st) || !ts.isStringLiteral(st.moduleSpecifier)) continue;
+    if (!SERVER_ENDPOINT_MODULE.test(st.moduleSpecifier.text)) continue;
+    const clause = st.importClause;
+    const typeOnly = !clause || clause.isTypeOnly || (!clause.name && clause.namedBindings !== undefined && ts.isNamedImports(clause.namedBindings) && clause.namedBindings.elements.every((e) => e.isTypeOnly));
+    if (!typeOnly) out.push(`${file}: imports ${st.moduleSpecifier.text} as a value; use \`import type\` (server code must not reach the browser)`);
+  }
+  return out;
+}
+
 function sourceFiles(dir: string): string[] {
   const abs = path.join(ROOT, dir);
   if (!fs.existsSync(abs)) return [];
@@ -175,6 +258,39 @@ describe("the guard's checkers (fixtures)", () => {
   });
 });
 
+describe("the definition checkers (fixtures)", () => {
+  it("flag session and token handlers that bypass the definitions; accept derived and hand-written ones", () => {
+    const m = "app/api/m/[slug]/x/route.ts";
+    const v1 = "app/api/v1/m/[slug]/[view]/route.ts";
+    expect(definitionViolations(m, `export const GET = withMerchantRoute(async () => new Response());`)).toHaveLength(1);
+    expect(definitionViolations(m, `export async function GET() { return new Response() }`)).toHaveLength(1);
+    expect(definitionViolations(m, `export const GET = endpointRoute(overview);`)).toEqual([]);
+    expect(definitionViolations(m, `export const GET = endpointExportRoute();`)).toEqual([]);
+    // A cookie route cannot serve the token API, nor a token route the session side.
+    expect(definitionViolations(v1, `export const GET = endpointRoute();`)).toHaveLength(1);
+    expect(definitionViolations(m, `export const GET = apiEndpointRoute();`)).toHaveLength(1);
+    expect(definitionViolations(v1, `export const GET = apiEndpointRoute();`)).toEqual([]);
+    expect(definitionViolations(m, `export const POST = withMerchantRoute(async () => new Response());`, { [`${m}#POST`]: "upload" })).toEqual([]);
+    expect(definitionViolations("app/api/portfolio/route.ts", `export const GET = withActorRoute(async () => new Response());`)).toEqual([]);
+  });
+
+  it("flag a derivation that is not built on the access wrappers", () => {
+    const good = ["endpointRoute", "endpointExportRoute"].map((n) => `export function ${n}(d) { return withMerchantRoute((r, a, p) => x(d, r, a, p)); }`).join("\n") +
+      ["apiEndpointRoute", "apiEndpointExportRoute"].map((n) => `export function ${n}(d) { return withApiTokenRoute((r, a, p) => x(d, r, a, p)); }`).join("\n");
+    expect(derivationViolations(good)).toEqual([]);
+    expect(derivationViolations(good.replace("return withApiTokenRoute(", "return withMerchantRoute("))).toHaveLength(1);
+    expect(derivationViolations(good.replace("export function endpointRoute(d) { return withMerchantRoute((r, a, p) => x(d, r, a, p)); }", "export function endpointRoute(d) { return async () => x(d); }"))).toHaveLength(1);
+  });
+
+  it("flag value imports of lib/endpoints' server modules in components; allow types and the client-safe keys", () => {
+    expect(clientImportViolations("c.tsx", `import { churn } from "@/lib/endpoints/views/churn";`)).toHaveLength(1);
+    expect(clientImportViolations("c.tsx", `import { ENDPOINTS } from "@/lib/endpoints/registry";`)).toHaveLength(1);
+    expect(clientImportViolations("c.tsx", `import type { Endpoints } from "@/lib/endpoints/registry";`)).toEqual([]);
+    expect(clientImportViolations("c.tsx", `import { type Portfolio } from "@/lib/endpoints/portfolio";`)).toEqual([]);
+    expect(clientImportViolations("c.tsx", `import { endpointKey } from "@/lib/endpoints/keys";`)).toEqual([]);
+  });
+});
+
 describe("the repository", () => {
   const files = [...sourceFiles("app"), ...sourceFiles("components")];
   const read = (file: string) => fs.readFileSync(path.join(ROOT, file), "utf8");
@@ -187,6 +303,17 @@ describe("the repository", () => {
   it("every server action goes through withMerchantAction", () => {
     const all = [...files, ...sourceFiles("lib")];
     expect(all.flatMap((f) => actionViolations(f, read(f), f in PUBLIC_ACTIONS))).toEqual([]);
+  });
+
+  it("every handler under app/api/m and app/api/v1 is derived from a view definition (or hand-written on the list)", () => {
+    const routes = files.filter((f) => /(^|\/)route\.tsx?$/.test(f));
+    expect(routes.flatMap((f) => definitionViolations(f, read(f)))).toEqual([]);
+    expect(derivationViolations(read("lib/endpoints/route.ts"))).toEqual([]);
+    for (const key of Object.keys(HAND_WRITTEN_ROUTES)) expect(fs.existsSync(path.join(ROOT, key.split("#")[0])), key).toBe(true);
+  });
+
+  it("components import lib/endpoints' server modules for types only", () => {
+    expect(files.filter((f) => f.startsWith("components/")).flatMap((f) => clientImportViolations(f, read(f)))).toEqual([]);
   });
 
   it("app/ and components/ never import the database or the tenancy scope", () => {

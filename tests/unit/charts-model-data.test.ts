@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { segmentTreeNodes } from "@/app/m/[slug]/segments/segment-tree-data";
-import { revenueAtRiskCsv } from "@/components/churn/csv";
+import type { EndpointData } from "@/lib/endpoints/define";
+import { tableToCsv } from "@/lib/endpoints/export";
+import { churn } from "@/lib/endpoints/views/churn";
 import type { RevenueAtRiskRowWithText as RevenueAtRiskRow } from "@/lib/runs/churn";
+import { segmentTreeNodes } from "@/lib/runs/render/segments";
+
+/** The churn view's revenue-at-risk export (lib/endpoints: churn.tables through tableToCsv), which replaced revenueAtRiskCsv. */
+function revenueAtRiskCsv(rows: RevenueAtRiskRow[], currency: string, lang: "en" | "ru"): string {
+  const data = { run: { summary: { revenueAtRisk: rows } }, latestAttempt: null } as unknown as EndpointData<typeof churn>;
+  return tableToCsv(churn.tables!(data, { locale: lang })![0], lang, currency);
+}
 import type { RegressionTree } from "@/lib/models/cart";
 
 describe("segmentTreeNodes", () => {
@@ -74,7 +82,7 @@ describe("revenueAtRiskCsv", () => {
   it("writes RFC 4180 CSV with major units and quoted factor text", () => {
     const csv = revenueAtRiskCsv([row("C-001", 0.81234, 123456, 'No purchase for 90 days; "premium", yes')], "GBP", "en");
     expect(csv).toBe(
-      "bank_customer_id,p_churn,clv_GBP,clv_source,revenue_at_risk_GBP,factors\r\n" +
+      'Bank customer id,P(churn),"CLV, GBP",CLV source,"Revenue at risk, GBP",Top factors\r\n' +
         'C-001,0.8123,1234.56,clv,1002.88,"No purchase for 90 days; ""premium"", yes"\r\n',
     );
   });

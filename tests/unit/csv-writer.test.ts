@@ -2,8 +2,16 @@ import { describe, expect, it } from "vitest";
 import { defuseFormula, toCsv } from "@/lib/csv";
 import { copyCsvField, copyCsvLine } from "@/lib/csv/copy";
 import { EFFECTS_CSV_HEADER, effectsCsvLines } from "@/lib/campaigns/queries";
-import { revenueAtRiskCsv } from "@/components/churn/csv";
-import type { RevenueAtRiskRow } from "@/lib/analytics/getModelResults";
+import type { EndpointData } from "@/lib/endpoints/define";
+import { tableToCsv } from "@/lib/endpoints/export";
+import { churn } from "@/lib/endpoints/views/churn";
+import type { RevenueAtRiskRowWithText } from "@/lib/runs/churn";
+
+/** The churn view's revenue-at-risk download (churn.tables through lib/endpoints' CSV export). */
+function revenueAtRiskCsv(rows: RevenueAtRiskRowWithText[], currency: string, lang: "en" | "ru"): string {
+  const data = { run: { summary: { revenueAtRisk: rows } }, latestAttempt: null } as unknown as EndpointData<typeof churn>;
+  return tableToCsv(churn.tables!(data, { locale: lang })![0], lang, currency);
+}
 
 describe("toCsv, the one CSV writer for downloads", () => {
   it("quotes per RFC 4180 with CRLF line ends and a header", () => {
@@ -59,7 +67,7 @@ describe("copyCsvField, the data-file encoder (COPY staging, synthetic bank file
 
 describe("every CSV a user downloads goes through toCsv", () => {
   it("the revenue-at-risk list defuses an uploaded id that would run as a formula", () => {
-    const row: RevenueAtRiskRow & { text: { en: string; ru: string } } = { customerId: 1, bankCustomerId: "=cmd|'/c calc'!A1", pChurn: 0.5, clvMinor: 1000, clvSource: "clv", revenueAtRiskMinor: 500, factors: [], text: { en: "-2 visits", ru: "x" } };
+    const row: RevenueAtRiskRowWithText = { customerId: 1, bankCustomerId: "=cmd|'/c calc'!A1", pChurn: 0.5, clvMinor: 1000, clvSource: "clv", revenueAtRiskMinor: 500, factors: [], text: { en: "-2 visits", ru: "x" } };
     expect(revenueAtRiskCsv([row], "GBP", "en").split("\r\n")[1]).toBe(`'=cmd|'/c calc'!A1,0.5000,10.00,clv,5.00,'-2 visits`);
   });
 

@@ -1,6 +1,6 @@
 import { withActorRoute } from "@/lib/auth/access";
 import { periodSchema } from "@/lib/days";
-import { loadPortfolio } from "@/app/portfolio/portfolio-data";
+import { loadPortfolio } from "@/lib/endpoints/portfolio";
 
 /**
  * GET [?from=YYYY-MM-DD&to=YYYY-MM-DD]: the actor's accessible merchants with their headline

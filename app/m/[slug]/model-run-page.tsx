@@ -1,8 +1,10 @@
 import type { ReactNode } from "react";
 import type { Metadata } from "next";
-import { dehydrate, HydrationBoundary, type QueryKey } from "@tanstack/react-query";
+import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
-import { requireMerchantPage, type MerchantAccess } from "@/lib/auth/access";
+import { requireMerchantPage } from "@/lib/auth/access";
+import type { AnyEndpoint } from "@/lib/endpoints/define";
+import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
 import { serverQueryClient, type PageParams } from "./page-context";
 import { PageTitle } from "@/components/dashboard/PageTitle";
 
@@ -17,28 +19,27 @@ export async function modelRunMetadata(namespace: ModelRunNamespace): Promise<Me
 
 /**
  * A tab that shows the latest stored model run (Customer value, Churn, Segments): authorizes
- * (login / 404), prefetches the run under the client hook's key and hands it to the view.
+ * (login / 404), prefetches the run under the client hook's key (lib/endpoints) and hands it to the view.
  * Models are fitted after each data load, never here, so there is no period picker: the view's
  * run line says which data the run describes.
  */
-export async function ModelRunPage<T>({
+export async function ModelRunPage({
   params,
   namespace,
-  queryKey,
-  load,
+  endpoint,
   children,
 }: {
   params: PageParams;
   namespace: ModelRunNamespace;
-  queryKey: (slug: string) => QueryKey;
-  load: (access: MerchantAccess) => Promise<T>;
+  /** The view's definition (no query: the latest run). */
+  endpoint: AnyEndpoint;
   children: ReactNode;
 }) {
   const { slug } = await params;
   const access = await requireMerchantPage(slug, { feature: namespace });
   const t = await getTranslations(namespace);
   const queryClient = serverQueryClient();
-  await queryClient.prefetchQuery({ queryKey: queryKey(access.merchant.slug), queryFn: () => load(access) });
+  await prefetchEndpoint(queryClient, access, endpoint, {});
   return (
     <>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />

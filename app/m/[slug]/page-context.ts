@@ -2,7 +2,7 @@ import { QueryClient } from "@tanstack/react-query";
 import { requireMerchantPage, type AccessOptions, type MerchantAccess } from "@/lib/auth/access";
 import { getDataRange, type DataRange } from "@/lib/analytics/getDataRange";
 import type { Period } from "@/lib/days";
-import { anchorEnd, DEFAULT_DAYS, periodFromSearchParams, presetPeriod } from "@/components/period";
+import { anchorEnd, DEFAULT_DAYS, periodFromSearchParams, presetPeriod } from "@/lib/days";
 
 export type PageParams = Promise<{ slug: string }>;
 export type PageSearchParams = Promise<Record<string, string | string[] | undefined>>;

@@ -1,10 +1,11 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
-import { getOverview } from "@/lib/analytics/getOverview";
-import { getRevenueDynamics } from "@/lib/analytics/getRevenueDynamics";
 import { defaultBucket } from "@/lib/charts/revenueDynamics";
+import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
+import { dynamics } from "@/lib/endpoints/views/dynamics";
+import { overview } from "@/lib/endpoints/views/overview";
+import { ExportLinks } from "@/components/api/ExportLinks";
 import { PageHeader } from "@/components/dashboard/PageHeader";
-import { queryKeys } from "@/components/hooks/keys";
 import { OverviewView } from "@/components/overview/OverviewView";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "./page-context";
 
@@ -12,18 +13,11 @@ import { merchantPageContext, serverQueryClient, type PageParams, type PageSearc
 export default async function OverviewPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
   const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "overview" });
   const t = await getTranslations("dashboard");
-  const slug = access.merchant.slug;
   const bucket = defaultBucket(period);
 
   const queryClient = serverQueryClient();
-  await queryClient.prefetchQuery({
-    queryKey: queryKeys.overview(slug, period),
-    queryFn: () => access.run((ctx) => getOverview(ctx, period)),
-  });
-  await queryClient.prefetchQuery({
-    queryKey: queryKeys.dynamics(slug, period, bucket),
-    queryFn: () => access.run((ctx) => getRevenueDynamics(ctx, period, { bucket })),
-  });
+  await prefetchEndpoint(queryClient, access, overview, period);
+  await prefetchEndpoint(queryClient, access, dynamics, { from: period.from, to: period.to, bucket });
 
   return (
     <>
@@ -34,7 +28,16 @@ export default async function OverviewPage({ params, searchParams }: { params: P
         end={end}
         firstDay={range.firstDay}
         lastDay={range.lastDay}
-      />
+      >
+        <ExportLinks
+          slug={access.merchant.slug}
+          canExport={access.entitlements.features.has("exports")}
+          items={[
+            { view: "overview", table: "headline-metrics", query: period },
+            { view: "dynamics", table: "revenue-dynamics", query: { ...period, bucket } },
+          ]}
+        />
+      </PageHeader>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <OverviewView period={period} firstDay={range.firstDay} lastDay={range.lastDay} />
       </HydrationBoundary>

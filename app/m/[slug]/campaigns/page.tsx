@@ -2,10 +2,10 @@ import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
 import { CampaignsView } from "@/components/campaigns/CampaignsView";
-import { campaignsKey } from "@/components/hooks/useCampaigns";
 import { requireMerchantPage } from "@/lib/auth/access";
 import { serverQueryClient, type PageParams } from "../page-context";
-import { loadCampaigns } from "./campaigns-data";
+import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
+import { campaigns } from "@/lib/endpoints/views/campaigns";
 import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -19,7 +19,7 @@ export default async function CampaignsPage({ params }: { params: PageParams }) 
   const access = await requireMerchantPage(slug, { feature: "campaigns" });
   const t = await getTranslations("campaigns");
   const queryClient = serverQueryClient();
-  await queryClient.prefetchQuery({ queryKey: campaignsKey(access.merchant.slug), queryFn: () => loadCampaigns(access) });
+  await prefetchEndpoint(queryClient, access, campaigns, {});
   return (
     <>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />

@@ -1,11 +1,12 @@
 import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
-import { getCompetitorReport } from "@/lib/privacy/competitors";
-import { competitorQuerySchema, grainOf, shiftMonths } from "@/lib/privacy/periods";
+import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
+import { competitors } from "@/lib/endpoints/views/competitors";
+import { addMonthsToMonthStart } from "@/lib/days";
+import { competitorQuerySchema, grainOf } from "@/lib/privacy/periods";
 import { CompetitorsView } from "@/components/competitors/CompetitorsView";
 import { CompetitorPeriodPicker } from "@/components/competitors/CompetitorPeriodPicker";
-import { competitorsKey } from "@/components/hooks/useCompetitors";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
 import { PageTitle } from "@/components/dashboard/PageTitle";
 
@@ -22,16 +23,15 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function CompetitorsPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
   const { access, end } = await merchantPageContext(params, searchParams, { feature: "competitors" });
   const t = await getTranslations("competitors");
-  const slug = access.merchant.slug;
   const sp = await searchParams;
   const asked = competitorQuerySchema.safeParse({ from: sp.from, to: sp.to });
   // The last whole month ending on or before `end` (the day after the latest data day).
-  const lastFull = shiftMonths(end, -1);
-  const period = asked.success ? asked.data : { from: lastFull, to: shiftMonths(lastFull, 1) };
+  const lastFull = addMonthsToMonthStart(end, -1);
+  const period = asked.success ? asked.data : { from: lastFull, to: addMonthsToMonthStart(lastFull, 1) };
   const grain = grainOf(period)!;
 
   const queryClient = serverQueryClient();
-  await queryClient.prefetchQuery({ queryKey: competitorsKey(slug, period), queryFn: () => getCompetitorReport(access.merchant, period) });
+  await prefetchEndpoint(queryClient, access, competitors, period);
 
   return (
     <>

@@ -1,12 +1,13 @@
 import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
-import { getCohortRetention } from "@/lib/analytics/getCohortRetention";
-import { getCustomerSegments } from "@/lib/analytics/getCustomerSegments";
-import { getRegularCustomers } from "@/lib/analytics/getRegularCustomers";
+import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
+import { cohorts } from "@/lib/endpoints/views/cohorts";
+import { regularCustomers } from "@/lib/endpoints/views/regularCustomers";
+import { segments } from "@/lib/endpoints/views/segments";
 import { CustomersView } from "@/components/customers/CustomersView";
+import { ExportLinks } from "@/components/api/ExportLinks";
 import { PageHeader } from "@/components/dashboard/PageHeader";
-import { queryKeys } from "@/components/hooks/keys";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -18,21 +19,11 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function CustomersPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
   const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "customers" });
   const t = await getTranslations("customers");
-  const slug = access.merchant.slug;
 
   const queryClient = serverQueryClient();
-  await queryClient.prefetchQuery({
-    queryKey: queryKeys.regularCustomers(slug, period),
-    queryFn: () => access.run((ctx) => getRegularCustomers(ctx, period)),
-  });
-  await queryClient.prefetchQuery({
-    queryKey: queryKeys.segments(slug, period),
-    queryFn: () => access.run((ctx) => getCustomerSegments(ctx, period)),
-  });
-  await queryClient.prefetchQuery({
-    queryKey: queryKeys.cohorts(slug, period),
-    queryFn: () => access.run((ctx) => getCohortRetention(ctx, period)),
-  });
+  await prefetchEndpoint(queryClient, access, regularCustomers, period);
+  await prefetchEndpoint(queryClient, access, segments, period);
+  await prefetchEndpoint(queryClient, access, cohorts, period);
 
   return (
     <>
@@ -43,7 +34,17 @@ export default async function CustomersPage({ params, searchParams }: { params: 
         end={end}
         firstDay={range.firstDay}
         lastDay={range.lastDay}
-      />
+      >
+        <ExportLinks
+          slug={access.merchant.slug}
+          canExport={access.entitlements.features.has("exports")}
+          items={[
+            { view: "regular-customers", table: "regular-customers", query: period },
+            { view: "segments", table: "customer-segments", query: period },
+            { view: "cohorts", table: "cohort-retention", query: period },
+          ]}
+        />
+      </PageHeader>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <CustomersView period={period} />
       </HydrationBoundary>

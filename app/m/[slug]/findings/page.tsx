@@ -1,10 +1,11 @@
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
 import { requireMerchantPage } from "@/lib/auth/access";
-import { findingsKey, forecastKey } from "@/components/hooks/useFindings";
+import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
+import { findings } from "@/lib/endpoints/views/findings";
+import { forecast } from "@/lib/endpoints/views/forecast";
 import { FindingsView } from "@/components/findings/FindingsView";
 import { serverQueryClient, type PageParams } from "../page-context";
-import { loadFindings, loadForecast } from "./findings-data";
 import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata() {
@@ -18,8 +19,8 @@ export default async function FindingsPage({ params }: { params: PageParams }) {
   const access = await requireMerchantPage(slug, { feature: "findings" });
   const t = await getTranslations("findings");
   const queryClient = serverQueryClient();
-  await queryClient.prefetchQuery({ queryKey: findingsKey(access.merchant.slug), queryFn: () => loadFindings(access) });
-  await queryClient.prefetchQuery({ queryKey: forecastKey(access.merchant.slug), queryFn: () => loadForecast(access) });
+  await prefetchEndpoint(queryClient, access, findings, {});
+  await prefetchEndpoint(queryClient, access, forecast, {});
   return (
     <>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />

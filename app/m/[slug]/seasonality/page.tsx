@@ -1,9 +1,10 @@
 import type { Metadata } from "next";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
-import { getSeasonality } from "@/lib/analytics/getSeasonality";
+import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
+import { seasonality } from "@/lib/endpoints/views/seasonality";
+import { ExportLinks } from "@/components/api/ExportLinks";
 import { PageHeader } from "@/components/dashboard/PageHeader";
-import { queryKeys } from "@/components/hooks/keys";
 import { SeasonalityView } from "@/components/seasonality/SeasonalityView";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
 
@@ -16,13 +17,9 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function SeasonalityPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
   const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "seasonality" });
   const t = await getTranslations("seasonality");
-  const slug = access.merchant.slug;
 
   const queryClient = serverQueryClient();
-  await queryClient.prefetchQuery({
-    queryKey: queryKeys.seasonality(slug, period),
-    queryFn: () => access.run((ctx) => getSeasonality(ctx, period)),
-  });
+  await prefetchEndpoint(queryClient, access, seasonality, period);
 
   return (
     <>
@@ -33,7 +30,16 @@ export default async function SeasonalityPage({ params, searchParams }: { params
         end={end}
         firstDay={range.firstDay}
         lastDay={range.lastDay}
-      />
+      >
+        <ExportLinks
+          slug={access.merchant.slug}
+          canExport={access.entitlements.features.has("exports")}
+          items={[
+            { view: "seasonality", table: "weekday-hour", query: period },
+            { view: "seasonality", table: "month-of-year", query: period },
+          ]}
+        />
+      </PageHeader>
       <HydrationBoundary state={dehydrate(queryClient)}>
         <SeasonalityView period={period} />
       </HydrationBoundary>

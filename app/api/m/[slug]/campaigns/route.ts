@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { assertRole, withMerchantRoute } from "@/lib/auth/access";
 import { importUploadedCampaign, UploadTooLargeError } from "@/lib/campaigns";
-import { listCampaigns } from "@/lib/campaigns/queries";
-import { privateJson, queryObject } from "../query";
+import { endpointRoute, privateJson, queryObject } from "@/lib/endpoints/route";
+import { campaigns } from "@/lib/endpoints/views/campaigns";
 
-/** GET: the merchant's campaigns, newest first. */
-export const GET = withMerchantRoute(async (_req, access) => privateJson(await access.run((ctx) => listCampaigns(ctx))), { feature: "campaigns" });
+/** GET: the campaigns view (the static campaigns/ folder shadows /api/m/{slug}/[view], so it names its definition). */
+export const GET = endpointRoute(campaigns);
 
 const uploadQuery = z.object({
   fileName: z.string().min(1).max(200),

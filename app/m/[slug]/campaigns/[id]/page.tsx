@@ -3,10 +3,10 @@ import { notFound } from "next/navigation";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
 import { CampaignReportView } from "@/components/campaigns/CampaignReportView";
-import { campaignReportKey } from "@/components/hooks/useCampaigns";
-import { requireMerchantPage } from "@/lib/auth/access";
+import { NotFoundError, requireMerchantPage } from "@/lib/auth/access";
+import { fetchEndpoint } from "@/lib/endpoints/prefetch";
+import { campaignReport } from "@/lib/endpoints/views/campaigns";
 import { serverQueryClient } from "../../page-context";
-import { loadCampaignReport } from "../campaigns-data";
 import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -20,11 +20,14 @@ export default async function CampaignReportPage({ params }: { params: Promise<{
   const access = await requireMerchantPage(slug, { feature: "campaigns" });
   const id = Number(rawId);
   if (!/^\d{1,15}$/.test(rawId) || !Number.isSafeInteger(id) || id <= 0) notFound();
-  const view = await loadCampaignReport(access, id);
-  if (!view) notFound();
-  const t = await getTranslations("campaigns");
   const queryClient = serverQueryClient();
-  queryClient.setQueryData(campaignReportKey(access.merchant.slug, id), view);
+  try {
+    await fetchEndpoint(queryClient, access, campaignReport, { id });
+  } catch (err) {
+    if (err instanceof NotFoundError) notFound();
+    throw err;
+  }
+  const t = await getTranslations("campaigns");
   return (
     <>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />

@@ -1,0 +1,107 @@
+import { listAccessibleMerchants, listMerchantAccesses, resolveMerchantAccess, type AccessRole, type Actor } from "@/lib/auth/access";
+import { getDataRange } from "@/lib/analytics/getDataRange";
+import { getFindingsResults } from "@/lib/analytics/getForecastFindings";
+import { getOverview, type Overview } from "@/lib/analytics/getOverview";
+import type { Period } from "@/lib/days";
+import type { Finding } from "@/lib/findings/types";
+import { addDays } from "@/lib/days";
+
+/*
+ * The actor-level views (not one merchant's): the portfolio of a relationship manager, a bank
+ * admin or a merchant user with several merchants, and its findings feed. They stay outside the
+ * merchant registry (no slug, no token API) and are served by app/api/portfolio/** behind
+ * withActorRoute; each merchant is still read through its own authorized, RLS-scoped access.
+ */
+
+/** Days of each merchant's own default period (the dashboard's default preset). */
+const PORTFOLIO_DAYS = 30;
+
+/** The `days` days ending with `lastDay` (half-open: to = the day after). */
+function lastDays(lastDay: string, days: number): Period {
+  const to = addDays(lastDay, 1);
+  return { from: addDays(to, -days), to };
+}
+
+/** One merchant of the portfolio: who it is, the period its figures cover, its overview. */
+export interface PortfolioRow {
+  slug: string;
+  name: string;
+  mcc: string;
+  currency: string;
+  role: AccessRole;
+  firstDay: string | null;
+  lastDay: string | null;
+  /** The period of `overview`: the requested one, else the merchant's own last 30 days; null without data. */
+  period: Period | null;
+  overview: Overview | null;
+}
+
+/** GET /api/portfolio's answer. */
+export interface Portfolio {
+  /** The common period when one was requested; null when each merchant uses its own. */
+  period: Period | null;
+  /** Exclusive end of the latest data day across the portfolio (anchor for the picker's presets). */
+  end: string | null;
+  rows: PortfolioRow[];
+}
+
+/**
+ * The portfolio of an actor: every merchant they may open (a relationship manager's memberships,
+ * every merchant for a bank admin), each read through its own authorized, RLS-scoped access
+ * (never a cross-merchant query). Without a requested period each merchant gets the 30 days
+ * ending at its own latest data day, so merchants whose data ends at different dates all show
+ * figures. Merchants are read one after another: one scoped transaction each.
+ */
+export async function loadPortfolio(actor: Actor, requested: Period | null): Promise<Portfolio> {
+  const merchants = await listAccessibleMerchants(actor);
+  const rows: PortfolioRow[] = [];
+  for (const m of merchants) {
+    const access = await resolveMerchantAccess(actor, m.slug);
+    if (!access) continue; // membership revoked between the two reads
+    const row = await access.run(async (ctx) => {
+      const range = await getDataRange(ctx);
+      const period = requested ?? (range.lastDay ? lastDays(range.lastDay, PORTFOLIO_DAYS) : null);
+      const overview = period ? await getOverview(ctx, period) : null;
+      return { firstDay: range.firstDay, lastDay: range.lastDay, period, overview };
+    });
+    rows.push({ slug: m.slug, name: m.name, mcc: m.mcc, currency: m.currency, role: m.role, ...row });
+  }
+  const latest = rows.map((r) => r.lastDay).filter((d): d is string => d !== null).sort().at(-1) ?? null;
+  return { period: requested, end: latest ? addDays(latest, 1) : null, rows };
+}
+
+/** One finding of the portfolio feed, with its merchant. */
+export interface PortfolioFinding {
+  slug: string;
+  name: string;
+  currency: string;
+  asOf: string;
+  finding: Finding;
+}
+
+/** Findings shown in the portfolio feed. */
+export const PORTFOLIO_FEED_SIZE = 20;
+
+/**
+ * The relationship manager's feed: the alerts of every merchant the actor may open, each read
+ * from that merchant's latest findings run through its own authorized, RLS-scoped access (never a
+ * cross-merchant query), merged and ranked by money impact (amounts are compared as they are;
+ * a portfolio in one currency is the usual case), top {@link PORTFOLIO_FEED_SIZE}. Merchants whose
+ * plan lacks the findings feature are left out.
+ */
+export async function loadPortfolioFindings(actor: Actor): Promise<PortfolioFinding[]> {
+  const all: PortfolioFinding[] = [];
+  for (const access of await listMerchantAccesses(actor)) {
+    // Bank staff see what the merchant's plan shows (lib/billing): no findings beyond the plan.
+    if (!access.entitlements.features.has("findings")) continue;
+    const run = await access.run(getFindingsResults);
+    if (!run) continue;
+    for (const finding of run.summary.findings) {
+      if (finding.tier !== "alert") continue;
+      all.push({ slug: access.merchant.slug, name: access.merchant.name, currency: access.merchant.currency, asOf: run.summary.asOf, finding });
+    }
+  }
+  all.sort((a, b) => b.finding.impactMinor - a.finding.impactMinor || a.slug.localeCompare(b.slug) || a.finding.id.localeCompare(b.finding.id));
+  return all.slice(0, PORTFOLIO_FEED_SIZE);
+}
+
