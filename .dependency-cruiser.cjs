@@ -2,7 +2,7 @@
  * The walls of ../shared/ARCHITECTURE.md ("The rooms"), checked by `npm run lint`
  * (dependency-cruiser). Each room lists the rooms it may import; an import of any other room of
  * ours is an error, and so is an import circle. Arrows point down the dependencies only.
- * Amendments to the architecture's table are explained beside the room (docs/adr/0008).
+ * Amendments to the architecture's table are explained beside the room (docs/adr/0012-walls-checked-by-lint.md).
  * tests/unit/walls.test.ts proves that a forbidden import fails this check.
  */
 const KERNEL = ["lib/days", "lib/stats", "lib/csv", "lib/errors", "lib/format"];

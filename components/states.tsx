@@ -47,26 +47,3 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
     </div>
   );
 }
-
-/**
- * The three states of a query in one place: loading, error (with retry), empty, else content.
- * `isEmpty` decides emptiness from the data, so every caller states what "no data" means.
- */
-export function QueryState<T>({
-  query,
-  isEmpty,
-  loadingHeight,
-  empty,
-  children,
-}: {
-  query: { data: T | undefined; error: unknown; isPending: boolean; refetch: () => unknown };
-  isEmpty?: (data: T) => boolean;
-  loadingHeight?: number;
-  empty?: ReactNode;
-  children: (data: T) => ReactNode;
-}) {
-  if (query.isPending) return <LoadingState height={loadingHeight} />;
-  if (query.error || query.data === undefined) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
-  if (isEmpty?.(query.data)) return <>{empty ?? <EmptyState />}</>;
-  return <>{children(query.data)}</>;
-}

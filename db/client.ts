@@ -9,7 +9,7 @@ export type Db = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** A drizzle transaction or the database itself: anything `execute` can run on. */
 export type Executor = Pick<Db, "execute">;
 
-export type Dialect = "pglite" | "postgres";
+type Dialect = "pglite" | "postgres";
 
 /**
  * One open database. `db` is drizzle; `copyCsv` bulk-loads CSV text into a table through the
@@ -40,7 +40,7 @@ function copyStatement(table: string, columns: readonly string[], source: string
 }
 
 /** Where the embedded database keeps its files unless PGLITE_DIR says otherwise. */
-export function defaultPgliteDir(): string {
+function defaultPgliteDir(): string {
   return process.env.PGLITE_DIR ?? path.join(process.cwd(), ".data", "pglite");
 }
 
@@ -146,4 +146,3 @@ export async function migrateDatabase(database: Database): Promise<void> {
   }
 }
 
-export { schema };

@@ -11,7 +11,7 @@
 /** What a suppressed cell (fewer than 5 customers, lib/privacy) shows instead of a figure. */
 export const SUPPRESSED_LABEL = "< 5";
 /** What a missing figure shows (no purchases, no previous period). U+2014 em dash. */
-export const MISSING_LABEL = "—";
+const MISSING_LABEL = "—";
 
 const cache = new Map<string, Intl.NumberFormat>();
 function numberFormat(locale: string, options: Intl.NumberFormatOptions): Intl.NumberFormat {

@@ -4,10 +4,9 @@
  * authorizes its actor or access itself.
  */
 export * from "./errors";
-export { acceptInvitation, createInvitationIn, hashToken, INVITATION_TTL_DAYS, previewInvitation, type InvitationPreview } from "./invitations";
-export { isBankStaff, onboardMerchant, searchBankMerchants, slugify, type BankMerchantHit, type OnboardingInput } from "./onboarding";
+export { acceptInvitation, previewInvitation } from "./invitations";
+export { onboardMerchant, searchBankMerchants } from "./onboarding";
 export {
-  bankAudit,
   invitableRoles,
   inviteMember,
   inviteRelationshipManager,
@@ -17,7 +16,4 @@ export {
   outboxFor,
   removeMember,
   setPortfolio,
-  type Member,
-  type PendingInvitation,
-  type StaffMember,
 } from "./team";

@@ -20,12 +20,12 @@ import { queueEmail, renderInvitationEmail } from "@/lib/mail";
 import { AccountError } from "./errors";
 
 /** Days an invitation link stays valid. */
-export const INVITATION_TTL_DAYS = 7;
+const INVITATION_TTL_DAYS = 7;
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
 /** SHA-256 hex of a token (what the table stores). */
-export function hashToken(token: string): string {
+function hashToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 

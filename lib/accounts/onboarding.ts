@@ -24,7 +24,7 @@ import { normaliseEmail } from "@/lib/auth/users";
 import { AccountError } from "./errors";
 import { createInvitationIn } from "./invitations";
 
-export function isBankStaff(actor: Pick<Actor, "bankRole">): boolean {
+function isBankStaff(actor: Pick<Actor, "bankRole">): boolean {
   return actor.bankRole === "bank_admin" || actor.bankRole === "relationship_manager";
 }
 
@@ -116,7 +116,7 @@ export interface OnboardingInput {
 }
 
 /** A URL-safe slug from a name ("Café Nord" -> "cafe-nord"), "merchant" when nothing is left. */
-export function slugify(name: string): string {
+function slugify(name: string): string {
   const base = name
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")

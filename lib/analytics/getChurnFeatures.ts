@@ -47,7 +47,6 @@ export const TREND_WINDOW_DAYS = 90;
  */
 // The feature list is part of the stored churn run's contract (lib/runs/churn.ts); its words
 // (labels, factor texts) live in messages/<locale>/churn.json.
-export { CHURN_FEATURES, type ChurnFeatureName } from "@/lib/runs/churn";
 
 /** One customer's features as of a cutoff, before competitor share. Null = missing. */
 export interface ChurnFeatureRow {

@@ -4,17 +4,15 @@ import { queryRows } from "@/db/client";
 import { isSuppressed } from "@/lib/privacy/suppression";
 import { ratio } from "./math";
 import { bucketStartSql, column, dayRange, merchantDays, merchantFilter } from "./scope";
-import { addDays, addMonthsToMonthStart, assertPeriod, monthStart, monthStartsIn, monthsBetween, periodSchema, type Period } from "@/lib/days";
+import { addDays, addMonthsToMonthStart, assertPeriod, monthStart, monthStartsIn, monthsBetween, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** Options of the cohort family (none yet; the object keeps the (ctx, period, options) shape). */
-export const cohortRetentionOptionsSchema = z.object({}).strict();
+const cohortRetentionOptionsSchema = z.object({}).strict();
 export type CohortRetentionOptions = z.infer<typeof cohortRetentionOptionsSchema>;
-/** The API's query: the period only. */
-export const cohortRetentionQuerySchema = periodSchema;
 
 /** Month k of a cohort. Null figures mean suppressed (the UI shows "< 5"). */
-export interface CohortCell {
+interface CohortCell {
   /** Months since the cohort month (0 = the month of the first purchase). */
   k: number;
   /** First day of the calendar month cohort + k. */

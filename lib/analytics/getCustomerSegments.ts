@@ -17,16 +17,13 @@ export const SEGMENT_DIMENSIONS = [
   "premium",
   "region",
 ] as const;
-export const segmentDimensionSchema = z.enum(SEGMENT_DIMENSIONS);
+const segmentDimensionSchema = z.enum(SEGMENT_DIMENSIONS);
 export type SegmentDimension = z.infer<typeof segmentDimensionSchema>;
-
-/** Age bands, by age in whole years at the day before `to`; '<18' and 'unknown' complete the set. */
-export const AGE_BANDS = ["<18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "unknown"] as const;
 
 /** The value every dimension uses for a missing attribute: its own segment, never dropped. */
 export const UNKNOWN = "unknown";
 
-export const customerSegmentsOptionsSchema = z.object({
+const customerSegmentsOptionsSchema = z.object({
   dimensions: z.array(segmentDimensionSchema).min(1).default([...SEGMENT_DIMENSIONS]),
 });
 export type CustomerSegmentsOptions = z.input<typeof customerSegmentsOptionsSchema>;
@@ -34,7 +31,7 @@ export type CustomerSegmentsOptions = z.input<typeof customerSegmentsOptionsSche
 export const customerSegmentsQuerySchema = z.intersection(periodSchema, customerSegmentsOptionsSchema);
 
 /** One value of one dimension, before suppression. Money in minor units. */
-export interface SegmentFigures {
+interface SegmentFigures {
   value: string;
   /** Distinct customers of the segment with a purchase in the period. */
   customers: number;
@@ -105,7 +102,7 @@ export interface SegmentAggregateRow {
  * in the period, their net revenue, purchases, average check and share of the merchant's net
  * revenue, the most solvent segments (highest revenue) first. A missing attribute is the value
  * 'unknown'; booleans are 'yes' / 'no' / 'unknown'. Age is the year difference between the
- * year of the day before `to` and birth_year (bands in {@link AGE_BANDS}).
+ * year of the day before `to` and birth_year (bands <18, 18-24, 25-34, 35-44, 45-54, 55-64, 65+, unknown).
  *
  * Revenue counts every customer with activity in the period, including refund-only customers,
  * so each dimension's rows add up to the merchant's net revenue before suppression.

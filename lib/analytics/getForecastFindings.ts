@@ -9,7 +9,7 @@ import { readModelResults } from "./getModelResults";
  * contract (lib/runs/forecast.ts, lib/runs/findings.ts).
  */
 
-export type { FindingsParams, FindingsResults } from "@/lib/runs/findings";
+export type { FindingsResults } from "@/lib/runs/findings";
 export type { ForecastResults } from "@/lib/runs/forecast";
 
 /** The latest succeeded forecast run; null when there is none (or it needs a refit). Sources: model_runs. */

@@ -28,24 +28,13 @@ import { merchantFilter } from "./scope";
 
 // The run types live with their contracts (lib/runs); re-exported for readers that import them
 // from here (hooks, CLI) until lib/endpoints owns the response types.
-export { MODEL_KINDS, type ModelKind, type ModelRunStatus };
-export type { ModelRunAttempt, ModelRunMeta, StoredModelRun, HistogramBin, LocalizedText } from "@/lib/runs/contract";
-export type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary, CustomerValueResults, CustomerValueRow, PAliveCell } from "@/lib/runs/clv";
+export { type ModelKind };
+export type { ModelRunAttempt, ModelRunMeta, HistogramBin } from "@/lib/runs/contract";
+export type { CustomerValueResults, CustomerValueRow, PAliveCell } from "@/lib/runs/clv";
 export type {
-  CalibrationPoint,
-  ChurnCustomerOutput,
-  ChurnFactor,
-  ChurnFactorWithText,
-  ChurnMetrics,
-  ChurnParams,
   ChurnResults,
-  ChurnSummary,
-  OmittedFeature,
-  RevenueAtRiskRow,
-  RevenueAtRiskRowWithText,
-  SegmentEffect,
 } from "@/lib/runs/churn";
-export type { SegmentTableRow, SegmentTableRowWithText, SegmentTreeMetrics, SegmentTreeParams, SegmentTreeResults, SegmentTreeSummary } from "@/lib/runs/segments";
+export type { SegmentTreeResults } from "@/lib/runs/segments";
 
 /** What each kind's reader hands out. */
 export interface ResultsByKind {
@@ -100,7 +89,7 @@ type Parsed<K extends ModelKind> = StoredModelRun<RunParams<ContractOf<K>>, RunM
  * Sources: model_runs (RLS: the merchant's own runs only).
  * @throws Error for a kind outside MODEL_KINDS
  */
-export async function readModelRun<K extends ModelKind>(ctx: AnalyticsContext, kind: K): Promise<RunRead<Parsed<K>>> {
+async function readModelRun<K extends ModelKind>(ctx: AnalyticsContext, kind: K): Promise<RunRead<Parsed<K>>> {
   assertKind(kind);
   const [row] = await queryRows<RunRow>(
     ctx.tx,

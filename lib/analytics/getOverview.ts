@@ -1,15 +1,11 @@
 import { sql } from "drizzle-orm";
-import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { ratio, relativeChange, roundHalfUpDiv } from "./math";
 import { dayRange, merchantDays, merchantFilter } from "./scope";
 import type { HeadlineMetrics } from "./types";
-import { periodSchema, previousPeriod, type Period } from "@/lib/days";
+import { previousPeriod, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
-/** Query parameters of the overview family (the API validates with it). */
-export const overviewQuerySchema = periodSchema;
-export type OverviewQuery = z.infer<typeof overviewQuerySchema>;
 
 /** The overview: a period's headline metrics beside the previous period of equal length. */
 export interface Overview {

@@ -4,19 +4,17 @@ import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio } from "./math";
 import { bucketStartSql, column, merchantDays } from "./scope";
-import { addMonthsToMonthStart, assertPeriod, monthStartsIn, periodSchema, type Period } from "@/lib/days";
+import { addMonthsToMonthStart, assertPeriod, monthStartsIn, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** The rule: purchases in at least MIN_ACTIVE_MONTHS of the WINDOW_MONTHS calendar months. */
 export const REGULAR_RULE = { minActiveMonths: 3, windowMonths: 6 } as const;
 
-export const regularCustomersOptionsSchema = z.object({}).strict();
+const regularCustomersOptionsSchema = z.object({}).strict();
 export type RegularCustomersOptions = z.infer<typeof regularCustomersOptionsSchema>;
-/** The API's query: the period only. */
-export const regularCustomersQuerySchema = periodSchema;
 
 /** The regular-customer figures for the window ending with one month. Money in minor units. */
-export interface RegularFigures {
+interface RegularFigures {
   /** First day of the month the window ends with. */
   month: string;
   /** The window [from, to): six calendar months ending with `month`, cut at the period's `to`. */

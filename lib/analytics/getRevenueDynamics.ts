@@ -19,7 +19,7 @@ import {
 } from "@/lib/days";
 
 /** Options of the revenue-dynamics family. */
-export const revenueDynamicsOptionsSchema = z.object({ bucket: bucketSchema.default("day") });
+const revenueDynamicsOptionsSchema = z.object({ bucket: bucketSchema.default("day") });
 export type RevenueDynamicsOptions = z.input<typeof revenueDynamicsOptionsSchema>;
 
 /**
@@ -27,7 +27,6 @@ export type RevenueDynamicsOptions = z.input<typeof revenueDynamicsOptionsSchema
  * ({ days: 7 | 30 | 90 | 365, to }); resolve the period with `resolvePeriod`.
  */
 export const revenueDynamicsQuerySchema = z.intersection(revenueDynamicsOptionsSchema, periodQuerySchema);
-export type RevenueDynamicsQuery = z.infer<typeof revenueDynamicsQuerySchema>;
 
 /** One bucket of a revenue series. Money in minor units; `customers` exact (bitmaps). */
 export interface RevenueBucket extends BucketSpan {

@@ -11,7 +11,7 @@ export type RfmTimeUnit = (typeof RFM_TIME_UNITS)[number];
 const DAYS_PER_UNIT: Record<RfmTimeUnit, number> = { week: 7, day: 1 };
 
 /** Options of {@link getRfmSummary}; the API and the CLI validate with this schema. */
-export const rfmSummaryOptionsSchema = z
+const rfmSummaryOptionsSchema = z
   .object({
     calibrationEnd: isoDaySchema,
     timeUnit: z.enum(RFM_TIME_UNITS),
@@ -22,7 +22,6 @@ export const rfmSummaryOptionsSchema = z
     message: "`from` must not be after `calibrationEnd`",
     path: ["from"],
   });
-export type RfmSummaryOptions = z.infer<typeof rfmSummaryOptionsSchema>;
 
 /**
  * One customer's calibration summary for the BG/NBD and Gamma-Gamma models (lib/models).

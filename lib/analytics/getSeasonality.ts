@@ -4,16 +4,14 @@ import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio, roundHalfUpDiv } from "./math";
 import { merchantDays } from "./scope";
-import { assertPeriod, periodSchema, type Period } from "@/lib/days";
+import { assertPeriod, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
-export const seasonalityOptionsSchema = z.object({}).strict();
+const seasonalityOptionsSchema = z.object({}).strict();
 export type SeasonalityOptions = z.infer<typeof seasonalityOptionsSchema>;
-/** The API's query: the period only. */
-export const seasonalityQuerySchema = periodSchema;
 
 /** One day-of-week × hour cell over the whole period. Money in minor units. */
-export interface HeatmapFigures {
+interface HeatmapFigures {
   /** ISO day of week: 1 = Monday … 7 = Sunday. */
   dow: number;
   /** Local hour 0–23. */
@@ -29,7 +27,7 @@ export interface HeatmapFigures {
 export type HeatmapCell = SuppressedRow<HeatmapFigures, "dow" | "hour">;
 
 /** One calendar month of the year, averaged over the years in which it has sales in the period. */
-export interface MonthProfileFigures {
+interface MonthProfileFigures {
   /** 1 = January … 12 = December. */
   month: number;
   /** Years with at least one transaction day in this calendar month, within the period. */

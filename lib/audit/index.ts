@@ -13,7 +13,7 @@ import type { Db } from "@/db/client";
 import { auditLog } from "@/db/schema";
 
 /** The actions the product records (a closed list, so the UI can name each in both languages). */
-export const AUDIT_ACTIONS = [
+const AUDIT_ACTIONS = [
   "merchant.view",
   "merchant.onboard",
   "plan.set",
@@ -29,7 +29,7 @@ export const AUDIT_ACTIONS = [
   "api_token.create",
   "api_token.revoke",
 ] as const;
-export type AuditAction = (typeof AUDIT_ACTIONS)[number];
+type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export interface AuditEntryInput {
   actor: { userId: string; email: string } | null;

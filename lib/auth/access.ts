@@ -33,7 +33,6 @@ import { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
 import { bearerToken, consumeApiRateIn, findApiTokenIn, touchApiTokenIn } from "./tokens";
 
 export { ForbiddenError, NotFoundError, UnauthorizedError } from "./errors";
-export { FeatureLockedError } from "@/lib/billing/errors";
 
 /**
  * Options of the wrappers. `feature`: the plan feature the page, route or action shows
@@ -401,7 +400,7 @@ export function withActorRoute(handler: (req: Request, actor: Actor) => Promise<
  * for another merchant (the same answer as an unknown merchant); otherwise the owner's access to
  * the token's merchant. Exported for tests.
  */
-export async function resolveTokenAccessIn(
+async function resolveTokenAccessIn(
   database: Database,
   token: string,
   slug: string,

@@ -23,9 +23,9 @@ export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
  * SESSION_MAX_AGE_SECONDS after the latest re-issue, so an idle session ends 8 hours after its
  * last request, and SESSION_ABSOLUTE_SECONDS caps any session regardless of activity.
  */
-export const SESSION_UPDATE_AGE_SECONDS = 15 * 60;
+const SESSION_UPDATE_AGE_SECONDS = 15 * 60;
 /** Hard cap on a session's age since sign-in (seconds): 12 hours, then sign in again. */
-export const SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
+const SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
 
 /** The sign-in refusal the login form shows as "locked" (Auth.js passes `code` through). */
 class LockedSignin extends CredentialsSignin {

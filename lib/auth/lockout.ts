@@ -16,10 +16,10 @@
 import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import { AppError } from "@/lib/errors";
 
-export const LOGIN_MAX_FAILURES = 5;
-export const LOGIN_LOCK_SECONDS = 15 * 60;
-export const IP_MAX_FAILURES = 50;
-export const IP_WINDOW_SECONDS = 60 * 60;
+const LOGIN_MAX_FAILURES = 5;
+const LOGIN_LOCK_SECONDS = 15 * 60;
+const IP_MAX_FAILURES = 50;
+const IP_WINDOW_SECONDS = 60 * 60;
 
 /**
  * Sign-in refused because the e-mail or the client is locked (429, code "login_locked");

@@ -12,9 +12,9 @@ import { hash, verify, type Options } from "@node-rs/argon2";
 import { AppError } from "@/lib/errors";
 
 /** Minimum length in Unicode code points (NIST SP 800-63B allows ≥ 8; the product asks ≥ 10). */
-export const PASSWORD_MIN_LENGTH = 10;
+const PASSWORD_MIN_LENGTH = 10;
 /** Maximum length in code points: a bound on hashing work per request (denial-of-service guard). */
-export const PASSWORD_MAX_LENGTH = 256;
+const PASSWORD_MAX_LENGTH = 256;
 
 /** The argon2id parameters (OWASP). `algorithm: 2` is Algorithm.Argon2id: a const enum, not importable under isolatedModules. */
 export const ARGON2_OPTIONS: Readonly<Options> = Object.freeze({

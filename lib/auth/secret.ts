@@ -11,7 +11,7 @@ import fs from "node:fs";
 import path from "node:path";
 
 /** Where the generated secret lives when AUTH_SECRET is unset. */
-export function defaultSecretFile(cwd = process.cwd()): string {
+function defaultSecretFile(cwd = process.cwd()): string {
   return path.join(cwd, ".data", "auth-secret");
 }
 

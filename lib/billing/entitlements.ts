@@ -69,11 +69,6 @@ export function entitlementsOf(account: AccountState | null, now: Date): Entitle
   }
 }
 
-/** True when the entitlements include the feature. */
-export function hasFeature(entitlements: Entitlements, feature: Feature): boolean {
-  return entitlements.features.has(feature);
-}
-
 /**
  * The one entitlement check: throws FeatureLockedError(feature, cheapest plan with it) unless the
  * entitlements include the feature.

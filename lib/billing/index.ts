@@ -6,7 +6,7 @@
 export * from "./plans";
 export * from "./entitlements";
 export * from "./errors";
-export { handleStripeWebhookRequest, processStripeEvent, receiveStripeWebhook, type EventOutcome } from "./webhooks";
-export { billingProviderFromEnv, stripeProvider, stripeSettingsFromEnv, type BillingEvent, type BillingProvider, type CheckoutRequest, type StripeSettings } from "./stripe";
-export { loadAccount, loadEntitlements, setPlanIn, type MerchantAccount, type PlanChoice } from "./accounts";
-export { billingMode, canManageBilling, openPortal, setPlanByStaff, startCheckout } from "./checkout";
+export { handleStripeWebhookRequest } from "./webhooks";
+export { stripeProvider, type BillingProvider, type CheckoutRequest } from "./stripe";
+export { loadAccount, loadEntitlements, setPlanIn } from "./accounts";
+export { openPortal, setPlanByStaff, startCheckout } from "./checkout";

@@ -51,7 +51,7 @@ export interface StripeSettings {
 }
 
 /** The settings from the environment, or null when Stripe is not configured (demo: bank-managed plans). */
-export function stripeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StripeSettings | null {
+function stripeSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): StripeSettings | null {
   if (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET) return null;
   return {
     secretKey: env.STRIPE_SECRET_KEY,

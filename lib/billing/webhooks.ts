@@ -22,7 +22,7 @@ import { recordAudit } from "@/lib/audit";
 import { billingProviderFromEnv, type BillingEvent, type BillingProvider } from "./stripe";
 import { isPlanId, type PlanId } from "./plans";
 
-export type EventOutcome = "applied" | "stale" | "unknown_customer" | "ignored" | "duplicate";
+type EventOutcome = "applied" | "stale" | "unknown_customer" | "ignored" | "duplicate";
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 type AccountRow = typeof merchantAccounts.$inferSelect;
@@ -156,7 +156,7 @@ async function applyEvent(tx: Tx, provider: BillingProvider, event: BillingEvent
  * (a failure rolls both back, so Stripe's retry processes it again).
  * @returns the outcome ('duplicate' for an id seen before)
  */
-export async function processStripeEvent(database: Database, provider: BillingProvider, event: BillingEvent): Promise<EventOutcome> {
+async function processStripeEvent(database: Database, provider: BillingProvider, event: BillingEvent): Promise<EventOutcome> {
   if (typeof event.id !== "string" || typeof event.type !== "string" || !Number.isFinite(event.created)) {
     throw new Error("malformed Stripe event");
   }
@@ -181,7 +181,7 @@ export async function processStripeEvent(database: Database, provider: BillingPr
  * @returns 400 {error} for a bad signature or body (nothing written), 200 {received, outcome} otherwise,
  *   503 when Stripe is not configured
  */
-export async function receiveStripeWebhook(
+async function receiveStripeWebhook(
   database: Database,
   provider: BillingProvider | null,
   rawBody: string,

@@ -33,14 +33,14 @@ import type { ActionReport, CampaignReport, CustomerEffect, GroupLift, OutcomeNa
  */
 
 /** Seed of every random choice of a report (split, subsamples, bootstrap, k-means): same data, same report. */
-export const REPORT_SEED = 20080301;
+const REPORT_SEED = 20080301;
 /** Share of rows held out to evaluate the uplift models. */
-export const HOLDOUT_SHARE = 0.3;
+const HOLDOUT_SHARE = 0.3;
 /** At most this many training rows per uplift model (seeded subsample above it). */
-export const MAX_TRAIN_ROWS = 60_000;
+const MAX_TRAIN_ROWS = 60_000;
 /** Recommend an action only when its expected effect exceeds this (probability points). */
-export const EFFECT_THRESHOLD = 0.005;
-export const CLUSTERS = 4;
+const EFFECT_THRESHOLD = 0.005;
+const CLUSTERS = 4;
 const MAX_KMEANS_ROWS = 20_000;
 const MAX_SHAP_ROWS = 1000;
 const BOOTSTRAP_REPLICATES = 500;
@@ -147,7 +147,7 @@ export function campaignColumns(meta: Pick<CampaignMeta, "outcome_source" | "out
 }
 
 /** Age bands of the bank's demographics (years at the send date). */
-export function ageBand(age: number): string {
+function ageBand(age: number): string {
   if (age < 25) return "18–24";
   if (age < 35) return "25–34";
   if (age < 45) return "35–44";

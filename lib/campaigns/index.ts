@@ -15,9 +15,8 @@ import { AppError } from "@/lib/errors";
  * through lib/campaigns/queries.ts inside the merchant's scope.
  */
 
-export { importCampaign, type CampaignImportReport, type CampaignImportOptions } from "./import";
+export { importCampaign, type CampaignImportReport } from "./import";
 export { findCampaignMerchantId, runCampaignReport, type StoredReport } from "./store";
-export { computeCampaignReport } from "./report";
 
 /** Largest upload accepted from the browser, bytes (a 1,000,000-row file is about 60 MB). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;

@@ -29,7 +29,7 @@ async function loadMeta(database: Database, campaignId: number): Promise<Campaig
  * (merchant_customer_daily); unknown customers have none and are left out (./analysis.ts
  * campaignColumns).
  */
-export async function loadCampaignData(database: Database, meta: CampaignMeta): Promise<CampaignData> {
+async function loadCampaignData(database: Database, meta: CampaignMeta): Promise<CampaignData> {
   const derived = meta.outcome_source === "derived";
   const columns = campaignColumns(meta);
   let after = 0;

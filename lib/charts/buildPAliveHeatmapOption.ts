@@ -1,7 +1,7 @@
 import { PALETTE, type ChartFormat, type ChartOption } from "./types";
 
 /** A cell as lib/analytics/getModelResults PAliveCell: figures null when suppressed (< 5). */
-export interface PAliveCellInput {
+interface PAliveCellInput {
   frequency: string;
   recency: string;
   customers: number | null;

@@ -6,7 +6,7 @@ import { PALETTE, type ChartFormat, type ChartOption } from "./types";
  */
 
 /** How each benchmark is written: growth as a signed change, shares as percentages, … */
-export const BENCHMARK_STYLE = {
+const BENCHMARK_STYLE = {
   revenueGrowthPrevious: "change",
   revenueGrowthYearAgo: "change",
   customers: "count",

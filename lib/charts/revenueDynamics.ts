@@ -31,7 +31,7 @@ export type RevenueMetric = (typeof REVENUE_METRICS)[number];
 
 const MONEY_METRICS: ReadonlySet<RevenueMetric> = new Set(["netRevenueMinor", "grossSalesMinor", "averageCheckMinor"]);
 
-export function isMoneyMetric(metric: RevenueMetric): boolean {
+function isMoneyMetric(metric: RevenueMetric): boolean {
   return MONEY_METRICS.has(metric);
 }
 

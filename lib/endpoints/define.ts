@@ -48,7 +48,7 @@ export function table<R>(id: string, rows: readonly R[], columns: ReadonlyArray<
 }
 
 /** What `tables` receives besides the data: the language of text cells (headers are translated by the exporter). */
-export interface ExportContext {
+interface ExportContext {
   locale: "en" | "ru";
 }
 

@@ -31,12 +31,12 @@ function translator(locale: ExportLocale) {
 }
 
 /** The header of a column in `locale` (its message may use {currency}). */
-export function columnHeader(column: Pick<ExportColumn<unknown>, "header">, locale: ExportLocale, currency: string): string {
+function columnHeader(column: Pick<ExportColumn<unknown>, "header">, locale: ExportLocale, currency: string): string {
   return translator(locale)(`columns.${column.header}` as never, { currency } as never);
 }
 
 /** The title of a table in `locale` (a sheet name). */
-export function tableTitle(id: string, locale: ExportLocale): string {
+function tableTitle(id: string, locale: ExportLocale): string {
   return translator(locale)(`tables.${id}` as never);
 }
 

@@ -6,10 +6,10 @@
  */
 
 /** Query-string values a view accepts (lists are joined with commas). */
-export type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
+type QueryValue = string | number | boolean | null | undefined | readonly (string | number)[];
 
 /** The query with empty values dropped, as a plain object (what enters keys and URLs). */
-export function normalizeQuery(query: object | undefined): Record<string, string | number | boolean | readonly (string | number)[]> {
+function normalizeQuery(query: object | undefined): Record<string, string | number | boolean | readonly (string | number)[]> {
   const out: Record<string, string | number | boolean | readonly (string | number)[]> = {};
   for (const key of Object.keys(query ?? {}).sort()) {
     const value = (query as Record<string, QueryValue>)[key];

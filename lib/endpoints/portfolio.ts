@@ -80,7 +80,7 @@ export interface PortfolioFinding {
 }
 
 /** Findings shown in the portfolio feed. */
-export const PORTFOLIO_FEED_SIZE = 20;
+const PORTFOLIO_FEED_SIZE = 20;
 
 /**
  * The relationship manager's feed: the alerts of every merchant the actor may open, each read

@@ -25,7 +25,7 @@ export interface RenderedFinding {
  * One value for a template (`abs`: magnitude, for "fell by {change}") and for the numbers list
  * (signed).
  */
-export function formatFindingValue(
+function formatFindingValue(
   value: FindingValue,
   locale: string,
   currency: string,

@@ -1,18 +1,14 @@
-import { createTranslator } from "use-intl/core";
+import { namespaceTranslator } from "@/lib/i18n/translator";
 import en from "@/messages/en/findings.json";
 import ru from "@/messages/ru/findings.json";
 import type { FindingsTranslate } from "./render";
 
 /*
- * The findings translator outside React (CLI, e-mail digest): the same messages and ICU
- * formatting next-intl uses in the pages (use-intl's createTranslator).
+ * The findings translator outside React (CLI, e-mail digest): lib/i18n's one server-side
+ * translator over the same messages the pages load.
  */
 
-const MESSAGES = { en, ru } as const;
-
-/** A translator of the `findings` namespace for `locale` ('en' | 'ru'; anything else → 'en'). */
+/** A translator of the `findings` namespace for `locale` ('ru…' → Russian, anything else → English). */
 export function findingsTranslator(locale: string): FindingsTranslate {
-  const loc = locale === "ru" ? "ru" : "en";
-  const t = createTranslator({ locale: loc, messages: { findings: MESSAGES[loc] }, namespace: "findings" });
-  return (key, values) => (t as unknown as (k: string, v?: Record<string, string | number>) => string)(key, values);
+  return namespaceTranslator("findings", { en, ru }, locale);
 }

@@ -7,10 +7,7 @@
  */
 
 export {
-  COMPARISONS,
   FINDING_KINDS,
-  FINDING_METRICS,
-  type ChartLink,
   type Comparison,
   type Confidence,
   type Finding,

@@ -20,8 +20,7 @@ import { AppError } from "@/lib/errors";
  * naive σ_h = σ√(k+1)). Nothing here draws random numbers: the same input gives the same output.
  */
 
-export const FORECAST_METHODS = ["mstl-ets", "ets", "seasonal-naive"] as const;
-export type ForecastMethod = (typeof FORECAST_METHODS)[number];
+type ForecastMethod = "mstl-ets" | "ets" | "seasonal-naive";
 
 /** A forecast of `horizon` steps after the last observation. */
 export interface IntervalForecast {
@@ -61,7 +60,7 @@ const minMstlOf = (o: ForecastOptions) => o.minMstl ?? Math.max(16, 8 * o.season
  * Seasonal-naive forecast with empirical-quantile intervals (the short-history fallback).
  * @throws ForecastInputError with fewer than season + 2 points
  */
-export function seasonalNaiveForecast(y: readonly number[], opts: ForecastOptions): IntervalForecast {
+function seasonalNaiveForecast(y: readonly number[], opts: ForecastOptions): IntervalForecast {
   const m = Math.max(1, opts.season);
   if (y.length < m + 2) throw new ForecastInputError(`series of ${y.length} points is too short to forecast (needs ${m + 2})`);
   const resid: number[] = [];
@@ -91,7 +90,7 @@ function clip(f: IntervalForecast, nonNegative: boolean): IntervalForecast {
 }
 
 /** The seasonal periods MSTL uses for a series of `n` points. */
-export function mstlPeriods(n: number, opts: ForecastOptions): number[] {
+function mstlPeriods(n: number, opts: ForecastOptions): number[] {
   const periods: number[] = [];
   if (opts.season > 1) periods.push(opts.season);
   if (n >= 2 * opts.yearly + opts.season) periods.push(opts.yearly);

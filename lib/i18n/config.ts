@@ -1,7 +1,7 @@
 /** The UI languages. Russian is the product's home language, English the default. */
 export const LOCALES = ["en", "ru"] as const;
 export type Locale = (typeof LOCALES)[number];
-export const DEFAULT_LOCALE: Locale = "en";
+const DEFAULT_LOCALE: Locale = "en";
 /** The cookie that holds the user's chosen locale (next-intl's own name for it). */
 export const LOCALE_COOKIE = "NEXT_LOCALE";
 

@@ -11,12 +11,10 @@ import { DropCounter, ErrorLog, Progress } from "./report";
 import { beginBatch, discardBatch } from "./staging";
 import { INGEST_FORMATS, type IngestFormat, type IngestProgress, type IngestReport } from "./types";
 
-export type { IngestError, IngestFormat, IngestProgress, IngestReport } from "./types";
+export type { IngestFormat, IngestProgress, IngestReport } from "./types";
 export { INGEST_FORMATS } from "./types";
-export { ensureMerchant, type EnsuredMerchant, type MerchantSpec } from "./merchants";
-export { filesLoaded, listMerchants, merchantsHaveTransactions, type MerchantListing } from "./status";
-export { CDNOW_MERCHANT } from "./formats/cdnow";
-export { ONLINE_RETAIL_MERCHANT } from "./formats/online-retail";
+export { ensureMerchant, type MerchantSpec } from "./merchants";
+export { filesLoaded, listMerchants, merchantsHaveTransactions } from "./status";
 
 const LOADERS: Record<IngestFormat, (ctx: LoadContext) => Promise<LoadOutcome | null>> = {
   merchants: loadMerchantsCsv,

@@ -22,7 +22,7 @@ export interface MerchantSpec {
   bankMerchantIds?: readonly string[];
 }
 
-export const MERCHANT_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
+const MERCHANT_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
 /** The merchant attributes as checked by {@link merchantSpecProblems}, keyed by CSV column. */
 export type MerchantColumn =

@@ -28,7 +28,7 @@ export class MalformedCsvError extends AppError {
 const GZIP_MAGIC = [0x1f, 0x8b];
 
 /** Whether to gunzip: the name ends in `.gz` or the first two bytes are gzip's magic number. */
-export async function isGzip(file: string): Promise<boolean> {
+async function isGzip(file: string): Promise<boolean> {
   if (file.toLowerCase().endsWith(".gz")) return true;
   const handle = await fs.promises.open(file, "r");
   try {
@@ -44,7 +44,7 @@ export async function isGzip(file: string): Promise<boolean> {
  * Checks that `file` is a readable regular file.
  * @throws Error("ingest: cannot read <file>: <cause>") for a missing or unreadable file
  */
-export async function assertReadableFile(file: string): Promise<void> {
+async function assertReadableFile(file: string): Promise<void> {
   try {
     const stat = await fs.promises.stat(file);
     if (!stat.isFile()) throw new Error("not a regular file");
@@ -209,7 +209,7 @@ export interface RecordBatch {
 }
 
 /** Upper bound of records per batch (the parser usually has fewer ready). */
-export const BATCH_RECORDS = 4096;
+const BATCH_RECORDS = 4096;
 
 function classify(err: unknown, nextLine: number): unknown {
   if (err instanceof CsvError) {

@@ -15,7 +15,7 @@ export const FREE_TEXT_RULE = "must be 1–200 characters without control charac
 
 /** Earliest and latest year a timestamp or date may carry (guards typos such as 0224 or 20224). */
 export const MIN_YEAR = 1900;
-export const MAX_YEAR = 2199;
+const MAX_YEAR = 2199;
 
 const OFFSET_TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(?:Z|([+-])(\d{2})(?::?(\d{2}))?)$/;

@@ -117,7 +117,7 @@ export function selectFeatures(
 }
 
 /** Rows × model columns, NaN for missing values. */
-export function encodeRows(rows: readonly ChurnFeatureRowWithShare[], features: readonly ChurnFeatureName[], regionIndex: ReadonlyMap<string, number>): number[][] {
+function encodeRows(rows: readonly ChurnFeatureRowWithShare[], features: readonly ChurnFeatureName[], regionIndex: ReadonlyMap<string, number>): number[][] {
   return rows.map((r) => features.map((f) => featureValue(r, f, regionIndex)));
 }
 
@@ -127,7 +127,7 @@ const labels = (rows: readonly ChurnFeatureRowWithShare[]): number[] => rows.map
  * Refuses a cutoff with too few customers or too few of either class.
  * @throws ModelInputError with the counts and the minimum
  */
-export function checkCutoff(name: string, cutoff: string, rows: readonly ChurnFeatureRowWithShare[]): void {
+function checkCutoff(name: string, cutoff: string, rows: readonly ChurnFeatureRowWithShare[]): void {
   const { minRowsPerCutoff, minPerClass } = CHURN_SETTINGS;
   const churned = rows.filter((r) => r.churned).length;
   if (rows.length < minRowsPerCutoff) {
@@ -169,7 +169,7 @@ export function calibrationPoints(y: readonly number[], p: readonly number[], bi
 }
 
 /** Mean SHAP of the top features per gender and per age band; cells under 5 customers suppressed. */
-export function segmentEffects(
+function segmentEffects(
   rows: readonly ChurnFeatureRowWithShare[],
   shap: readonly Float64Array[],
   features: readonly ChurnFeatureName[],
@@ -241,7 +241,7 @@ export interface ChurnRunInputs {
 }
 
 /** Holdout quality on the validation rows of a model trained on the training rows. */
-export function holdoutMetrics(y: readonly number[], p: readonly number[]): Pick<ChurnMetrics, "rocAuc" | "prAuc" | "brierScore" | "validationChurnRate"> {
+function holdoutMetrics(y: readonly number[], p: readonly number[]): Pick<ChurnMetrics, "rocAuc" | "prAuc" | "brierScore" | "validationChurnRate"> {
   return {
     rocAuc: orNull(() => rocAuc(y, p)),
     prAuc: orNull(() => prAuc(y, p)),

@@ -19,7 +19,7 @@ import { median, moneyHistogram, pAliveGrid, unitHistogram } from "./summaries";
  */
 
 /** The fixed settings of the stored CLV run (docs/models/jobs.md). */
-export const CLV_SETTINGS = {
+const CLV_SETTINGS = {
   timeUnit: "week" as const,
   /** CLV over the next 12 months … */
   horizonMonths: 12,

@@ -23,7 +23,7 @@ import { withMerchantScope } from "@/lib/tenancy/scope";
  */
 
 /** Findings per digest. */
-export const DIGEST_TOP = 5;
+const DIGEST_TOP = 5;
 
 /** One digest as built (and queued). */
 export interface DigestPreview {

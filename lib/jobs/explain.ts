@@ -25,7 +25,7 @@ export interface ExplainContext {
  * Whether a value is plainly on the risky side for a factor the model says raises the risk (see
  * the module comment); false for features without such a rule.
  */
-export function isRiskyValue(feature: ChurnFeatureName, value: number, ctx: Pick<ExplainContext, "cycleDays">): boolean {
+function isRiskyValue(feature: ChurnFeatureName, value: number, ctx: Pick<ExplainContext, "cycleDays">): boolean {
   switch (feature) {
     case "recencyDays":
       return value >= ctx.cycleDays;

@@ -33,7 +33,7 @@ export function findingsWindows(asOf: string): { current: Period; previous: Peri
 }
 
 /** Weekly changepoints (augurs Bayesian online changepoint detection, Normal-Gamma prior; Adams & MacKay 2007) on the z-scored series. */
-export function weeklyChangepoints(values: readonly number[]): number[] {
+function weeklyChangepoints(values: readonly number[]): number[] {
   if (values.length < 8) return [];
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
   const sd = Math.sqrt(values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1));
@@ -51,7 +51,7 @@ export function weeklyChangepoints(values: readonly number[]): number[] {
  * Outlying weeks: each complete week's 7 daily values as one series, augurs' MAD detector
  * (sensitivity 0.9) across weeks; none when the detector refuses the data (zero spread).
  */
-export function outlyingWeeks(dailyByWeek: readonly number[][]): number[] {
+function outlyingWeeks(dailyByWeek: readonly number[][]): number[] {
   if (dailyByWeek.length < 6) return [];
   const { OutlierDetector } = augursOutlier();
   const det = OutlierDetector.mad({ sensitivity: 0.9 });

@@ -23,12 +23,12 @@ import { ModelInputError } from "./errors";
  * intervals, each with its rolling-origin backtest, from the merchant's merchant_daily rollup.
  */
 
-export const FORECAST_PARAMS: ForecastParams = { dailyHorizon: 28, weeklyHorizon: 13, backtestFolds: 3, maxHistoryDays: 3 * 365 };
+const FORECAST_PARAMS: ForecastParams = { dailyHorizon: 28, weeklyHorizon: 13, backtestFolds: 3, maxHistoryDays: 3 * 365 };
 
 const MONEY: ReadonlySet<ForecastMetric> = new Set(["netRevenue", "averageCheck"]);
 
 /** A metric's series from the daily points; average check carries the last known value over days without purchases. */
-export function metricSeries(points: ReadonlyArray<Pick<DailySeriesPoint, "grossMinor" | "netMinor" | "purchases" | "customers">>, metric: ForecastMetric): number[] {
+function metricSeries(points: ReadonlyArray<Pick<DailySeriesPoint, "grossMinor" | "netMinor" | "purchases" | "customers">>, metric: ForecastMetric): number[] {
   if (metric === "netRevenue") return points.map((p) => p.netMinor);
   if (metric === "purchases") return points.map((p) => p.purchases);
   if (metric === "customers") return points.map((p) => p.customers);
@@ -47,7 +47,7 @@ export function metricSeries(points: ReadonlyArray<Pick<DailySeriesPoint, "gross
  * @param starts bucket start of each observation; the forecast's buckets follow the last one
  * @param lastFolds receives each metric's last backtest fold (origin n − horizon)
  */
-export function forecastAll(
+function forecastAll(
   starts: readonly string[],
   points: ReadonlyArray<Pick<DailySeriesPoint, "grossMinor" | "netMinor" | "purchases" | "customers">>,
   opts: Omit<ForecastOptions, "nonNegative">,

@@ -18,7 +18,7 @@ import { getPeerRevenueIndex, type PeerRevenueIndex } from "@/lib/privacy/compet
  * @returns `{ released: true, series: [{ date: 'YYYY-MM-DD', index }] }`, or the withheld rule
  *          and its figures in words (`{ released: false, reason }`)
  */
-export function peerIndexInput(index: PeerRevenueIndex): PeerIndexInput {
+function peerIndexInput(index: PeerRevenueIndex): PeerIndexInput {
   if (!index.index.released) {
     const w = index.index.withheld;
     return { released: false, reason: `peer index withheld (${w.rule}: ${w.peers} peers, largest share ${w.largestShare === null ? "n/a" : `${Math.round(w.largestShare * 1000) / 10} %`})` };

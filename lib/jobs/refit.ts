@@ -6,7 +6,7 @@ import type { AnalyticsContext, MerchantRef } from "@/lib/tenancy/context";
 import { requestModelRefit } from "./outbox";
 
 /*
- * A model page's data with "refit needed" handled (docs/adr/0010-run-contracts.md): the latest
+ * A model page's data with "refit needed" handled (docs/adr/0011-run-contracts.md): the latest
  * run of a kind, parsed with its contract and with words for its codes, and the latest attempt.
  * When the latest succeeded run was stored in an older contract format (or no longer parses) and
  * nothing was attempted since, the page gets no run, an attempt marked `refitNeeded` (it shows

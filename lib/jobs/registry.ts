@@ -13,7 +13,7 @@ import { computeForecastRun } from "./forecast";
 import { computeSegmentsRun } from "./segments";
 
 /*
- * The MODELS registry (docs/adr/0010-run-contracts.md): every stored model kind with the job
+ * The MODELS registry (docs/adr/0011-run-contracts.md): every stored model kind with the job
  * that computes it, the contract its run is checked against (lib/runs), the plan feature whose
  * page shows it, and the kinds it reads. runMerchantModels iterates it in MODEL_ORDER. A new
  * model is one entry here, one pure file in lib/models and one contract file in lib/runs (plus
@@ -21,7 +21,7 @@ import { computeSegmentsRun } from "./segments";
  */
 
 /** What a model's job gets: the owner database, the merchant, the as-of day and shared inputs. */
-export interface ModelEnv {
+interface ModelEnv {
   database: Database;
   merchant: MerchantRef;
   /** Exclusive end of the data ('YYYY-MM-DD'). */

@@ -17,7 +17,7 @@ export const DEFAULT_MAX_DEPTH = 4;
  * The default smallest leaf as a share of the customers: 2 %, so a leaf is a segment worth
  * targeting rather than noise. Never below MIN_CELL_CUSTOMERS (see minLeafSize).
  */
-export const DEFAULT_MIN_LEAF_SHARE = 0.02;
+const DEFAULT_MIN_LEAF_SHARE = 0.02;
 
 export type { AgeUnknown, SegmentTableRow };
 

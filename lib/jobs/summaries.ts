@@ -59,7 +59,7 @@ export function moneyHistogram(values: readonly number[], maxBins = 10): Histogr
 }
 
 /** Repeat-purchase buckets of the P(alive) grid: [label, lowest x, highest x]. */
-export const FREQUENCY_BUCKETS: ReadonlyArray<readonly [string, number, number]> = [
+const FREQUENCY_BUCKETS: ReadonlyArray<readonly [string, number, number]> = [
   ["0", 0, 0],
   ["1", 1, 1],
   ["2", 2, 2],
@@ -68,7 +68,7 @@ export const FREQUENCY_BUCKETS: ReadonlyArray<readonly [string, number, number]>
   ["10+", 10, Infinity],
 ];
 /** Weeks since the last purchase (T − t_x) buckets of the P(alive) grid: [label, from, to). */
-export const RECENCY_BUCKETS: ReadonlyArray<readonly [string, number, number]> = [
+const RECENCY_BUCKETS: ReadonlyArray<readonly [string, number, number]> = [
   ["0-3", 0, 4],
   ["4-12", 4, 13],
   ["13-25", 13, 26],

@@ -1,4 +1,3 @@
-export { deliverPendingEmails, listOutbox, queueEmail, smtpTransportFromEnv } from "./outbox";
-export type { MailTransport, OutboxMessage, OutgoingEmail } from "./outbox";
-export { mailLocale, mailTranslator, renderDigestEmail, renderInvitationEmail } from "./render";
-export type { DigestItem, RenderedEmail } from "./render";
+export { deliverPendingEmails, listOutbox, queueEmail } from "./outbox";
+export type { MailTransport, OutboxMessage } from "./outbox";
+export { renderDigestEmail, renderInvitationEmail } from "./render";

@@ -113,13 +113,6 @@ export interface MailTransport {
   sendMail(message: { from: string; to: string; subject: string; text: string; html?: string }): Promise<unknown>;
 }
 
-/** The SMTP transport from SMTP_URL (e.g. smtp://user:pass@host:587), or null when unset. */
-export async function smtpTransportFromEnv(env: NodeJS.ProcessEnv = process.env): Promise<MailTransport | null> {
-  if (!env.SMTP_URL) return null;
-  const nodemailer = await import("nodemailer");
-  return nodemailer.createTransport(env.SMTP_URL);
-}
-
 /**
  * Sends pending messages (oldest first) through `transport`, stamping `sent_at` on success and
  * `last_error`/`attempts` on failure; a message is tried at most `maxAttempts` times.

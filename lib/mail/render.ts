@@ -1,6 +1,6 @@
 import type { InvitationRole } from "@/db/schema";
 import type { Locale } from "@/lib/i18n/config";
-import { namespaceTranslator, uiLocale, type Translate } from "@/lib/i18n/translator";
+import { namespaceTranslator, type Translate } from "@/lib/i18n/translator";
 import en from "@/messages/en/mail.json";
 import ru from "@/messages/ru/mail.json";
 
@@ -82,4 +82,3 @@ export function renderDigestEmail(
   return { subject, text: lines.join("\n") };
 }
 
-export { uiLocale as mailLocale };

@@ -64,7 +64,7 @@ export interface CartOptions {
 }
 
 /** One node, as sklearn's tree_ arrays at index `id`; leaves have feature/threshold/children null. */
-export interface CartNode {
+interface CartNode {
   id: number;
   depth: number;
   /** Training rows reaching the node (tree_.n_node_samples). */

@@ -410,7 +410,7 @@ class TreeGrower {
 }
 
 /** Mean logloss of margins against labels, computed stably: log(1 + e^−|z|) + max(z, 0) − y z. */
-export function meanLogloss(y: ArrayLike<number>, margin: ArrayLike<number>): number {
+function meanLogloss(y: ArrayLike<number>, margin: ArrayLike<number>): number {
   let s = 0;
   for (let i = 0; i < y.length; i++) {
     const z = margin[i];

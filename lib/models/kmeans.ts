@@ -58,7 +58,7 @@ export function kMeans(X: readonly (readonly number[])[], k: number, opts: { see
 }
 
 /** k-means++ seeding: first centroid uniform, each next one with probability ∝ D(x)². */
-export function seedPlusPlus(X: readonly (readonly number[])[], k: number, seed: number, run = 0): number[][] {
+function seedPlusPlus(X: readonly (readonly number[])[], k: number, seed: number, run = 0): number[][] {
   const rng = stream(seed, 0x6b6d7070, run);
   const n = X.length;
   const centroids: number[][] = [X[rng.int(n)].slice()];

@@ -88,7 +88,7 @@ export function upliftCurve(y: ArrayLike<number>, uplift: ArrayLike<number>, tre
 }
 
 /** Trapezoidal area under a curve (sklearn.metrics.auc). */
-export function trapezoidArea(c: GainCurve): number {
+function trapezoidArea(c: GainCurve): number {
   let area = 0;
   for (let i = 1; i < c.x.length; i++) area += ((c.x[i] - c.x[i - 1]) * (c.y[i] + c.y[i - 1])) / 2;
   return area;
@@ -101,7 +101,7 @@ export function perfectQiniCurve(y: ArrayLike<number>, treatment: ArrayLike<numb
 }
 
 /** Perfect uplift ranking (sklift perfect_uplift_curve). */
-export function perfectUpliftCurve(y: ArrayLike<number>, treatment: ArrayLike<number>): GainCurve {
+function perfectUpliftCurve(y: ArrayLike<number>, treatment: ArrayLike<number>): GainCurve {
   let controlResponders = 0;
   let treatedNonResponders = 0;
   for (let i = 0; i < y.length; i++) {
@@ -158,7 +158,7 @@ export function upliftAtK(y: ArrayLike<number>, uplift: ArrayLike<number>, treat
 }
 
 /** GBDT settings of the uplift models: shallow, few trees, slow learning (uplift is a small signal). */
-export const UPLIFT_GBDT: GbdtOptions = { nTrees: 60, learningRate: 0.1, maxDepth: 3, minChildWeight: 5, lambda: 1, maxBins: 64 };
+const UPLIFT_GBDT: GbdtOptions = { nTrees: 60, learningRate: 0.1, maxDepth: 3, minChildWeight: 5, lambda: 1, maxBins: 64 };
 
 /** A fitted T-learner: one classifier per arm. */
 export interface TLearner {

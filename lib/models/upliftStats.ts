@@ -144,7 +144,7 @@ export function detectableEffectSize(n1: number, ratio = 1, alpha = 0.05, power 
 }
 
 /** Cohen's h = 2 asin √p₁ − 2 asin √p₀ (statsmodels proportion_effectsize). */
-export function cohenH(p1: number, p0: number): number {
+function cohenH(p1: number, p0: number): number {
   return 2 * Math.asin(Math.sqrt(p1)) - 2 * Math.asin(Math.sqrt(p0));
 }
 

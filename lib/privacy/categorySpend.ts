@@ -22,7 +22,7 @@ import { isIsoDay } from "@/lib/days";
 export const MIN_PEER_MERCHANTS = 5;
 
 /** Spend of one customer, one entry per requested window (same order), gross purchases in minor units. */
-export interface CustomerCategorySpend {
+interface CustomerCategorySpend {
   /** Gross purchase amount at this merchant. */
   spendHereMinor: number[];
   /** Gross purchase amount at all other merchants of the MCC, summed. */

@@ -22,8 +22,8 @@ import { checkGroup, MIN_PEERS, type PrivacyRule, type Withheld } from "./guard"
  */
 
 /** Widening levels, narrowest first. */
-export const PEER_LEVELS = ["mcc_region", "mcc_country", "mcc_group"] as const;
-export type PeerLevel = (typeof PEER_LEVELS)[number];
+const PEER_LEVELS = ["mcc_region", "mcc_country", "mcc_group"] as const;
+type PeerLevel = (typeof PEER_LEVELS)[number];
 
 /** The MCC group of an MCC: its first two digits ("5812" → "58", shown as "58xx"). */
 export function mccGroup(mcc: string): string {
@@ -32,7 +32,7 @@ export function mccGroup(mcc: string): string {
 }
 
 /** One level tried while widening. */
-export interface PeerLevelAttempt {
+interface PeerLevelAttempt {
   level: PeerLevel;
   /** Members other than the merchant itself. */
   peers: number;

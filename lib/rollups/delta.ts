@@ -9,7 +9,6 @@ import { bumpRollupVersions } from "./refresh";
  * rollups need). The merge fills it from its INSERT … RETURNING, so the rollups are updated from
  * the new rows alone instead of re-reading the touched days from `transactions`.
  */
-export const ROLLUP_BATCH_TABLE = "rollup_batch";
 
 /**
  * Creates `rollup_batch` for this session if needed and empties it. Call inside the merge

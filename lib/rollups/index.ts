@@ -1,2 +1,2 @@
-export { refreshRollups, refreshRollupsForDays, refreshCustomerSnapshots, bumpRollupVersions } from "./refresh";
-export { prepareRollupBatch, applyRollupBatch, ROLLUP_BATCH_TABLE } from "./delta";
+export { refreshRollups, refreshRollupsForDays, refreshCustomerSnapshots } from "./refresh";
+export { prepareRollupBatch, applyRollupBatch } from "./delta";

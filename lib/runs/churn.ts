@@ -34,10 +34,10 @@ export const CHURN_FEATURES = [
   "region",
 ] as const;
 export type ChurnFeatureName = (typeof CHURN_FEATURES)[number];
-export const churnFeatureSchema = z.enum(CHURN_FEATURES);
+const churnFeatureSchema = z.enum(CHURN_FEATURES);
 
 /** Units a factor's value is stored in. */
-export const FACTOR_UNITS = ["days", "minor", "ratio", "share", "years", "flag", "ordinal"] as const;
+const FACTOR_UNITS = ["days", "minor", "ratio", "share", "years", "flag", "ordinal"] as const;
 export type FactorUnit = (typeof FACTOR_UNITS)[number];
 
 /**
@@ -65,10 +65,10 @@ export const CHURN_FEATURE_UNITS: Readonly<Record<ChurnFeatureName, FactorUnit>>
 });
 
 /** A feature the run left out, and why (operator's words, not shown to merchants). */
-export const omittedFeatureSchema = z.strictObject({ feature: churnFeatureSchema, reason: z.string() });
+const omittedFeatureSchema = z.strictObject({ feature: churnFeatureSchema, reason: z.string() });
 
 /** How the churn run was set up (docs/models/jobs.md). */
-export const churnParamsSchema = z.strictObject({
+const churnParamsSchema = z.strictObject({
   /** The horizon H in days: P(churn) = P(no purchase in [asOf, asOf + H)). */
   horizonDays: count,
   /** Median over repeat customers of their mean days between purchases (H = 2 × this, clamped). */
@@ -97,7 +97,7 @@ export const churnParamsSchema = z.strictObject({
 });
 
 /** Holdout quality on the validation cutoff. */
-export const churnMetricsSchema = z.strictObject({
+const churnMetricsSchema = z.strictObject({
   rocAuc: unit.nullable(),
   prAuc: unit.nullable(),
   brierScore: unit,
@@ -112,7 +112,7 @@ export const churnMetricsSchema = z.strictObject({
 });
 
 /** One point of the reliability diagram (validation cutoff). */
-export const calibrationPointSchema = z.strictObject({
+const calibrationPointSchema = z.strictObject({
   /** Bin [from, to) of predicted probability. */
   from: unit,
   to: unit,
@@ -126,7 +126,7 @@ export const calibrationPointSchema = z.strictObject({
  * (lib/runs/render/churn.ts): the value states the customer's figure truthfully ("last purchase
  * 12 days ago"); `risk` makes it name the risk ("long since last purchase: 48 days").
  */
-export const churnFactorSchema = z.strictObject({
+const churnFactorSchema = z.strictObject({
   feature: churnFeatureSchema,
   /** SHAP value, log-odds (6 decimals); > 0 raises the churn risk. */
   shap: num,
@@ -148,7 +148,7 @@ export const churnFactorSchema = z.strictObject({
 const clvSource = z.enum(["clv", "historical"]);
 
 /** Per-customer output of a churn run. */
-export const churnCustomerOutputSchema = z.strictObject({
+const churnCustomerOutputSchema = z.strictObject({
   bankCustomerId: z.string(),
   pChurn: unit,
   /** Expected 12-month value: the latest CLV run's, else 12-month historical net revenue. */
@@ -161,10 +161,10 @@ export const churnCustomerOutputSchema = z.strictObject({
 });
 
 /** One row of the revenue-at-risk list: a customer's output with its id. */
-export const revenueAtRiskRowSchema = z.strictObject({ customerId: z.number().int().positive(), ...churnCustomerOutputSchema.shape });
+const revenueAtRiskRowSchema = z.strictObject({ customerId: z.number().int().positive(), ...churnCustomerOutputSchema.shape });
 
 /** Mean SHAP of the top features within one demographic segment. */
-export const segmentEffectSchema = z.strictObject({
+const segmentEffectSchema = z.strictObject({
   dimension: z.enum(["gender", "ageBand"]),
   value: z.string(),
   /** Scored customers of the segment; null when suppressed (< 5). */
@@ -175,7 +175,7 @@ export const segmentEffectSchema = z.strictObject({
 });
 
 /** Everything the churn page charts. */
-export const churnSummarySchema = z.strictObject({
+const churnSummarySchema = z.strictObject({
   horizonDays: count,
   asOf: day,
   scoredCustomers: count,
@@ -196,7 +196,7 @@ export const churnSummarySchema = z.strictObject({
   baseValue: num,
 });
 
-export const CHURN_FORMAT = 2;
+const CHURN_FORMAT = 2;
 
 export const churnContract = defineRunContract({
   kind: "churn",

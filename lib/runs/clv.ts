@@ -11,7 +11,7 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  */
 
 /** How the CLV run was set up. */
-export const clvParamsSchema = z.strictObject({
+const clvParamsSchema = z.strictObject({
   /** Last local day of the calibration data, inclusive (= the merchant's last data day). */
   calibrationEnd: day,
   timeUnit: z.literal("week"),
@@ -29,7 +29,7 @@ export const clvParamsSchema = z.strictObject({
 const bgnbdParams = { r: num, alpha: num, a: num, b: num };
 
 /** Fitted parameters and fit quality. BG/NBD rates are per week. */
-export const clvMetricsSchema = z.strictObject({
+const clvMetricsSchema = z.strictObject({
   bgnbd: z.strictObject({
     ...bgnbdParams,
     logLikelihood: num,
@@ -48,7 +48,7 @@ export const clvMetricsSchema = z.strictObject({
 });
 
 /** One cell of the P(alive) heatmap: repeat purchases × weeks since the last purchase. */
-export const pAliveCellSchema = z.strictObject({
+const pAliveCellSchema = z.strictObject({
   frequency: z.string(),
   recency: z.string(),
   /** Customers in the cell; null when suppressed (< 5). */
@@ -59,7 +59,7 @@ export const pAliveCellSchema = z.strictObject({
 });
 
 /** Everything the customer-value page charts. */
-export const clvSummarySchema = z.strictObject({
+const clvSummarySchema = z.strictObject({
   customers: count,
   /** Customers with at least one repeat purchase (x ≥ 1). */
   repeatCustomers: count,
@@ -79,7 +79,7 @@ export const clvSummarySchema = z.strictObject({
 });
 
 /** Per-customer output of a CLV run. */
-export const clvCustomerOutputSchema = z.strictObject({
+const clvCustomerOutputSchema = z.strictObject({
   /** The bank's pseudonymous customer id (the one the merchant matches to its loyalty data). */
   bankCustomerId: z.string(),
   /** Repeat purchases (purchase weeks after the first), recency and age in weeks. */
@@ -96,7 +96,7 @@ export const clvCustomerOutputSchema = z.strictObject({
   clvMinor: minor,
 });
 
-export const CLV_FORMAT = 1;
+const CLV_FORMAT = 1;
 
 export const clvContract = defineRunContract({
   kind: "clv",

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Locale } from "@/lib/i18n/config";
 
 /*
- * Stored model runs as typed, versioned contracts (docs/adr/0010-run-contracts.md). A run kind
+ * Stored model runs as typed, versioned contracts (docs/adr/0011-run-contracts.md). A run kind
  * (clv, churn, segments, forecast, findings) has one contract: zod schemas of its four JSON
  * documents (params, metrics, summary, one output per customer) and a FORMAT number. Jobs parse
  * what they are about to write (a run that does not match fails loudly, nothing is written);
@@ -45,7 +45,7 @@ export interface RunContract<
 export type RunParams<C extends RunContract> = z.output<C["params"]>;
 export type RunMetrics<C extends RunContract> = z.output<C["metrics"]>;
 export type RunSummary<C extends RunContract> = z.output<C["summary"]>;
-export type RunOutput<C extends RunContract> = z.output<C["output"]>;
+type RunOutput<C extends RunContract> = z.output<C["output"]>;
 
 /**
  * Declares a contract.
@@ -76,7 +76,7 @@ export class RunContractError extends Error {
 }
 
 /** The first few zod issues as "path: message; …" (path dotted, array indices included). */
-export function describeIssues(error: z.ZodError, max = 3): string {
+function describeIssues(error: z.ZodError, max = 3): string {
   const parts = error.issues.slice(0, max).map((i) => `${i.path.length ? i.path.join(".") : "(root)"}: ${i.message}`);
   const more = error.issues.length > max ? ` (+${error.issues.length - max} more)` : "";
   return parts.join("; ") + more;

@@ -25,14 +25,12 @@ export const FINDING_KINDS = [
 export type FindingKind = (typeof FINDING_KINDS)[number];
 
 /** The headline metrics a finding can be about. */
-export const FINDING_METRICS = ["netRevenue", "purchases", "customers", "frequency", "averageCheck"] as const;
-export type FindingMetric = (typeof FINDING_METRICS)[number];
+export type FindingMetric = "netRevenue" | "purchases" | "customers" | "frequency" | "averageCheck";
 
-export const COMPARISONS = ["previous", "yearAgo"] as const;
-export type Comparison = (typeof COMPARISONS)[number];
+export type Comparison = "previous" | "yearAgo";
 
 /** A typed value behind a finding; the renderer formats it for the locale. */
-export const findingValueSchema = z.discriminatedUnion("t", [
+const findingValueSchema = z.discriminatedUnion("t", [
   z.strictObject({ t: z.literal("money"), v: num }),
   z.strictObject({ t: z.literal("percent"), v: num }),
   z.strictObject({ t: z.literal("number"), v: num }),
@@ -46,15 +44,14 @@ export const findingValueSchema = z.discriminatedUnion("t", [
 ]);
 export type FindingValue = z.infer<typeof findingValueSchema>;
 
-export const confidenceSchema = z.enum(["high", "medium", "low"]);
+const confidenceSchema = z.enum(["high", "medium", "low"]);
 export type Confidence = z.infer<typeof confidenceSchema>;
 
 /** Where the chart behind a finding lives, relative to /m/<slug>. */
-export const chartLinkSchema = z.enum(["", "/findings", "/customers", "/seasonality", "/segments"]);
-export type ChartLink = z.infer<typeof chartLinkSchema>;
+const chartLinkSchema = z.enum(["", "/findings", "/customers", "/seasonality", "/segments"]);
 
 /** One finding. Money in minor units of the merchant's currency. */
-export const findingSchema = z.strictObject({
+const findingSchema = z.strictObject({
   /** Stable key for deduplication: kind + subject (e.g. "metricChange:netRevenue:previous"). */
   id: z.string(),
   kind: z.enum(FINDING_KINDS),
@@ -81,7 +78,7 @@ export const findingSchema = z.strictObject({
 export type Finding = z.infer<typeof findingSchema>;
 
 /** The stored findings run's summary. */
-export const findingsSummarySchema = z.strictObject({
+const findingsSummarySchema = z.strictObject({
   asOf: day,
   currency: z.string().regex(/^[A-Z]{3}$/),
   /** Ranked, most important first. */
@@ -97,7 +94,7 @@ export const findingsSummarySchema = z.strictObject({
 export type FindingsSummary = z.infer<typeof findingsSummarySchema>;
 
 /** How the findings run was set up. */
-export const findingsParamsSchema = z.strictObject({
+const findingsParamsSchema = z.strictObject({
   windowDays: count,
   windows: z.strictObject({ current: period, previous: period, yearAgo: period }),
   peerIndex: z.enum(["released", "withheld", "absent"]),
@@ -106,13 +103,13 @@ export const findingsParamsSchema = z.strictObject({
 });
 export type FindingsParams = z.infer<typeof findingsParamsSchema>;
 
-export const findingsMetricsSchema = z.strictObject({
+const findingsMetricsSchema = z.strictObject({
   findings: count,
   tests: z.strictObject({ metricChanges: count, segmentCells: count }),
 });
 export type FindingsMetrics = z.infer<typeof findingsMetricsSchema>;
 
-export const FINDINGS_FORMAT = 1;
+const FINDINGS_FORMAT = 1;
 
 export const findingsContract = defineRunContract({
   kind: "findings",

@@ -16,10 +16,10 @@ export type ForecastMetric = (typeof FORECAST_METRICS)[number];
 const metric = z.enum(FORECAST_METRICS);
 
 /** One forecast step: the bucket start (a day, or the Monday of an ISO week) and the bands. */
-export const forecastPointSchema = z.strictObject({ day, point: num, lower80: num, upper80: num, lower95: num, upper95: num });
+const forecastPointSchema = z.strictObject({ day, point: num, lower80: num, upper80: num, lower95: num, upper95: num });
 
 /** A metric's backtest figures (see lib/forecast/model.ts backtestSeries). */
-export const storedBacktestSchema = z.strictObject({
+const storedBacktestSchema = z.strictObject({
   folds: count,
   horizon: count,
   points: count,
@@ -30,14 +30,14 @@ export const storedBacktestSchema = z.strictObject({
   accuracy: z.enum(["good", "fair", "poor", "unknown"]),
 });
 
-export const metricForecastSchema = z.strictObject({
+const metricForecastSchema = z.strictObject({
   method: z.enum(["mstl-ets", "ets", "seasonal-naive"]),
   periods: z.array(num),
   forecast: z.array(forecastPointSchema),
   backtest: storedBacktestSchema,
 });
 
-export const seriesForecastsSchema = z.strictObject({
+const seriesForecastsSchema = z.strictObject({
   /** Steps ahead (days or weeks). */
   horizon: count,
   /** Observations used, oldest first: the first bucket's start. */
@@ -49,7 +49,7 @@ export const seriesForecastsSchema = z.strictObject({
 });
 
 /** The last held-out fold of the daily net-revenue backtest (the four weeks before as-of). */
-export const forecastLastFoldSchema = z.strictObject({
+const forecastLastFoldSchema = z.strictObject({
   days: z.array(day),
   actual: z.array(num),
   point: z.array(num),
@@ -57,7 +57,7 @@ export const forecastLastFoldSchema = z.strictObject({
   upper95: z.array(num),
 });
 
-export const forecastSummarySchema = z.strictObject({
+const forecastSummarySchema = z.strictObject({
   asOf: day,
   currency: z.string().regex(/^[A-Z]{3}$/),
   daily: seriesForecastsSchema,
@@ -65,7 +65,7 @@ export const forecastSummarySchema = z.strictObject({
   lastFold: forecastLastFoldSchema.nullable(),
 });
 
-export const forecastParamsSchema = z.strictObject({
+const forecastParamsSchema = z.strictObject({
   dailyHorizon: count,
   weeklyHorizon: count,
   backtestFolds: count,
@@ -73,12 +73,12 @@ export const forecastParamsSchema = z.strictObject({
 });
 
 /** The net-revenue backtests, daily and weekly; null when that series could not be forecast. */
-export const forecastMetricsSchema = z.strictObject({
+const forecastMetricsSchema = z.strictObject({
   dailyNetRevenue: storedBacktestSchema.nullable(),
   weeklyNetRevenue: storedBacktestSchema.nullable(),
 });
 
-export const FORECAST_FORMAT = 1;
+const FORECAST_FORMAT = 1;
 
 export const forecastContract = defineRunContract({
   kind: "forecast",
@@ -89,11 +89,8 @@ export const forecastContract = defineRunContract({
   output: z.never(),
 });
 
-export type ForecastPoint = z.infer<typeof forecastPointSchema>;
 export type StoredBacktest = z.infer<typeof storedBacktestSchema>;
-export type MetricForecast = z.infer<typeof metricForecastSchema>;
 export type SeriesForecasts = z.infer<typeof seriesForecastsSchema>;
-export type ForecastLastFold = z.infer<typeof forecastLastFoldSchema>;
 export type ForecastSummary = z.infer<typeof forecastSummarySchema>;
 export type ForecastParams = z.infer<typeof forecastParamsSchema>;
 export type ForecastRunMetrics = z.infer<typeof forecastMetricsSchema>;

@@ -6,7 +6,7 @@ import { forecastContract } from "./forecast";
 import { segmentsContract } from "./segments";
 
 /*
- * Every run kind's contract, by kind (docs/adr/0010-run-contracts.md). A new model adds one
+ * Every run kind's contract, by kind (docs/adr/0011-run-contracts.md). A new model adds one
  * contract file here and one entry to the MODELS registry (lib/jobs/registry.ts).
  */
 
@@ -18,7 +18,7 @@ export const CONTRACTS = {
   findings: findingsContract,
 } as const satisfies { [K in RunKind]: { kind: K } };
 
-export type Contracts = typeof CONTRACTS;
+type Contracts = typeof CONTRACTS;
 export type ContractOf<K extends RunKind> = Contracts[K];
 
 export * from "./contract";

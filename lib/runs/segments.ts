@@ -18,7 +18,7 @@ import { count, defineRunContract, minor, num, period, type LocalizedText, type 
  * BASE_SEGMENT_FEATURES without age; a unit test asserts they agree).
  */
 export const SEGMENT_FLAGS = ["female", "male", "married", "single", "divorced", "widowed", "payroll", "corporate", "premium", "regular"] as const;
-export type SegmentFlag = (typeof SEGMENT_FLAGS)[number];
+type SegmentFlag = (typeof SEGMENT_FLAGS)[number];
 
 const op = z.enum(["<=", ">"]);
 
@@ -31,7 +31,7 @@ const op = z.enum(["<=", ">"]);
  *   the row's `ageUnknown` says;
  * - number: any other encoded feature, `feature op threshold`.
  */
-export const segmentConditionSchema = z.discriminatedUnion("type", [
+const segmentConditionSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("flag"), feature: z.enum(SEGMENT_FLAGS), present: z.boolean() }),
   z.strictObject({ type: z.literal("region"), region: z.string(), present: z.boolean() }),
   z.strictObject({ type: z.literal("age"), op, threshold: num }),
@@ -54,11 +54,11 @@ export function toSegmentCondition(name: string, op: "<=" | ">", threshold: numb
 }
 
 /** Whether a leaf's customers have unknown ages: none, some, or all of them. */
-export const ageUnknownSchema = z.enum(["none", "some", "all"]);
+const ageUnknownSchema = z.enum(["none", "some", "all"]);
 export type AgeUnknown = z.infer<typeof ageUnknownSchema>;
 
 /** One leaf = one segment. Money in minor units. */
-export const segmentTableRowSchema = z.strictObject({
+const segmentTableRowSchema = z.strictObject({
   leafId: count,
   /** The merged path to the leaf, root first (repeated conditions keep the tightest threshold). */
   conditions: z.array(segmentConditionSchema),
@@ -80,7 +80,7 @@ export type SegmentTableRow = z.infer<typeof segmentTableRowSchema>;
 const nodeRef = z.number().int().nonnegative().nullable();
 
 /** The fitted CART tree (lib/models/cart.ts RegressionTree). */
-export const regressionTreeSchema = z.strictObject({
+const regressionTreeSchema = z.strictObject({
   nodes: z.array(
     z.strictObject({
       id: count,
@@ -101,7 +101,7 @@ const treeTypesAgree: [z.infer<typeof regressionTreeSchema>, RegressionTree] ext
 void treeTypesAgree;
 
 /** How the segment-tree run was set up. */
-export const segmentTreeParamsSchema = z.strictObject({
+const segmentTreeParamsSchema = z.strictObject({
   /** The last 12 months ending at the as-of day. */
   period,
   /** Options given to buildSegmentTree (minSamplesLeaf as resolved: max(5, ceil(2 % of customers))). */
@@ -109,7 +109,7 @@ export const segmentTreeParamsSchema = z.strictObject({
 });
 
 /** Fit figures of the segment tree. */
-export const segmentTreeMetricsSchema = z.strictObject({
+const segmentTreeMetricsSchema = z.strictObject({
   /** Leaves (= table rows). */
   leaves: count,
   /** Share of the variance of revenue per customer explained by the leaves (R² on the training rows). */
@@ -117,7 +117,7 @@ export const segmentTreeMetricsSchema = z.strictObject({
 });
 
 /** What the segment-tree page shows: buildSegmentTree's table and tree. */
-export const segmentTreeSummarySchema = z.strictObject({
+const segmentTreeSummarySchema = z.strictObject({
   period,
   /** Customers the tree was grown on. */
   customers: count,
@@ -128,7 +128,7 @@ export const segmentTreeSummarySchema = z.strictObject({
   revenueMinor: minor,
 });
 
-export const SEGMENTS_FORMAT = 2;
+const SEGMENTS_FORMAT = 2;
 
 export const segmentsContract = defineRunContract({
   kind: "segments",

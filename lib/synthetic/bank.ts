@@ -32,7 +32,7 @@ import {
 export const GENERATOR_VERSION = "synthetic-bank/3";
 
 /** The bank: 50,000 customers, 24 months ending 2026-11-01 (exclusive), ~2,000,000 transactions. */
-export const DEFAULT_BANK = {
+const DEFAULT_BANK = {
   seed: 42,
   customers: 50_000,
   months: 24,

@@ -17,7 +17,7 @@ import { normal } from "@/lib/models/samplers";
  * continuous feature to find the heterogeneity with.
  */
 
-export interface PlantedSegment {
+interface PlantedSegment {
   name: string;
   share: number;
   /** Control conversion probability. */

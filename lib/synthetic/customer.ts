@@ -18,8 +18,8 @@ import {
 import { stream, type Rng } from "@/lib/models/prng";
 import { beta, Categorical, exponential, gamma, normal, pickWeighted } from "@/lib/models/samplers";
 
-export type Gender = "female" | "male";
-export type MaritalStatus = "single" | "married" | "divorced" | "widowed";
+type Gender = "female" | "male";
+type MaritalStatus = "single" | "married" | "divorced" | "widowed";
 
 /** A customer as the customers CSV carries it: any attribute may be unknown (null). */
 export interface SyntheticCustomer {
@@ -160,7 +160,7 @@ function round4(x: number): number {
 }
 
 /** Customer id of an ordinal: 'C' + seven digits of ordinal + 1. */
-export function customerIdOf(ordinal: number): string {
+function customerIdOf(ordinal: number): string {
   return `C${String(ordinal + 1).padStart(7, "0")}`;
 }
 

@@ -46,7 +46,7 @@ export const BANK_FILES = {
 } as const;
 
 /** Size, data rows and sha256 of one written file (of its bytes on disk, so of the gzip for .gz). */
-export interface WrittenFile {
+interface WrittenFile {
   file: string;
   bytes: number;
   rows: number;
@@ -70,7 +70,7 @@ export interface WrittenBank {
  * identity of a generated bank (a parameter edit invalidates old files even if the version
  * was not bumped; code changes still need the bump).
  */
-export function bankConfigHash(config: BankConfig): string {
+function bankConfigHash(config: BankConfig): string {
   const identity = { version: GENERATOR_VERSION, model, config: resolveBankConfig(config) };
   return createHash("sha256").update(JSON.stringify(identity)).digest("hex");
 }

@@ -2,19 +2,16 @@
  * The deterministic synthetic bank (docs/synthetic-bank.md): `generateBank(config)` streams
  * merchants, customers (with planted truths) and transactions; `writeBank` puts them in files.
  */
-export { DEFAULT_BANK, GENERATOR_VERSION, buildTruths, generateBank, planBank, resolveBankConfig } from "./bank";
-export type { BankConfig, BankPlan, BankRecord, BankSummary, ResolvedBankConfig } from "./bank";
+export { generateBank, planBank, resolveBankConfig } from "./bank";
+export type { BankConfig, BankPlan, BankRecord, BankSummary } from "./bank";
 export type {
   CustomerTruth,
-  Gender,
-  MaritalStatus,
   RelationshipTruth,
   SwitchEvent,
   SyntheticCustomer,
   SyntheticTransaction,
 } from "./customer";
-export type { MerchantTruth, SyntheticMerchant } from "./merchants";
-export { Calendar, TIME_ZONE_OFFSETS } from "./calendar";
+export type { MerchantTruth } from "./merchants";
 export * from "./csv";
-export { BANK_FILES, bankConfigHash, readWrittenBank, writeBank } from "./files";
-export type { WrittenBank, WrittenFile } from "./files";
+export { BANK_FILES, readWrittenBank, writeBank } from "./files";
+export type { WrittenBank } from "./files";

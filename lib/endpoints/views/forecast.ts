@@ -5,7 +5,7 @@ import { loadModelRunPage } from "@/lib/jobs/refit";
 import { defineEndpoint, table } from "../define";
 
 /** Days of actual revenue shown before the forecast (8 weeks). */
-export const FORECAST_HISTORY_DAYS = 56;
+const FORECAST_HISTORY_DAYS = 56;
 
 /**
  * Forecast: the latest forecast run (daily and weekly, 80/95 % bands, backtests) and the

@@ -20,7 +20,7 @@ export interface SegmentTreeRunView extends ModelRunMeta {
 }
 
 /** The stored run as the page shows it (table with profiles in words, tree as nodes with words). */
-export function segmentTreeRunView(run: SegmentTreeResults): SegmentTreeRunView {
+function segmentTreeRunView(run: SegmentTreeResults): SegmentTreeRunView {
   const tree = run.summary.tree ?? { nodes: [], featureNames: [] };
   return {
     id: run.id,

@@ -6,10 +6,10 @@ import { compactDateToIso, parseScaledDecimal, shown } from "../validate";
 import { AdapterMerchant } from "./adapter-merchant";
 
 /** The header of shared/data/cdnow/cdnow_master.csv. */
-export const CDNOW_HEADER = ["customer_id", "date", "number_of_cds", "dollar_value"] as const;
+const CDNOW_HEADER = ["customer_id", "date", "number_of_cds", "dollar_value"] as const;
 
 /** CDNOW, the online music retailer of Fader & Hardie's cohort (MCC 5735, record shops). */
-export const CDNOW_MERCHANT: MerchantSpec = {
+const CDNOW_MERCHANT: MerchantSpec = {
   slug: "cdnow",
   name: "CDNOW",
   mcc: "5735",
@@ -20,7 +20,7 @@ export const CDNOW_MERCHANT: MerchantSpec = {
   region: "New York",
 };
 
-export const DROP_ZERO_AMOUNT = "zero amount";
+const DROP_ZERO_AMOUNT = "zero amount";
 
 const CUSTOMER_ID = /^\d{1,10}$/;
 const CDS = /^\d{1,6}$/;

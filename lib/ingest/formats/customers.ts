@@ -7,7 +7,7 @@ import { copyCsvField } from "@/lib/csv/copy";
 import { BANK_ID, BANK_ID_RULE, FREE_TEXT, FREE_TEXT_RULE, MIN_YEAR, shown } from "../validate";
 
 /** The canonical customers CSV header (docs/data-format.md, "Customers"). */
-export const CUSTOMERS_HEADER = [
+const CUSTOMERS_HEADER = [
   "customer_id",
   "gender",
   "birth_year",

@@ -5,7 +5,7 @@ import { finishBatch } from "../staging";
 import { MerchantRows } from "./merchants-rows";
 
 /** The canonical merchants CSV header (docs/data-format.md, "Merchants"). */
-export const MERCHANTS_HEADER = [
+const MERCHANTS_HEADER = [
   "bank_merchant_id",
   "slug",
   "name",

@@ -6,7 +6,7 @@ import { normaliseLocalDateTime, parseScaledDecimal, roundHalfAwayFromZero, show
 import { AdapterMerchant } from "./adapter-merchant";
 
 /** The header of UCI Online Retail as stored in shared/data/online_retail/online_retail.csv.gz. */
-export const ONLINE_RETAIL_HEADER = [
+const ONLINE_RETAIL_HEADER = [
   "InvoiceNo",
   "StockCode",
   "Description",
@@ -18,7 +18,7 @@ export const ONLINE_RETAIL_HEADER = [
 ] as const;
 
 /** The retailer of the UCI Online Retail log (a UK online gift shop: MCC 5947, gift shops). */
-export const ONLINE_RETAIL_MERCHANT: MerchantSpec = {
+const ONLINE_RETAIL_MERCHANT: MerchantSpec = {
   slug: "online-retail",
   name: "Online Retail",
   mcc: "5947",
@@ -30,11 +30,11 @@ export const ONLINE_RETAIL_MERCHANT: MerchantSpec = {
 };
 
 /** UnitPrice is parsed exactly in ten-thousandths of a pound; the file has at most 3 decimals. */
-export const PRICE_SCALE = 4;
+const PRICE_SCALE = 4;
 /** Ten-thousandths of a pound per penny. */
 const UNITS_PER_PENNY = 100;
 
-export const DROP_MISSING_CUSTOMER = "missing CustomerID";
+const DROP_MISSING_CUSTOMER = "missing CustomerID";
 export const DROP_NON_POSITIVE = "non-positive invoice total";
 export const DROP_NON_NEGATIVE_REFUND = "non-negative refund total";
 
@@ -81,7 +81,7 @@ export function parseOnlineRetailLine(f: readonly string[]): OnlineRetailLine | 
 }
 
 /** An invoice being summed. */
-export interface InvoiceTotal {
+interface InvoiceTotal {
   invoiceNo: string;
   firstLine: number;
   customerId: string;

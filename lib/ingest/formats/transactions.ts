@@ -6,7 +6,7 @@ import { ChunkBuffer, stagingTransactionLine } from "../staging";
 import { BANK_ID, BANK_ID_RULE, checkOffsetTimestamp, parsePositiveMinor, shown } from "../validate";
 
 /** The canonical transactions CSV header (docs/data-format.md, "Transactions"). */
-export const TRANSACTIONS_HEADER = [
+const TRANSACTIONS_HEADER = [
   "transaction_id",
   "merchant_id",
   "customer_id",

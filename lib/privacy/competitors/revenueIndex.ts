@@ -85,7 +85,7 @@ export function pearson(x: readonly number[], y: readonly number[]): number | nu
 }
 
 /** The minimum number of full weeks behind a released correlation. */
-export const MIN_CORRELATION_WEEKS = 8;
+const MIN_CORRELATION_WEEKS = 8;
 
 /**
  * Pearson's r between the merchant's weekly net revenue and the peers' aggregate over the ISO

@@ -78,7 +78,7 @@ export function renderChurnFactors(factors: readonly ChurnFactor[], ctx: FactorR
 }
 
 /** A factor in every UI locale (server side: next-intl createTranslator over messages/<locale>/churn.json). */
-export function churnFactorText(f: ChurnFactor, currency: string): LocalizedText {
+function churnFactorText(f: ChurnFactor, currency: string): LocalizedText {
   return Object.fromEntries(LOCALES.map((locale) => [locale, renderChurnFactor(f, { locale, currency }, runsTranslator("churn", locale))])) as LocalizedText;
 }
 

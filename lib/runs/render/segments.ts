@@ -21,7 +21,7 @@ import { runsTranslator, type Translate } from "./translator";
  */
 
 /** First letter upper case in the locale, like the seed's table, whichever condition comes first. */
-export function capitalise(text: string, locale: string): string {
+function capitalise(text: string, locale: string): string {
   return text.charAt(0).toLocaleUpperCase(locale) + text.slice(1);
 }
 
@@ -71,7 +71,7 @@ export function segmentProfileText(row: Pick<SegmentTableRow, "conditions" | "ag
 }
 
 /** One condition, capitalised, in every UI locale (the tree chart's branch labels). */
-export function segmentConditionText(c: SegmentCondition, ageUnknown: AgeUnknown = "none"): LocalizedText {
+function segmentConditionText(c: SegmentCondition, ageUnknown: AgeUnknown = "none"): LocalizedText {
   return Object.fromEntries(LOCALES.map((locale) => [locale, capitalise(renderSegmentCondition(c, runsTranslator("segments", locale), ageUnknown), locale)])) as LocalizedText;
 }
 
