@@ -239,7 +239,8 @@ export async function getSegmentTreeResults(ctx: AnalyticsContext): Promise<Segm
   return (await readModelResults(ctx, "segments")).run;
 }
 
-function metaOf(run: ModelRunMeta): ModelRunMeta {
+/** The identity and timing fields of a stored run, without its documents. */
+export function metaOf(run: ModelRunMeta): ModelRunMeta {
   return {
     id: run.id,
     kind: run.kind,

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { SegmentTreeResults } from "@/lib/analytics/getModelResults";
+import { metaOf, type SegmentTreeResults } from "@/lib/analytics/getModelResults";
 import type { Period } from "@/lib/days";
 import { loadModelRunPage } from "@/lib/jobs/refit";
 import type { ModelRunMeta } from "@/lib/runs/contract";
@@ -23,13 +23,7 @@ export interface SegmentTreeRunView extends ModelRunMeta {
 function segmentTreeRunView(run: SegmentTreeResults): SegmentTreeRunView {
   const tree = run.summary.tree ?? { nodes: [], featureNames: [] };
   return {
-    id: run.id,
-    kind: run.kind,
-    version: run.version,
-    periodFrom: run.periodFrom,
-    periodTo: run.periodTo,
-    startedAt: run.startedAt,
-    finishedAt: run.finishedAt,
+    ...metaOf(run),
     period: run.summary.period,
     customers: run.summary.customers,
     table: run.summary.table ?? [],
