@@ -38,6 +38,12 @@ test("merchant owner sees the CLI's figures, other merchants answer 404, Russian
 
   await page.goto(`/m/${owner.slug}/customers?from=${owner.from}&to=${owner.to}`);
   await expect(page.getByTestId("segments-table")).toBeVisible();
+  // The purchase-frequency table shows what its view answers (the view added as the registry's worked example).
+  const frequency = await page.request.get(`/api/m/${owner.slug}/purchase-frequency?from=${owner.from}&to=${owner.to}`);
+  expect(frequency.status()).toBe(200);
+  const bands = ((await frequency.json()) as { bands: { band: string; customers: number | null }[] }).bands;
+  const firstRow = page.getByTestId("purchase-frequency-table").locator("tbody tr").first();
+  await expect(firstRow.locator("td").nth(1)).toHaveText(bands[0].customers === null ? "< 5" : formatNumber(bands[0].customers, "en"));
   await page.screenshot({ path: path.join(shots, "customers-en.png"), fullPage: true });
 
   await page.goto(`/m/${owner.slug}/seasonality?from=${owner.from}&to=${owner.to}`);

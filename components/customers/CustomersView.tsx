@@ -16,6 +16,7 @@ import { useChartFormat } from "../charts/useChartFormat";
 import { useEndpoint } from "../hooks/useEndpoint";
 import { Segmented } from "../Segmented";
 import { useMerchant } from "../shell/MerchantContext";
+import { PurchaseFrequencyCard } from "./PurchaseFrequencyCard";
 import { EmptyState, ErrorState, LoadingState } from "../states";
 
 /** The dimensions in the order the selector shows them. */
@@ -34,6 +35,7 @@ export function CustomersView({ period }: { period: Period }) {
   return (
     <>
       <RegularCustomersCard period={period} />
+      <PurchaseFrequencyCard period={period} />
       <SegmentsCard period={period} />
       <CohortsCard period={period} />
       <p className="legend-note">{t("note")}</p>

@@ -9,6 +9,7 @@ import { dynamics } from "./views/dynamics";
 import { findings } from "./views/findings";
 import { forecast } from "./views/forecast";
 import { overview } from "./views/overview";
+import { purchaseFrequency } from "./views/purchaseFrequency";
 import { regularCustomers } from "./views/regularCustomers";
 import { seasonality } from "./views/seasonality";
 import { segments } from "./views/segments";
@@ -25,6 +26,7 @@ export const ENDPOINTS = {
   dynamics,
   cohorts,
   "regular-customers": regularCustomers,
+  "purchase-frequency": purchaseFrequency,
   segments,
   seasonality,
   "data-range": dataRange,

@@ -3,6 +3,7 @@ import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
 import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
 import { cohorts } from "@/lib/endpoints/views/cohorts";
+import { purchaseFrequency } from "@/lib/endpoints/views/purchaseFrequency";
 import { regularCustomers } from "@/lib/endpoints/views/regularCustomers";
 import { segments } from "@/lib/endpoints/views/segments";
 import { CustomersView } from "@/components/customers/CustomersView";
@@ -22,6 +23,7 @@ export default async function CustomersPage({ params, searchParams }: { params: 
 
   const queryClient = serverQueryClient();
   await prefetchEndpoint(queryClient, access, regularCustomers, period);
+  await prefetchEndpoint(queryClient, access, purchaseFrequency, period);
   await prefetchEndpoint(queryClient, access, segments, period);
   await prefetchEndpoint(queryClient, access, cohorts, period);
 
@@ -40,6 +42,7 @@ export default async function CustomersPage({ params, searchParams }: { params: 
           canExport={access.entitlements.features.has("exports")}
           items={[
             { view: "regular-customers", table: "regular-customers", query: period },
+            { view: "purchase-frequency", table: "purchase-frequency", query: period },
             { view: "segments", table: "customer-segments", query: period },
             { view: "cohorts", table: "cohort-retention", query: period },
           ]}
