@@ -37,7 +37,7 @@ const ROOMS = {
   "lib/ingest": [...KERNEL, ...DB, "lib/tenancy", "lib/rollups", "lib/jobs/enqueue", "lib/jobs/outbox"],
   // session -> membership -> merchant -> permission; plans; audit; e-mail; onboarding registers
   // the bank's merchant through ingest's merchant rules (one definition of a valid merchant)
-  "lib/billing": [...KERNEL, ...DB, "lib/tenancy", "lib/audit", "lib/auth/errors", "lib/auth/access"],
+  "lib/billing": [...KERNEL, ...DB, "lib/tenancy", "lib/audit"],
   "lib/auth": [...KERNEL, ...DB, "lib/tenancy", "lib/audit", "lib/billing", "lib/mail"],
   "lib/accounts": [...KERNEL, ...DB, "lib/tenancy", "lib/audit", "lib/auth", "lib/billing", "lib/mail", "lib/ingest", "lib/i18n", ...MESSAGES],
   "lib/i18n": [...KERNEL, "lib/auth", ...MESSAGES],

@@ -5,17 +5,21 @@
  */
 import type { Database } from "@/db/client";
 import { recordAudit } from "@/lib/audit";
-import { ForbiddenError } from "@/lib/auth/errors";
-import type { MerchantAccess } from "@/lib/auth/access";
+import { ForbiddenError } from "@/lib/errors";
 import { loadAccount, setPlanIn } from "./accounts";
 import { BillingError } from "./errors";
 import { isPlanId, type PlanId } from "./plans";
 import { billingProviderFromEnv, type BillingProvider } from "./stripe";
 
-type BillingAccess = Pick<MerchantAccess, "actor" | "merchant" | "role">;
+/** Who acts: the fields of lib/auth's MerchantAccess these operations need (billing sits below lib/auth). */
+interface BillingAccess {
+  actor: { userId: string; email: string };
+  merchant: { id: number; slug: string };
+  role: string;
+}
 
 /** Who may change a merchant's plan: its owner (paying through Stripe) and bank staff. */
-export function canManageBilling(role: MerchantAccess["role"]): boolean {
+export function canManageBilling(role: string): boolean {
   return role === "merchant_owner" || role === "bank_admin" || role === "relationship_manager";
 }
 
