@@ -19,6 +19,8 @@ const ROOMS = {
   "lib/csv": [],
   "lib/errors": [],
   "lib/format": [],
+  // size-limited request bodies: every body-reading route handler reads through it
+  "lib/http": ["lib/errors"],
   db: [...KERNEL],
   "lib/models": [...KERNEL],
   "lib/forecast": [...KERNEL, "lib/models"],
@@ -37,7 +39,7 @@ const ROOMS = {
   "lib/ingest": [...KERNEL, ...DB, "lib/tenancy", "lib/rollups", "lib/jobs/enqueue", "lib/jobs/outbox"],
   // session -> membership -> merchant -> permission; plans; audit; e-mail; onboarding registers
   // the bank's merchant through ingest's merchant rules (one definition of a valid merchant)
-  "lib/billing": [...KERNEL, ...DB, "lib/tenancy", "lib/audit"],
+  "lib/billing": [...KERNEL, ...DB, "lib/tenancy", "lib/audit", "lib/http"],
   "lib/auth": [...KERNEL, ...DB, "lib/tenancy", "lib/audit", "lib/billing", "lib/mail"],
   "lib/accounts": [...KERNEL, ...DB, "lib/tenancy", "lib/audit", "lib/auth", "lib/billing", "lib/mail", "lib/ingest", "lib/i18n", ...MESSAGES],
   "lib/i18n": [...KERNEL, "lib/auth", ...MESSAGES],

@@ -21,6 +21,15 @@ import { merchantAccounts, stripeEvents, type SubscriptionStatus } from "@/db/sc
 import { recordAudit } from "@/lib/audit";
 import { billingProviderFromEnv, type BillingEvent, type BillingProvider } from "./stripe";
 import { isPlanId, type PlanId } from "./plans";
+import { readBodyText } from "@/lib/http";
+import { errorBody } from "@/lib/errors";
+
+/**
+ * Largest webhook body read (bytes). Stripe's event payloads are a few KiB (a subscription with
+ * many items stays well under 64 KiB); anything larger is refused while reading, before the
+ * signature is checked, so an unsigned flood cannot grow the heap (issue 14 item 1).
+ */
+export const STRIPE_WEBHOOK_MAX_BYTES = 256 * 1024;
 
 type EventOutcome = "applied" | "stale" | "unknown_customer" | "ignored" | "duplicate";
 
@@ -207,7 +216,13 @@ async function receiveStripeWebhook(
  * process database and the provider from the environment.
  */
 export async function handleStripeWebhookRequest(req: Request, provider: BillingProvider | null = billingProviderFromEnv()): Promise<Response> {
-  const rawBody = await req.text();
+  let rawBody: string;
+  try {
+    rawBody = await readBodyText(req, STRIPE_WEBHOOK_MAX_BYTES);
+  } catch (err) {
+    const { status, body } = errorBody(err);
+    return Response.json(body, { status, headers: { "cache-control": "no-store" } });
+  }
   const { getDatabase } = await import("@/db/client");
   try {
     const { status, body } = await receiveStripeWebhook(await getDatabase(), provider, rawBody, req.headers.get("stripe-signature"));
