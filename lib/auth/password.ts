@@ -9,6 +9,9 @@
  * typed on keyboards that emit composed or decomposed characters (й vs и + U+0306) matches.
  */
 import { hash, verify, type Options } from "@node-rs/argon2";
+import { ZxcvbnFactory } from "@zxcvbn-ts/core";
+import * as zxcvbnCommon from "@zxcvbn-ts/language-common";
+import * as zxcvbnEn from "@zxcvbn-ts/language-en";
 import { AppError } from "@/lib/errors";
 
 /** Minimum length in Unicode code points (NIST SP 800-63B allows ≥ 8; the product asks ≥ 10). */
@@ -44,10 +47,39 @@ const COMMON_PASSWORDS: ReadonlySet<string> = new Set([
 ]);
 
 /**
+ * Least zxcvbn score accepted (0–4; 3 = "safely unguessable: moderate protection from offline
+ * slow-hash scenario", ≥ 10^8 guesses; Wheeler 2016, "zxcvbn: Low-Budget Password Strength
+ * Estimation", USENIX Security). With argon2id at ~40 ms a guess that is years of one core.
+ */
+const MIN_ZXCVBN_SCORE = 3;
+/**
+ * Code points the estimator looks at: zxcvbn's matching is super-linear (256 characters took 2 s
+ * here), so only this prefix is scored; a strong prefix makes the whole at least as strong.
+ */
+const ZXCVBN_MAX_CHARS = 64;
+/** Words of this product an attacker would try first (zxcvbn "user inputs"). */
+const PRODUCT_WORDS = ["merchant", "insights", "bank", "analytics", "demo", "admin"];
+
+let estimator: ZxcvbnFactory | null = null;
+/** zxcvbn-ts with its common (passwords, names) and English dictionaries, built once per process. */
+function zxcvbn(): ZxcvbnFactory {
+  estimator ??= new ZxcvbnFactory({
+    dictionary: { ...zxcvbnCommon.dictionary, ...zxcvbnEn.dictionary },
+    graphs: zxcvbnCommon.adjacencyGraphs,
+    translations: zxcvbnEn.translations,
+  });
+  return estimator;
+}
+
+/**
  * The rules a new password breaks (empty array = acceptable). Does not throw.
- * Rules: PASSWORD_MIN_LENGTH..PASSWORD_MAX_LENGTH code points, not only whitespace, not a
- * well-known common password, and (when `context.email` is given) not containing the e-mail's
- * local part (≥ 4 characters) or being the e-mail itself.
+ * Rules (NIST SP 800-63B 5.1.1.2: length, no composition rules, refuse "commonly-used, expected,
+ * or compromised" values): PASSWORD_MIN_LENGTH..PASSWORD_MAX_LENGTH code points, not only
+ * whitespace, (when `context.email` is given) not containing the e-mail's local part
+ * (≥ 4 characters) or being the e-mail itself, not a well-known common password, and a zxcvbn
+ * score of at least MIN_ZXCVBN_SCORE (dictionary words, names, keyboard walks, repeats, dates and
+ * years, l33t substitutions, the e-mail and this product's words all count as guessable):
+ * "aaaaaaaaaa", "Password1!" and "Summer2026!" are refused.
  */
 export function passwordProblems(password: unknown, context: { email?: string } = {}): string[] {
   if (typeof password !== "string") return ["password must be a string"];
@@ -57,10 +89,15 @@ export function passwordProblems(password: unknown, context: { email?: string } 
   if (length > PASSWORD_MAX_LENGTH) problems.push(`password must be at most ${PASSWORD_MAX_LENGTH} characters`);
   if (length > 0 && password.trim() === "") problems.push("password must not be only whitespace");
   const lower = password.normalize("NFC").toLowerCase();
-  if (COMMON_PASSWORDS.has(lower)) problems.push("password is too common");
   const email = context.email?.trim().toLowerCase();
   const local = email?.split("@")[0] ?? "";
   if (email && (lower === email || (local.length >= 4 && lower.includes(local)))) problems.push("password must not contain your e-mail address");
+  if (COMMON_PASSWORDS.has(lower)) problems.push("password is too common");
+  else if (problems.length === 0) {
+    const prefix = [...password.normalize("NFC")].slice(0, ZXCVBN_MAX_CHARS).join("");
+    const inputs = [...PRODUCT_WORDS, ...(email ? [email, local] : [])];
+    if (zxcvbn().check(prefix, inputs).score < MIN_ZXCVBN_SCORE) problems.push("password is too easy to guess");
+  }
   return problems;
 }
 

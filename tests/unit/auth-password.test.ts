@@ -59,7 +59,8 @@ describe("password rules", () => {
 
   it("rejects over-long, whitespace-only and non-string passwords", async () => {
     expect(passwordProblems("a".repeat(257))).toEqual(["password must be at most 256 characters"]);
-    expect(passwordProblems("a".repeat(256))).toEqual([]);
+    // 256 is allowed; the string is not a repeat (since issue 14 item 8, "aaaa…" is refused as guessable)
+    expect(passwordProblems("Qv7#mLp2-Zr9!".repeat(20).slice(0, 250) + "Wx4$kT")).toEqual([]);
     expect(passwordProblems(" ".repeat(12))).toEqual(["password must not be only whitespace"]);
     expect(passwordProblems(42)).toEqual(["password must be a string"]);
     const error = await hashPassword("          ").catch((e: unknown) => e);
@@ -74,5 +75,20 @@ describe("password rules", () => {
     expect(passwordProblems("ann-2026-shop!", { email: "ann@shop.example" })).toEqual([]); // local parts under 4 characters are not checked
     expect(passwordProblems("owner@shop.example", { email: "owner@shop.example" })).toEqual(["password must not contain your e-mail address"]);
     expect(passwordProblems("demo-password-2026", { email: "owner@cdnow.demo" })).toEqual([]);
+  });
+
+  // Issue 14 item 8: 8 of 8 weak passwords of ≥ 10 characters were accepted before zxcvbn.
+  it("refuses guessable passwords of allowed length (zxcvbn score < 3), with and without the e-mail", () => {
+    for (const weak of ["aaaaaaaaaa", "Password1!", "Summer2026!", "Qwerty12345!", "Welcome2026", "Passw0rd!!", "iloveyou2026", "Monkey12345"]) {
+      expect(passwordProblems(weak), weak).toEqual(["password is too easy to guess"]);
+    }
+    expect(passwordProblems("Merchant2026", { email: "x@y.example" })).toEqual(["password is too easy to guess"]);
+    expect(passwordProblems("Adminadmin1")).toEqual(["password is too easy to guess"]);
+  });
+
+  it("accepts the passwords the demo, the e2e suite and the tests use", () => {
+    for (const ok of ["demo-password-2026", "correct horse battery staple", "Sunflower-Meadow-42", "Quiet-River-Stone-7", "Granite-Harbor-19", "a-long-password-1", "long enough password", "second password 2", "first password 1", "anything long enough", "a fine long password", "same password!", "Secret-Password-1", "correct horse battery", "wrong password!"]) {
+      expect(passwordProblems(ok), ok).toEqual([]);
+    }
   });
 });
