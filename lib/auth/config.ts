@@ -13,7 +13,7 @@ import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { getDatabase } from "@/db/client";
 import { authorizeWithThrottle } from "./credentials";
-import { LoginLockedError, loginThrottle } from "./lockout";
+import { clientIpOf, LoginLockedError, loginThrottle } from "./lockout";
 import { resolveAuthSecret } from "./secret";
 
 /** Session lifetime in seconds: one working day. */
@@ -30,12 +30,6 @@ const SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
 /** The sign-in refusal the login form shows as "locked" (Auth.js passes `code` through). */
 class LockedSignin extends CredentialsSignin {
   code = "locked";
-}
-
-/** The client's IP as the reverse proxy reports it (first X-Forwarded-For hop), else X-Real-IP. */
-function clientIp(request: Request | undefined): string | null {
-  const forwarded = request?.headers.get("x-forwarded-for")?.split(",")[0]?.trim();
-  return forwarded || request?.headers.get("x-real-ip") || null;
 }
 
 export const { handlers, auth, signIn, signOut } = NextAuth({
@@ -59,7 +53,8 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       credentials: { email: { type: "email" }, password: { type: "password" } },
       authorize: async (credentials, request) => {
         try {
-          return await authorizeWithThrottle(await getDatabase(), credentials, clientIp(request), loginThrottle());
+          const database = await getDatabase();
+          return await authorizeWithThrottle(database, credentials, clientIpOf(request?.headers), loginThrottle(database));
         } catch (error) {
           if (error instanceof LoginLockedError) throw new LockedSignin();
           throw error;

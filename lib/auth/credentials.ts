@@ -48,10 +48,10 @@ export async function authorizeCredentialsIn(database: Database, raw: unknown): 
 }
 
 /**
- * authorizeCredentialsIn behind the login throttle (./lockout.ts): refuses with
- * LoginLockedError while the e-mail or IP is locked (before any password work), counts failures,
- * clears the count on success, and records "auth.lockout" in the audit log when a failure locks
- * the e-mail. Returns what authorizeCredentialsIn returns.
+ * authorizeCredentialsIn behind the login throttle (./lockout.ts): counts the attempt first,
+ * atomically (refusing with LoginLockedError, before any password work, while the e-mail or IP is
+ * locked), clears the count on success, and records "auth.lockout" in the audit log when a failure
+ * locks the e-mail. Returns what authorizeCredentialsIn returns.
  */
 export async function authorizeWithThrottle(
   database: Database,
@@ -60,14 +60,14 @@ export async function authorizeWithThrottle(
   throttle: LoginThrottle,
 ): Promise<SignedInUser | null> {
   const email = typeof (raw as { email?: unknown })?.email === "string" ? ((raw as { email: string }).email.trim().toLowerCase()) : "";
-  if (email) await throttle.assertAllowed(email, ip);
+  if (!email) return authorizeCredentialsIn(database, raw);
+  const attempt = await throttle.acquire(email, ip);
   const user = await authorizeCredentialsIn(database, raw);
-  if (!email) return user;
   if (user) {
-    await throttle.recordSuccess(email);
+    await throttle.recordSuccess(email, ip);
     return user;
   }
-  if (await throttle.recordFailure(email, ip)) {
+  if (attempt.lastChance) {
     await recordAudit(database.db, { actor: null, action: "auth.lockout", target: email, details: { ip } });
   }
   return null;

@@ -6,9 +6,9 @@
  * (once per route request), readable by owners for their merchant and not by viewers.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { and, count, eq } from "drizzle-orm";
+import { and, count, eq, like } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { auditLog, invitations, memberships, merchantAccounts, merchants, users } from "@/db/schema";
+import { apiRateLimits, auditLog, invitations, memberships, merchantAccounts, merchants, users } from "@/db/schema";
 
 const state = vi.hoisted(() => ({
   session: null as null | { user: { id: string } },
@@ -242,13 +242,14 @@ describe("bank administration, outbox and audit of views", () => {
 describe("login lockout", () => {
   it("five wrong passwords lock the e-mail (audited); even the right password is refused until the lock ends", async () => {
     const u = await seedUser(database, { prefix: "locked" });
-    const throttle = new LoginThrottle();
+    const throttle = new LoginThrottle(database);
     for (let i = 0; i < 5; i += 1) expect(await authorizeWithThrottle(database, { email: u.email, password: "wrong password!" }, "10.0.0.1", throttle)).toBeNull();
     await expect(authorizeWithThrottle(database, { email: u.email.toUpperCase(), password: SEED_PASSWORD }, "10.0.0.2", throttle)).rejects.toBeInstanceOf(LoginLockedError);
     const entries = await database.db.select().from(auditLog).where(and(eq(auditLog.action, "auth.lockout"), eq(auditLog.target, u.email)));
     expect(entries).toHaveLength(1);
-    // A fresh throttle (lock expired) lets the right password in, and success resets the count.
-    const fresh = new LoginThrottle();
+    // Once the lock has expired (its stored counters gone) the right password gets in, and success resets the count.
+    await database.db.delete(apiRateLimits).where(like(apiRateLimits.key, "login-%"));
+    const fresh = new LoginThrottle(database);
     expect(await authorizeWithThrottle(database, { email: u.email, password: SEED_PASSWORD }, null, fresh)).toMatchObject({ id: u.id });
   });
 });
