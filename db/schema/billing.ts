@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, check, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { merchants } from "./merchants";
 import { users } from "./auth";
 
@@ -31,8 +31,20 @@ export const merchantAccounts = pgTable(
     currentPeriodEnd: timestamp("current_period_end", { withTimezone: true }),
     stripeCustomerId: text("stripe_customer_id").unique(),
     stripeSubscriptionId: text("stripe_subscription_id").unique(),
-    /** `created` of the Stripe event whose state is stored: older events are not applied. */
+    /** `created` of the newest Stripe state event seen (events older than it are reported 'stale'). */
     stripeStateAt: timestamp("stripe_state_at", { withTimezone: true }),
+    /**
+     * Order key of the subscription snapshot the plan and status derive from:
+     * `<created, 12 digits>:<status rank>:<event id>`; the greatest key wins whatever the delivery
+     * order (lib/billing/webhooks.ts). Null until the first subscription event.
+     */
+    stripeSubKey: text("stripe_sub_key"),
+    /** The status of that snapshot (or the status set by hand before any Stripe event). */
+    stripeSubStatus: text("stripe_sub_status").$type<SubscriptionStatus>(),
+    /** Order key of the newest invoice event (`<created>:<0 failed | 1 paid>:<event id>`). */
+    stripeInvoiceKey: text("stripe_invoice_key"),
+    /** Whether that invoice event was a payment (true) or a failure (false). */
+    stripeInvoicePaid: boolean("stripe_invoice_paid"),
     onboardedBy: text("onboarded_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
@@ -53,6 +65,12 @@ export const stripeEvents = pgTable("stripe_events", {
   merchantId: integer("merchant_id").references(() => merchants.id, { onDelete: "set null" }),
   /** 'applied' | 'stale' (older than the stored state) | 'unknown_customer' | 'ignored' */
   outcome: text("outcome").notNull(),
+  /**
+   * What the event says about payment: 'good' (subscription trialing/active, invoice paid), 'bad'
+   * (subscription past_due/unpaid, invoice failed), null otherwise. The grace period starts at the
+   * earliest 'bad' event after the newest 'good' one, whatever order they arrived in.
+   */
+  signal: text("signal"),
 });
 
 export const INVITATION_ROLES = ["merchant_owner", "merchant_viewer", "relationship_manager"] as const;

@@ -63,7 +63,8 @@ export async function setPlanIn(
     .values({ merchantId, plan: choice.plan, status, trialEndsAt, onboardedBy: actor?.userId ?? null })
     .onConflictDoUpdate({
       target: merchantAccounts.merchantId,
-      set: { plan: choice.plan, status, trialEndsAt, pastDueSince: null, updatedAt: sql`now()` },
+      // A status set by hand is the new base the next Stripe event folds onto (lib/billing/webhooks.ts).
+      set: { plan: choice.plan, status, trialEndsAt, pastDueSince: null, stripeSubStatus: null, updatedAt: sql`now()` },
     });
   await recordAudit(tx, { actor, action: "plan.set", merchantId, target: choice.plan, details: { trial: choice.trial } });
 }

@@ -5,17 +5,21 @@
  *   a bad or missing signature answers 400 and writes nothing.
  * - Idempotency: the event id goes into stripe_events in the same transaction as its effect; a
  *   replayed (or concurrently re-delivered) event finds its id there and changes nothing.
- * - Order: Stripe does not guarantee delivery order. Every state-changing event carries its
- *   `created` second; an event older than the state stored on the account (stripe_state_at) is
- *   recorded as 'stale' and not applied. Subscription events carry the full subscription object,
- *   so the newest one alone yields the right final state whatever arrived before it.
+ * - Order: Stripe does not guarantee delivery order. The state is folded from the events so that
+ *   every permutation (and duplicate) of the same events ends in the same state (issue 14 item
+ *   2): the subscription snapshot with the greatest (created, status rank, event id) key gives
+ *   plan, period and base status; the newest invoice event can only move past_due <-> active
+ *   when it is newer than that snapshot; a cancellation is final; the grace period starts at the
+ *   earliest payment problem after the newest good news (applyEvent, deriveStripeStatus). Before,
+ *   invoice events advanced the stored state's time, so `invoice.paid` delivered first made the
+ *   authoritative `subscription.deleted` look stale and the account ended active.
  * - Unknown customer: recorded as 'unknown_customer' and answered 200 (a retry cannot help).
  *
  * Status mapping (Stripe -> ours): trialing, active -> same; past_due, unpaid -> past_due (grace
  * counts from the first past_due event); canceled, incomplete_expired and
  * customer.subscription.deleted -> canceled; incomplete and paused leave the account unchanged.
  */
-import { eq } from "drizzle-orm";
+import { and, eq, gt, max, min } from "drizzle-orm";
 import type { Database, Db } from "@/db/client";
 import { merchantAccounts, stripeEvents, type SubscriptionStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
@@ -96,9 +100,56 @@ function periodEnd(sub: Record<string, unknown>): Date | null {
   return ends.length ? fromSeconds(Math.min(...ends)) : null;
 }
 
-const isStale = (account: AccountRow, created: Date) => account.stripeStateAt !== null && created.getTime() < account.stripeStateAt.getTime();
+/** Rank of a subscription status among snapshots of the same second: a cancellation is final. */
+const STATUS_RANK: Record<SubscriptionStatus, number> = { trialing: 0, active: 1, past_due: 2, canceled: 3 };
 
-/** Applies one verified event inside `tx`; returns its outcome and the merchant it touched. */
+/**
+ * The order key of a state event: `<created, 12 digits>:<rank>:<event id>`. Keys compare as
+ * strings; the greatest wins. Ties in `created` are broken by rank, then by the event id, so the
+ * winner never depends on which event arrived first.
+ */
+function orderKey(created: number, rank: number, eventId: string): string {
+  return `${String(Math.max(0, Math.trunc(created))).padStart(12, "0")}:${rank}:${eventId}`;
+}
+const keyTime = (key: string | null) => (key === null ? -1 : Number(key.slice(0, 12)));
+
+/**
+ * The account's status from its two order-independent parts (issue 14 item 2): the winning
+ * subscription snapshot (its status, or the status set by hand before any Stripe event) and the
+ * newest invoice event. A cancellation is final; an invoice event newer than the snapshot (ties go
+ * to the snapshot, Stripe's authoritative object) moves past_due <-> active; otherwise the
+ * snapshot's status stands. Pure, exported for the property test.
+ */
+export function deriveStripeStatus(subStatus: SubscriptionStatus, subKey: string | null, invoiceKey: string | null, invoicePaid: boolean | null): SubscriptionStatus {
+  if (subStatus === "canceled") return "canceled";
+  if (invoiceKey === null || invoicePaid === null || keyTime(invoiceKey) <= keyTime(subKey)) return subStatus;
+  if (invoicePaid) return subStatus === "past_due" ? "active" : subStatus;
+  return "past_due";
+}
+
+/**
+ * The start of the current past_due episode: the earliest 'bad' event after the newest 'good'
+ * one (stripe_events.signal), so the grace period does not depend on delivery order either.
+ */
+async function pastDueStart(tx: Tx, merchantId: number): Promise<Date | null> {
+  const [good] = await tx
+    .select({ at: max(stripeEvents.createdAt) })
+    .from(stripeEvents)
+    .where(and(eq(stripeEvents.merchantId, merchantId), eq(stripeEvents.signal, "good")));
+  const [bad] = await tx
+    .select({ at: min(stripeEvents.createdAt) })
+    .from(stripeEvents)
+    .where(and(eq(stripeEvents.merchantId, merchantId), eq(stripeEvents.signal, "bad"), good?.at ? gt(stripeEvents.createdAt, good.at) : undefined));
+  return bad?.at ? new Date(bad.at) : null;
+}
+
+/**
+ * Applies one verified event inside `tx`. Subscription and invoice events are folded into
+ * order-independent state (greatest order key wins; see deriveStripeStatus), so any permutation
+ * of the same events, with duplicates, ends in the same account state. The outcome is 'stale' for
+ * an event older than the newest one already seen (it may still refine the state, e.g. the grace
+ * period's start), 'applied' otherwise.
+ */
 async function applyEvent(tx: Tx, provider: BillingProvider, event: BillingEvent): Promise<{ outcome: EventOutcome; merchantId: number | null }> {
   const obj = event.data.object;
   const created = new Date(event.created * 1000);
@@ -112,52 +163,71 @@ async function applyEvent(tx: Tx, provider: BillingProvider, event: BillingEvent
       .where(eq(merchantAccounts.merchantId, account.merchantId));
     return { outcome: "applied", merchantId: account.merchantId };
   }
-  if (event.type.startsWith("customer.subscription.")) {
-    const customerId = str(obj.customer);
-    const account = await accountBy(tx, customerId, metadataMerchantId(obj));
-    if (!account) return { outcome: "unknown_customer", merchantId: null };
-    if (isStale(account, created)) return { outcome: "stale", merchantId: account.merchantId };
+  const isSubscription = event.type.startsWith("customer.subscription.");
+  const isInvoice = event.type === "invoice.payment_failed" || event.type === "invoice.paid" || event.type === "invoice.payment_succeeded";
+  if (!isSubscription && !isInvoice) {
+    if (event.type.startsWith("invoice.")) {
+      const account = await accountBy(tx, str(obj.customer), null);
+      return account ? { outcome: "ignored", merchantId: account.merchantId } : { outcome: "unknown_customer", merchantId: null };
+    }
+    return { outcome: "ignored", merchantId: null };
+  }
+  const customerId = str(obj.customer);
+  const found = await accountBy(tx, customerId, isSubscription ? metadataMerchantId(obj) : null);
+  if (!found) return { outcome: "unknown_customer", merchantId: null };
+  // Serialise events of one account (PostgreSQL: concurrent deliveries wait here).
+  const [account] = await tx.select().from(merchantAccounts).where(eq(merchantAccounts.merchantId, found.merchantId)).for("update");
+  const subStatusBefore = account.stripeSubStatus ?? account.status;
+  const stale = account.stripeStateAt !== null && created.getTime() < account.stripeStateAt.getTime();
+  const update: Partial<typeof merchantAccounts.$inferInsert> = {};
+  let signal: "good" | "bad" | null = null;
+  let subStatus = subStatusBefore;
+  let subKey = account.stripeSubKey;
+  let invoiceKey = account.stripeInvoiceKey;
+  let invoicePaid = account.stripeInvoicePaid;
+  if (isSubscription) {
     const status = mapStatus(obj.status, event.type === "customer.subscription.deleted");
     if (!status) return { outcome: "ignored", merchantId: account.merchantId };
-    const pastDueSince = status === "past_due" ? (account.status === "past_due" && account.pastDueSince ? account.pastDueSince : created) : null;
-    await tx
-      .update(merchantAccounts)
-      .set({
+    signal = status === "past_due" ? "bad" : status === "canceled" ? null : "good";
+    const key = orderKey(event.created, STATUS_RANK[status], event.id);
+    if (subKey === null || key > subKey) {
+      subKey = key;
+      subStatus = status;
+      Object.assign(update, {
         plan: subscriptionPlan(obj, provider) ?? account.plan,
-        status,
         trialEndsAt: fromSeconds(num(obj.trial_end)),
-        pastDueSince,
         currentPeriodEnd: periodEnd(obj),
         stripeCustomerId: customerId ?? account.stripeCustomerId,
         stripeSubscriptionId: str(obj.id) ?? account.stripeSubscriptionId,
-        stripeStateAt: created,
-        updatedAt: new Date(),
-      })
-      .where(eq(merchantAccounts.merchantId, account.merchantId));
-    return { outcome: "applied", merchantId: account.merchantId };
-  }
-  if (event.type.startsWith("invoice.")) {
-    const account = await accountBy(tx, str(obj.customer), null);
-    if (!account) return { outcome: "unknown_customer", merchantId: null };
-    if (isStale(account, created)) return { outcome: "stale", merchantId: account.merchantId };
-    if (event.type === "invoice.payment_failed" && account.status !== "canceled") {
-      const pastDueSince = account.status === "past_due" && account.pastDueSince ? account.pastDueSince : created;
-      await tx
-        .update(merchantAccounts)
-        .set({ status: "past_due", pastDueSince, stripeStateAt: created, updatedAt: new Date() })
-        .where(eq(merchantAccounts.merchantId, account.merchantId));
-      return { outcome: "applied", merchantId: account.merchantId };
+      });
     }
-    if ((event.type === "invoice.paid" || event.type === "invoice.payment_succeeded") && account.status === "past_due") {
-      await tx
-        .update(merchantAccounts)
-        .set({ status: "active", pastDueSince: null, stripeStateAt: created, updatedAt: new Date() })
-        .where(eq(merchantAccounts.merchantId, account.merchantId));
-      return { outcome: "applied", merchantId: account.merchantId };
+  } else {
+    const paid = event.type !== "invoice.payment_failed";
+    signal = paid ? "good" : "bad";
+    const key = orderKey(event.created, paid ? 1 : 0, event.id);
+    if (invoiceKey === null || key > invoiceKey) {
+      invoiceKey = key;
+      invoicePaid = paid;
     }
-    return { outcome: "ignored", merchantId: account.merchantId };
   }
-  return { outcome: "ignored", merchantId: null };
+  await tx.update(stripeEvents).set({ merchantId: account.merchantId, signal }).where(eq(stripeEvents.id, event.id));
+  const status = deriveStripeStatus(subStatus, subKey, invoiceKey, invoicePaid);
+  const pastDueSince = status === "past_due" ? ((await pastDueStart(tx, account.merchantId)) ?? account.pastDueSince ?? created) : null;
+  await tx
+    .update(merchantAccounts)
+    .set({
+      ...update,
+      status,
+      pastDueSince,
+      stripeSubKey: subKey,
+      stripeSubStatus: subStatus,
+      stripeInvoiceKey: invoiceKey,
+      stripeInvoicePaid: invoicePaid,
+      stripeStateAt: stale ? account.stripeStateAt : created,
+      updatedAt: new Date(),
+    })
+    .where(eq(merchantAccounts.merchantId, account.merchantId));
+  return { outcome: stale ? "stale" : "applied", merchantId: account.merchantId };
 }
 
 /**

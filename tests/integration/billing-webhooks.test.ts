@@ -7,6 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import Stripe from "stripe";
+import fc from "fast-check";
 import { count, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditLog, merchantAccounts, stripeEvents } from "@/db/schema";
@@ -176,5 +177,92 @@ describe("POST /api/stripe/webhook", () => {
   it("answers 503 without Stripe configured", async () => {
     const res = await handleStripeWebhookRequest(new Request("http://x/api/stripe/webhook", { method: "POST", body: "{}" }), null);
     expect(res.status).toBe(503);
+  });
+
+  // Issue 14 item 2: the final state must not depend on delivery order. Each scenario is a
+  // realistic sequence of Stripe events (ids fixed, `created` seconds apart or tied); every
+  // permutation of it, with duplicated deliveries, must end in the state of the in-order delivery.
+  describe("order independence (property: every permutation, with duplicates)", () => {
+    type Ev = ReturnType<typeof event>;
+    type Final = { plan: string; status: string; pastDueSince: string | null };
+    const finalState = async (id: number): Promise<Final> => {
+      const a = (await loadAccount(database.db, id))!;
+      return { plan: a.plan, status: a.status, pastDueSince: a.pastDueSince?.toISOString() ?? null };
+    };
+    /** Delivers `order` (indices into the scenario's events, duplicates allowed) to a fresh merchant. */
+    async function deliver(make: (customer: string, tag: string) => Ev[], order: number[]): Promise<Final> {
+      const m = await onboarded("start");
+      const evs = make(m.customer, m.slug);
+      for (const i of order) expect((await post(evs[i])).status).toBe(200);
+      return finalState(m.id);
+    }
+    const at = (s: number) => new Date((T0 + s) * 1000).toISOString();
+    const sub = (customer: string, status: string, price = "price_pro") => subscription(customer, status, price);
+    const SCENARIOS: Array<{ name: string; make: (c: string, tag: string) => Ev[]; expected: Final }> = [
+      {
+        name: "the issue's: past_due, then deleted, then invoice.paid",
+        make: (c, t) => [
+          event("customer.subscription.updated", T0 + 10, sub(c, "past_due"), `evt_a1_${t}`),
+          event("customer.subscription.deleted", T0 + 20, sub(c, "canceled"), `evt_a2_${t}`),
+          event("invoice.paid", T0 + 30, { id: "in_a", object: "invoice", customer: c }, `evt_a3_${t}`),
+        ],
+        expected: { plan: "pro", status: "canceled", pastDueSince: null },
+      },
+      {
+        name: "trial, active, a failed payment, past_due, paid, active again",
+        make: (c, t) => [
+          event("customer.subscription.created", T0, subscription(c, "trialing", "price_pro", { trial_end: T0 + 14 * 86400 }), `evt_b1_${t}`),
+          event("customer.subscription.updated", T0 + 100, sub(c, "active", "price_business"), `evt_b2_${t}`),
+          event("invoice.payment_failed", T0 + 200, { id: "in_b", object: "invoice", customer: c }, `evt_b3_${t}`),
+          event("customer.subscription.updated", T0 + 200, sub(c, "past_due", "price_business"), `evt_b4_${t}`),
+          event("invoice.paid", T0 + 300, { id: "in_b", object: "invoice", customer: c }, `evt_b5_${t}`),
+          event("customer.subscription.updated", T0 + 300, sub(c, "active", "price_business"), `evt_b6_${t}`),
+        ],
+        expected: { plan: "business", status: "active", pastDueSince: null },
+      },
+      {
+        name: "payment fails twice: the grace period counts from the first failure",
+        make: (c, t) => [
+          event("customer.subscription.updated", T0, sub(c, "active"), `evt_c1_${t}`),
+          event("invoice.payment_failed", T0 + 50, { id: "in_c", object: "invoice", customer: c }, `evt_c2_${t}`),
+          event("customer.subscription.updated", T0 + 51, sub(c, "past_due"), `evt_c3_${t}`),
+          event("invoice.payment_failed", T0 + 3 * 86400, { id: "in_c", object: "invoice", customer: c }, `evt_c4_${t}`),
+        ],
+        expected: { plan: "pro", status: "past_due", pastDueSince: at(50) },
+      },
+      {
+        name: "paid and failed in the same second, an update tied with a cancellation",
+        make: (c, t) => [
+          event("customer.subscription.updated", T0 + 5, sub(c, "active", "price_business"), `evt_d1_${t}`),
+          event("invoice.payment_failed", T0 + 9, { id: "in_d", object: "invoice", customer: c }, `evt_d2_${t}`),
+          event("invoice.paid", T0 + 9, { id: "in_d", object: "invoice", customer: c }, `evt_d3_${t}`),
+          event("customer.subscription.updated", T0 + 20, sub(c, "active", "price_pro"), `evt_d4_${t}`),
+          event("customer.subscription.deleted", T0 + 20, sub(c, "canceled", "price_pro"), `evt_d5_${t}`),
+        ],
+        expected: { plan: "pro", status: "canceled", pastDueSince: null },
+      },
+    ];
+
+    it("the issue's sequence in all 6 orders ends canceled (before: active when invoice.paid overtook the deletion)", async () => {
+      const perms = [[0, 1, 2], [0, 2, 1], [1, 0, 2], [1, 2, 0], [2, 0, 1], [2, 1, 0]];
+      for (const order of perms) expect(await deliver(SCENARIOS[0].make, order), order.join()).toEqual(SCENARIOS[0].expected);
+    });
+
+    for (const sc of SCENARIOS) {
+      it(`${sc.name}: in order, and in 15 random orders with up to 3 duplicate deliveries`, async () => {
+        const n = sc.make("cus_x", "x").length;
+        const base = [...Array(n).keys()];
+        expect(await deliver(sc.make, base)).toEqual(sc.expected);
+        await fc.assert(
+          fc.asyncProperty(
+            fc.array(fc.nat({ max: n - 1 }), { maxLength: 3 }).chain((dups) => fc.shuffledSubarray([...base, ...dups], { minLength: n + dups.length })),
+            async (order) => {
+              expect(await deliver(sc.make, order)).toEqual(sc.expected);
+            },
+          ),
+          { numRuns: 15, seed: 14 },
+        );
+      });
+    }
   });
 });
