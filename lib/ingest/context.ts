@@ -38,6 +38,7 @@ export class RollbackForErrors extends Error {
 export async function* dataBatches(ctx: LoadContext, header: readonly string[]): AsyncGenerator<RecordBatch> {
   const { reader, errors, progress } = ctx;
   let headerSeen = false;
+  let dataRows = 0;
   try {
     for await (const batch of reader.batches()) {
       let { records, lines } = batch;
@@ -54,6 +55,7 @@ export async function* dataBatches(ctx: LoadContext, header: readonly string[]):
       // A row of the wrong shape splits the batch, so that errors stay in file order: the
       // rows before it are handled (and their errors logged) before its own error is.
       let start = 0;
+      dataRows += records.length;
       for (let i = 0; i < records.length; i++) {
         progress.tick();
         if (records[i].length !== header.length) {
@@ -77,4 +79,7 @@ export async function* dataBatches(ctx: LoadContext, header: readonly string[]):
     throw err;
   }
   if (!headerSeen) errors.add(1, null, `the file is empty: expected the header "${header.join(",")}"`);
+  // Issue 14 item 7: a header-only file used to succeed and record an empty batch, which reads as
+  // "loaded" when the export most likely failed upstream.
+  else if (dataRows === 0) errors.add(1, null, "the file has the header but no data rows");
 }

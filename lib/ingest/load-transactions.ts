@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { RollbackForErrors, type LoadContext, type LoadOutcome } from "./context";
-import { findConflictingTransactions, mergeStagedTransactions, type StagedField } from "./merge";
+import { findConflictingTransactions, findOutOfBounds, mergeStagedTransactions, type StagedField } from "./merge";
 import { STAGING_TRANSACTION_COLUMNS, clearStaging, finishBatch } from "./staging";
 
 /** How a transaction-producing format plugs into {@link stageAndMergeTransactions}. */
@@ -40,7 +40,10 @@ export async function stageAndMergeTransactions(ctx: LoadContext, load: Transact
   try {
     outcome = await database.db.transaction(async (tx) => {
       await load.beforeMerge?.(tx);
-      if ((await findConflictingTransactions(tx, batchId, errors, load.conflictColumns)) > 0) {
+      // Both checks run so the report lists every problem of the file at once.
+      const conflicts = await findConflictingTransactions(tx, batchId, errors, load.conflictColumns);
+      const outOfBounds = await findOutOfBounds(tx, batchId, errors, load.conflictColumns);
+      if (conflicts + outOfBounds > 0) {
         throw new RollbackForErrors();
       }
       const { inserted } = await mergeStagedTransactions(tx, batchId);

@@ -65,6 +65,84 @@ export async function findConflictingTransactions(
   return total;
 }
 
+/**
+ * Largest amount one row may carry, in minor units (10^12: ten billion in major units, far above
+ * any card purchase). With MAX_MERCHANT_TOTAL_MINOR it keeps every sum downstream exact: a day's,
+ * a period's or a merchant's whole history stays below 2^53 (JS's exact integers, ≈ 9.0 × 10^15)
+ * and below bigint's 9.2 × 10^18 (issue 14 item 7: 20 rows of the old 15-digit maximum on one day
+ * made the overview answer 500; 10,000 made ingest fail with a raw bigint overflow).
+ */
+export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
+/** Largest sum of |amount| over one merchant's stored history plus the file (10^15 minor units). */
+export const MAX_MERCHANT_TOTAL_MINOR = 1_000_000_000_000_000;
+/**
+ * How far in the future a transaction may be dated: 1 day past the database's clock, for the
+ * widest time-zone offset (+14:00) and clock skew. A later date (a typo such as 2199) would move
+ * the merchant's last data day and every "last N days" period with it.
+ */
+export const FUTURE_TOLERANCE_DAYS = 1;
+
+/**
+ * Finds staged rows that break the bounds above and logs each as an error of its line (at most
+ * MAX_REPORTED_ERRORS listed, all counted): an amount over MAX_AMOUNT_MINOR, a time later than
+ * now + FUTURE_TOLERANCE_DAYS, and the first row at which a merchant's running total of |amount|
+ * (stored history from the daily rollup, then the file in line order) passes
+ * MAX_MERCHANT_TOTAL_MINOR. Sums are numeric in SQL, so the check itself cannot overflow.
+ *
+ * @param columns file columns to name for the amount and the time
+ * @returns how many rows break a bound
+ */
+export async function findOutOfBounds(
+  tx: Executor,
+  batchId: number,
+  errors: ErrorLog,
+  columns: Partial<Record<StagedField, string>>,
+): Promise<number> {
+  const rows = await queryRows<{ line: number; problem: "amount" | "future" | "total"; amount: number | string; occurred: string; total: number }>(
+    tx,
+    sql`
+      with s as (
+        select line, merchant_id, amount_minor, occurred_at from staging_transactions where batch_id = ${batchId}
+      ), stored as (
+        select merchant_id, sum(gross_sales_minor::numeric + abs(refunds_minor::numeric)) as total
+        from merchant_daily where merchant_id in (select distinct merchant_id from s) group by merchant_id
+      ), running as (
+        select s.*, coalesce(st.total, 0)
+                    + sum(abs(s.amount_minor::numeric)) over (partition by s.merchant_id order by s.line rows unbounded preceding) as total
+        from s left join stored st using (merchant_id)
+      ), bad as (
+        select line, amount_minor, occurred_at,
+               case when abs(amount_minor) > ${MAX_AMOUNT_MINOR} then 'amount'
+                    when occurred_at > now() + make_interval(days => ${FUTURE_TOLERANCE_DAYS}) then 'future'
+                    else 'total' end as problem,
+               row_number() over (partition by merchant_id, (total > ${MAX_MERCHANT_TOTAL_MINOR}) order by line) as nth,
+               total > ${MAX_MERCHANT_TOTAL_MINOR} as over
+        from running
+        where abs(amount_minor) > ${MAX_AMOUNT_MINOR}
+           or occurred_at > now() + make_interval(days => ${FUTURE_TOLERANCE_DAYS})
+           or total > ${MAX_MERCHANT_TOTAL_MINOR}
+      )
+      select line, problem, abs(amount_minor)::text as amount, to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD') as occurred,
+             count(*) over ()::int as total
+      from bad
+      where problem <> 'total' or (over and nth = 1)
+      order by line
+      limit ${MAX_REPORTED_ERRORS}`,
+  );
+  for (const r of rows) {
+    if (r.problem === "amount") {
+      errors.add(r.line, columns.amount ?? null, `amount ${r.amount} minor units is over the largest allowed, ${MAX_AMOUNT_MINOR}`);
+    } else if (r.problem === "future") {
+      errors.add(r.line, columns.occurredAt ?? null, `${r.occurred} is in the future (more than ${FUTURE_TOLERANCE_DAYS} day after today)`);
+    } else {
+      errors.add(r.line, columns.amount ?? null, `the merchant's amounts add up to more than ${MAX_MERCHANT_TOTAL_MINOR} minor units at this line (history included)`);
+    }
+  }
+  const total = rows.length > 0 ? rows[0].total : 0;
+  errors.count += total - rows.length;
+  return total;
+}
+
 const FIELD_WORDS: Record<StagedField, string> = {
   merchant: "merchant",
   customer: "customer",

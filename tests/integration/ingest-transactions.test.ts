@@ -345,12 +345,55 @@ describe("ingest: canonical transactions", () => {
     expect(seen.filter((s) => s.phase === "read").every((s) => s.rows % 1024 === 0 && s.rows < 3000)).toBe(true);
   });
 
-  it("accepts a header-only file as an empty load and refuses an empty file", async () => {
+  // Issue 14 item 7: a header-only file used to be accepted as an empty load (exit 0, an empty
+  // batch recorded); it is refused now, like an empty file, and nothing is written.
+  it("refuses a header-only file and an empty file, each with one clear error", async () => {
     const m = await seedMerchant();
-    const empty = await ingestFile(database, { format: "transactions", file: tmp.write(`${m.p}-header-only.csv`, `${HEADER}\r\n`) });
-    expect(empty).toMatchObject({ ok: true, rowsRead: 0, rowsInserted: 0, rowsAlreadyPresent: 0, errorCount: 0, merchants: [] });
+    const headerOnly = await refused(`${m.p}-header-only.csv`, `${HEADER}\r\n`);
+    expect(headerOnly.errors).toEqual([{ line: 1, column: null, reason: "the file has the header but no data rows" }]);
+    expect(headerOnly.rowsRead).toBe(0);
     const report = await refused(`${m.p}-empty.csv`, "");
     expect(report.errors).toEqual([{ line: 1, column: null, reason: `the file is empty: expected the header "${HEADER}"` }]);
+  });
+
+  // Issue 14 item 7: 20 rows of the old largest amount (15 digits) on one day overflowed the
+  // overview's exact arithmetic; 10,000 overflowed bigint in the merge with a raw SQL error.
+  it("bounds amounts and sums: the largest row amount is accepted, one more is refused with its line", async () => {
+    const m = await seedMerchant();
+    const row = (i: number, amount: string, at = "2024-03-01T10:00:00Z") => `${m.p}-b${i},${m.t1},${m.p}-c${i % 3},${amount},RUB,${at},offline,purchase`;
+    const max = "1000000000000";
+    const ok = await ingestFile(database, { format: "transactions", file: tmp.write(`${m.p}-max.csv`, csv(HEADER, Array.from({ length: 20 }, (_, i) => row(i, max)))) });
+    expect(ok).toMatchObject({ ok: true, rowsInserted: 20 });
+    expect((await dailyOf(m.id))[0]).toMatchObject({ day: "2024-03-01", gross_sales_minor: 20_000_000_000_000 });
+    const over = await refused(`${m.p}-over.csv`, csv(HEADER, [row(100, "1000000000001"), row(101, "999999999999999")]));
+    expect(over.errors).toEqual([
+      { line: 2, column: "amount_minor", reason: "amount 1000000000001 minor units is over the largest allowed, 1000000000000" },
+      { line: 3, column: "amount_minor", reason: "amount 999999999999999 minor units is over the largest allowed, 1000000000000" },
+    ]);
+  });
+
+  it("refuses the row at which a merchant's total (history + file) would pass 10^15 minor units", async () => {
+    const m = await seedMerchant();
+    const row = (i: number) => `${m.p}-s${i},${m.t2},${m.p}-c${i % 7},1000000000000,RUB,2024-03-0${1 + (i % 9)}T10:00:00Z,online,purchase`;
+    // 20 rows (2 × 10^13) already stored; then a file of 990 rows: the 980th brings the total to 10^15 exactly
+    // (allowed), the 981st (file line 982) passes it.
+    expect((await ingestFile(database, { format: "transactions", file: tmp.write(`${m.p}-hist.csv`, csv(HEADER, Array.from({ length: 20 }, (_, i) => row(i)))) })).ok).toBe(true);
+    const report = await refused(`${m.p}-sum.csv`, csv(HEADER, Array.from({ length: 990 }, (_, i) => row(1000 + i))));
+    expect(report.errors).toEqual([
+      { line: 982, column: "amount_minor", reason: "the merchant's amounts add up to more than 1000000000000000 minor units at this line (history included)" },
+    ]);
+  });
+
+  it("refuses purchases dated more than one day in the future, with their lines; tomorrow is accepted", async () => {
+    const m = await seedMerchant();
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const line = (i: number, date: string) => `${m.p}-f${i},${m.t1},${m.p}-c1,1000,RUB,${date}T00:00:00Z,offline,purchase`;
+    const report = await refused(`${m.p}-future.csv`, csv(HEADER, [line(1, day(0)), line(2, "2199-01-01"), line(3, day(3))]));
+    expect(report.errors).toEqual([
+      { line: 3, column: "occurred_at", reason: "2199-01-01 is in the future (more than 1 day after today)" },
+      { line: 4, column: "occurred_at", reason: `${day(3)} is in the future (more than 1 day after today)` },
+    ]);
+    expect((await ingestFile(database, { format: "transactions", file: tmp.write(`${m.p}-tomorrow.csv`, csv(HEADER, [line(5, day(1))])) })).ok).toBe(true);
   });
 
   it("throws for a missing file without touching the database", async () => {
