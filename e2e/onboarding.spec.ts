@@ -45,15 +45,28 @@ test("an RM onboards a merchant; the owner accepts, signs in and invites a viewe
   const ownerEmail = `owner-${stamp}@onboarded.demo`;
   const viewerEmail = `viewer-${stamp}@onboarded.demo`;
 
-  // The RM finds a bank merchant that is not onboarded yet (by MCC) and onboards it on a Pro trial.
+  // A bank admin assigns a bank merchant that is not onboarded yet (found by MCC) to the RM's
+  // portfolio: an RM may onboard only the bank's merchants assigned to them (issue 14 item 5).
+  const adminContext = await browser.newContext();
+  const admin = await adminContext.newPage();
+  await login(admin, "admin@bank.demo");
+  await admin.goto(`/admin?mcc=${expected.accounts.prospectMcc!}`);
+  await expect(admin.getByTestId("search-results")).toBeVisible();
+  const slug = (await admin.locator('[data-testid^="pick-"]').first().getAttribute("data-testid"))!.slice("pick-".length);
+  await admin.goto("/admin/staff");
+  const assign = admin.getByTestId("assign-rm@bank.demo");
+  await assign.locator('input[name="slug"]').fill(slug);
+  await assign.getByRole("button").click();
+  await expect(assign.getByRole("status")).toBeVisible();
+  await adminContext.close();
+
+  // The RM finds it (by MCC) and onboards it on a Pro trial.
   await login(page, "rm@bank.demo");
   await page.goto("/admin");
   await page.getByTestId("search-mcc").fill(expected.accounts.prospectMcc!);
   await page.getByTestId("search-submit").click();
   await expect(page.getByTestId("search-results")).toBeVisible();
-  const pick = page.locator('[data-testid^="pick-"]').first();
-  const slug = (await pick.getAttribute("data-testid"))!.slice("pick-".length);
-  await pick.click();
+  await page.getByTestId(`pick-${slug}`).click();
   await expect(page.getByTestId("onboard-form")).toBeVisible();
   await expect(page.getByTestId("onboard-ids")).not.toHaveValue("");
   await page.getByTestId("onboard-plan").selectOption("pro");

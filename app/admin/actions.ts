@@ -54,7 +54,7 @@ export const onboardAction = withActorAction(async (actor, _prev: AdminFormState
       await requestOrigin(),
     );
     revalidatePath("/admin");
-    return { ok: true, name: f.name, email: f.owner.trim().toLowerCase(), slug: result.slug };
+    return { ok: true, name: result.name, email: f.owner.trim().toLowerCase(), slug: result.slug };
   } catch (err) {
     return failure(err, "admin.onboard");
   }

@@ -128,11 +128,13 @@ function slugify(name: string): string {
 }
 
 /**
- * Onboards a merchant (see the module comment). Grants the acting relationship manager the
- * merchant in their portfolio, sets the plan (trial of TRIAL_DAYS or active), queues the owner's
+ * Onboards a merchant (see the module comment). A relationship manager may adopt a bank merchant
+ * only when a bank admin has assigned it to their portfolio; its name and MCC stay the bank's
+ * (the form's are used only for a merchant created for ids the bank has not loaded). Grants the
+ * acting relationship manager a newly created merchant in their portfolio, sets the plan (trial of TRIAL_DAYS or active), queues the owner's
  * invitation e-mail, and records "merchant.onboard".
  * @returns the merchant's id and slug, and the invitation link (for tests; the UI reads the outbox)
- * @throws AccountError not_allowed | invalid_input | ids_span_merchants | already_onboarded |
+ * @throws AccountError not_allowed (not bank staff, or an RM adopting an unassigned merchant) | invalid_input | ids_span_merchants | already_onboarded |
  *   currency_or_zone_mismatch; nothing is written then
  */
 export async function onboardMerchant(
@@ -140,7 +142,7 @@ export async function onboardMerchant(
   actor: Actor,
   input: OnboardingInput,
   baseUrl: string,
-): Promise<{ merchantId: number; slug: string; invitationLink: string }> {
+): Promise<{ merchantId: number; slug: string; name: string; invitationLink: string }> {
   assertBankStaff(actor);
   const ids = [...new Set((input.bankMerchantIds ?? []).map((id) => String(id).trim()).filter(Boolean))];
   const problems: string[] = [];
@@ -173,17 +175,33 @@ export async function onboardMerchant(
     }
     let merchantId: number;
     let slug: string;
+    let merchantName = spec.name;
     if (owners.length === 1) {
       const [m] = await tx.select().from(merchants).where(eq(merchants.id, owners[0])).limit(1);
       const [account] = await tx.select({ id: merchantAccounts.merchantId }).from(merchantAccounts).where(eq(merchantAccounts.merchantId, m.id)).limit(1);
       if (account) throw new AccountError("already_onboarded", `${m.name} is already onboarded`);
+      // Issue 14 item 5: a relationship manager adopts only a merchant the bank assigned to them
+      // (a bank admin's portfolio assignment, /admin/staff), never any bank merchant they find.
+      if (actor.bankRole === "relationship_manager") {
+        const [assigned] = await tx
+          .select({ role: memberships.role })
+          .from(memberships)
+          .where(and(eq(memberships.userId, actor.userId), eq(memberships.merchantId, m.id), eq(memberships.role, "relationship_manager")))
+          .limit(1);
+        if (!assigned) {
+          throw new AccountError("not_allowed", `${m.name} is not in your portfolio; a bank admin assigns the bank's merchants to relationship managers (Staff and portfolios)`);
+        }
+      }
       if (m.currency !== spec.currency || m.timeZone !== spec.timeZone) {
         throw new AccountError(
           "currency_or_zone_mismatch",
           `${m.name}'s data is loaded in ${m.currency} and ${m.timeZone}; the currency and time zone must stay ${m.currency} and ${m.timeZone}`,
         );
       }
-      await tx.update(merchants).set({ name: spec.name, mcc: spec.mcc, city: spec.city ?? m.city }).where(eq(merchants.id, m.id));
+      // The bank's name and MCC stay the bank's: the MCC places the merchant in its peer group
+      // (lib/privacy), so onboarding must not move it; only a missing city is filled in.
+      if (m.city === null && spec.city) await tx.update(merchants).set({ city: spec.city }).where(eq(merchants.id, m.id));
+      merchantName = m.name;
       const unmapped = ids.filter((id) => !mapped.some((x) => x.bankMerchantId === id));
       if (unmapped.length) await tx.insert(merchantBankIds).values(unmapped.map((bankMerchantId) => ({ bankMerchantId, merchantId: m.id })));
       merchantId = m.id;
@@ -206,12 +224,12 @@ export async function onboardMerchant(
       email: ownerEmail,
       role: "merchant_owner",
       merchantId,
-      merchantName: spec.name,
+      merchantName,
       invitedBy: who,
       baseUrl,
       locale: input.locale,
     });
     await recordAudit(tx, { actor: who, action: "merchant.onboard", merchantId, target: slug, details: { bankMerchantIds: ids, plan: input.plan, trial: input.trial, owner: ownerEmail } });
-    return { merchantId, slug, invitationLink: invitation.link };
+    return { merchantId, slug, name: merchantName, invitationLink: invitation.link };
   });
 }

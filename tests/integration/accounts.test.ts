@@ -67,11 +67,12 @@ describe("onboarding", () => {
   it("adopts the bank merchant its ids belong to: plan or trial, RM portfolio, owner invitation, audit; all in one transaction", async () => {
     const m = await seedMerchant(database, "Adopted Shop", 1);
     const a = await actor(rm.id);
+    await acc.setPortfolio(database, await actor(admin.id), rm.id, m.slug, true); // the bank's assignment (issue 14 item 5)
     const before = new Date();
     const result = await acc.onboardMerchant(
       database,
       a,
-      { bankMerchantIds: [`${m.slug}-terminal`, `${m.slug}-second`], name: "Adopted Shop LLC", mcc: "5411", timeZone: "Europe/Moscow", currency: "RUB", plan: "pro", trial: true, ownerEmail: "Owner.Adopted@Example.com" },
+      { bankMerchantIds: [`${m.slug}-terminal`, `${m.slug}-second`], name: "Adopted Shop LLC", mcc: "5812", timeZone: "Europe/Moscow", currency: "RUB", plan: "pro", trial: true, ownerEmail: "Owner.Adopted@Example.com" },
       BASE,
     );
     expect(result).toMatchObject({ merchantId: m.id, slug: m.slug });
@@ -82,7 +83,9 @@ describe("onboarding", () => {
     expect(trialDays).toBeGreaterThan(TRIAL_DAYS - 0.01);
     expect(trialDays).toBeLessThan(TRIAL_DAYS + 0.01);
     const [row] = await database.db.select().from(merchants).where(eq(merchants.id, m.id));
-    expect(row.name).toBe("Adopted Shop LLC");
+    // The bank's name and MCC stay the bank's (issue 14 item 5: onboarding used to rename the
+    // merchant and change its MCC, moving it between peer groups).
+    expect({ name: row.name, mcc: row.mcc }).toEqual({ name: "Adopted Shop", mcc: "5411" });
     expect((await acc.searchBankMerchants(database, a, { q: `${m.slug}-second` })).map((h) => h.slug)).toEqual([m.slug]);
     const rmMembership = await database.db.select().from(memberships).where(and(eq(memberships.userId, rm.id), eq(memberships.merchantId, m.id)));
     expect(rmMembership.map((r) => r.role)).toEqual(["relationship_manager"]);
@@ -91,11 +94,25 @@ describe("onboarding", () => {
     expect(mail[0]).toMatchObject({ kind: "invitation", merchantId: m.id });
     expect(mail[0].text).toContain(result.invitationLink);
     const actions = (await database.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.merchantId, m.id))).map((r) => r.action).sort();
-    expect(actions).toEqual(["invitation.create", "merchant.onboard", "plan.set"]);
+    expect(actions).toEqual(["invitation.create", "membership.grant", "merchant.onboard", "plan.set"]);
     // Onboarding it again is refused.
     await expect(
       acc.onboardMerchant(database, a, { bankMerchantIds: [`${m.slug}-terminal`], name: "Again", mcc: "5411", timeZone: "Europe/Moscow", currency: "RUB", plan: "pro", trial: false, ownerEmail: "x@example.com" }, BASE),
     ).rejects.toMatchObject({ code: "already_onboarded" });
+  });
+
+  // Issue 14 item 5: any RM could "onboard" any bank merchant not yet onboarded and so get its data.
+  it("an RM cannot adopt a bank merchant that is not in their portfolio; nothing is written", async () => {
+    const m = await seedMerchant(database, "Unassigned Shop", 1);
+    const before = await database.db.select().from(merchants).where(eq(merchants.id, m.id));
+    await expect(
+      acc.onboardMerchant(database, await actor(rm.id), { bankMerchantIds: [`${m.slug}-terminal`], name: "Mine Now", mcc: "7995", timeZone: "Europe/Moscow", currency: "RUB", plan: "business", trial: false, ownerEmail: "thief@example.com" }, BASE),
+    ).rejects.toMatchObject({ code: "not_allowed", status: 403 });
+    expect(await database.db.select().from(merchants).where(eq(merchants.id, m.id))).toEqual(before);
+    expect(await loadAccount(database.db, m.id)).toBeNull();
+    expect(await database.db.select().from(memberships).where(eq(memberships.merchantId, m.id))).toEqual([]);
+    expect(await listOutbox(database.db, { to: "thief@example.com" })).toEqual([]);
+    expect(await resolveMerchantAccessIn(database, await actor(rm.id), m.slug)).toBeNull();
   });
 
   it("creates a new merchant for ids the bank has not loaded; refuses ids of two merchants, a changed currency, bad input — writing nothing", async () => {
@@ -137,6 +154,7 @@ describe("invitations and teams", () => {
     const m = await seedMerchant(database, "Team Shop", 1);
     const stamp = Math.random().toString(36).slice(2, 8);
     const ownerEmail = `owner-${stamp}@team.example`;
+    await acc.setPortfolio(database, await actor(admin.id), rm.id, m.slug, true);
     const { invitationLink } = await acc.onboardMerchant(
       database,
       await actor(rm.id),
@@ -179,7 +197,7 @@ describe("invitations and teams", () => {
 
     // The owner reads the merchant's audit log: onboarding, invitations, acceptances, the removal.
     const audit = await acc.merchantAudit(database, ownerAccess);
-    expect(audit.map((e) => e.action)).toEqual(["membership.revoke", "invitation.accept", "invitation.create", "invitation.accept", "merchant.onboard", "invitation.create", "plan.set"]);
+    expect(audit.map((e) => e.action)).toEqual(["membership.revoke", "invitation.accept", "invitation.create", "invitation.accept", "merchant.onboard", "invitation.create", "plan.set", "membership.grant"]);
     expect(audit[0]).toMatchObject({ actorEmail: ownerEmail, target: viewerEmail });
   });
 

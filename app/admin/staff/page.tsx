@@ -43,7 +43,7 @@ export default async function StaffPage() {
                     </li>
                   ))}
                 </ul>
-                <SmallForm action={portfolioAction} submit={t("assign")}>
+                <SmallForm action={portfolioAction} submit={t("assign")} testId={`assign-${s.email}`}>
                   <input type="hidden" name="rm" value={s.userId} />
                   <input type="hidden" name="assign" value="1" />
                   <label>
