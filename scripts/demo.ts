@@ -85,7 +85,15 @@ if (fs.existsSync(marker)) {
 if (!values["setup-only"]) {
   if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) step("build the app", "npx", ["next", "build"]);
   console.log(`\nServing on http://localhost:${values.port}`);
-  const server = spawn("npx", ["next", "start", "-p", values.port], { stdio: "inherit", env });
+  // Invitation links are minted at delivery from APP_URL (lib/mail/delivery.ts); the demo's
+  // mailbox is a folder of JSON files unless SMTP is configured.
+  const serverEnv = {
+    ...env,
+    APP_URL: env.APP_URL ?? `http://localhost:${values.port}`,
+    MAIL_CAPTURE_DIR: env.MAIL_CAPTURE_DIR ?? path.join(demoDir, "mail"),
+  };
+  console.log(`Invitation e-mails are delivered as JSON files into ${serverEnv.MAIL_CAPTURE_DIR}`);
+  const server = spawn("npx", ["next", "start", "-p", values.port], { stdio: "inherit", env: serverEnv });
   const stop = () => server.kill("SIGTERM");
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);

@@ -1,6 +1,7 @@
 import { bigint, index, integer, pgTable, text, timestamp } from "drizzle-orm/pg-core";
 import { merchants } from "./merchants";
 import { users } from "./auth";
+import { invitations } from "./billing";
 
 /*
  * The e-mail outbox (lib/mail). Every message the product sends (invitations and sign-in links,
@@ -26,6 +27,12 @@ export const emailOutbox = pgTable(
     htmlBody: text("html_body"),
     /** The recipient's account, when there is one (a digest's reader, an invitee after sign-up). */
     userId: text("user_id").references(() => users.id, { onDelete: "set null" }),
+    /**
+     * The invitation whose link the message carries. The stored text holds a slot instead of the
+     * link: the token is minted when the message is delivered (lib/mail/delivery.ts), so no
+     * usable invitation token is ever at rest here (issue 14 item 4).
+     */
+    invitationId: text("invitation_id").references(() => invitations.id, { onDelete: "cascade" }),
     /** The merchant the message is about, when there is one. */
     merchantId: integer("merchant_id").references(() => merchants.id, { onDelete: "cascade" }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -9,14 +9,13 @@
  * is stored, so a database read does not yield usable links. It expires after
  * INVITATION_TTL_DAYS and is consumed by the first acceptance (accepted_at), under a row lock.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { and, eq, isNull, sql } from "drizzle-orm";
 import type { Database, Db } from "@/db/client";
 import { invitations, memberships, merchants, users, type InvitationRole } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { hashPassword, PasswordPolicyError, passwordProblems } from "@/lib/auth/password";
 import { normaliseEmail } from "@/lib/auth/users";
-import { queueEmail, renderInvitationEmail } from "@/lib/mail";
+import { INVITATION_LINK_SLOT, invitationTokenHash, newInvitationToken, queueEmail, renderInvitationEmail } from "@/lib/mail";
 import { AccountError } from "./errors";
 
 /** Days an invitation link stays valid. */
@@ -24,10 +23,8 @@ const INVITATION_TTL_DAYS = 7;
 
 type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 
-/** SHA-256 hex of a token (what the table stores). */
-function hashToken(token: string): string {
-  return createHash("sha256").update(token, "utf8").digest("hex");
-}
+/** SHA-256 hex of a token (what the table stores): one definition, shared with delivery. */
+const hashToken = invitationTokenHash;
 
 export interface NewInvitation {
   email: string;
@@ -55,7 +52,7 @@ export interface NewInvitation {
  */
 export async function createInvitationIn(tx: Tx, input: NewInvitation, now = new Date()): Promise<{ id: string; token: string; link: string }> {
   const email = normaliseEmail(input.email);
-  const token = randomBytes(32).toString("base64url");
+  const token = newInvitationToken();
   await tx
     .update(invitations)
     .set({ revokedAt: now })
@@ -81,11 +78,13 @@ export async function createInvitationIn(tx: Tx, input: NewInvitation, now = new
   const link = `${input.baseUrl.replace(/\/+$/, "")}/invite/${token}`;
   // In the recipient's language: their saved one when they already have an account.
   const [known] = await tx.select({ locale: users.locale }).from(users).where(eq(users.email, email)).limit(1);
+  // The stored e-mail holds a slot, not the link: the token is minted at delivery and the link
+  // built from APP_URL (lib/mail/delivery.ts), so the outbox never holds a usable token.
   const mail = renderInvitationEmail(
-    { merchantName: input.merchantName, role: input.role, link, days: INVITATION_TTL_DAYS },
+    { merchantName: input.merchantName, role: input.role, link: INVITATION_LINK_SLOT, days: INVITATION_TTL_DAYS },
     known?.locale ?? input.locale ?? "en",
   );
-  await queueEmail(tx, { kind: "invitation", to: email, subject: mail.subject, text: mail.text, merchantId: input.merchantId });
+  await queueEmail(tx, { kind: "invitation", to: email, subject: mail.subject, text: mail.text, merchantId: input.merchantId, invitationId: row.id });
   await recordAudit(tx, { actor: input.invitedBy, action: "invitation.create", merchantId: input.merchantId, target: email, details: { role: input.role } });
   return { id: row.id, token, link };
 }

@@ -6,21 +6,33 @@
 import { getDatabase } from "@/db/client";
 import type { Actor, MerchantAccess } from "@/lib/auth/access";
 import { loadAccount, openPortal, setPlanByStaff, startCheckout, type PlanId } from "@/lib/billing";
+import { deliverPendingEmails, mailTransportFromEnv } from "@/lib/mail";
 import { acceptInvitation, previewInvitation } from "./invitations";
 import { onboardMerchant, searchBankMerchants, type OnboardingInput } from "./onboarding";
 import { bankAudit, inviteMember, inviteRelationshipManager, listStaff, listTeam, merchantAudit, outboxFor, removeMember, setPortfolio } from "./team";
 
 type Access = Pick<MerchantAccess, "actor" | "merchant" | "role">;
 
+/**
+ * Delivers what an action just queued through the transport the environment configures
+ * (lib/mail mailTransportFromEnv; none: the messages stay queued for the worker). Runs after the
+ * action's transaction committed; a delivery failure is recorded on the message, not thrown.
+ */
+async function deliverQueued<T>(result: T): Promise<T> {
+  const transport = mailTransportFromEnv();
+  if (transport) await deliverPendingEmails((await getDatabase()).db, transport, { batch: 20 });
+  return result;
+}
+
 export const accounts = {
   search: async (actor: Actor, q: { q?: string; mcc?: string; city?: string }) => searchBankMerchants(await getDatabase(), actor, q),
-  onboard: async (actor: Actor, input: OnboardingInput, origin: string) => onboardMerchant(await getDatabase(), actor, input, origin),
+  onboard: async (actor: Actor, input: OnboardingInput, origin: string) => deliverQueued(await onboardMerchant(await getDatabase(), actor, input, origin)),
   team: async (access: Access) => listTeam(await getDatabase(), access),
-  invite: async (access: Access, email: string, role: "merchant_owner" | "merchant_viewer", origin: string) => inviteMember(await getDatabase(), access, email, role, origin),
+  invite: async (access: Access, email: string, role: "merchant_owner" | "merchant_viewer", origin: string) => deliverQueued(await inviteMember(await getDatabase(), access, email, role, origin)),
   remove: async (access: Access, userId: string) => removeMember(await getDatabase(), access, userId),
   merchantAudit: async (access: Access) => merchantAudit(await getDatabase(), access),
   staff: async (actor: Actor) => listStaff(await getDatabase(), actor),
-  inviteManager: async (actor: Actor, email: string, origin: string) => inviteRelationshipManager(await getDatabase(), actor, email, origin),
+  inviteManager: async (actor: Actor, email: string, origin: string) => deliverQueued(await inviteRelationshipManager(await getDatabase(), actor, email, origin)),
   setPortfolio: async (actor: Actor, rmUserId: string, slug: string, assign: boolean) => setPortfolio(await getDatabase(), actor, rmUserId, slug, assign),
   outbox: async (actor: Actor) => outboxFor(await getDatabase(), actor),
   bankAudit: async (actor: Actor) => bankAudit(await getDatabase(), actor),

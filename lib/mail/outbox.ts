@@ -1,6 +1,7 @@
 import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { emailOutbox, EMAIL_KINDS, type EmailKind } from "@/db/schema";
+import { closeUnsendable, renderForDelivery } from "./delivery";
 
 /*
  * The e-mail outbox (table email_outbox, the transactional-outbox pattern): callers queue a
@@ -20,6 +21,8 @@ export interface OutgoingEmail {
   html?: string;
   userId?: string | null;
   merchantId?: number | null;
+  /** The invitation whose link fills INVITATION_LINK_SLOT at delivery (./delivery.ts). */
+  invitationId?: string | null;
 }
 
 /** A stored message as the UI and tests read it. */
@@ -62,6 +65,7 @@ export async function queueEmail(tx: Pick<Db, "insert">, email: OutgoingEmail): 
       htmlBody: email.html ?? null,
       userId: email.userId ?? null,
       merchantId: email.merchantId ?? null,
+      invitationId: email.invitationId ?? null,
     })
     .returning({ id: emailOutbox.id });
   return row.id;
@@ -137,7 +141,12 @@ export async function deliverPendingEmails(
   let failed = 0;
   for (const row of pending) {
     try {
-      await transport.sendMail({ from, to: row.toAddress, subject: row.subject, text: row.textBody, html: row.htmlBody ?? undefined });
+      const text = await renderForDelivery(db, row);
+      if (text === null) {
+        await closeUnsendable(db, row.id, "the invitation is no longer open");
+        continue;
+      }
+      await transport.sendMail({ from, to: row.toAddress, subject: row.subject, text, html: row.htmlBody ?? undefined });
       await db
         .update(emailOutbox)
         .set({ sentAt: sql`now()`, attempts: sql`${emailOutbox.attempts} + 1`, lastError: null })

@@ -28,7 +28,7 @@ const { authorizeCredentialsIn, authorizeWithThrottle } = await import("@/lib/au
 const { LoginLockedError, LoginThrottle } = await import("@/lib/auth/lockout");
 const { SEED_PASSWORD } = await import("./tenancy-fixtures");
 const { loadAccount, TRIAL_DAYS } = await import("@/lib/billing");
-const { listOutbox } = await import("@/lib/mail");
+const { deliverPendingEmails, INVITATION_LINK_SLOT, listOutbox } = await import("@/lib/mail");
 
 const BASE = "http://127.0.0.1:3107";
 let database: Database;
@@ -92,7 +92,10 @@ describe("onboarding", () => {
     const mail = await listOutbox(database.db, { to: "owner.adopted@example.com" });
     expect(mail).toHaveLength(1);
     expect(mail[0]).toMatchObject({ kind: "invitation", merchantId: m.id });
-    expect(mail[0].text).toContain(result.invitationLink);
+    // No usable token at rest (issue 14 item 4): the stored text holds a slot, minted at delivery.
+    expect(mail[0].text).not.toContain(tokenOf(result.invitationLink));
+    expect(mail[0].text).not.toMatch(/\/invite\/[A-Za-z0-9_-]{20,}/);
+    expect(mail[0].text).toContain(INVITATION_LINK_SLOT);
     const actions = (await database.db.select({ action: auditLog.action }).from(auditLog).where(eq(auditLog.merchantId, m.id))).map((r) => r.action).sort();
     expect(actions).toEqual(["invitation.create", "membership.grant", "merchant.onboard", "plan.set"]);
     // Onboarding it again is refused.
@@ -254,6 +257,65 @@ describe("bank administration, outbox and audit of views", () => {
     const entries = await views();
     expect(entries).toHaveLength(1);
     expect(entries[0]).toMatchObject({ actorUserId: rmUser.id, actorEmail: rmUser.email, target: `GET /api/m/${m.slug}/overview` });
+  });
+});
+
+// Issue 14 item 4: raw invitation tokens sat in email_outbox and RMs saw 5 working links at
+// /admin/outbox; without APP_URL the link's host came from X-Forwarded-Host.
+describe("invitation links are minted at delivery, from APP_URL only", () => {
+  it("the outbox an RM reads holds no usable link; delivery sends the only working one, built from APP_URL", async () => {
+    const m = await seedMerchant(database, "Delivery Shop", 1);
+    await acc.setPortfolio(database, await actor(admin.id), rm.id, m.slug, true);
+    const ownerEmail = `owner-${Math.random().toString(36).slice(2, 8)}@delivery.example`;
+    // The origin argument is what a forged X-Forwarded-Host would have produced.
+    const { invitationLink } = await acc.onboardMerchant(database, await actor(rm.id), { bankMerchantIds: [`${m.slug}-terminal`], name: "x", mcc: "5411", timeZone: "Europe/Moscow", currency: "RUB", plan: "start", trial: false, ownerEmail }, "https://evil.example");
+    const seen = (await acc.outboxFor(database, await actor(rm.id))).filter((x) => x.to === ownerEmail);
+    expect(seen).toHaveLength(1);
+    expect(seen[0].text).not.toMatch(/https?:\/\/\S*\/invite\//);
+    expect(seen[0].text).not.toContain("evil.example");
+
+    const sent: Array<{ to: string; text: string }> = [];
+    const transport = { sendMail: async (msg: { to: string; text: string }) => void sent.push(msg) };
+    const previous = process.env.APP_URL;
+    try {
+      delete process.env.APP_URL;
+      await deliverPendingEmails(database.db, transport);
+      expect(sent.filter((x) => x.to === ownerEmail)).toEqual([]);
+      expect((await listOutbox(database.db, { to: ownerEmail }))[0]).toMatchObject({ sentAt: null, lastError: "APP_URL is not set: invitation links are built from configuration only" });
+
+      process.env.APP_URL = "https://insights.bank.example/";
+      await deliverPendingEmails(database.db, transport);
+    } finally {
+      if (previous === undefined) delete process.env.APP_URL;
+      else process.env.APP_URL = previous;
+    }
+    const mine = sent.filter((x) => x.to === ownerEmail);
+    expect(mine).toHaveLength(1);
+    const link = /https:\/\/insights\.bank\.example\/invite\/([A-Za-z0-9_-]{43})/.exec(mine[0].text);
+    expect(link).not.toBeNull();
+    expect(await acc.previewInvitation(database, link![1])).toMatchObject({ email: ownerEmail, merchantSlug: m.slug });
+    // The token handed back at creation died when the delivered one was minted; the stored text still holds none.
+    await expect(acc.previewInvitation(database, tokenOf(invitationLink))).rejects.toMatchObject({ code: "invitation_invalid" });
+    expect((await listOutbox(database.db, { to: ownerEmail }))[0].text).not.toContain(link![1]);
+  });
+
+  it("a message whose invitation was accepted meanwhile is not sent", async () => {
+    const m = await seedMerchant(database, "Closed Shop", 1);
+    await acc.setPortfolio(database, await actor(admin.id), rm.id, m.slug, true);
+    const ownerEmail = `owner-${Math.random().toString(36).slice(2, 8)}@closed.example`;
+    const { invitationLink } = await acc.onboardMerchant(database, await actor(rm.id), { bankMerchantIds: [`${m.slug}-terminal`], name: "x", mcc: "5411", timeZone: "Europe/Moscow", currency: "RUB", plan: "start", trial: false, ownerEmail }, BASE);
+    await acc.acceptInvitation(database, tokenOf(invitationLink), { password: "Quiet-River-Stone-7" });
+    const sent: unknown[] = [];
+    const previous = process.env.APP_URL;
+    process.env.APP_URL = "https://insights.bank.example";
+    try {
+      await deliverPendingEmails(database.db, { sendMail: async (msg) => void sent.push(msg) });
+    } finally {
+      if (previous === undefined) delete process.env.APP_URL;
+      else process.env.APP_URL = previous;
+    }
+    expect(sent.filter((x) => (x as { to: string }).to === ownerEmail)).toEqual([]);
+    expect((await listOutbox(database.db, { to: ownerEmail }))[0]).toMatchObject({ sentAt: null, lastError: "the invitation is no longer open" });
   });
 });
 

@@ -3,10 +3,14 @@ import { requireBankPage } from "@/lib/auth/access";
 import { accounts } from "@/lib/accounts/server";
 import { Card } from "@/components/Card";
 import { PageTitle } from "@/components/dashboard/PageTitle";
+import { INVITATION_LINK_SLOT } from "@/lib/mail";
 
-/** Splits plain text into text and clickable links (the invitation link must be opened from here in the demo). */
-function linkify(text: string) {
-  return text.split(/(https?:\/\/[^\s]+)/g).map((part, i) =>
+/**
+ * Splits plain text into text and clickable links. An invitation's link is not here: it is
+ * minted when the e-mail is delivered (lib/mail/delivery.ts), so the slot shows a note instead.
+ */
+function linkify(text: string, slotNote: string) {
+  return text.split(INVITATION_LINK_SLOT).join(slotNote).split(/(https?:\/\/[^\s]+)/g).map((part, i) =>
     /^https?:\/\//.test(part) ? (
       <a key={i} href={part} data-testid="outbox-link">
         {part}
@@ -33,7 +37,7 @@ export default async function OutboxPage() {
           {messages.map((m) => (
             <Card key={m.id} title={m.subject} subtitle={`${t("to")}: ${m.to} · ${format.dateTime(m.createdAt, { dateStyle: "short", timeStyle: "medium" })} · ${m.sentAt ? t("sent") : t("pending")}`}>
               <pre style={{ whiteSpace: "pre-wrap", margin: 0 }} data-testid="outbox-message" data-to={m.to}>
-                {linkify(m.text)}
+                {linkify(m.text, t("linkAtDelivery"))}
               </pre>
             </Card>
           ))}
