@@ -21,6 +21,15 @@ export interface Database {
   db: Db;
   /** COPY chunks of CSV (no header) into `table (columns)`. Not in a transaction: use staging. */
   copyCsv(table: string, columns: readonly string[], chunks: AsyncIterable<string>): Promise<void>;
+  /**
+   * Takes the session-level advisory lock `key` (two int4) if no other live session holds it and
+   * keeps it until the returned release is called or the process dies: PostgreSQL ends a killed
+   * process's session, and with it the lock, so a lock that can be taken marks its owner dead.
+   * PostgreSQL: pg_try_advisory_lock on a reserved connection. PGlite: a data directory admits
+   * one process, so the locks held by this process are all there are (kept in memory).
+   * @returns the release function, or null when another session holds the lock
+   */
+  tryLock(key: readonly [number, number]): Promise<(() => Promise<void>) | null>;
   close(): Promise<void>;
 }
 
@@ -81,6 +90,26 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
           });
         });
       },
+      async tryLock([a, b]) {
+        const conn = await client.reserve();
+        try {
+          const [row] = await conn<{ ok: boolean }[]>`select pg_try_advisory_lock(${a}::int4, ${b}::int4) as ok`;
+          if (!row.ok) {
+            conn.release();
+            return null;
+          }
+        } catch (err) {
+          conn.release();
+          throw err;
+        }
+        return async () => {
+          try {
+            await conn`select pg_advisory_unlock(${a}::int4, ${b}::int4)`;
+          } finally {
+            conn.release();
+          }
+        };
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -92,6 +121,7 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: identity },
   });
   const db = drizzle(client, { schema }) as unknown as Db;
+  const held = new Set<string>();
   return {
     dialect: "pglite",
     db,
@@ -100,6 +130,14 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
       for await (const chunk of chunks) {
         if (chunk.length > 0) await client.query(statement, [], { blob: new Blob([chunk]) });
       }
+    },
+    async tryLock([a, b]) {
+      const key = `${a}:${b}`;
+      if (held.has(key)) return null;
+      held.add(key);
+      return async () => {
+        held.delete(key);
+      };
     },
     close: () => client.close(),
   };

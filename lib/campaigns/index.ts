@@ -1,5 +1,4 @@
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
@@ -8,6 +7,7 @@ import type { MerchantAccess } from "@/lib/auth/access";
 import { importCampaign, type CampaignImportReport } from "./import";
 import { runCampaignReport, type StoredReport } from "./store";
 import { AppError } from "@/lib/errors";
+import { ownedTempDir } from "@/lib/ingest";
 
 /*
  * Campaigns (docs/campaigns.md): partner uploads and uplift reports. Import and report run on
@@ -41,7 +41,8 @@ export async function importUploadedCampaign(
   body: ReadableStream<Uint8Array>,
   opts: { fileName: string; name?: string; format?: "campaign" | "hillstrom"; windowDays?: number },
 ): Promise<{ import: CampaignImportReport; report: StoredReport | null }> {
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "campaign-upload-"));
+  // Marked with this process's id: a crash leaves it to the sweep (lib/ingest/sweep.ts).
+  const dir = await ownedTempDir();
   // The browser's name may carry a .gz suffix the reader uses; keep only a safe base name.
   const safe = path.basename(opts.fileName).replace(/[^A-Za-z0-9._-]/g, "_").slice(-100) || "upload.csv";
   const file = path.join(dir, safe);

@@ -9,10 +9,12 @@ import { loadTransactionsCsv } from "./formats/transactions";
 import { CsvReader } from "./read";
 import { DropCounter, ErrorLog, Progress } from "./report";
 import { beginBatch, discardBatch } from "./staging";
+import { INGEST_BATCH_LOCK, sweepCrashDebris } from "./sweep";
 import { INGEST_FORMATS, type IngestFormat, type IngestProgress, type IngestReport } from "./types";
 
 export type { IngestFormat, IngestProgress, IngestReport } from "./types";
 export { INGEST_FORMATS } from "./types";
+export { ownedTempDir, sweepCrashDebris, type SweepReport } from "./sweep";
 export { ensureMerchant, type MerchantSpec } from "./merchants";
 export { filesLoaded, listMerchants, merchantsHaveTransactions } from "./status";
 
@@ -54,17 +56,25 @@ export async function ingestFile(
   const errors = new ErrorLog();
   const dropped = new DropCounter();
   const progress = new Progress(opts.onProgress);
+  // Debris of crashed loads goes first (issue 14 item 6); then this load's batch, whose lock it
+  // holds until it ends, so a concurrent sweep leaves it alone.
+  await sweepCrashDebris(database);
   const batchId = await beginBatch(database, opts.format, file);
+  const releaseBatch = await database.tryLock([INGEST_BATCH_LOCK, batchId]);
 
   let outcome: LoadOutcome | null;
   try {
-    outcome = await LOADERS[opts.format]({ database, format: opts.format, reader, batchId, errors, dropped, progress });
-  } catch (err) {
-    // Best effort: the original failure is what the caller needs to see.
-    await discardBatch(database, batchId).catch(() => {});
-    throw err;
+    try {
+      outcome = await LOADERS[opts.format]({ database, format: opts.format, reader, batchId, errors, dropped, progress });
+    } catch (err) {
+      // Best effort: the original failure is what the caller needs to see.
+      await discardBatch(database, batchId).catch(() => {});
+      throw err;
+    }
+    if (outcome === null || !errors.empty) await discardBatch(database, batchId);
+  } finally {
+    await releaseBatch?.();
   }
-  if (outcome === null || !errors.empty) await discardBatch(database, batchId);
   const ok = outcome !== null && errors.empty;
   return {
     ok,

@@ -13,6 +13,7 @@ import { metricsCommand } from "./metrics";
 import { modelsCommand } from "./models";
 import { planCommand } from "./plan";
 import { segmentsCommand } from "./segments";
+import { sweepCommand } from "./sweep";
 import type { Command, Io } from "./shared";
 
 /*
@@ -42,6 +43,7 @@ export const COMMANDS: Record<string, Command> = {
   forecast: forecastCommand,
   findings: findingsCommand,
   digest: digestCommand,
+  sweep: sweepCommand,
 };
 
 function usage(): string {
