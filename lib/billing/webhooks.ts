@@ -118,9 +118,9 @@ const keyTime = (key: string | null) => (key === null ? -1 : Number(key.slice(0,
  * subscription snapshot (its status, or the status set by hand before any Stripe event) and the
  * newest invoice event. A cancellation is final; an invoice event newer than the snapshot (ties go
  * to the snapshot, Stripe's authoritative object) moves past_due <-> active; otherwise the
- * snapshot's status stands. Pure, exported for the property test.
+ * snapshot's status stands. Pure.
  */
-export function deriveStripeStatus(subStatus: SubscriptionStatus, subKey: string | null, invoiceKey: string | null, invoicePaid: boolean | null): SubscriptionStatus {
+function deriveStripeStatus(subStatus: SubscriptionStatus, subKey: string | null, invoiceKey: string | null, invoicePaid: boolean | null): SubscriptionStatus {
   if (subStatus === "canceled") return "canceled";
   if (invoiceKey === null || invoicePaid === null || keyTime(invoiceKey) <= keyTime(subKey)) return subStatus;
   if (invoicePaid) return subStatus === "past_due" ? "active" : subStatus;

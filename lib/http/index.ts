@@ -10,7 +10,7 @@
 import { AppError } from "@/lib/errors";
 
 /** Default limit for small JSON bodies (preferences, settings): 16 KiB. */
-export const SMALL_BODY_BYTES = 16 * 1024;
+const SMALL_BODY_BYTES = 16 * 1024;
 
 /** A body longer than the route accepts (413, code "payload_too_large"); `maxBytes` in bytes. */
 export class PayloadTooLargeError extends AppError {
@@ -20,7 +20,7 @@ export class PayloadTooLargeError extends AppError {
 }
 
 /** A body that is not what the route reads (400, code "invalid_request"), e.g. malformed JSON. */
-export class InvalidBodyError extends AppError {
+class InvalidBodyError extends AppError {
   constructor(message: string) {
     super("invalid_request", 400, message);
   }
@@ -32,7 +32,7 @@ export class InvalidBodyError extends AppError {
  *   (the stream is cancelled at that point; nothing further is read)
  * @returns the body's bytes (empty for a request without a body)
  */
-export async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
+async function readBodyBytes(req: Request, maxBytes: number): Promise<Uint8Array> {
   const declared = req.headers.get("content-length");
   if (declared !== null && /^\d+$/.test(declared) && Number(declared) > maxBytes) throw new PayloadTooLargeError(maxBytes);
   if (!req.body) return new Uint8Array(0);

@@ -14,7 +14,7 @@ import { INGEST_FORMATS, type IngestFormat, type IngestProgress, type IngestRepo
 
 export type { IngestFormat, IngestProgress, IngestReport } from "./types";
 export { INGEST_FORMATS } from "./types";
-export { ownedTempDir, sweepCrashDebris, type SweepReport } from "./sweep";
+export { ownedTempDir, sweepCrashDebris } from "./sweep";
 export { ensureMerchant, type MerchantSpec } from "./merchants";
 export { filesLoaded, listMerchants, merchantsHaveTransactions } from "./status";
 

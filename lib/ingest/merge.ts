@@ -72,15 +72,15 @@ export async function findConflictingTransactions(
  * and below bigint's 9.2 × 10^18 (issue 14 item 7: 20 rows of the old 15-digit maximum on one day
  * made the overview answer 500; 10,000 made ingest fail with a raw bigint overflow).
  */
-export const MAX_AMOUNT_MINOR = 1_000_000_000_000;
+const MAX_AMOUNT_MINOR = 1_000_000_000_000;
 /** Largest sum of |amount| over one merchant's stored history plus the file (10^15 minor units). */
-export const MAX_MERCHANT_TOTAL_MINOR = 1_000_000_000_000_000;
+const MAX_MERCHANT_TOTAL_MINOR = 1_000_000_000_000_000;
 /**
  * How far in the future a transaction may be dated: 1 day past the database's clock, for the
  * widest time-zone offset (+14:00) and clock skew. A later date (a typo such as 2199) would move
  * the merchant's last data day and every "last N days" period with it.
  */
-export const FUTURE_TOLERANCE_DAYS = 1;
+const FUTURE_TOLERANCE_DAYS = 1;
 
 /**
  * Finds staged rows that break the bounds above and logs each as an error of its line (at most

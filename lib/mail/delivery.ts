@@ -4,7 +4,6 @@ import path from "node:path";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { emailOutbox, invitations } from "@/db/schema";
-import type { MailTransport } from "./outbox";
 
 /*
  * Render at delivery (issue 14 item 4). An invitation e-mail is queued with a slot where its link
@@ -13,6 +12,11 @@ import type { MailTransport } from "./outbox";
  * fresh token for the invitation (only its SHA-256 is stored, replacing the previous hash, so
  * only the delivered link works) and builds the link from APP_URL alone.
  */
+
+/** Sends one message; nodemailer's `sendMail` shape, so tests can pass a fake. */
+export interface MailTransport {
+  sendMail(message: { from: string; to: string; subject: string; text: string; html?: string }): Promise<unknown>;
+}
 
 /** Where the invitation link goes in a queued message's text (replaced at delivery). */
 export const INVITATION_LINK_SLOT = "{{invitation_link}}";

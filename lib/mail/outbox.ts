@@ -1,7 +1,7 @@
 import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { emailOutbox, EMAIL_KINDS, type EmailKind } from "@/db/schema";
-import { closeUnsendable, renderForDelivery } from "./delivery";
+import { closeUnsendable, renderForDelivery, type MailTransport } from "./delivery";
 
 /*
  * The e-mail outbox (table email_outbox, the transactional-outbox pattern): callers queue a
@@ -112,10 +112,7 @@ export async function listOutbox(
   return rows.map(toMessage);
 }
 
-/** Sends one message; nodemailer's `sendMail` shape, so tests can pass a fake. */
-export interface MailTransport {
-  sendMail(message: { from: string; to: string; subject: string; text: string; html?: string }): Promise<unknown>;
-}
+export type { MailTransport };
 
 /**
  * Sends pending messages (oldest first) through `transport`, stamping `sent_at` on success and
