@@ -5,7 +5,7 @@ import { pipeline } from "node:stream/promises";
 import { getDatabase } from "@/db/client";
 import type { MerchantAccess } from "@/lib/auth/access";
 import { importCampaign, type CampaignImportReport } from "./import";
-import { runCampaignReport, type StoredReport } from "./store";
+import { resumeInterruptedReports, runCampaignReport, type StoredReport } from "./store";
 import { AppError } from "@/lib/errors";
 import { ownedTempDir } from "@/lib/ingest";
 
@@ -16,7 +16,7 @@ import { ownedTempDir } from "@/lib/ingest";
  */
 
 export { importCampaign, type CampaignImportReport } from "./import";
-export { findCampaignMerchantId, runCampaignReport, type StoredReport } from "./store";
+export { findCampaignMerchantId, resumeInterruptedReports, runCampaignReport, type StoredReport } from "./store";
 
 /** Largest upload accepted from the browser, bytes (a 1,000,000-row file is about 60 MB). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
@@ -67,6 +67,10 @@ export async function importUploadedCampaign(
     });
     let report: StoredReport | null = null;
     if (imported.ok && imported.campaignId !== null && !imported.alreadyPresent) report = await runCampaignReport(database, imported.campaignId);
+    // The same file again: if a crash interrupted its report, compute it now (issue 14 item 6).
+    if (imported.ok && imported.campaignId !== null && imported.alreadyPresent) {
+      await resumeInterruptedReports(database, { minAgeSeconds: 0, campaignId: imported.campaignId });
+    }
     return { import: { ...imported, file: opts.fileName }, report };
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true });

@@ -75,3 +75,24 @@ export async function findCampaignMerchantId(database: Database, campaignId: num
   const [r] = await queryRows<{ merchant_id: number }>(database.db, sql`select merchant_id from campaigns where id = ${campaignId}`);
   return r?.merchant_id ?? null;
 }
+
+/**
+ * Resumes campaign reports a crash interrupted (issue 14 item 6: a campaign killed during its
+ * report stayed committed without one, and a re-upload said "already imported"): computes the
+ * report of every campaign that has none and was created at least `minAgeSeconds` ago (default
+ * 600: a report still being computed by a live upload is left to it). Called by the CLI's
+ * `sweep`, by a re-upload of the same file, and (issue 15) the worker's schedule. Idempotent.
+ * @returns the campaign ids whose report was computed now
+ */
+export async function resumeInterruptedReports(database: Database, opts: { minAgeSeconds?: number; campaignId?: number } = {}): Promise<number[]> {
+  const rows = await queryRows<{ id: number }>(
+    database.db,
+    sql`select c.id from campaigns c
+        where not exists (select 1 from campaign_reports r where r.campaign_id = c.id)
+          and c.created_at <= now() - make_interval(secs => ${opts.minAgeSeconds ?? 600})
+          ${opts.campaignId === undefined ? sql`` : sql`and c.id = ${opts.campaignId}`}
+        order by c.id`,
+  );
+  for (const { id } of rows) await runCampaignReport(database, id);
+  return rows.map((r) => r.id);
+}

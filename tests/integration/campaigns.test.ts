@@ -5,7 +5,7 @@ import zlib from "node:zlib";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryRows, type Database } from "@/db/client";
-import { importCampaign, runCampaignReport } from "@/lib/campaigns";
+import { importCampaign, resumeInterruptedReports, runCampaignReport } from "@/lib/campaigns";
 import { getCampaignReport, getEffectsPage, listCampaigns } from "@/lib/campaigns/queries";
 import type { CampaignReport } from "@/lib/campaigns/types";
 import { openTestDatabase, TEST_DIALECT } from "../helpers/db";
@@ -103,6 +103,22 @@ describe(`campaign upload validation (${TEST_DIALECT})`, () => {
     const empty = await importCampaign(database, { merchantId: merchant.id, file: write(header + "\n") });
     expect(empty.errors).toEqual([{ line: 2, column: null, reason: "the file has a header but no rows" }]);
     expect((await counts()).s).toBe(0);
+  });
+
+  // Issue 14 item 6: a process killed between the import's commit and its report left the
+  // campaign without a report for good ("already imported" on re-upload). The sweep resumes it.
+  it("a campaign whose report was interrupted gets it from resumeInterruptedReports, once", async () => {
+    const { merchant } = await seedMerchant(database, [{ gender: "female", birthYear: 1990 }, { gender: "male", birthYear: 1980 }], [[0, 1000, "2024-03-01"]]);
+    const file = write(`customer_id,group,action,sent_at,conversion\n${merchant.slug}-c0,treatment,X,2024-03-01,1\n${merchant.slug}-c1,control,,2024-03-01,0\n`);
+    const imported = await importCampaign(database, { merchantId: merchant.id, file });
+    expect(imported.ok).toBe(true);
+    const reports = async () => (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from campaign_reports where campaign_id = ${imported.campaignId}`))[0].n;
+    expect(await reports()).toBe(0); // the crash: committed, no report
+    expect(await resumeInterruptedReports(database)).not.toContain(imported.campaignId); // too young: may still be running
+    expect(await resumeInterruptedReports(database, { minAgeSeconds: 0 })).toContain(imported.campaignId);
+    expect(await reports()).toBe(1);
+    expect(await resumeInterruptedReports(database, { minAgeSeconds: 0 })).not.toContain(imported.campaignId);
+    expect(await reports()).toBe(1);
   });
 
   it("a truncated gzip is an error and nothing is imported", async () => {
