@@ -25,8 +25,10 @@ export async function withMerchantScope<T>(
   }
   return database.db.transaction(async (tx) => {
     if (!opts.write) await tx.execute(sql`set transaction read only`);
-    await tx.execute(sql`set local role app_merchant`);
+    // The setting first, as the owner: app_merchant may not call set_config (drizzle 0018), so a
+    // query inside the scope cannot move the setting to another merchant or leave the role.
     await tx.execute(sql`select set_config('app.merchant_id', ${String(merchantId)}, true)`);
+    await tx.execute(sql`set local role app_merchant`);
     return fn(tx as unknown as ScopedTx);
   });
 }

@@ -114,8 +114,9 @@ describe("role app_merchant without the setting (a forgotten wrapper)", () => {
 
   it("sees 0 rows with an empty setting too", async () => {
     const [row] = await database.db.transaction(async (tx) => {
-      await tx.execute(sql`set local role app_merchant`);
+      // The owner sets the setting (the scoped role may not call set_config since issue 14 item 10).
       await tx.execute(sql`select set_config('app.merchant_id', '', true)`);
+      await tx.execute(sql`set local role app_merchant`);
       return queryRows<{ n: number }>(tx, sql`select count(*)::int as n from transactions`);
     });
     expect(row.n).toBe(0);
@@ -139,6 +140,21 @@ describe("what the scoped role may not do", () => {
     sql`update merchants set name = 'hijacked' where id = ${id}`,
     sql`insert into memberships (user_id, merchant_id, role) select id, ${id}, 'merchant_owner' from users limit 1`,
   ];
+
+  // Issue 14 item 10: a second set_config inside the scope moved it to another merchant, and
+  // set_config('role', …) (the function form of SET/RESET ROLE) left the role, in one SELECT.
+  it("cannot call set_config: neither re-point app.merchant_id nor leave the role from a query", async () => {
+    for (const statement of [
+      sql`select set_config('app.merchant_id', ${String(b.id)}, true)`,
+      sql`select set_config('role', 'none', true)`,
+      sql`select set_config('role', current_setting('is_superuser') , true)`,
+    ]) {
+      expect(await failure(withMerchantScope(database, a.id, (tx) => tx.execute(statement)))).toMatch(/permission denied for function set_config/);
+    }
+    // The scope still sees exactly its own rows afterwards.
+    const rows = await withMerchantScope(database, a.id, (tx) => queryRows<{ id: number }>(tx, sql`select id from merchants`));
+    expect(rows.map((r) => r.id)).toEqual([a.id]);
+  });
 
   it("cannot insert, update or delete in its default read-only scope", async () => {
     for (const statement of writes(a.id)) {
