@@ -1,0 +1,136 @@
+/**
+ * Load and page speed (issue 14 "Load", issue 19 item 10), against `next start` on the e2e
+ * database (.data/e2e, made by e2e/prepare.ts; run `npx next build` first). Not run in CI.
+ *
+ * 1. Throughput: autocannon, 100 connections for `--seconds` each, signed in as the demo owner:
+ *    a static file of the same server (/icon.svg, the baseline), the merchant's overview page and
+ *    the overview API. Figures: req/s, p50/p99 latency, errors/timeouts, and each as a ratio to
+ *    the static file's, to cancel machine noise.
+ * 2. Page speed: Playwright in Debian's chromium, each page loaded `--loads` times in a fresh
+ *    signed-in context; largest contentful paint (PerformanceObserver, buffered) median and p95,
+ *    and the ratio to the light /login page of the same server.
+ *
+ * Usage: npx tsx bench/load.ts [--port 3200] [--seconds 10] [--loads 7]
+ */
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { chromium } from "@playwright/test";
+
+const { values } = parseArgs({ options: { port: { type: "string", default: "3200" }, seconds: { type: "string", default: "10" }, loads: { type: "string", default: "7" } } });
+const BASE = `http://127.0.0.1:${values.port}`;
+const expected = JSON.parse(await import("node:fs").then((fs) => fs.readFileSync(path.resolve("test-results/e2e-expected.json"), "utf8"))) as {
+  owner: { email: string; slug: string; from: string; to: string };
+  password: string;
+};
+
+async function waitUp(): Promise<void> {
+  for (let i = 0; i < 240; i += 1) {
+    try {
+      if ((await fetch(`${BASE}/login`)).ok) return;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("server did not start");
+}
+
+/** Signs in through Auth.js's credentials endpoint; returns the Cookie header of the session. */
+async function signIn(): Promise<string> {
+  const csrf = await fetch(`${BASE}/api/auth/csrf`);
+  const jar = new Map<string, string>();
+  const keep = (res: Response) => {
+    for (const c of res.headers.getSetCookie()) {
+      const [pair] = c.split(";");
+      const i = pair.indexOf("=");
+      jar.set(pair.slice(0, i), pair.slice(i + 1));
+    }
+  };
+  keep(csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+  const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
+    body: new URLSearchParams({ csrfToken, email: expected.owner.email, password: expected.password, callbackUrl: `${BASE}/` }),
+  });
+  keep(res);
+  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in failed (${res.status})`);
+  return cookie();
+}
+
+const quantile = (xs: number[], q: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
+};
+
+async function throughput(cookie: string) {
+  const { slug, from, to } = expected.owner;
+  const targets = [
+    ["static file /icon.svg", `${BASE}/icon.svg`],
+    [`merchant page /m/${slug}`, `${BASE}/m/${slug}?from=${from}&to=${to}`],
+    ["overview API", `${BASE}/api/m/${slug}/overview?from=${from}&to=${to}`],
+  ] as const;
+  const rows: Array<{ what: string; rps: number; p50: number; p99: number; bad: number }> = [];
+  for (const [what, url] of targets) {
+    const r = await autocannon({ url, connections: 100, duration: Number(values.seconds), headers: { cookie }, timeout: 10 });
+    rows.push({ what, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts });
+  }
+  const base = rows[0].rps;
+  console.log("\n| target | req/s | p50 ms | p99 ms | non-2xx/errors/timeouts | req/s vs static |\n|---|---:|---:|---:|---:|---:|");
+  for (const r of rows) console.log(`| ${r.what} | ${r.rps.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.bad} | ${(r.rps / base).toFixed(4)} |`);
+}
+
+async function pageSpeed() {
+  const { slug } = expected.owner;
+  const pages = ["/login", `/m/${slug}`, `/m/${slug}/customers`, `/m/${slug}/value`, `/m/${slug}/churn`, `/m/${slug}/seasonality`, `/m/${slug}/findings`];
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const cookie = await signIn();
+  const cookies = cookie.split("; ").map((c) => {
+    const i = c.indexOf("=");
+    return { name: c.slice(0, i), value: c.slice(i + 1), url: BASE };
+  });
+  const results: Array<{ page: string; median: number; p95: number }> = [];
+  for (const p of pages) {
+    const lcps: number[] = [];
+    for (let i = 0; i < Number(values.loads); i += 1) {
+      const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+      if (p !== "/login") await context.addCookies(cookies);
+      const page = await context.newPage();
+      await page.goto(`${BASE}${p}`, { waitUntil: "load" });
+      const lcp = await page.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            let last = 0;
+            new PerformanceObserver((list) => {
+              for (const e of list.getEntries()) last = e.startTime;
+            }).observe({ type: "largest-contentful-paint", buffered: true });
+            setTimeout(() => resolve(last), 1500);
+          }),
+      );
+      lcps.push(lcp);
+      await context.close();
+    }
+    results.push({ page: p, median: quantile(lcps, 0.5), p95: quantile(lcps, 0.95) });
+  }
+  await browser.close();
+  const base = results[0].median;
+  console.log("\n| page | LCP median ms | LCP p95 ms | median vs /login |\n|---|---:|---:|---:|");
+  for (const r of results) console.log(`| ${r.page} | ${r.median.toFixed(0)} | ${r.p95.toFixed(0)} | ${(r.median / base).toFixed(2)} |`);
+}
+
+const server = spawn("npx", ["next", "start", "-p", values.port], {
+  env: { ...process.env, PGLITE_DIR: path.resolve(".data/e2e/pglite"), DATABASE_URL: "" },
+  stdio: "ignore",
+  detached: true,
+});
+try {
+  await waitUp();
+  await throughput(await signIn());
+  await pageSpeed();
+} finally {
+  if (server.pid) process.kill(-server.pid, "SIGTERM");
+}
