@@ -90,12 +90,8 @@ async function computeMerchantReports(
     peerGroup: async (window) => groups.get(windowKey(window))!,
     memberFigures: (ids, w) => shared.get(`figures|${idsKey(ids)}|${windowKey(w.period)}`, () => memberFigures(tx, ids, w)),
     dailyNet: (ids, window) => shared.get(`daily|${idsKey(ids)}|${windowKey(window)}`, () => dailyNet(tx, ids, window)),
-    // Keyed and queried with the merchant itself included, so every member of the same group
-    // shares one query; the index reads only the peers' entries of the result.
-    monthlyCustomers: (peerIds, window) => {
-      const all = [...peerIds, merchant.id];
-      return shared.get(`customers|${idsKey(all)}|${windowKey(window)}`, () => monthlyCustomers(tx, all, window));
-    },
+    // Keyed by the whole member set, so every member of the same group shares one query.
+    monthlyCustomers: (ids, window) => shared.get(`customers|${idsKey(ids)}|${windowKey(window)}`, () => monthlyCustomers(tx, ids, window)),
     category: async (ids, w) => categoryFigures(base, new Set(ids), w),
   };
   const out = [];
