@@ -1,0 +1,148 @@
+import { createHmac } from "node:crypto";
+
+/*
+ * Disclosure control of every figure built from other merchants (wall 2 of ARCHITECTURE.md;
+ * docs/adr/0013-release-model-keyed-noise.md, docs/privacy.md). Pure apart from reading the key
+ * from the environment.
+ *
+ * 1. **One release per fixed peer group and period.** Callers compute a figure once over the
+ *    whole group (every member included), so it is the same for every member and every role:
+ *    colluders hold k copies of one number, not k equations.
+ * 2. **Keyed, bounded, Laplace-shaped noise.** The released value is x · (1 + η), η drawn from a
+ *    Laplace distribution of scale NOISE_SCALE (Dwork, McSherry, Nissim & Smith, "Calibrating
+ *    noise to sensitivity in private data analysis", TCC 2006, the Laplace mechanism) truncated
+ *    to ±NOISE_BOUND. The multiplicative form is the noise infusion of establishment magnitude
+ *    tables (Evans, Zayatz & Slanta, "Using noise for disclosure limitation of establishment
+ *    tabular data", J. Official Statistics 14(4), 1998): a figure of large merchants gets
+ *    proportionally as much noise as one of small merchants. The draw is a deterministic
+ *    function of HMAC-SHA256(PRIVACY_NOISE_KEY, group | period | field): asking again returns the
+ *    same number, so averaging repeated requests gains nothing. A different member set gives a
+ *    different key, hence an independent draw.
+ * 3. **Coarsening.** Released magnitudes are rounded to 3 significant digits; a merchant's
+ *    position among its peers is released as a quarter band, never an exact percentile.
+ *
+ * The truncation bound is what the attack suite relies on (tests/privacy-attacks): whoever knows
+ * every other input of a released figure still only learns the hidden one up to the released
+ * value's ±NOISE_BOUND, so a competitor's value cannot be pinned within ±5 %.
+ */
+
+/** Scale b of the Laplace noise, relative to the value (0.028 = 2.8 %; median |η| = b ln 2 ≈ 1.9 %). */
+export const NOISE_SCALE = 0.028;
+/** The noise is truncated to ±NOISE_BOUND of the value (0.15 = 15 %). */
+export const NOISE_BOUND = 0.15;
+/** Significant digits of a released magnitude. */
+export const RELEASE_DIGITS = 3;
+
+/** A development-only key: used when PRIVACY_NOISE_KEY is unset outside production. */
+const DEV_KEY = "dev-only-privacy-noise-key-set-PRIVACY_NOISE_KEY-in-production";
+
+/**
+ * The secret noise key (env PRIVACY_NOISE_KEY, at least 32 characters).
+ * @throws Error in production when it is unset or shorter than 32 characters
+ */
+function noiseKey(): string {
+  const key = process.env.PRIVACY_NOISE_KEY;
+  if (key && key.length >= 32) return key;
+  if (process.env.NODE_ENV === "production") {
+    throw new Error("PRIVACY_NOISE_KEY must be set (at least 32 characters) in production: it keys the noise of competitor figures");
+  }
+  return DEV_KEY;
+}
+
+/**
+ * A uniform number in (0, 1) determined by HMAC-SHA256(PRIVACY_NOISE_KEY, parts joined by "|"):
+ * the same parts always give the same number; without the key it is unpredictable.
+ */
+export function keyedUniform(parts: readonly (string | number)[]): number {
+  const digest = createHmac("sha256", noiseKey()).update(parts.join("|")).digest();
+  // 48 random bits → (0, 1), never exactly 0 or 1.
+  return (digest.readUIntBE(0, 6) + 0.5) / 2 ** 48;
+}
+
+/** The Laplace(0, b) distribution function. */
+function laplaceCdf(x: number, b: number): number {
+  return x < 0 ? 0.5 * Math.exp(x / b) : 1 - 0.5 * Math.exp(-x / b);
+}
+
+/** Its inverse, for p in (0, 1). */
+function laplaceQuantile(p: number, b: number): number {
+  return p < 0.5 ? b * Math.log(2 * p) : -b * Math.log(2 * (1 - p));
+}
+
+/**
+ * The Laplace(0, scale) variate truncated to [−bound, bound] at uniform u ∈ (0, 1) (inverse
+ * transform of the truncated distribution function: u is mapped into [F(−bound), F(bound)]).
+ * @throws Error when u is outside (0, 1) or scale / bound are not positive
+ */
+export function truncatedLaplace(u: number, scale: number, bound: number): number {
+  if (!(u > 0 && u < 1)) throw new Error(`truncatedLaplace: u must be in (0, 1), got ${u}`);
+  if (!(scale > 0) || !(bound > 0)) throw new Error("truncatedLaplace: scale and bound must be positive");
+  const lo = laplaceCdf(-bound, scale);
+  const hi = laplaceCdf(bound, scale);
+  return Math.min(bound, Math.max(-bound, laplaceQuantile(lo + u * (hi - lo), scale)));
+}
+
+/** `x` rounded to `digits` significant digits (0 stays 0). */
+export function roundSignificant(x: number, digits: number = RELEASE_DIGITS): number {
+  if (x === 0 || !Number.isFinite(x)) return x;
+  const magnitude = Math.floor(Math.log10(Math.abs(x)));
+  const factor = 10 ** (digits - 1 - magnitude);
+  return Math.round(x * factor) / factor;
+}
+
+/**
+ * Where a released figure comes from: the fixed group (its level, segment and window, and a
+ * fingerprint of its member set), the period and the field. Identical for every member who asks.
+ */
+export interface ReleaseKey {
+  /** The group's identity, e.g. "mcc_region:5411:Moscow:RU:2025-01-01:<members hash>". */
+  group: string;
+  /** The period of the figure, e.g. "2025-11-01/2025-12-01" or a month. */
+  period: string;
+  /** The field, e.g. "benchmark.customers.median". */
+  field: string;
+}
+
+/**
+ * True only in a test process started with PRIVACY_GUARDS_OFF=1: the attack suite's
+ * demonstration that its attacks succeed once the noise is gone (tests/privacy-attacks/README.md).
+ * Never true in development or production (NODE_ENV is not "test" there).
+ */
+export function guardsRemovedForAttackDemo(): boolean {
+  return process.env.NODE_ENV === "test" && process.env.PRIVACY_GUARDS_OFF === "1";
+}
+
+/**
+ * Releases a magnitude built from other merchants: x · (1 + η) with η the keyed truncated
+ * Laplace draw of `key` (same key → same η), rounded to RELEASE_DIGITS significant digits.
+ * @throws Error when x is not finite
+ */
+export function releaseMagnitude(x: number, key: ReleaseKey): number {
+  if (!Number.isFinite(x)) throw new Error(`releaseMagnitude: not a finite number: ${x}`);
+  if (guardsRemovedForAttackDemo()) return x;
+  const eta = truncatedLaplace(keyedUniform([key.group, key.period, key.field]), NOISE_SCALE, NOISE_BOUND);
+  return roundSignificant(x * (1 + eta));
+}
+
+/** A short, stable fingerprint of a member set (not reversible to the ids without the key). */
+export function membersFingerprint(ids: readonly number[]): string {
+  return createHmac("sha256", noiseKey())
+    .update([...ids].sort((a, b) => a - b).join(","))
+    .digest("hex")
+    .slice(0, 16);
+}
+
+/** The merchant's position among its peers, released instead of an exact percentile rank. */
+export type QuarterBand = "below_p25" | "p25_median" | "median_p75" | "above_p75";
+
+/**
+ * The quarter band of `own` against the released quartiles (a function of the merchant's own
+ * value and of figures every member sees, so it tells nothing more than they do): below p25,
+ * above p75, else up to and including the median, else above it; null without an own value.
+ */
+export function quarterBand(own: number | null, q: { p25: number; median: number; p75: number }): QuarterBand | null {
+  if (own === null || !Number.isFinite(own)) return null;
+  if (own < q.p25) return "below_p25";
+  if (own > q.p75) return "above_p75";
+  return own <= q.median ? "p25_median" : "median_p75";
+}
