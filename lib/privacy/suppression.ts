@@ -55,3 +55,35 @@ export function suppressSmallCells<T extends { customers: number }, K extends ke
     return out as SuppressedRow<T, K>;
   });
 }
+
+/**
+ * Complementary suppression of one set of cells that partition a released total (e.g. the
+ * gender cells of the scored customers, the age bands of a campaign's treatment arm): the cells
+ * under `min` customers are suppressed (primary suppression), and then, while exactly one cell
+ * is suppressed or the suppressed cells together hold fewer than `min` customers, the smallest
+ * released cell is suppressed as well (secondary suppression). Otherwise the hidden cell would be
+ * the total minus the released ones (Hundepool et al., Statistical Disclosure Control, Wiley
+ * 2012, §5.2 "secondary cell suppression"). Empty cells (0 customers) count as suppressed cells
+ * with nothing in them. Pure.
+ *
+ * @param customers the exact customers of each cell, in any order
+ * @returns per cell, whether it must be suppressed
+ * @throws Error when a count is not a non-negative integer
+ */
+export function complementarySuppression(customers: readonly number[], min: number = MIN_CELL_CUSTOMERS): boolean[] {
+  for (const c of customers) {
+    if (!Number.isInteger(c) || c < 0) throw new Error(`complementarySuppression: customers must be a non-negative integer, got ${c}`);
+  }
+  const hidden = customers.map((c) => isSuppressed(c, min));
+  const hiddenSum = () => customers.reduce((s, c, i) => s + (hidden[i] ? c : 0), 0);
+  const hiddenNonEmpty = () => customers.filter((c, i) => hidden[i] && c > 0).length;
+  while (hiddenNonEmpty() > 0 && (hiddenNonEmpty() === 1 || hiddenSum() < min)) {
+    let next = -1;
+    customers.forEach((c, i) => {
+      if (!hidden[i] && (next < 0 || c < customers[next])) next = i;
+    });
+    if (next < 0) break; // every cell is already hidden
+    hidden[next] = true;
+  }
+  return hidden;
+}
