@@ -199,7 +199,7 @@ function segmentEffects(
   const hidden = new Map<(typeof cells)[number], boolean>();
   for (const dimension of ["gender", "ageBand"] as const) {
     const ofDimension = cells.filter((g) => g.dimension === dimension);
-    complementarySuppression(ofDimension.map((g) => g.n)).forEach((h, i) => hidden.set(ofDimension[i], h));
+    complementarySuppression([ofDimension.map((g) => g.n)]).forEach((h, i) => hidden.set(ofDimension[i], h));
   }
   for (const g of cells) {
     const suppressed = hidden.get(g)!;
