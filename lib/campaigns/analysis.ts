@@ -22,6 +22,7 @@ import {
   planGroupSizes,
   welchCompare,
 } from "@/lib/models/upliftStats";
+import { guardsRemovedForAttackDemo } from "@/lib/privacy/disclosure";
 import { complementarySuppression, MIN_CELL_CUSTOMERS } from "@/lib/privacy/suppression";
 import { moments } from "@/lib/stats";
 import type { ActionReport, CampaignReport, CustomerEffect, GroupLift, OutcomeName, OutcomeStat, UpliftEvaluation } from "./types";
@@ -282,7 +283,8 @@ function subsample(idx: number[], max: number, purpose: number): number[] {
 export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { report: CampaignReport; effects: CustomerEffect[] } {
   const n = data.refs.length;
   if (n === 0) throw new Error("campaign report: no analysable rows (derived outcomes need customers known to the bank)");
-  if (n < MIN_CAMPAIGN_CUSTOMERS) {
+  const guards = !guardsRemovedForAttackDemo();
+  if (guards && n < MIN_CAMPAIGN_CUSTOMERS) {
     throw new Error(`campaign report: ${n} analysable customers, at least ${MIN_CAMPAIGN_CUSTOMERS} needed (privacy: every released figure describes at least ${MIN_CELL_CUSTOMERS} customers per group)`);
   }
   const outcomes = Object.keys(data.outcomes) as OutcomeName[];
@@ -307,10 +309,10 @@ export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { repor
       if (data.treatment[i] === 1 && data.action[i] === action) t.push(i);
       else if (data.treatment[i] === 0 && (data.action[i] === "" || data.action[i] === action)) c.push(i);
     }
-    const suppressed = t.length < MIN_CELL_CUSTOMERS || c.length < MIN_CELL_CUSTOMERS;
+    const suppressed = guards && (t.length < MIN_CELL_CUSTOMERS || c.length < MIN_CELL_CUSTOMERS);
     const stats: OutcomeStat[] = outcomes.flatMap((o) => {
       const y = data.outcomes[o]!;
-      if (suppressed) return [];
+      if (suppressed || t.length < 2 || c.length < 2) return [];
       return [o === "revenue" ? meanStat(o, y, t, c, a) : rateStat(o, y, t, c)];
     });
     const both = [...t, ...c].sort((p, q) => p - q);

@@ -3,6 +3,7 @@ import { brierScore, calibrationCurve, prAuc, rocAuc } from "@/lib/models/classi
 import { fitGradientBoosting } from "@/lib/models/gbdt";
 import { predictProbability, type TreeEnsemble } from "@/lib/models/tree";
 import { treeShapBatch } from "@/lib/models/treeshap";
+import { guardsRemovedForAttackDemo } from "@/lib/privacy/disclosure";
 import { complementarySuppression } from "@/lib/privacy/suppression";
 import {
   CHURN_FEATURES,
@@ -326,7 +327,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     totalRevenueAtRiskMinor += revenueAtRiskMinor;
     // Per person, only the merchant's own-history factors (issue 13, docs/privacy.md): bank
     // attributes and competitor spend drive the model but are never shown for one customer.
-    const factors = topFactors(features, X[i], shap[i], explain, CHURN_SETTINGS.topFactors, PER_PERSON_FEATURES);
+    const factors = topFactors(features, X[i], shap[i], explain, CHURN_SETTINGS.topFactors, guardsRemovedForAttackDemo() ? undefined : PER_PERSON_FEATURES);
     const bankCustomerId = inputs.bankIds.get(row.customerId) ?? "";
     const output: ChurnCustomerOutput = { bankCustomerId, pChurn: p, clvMinor, clvSource, revenueAtRiskMinor, factors };
     outputs.push({ customerId: row.customerId, output });

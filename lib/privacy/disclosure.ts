@@ -113,15 +113,19 @@ export function guardsRemovedForAttackDemo(): boolean {
 }
 
 /**
- * Releases a magnitude built from other merchants: x · (1 + η) with η the keyed truncated
- * Laplace draw of `key` (same key → same η), rounded to RELEASE_DIGITS significant digits.
- * @throws Error when x is not finite
+ * Releases a magnitude built from other merchants: x + η · s with η the keyed truncated Laplace
+ * draw of `key` (same key → same η) and s = max(|x|, scale), rounded to RELEASE_DIGITS
+ * significant digits. For a sum or a mean of non-negative values s = |x| (x · (1 + η)); a mean
+ * of signed values (growth rates) passes the mean of their absolute values as `scale`, so a
+ * figure near zero built from large values still gets noise of the size of those values
+ * (otherwise its inputs could be solved from it almost exactly).
+ * @throws Error when x or scale is not finite
  */
-export function releaseMagnitude(x: number, key: ReleaseKey): number {
-  if (!Number.isFinite(x)) throw new Error(`releaseMagnitude: not a finite number: ${x}`);
+export function releaseMagnitude(x: number, key: ReleaseKey, scale: number = 0): number {
+  if (!Number.isFinite(x) || !Number.isFinite(scale)) throw new Error(`releaseMagnitude: not a finite number: ${x}, ${scale}`);
   if (guardsRemovedForAttackDemo()) return x;
   const eta = truncatedLaplace(keyedUniform([key.group, key.period, key.field]), NOISE_SCALE, NOISE_BOUND);
-  return roundSignificant(x * (1 + eta));
+  return roundSignificant(x + eta * Math.max(Math.abs(x), Math.abs(scale)));
 }
 
 /** A short, stable fingerprint of a member set (not reversible to the ids without the key). */

@@ -149,7 +149,8 @@ export const MIN_DISTRIBUTION_VALUES = MIN_PEERS + 1;
  * position h = (n − 1) q (Hyndman & Fan type 7's position, centre rounded half up and kept
  * inside 1..n−2), so it is never one member's raw value; it is computed over every qualifying
  * member (the asker included), so every member gets the same numbers, and then released with the
- * keyed bounded noise of `key` (releaseMagnitude), field suffixed ".p25", ".median", ".p75".
+ * keyed bounded noise of `key` (releaseMagnitude, scaled to the mean absolute value of the three
+ * order statistics), field suffixed ".p25", ".median", ".p75".
  * The three are sorted after the noise so p25 ≤ median ≤ p75 holds.
  *
  * Members with a null value (e.g. growth without a base) are left out; members whose value
@@ -166,7 +167,8 @@ export function releaseQuantiles(groupValues: readonly (number | null)[], own: n
   if (n < MIN_DISTRIBUTION_VALUES) return { released: false, withheld: { rule: "min_peers", peers: n } };
   const at = (q: number, name: string) => {
     const [a, b, c] = quantileWindow(n, q);
-    return releaseMagnitude((v[a] + v[b] + v[c]) / 3, { ...key, field: `${key.field}.${name}` });
+    // Noise of the size of the three values, not of their mean (which may be near 0 for growth rates).
+    return releaseMagnitude((v[a] + v[b] + v[c]) / 3, { ...key, field: `${key.field}.${name}` }, (Math.abs(v[a]) + Math.abs(v[b]) + Math.abs(v[c])) / 3);
   };
   const [p25, median, p75] = [at(0.25, "p25"), at(0.5, "median"), at(0.75, "p75")].sort((a, b) => a - b);
   return { released: true, value: { peers: n, p25, median, p75, band: quarterBand(own, { p25, median, p75 }) } };

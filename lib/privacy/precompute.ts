@@ -100,6 +100,26 @@ async function computeMerchantReports(
 }
 
 /**
+ * The Competitors reports of `merchants` for `periods` (whole months, quarters or years),
+ * computed as the job computes them (member-level inputs loaded once and shared across the
+ * members of a group) and stored nowhere: the attack suite's releases
+ * (tests/integration/privacy-attacks.test.ts). The data must not change during the call.
+ * @returns per merchant id, its reports in the order of `periods`
+ */
+export async function computeCompetitorReports(
+  executor: Executor,
+  merchants: readonly { id: number; slug: string; currency: string }[],
+  periods: readonly { from: string; to: string }[],
+): Promise<Map<number, CompetitorReport[]>> {
+  const shared = new SharedInputs();
+  shared.use("one batch");
+  const windows = periods.map((p) => reportWindows(p));
+  const out = new Map<number, CompetitorReport[]>();
+  for (const m of merchants) out.set(m.id, (await computeMerchantReports(executor, m, windows, shared)).map((r) => r.report));
+  return out;
+}
+
+/**
  * Computes and stores the Competitors report of every period the page offers (offeredPeriods: 24
  * months, 8 quarters and 3 years ending with the merchant's latest data day) for the merchants
  * `merchantIds` and every other merchant of their MCC groups in the same country — those whose

@@ -9,6 +9,8 @@
  * customer group and are not suppressed (see docs/metrics.md, "Suppression").
  */
 
+import { guardsRemovedForAttackDemo } from "./disclosure";
+
 /** The smallest number of distinct customers a published cell may describe. */
 export const MIN_CELL_CUSTOMERS = 5;
 
@@ -77,6 +79,7 @@ export function complementarySuppression(arms: readonly (readonly number[])[], m
     if (arm.length !== cells) throw new Error("complementarySuppression: every arm needs one count per cell");
     for (const c of arm) if (!Number.isInteger(c) || c < 0) throw new Error(`complementarySuppression: customers must be a non-negative integer, got ${c}`);
   }
+  if (guardsRemovedForAttackDemo()) return Array.from({ length: cells }, () => false);
   const hidden = Array.from({ length: cells }, (_, i) => arms.some((arm) => isSuppressed(arm[i], min)));
   for (let changed = true; changed; ) {
     changed = false;

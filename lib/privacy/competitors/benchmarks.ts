@@ -18,7 +18,7 @@ const growth = (now: number, before: number) => (before > 0 ? now / before - 1 :
  * the peers' distribution (rule 3; the merchant's own value is its own total and always shown).
  * Pure; exported for tests.
  */
-function benchmarkValue(key: BenchmarkKey, f: MemberFigures): { value: number | null; customers: number } {
+export function benchmarkValue(key: BenchmarkKey, f: MemberFigures): { value: number | null; customers: number } {
   switch (key) {
     case "revenueGrowthPrevious":
       return { value: growth(f.net, f.netPrev), customers: Math.min(f.customers, f.customersPrev) };
