@@ -1,4 +1,6 @@
-import { createHmac } from "node:crypto";
+import { createHmac, randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
 
 /*
  * Disclosure control of every figure built from other merchants (wall 2 of ARCHITECTURE.md;
@@ -33,20 +35,42 @@ export const NOISE_BOUND = 0.15;
 /** Significant digits of a released magnitude. */
 export const RELEASE_DIGITS = 3;
 
-/** A development-only key: used when PRIVACY_NOISE_KEY is unset outside production. */
-const DEV_KEY = "dev-only-privacy-noise-key-set-PRIVACY_NOISE_KEY-in-production";
+/** The fixed key of test runs (NODE_ENV "test" without PRIVACY_NOISE_KEY): reproducible releases. */
+const TEST_KEY = "test-only-privacy-noise-key-never-used-outside-vitest";
+
+let cached: { env: string | undefined; key: string } | null = null;
 
 /**
- * The secret noise key (env PRIVACY_NOISE_KEY, at least 32 characters).
- * @throws Error in production when it is unset or shorter than 32 characters
+ * The secret noise key: PRIVACY_NOISE_KEY (at least 32 characters; `openssl rand -hex 32`). When
+ * it is unset, tests use a fixed key, and the demo (like AUTH_SECRET, lib/auth/secret.ts) reads
+ * `.data/privacy-noise-key`, created once with 32 random bytes (mode 0600), so the web server, the
+ * worker and the CLI of one checkout release the same numbers. Changing the key changes every
+ * released figure once (stored competitor reports should then be recomputed).
+ * @throws Error when PRIVACY_NOISE_KEY is shorter than 32 characters, or the key file holds none
  */
 function noiseKey(): string {
-  const key = process.env.PRIVACY_NOISE_KEY;
-  if (key && key.length >= 32) return key;
-  if (process.env.NODE_ENV === "production") {
-    throw new Error("PRIVACY_NOISE_KEY must be set (at least 32 characters) in production: it keys the noise of competitor figures");
+  const env = process.env.PRIVACY_NOISE_KEY?.trim();
+  if (cached && cached.env === env) return cached.key;
+  let key: string;
+  if (env) {
+    if (env.length < 32) throw new Error("PRIVACY_NOISE_KEY must be at least 32 characters (e.g. `openssl rand -hex 32`)");
+    key = env;
+  } else if (process.env.NODE_ENV === "test") {
+    key = TEST_KEY;
+  } else {
+    const file = path.join(process.cwd(), ".data", "privacy-noise-key");
+    fs.mkdirSync(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
+    try {
+      // 'wx' fails when the file exists, so two processes starting at once cannot both write.
+      fs.writeFileSync(/*turbopackIgnore: true*/ file, randomBytes(32).toString("hex") + "\n", { flag: "wx", mode: 0o600 });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    key = fs.readFileSync(/*turbopackIgnore: true*/ file, "utf8").trim();
+    if (key.length < 32) throw new Error(`${file} does not hold a key of at least 32 characters; delete it to create a new one`);
   }
-  return DEV_KEY;
+  cached = { env, key };
+  return key;
 }
 
 /**

@@ -33,10 +33,12 @@ describe("the release model's pieces (lib/privacy/disclosure.ts)", () => {
     expect(keyedUniform(["g", "2026-01-01/2026-02-01", "f"])).not.toBe(keyedUniform(["g", "2026-01-01/2026-02-01", "f2"]));
   });
 
-  it("refuses to run in production without a key", () => {
+  it("refuses a short key; tests without a key use the fixed test key", () => {
+    process.env.PRIVACY_NOISE_KEY = "too-short";
+    expect(() => keyedUniform(["x"])).toThrow(/PRIVACY_NOISE_KEY must be at least 32 characters/);
     delete process.env.PRIVACY_NOISE_KEY;
-    (process.env as Record<string, string | undefined>).NODE_ENV = "production";
-    expect(() => keyedUniform(["x"])).toThrow(/PRIVACY_NOISE_KEY must be set/);
+    const digest = createHmac("sha256", "test-only-privacy-noise-key-never-used-outside-vitest").update("x").digest();
+    expect(keyedUniform(["x"])).toBe((digest.readUIntBE(0, 6) + 0.5) / 2 ** 48);
   });
 
   it("the truncated Laplace: 0 at u = ½, odd around it, never beyond ±15 %, median |η| = −b ln(1 − ½(1 − e^(−B/b)))", () => {
