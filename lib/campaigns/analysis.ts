@@ -412,7 +412,8 @@ export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { repor
       xc += y[i];
     }
     const baseline = nc > 0 ? xc / nc : 0;
-    if (baseline > 0 && baseline < 0.9) {
+    // The control rate is a cell too: released only over at least 5 customers.
+    if (baseline > 0 && baseline < 0.9 && (!guards || nc >= MIN_CELL_CUSTOMERS)) {
       const rows = [];
       for (const lift of [0.005, 0.01, 0.02, 0.05]) for (const power of [0.8, 0.9]) rows.push({ lift, power, perGroup: planGroupSizes(baseline, lift, { power }).treatment });
       planner = { baseline, rows };
