@@ -123,3 +123,22 @@ describe("the MODELS registry", () => {
     expect(() => runOrder({ churn: { dependsOn: ["clv"] } })).toThrow(/churn depends on unknown model clv/);
   });
 });
+
+describe("churn format 3 (issue 13): per person only own-history factors", () => {
+  it("writes a run of the pure model, and refuses a bank attribute or competitor spend in a customer's factors", async () => {
+    const { buildChurnRun } = await import("@/lib/jobs/churnModel");
+    const { syntheticChurnInputs } = await import("../helpers/syntheticChurn");
+    const run = buildChurnRun(syntheticChurnInputs());
+    expect(() => parseForWrite(CONTRACTS.churn, run)).not.toThrow();
+    for (const feature of ["age", "region", "competitorShare90d"] as const) {
+      const bad = structuredClone(run);
+      bad.outputs[0].output.factors[0] = { ...bad.outputs[0].output.factors[0], feature };
+      expect(() => parseForWrite(CONTRACTS.churn, bad)).toThrow(/a per-customer factor must be an own-history feature/);
+      const badList = structuredClone(run);
+      badList.summary.revenueAtRisk[0].factors[0] = { ...badList.summary.revenueAtRisk[0].factors[0], feature };
+      expect(() => parseForWrite(CONTRACTS.churn, badList)).toThrow(/a per-customer factor must be an own-history feature/);
+    }
+    // The model still uses them: global importance lists bank and competitor features.
+    expect(run.summary.importance.map((i) => i.feature)).toEqual(expect.arrayContaining(["age", "competitorShare90d"]));
+  });
+});
