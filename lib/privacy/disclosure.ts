@@ -5,12 +5,14 @@ import path from "node:path";
 /*
  * Disclosure control of every figure built from other merchants (wall 2 of ARCHITECTURE.md;
  * docs/adr/0013-release-model-keyed-noise.md, docs/privacy.md). Pure apart from reading the key
- * from the environment.
+ * (PRIVACY_NOISE_KEY, or the demo's .data/privacy-noise-key).
  *
  * 1. **One release per fixed peer group and period.** Callers compute a figure once over the
  *    whole group (every member included), so it is the same for every member and every role:
  *    colluders hold k copies of one number, not k equations.
- * 2. **Keyed, bounded, Laplace-shaped noise.** The released value is x · (1 + η), η drawn from a
+ * 2. **Keyed, bounded, Laplace-shaped noise.** The released value is x + η · max(|x|, s) — that
+ *    is x · (1 + η) for a sum or a mean of non-negative values; s, the mean absolute value of the
+ *    inputs, for a mean of signed ones (growth rates) — with η drawn from a
  *    Laplace distribution of scale NOISE_SCALE (Dwork, McSherry, Nissim & Smith, "Calibrating
  *    noise to sensitivity in private data analysis", TCC 2006, the Laplace mechanism) truncated
  *    to ±NOISE_BOUND. The multiplicative form is the noise infusion of establishment magnitude
@@ -28,7 +30,7 @@ import path from "node:path";
  * value's ±NOISE_BOUND, so a competitor's value cannot be pinned within ±5 %.
  */
 
-/** Scale b of the Laplace noise, relative to the value (0.028 = 2.8 %; median |η| = b ln 2 ≈ 1.9 %). */
+/** Scale b of the Laplace noise, relative to the value (0.028 = 2.8 %; median |η| ≈ 1.93 % after truncation). */
 export const NOISE_SCALE = 0.028;
 /** The noise is truncated to ±NOISE_BOUND of the value (0.15 = 15 %). */
 export const NOISE_BOUND = 0.15;
