@@ -79,6 +79,9 @@ function HorizonCard({ run }: { run: ChurnResults }) {
       <p className="legend-note" style={{ margin: "6px 0 0" }}>
         {t("why", { days, median: formatNumber(run.params.medianInterPurchaseDays, locale, { maximumFractionDigits: 0 }) })}
       </p>
+      <p className="legend-note" style={{ margin: "6px 0 0" }} data-testid="churn-value-difference">
+        {t("valueDifference")}
+      </p>
     </Card>
   );
 }

@@ -137,13 +137,27 @@ export function mbgNbdLogLikelihood(params: MbgNbdParams, data: readonly RfmSumm
   return compiledLogLikelihood(params, compile(data));
 }
 
-const toParams = (v: readonly number[]): MbgNbdParams => ({ r: v[0], alpha: v[1], a: v[2], b: v[3] });
+/**
+ * The upper bound on every parameter during the fit, as BTYDplus's `max.param.value` (10,000).
+ * Small or very regular data can make the likelihood keep rising as (r, α) or (a, b) grow
+ * together (the limits of a common purchase rate or a common drop-out chance); the bound stops
+ * the run-off where the model already is that limit, and keeps ₂F₁'s series short.
+ */
+const MAX_PARAM = 10_000;
+
+const toParams = (v: readonly number[]): MbgNbdParams => ({
+  r: Math.min(v[0], MAX_PARAM),
+  alpha: Math.min(v[1], MAX_PARAM),
+  a: Math.min(v[2], MAX_PARAM),
+  b: Math.min(v[3], MAX_PARAM),
+});
 
 /**
  * Maximum-likelihood fit of the MBG/NBD model: Nelder–Mead on ln(r, α, a, b) minimising the mean
  * negative log-likelihood (lib/models/optimize.ts). Starts (unless `initial` is given): r = 1,
  * α = ΣT / Σx, and (a, b) = (1, 1) and (0.01, 10), each screened for 1,500 steps, the better one
- * refined; standard errors from a central-difference Hessian in log-parameters.
+ * refined; every parameter bounded by 10,000 (BTYDplus's default); standard errors from a
+ * central-difference Hessian in log-parameters (not finite at the bound).
  *
  * A fit with a → 0 (and p's mean a/(a+b) ≈ 0) is a real answer, not a failure: the data show no
  * dropout that slow buying does not explain as well (UCI Online Retail does this; see
@@ -189,8 +203,12 @@ export function fitMbgNbd(
     maxIterations: opts.maxIterations ?? 20_000,
   });
   const params = toParams(result.x);
+  const atBound = result.x.map((v) => v >= MAX_PARAM);
   const negTotalLog = (u: readonly number[]) => -compiledLogLikelihood(toParams(u.map(Math.exp)), d);
-  const se = standardErrorsFromLogHessian(numericalHessian(negTotalLog, result.x.map(Math.log)), result.x);
+  const theta = [params.r, params.alpha, params.a, params.b];
+  const se = atBound.some(Boolean)
+    ? theta.map(() => Number.NaN)
+    : standardErrorsFromLogHessian(numericalHessian(negTotalLog, theta.map(Math.log)), theta);
   return {
     params,
     logLikelihood: compiledLogLikelihood(params, d),
