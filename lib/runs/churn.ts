@@ -10,7 +10,20 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * whether the value is plainly on the risky side), rendered into words at read time from
  * messages/<locale>/churn.json (lib/runs/render/churn.ts). Format 1 runs stored `{en, ru}` texts
  * instead and are refitted.
+ *
+ * Format 3: the holdout AUC carries DeLong's 95 % interval (`metrics.rocAucCi`) and the run a
+ * verdict (`summary.verdict`): when the interval's lower bound is ≤ 0.5 (or the AUC could not be
+ * measured) the model is not clearly better than random, and `summary.revenueAtRisk`, the
+ * per-customer win-back list, is stored empty (the totals stay, said with caution).
  */
+
+/**
+ * How far the churn model can be trusted, from the holdout: `better` when DeLong's 95 % interval
+ * of the AUC lies above 0.5; `notBetterThanRandom` when its lower bound is ≤ 0.5; `notAssessed`
+ * when the holdout had too few leavers or stayers to measure it.
+ */
+export const CHURN_VERDICTS = ["better", "notBetterThanRandom", "notAssessed"] as const;
+export type ChurnVerdict = (typeof CHURN_VERDICTS)[number];
 
 /**
  * The churn model's features, in model column order (lib/analytics/getChurnFeatures.ts computes
@@ -99,6 +112,11 @@ const churnParamsSchema = z.strictObject({
 /** Holdout quality on the validation cutoff. */
 const churnMetricsSchema = z.strictObject({
   rocAuc: unit.nullable(),
+  /**
+   * DeLong, DeLong & Clarke-Pearson (1988) interval of the holdout AUC (lib/models/delong.ts);
+   * null when it cannot be estimated (fewer than 2 leavers or 2 stayers).
+   */
+  rocAucCi: z.strictObject({ lower: unit, upper: unit, se: num.nonnegative(), level: unit }).nullable(),
   prAuc: unit.nullable(),
   brierScore: unit,
   /** Churn rate among the validation customers. */
@@ -190,13 +208,15 @@ const churnSummarySchema = z.strictObject({
   importance: z.array(z.strictObject({ feature: churnFeatureSchema, meanAbsShap: num.nonnegative() })),
   /** Mean SHAP of the five most important features by gender and by age band. */
   segmentEffects: z.array(segmentEffectSchema),
-  /** Top 100 scored customers by P(churn) × CLV. */
+  /** Whether the model is clearly better than random on the holdout (see CHURN_VERDICTS). */
+  verdict: z.enum(CHURN_VERDICTS),
+  /** Top 100 scored customers by P(churn) × CLV; empty unless the verdict is `better`. */
   revenueAtRisk: z.array(revenueAtRiskRowSchema),
   /** SHAP base value (log-odds) of the final model. */
   baseValue: num,
 });
 
-const CHURN_FORMAT = 2;
+const CHURN_FORMAT = 3;
 
 export const churnContract = defineRunContract({
   kind: "churn",
