@@ -22,7 +22,7 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * of the AUC lies above 0.5; `notBetterThanRandom` when its lower bound is ≤ 0.5; `notAssessed`
  * when the holdout had too few leavers or stayers to measure it.
  */
-export const CHURN_VERDICTS = ["better", "notBetterThanRandom", "notAssessed"] as const;
+const CHURN_VERDICTS = ["better", "notBetterThanRandom", "notAssessed"] as const;
 export type ChurnVerdict = (typeof CHURN_VERDICTS)[number];
 
 /**
