@@ -103,7 +103,9 @@ function ClvHistogramCard({ run }: { run: CustomerValueResults }) {
 function PAliveCard({ run }: { run: CustomerValueResults }) {
   const t = useTranslations("value.pAlive");
   const format = useChartFormat();
-  const grid = run.summary.pAliveGrid;
+  // The chance of buying again within 12 months: observable, and it separates customers even
+  // where P(alive) is ≈ 1 for everyone (docs/models/clv.md §2a).
+  const grid = run.summary.buyAgainGrid;
   const option = useMemo(
     () =>
       buildPAliveHeatmapOption(

@@ -163,6 +163,7 @@ export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: 
     clvHistogram: moneyHistogram(clvs),
     pAliveHistogram: unitHistogram(perCustomer.map((c) => c.pAlive)),
     pAliveGrid: pAliveGrid(perCustomer.map((c) => ({ x: c.x, tx: c.tx, T: c.T, pAlive: c.pAlive }))),
+    buyAgainGrid: pAliveGrid(perCustomer.map((c) => ({ x: c.x, tx: c.tx, T: c.T, pAlive: c.pBuyAgain12m }))),
   };
   const params: ClvParams = {
     calibrationEnd,

@@ -10,7 +10,8 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * Format 1: BG/NBD (`metrics.bgnbd`), the shape of the runs stored before contracts existed.
  * Format 2: MBG/NBD (`metrics.mbgnbd`): P(alive) of a one-time buyer is no longer 1; adds each
  * customer's chance of buying again within 12 months (`pBuyAgain12m`), its sum
- * (`summary.expectedReturningCustomers12m`) and `params.buyAgainMonths`.
+ * (`summary.expectedReturningCustomers12m`), its heatmap (`summary.buyAgainGrid`) and
+ * `params.buyAgainMonths`.
  */
 
 /** How the CLV run was set up. */
@@ -83,6 +84,11 @@ const clvSummarySchema = z.strictObject({
   /** P(alive) histogram over [0, 1] in 10 bins of 0.1 (the last closed at 1). */
   pAliveHistogram: z.array(histogramBinSchema),
   pAliveGrid: z.strictObject({ frequencyBuckets: z.array(z.string()), recencyBuckets: z.array(z.string()), cells: z.array(pAliveCellSchema) }),
+  /**
+   * The same grid of the chance of buying again within 12 months (`meanPAlive` holds the cell's
+   * mean `pBuyAgain12m`): the heatmap the page shows.
+   */
+  buyAgainGrid: z.strictObject({ frequencyBuckets: z.array(z.string()), recencyBuckets: z.array(z.string()), cells: z.array(pAliveCellSchema) }),
 });
 
 /** Per-customer output of a CLV run. */

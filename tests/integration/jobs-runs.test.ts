@@ -212,6 +212,9 @@ describe("runMerchantModels: stored runs", () => {
     expect(list!.rows.every((r) => r.pAlive > 0 && r.pAlive <= 1 && Number.isInteger(r.clvMinor))).toBe(true);
     // The chance of buying again within 12 months never exceeds P(alive), and the summary sums it.
     expect(list!.rows.every((r) => r.pBuyAgain12m >= 0 && r.pBuyAgain12m <= r.pAlive)).toBe(true);
+    expect(run!.summary.buyAgainGrid.cells.map((c) => [c.frequency, c.recency, c.customers])).toEqual(
+      run!.summary.pAliveGrid.cells.map((c) => [c.frequency, c.recency, c.customers]),
+    );
     expect(run!.summary.expectedReturningCustomers12m).toBeCloseTo(list!.rows.reduce((s, r) => s + r.pBuyAgain12m, 0), 1);
   });
 

@@ -35,6 +35,7 @@ const clvRun = () => ({
     clvHistogram: [{ from: 0, to: null, customers: 1 }],
     pAliveHistogram: [{ from: 0.9, to: 1, customers: 1 }],
     pAliveGrid: { frequencyBuckets: ["0"], recencyBuckets: ["0-3"], cells: [{ frequency: "0", recency: "0-3", customers: null, meanPAlive: null, suppressed: true }] },
+    buyAgainGrid: { frequencyBuckets: ["0"], recencyBuckets: ["0-3"], cells: [{ frequency: "0", recency: "0-3", customers: null, meanPAlive: null, suppressed: true }] },
   },
   outputs: [
     { customerId: 7, output: { bankCustomerId: "B7", x: 2, tx: 10, T: 20, mxMinor: 1500, pAlive: 0.9, pBuyAgain12m: 0.6, expectedPurchases90d: 1.2, expectedAverageValueMinor: 1400, clvMinor: 5000 } },
