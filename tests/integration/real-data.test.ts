@@ -12,7 +12,7 @@ import type { MerchantRef } from "@/lib/tenancy/context";
 import type { Period } from "@/lib/days";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { buildClvRun, readRfm } from "@/lib/jobs/clv";
-import { probabilityAliveMbg } from "@/lib/models/mbgnbd";
+import { fitMbgNbd, probabilityAliveMbg } from "@/lib/models/mbgnbd";
 import { TEST_DIALECT, openTestDatabase } from "../helpers/db";
 
 /*
@@ -382,6 +382,25 @@ describe.skipIf(!present)(`real data: Online Retail and CDNOW end to end (${TEST
       expect(o.pBuyAgain12m).toBeLessThan(0.396);
       expect(o.pAlive).toBeGreaterThan(0.999);
     }
+  }, 120_000);
+
+  it("customer value on the whole CDNOW file (the product's path): MBG/NBD as SciPy fits it, and a first-week one-time buyer is more likely gone (P(alive) 0.3207)", async () => {
+    const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../fixtures/models/mbgnbd.json"), "utf8")) as {
+      cases: { name: string; customers: number; logLikelihood: number; params: { r: number; alpha: number; a: number; b: number } }[];
+    };
+    const ref = fixture.cases.find((c) => c.name === "cdnow-full")!;
+    const [merchant] = await queryRows<MerchantRef>(
+      database.db,
+      sql`select id, slug, name, mcc, currency, time_zone as "timeZone" from merchants where slug = 'cdnow'`,
+    );
+    const rfm = await readRfm(database, merchant, "1997-09-30", "week");
+    expect(rfm.length).toBe(ref.customers);
+    const fit = fitMbgNbd(rfm);
+    expect(fit.logLikelihood).toBeGreaterThanOrEqual(ref.logLikelihood - 1e-6);
+    for (const k of ["r", "alpha", "a", "b"] as const) expect(Math.abs(fit.params[k] / ref.params[k] - 1)).toBeLessThan(1e-3);
+    const longGone = probabilityAliveMbg(fit.params, { x: 0, tx: 0, T: 272 / 7 });
+    expect(longGone).toBeCloseTo(0.3206996408157942, 4);
+    expect(longGone).toBeLessThan(0.5);
   }, 120_000);
 });
 
