@@ -137,12 +137,15 @@ export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: 
         expectedAverageValueMinor: Math.round(expectedAverageValue(gg, c.x, mx)),
         clvMinor: Math.round(customerLifetimeValue(bg, gg, { ...summary, mx }, opts, expectedPurchasesMbg)),
       };
+      for (const [k, v] of Object.entries(out)) {
+        if (typeof v === "number" && !Number.isFinite(v)) throw new RangeError(`${k} is not finite for customer ${c.customerId}`);
+      }
       perCustomer.push({ customerId: c.customerId, ...out });
       outputs.push({ customerId: c.customerId, output: out });
     }
   } catch (err) {
-    // A fit at the edge of the parameter space (a, b or r running off to huge values when the
-    // data show almost no dropout) makes the conditional expectations diverge: say so plainly.
+    // A fit at the edge of the parameter space (a, b or r at the bound when the data show almost
+    // no dropout) could make a conditional expectation diverge: say so plainly, store nothing.
     const p = [bg.r, bg.alpha, bg.a, bg.b].map((v) => v.toPrecision(4)).join(", ");
     throw new ModelInputError(
       `the MBG/NBD fit is degenerate (r, alpha, a, b = ${p}; converged: ${fit.mbgnbd.converged}), so customer values cannot be computed: ${err instanceof Error ? err.message : String(err)}`,

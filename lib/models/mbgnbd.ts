@@ -261,6 +261,40 @@ export function probabilityPurchaseWithin(params: MbgNbdParams, c: RfmSummary, t
   return -alive * Math.expm1((params.r + c.x) * Math.log((params.alpha + c.T) / (params.alpha + c.T + t)));
 }
 
+/** Above this a, {@link expectedPurchasesMbg} sums the plain series instead of the transformed one. */
+const LARGE_A = 50;
+
+/**
+ * ln ₂F₁(a, b; c; z) for a, b, c > 0 and 0 ≤ z < 1 (A&S 15.1.1), every term positive, summed in
+ * logs with a running maximum, so that terms far beyond 1e308 cause no overflow. Stops once the
+ * terms decrease for good (past the larger root of the ratio's parabola) and the last term is
+ * below e^−39 (1e-17) of the sum, the geometric rest included.
+ * @throws RangeError when it has not converged within 10,000,000 terms
+ */
+function lnHyp2f1Positive(a: number, b: number, c: number, z: number): number {
+  if (z === 0) return 0;
+  let lnTerm = 0;
+  let max = 0;
+  let scaled = 1; // Σ exp(ln t_n − max)
+  // Past the larger root of z(a+n)(b+n) − (c+n)(n+1) (a downward parabola in n) the ratio stays
+  // below 1 for good; before it a small term may precede growing ones.
+  const qa = z - 1;
+  const qb = z * (a + b) - (c + 1);
+  const qc = z * a * b - c;
+  const disc = qb * qb - 4 * qa * qc;
+  const settled = disc >= 0 ? Math.max(0, (-qb - Math.sqrt(disc)) / (2 * qa)) : 0;
+  for (let n = 0; n < 10_000_000; n++) {
+    const ratio = ((a + n) * (b + n) * z) / ((c + n) * (n + 1));
+    lnTerm += Math.log(ratio);
+    if (lnTerm > max) {
+      scaled = scaled * Math.exp(max - lnTerm) + 1;
+      max = lnTerm;
+    } else scaled += Math.exp(lnTerm - max);
+    if (n > settled && ratio < 1 && lnTerm - max - Math.log(scaled) < -39 + Math.log1p(-ratio)) return max + Math.log(scaled);
+  }
+  throw new RangeError(`lnHyp2f1Positive: series did not converge (a=${a}, b=${b}, c=${c}, z=${z})`);
+}
+
 /**
  * E[X(T, T + t) | x, t_x, T]: expected purchases in the next t time units (BDF 2007; BTYDplus
  * `mbgnbd.ConditionalExpectedTransactions`):
@@ -274,6 +308,8 @@ export function probabilityPurchaseWithin(params: MbgNbdParams, c: RfmSummary, t
  * (a−1) factor is divided out so a = 1 is no singularity:
  *   E = C · [−expm1((a−1) ln(1−z)) / (a−1) − (1−z)^(a−1) G] / D,
  *   G = Σ_{n≥1} (a+b−r)_n (a)_{n−1} zⁿ / ((C)_n n!).
+ * For a > 50 (fits at the parameter bound), or when the transformed sum is not finite, the plain
+ * series is summed in logs instead (lnHyp2f1Positive).
  *
  * @param t horizon in the fit's time unit, ≥ 0
  * @throws RangeError for invalid parameters, summary or t
@@ -286,11 +322,23 @@ export function expectedPurchasesMbg(params: MbgNbdParams, c: RfmSummary, t: num
   const { r, alpha, a, b } = params;
   const z = t / (alpha + c.T + t);
   const lnOneMinusZ = Math.log((alpha + c.T) / (alpha + c.T + t));
+  const D = 1 + Math.exp(logOddsDropped(params, c));
+  const plain = (): number => {
+    // ln[(1 − z)^(r+x) ₂F₁(r+x, b+x+1; C; z)], the series summed in logs (all its terms are
+    // positive): no overflow however large r, a or b (a fit at the parameter bound), where the
+    // transformed series' terms grow like (a z)ⁿ / n! and (1 − z)^(a−1) underflows. The bracket's
+    // cancellation costs about a·ε of relative precision; a − 1 is far from 0 here.
+    const rx = r + c.x;
+    const lnProduct = rx * lnOneMinusZ + lnHyp2f1Positive(rx, b + c.x + 1, a + b + c.x, z);
+    return (((a + b + c.x) / (a - 1)) * -Math.expm1(lnProduct)) / D;
+  };
+  if (a > LARGE_A) return plain();
   const eps = a - 1;
   const expTerm = eps === 0 ? -lnOneMinusZ : -Math.expm1(eps * lnOneMinusZ) / eps;
   const A = a + b - r;
   const C = a + b + c.x;
   const G = hyp2f1Tail(A, a - 1, C, z, (A * z) / C);
   const numerator = C * (expTerm - Math.exp(eps * lnOneMinusZ) * G);
-  return numerator / (1 + Math.exp(logOddsDropped(params, c)));
+  const e = numerator / D;
+  return Number.isFinite(e) || a <= 1.5 ? e : plain();
 }

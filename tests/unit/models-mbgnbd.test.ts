@@ -116,6 +116,22 @@ describe("MBG/NBD closed forms", () => {
     expect(probabilityPurchaseWithin(p, c, 0)).toBe(0);
   });
 
+  it("stays finite at the parameter bound (a, b = 10,000): the plain series above a = 50 agrees with the transformed one", () => {
+    const c = { x: 3, tx: 20, T: 30 };
+    for (const t of [13, 52]) {
+      const below = expectedPurchasesMbg({ r: 2, alpha: 3, a: 50, b: 80 }, c, t);
+      const above = expectedPurchasesMbg({ r: 2, alpha: 3, a: 50 * (1 + 1e-9), b: 80 }, c, t);
+      expect(Math.abs(above / below - 1)).toBeLessThan(1e-7);
+    }
+    // A fit that ran to the bound on a tiny regular shop (the e2e bank's spb-pharmacy-1 had NaN here).
+    const bound = { r: 2902.56, alpha: 1, a: 10_000, b: 10_000 };
+    const e = expectedPurchasesMbg(bound, { x: 5, tx: 10, T: 12 }, 52);
+    expect(Number.isFinite(e)).toBe(true);
+    expect(e).toBeGreaterThan(0);
+    // With a = b the drop-out chance per purchase is ½: far fewer than the 52 · r / α purchases of a customer who stays.
+    expect(e).toBeLessThan((52 * bound.r) / (bound.alpha + 12));
+  });
+
   it("rejects bad input with a clear error", () => {
     const p = CDNOW.params;
     expect(() => probabilityAliveMbg({ ...p, a: 0 }, { x: 0, tx: 0, T: 1 })).toThrow(/a must be positive/);
