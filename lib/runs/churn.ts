@@ -11,10 +11,17 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * messages/<locale>/churn.json (lib/runs/render/churn.ts). Format 1 runs stored `{en, ru}` texts
  * instead and are refitted.
  *
- * Format 3: the holdout AUC carries DeLong's 95 % interval (`metrics.rocAucCi`) and the run a
- * verdict (`summary.verdict`): when the interval's lower bound is ≤ 0.5 (or the AUC could not be
- * measured) the model is not clearly better than random, and `summary.revenueAtRisk`, the
- * per-customer win-back list, is stored empty (the totals stay, said with caution).
+ * Format 3 (issue 13, docs/privacy.md): a customer's factors (per-customer outputs and the
+ * revenue-at-risk list, its CSV and the API) are only the merchant's own-history features
+ * (PER_PERSON_FEATURES); bank attributes and competitor spend appear only in aggregates (global
+ * importance, segment effects of ≥ 5 customers with complementary suppression). Format 2 runs
+ * carried bank attributes per person and are refitted ("refit needed").
+ *
+ * Format 4 (issue 19, ADR 0013): the holdout AUC carries DeLong's 95 % interval
+ * (`metrics.rocAucCi`) and the run a verdict (`summary.verdict`): when the interval's lower bound
+ * is ≤ 0.5 (or the AUC could not be measured) the model is not clearly better than random, and
+ * `summary.revenueAtRisk`, the per-customer win-back list, is stored empty (the totals stay, said
+ * with caution). Format 3 runs have neither and are refitted.
  */
 
 /**
@@ -48,6 +55,26 @@ export const CHURN_FEATURES = [
 ] as const;
 export type ChurnFeatureName = (typeof CHURN_FEATURES)[number];
 const churnFeatureSchema = z.enum(CHURN_FEATURES);
+
+/**
+ * The features a per-customer output may show: the merchant's own purchase history with this
+ * customer (recency, frequency, monetary value, tenure, purchase rhythm and its own check trend).
+ * Never a bank attribute (age, gender, payroll, corporate, premium, region) nor the customer's
+ * spend at competitors (banking secrecy and personal data: docs/privacy.md).
+ */
+export const PER_PERSON_FEATURES: ReadonlySet<ChurnFeatureName> = new Set<ChurnFeatureName>([
+  "recencyDays",
+  "frequency180d",
+  "monetaryMinor",
+  "tenureDays",
+  "meanInterPurchaseDays",
+  "interPurchaseCv",
+  "checkTrend",
+]);
+
+/** A per-customer factor: one of PER_PERSON_FEATURES, with no bank category (checked on write and on read). */
+const perPersonFactors = (factor: typeof churnFactorSchema) =>
+  z.array(factor.refine((f) => PER_PERSON_FEATURES.has(f.feature) && f.category === null, { message: "a per-customer factor must be an own-history feature (issue 13)" }));
 
 /** Units a factor's value is stored in. */
 const FACTOR_UNITS = ["days", "minor", "ratio", "share", "years", "flag", "ordinal"] as const;
@@ -174,8 +201,8 @@ const churnCustomerOutputSchema = z.strictObject({
   clvSource,
   /** round(pChurn × clvMinor). */
   revenueAtRiskMinor: minor.nonnegative(),
-  /** Top three factors: the largest positive SHAP first (lib/jobs/explain.ts topFactors). */
-  factors: z.array(churnFactorSchema),
+  /** Top three own-history factors: the largest positive SHAP first (lib/jobs/explain.ts topFactors). */
+  factors: perPersonFactors(churnFactorSchema),
 });
 
 /** One row of the revenue-at-risk list: a customer's output with its id. */
@@ -216,7 +243,7 @@ const churnSummarySchema = z.strictObject({
   baseValue: num,
 });
 
-const CHURN_FORMAT = 3;
+const CHURN_FORMAT = 4;
 
 export const churnContract = defineRunContract({
   kind: "churn",
