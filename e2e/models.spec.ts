@@ -24,15 +24,25 @@ test("merchant owner sees customer value, churn risk and segments from the lates
   await expect(page.getByTestId("clv-histogram")).toBeVisible();
   await expect(page.getByTestId("palive-heatmap")).toBeVisible();
   await expect(page.getByTestId("kpi-customersModelled").getByTestId("kpi-value")).not.toHaveText("");
+  // Plain words first: the chance of buying again, not the model's "still active".
+  await expect(page.getByTestId("kpi-buyAgain")).toContainText("Will buy again within 12 months");
   await expect(page.getByTestId("model-run")).toBeVisible();
   await page.getByTestId("value-method").locator("summary").click();
-  await expect(page.getByTestId("value-citations")).toContainText("Counting Your Customers");
+  await expect(page.getByTestId("value-citations")).toContainText("Empirical validation and comparison of models for customer base");
+  await expect(page.getByTestId("value-still-active")).toBeVisible();
   await page.screenshot({ path: path.join(shots, "value-en.png"), fullPage: true });
 
   await page.getByTestId("nav-churn").click();
   await page.waitForURL(new RegExp(`/m/${owner.slug}/churn`));
   await expect(page.getByTestId("churn-horizon")).toContainText(/buy nothing in the next \d+ days/);
-  await expect(page.getByTestId("revenue-at-risk-table")).toBeVisible();
+  // A per-customer win-back list only from a model clearly better than random (DeLong interval).
+  const churnDoc = await (await page.request.get(`/api/m/${owner.slug}/churn`)).json();
+  await expect(page.getByTestId("churn-verdict")).toBeVisible();
+  await expect(page.getByTestId(churnDoc.run.summary.verdict === "better" ? "revenue-at-risk-table" : "revenue-at-risk-withheld")).toBeVisible();
+  // Expert terms only behind the toggle.
+  await expect(page.getByTestId("quality-brier")).toBeHidden();
+  await page.getByTestId("churn-specialists").locator("summary").click();
+  await expect(page.getByTestId("quality-brier")).toBeVisible();
   await expect(page.getByTestId("risk-distribution")).toBeVisible();
   await expect(page.getByTestId("factor-importance")).toBeVisible();
   await page.screenshot({ path: path.join(shots, "churn-en.png"), fullPage: true });

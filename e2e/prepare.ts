@@ -17,12 +17,13 @@ const tsx = path.join(root, "node_modules", ".bin", "tsx");
 const marker = path.join(demoDir, "demo-ready.json");
 // Likewise a database from before accounts and billing (`accounts`), before the forecast and
 // findings jobs (`findings`), before the stored Competitors reports (`competitorReports`) or
-// before the release model of issue 13 (`disclosure: 2`: churn runs of format 3, noisy reports).
+// before the release model of issue 13 and the models of issue 19 (`disclosure: 3`: churn runs of
+// format 4, CLV runs of format 2 (MBG/NBD), noisy reports).
 const markerJson = fs.existsSync(marker)
   ? (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean; accounts?: boolean; findings?: boolean; competitorReports?: boolean; disclosure?: number })
   : null;
 const ready =
-  markerJson?.models === true && markerJson.accounts === true && markerJson.findings === true && markerJson.competitorReports === true && markerJson.disclosure === 2;
+  markerJson?.models === true && markerJson.accounts === true && markerJson.findings === true && markerJson.competitorReports === true && markerJson.disclosure === 3;
 if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });

@@ -16,6 +16,7 @@ import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState, ErrorState, LoadingState } from "../states";
 import { ModelKpi } from "../value/ModelParts";
+import styles from "../value/model.module.css";
 
 /** Signed percentage points from a difference of shares (0.0766 -> "+7.66 pp"). */
 function usePp() {
@@ -141,7 +142,7 @@ function UpliftCard({ action, outcome }: { action: ActionReport; outcome: Campai
     () =>
       buildQiniOption(
         u.qiniCurve,
-        { model: t("tLearner"), classTransformation: t("classTransformation"), random: t("random"), perfect: t("perfect"), targeted: t("targeted"), incremental: t("incremental") },
+        { model: t("chartModel"), classTransformation: t("chartAlternative"), random: t("random"), perfect: t("perfect"), targeted: t("targeted"), incremental: t("incremental") },
         format,
       ),
     [u, t, format],
@@ -172,11 +173,28 @@ function UpliftCard({ action, outcome }: { action: ActionReport; outcome: Campai
       cell: (r: (typeof rows)[number]) => pp(r.e.upliftAtK[i]?.value),
     })),
   ];
+  const verdict = u.verdict ?? null;
+  const two = (v: number) => formatNumber(v, locale, { maximumFractionDigits: 3, minimumFractionDigits: 3 });
   return (
     <div className="grid grid-2">
-      <Card title={t("modelTitle")} subtitle={t("modelSubtitle", { heldOut: formatNumber(u.tLearner.heldOut, locale), outcome: outcome ? t(`outcomes.${outcome}`) : "" })}>
+      <Card title={t("modelTitle")} subtitle={t("modelSubtitlePlain", { heldOut: formatNumber(u.tLearner.heldOut, locale), outcome: outcome ? t(`outcomes.${outcome}`) : "" })}>
+        {verdict !== null ? (
+          <p data-testid="campaign-uplift-verdict" className={verdict === "better" ? undefined : styles.caution}>
+            {t(`upliftVerdict.${verdict}`)}
+          </p>
+        ) : null}
         <EChart option={qini} height={300} ariaLabel={t("qiniAria")} data-testid="campaign-qini-chart" />
-        <DataTable columns={columns} rows={rows} rowKey={(r) => r.id} data-testid="campaign-model-table" />
+        <details className={styles.method} data-testid="campaign-specialists">
+          <summary>{t("specialists")}</summary>
+          <p>{t("modelSubtitle", { heldOut: formatNumber(u.tLearner.heldOut, locale), outcome: outcome ? t(`outcomes.${outcome}`) : "" })}</p>
+          {u.qiniCi ? (
+            <p data-testid="campaign-qini-ci">
+              {t("qiniCi", { qini: two(u.tLearner.qini), lower: two(u.qiniCi.lower), upper: two(u.qiniCi.upper), replicates: u.qiniCi.replicates })}
+            </p>
+          ) : null}
+          <DataTable columns={columns} rows={rows} rowKey={(r) => r.id} data-testid="campaign-model-table" />
+          <p>{t("shapMethod")}</p>
+        </details>
       </Card>
       <Card title={t("shapTitle")} subtitle={t("shapSubtitle")}>
         <EChart option={shap} height={300} ariaLabel={t("shapTitle")} />
@@ -209,6 +227,13 @@ function TargetingCard({ report }: { report: CampaignReport }) {
   const locale = useLocale();
   const pp = usePp();
   const total = Object.values(report.categories).reduce((s, n) => s + n, 0);
+  if (report.targeting === "notAssessed") {
+    return (
+      <Card title={t("categoriesTitle")} data-testid="campaign-targeting-not-assessed">
+        <EmptyState title={t("notAssessed")} hint={t("notAssessedHint")} />
+      </Card>
+    );
+  }
   if (total === 0) return null;
   return (
     <Card title={t("categoriesTitle")} subtitle={t("categoriesSubtitle", { threshold: pp(report.effectThreshold) })}>

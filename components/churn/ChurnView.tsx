@@ -79,6 +79,9 @@ function HorizonCard({ run }: { run: ChurnResults }) {
       <p className="legend-note" style={{ margin: "6px 0 0" }}>
         {t("why", { days, median: formatNumber(run.params.medianInterPurchaseDays, locale, { maximumFractionDigits: 0 }) })}
       </p>
+      <p className="legend-note" style={{ margin: "6px 0 0" }} data-testid="churn-value-difference">
+        {t("valueDifference")}
+      </p>
     </Card>
   );
 }
@@ -118,7 +121,7 @@ function ChurnKpis({ run }: { run: ChurnResults }) {
         label={t("quality")}
         hint={t("qualityHint")}
         value={auc === null ? "—" : t("qualityValue", { times: timesOutOfTen(auc) })}
-        foot={auc === null ? undefined : `ROC AUC ${formatNumber(auc, locale, { maximumFractionDigits: 2, minimumFractionDigits: 2 })}`}
+        foot={t(`verdictShort.${run.summary.verdict}`)}
       />
     </div>
   );
@@ -151,26 +154,44 @@ function QualityCard({ run }: { run: ChurnResults }) {
   return (
     <Card title={t("title")} subtitle={t("subtitle")} data-testid="churn-quality">
       <div className="grid grid-2">
-        <ul className={styles.plain} data-testid="churn-quality-words">
-          <li data-testid="quality-roc">
-            {m.rocAuc === null ? t("rocMissing") : t("roc", { times: timesOutOfTen(m.rocAuc), auc: two(m.rocAuc) })}
-          </li>
-          {m.prAuc !== null ? (
-            <li data-testid="quality-pr">{t("pr", { pr: two(m.prAuc), base: two(rate), rate: formatPercent(rate, locale) })}</li>
-          ) : null}
-          <li data-testid="quality-brier">
-            {t("brier", { brier: three(m.brierScore), reference: three(rate * (1 - rate)), rate: formatPercent(rate, locale) })}
-          </li>
-          <li>{t("calibration")}</li>
-          <li className="faint">
-            {t("test", {
-              train: formatDay(run.params.trainCutoff, locale),
-              validation: formatDay(run.params.validationCutoff, locale),
-              customers: m.validationRows,
-              days: run.params.horizonDays,
-            })}
-          </li>
-        </ul>
+        <div>
+          <p data-testid="churn-verdict" className={run.summary.verdict === "better" ? undefined : styles.caution}>
+            {t(`verdict.${run.summary.verdict}`, { times: m.rocAuc === null ? 5 : timesOutOfTen(m.rocAuc) })}
+          </p>
+          <ul className={styles.plain} data-testid="churn-quality-words">
+            <li data-testid="quality-plain">
+              {m.rocAuc === null ? t("rocMissing") : t("plain", { times: timesOutOfTen(m.rocAuc) })}
+            </li>
+            <li>{t("calibration")}</li>
+            <li className="faint">
+              {t("test", {
+                train: formatDay(run.params.trainCutoff, locale),
+                validation: formatDay(run.params.validationCutoff, locale),
+                customers: m.validationRows,
+                days: run.params.horizonDays,
+              })}
+            </li>
+          </ul>
+          <details className={styles.method} data-testid="churn-specialists">
+            <summary>{t("specialists")}</summary>
+            <ul className={styles.plain}>
+              {m.rocAuc !== null ? (
+                <li data-testid="quality-roc">
+                  {m.rocAucCi === null
+                    ? t("roc", { auc: two(m.rocAuc) })
+                    : t("rocCi", { auc: two(m.rocAuc), lower: two(m.rocAucCi.lower), upper: two(m.rocAucCi.upper) })}
+                </li>
+              ) : null}
+              {m.prAuc !== null ? (
+                <li data-testid="quality-pr">{t("pr", { pr: two(m.prAuc), base: two(rate), rate: formatPercent(rate, locale) })}</li>
+              ) : null}
+              <li data-testid="quality-brier">
+                {t("brier", { brier: three(m.brierScore), reference: three(rate * (1 - rate)), rate: formatPercent(rate, locale) })}
+              </li>
+              <li>{t("shap")}</li>
+            </ul>
+          </details>
+        </div>
         {hasPoints ? (
           <EChart option={option} height={300} ariaLabel={t("chartLabel")} data-testid="calibration-chart" />
         ) : (
@@ -370,7 +391,11 @@ function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
       }
       data-testid="revenue-at-risk"
     >
-      {rows.length === 0 ? (
+      {run.summary.verdict !== "better" ? (
+        <div data-testid="revenue-at-risk-withheld">
+          <EmptyState title={t("withheld")} hint={t(`withheldHint.${run.summary.verdict}`)} />
+        </div>
+      ) : rows.length === 0 ? (
         <div data-testid="revenue-at-risk-table">
           <EmptyState title={t("empty")} hint={t("emptyHint")} />
         </div>

@@ -42,7 +42,8 @@ function ValueKpis({ run }: { run: CustomerValueResults }) {
   const locale = useLocale();
   const { currency } = useMerchant();
   const s = run.summary;
-  const activeShare = s.customers > 0 ? s.expectedActiveCustomers / s.customers : null;
+  const returningShare = s.customers > 0 ? s.expectedReturningCustomers12m / s.customers : null;
+  const months = run.params.buyAgainMonths;
   return (
     <div className="grid grid-kpi" data-testid="value-kpis">
       <ModelKpi
@@ -60,11 +61,11 @@ function ValueKpis({ run }: { run: CustomerValueResults }) {
         foot={t("median", { value: formatMoney(s.medianClvMinor, currency, locale) })}
       />
       <ModelKpi
-        id="likelyActive"
-        label={t("likelyActive")}
-        hint={t("likelyActiveHint")}
-        value={formatPercent(activeShare, locale)}
-        foot={t("likelyActiveCount", { count: Math.round(s.expectedActiveCustomers) })}
+        id="buyAgain"
+        label={t("buyAgain", { months })}
+        hint={t("buyAgainHint", { months })}
+        value={formatPercent(returningShare, locale)}
+        foot={t("buyAgainCount", { count: Math.round(s.expectedReturningCustomers12m) })}
       />
       <ModelKpi
         id="totalClv"
@@ -102,7 +103,9 @@ function ClvHistogramCard({ run }: { run: CustomerValueResults }) {
 function PAliveCard({ run }: { run: CustomerValueResults }) {
   const t = useTranslations("value.pAlive");
   const format = useChartFormat();
-  const grid = run.summary.pAliveGrid;
+  // The chance of buying again within 12 months: observable, and it separates customers even
+  // where P(alive) is ≈ 1 for everyone (docs/models/clv.md §2a).
+  const grid = run.summary.buyAgainGrid;
   const option = useMemo(
     () =>
       buildPAliveHeatmapOption(
@@ -141,7 +144,8 @@ function MethodCard({ run }: { run: CustomerValueResults }) {
   const t = useTranslations("value.method");
   const locale = useLocale();
   const { timeZone, currency } = useMerchant();
-  const { bgnbd, gammaGamma } = run.metrics;
+  const { mbgnbd, gammaGamma } = run.metrics;
+  const s = run.summary;
   const p = run.params;
   const n = (v: number, digits = 3) => formatNumber(v, locale, { maximumFractionDigits: digits, minimumFractionDigits: 0 });
   const param = (name: string, value: string) => (
@@ -155,6 +159,14 @@ function MethodCard({ run }: { run: CustomerValueResults }) {
       <details className={styles.method}>
         <summary>{t("title")}</summary>
         <p>{t("bgnbd")}</p>
+        <p data-testid="value-still-active">
+          {t("stillActive", {
+            share: formatPercent(s.customers > 0 ? s.expectedActiveCustomers / s.customers : null, locale),
+            count: Math.round(s.expectedActiveCustomers),
+            months: p.buyAgainMonths,
+          })}
+        </p>
+        <p>{t("churnDifference")}</p>
         <p>{t("gammaGamma")}</p>
         <p>
           {t("clv", {
@@ -173,12 +185,12 @@ function MethodCard({ run }: { run: CustomerValueResults }) {
           <div>
             <h3>{t("bgnbdParams")}</h3>
             <dl>
-              {param("r", n(bgnbd.r))}
-              {param(t("alphaWeeks"), n(bgnbd.alpha))}
-              {param("a", n(bgnbd.a))}
-              {param("b", n(bgnbd.b))}
-              {param(t("logLikelihood"), n(bgnbd.logLikelihood, 1))}
-              {param(t("converged"), bgnbd.converged ? t("yes") : t("no"))}
+              {param("r", n(mbgnbd.r))}
+              {param(t("alphaWeeks"), n(mbgnbd.alpha))}
+              {param("a", n(mbgnbd.a))}
+              {param("b", n(mbgnbd.b))}
+              {param(t("logLikelihood"), n(mbgnbd.logLikelihood, 1))}
+              {param(t("converged"), mbgnbd.converged ? t("yes") : t("no"))}
             </dl>
           </div>
           <div>
@@ -203,6 +215,10 @@ function MethodCard({ run }: { run: CustomerValueResults }) {
           </div>
         </div>
         <ul className={styles.cite} data-testid="value-citations">
+          <li>
+            Batislam, E. P., Denizel, M., &amp; Filiztekin, A. (2007). Empirical validation and comparison of models for customer base
+            analysis. <i>International Journal of Research in Marketing</i>, 24(3), 201–209.
+          </li>
           <li>
             Fader, P. S., Hardie, B. G. S., &amp; Lee, K. L. (2005). “Counting Your Customers” the Easy Way: An Alternative to the
             Pareto/NBD Model. <i>Marketing Science</i>, 24(2), 275–284.

@@ -8,6 +8,7 @@ import {
   fitTLearner,
   predictClassTransformation,
   predictTLearner,
+  qiniBootstrapInterval,
   qiniCoefficient,
   qiniCurve,
   perfectQiniCurve,
@@ -46,6 +47,8 @@ const CLUSTERS = 4;
 const MAX_KMEANS_ROWS = 20_000;
 const MAX_SHAP_ROWS = 1000;
 const BOOTSTRAP_REPLICATES = 500;
+/** Resamples of the Qini interval (each re-sorts the held-out rows). */
+const QINI_REPLICATES = 200;
 const MAX_LEVELS = 12;
 const MIN_MODEL_ROWS = 200;
 /**
@@ -340,6 +343,7 @@ export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { repor
         const shapRows = subsample(test, MAX_SHAP_ROWS, 0x736870 + a).map(row);
         const shT = treeShapBatch(tl.treated, shapRows);
         const shC = treeShapBatch(tl.control, shapRows);
+        const qiniCi = qiniBootstrapInterval(ty, sT, tt, stream(REPORT_SEED, 0x71696e69, a), QINI_REPLICATES);
         const meanAbs = new Float64Array(nf);
         for (let r = 0; r < shapRows.length; r++) for (let f = 0; f < nf; f++) meanAbs[f] += Math.abs(shT[r].values[f] - shC[r].values[f]) / shapRows.length;
         uplift = {
@@ -354,7 +358,11 @@ export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { repor
             perfect: downsample(perfectQiniCurve(ty, tt), m).y,
           },
           shap: featureNames.map((feature, f) => ({ feature, meanAbs: meanAbs[f] })).sort((p, q) => q.meanAbs - p.meanAbs),
+          qiniCi: { lower: qiniCi.lower, upper: qiniCi.upper, replicates: qiniCi.replicates, level: qiniCi.level },
+          verdict: qiniCi.lower > 0 ? "better" : "notBetterThanRandom",
         };
+        // Per-customer advice only from a model clearly better than a random ranking (issue 19).
+        if (qiniCi.lower <= 0) tModels.delete(action);
       }
     }
     let clusters: GroupLift[] = [];
@@ -431,7 +439,8 @@ export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { repor
     clusters: clusterInfo ? { k: clusterInfo.k, profiles: suppressProfiles(clusterInfo.profiles) } : null,
     planner,
     effectThreshold: EFFECT_THRESHOLD,
-    categories,
+    categories: tModels.size > 0 ? categories : {},
+    targeting: tModels.size > 0 ? "assessed" : "notAssessed",
     computeMs: 0,
     disclosure: CAMPAIGN_DISCLOSURE_FORMAT,
   };

@@ -67,6 +67,16 @@ export interface ActionReport {
     qiniCurve: { x: number[]; model: number[]; classTransformation: number[]; random: number[]; perfect: number[] };
     /** Mean |SHAP| of the T-learner's uplift in log-odds (treated minus control model), by feature, descending. */
     shap: { feature: string; meanAbs: number }[];
+    /**
+     * Percentile bootstrap 95 % interval of the T-learner's Qini coefficient on the held-out rows
+     * (lib/models/uplift.ts qiniBootstrapInterval). Absent in reports made before it existed.
+     */
+    qiniCi?: { lower: number; upper: number; replicates: number; level: number };
+    /**
+     * `better` when the interval lies above 0 (a random ranking's Qini); `notBetterThanRandom`
+     * otherwise: then no customer is called persuadable on this model's word.
+     */
+    verdict?: "better" | "notBetterThanRandom";
   } | null;
   clusters: GroupLift[];
   /** By categorical feature (file columns and the bank's gender / age band). */
@@ -99,7 +109,17 @@ export interface CampaignReport {
   planner: { baseline: number; rows: { lift: number; power: number; perGroup: number }[] } | null;
   /** Recommendation rule of the effect table, in probability points. */
   effectThreshold: number;
+  /**
+   * Customers per category, from the actions whose uplift model is clearly better than random
+   * only; empty when no action's is.
+   */
   categories: Record<string, number>;
+  /**
+   * `assessed` when at least one action's uplift model is clearly better than random (its
+   * categories and per-customer effects are given); `notAssessed` otherwise: no categories and
+   * no per-customer table. Absent in reports made before it existed.
+   */
+  targeting?: "assessed" | "notAssessed";
   computeMs: number;
   /**
    * The disclosure rules the report was computed under (CAMPAIGN_DISCLOSURE_FORMAT); a stored

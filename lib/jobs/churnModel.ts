@@ -1,5 +1,6 @@
 import type { ChurnFeatureRowWithShare } from "@/lib/analytics/getChurnFeatures";
 import { brierScore, calibrationCurve, prAuc, rocAuc } from "@/lib/models/classificationMetrics";
+import { delongAucInterval, type AucInterval } from "@/lib/models/delong";
 import { fitGradientBoosting } from "@/lib/models/gbdt";
 import { predictProbability, type TreeEnsemble } from "@/lib/models/tree";
 import { treeShapBatch } from "@/lib/models/treeshap";
@@ -14,6 +15,7 @@ import {
   type ChurnMetrics,
   type ChurnParams,
   type ChurnSummary,
+  type ChurnVerdict,
   type churnContract,
   type OmittedFeature,
   type RevenueAtRiskRow,
@@ -254,13 +256,33 @@ export interface ChurnRunInputs {
 }
 
 /** Holdout quality on the validation rows of a model trained on the training rows. */
-function holdoutMetrics(y: readonly number[], p: readonly number[]): Pick<ChurnMetrics, "rocAuc" | "prAuc" | "brierScore" | "validationChurnRate"> {
+function holdoutMetrics(
+  y: readonly number[],
+  p: readonly number[],
+): Pick<ChurnMetrics, "rocAuc" | "rocAucCi" | "prAuc" | "brierScore" | "validationChurnRate"> {
+  let ci: AucInterval | null = null;
+  try {
+    ci = delongAucInterval(y, p, 0.95);
+  } catch {
+    // Fewer than 2 leavers or 2 stayers on the holdout: no interval, the verdict says so.
+  }
+  if (ci !== null && !Number.isFinite(ci.se)) ci = null;
   return {
     rocAuc: orNull(() => rocAuc(y, p)),
+    rocAucCi: ci === null ? null : { lower: round(ci.lower, 6), upper: round(ci.upper, 6), se: round(ci.se, 6), level: ci.level },
     prAuc: orNull(() => prAuc(y, p)),
     brierScore: brierScore(y, p),
     validationChurnRate: y.reduce((s, v) => s + v, 0) / y.length,
   };
+}
+
+/**
+ * The run's verdict from the holdout AUC's DeLong interval: `better` only when its lower bound is
+ * above 0.5 (a model that cannot be told from random at 95 % gives no per-customer advice).
+ */
+export function churnVerdict(ci: ChurnMetrics["rocAucCi"]): ChurnVerdict {
+  if (ci === null) return "notAssessed";
+  return ci.lower > 0.5 ? "better" : "notBetterThanRandom";
 }
 
 /**
@@ -340,6 +362,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     .sort((a, b) => b.meanAbsShap - a.meanAbsShap || features.indexOf(a.feature) - features.indexOf(b.feature));
   const topForSegments = importance.slice(0, CHURN_SETTINGS.segmentEffectFeatures).map((i) => i.feature);
 
+  const verdict = churnVerdict(metrics.rocAucCi);
   const summary: ChurnSummary = {
     horizonDays,
     asOf,
@@ -350,7 +373,9 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     calibration: calibrationPoints(yValid, pValid, CHURN_SETTINGS.calibrationBins),
     importance,
     segmentEffects: segmentEffects(score, shap, features, topForSegments),
-    revenueAtRisk: atRisk.slice(0, CHURN_SETTINGS.revenueAtRiskRows),
+    verdict,
+    // No per-customer advice from a model that is not clearly better than random (issue 19).
+    revenueAtRisk: verdict === "better" ? atRisk.slice(0, CHURN_SETTINGS.revenueAtRiskRows) : [],
     baseValue: round(explanations[0]?.baseValue ?? model.baseMargin, 6),
   };
   const params: ChurnParams = {

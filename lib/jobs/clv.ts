@@ -2,7 +2,7 @@ import type { Database } from "@/db/client";
 import { getRfmSummary, type CustomerRfm, type RfmTimeUnit } from "@/lib/analytics/getRfmSummary";
 import { addDays } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
-import { expectedPurchases, fitBgNbd, probabilityAlive, type BgNbdFit } from "@/lib/models/bgnbd";
+import { expectedPurchasesMbg, fitMbgNbd, probabilityAliveMbg, probabilityPurchaseWithin, type MbgNbdFit } from "@/lib/models/mbgnbd";
 import { customerLifetimeValue } from "@/lib/models/clv";
 import { expectedAverageValue, fitGammaGamma, type GammaGammaFit } from "@/lib/models/gammaGamma";
 import type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary, clvContract } from "@/lib/runs/clv";
@@ -12,7 +12,9 @@ import { ModelInputError } from "./errors";
 import { median, moneyHistogram, pAliveGrid, unitHistogram } from "./summaries";
 
 /*
- * The customer-value job: BG/NBD (Fader, Hardie & Lee 2005) for purchase counts and P(alive),
+ * The customer-value job: MBG/NBD (Batislam, Denizel & Filiztekin 2007; format 1 used BG/NBD,
+ * whose P(alive) is 1 for every one-time buyer) for purchase counts, P(alive) and the chance of
+ * buying again within 12 months,
  * Gamma-Gamma (Fader & Hardie 2013) for spend per purchase, CLV as their discounted product
  * (lib/models/clv.ts), fitted on the merchant's own purchase occasions (getRfmSummary, in its
  * scope) up to its last data day.
@@ -29,6 +31,8 @@ const CLV_SETTINGS = {
   periodsPerMonth: 365.25 / 12 / 7,
   /** "Expected purchases" horizon shown per customer. */
   predictionDays: 90,
+  /** "Will buy again within" horizon, months (12: the page's headline chance). */
+  buyAgainMonths: 12,
   /** Below this many repeat customers the fit is not trusted and the run fails. */
   minRepeatCustomers: 20,
 };
@@ -39,12 +43,12 @@ const DAYS_PER_UNIT: Record<RfmTimeUnit, number> = { week: 7, day: 1 };
 export interface CustomerValueFit {
   customers: number;
   repeatCustomers: number;
-  bgnbd: BgNbdFit;
+  mbgnbd: MbgNbdFit;
   gammaGamma: GammaGammaFit;
 }
 
 /**
- * Fits BG/NBD on every customer's (x, t_x, T) and Gamma-Gamma on the repeat customers with a
+ * Fits MBG/NBD on every customer's (x, t_x, T) and Gamma-Gamma on the repeat customers with a
  * positive mean repeat value (pure).
  *
  * @throws ModelInputError with fewer than `minRepeatCustomers` repeat customers (x ≥ 1)
@@ -58,9 +62,9 @@ export function fitCustomerValue(rfm: readonly CustomerRfm[], minRepeatCustomers
       `too few repeat customers to fit customer value: ${repeatCustomers} (at least ${minRepeatCustomers} needed)`,
     );
   }
-  const bgnbd = fitBgNbd(rfm.map((c) => ({ x: c.x, tx: c.tx, T: c.T })));
+  const mbgnbd = fitMbgNbd(rfm.map((c) => ({ x: c.x, tx: c.tx, T: c.T })));
   const gammaGamma = fitGammaGamma(repeat.map((c) => ({ x: c.x, mx: c.mx! })));
-  return { customers: rfm.length, repeatCustomers, bgnbd, gammaGamma };
+  return { customers: rfm.length, repeatCustomers, mbgnbd, gammaGamma };
 }
 
 /** Reads the RFM summary of a merchant in its own scope (read-only). */
@@ -91,23 +95,24 @@ export async function computeClvRun(
 }
 
 /**
- * The CLV run from the merchant's RFM summary (pure): fits, then per customer P(alive),
- * expected purchases in the next 90 days, expected purchase value and 12-month CLV at 1 %/month,
+ * The CLV run from the merchant's RFM summary (pure): fits, then per customer P(alive), the
+ * chance of buying again within 12 months, expected purchases in the next 90 days, expected purchase value and 12-month CLV at 1 %/month,
  * and the page's summary (histograms, P(alive) grid, totals).
  *
  * @param rfm     every customer's (x, t_x, T, m_x) in weeks, calibrated up to asOf − 1 day
  * @param asOf    exclusive end of the data ('YYYY-MM-DD')
  * @param bankIds customer id → bank customer id, copied into the outputs
- * @throws ModelInputError when there are no customers, too few repeat customers, or the BG/NBD
+ * @throws ModelInputError when there are no customers, too few repeat customers, or the MBG/NBD
  *         fit is degenerate
  */
 export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: ReadonlyMap<number, string>): ComputedRun<typeof clvContract> {
   const calibrationEnd = addDays(asOf, -1);
   if (rfm.length === 0) throw new ModelInputError(`no purchases on or before ${calibrationEnd}`);
   const fit = fitCustomerValue(rfm);
-  const bg = fit.bgnbd.params;
+  const bg = fit.mbgnbd.params;
   const gg = fit.gammaGamma.params;
   const unit = DAYS_PER_UNIT[CLV_SETTINGS.timeUnit];
+  const buyAgainUnits = (CLV_SETTINGS.buyAgainMonths * 365.25) / 12 / unit;
   const opts = {
     horizonMonths: CLV_SETTINGS.horizonMonths,
     monthlyDiscountRate: CLV_SETTINGS.monthlyDiscountRate,
@@ -126,20 +131,24 @@ export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: 
         tx: round(c.tx, 4),
         T: round(c.T, 4),
         mxMinor: c.mx === null ? null : Math.round(c.mx),
-        pAlive: round(probabilityAlive(bg, summary), 6),
-        expectedPurchases90d: round(expectedPurchases(bg, summary, CLV_SETTINGS.predictionDays / unit), 6),
+        pAlive: round(probabilityAliveMbg(bg, summary), 6),
+        pBuyAgain12m: round(probabilityPurchaseWithin(bg, summary, buyAgainUnits), 6),
+        expectedPurchases90d: round(expectedPurchasesMbg(bg, summary, CLV_SETTINGS.predictionDays / unit), 6),
         expectedAverageValueMinor: Math.round(expectedAverageValue(gg, c.x, mx)),
-        clvMinor: Math.round(customerLifetimeValue(bg, gg, { ...summary, mx }, opts)),
+        clvMinor: Math.round(customerLifetimeValue(bg, gg, { ...summary, mx }, opts, expectedPurchasesMbg)),
       };
+      for (const [k, v] of Object.entries(out)) {
+        if (typeof v === "number" && !Number.isFinite(v)) throw new RangeError(`${k} is not finite for customer ${c.customerId}`);
+      }
       perCustomer.push({ customerId: c.customerId, ...out });
       outputs.push({ customerId: c.customerId, output: out });
     }
   } catch (err) {
-    // A fit at the edge of the parameter space (a, b or r running off to huge values when the
-    // data show almost no dropout) makes the conditional expectations diverge: say so plainly.
+    // A fit at the edge of the parameter space (a, b or r at the bound when the data show almost
+    // no dropout) could make a conditional expectation diverge: say so plainly, store nothing.
     const p = [bg.r, bg.alpha, bg.a, bg.b].map((v) => v.toPrecision(4)).join(", ");
     throw new ModelInputError(
-      `the BG/NBD fit is degenerate (r, alpha, a, b = ${p}; converged: ${fit.bgnbd.converged}), so customer values cannot be computed: ${err instanceof Error ? err.message : String(err)}`,
+      `the MBG/NBD fit is degenerate (r, alpha, a, b = ${p}; converged: ${fit.mbgnbd.converged}), so customer values cannot be computed: ${err instanceof Error ? err.message : String(err)}`,
     );
   }
 
@@ -149,6 +158,7 @@ export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: 
     customers: rfm.length,
     repeatCustomers: fit.repeatCustomers,
     expectedActiveCustomers: round(perCustomer.reduce((s, c) => s + c.pAlive, 0), 2),
+    expectedReturningCustomers12m: round(perCustomer.reduce((s, c) => s + c.pBuyAgain12m, 0), 2),
     expectedPurchases90d: round(perCustomer.reduce((s, c) => s + c.expectedPurchases90d, 0), 2),
     totalClvMinor,
     meanClvMinor: Math.round(totalClvMinor / rfm.length),
@@ -156,6 +166,7 @@ export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: 
     clvHistogram: moneyHistogram(clvs),
     pAliveHistogram: unitHistogram(perCustomer.map((c) => c.pAlive)),
     pAliveGrid: pAliveGrid(perCustomer.map((c) => ({ x: c.x, tx: c.tx, T: c.T, pAlive: c.pAlive }))),
+    buyAgainGrid: pAliveGrid(perCustomer.map((c) => ({ x: c.x, tx: c.tx, T: c.T, pAlive: c.pBuyAgain12m }))),
   };
   const params: ClvParams = {
     calibrationEnd,
@@ -164,14 +175,15 @@ export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: 
     monthlyDiscountRate: CLV_SETTINGS.monthlyDiscountRate,
     periodsPerMonth: CLV_SETTINGS.periodsPerMonth,
     predictionDays: CLV_SETTINGS.predictionDays,
+    buyAgainMonths: CLV_SETTINGS.buyAgainMonths,
     minRepeatCustomers: CLV_SETTINGS.minRepeatCustomers,
   };
   const metrics: ClvMetrics = {
-    bgnbd: {
+    mbgnbd: {
       ...bg,
-      logLikelihood: fit.bgnbd.logLikelihood,
-      standardErrors: finiteOrNull(fit.bgnbd.standardErrors),
-      converged: fit.bgnbd.converged,
+      logLikelihood: fit.mbgnbd.logLikelihood,
+      standardErrors: finiteOrNull(fit.mbgnbd.standardErrors),
+      converged: fit.mbgnbd.converged,
     },
     gammaGamma: { ...gg, logLikelihood: fit.gammaGamma.logLikelihood, customers: fit.gammaGamma.customers },
   };

@@ -34,6 +34,8 @@ import { expectedAverageValue, type GammaGammaParams } from "./gammaGamma";
  * @param opts.monthlyDiscountRate d > −1 (0.01 = 1 % a month)
  * @param opts.periodsPerMonth     time units per month: 365.25/12/7 ≈ 4.348 for weeks
  *                                 (lifetimes uses 4.345), 365.25/12 ≈ 30.44 for days (lifetimes: 30)
+ * @param expected the purchase model's E[X(T, T + t)]: BG/NBD's eq. (10) by default; the product
+ *                 passes MBG/NBD's (lib/models/mbgnbd.ts `expectedPurchasesMbg`), same parameters
  * @throws RangeError for invalid parameters, summary or options, or when E[M] has no finite value
  */
 export function customerLifetimeValue(
@@ -41,6 +43,7 @@ export function customerLifetimeValue(
   gg: GammaGammaParams,
   c: RfmSummary & { mx: number },
   opts: { horizonMonths: number; monthlyDiscountRate: number; periodsPerMonth: number },
+  expected: (params: BgNbdParams, c: RfmSummary, t: number) => number = expectedPurchases,
 ): number {
   const { horizonMonths, monthlyDiscountRate: d, periodsPerMonth: k } = opts;
   if (!Number.isInteger(horizonMonths) || horizonMonths < 0) {
@@ -52,7 +55,7 @@ export function customerLifetimeValue(
   let clv = 0;
   let previous = 0;
   for (let i = 1; i <= horizonMonths; i++) {
-    const cumulative = expectedPurchases(bg, c, i * k);
+    const cumulative = expected(bg, c, i * k);
     clv += ((cumulative - previous) * value) / Math.pow(1 + d, i);
     previous = cumulative;
   }

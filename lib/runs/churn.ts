@@ -16,7 +16,21 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * (PER_PERSON_FEATURES); bank attributes and competitor spend appear only in aggregates (global
  * importance, segment effects of ≥ 5 customers with complementary suppression). Format 2 runs
  * carried bank attributes per person and are refitted ("refit needed").
+ *
+ * Format 4 (issue 19, ADR 0013): the holdout AUC carries DeLong's 95 % interval
+ * (`metrics.rocAucCi`) and the run a verdict (`summary.verdict`): when the interval's lower bound
+ * is ≤ 0.5 (or the AUC could not be measured) the model is not clearly better than random, and
+ * `summary.revenueAtRisk`, the per-customer win-back list, is stored empty (the totals stay, said
+ * with caution). Format 3 runs have neither and are refitted.
  */
+
+/**
+ * How far the churn model can be trusted, from the holdout: `better` when DeLong's 95 % interval
+ * of the AUC lies above 0.5; `notBetterThanRandom` when its lower bound is ≤ 0.5; `notAssessed`
+ * when the holdout had too few leavers or stayers to measure it.
+ */
+const CHURN_VERDICTS = ["better", "notBetterThanRandom", "notAssessed"] as const;
+export type ChurnVerdict = (typeof CHURN_VERDICTS)[number];
 
 /**
  * The churn model's features, in model column order (lib/analytics/getChurnFeatures.ts computes
@@ -125,6 +139,11 @@ const churnParamsSchema = z.strictObject({
 /** Holdout quality on the validation cutoff. */
 const churnMetricsSchema = z.strictObject({
   rocAuc: unit.nullable(),
+  /**
+   * DeLong, DeLong & Clarke-Pearson (1988) interval of the holdout AUC (lib/models/delong.ts);
+   * null when it cannot be estimated (fewer than 2 leavers or 2 stayers).
+   */
+  rocAucCi: z.strictObject({ lower: unit, upper: unit, se: num.nonnegative(), level: unit }).nullable(),
   prAuc: unit.nullable(),
   brierScore: unit,
   /** Churn rate among the validation customers. */
@@ -216,13 +235,15 @@ const churnSummarySchema = z.strictObject({
   importance: z.array(z.strictObject({ feature: churnFeatureSchema, meanAbsShap: num.nonnegative() })),
   /** Mean SHAP of the five most important features by gender and by age band. */
   segmentEffects: z.array(segmentEffectSchema),
-  /** Top 100 scored customers by P(churn) × CLV. */
+  /** Whether the model is clearly better than random on the holdout (see CHURN_VERDICTS). */
+  verdict: z.enum(CHURN_VERDICTS),
+  /** Top 100 scored customers by P(churn) × CLV; empty unless the verdict is `better`. */
   revenueAtRisk: z.array(revenueAtRiskRowSchema),
   /** SHAP base value (log-odds) of the final model. */
   baseValue: num,
 });
 
-const CHURN_FORMAT = 3;
+const CHURN_FORMAT = 4;
 
 export const churnContract = defineRunContract({
   kind: "churn",

@@ -2,12 +2,16 @@ import { z } from "zod";
 import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, type StoredModelRun } from "./contract";
 
 /*
- * The customer-value run (kind 'clv'): BG/NBD (Fader, Hardie & Lee 2005) + Gamma-Gamma (Fader &
- * Hardie 2013) + 12-month discounted CLV, written by lib/jobs/clv.ts (docs/models/jobs.md).
+ * The customer-value run (kind 'clv'): MBG/NBD (Batislam, Denizel & Filiztekin 2007) + Gamma-Gamma
+ * (Fader & Hardie 2013) + 12-month discounted CLV, written by lib/jobs/clv.ts (docs/models/jobs.md).
  * Rates are per week, money integer minor units of the merchant's currency (expected values
  * rounded to whole minor units), probabilities 0..1.
  *
- * Format 1: the shape of the runs stored before contracts existed (unchanged).
+ * Format 1: BG/NBD (`metrics.bgnbd`), the shape of the runs stored before contracts existed.
+ * Format 2: MBG/NBD (`metrics.mbgnbd`): P(alive) of a one-time buyer is no longer 1; adds each
+ * customer's chance of buying again within 12 months (`pBuyAgain12m`), its sum
+ * (`summary.expectedReturningCustomers12m`), its heatmap (`summary.buyAgainGrid`) and
+ * `params.buyAgainMonths`.
  */
 
 /** How the CLV run was set up. */
@@ -22,19 +26,21 @@ const clvParamsSchema = z.strictObject({
   periodsPerMonth: num,
   /** Horizon of "expected purchases" in days (90). */
   predictionDays: num,
+  /** Horizon of "will buy again within" in months (12). */
+  buyAgainMonths: count,
   /** The run fails below this many repeat customers (20). */
   minRepeatCustomers: count,
 });
 
-const bgnbdParams = { r: num, alpha: num, a: num, b: num };
+const mbgnbdParams = { r: num, alpha: num, a: num, b: num };
 
-/** Fitted parameters and fit quality. BG/NBD rates are per week. */
+/** Fitted parameters and fit quality. MBG/NBD rates are per week. */
 const clvMetricsSchema = z.strictObject({
-  bgnbd: z.strictObject({
-    ...bgnbdParams,
+  mbgnbd: z.strictObject({
+    ...mbgnbdParams,
     logLikelihood: num,
     /** Asymptotic standard errors; null when the Hessian could not be inverted. */
-    standardErrors: z.strictObject(bgnbdParams).nullable(),
+    standardErrors: z.strictObject(mbgnbdParams).nullable(),
     converged: z.boolean(),
   }),
   gammaGamma: z.strictObject({
@@ -65,6 +71,8 @@ const clvSummarySchema = z.strictObject({
   repeatCustomers: count,
   /** Σ P(alive): the expected number of customers still active at the calibration end. */
   expectedActiveCustomers: num,
+  /** Σ P(buy again within 12 months): the expected number of customers who will come back. */
+  expectedReturningCustomers12m: num,
   /** Σ expected purchases in the next 90 days. */
   expectedPurchases90d: num,
   /** Σ CLV (12 months, discounted), minor units. */
@@ -76,6 +84,11 @@ const clvSummarySchema = z.strictObject({
   /** P(alive) histogram over [0, 1] in 10 bins of 0.1 (the last closed at 1). */
   pAliveHistogram: z.array(histogramBinSchema),
   pAliveGrid: z.strictObject({ frequencyBuckets: z.array(z.string()), recencyBuckets: z.array(z.string()), cells: z.array(pAliveCellSchema) }),
+  /**
+   * The same grid of the chance of buying again within 12 months (`meanPAlive` holds the cell's
+   * mean `pBuyAgain12m`): the heatmap the page shows.
+   */
+  buyAgainGrid: z.strictObject({ frequencyBuckets: z.array(z.string()), recencyBuckets: z.array(z.string()), cells: z.array(pAliveCellSchema) }),
 });
 
 /** Per-customer output of a CLV run. */
@@ -89,6 +102,8 @@ const clvCustomerOutputSchema = z.strictObject({
   /** Mean repeat-purchase value, minor units; null without repeat purchases. */
   mxMinor: minor.nullable(),
   pAlive: unit,
+  /** Chance of at least one purchase in the 12 months after the calibration end. */
+  pBuyAgain12m: unit,
   expectedPurchases90d: num,
   /** Expected value of a future purchase (Gamma-Gamma), minor units. */
   expectedAverageValueMinor: minor,
@@ -96,7 +111,7 @@ const clvCustomerOutputSchema = z.strictObject({
   clvMinor: minor,
 });
 
-const CLV_FORMAT = 1;
+const CLV_FORMAT = 2;
 
 export const clvContract = defineRunContract({
   kind: "clv",

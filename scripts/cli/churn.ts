@@ -20,7 +20,7 @@ export const churnCommand: Command = {
       getChurnResults,
       (run) => [
         `${merchant.name} (${merchant.slug}): churn run ${run.id} (v${run.version}) as of ${run.params.asOf}, horizon ${run.params.horizonDays} days`,
-        `holdout at ${run.params.validationCutoff}: ROC AUC ${fmt(run.metrics.rocAuc)}, PR AUC ${fmt(run.metrics.prAuc)}, Brier ${fmt(run.metrics.brierScore)}, churn rate ${fmt(run.metrics.validationChurnRate)}`,
+        `holdout at ${run.params.validationCutoff}: ROC AUC ${fmt(run.metrics.rocAuc)}${run.metrics.rocAucCi ? ` (95 % CI ${fmt(run.metrics.rocAucCi.lower)}–${fmt(run.metrics.rocAucCi.upper)}, DeLong)` : ""}, verdict ${run.summary.verdict}, PR AUC ${fmt(run.metrics.prAuc)}, Brier ${fmt(run.metrics.brierScore)}, churn rate ${fmt(run.metrics.validationChurnRate)}`,
         `${run.summary.scoredCustomers} customers scored, ${fmt(run.summary.expectedChurners, 1)} expected to churn, revenue at risk ${formatMoney(run.summary.totalRevenueAtRiskMinor, c)}`,
         ...(run.params.competitorSpend.available ? [] : [`competitor spend omitted: ${run.params.competitorSpend.reason}`]),
         table([["feature", "mean |SHAP|"], ...run.summary.importance.map((i) => [i.feature, fmt(i.meanAbsShap, 4)])]),

@@ -24,7 +24,7 @@ export const ltvCommand: Command = {
         "clv",
         getCustomerValueResults,
         (run) => {
-          const { bgnbd, gammaGamma } = run.metrics;
+          const { mbgnbd, gammaGamma } = run.metrics;
           const c = merchant.currency;
           return [
             `${merchant.name} (${merchant.slug}): CLV run ${run.id} (v${run.version}), calibration ${run.periodFrom}..${run.params.calibrationEnd}, ${run.params.timeUnit}s`,
@@ -33,12 +33,13 @@ export const ltvCommand: Command = {
               ["customers", String(run.summary.customers)],
               ["repeat customers", String(run.summary.repeatCustomers)],
               ["expected active customers", fmt(run.summary.expectedActiveCustomers, 1)],
+              [`expected returning customers, ${run.params.buyAgainMonths} months`, fmt(run.summary.expectedReturningCustomers12m, 1)],
               ["expected purchases, next 90 days", fmt(run.summary.expectedPurchases90d, 1)],
               [`total CLV, ${run.params.horizonMonths} months`, formatMoney(run.summary.totalClvMinor, c)],
               ["mean CLV", formatMoney(run.summary.meanClvMinor, c)],
               ["median CLV", formatMoney(run.summary.medianClvMinor, c)],
-              ["BG/NBD r, alpha, a, b", [bgnbd.r, bgnbd.alpha, bgnbd.a, bgnbd.b].map((x) => fmt(x, 4)).join(", ")],
-              ["BG/NBD log-likelihood", fmt(bgnbd.logLikelihood, 3)],
+              ["MBG/NBD r, alpha, a, b", [mbgnbd.r, mbgnbd.alpha, mbgnbd.a, mbgnbd.b].map((x) => fmt(x, 4)).join(", ")],
+              ["MBG/NBD log-likelihood", fmt(mbgnbd.logLikelihood, 3)],
               ["Gamma-Gamma p, q, gamma", [gammaGamma.p, gammaGamma.q, gammaGamma.gamma].map((x) => fmt(x, 4)).join(", ")],
               ["Gamma-Gamma log-likelihood", fmt(gammaGamma.logLikelihood, 3)],
             ]),
@@ -56,14 +57,14 @@ export const ltvCommand: Command = {
     if (rfm.length === 0) throw new CliError(`${merchant.slug} has no purchases on or before ${calibrationEnd}`);
     // A ModelInputError (an AppError, 422) exits 2 through the CLI's one error mapping.
     const fit = fitCustomerValue(rfm);
-    const { r, alpha, a, b } = fit.bgnbd.params;
+    const { r, alpha, a, b } = fit.mbgnbd.params;
     const { p, q, gamma } = fit.gammaGamma.params;
     const result = {
       merchant: merchant.slug,
       calibrationEnd,
       timeUnit,
       customers: fit.customers,
-      bgnbd: { r, alpha, a, b, logLikelihood: fit.bgnbd.logLikelihood },
+      mbgnbd: { r, alpha, a, b, logLikelihood: fit.mbgnbd.logLikelihood },
       gammaGamma: { p, q, gamma, logLikelihood: fit.gammaGamma.logLikelihood },
     };
     if (v.json) {
@@ -74,7 +75,7 @@ export const ltvCommand: Command = {
     io.out(
       table([
         ["model", "parameters", "log-likelihood"],
-        ["BG/NBD", `r ${fmt(r, 4)}, alpha ${fmt(alpha, 4)}, a ${fmt(a, 4)}, b ${fmt(b, 4)}`, fmt(fit.bgnbd.logLikelihood, 3)],
+        ["MBG/NBD", `r ${fmt(r, 4)}, alpha ${fmt(alpha, 4)}, a ${fmt(a, 4)}, b ${fmt(b, 4)}`, fmt(fit.mbgnbd.logLikelihood, 3)],
         ["Gamma-Gamma", `p ${fmt(p, 4)}, q ${fmt(q, 4)}, gamma ${fmt(gamma, 4)}`, fmt(fit.gammaGamma.logLikelihood, 3)],
       ]),
     );

@@ -50,15 +50,15 @@ describe("scripts/cli.ts model commands", () => {
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const parsed = JSON.parse(r.stdout);
-    expect(Object.keys(parsed)).toEqual(["merchant", "calibrationEnd", "timeUnit", "customers", "bgnbd", "gammaGamma"]);
-    expect(Object.keys(parsed.bgnbd)).toEqual(["r", "alpha", "a", "b", "logLikelihood"]);
+    expect(Object.keys(parsed)).toEqual(["merchant", "calibrationEnd", "timeUnit", "customers", "mbgnbd", "gammaGamma"]);
+    expect(Object.keys(parsed.mbgnbd)).toEqual(["r", "alpha", "a", "b", "logLikelihood"]);
     expect(Object.keys(parsed.gammaGamma)).toEqual(["p", "q", "gamma", "logLikelihood"]);
     expect(parsed).toEqual({
       merchant: shop.slug,
       calibrationEnd: CALIBRATION_END,
       timeUnit: "week",
       customers: 24,
-      bgnbd: { ...expectedFit.bgnbd.params, logLikelihood: expectedFit.bgnbd.logLikelihood },
+      mbgnbd: { ...expectedFit.mbgnbd.params, logLikelihood: expectedFit.mbgnbd.logLikelihood },
       gammaGamma: { ...expectedFit.gammaGamma.params, logLikelihood: expectedFit.gammaGamma.logLikelihood },
     });
   });

@@ -183,7 +183,7 @@ describe("runMerchantModels: stored runs", () => {
     expect(run!.id).toBe(clv.runId);
     const rfm = await readRfm(database, a, run!.params.calibrationEnd, "week");
     const fit = fitCustomerValue(rfm);
-    expect(run!.metrics.bgnbd).toMatchObject({ ...fit.bgnbd.params, logLikelihood: fit.bgnbd.logLikelihood });
+    expect(run!.metrics.mbgnbd).toMatchObject({ ...fit.mbgnbd.params, logLikelihood: fit.mbgnbd.logLikelihood });
     expect(run!.metrics.gammaGamma).toMatchObject({ ...fit.gammaGamma.params, logLikelihood: fit.gammaGamma.logLikelihood, customers: 30 });
     expect(run!.params).toEqual({
       calibrationEnd: run!.periodTo.slice(0, 8) + String(Number(run!.periodTo.slice(8)) - 1).padStart(2, "0"),
@@ -192,6 +192,7 @@ describe("runMerchantModels: stored runs", () => {
       monthlyDiscountRate: 0.01,
       periodsPerMonth: 365.25 / 12 / 7,
       predictionDays: 90,
+      buyAgainMonths: 12,
       minRepeatCustomers: 20,
     });
     expect(run!.periodFrom).toBe("2024-01-01");
@@ -209,6 +210,12 @@ describe("runMerchantModels: stored runs", () => {
     expect(clvs).toEqual([...clvs].sort((x, y) => y - x));
     expect(clvs.reduce((s, v) => s + v, 0)).toBe(run!.summary.totalClvMinor);
     expect(list!.rows.every((r) => r.pAlive > 0 && r.pAlive <= 1 && Number.isInteger(r.clvMinor))).toBe(true);
+    // The chance of buying again within 12 months never exceeds P(alive), and the summary sums it.
+    expect(list!.rows.every((r) => r.pBuyAgain12m >= 0 && r.pBuyAgain12m <= r.pAlive)).toBe(true);
+    expect(run!.summary.buyAgainGrid.cells.map((c) => [c.frequency, c.recency, c.customers])).toEqual(
+      run!.summary.pAliveGrid.cells.map((c) => [c.frequency, c.recency, c.customers]),
+    );
+    expect(run!.summary.expectedReturningCustomers12m).toBeCloseTo(list!.rows.reduce((s, r) => s + r.pBuyAgain12m, 0), 1);
   });
 
   it("RLS: a merchant's scope sees only its own runs and outputs, and never the outbox", async () => {

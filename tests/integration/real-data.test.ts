@@ -11,6 +11,8 @@ import type { HeadlineMetrics } from "@/lib/analytics/types";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import type { Period } from "@/lib/days";
 import { withMerchantScope } from "@/lib/tenancy/scope";
+import { buildClvRun, readRfm } from "@/lib/jobs/clv";
+import { fitMbgNbd, probabilityAliveMbg } from "@/lib/models/mbgnbd";
 import { TEST_DIALECT, openTestDatabase } from "../helpers/db";
 
 /*
@@ -350,4 +352,55 @@ describe.skipIf(!present)(`real data: Online Retail and CDNOW end to end (${TEST
       customers: 23_502,
     });
   });
+
+  it("customer value on Online Retail (the product's path): the RFM is the MBG/NBD fixture's, and a one-time buyer silent a year buys again within 12 months at < 50 %", async () => {
+    const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../fixtures/models/mbgnbd.json"), "utf8")) as {
+      cases: { name: string; patterns: [number, number, number, number][] | null; params: { r: number; alpha: number; a: number; b: number } }[];
+    };
+    const ref = fixture.cases.find((c) => c.name === "online-retail")!;
+    const [merchant] = await queryRows<MerchantRef>(
+      database.db,
+      sql`select id, slug, name, mcc, currency, time_zone as "timeZone" from merchants where slug = 'online-retail'`,
+    );
+    const rfm = await readRfm(database, merchant, "2011-12-09", "week");
+    // Ingest + rollups + getRfmSummary give exactly the SciPy script's customers (x, t_x, T).
+    const counts = new Map<string, number>();
+    for (const c of rfm) counts.set(`${c.x} ${c.tx} ${c.T}`, (counts.get(`${c.x} ${c.tx} ${c.T}`) ?? 0) + 1);
+    expect(Object.fromEntries(counts)).toEqual(Object.fromEntries(ref.patterns!.map(([x, tx, T, n]) => [`${x} ${tx} ${T}`, n])));
+
+    const run = buildClvRun(rfm, "2011-12-10", new Map());
+    const fit = run.metrics.mbgnbd;
+    expect(Math.abs(probabilityAliveMbg(fit, { x: 0, tx: 0, T: 52 }) - 0.99929)).toBeLessThan(1e-5);
+    // Customers who bought once in the data's first week and never again (T ≥ 52.5 weeks):
+    const byId = new Map(run.outputs.map((o) => [o.customerId, o.output]));
+    const longGone = rfm.filter((c) => c.x === 0 && c.T >= 52.5).map((c) => byId.get(c.customerId)!);
+    expect(longGone.length).toBe(ref.patterns!.filter(([x, , T]) => x === 0 && T >= 52.5).reduce((s, p) => s + p[3], 0));
+    // 0.3922 (T = 53.29 weeks) … 0.3948 (T = 52.57) at the SciPy optimum; 6 decimals stored.
+    expect(longGone.length).toBeGreaterThan(0);
+    for (const o of longGone) {
+      expect(o.pBuyAgain12m).toBeGreaterThan(0.391);
+      expect(o.pBuyAgain12m).toBeLessThan(0.396);
+      expect(o.pAlive).toBeGreaterThan(0.999);
+    }
+  }, 120_000);
+
+  it("customer value on the whole CDNOW file (the product's path): MBG/NBD as SciPy fits it, and a first-week one-time buyer is more likely gone (P(alive) 0.3207)", async () => {
+    const fixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../fixtures/models/mbgnbd.json"), "utf8")) as {
+      cases: { name: string; customers: number; logLikelihood: number; params: { r: number; alpha: number; a: number; b: number } }[];
+    };
+    const ref = fixture.cases.find((c) => c.name === "cdnow-full")!;
+    const [merchant] = await queryRows<MerchantRef>(
+      database.db,
+      sql`select id, slug, name, mcc, currency, time_zone as "timeZone" from merchants where slug = 'cdnow'`,
+    );
+    const rfm = await readRfm(database, merchant, "1997-09-30", "week");
+    expect(rfm.length).toBe(ref.customers);
+    const fit = fitMbgNbd(rfm);
+    expect(fit.logLikelihood).toBeGreaterThanOrEqual(ref.logLikelihood - 1e-6);
+    for (const k of ["r", "alpha", "a", "b"] as const) expect(Math.abs(fit.params[k] / ref.params[k] - 1)).toBeLessThan(1e-3);
+    const longGone = probabilityAliveMbg(fit.params, { x: 0, tx: 0, T: 272 / 7 });
+    expect(longGone).toBeCloseTo(0.3206996408157942, 4);
+    expect(longGone).toBeLessThan(0.5);
+  }, 120_000);
 });
+

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildChurnRun, CHURN_SETTINGS, regionOrdinals } from "@/lib/jobs/churnModel";
+import { buildChurnRun, CHURN_SETTINGS, churnVerdict, regionOrdinals } from "@/lib/jobs/churnModel";
+import { delongAucInterval } from "@/lib/models/delong";
 import { ModelInputError } from "@/lib/jobs/errors";
 import { churnContract } from "@/lib/runs/churn";
 import { parseForWrite } from "@/lib/runs/contract";
@@ -49,6 +50,42 @@ describe("buildChurnRun (pure)", () => {
     expect(atRisk).toHaveLength(CHURN_SETTINGS.revenueAtRiskRows);
     for (let i = 1; i < atRisk.length; i++) expect(atRisk[i - 1].revenueAtRiskMinor).toBeGreaterThanOrEqual(atRisk[i].revenueAtRiskMinor);
     expect(run.params).toMatchObject({ horizonDays: 40, regions: ["Moscow", "Republic of Tatarstan"], competitorSpend: { available: true, reason: null, peerMerchants: 7 }, clvSource: { clvRunId: 5, clvRunVersion: 2 } });
+  });
+
+  it("stores DeLong's interval of the holdout AUC and, above 0.5, the verdict 'better' with the win-back list", () => {
+    const ci = run.metrics.rocAucCi!;
+    expect(ci.level).toBe(0.95);
+    expect(ci.lower).toBeLessThan(run.metrics.rocAuc!);
+    expect(ci.upper).toBeGreaterThan(run.metrics.rocAuc!);
+    expect(ci.lower).toBeGreaterThan(0.5);
+    expect(run.summary.verdict).toBe("better");
+    expect(run.summary.revenueAtRisk.length).toBeGreaterThan(0);
+  });
+
+  it("a model not clearly better than random (validation outcomes unrelated to the features) gives no per-customer list", () => {
+    const base = syntheticChurnInputs();
+    // Scramble who left at the validation cutoff: the holdout then cannot confirm the model.
+    const labels = base.validation.map((r) => r.churned);
+    const scrambled = base.validation.map((r, i) => ({ ...r, churned: labels[(i * 7919) % labels.length] }));
+    const weak = buildChurnRun({ ...base, validation: scrambled });
+    const ci = weak.metrics.rocAucCi!;
+    expect(ci.lower).toBeLessThanOrEqual(0.5);
+    expect(weak.summary.verdict).toBe("notBetterThanRandom");
+    expect(weak.summary.revenueAtRisk).toEqual([]);
+    // Totals stay (said with caution on the page); each customer is still scored.
+    expect(weak.outputs).toHaveLength(300);
+    expect(weak.summary.totalRevenueAtRiskMinor).toBe(weak.outputs.reduce((s, o) => s + o.output.revenueAtRiskMinor, 0));
+    expect(() => parseForWrite(churnContract, weak)).not.toThrow();
+  });
+
+  it("churnVerdict: better only when the lower bound is above 0.5; no interval is 'not assessed'", () => {
+    expect(churnVerdict(null)).toBe("notAssessed");
+    expect(churnVerdict({ lower: 0.5, upper: 0.7, se: 0.05, level: 0.95 })).toBe("notBetterThanRandom");
+    expect(churnVerdict({ lower: 0.500001, upper: 0.7, se: 0.05, level: 0.95 })).toBe("better");
+    // The stored interval is DeLong's, rounded to 6 decimals.
+    const y = [1, 1, 0, 0, 1, 0];
+    const p = [0.9, 0.6, 0.3, 0.7, 0.8, 0.2];
+    expect(delongAucInterval(y, p).auc).toBeCloseTo(8 / 9, 12);
   });
 
   it("leaves the competitor features out when the peer guard withholds them", () => {

@@ -18,15 +18,16 @@ import { SEGMENT_FLAGS, toSegmentCondition } from "@/lib/runs/segments";
 const clvRun = () => ({
   periodFrom: "2024-01-01",
   periodTo: "2024-07-01",
-  params: { calibrationEnd: "2024-06-30", timeUnit: "week", horizonMonths: 12, monthlyDiscountRate: 0.01, periodsPerMonth: 365.25 / 12 / 7, predictionDays: 90, minRepeatCustomers: 20 },
+  params: { calibrationEnd: "2024-06-30", timeUnit: "week", horizonMonths: 12, monthlyDiscountRate: 0.01, periodsPerMonth: 365.25 / 12 / 7, predictionDays: 90, buyAgainMonths: 12, minRepeatCustomers: 20 },
   metrics: {
-    bgnbd: { r: 0.25, alpha: 4.8, a: 0.72, b: 2.2, logLikelihood: -95_320.4, standardErrors: null, converged: true },
+    mbgnbd: { r: 0.25, alpha: 4.8, a: 0.72, b: 2.2, logLikelihood: -95_320.4, standardErrors: null, converged: true },
     gammaGamma: { p: 6.3, q: 3.6, gamma: 1500.4, logLikelihood: -1000, customers: 25 },
   },
   summary: {
     customers: 1,
     repeatCustomers: 1,
     expectedActiveCustomers: 0.9,
+    expectedReturningCustomers12m: 0.6,
     expectedPurchases90d: 1.2,
     totalClvMinor: 5000,
     meanClvMinor: 5000,
@@ -34,18 +35,19 @@ const clvRun = () => ({
     clvHistogram: [{ from: 0, to: null, customers: 1 }],
     pAliveHistogram: [{ from: 0.9, to: 1, customers: 1 }],
     pAliveGrid: { frequencyBuckets: ["0"], recencyBuckets: ["0-3"], cells: [{ frequency: "0", recency: "0-3", customers: null, meanPAlive: null, suppressed: true }] },
+    buyAgainGrid: { frequencyBuckets: ["0"], recencyBuckets: ["0-3"], cells: [{ frequency: "0", recency: "0-3", customers: null, meanPAlive: null, suppressed: true }] },
   },
   outputs: [
-    { customerId: 7, output: { bankCustomerId: "B7", x: 2, tx: 10, T: 20, mxMinor: 1500, pAlive: 0.9, expectedPurchases90d: 1.2, expectedAverageValueMinor: 1400, clvMinor: 5000 } },
+    { customerId: 7, output: { bankCustomerId: "B7", x: 2, tx: 10, T: 20, mxMinor: 1500, pAlive: 0.9, pBuyAgain12m: 0.6, expectedPurchases90d: 1.2, expectedAverageValueMinor: 1400, clvMinor: 5000 } },
   ],
 });
 
 describe("contracts", () => {
-  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 3, segments at 2)", () => {
+  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 4, segments and clv at 2)", () => {
     expect([...RUN_KINDS]).toEqual([...MODEL_KINDS]);
     expect(Object.keys(CONTRACTS)).toEqual([...MODEL_KINDS]);
     for (const k of MODEL_KINDS) expect(CONTRACTS[k].kind).toBe(k);
-    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 1, churn: 3, segments: 2, forecast: 1, findings: 1 });
+    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 2, churn: 4, segments: 2, forecast: 1, findings: 1 });
   });
 
   it("keeps the feature lists of the encodings and the contracts in step", () => {
@@ -66,7 +68,7 @@ describe("contracts", () => {
     const nan = clvRun();
     nan.outputs[0].output.clvMinor = NaN; // JSON would store null: not an integer of minor units
     expect(() => parseForWrite(clvContract, nan)).toThrow(RunContractError);
-    expect(() => parseForWrite(clvContract, nan)).toThrow(/^the clv run does not match its contract \(format 1\): output of customer 7: clvMinor: /);
+    expect(() => parseForWrite(clvContract, nan)).toThrow(/^the clv run does not match its contract \(format 2\): output of customer 7: clvMinor: /);
     const extra = clvRun();
     (extra.summary as Record<string, unknown>).profile = { en: "words" };
     expect(() => parseForWrite(clvContract, extra)).toThrow(/summary: \(root\): Unrecognized key: "profile"/);
@@ -80,17 +82,19 @@ describe("contracts", () => {
 
   it("reads a stored run, or says why a refit is needed: older, newer, or not parsing", () => {
     const docs = clvRun();
-    const ok = parseStored(clvContract, 1, docs);
+    const ok = parseStored(clvContract, 2, docs);
     expect(ok.ok).toBe(true);
     const churnV1 = parseStored(CONTRACTS.churn, 1, { params: {}, metrics: {}, summary: {} });
     expect(churnV1).toEqual({
       ok: false,
-      reason: { cause: "older", storedFormat: 1, currentFormat: 3, message: "churn run stored in format 1, current format 3" },
+      reason: { cause: "older", storedFormat: 1, currentFormat: 4, message: "churn run stored in format 1, current format 4" },
     });
-    expect(parseStored(clvContract, 3, docs)).toMatchObject({ ok: false, reason: { cause: "newer", storedFormat: 3, currentFormat: 1 } });
-    const broken = parseStored(clvContract, 1, { ...docs, metrics: { bgnbd: {} } });
+    // A BG/NBD run (format 1, P(alive) = 1 for every one-time buyer) is refitted, not shown.
+    expect(parseStored(clvContract, 1, docs)).toMatchObject({ ok: false, reason: { cause: "older", storedFormat: 1, currentFormat: 2 } });
+    expect(parseStored(clvContract, 3, docs)).toMatchObject({ ok: false, reason: { cause: "newer", storedFormat: 3, currentFormat: 2 } });
+    const broken = parseStored(clvContract, 2, { ...docs, metrics: { mbgnbd: {} } });
     expect(broken).toMatchObject({ ok: false, reason: { cause: "invalid" } });
-    expect(!broken.ok && broken.reason.message).toMatch(/^clv run metrics does not parse: bgnbd\.r: /);
+    expect(!broken.ok && broken.reason.message).toMatch(/^clv run metrics does not parse: mbgnbd\.r: /);
   });
 });
 

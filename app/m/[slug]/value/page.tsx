@@ -5,7 +5,7 @@ import type { PageParams } from "../page-context";
 
 export const generateMetadata = () => modelRunMetadata("value");
 
-/** Customer value: KPIs, CLV distribution, P(alive) by recency × frequency, how it is computed. */
+/** Customer value: KPIs (chance of buying again first), CLV distribution, P(alive) by recency × frequency, how it is computed. */
 export default function ValuePage({ params }: { params: PageParams }) {
   return (
     <ModelRunPage params={params} namespace="value" endpoint={customerValue}>
