@@ -57,7 +57,7 @@ export function ChurnView() {
       </div>
       <SegmentEffectsCard run={run} />
       <RevenueAtRiskCard run={run} />
-      <p className="legend-note">{tp("note")}</p>
+      <p className="legend-note" data-privacy-note="">{tp("note")}</p>
     </>
   );
 }

@@ -38,7 +38,7 @@ export function CustomersView({ period }: { period: Period }) {
       <PurchaseFrequencyCard period={period} />
       <SegmentsCard period={period} />
       <CohortsCard period={period} />
-      <p className="legend-note">{t("note")}</p>
+      <p className="legend-note" data-privacy-note="">{t("note")}</p>
     </>
   );
 }
