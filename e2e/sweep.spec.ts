@@ -20,7 +20,7 @@ import { login } from "./support";
 const WIDTHS = [1440, 390] as const;
 const LOCALES = ["en", "ru"] as const;
 const NAMESPACES = fs.readdirSync(path.resolve("messages/en")).map((f) => f.replace(/\.json$/, ""));
-const MERCHANT_TABS = ["", "customers", "seasonality", "value", "churn", "segments", "competitors", "findings", "campaigns", "team", "api", "billing", "upgrade"];
+const MERCHANT_TABS = ["", "customers", "seasonality", "value", "churn", "segments", "competitors", "findings", "campaigns", "team", "api", "billing", "upgrade?feature=churn"];
 const shotsDir = process.env.SWEEP_SHOTS;
 
 interface Problem {
@@ -84,6 +84,17 @@ async function settled(page: Page): Promise<void> {
   await page.waitForFunction(() => !document.querySelector('.skeleton, [aria-busy="true"]'), null, { timeout: 20_000 }).catch(() => undefined);
 }
 
+/** Runs `fn` again once the page settles when a client-side redirect replaced the document under it. */
+async function retryOnNavigation<T>(page: Page, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (!(err instanceof Error) || !/context was destroyed|navigat/i.test(err.message)) throw err;
+    await settled(page);
+    return fn();
+  }
+}
+
 /** The pages a user has: their merchants' tabs (found from where sign-in lands) and the bank's pages. */
 async function pagesOf(page: Page, user: string): Promise<string[]> {
   if (user === "admin@bank.demo") return ["/portfolio", "/admin", "/admin/outbox", "/admin/audit", "/admin/staff", "/developers"];
@@ -125,9 +136,11 @@ async function sweepUser(browser: Browser, user: string): Promise<Problem[]> {
       for (const width of WIDTHS) {
         where = { locale, width, url };
         await page.setViewportSize({ width, height: 900 });
-        // One frame for layout after the resize (charts resize on the window's resize event).
-        await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-        const found = await inspect(page, NAMESPACES);
+        const found = await retryOnNavigation(page, async () => {
+          // One frame for layout after the resize (charts resize on the window's resize event).
+          await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+          return inspect(page, NAMESPACES);
+        });
         for (const p of found) report(p.kind, p.detail);
         if (found.length > 0 && shotsDir) {
           fs.mkdirSync(shotsDir, { recursive: true });

@@ -5,12 +5,14 @@
  */
 import { getDatabase } from "@/db/client";
 import type { Actor, MerchantAccess } from "@/lib/auth/access";
-import { loadAccount, openPortal, setPlanByStaff, startCheckout, type PlanId } from "@/lib/billing";
+import { getOpenUpgradeRequest, loadAccount, openPortal, setPlanByStaff, startCheckout, type PlanId } from "@/lib/billing";
 import { acceptInvitation, previewInvitation } from "./invitations";
+import { requestUpgrade } from "./upgrades";
 import { onboardMerchant, searchBankMerchants, type OnboardingInput } from "./onboarding";
 import { bankAudit, inviteMember, inviteRelationshipManager, listStaff, listTeam, merchantAudit, outboxFor, removeMember, setPortfolio } from "./team";
 
 type Access = Pick<MerchantAccess, "actor" | "merchant" | "role">;
+type UpgradeAccess = Pick<MerchantAccess, "actor" | "merchant" | "role" | "entitlements">;
 
 export const accounts = {
   search: async (actor: Actor, q: { q?: string; mcc?: string; city?: string }) => searchBankMerchants(await getDatabase(), actor, q),
@@ -30,4 +32,6 @@ export const accounts = {
   checkout: async (access: Access, plan: PlanId, origin: string) => startCheckout(await getDatabase(), access, plan, origin),
   portal: async (access: Access, origin: string) => openPortal(await getDatabase(), access, origin),
   setPlan: async (access: Access, plan: PlanId, trial: boolean) => setPlanByStaff(await getDatabase(), access, plan, trial),
+  requestUpgrade: async (access: UpgradeAccess, plan: PlanId, origin: string) => requestUpgrade(await getDatabase(), access, plan, origin),
+  openUpgrade: async (merchantId: number) => getOpenUpgradeRequest((await getDatabase()).db, merchantId),
 };

@@ -28,6 +28,7 @@ const AUDIT_ACTIONS = [
   "auth.lockout",
   "api_token.create",
   "api_token.revoke",
+  "upgrade.request",
 ] as const;
 type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -1,3 +1,3 @@
 export { deliverPendingEmails, listOutbox, queueEmail } from "./outbox";
 export type { MailTransport, OutboxMessage } from "./outbox";
-export { renderDigestEmail, renderInvitationEmail } from "./render";
+export { mailTranslator, renderDigestEmail, renderInvitationEmail } from "./render";
