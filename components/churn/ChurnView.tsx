@@ -293,6 +293,11 @@ function SegmentEffectsCard({ run }: { run: ChurnResults }) {
             data-testid="segment-effects"
           />
           <p className="legend-note">{t("legend")}</p>
+          {rows.every((r) => r.value === "unknown") ? (
+            <p className="notice" data-testid="effects-no-attributes" role="note">
+              {t("noAttributes")}
+            </p>
+          ) : null}
         </>
       )}
     </Card>
