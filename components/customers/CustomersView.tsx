@@ -331,6 +331,11 @@ function CohortsCard({ period }: { period: Period }) {
               data-testid="cohort-heatmap"
             />
           </div>
+          {data?.cohorts.some((c) => c.cells.some((x) => !x.complete)) ? (
+            <p className="legend-note" data-testid="cohort-partial-note">
+              {t("partialNote")}
+            </p>
+          ) : null}
         </>
       )}
     </Card>
