@@ -25,7 +25,7 @@ export const accounts = {
   inviteManager: async (actor: Actor, email: string, origin: string) => inviteRelationshipManager(await getDatabase(), actor, email, origin),
   setPortfolio: async (actor: Actor, rmUserId: string, slug: string, assign: boolean) => setPortfolio(await getDatabase(), actor, rmUserId, slug, assign),
   outbox: async (actor: Actor) => outboxFor(await getDatabase(), actor),
-  bankAudit: async (actor: Actor) => bankAudit(await getDatabase(), actor),
+  bankAudit: async (actor: Actor, filter: { action?: string; includeViews?: boolean } = {}) => bankAudit(await getDatabase(), actor, filter),
   previewInvitation: async (token: string) => previewInvitation(await getDatabase(), token),
   acceptInvitation: async (token: string, input: { name?: string | null; password: string }) => acceptInvitation(await getDatabase(), token, input),
   account: async (merchantId: number) => loadAccount((await getDatabase()).db, merchantId),

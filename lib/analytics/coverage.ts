@@ -33,7 +33,7 @@ export interface ComparisonCoverage {
 }
 
 /** Two periods are compared only when the less covered holds at least 90 % of the other's days with data. */
-export const MIN_COMPARABLE_RATIO = 0.9;
+const MIN_COMPARABLE_RATIO = 0.9;
 
 /**
  * The days of `period` ([from, to), local days) inside the data range [firstDay, lastDay]
