@@ -3,9 +3,8 @@ import { queryRows } from "@/db/client";
 import { ratio, relativeChange, roundHalfUpDiv } from "./math";
 import { dayRange, merchantDays, merchantFilter } from "./scope";
 import type { HeadlineMetrics } from "./types";
-import { previousPeriod, type Period } from "@/lib/days";
+import { comparisonCoverage, previousPeriod, type ComparisonCoverage, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
-import { comparisonCoverage, type ComparisonCoverage } from "./coverage";
 import { getDataRange } from "./getDataRange";
 
 
@@ -20,7 +19,7 @@ export interface Overview {
    * every metric when the two periods hold unequal amounts of data (`coverage.comparable`).
    */
   change: Record<keyof HeadlineMetrics, number | null>;
-  /** How many days of each period the merchant's data covers (lib/analytics/coverage). */
+  /** How many days of each period the merchant's data covers (lib/days/coverage). */
   coverage: ComparisonCoverage;
 }
 

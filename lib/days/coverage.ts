@@ -1,10 +1,17 @@
-import { addDays, daysBetween, type Period } from "@/lib/days";
-import type { DataRange } from "./getDataRange";
+import { addDays, daysBetween } from "./calendar";
+import type { Period } from "./period";
+
+/** The first and last local day with data (inclusive), null bounds without data (lib/analytics getDataRange's shape). */
+interface DataRange {
+  firstDay: string | null;
+  lastDay: string | null;
+}
 
 /*
  * How much of a period the merchant's data covers, so a comparison never sets a full year
  * against a year that holds 9 days of data (issue 19, item 2: Online Retail's "1 year" showed
- * gross sales +2,657 % because its previous year starts 9 days before the data ends).
+ * gross sales +2,657 % because its previous year starts 9 days before the data ends). Kernel:
+ * the Overview (lib/analytics) and the Competitors benchmarks (lib/privacy) share it.
  */
 
 /** The days of one period that fall inside the merchant's data range. */
@@ -64,4 +71,25 @@ export function comparisonCoverage(current: Period, previous: Period, range: Dat
   const hi = Math.max(c.coveredDays, p.coveredDays);
   const lo = Math.min(c.coveredDays, p.coveredDays);
   return { current: c, previous: p, comparable: hi > 0 && lo >= MIN_COMPARABLE_RATIO * hi };
+}
+
+/** A comparison window of the Competitors benchmarks must have data on at least half its days. */
+const MIN_WINDOW_SHARE = 0.5;
+
+/**
+ * Whether a comparison window (a previous period, the period a year ago) has data on at least
+ * half its days, counting from the merchant's first day with data (later data never changes an
+ * earlier window's answer, so stored reports stay valid). The Competitors benchmarks' check: its
+ * periods are whole months, quarters or years, and growth from a window the merchant hardly
+ * existed in is an artefact (year 2025 against a 2024 with two months of data read +500 %).
+ * A looser bar than the Overview's like-for-like 90 %, because a peer's growth needs only a
+ * meaningful base, and the guard's quantiles are over many peers.
+ * @throws Error on a malformed period
+ */
+export function windowCovered(window: Period, firstDay: string | null): boolean {
+  if (firstDay === null) return false;
+  const days = daysBetween(window.from, window.to);
+  const from = window.from > firstDay ? window.from : firstDay;
+  const covered = from < window.to ? daysBetween(from, window.to) : 0;
+  return covered >= MIN_WINDOW_SHARE * days;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { comparisonCoverage, periodCoverage } from "@/lib/analytics/coverage";
+import { comparisonCoverage, periodCoverage, windowCovered } from "@/lib/days";
 
 // Online Retail's data range (real file): 2010-12-01 .. 2011-12-09, both inclusive.
 const RETAIL = { firstDay: "2010-12-01", lastDay: "2011-12-09" };
@@ -38,5 +38,18 @@ describe("comparisonCoverage", () => {
     const later = { firstDay: "2024-01-05", lastDay: "2024-12-31" };
     expect(comparisonCoverage({ from: "2024-01-31", to: "2024-03-01" }, { from: "2024-01-01", to: "2024-01-31" }, later).comparable).toBe(false);
     expect(comparisonCoverage({ from: "2020-01-01", to: "2020-02-01" }, { from: "2019-12-01", to: "2020-01-01" }, range).comparable).toBe(false);
+  });
+});
+
+describe("windowCovered", () => {
+  it("refuses 2024 for data from 2024-11-01 (61 of 366 days), accepts a window half covered, not less", () => {
+    expect(windowCovered({ from: "2024-01-01", to: "2025-01-01" }, "2024-11-01")).toBe(false);
+    expect(windowCovered({ from: "2025-10-01", to: "2026-01-01" }, "2024-11-01")).toBe(true);
+    // February 2026 from the 10th: 19 of 28 days.
+    expect(windowCovered({ from: "2026-02-01", to: "2026-03-01" }, "2026-02-10")).toBe(true);
+    // 14 of 28 days is half: covered; 13 is not.
+    expect(windowCovered({ from: "2026-02-01", to: "2026-03-01" }, "2026-02-15")).toBe(true);
+    expect(windowCovered({ from: "2026-02-01", to: "2026-03-01" }, "2026-02-16")).toBe(false);
+    expect(windowCovered({ from: "2026-02-01", to: "2026-03-01" }, null)).toBe(false);
   });
 });
