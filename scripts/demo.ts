@@ -58,7 +58,7 @@ function setup() {
   step("create demo users", tsx, ["scripts/demo-users.ts"]);
   fs.writeFileSync(
     marker,
-    JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true, accounts: true, findings: true, competitorReports: true }, null, 2),
+    JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true, accounts: true, findings: true, competitorReports: true, disclosure: 2 }, null, 2),
   );
 }
 
