@@ -13,7 +13,8 @@ export default defineConfig({
   outputDir: "test-results/e2e",
   timeout: 60_000,
   expect: { timeout: 15_000 },
-  workers: 1,
+  // Two workers: the sweep (e2e/sweep.spec.ts) runs one test per demo user, in parallel (issue 19: ≤ 3 min).
+  workers: 2,
   retries: process.env.CI ? 1 : 0,
   reporter: [["list"]],
   use: {

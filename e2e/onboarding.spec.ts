@@ -50,6 +50,8 @@ async function acceptAndSignIn(browser: Browser, link: string, email: string, pa
   await page.getByTestId("accept-confirm").fill(password);
   await page.getByTestId("accept-submit").click();
   await page.waitForURL(/\/login\?/);
+  // The sign-in page confirms the accepted invitation (issue 19: it used to say nothing).
+  await expect(page.getByTestId("invite-accepted")).toBeVisible();
   await login(page, email, password);
   return page;
 }

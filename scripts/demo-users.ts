@@ -11,6 +11,8 @@ import { eq } from "drizzle-orm";
 import { setPlanIn, loadAccount, type PlanId } from "@/lib/billing";
 
 const PASSWORD = "demo-password-2026";
+/** The synthetic merchant the demo's synthetic owner holds (a large, well-populated MCC group). */
+const FEATURED_SYNTHETIC = "msk-grocery-1";
 
 interface DemoUser {
   email: string;
@@ -39,9 +41,12 @@ const DEMO_USERS: DemoUser[] = [
     email: "owner@synthetic.demo",
     name: "Synthetic Merchant Owner",
     locale: "ru",
+    // A grocery in Moscow, the best-populated peer group of the synthetic bank, so the featured
+    // synthetic owner sees Competitors work on their own data (issue 19: the first synthetic
+    // merchant's group was too small and every figure read "Withheld").
     grants: (slugs) => {
-      const first = slugs.find((s) => s !== "online-retail" && s !== "cdnow");
-      return first ? [{ slug: first, role: "merchant_owner" }] : [];
+      const pick = slugs.includes(FEATURED_SYNTHETIC) ? FEATURED_SYNTHETIC : slugs.find((s) => s !== "online-retail" && s !== "cdnow");
+      return pick ? [{ slug: pick, role: "merchant_owner" }] : [];
     },
   },
   {

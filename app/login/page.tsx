@@ -14,10 +14,14 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /**
  * Sign-in page. Already signed in -> "/". `?next=/path` (set by proxy.ts) is carried through the
- * form and honoured only for same-origin paths.
+ * form and honoured only for same-origin paths; `?invited=1` confirms an accepted invitation.
  */
-export default async function LoginPage({ searchParams }: { searchParams: Promise<{ next?: string | string[]; email?: string | string[] }> }) {
-  const { next, email } = await searchParams;
+export default async function LoginPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ next?: string | string[]; email?: string | string[]; invited?: string | string[] }>;
+}) {
+  const { next, email, invited } = await searchParams;
   if (await getActor()) redirect(safeRedirectPath(next));
   const t = await getTranslations("auth.login");
   const tc = await getTranslations("common");
@@ -30,6 +34,12 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
         </div>
         <h1 className={styles.title}>{t("title")}</h1>
         <p className={styles.subtitle}>{t("subtitle")}</p>
+        {/* Back from accepting an invitation (app/invite/[token]/actions.ts): say it worked. */}
+        {invited === "1" ? (
+          <p className="notice" role="status" data-testid="invite-accepted">
+            {t("invited")}
+          </p>
+        ) : null}
         <LoginForm next={safeRedirectPath(next)} email={typeof email === "string" ? email.slice(0, 320) : ""} />
         <p className={styles.hint}>{t("hint")}</p>
       </div>

@@ -13,7 +13,7 @@ export function InviteForm({ action, roles }: { action: Action; roles: Array<"me
   const t = useTranslations("billing");
   const [state, formAction, pending] = useActionState(action, null);
   return (
-    <form action={formAction} style={{ display: "flex", gap: 12, alignItems: "end", flexWrap: "wrap" }} data-testid="invite-form">
+    <form action={formAction} className="stacked-form" style={{ display: "flex", gap: 12, alignItems: "end", flexWrap: "wrap" }} data-testid="invite-form">
       <label>
         {t("team.email")}
         <input className="input" type="email" name="email" required autoComplete="off" data-testid="invite-email" />

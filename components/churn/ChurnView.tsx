@@ -57,7 +57,7 @@ export function ChurnView() {
       </div>
       <SegmentEffectsCard run={run} />
       <RevenueAtRiskCard run={run} />
-      <p className="legend-note">{tp("note")}</p>
+      <p className="legend-note" data-privacy-note="">{tp("note")}</p>
     </>
   );
 }
@@ -314,6 +314,11 @@ function SegmentEffectsCard({ run }: { run: ChurnResults }) {
             data-testid="segment-effects"
           />
           <p className="legend-note">{t("legend")}</p>
+          {rows.every((r) => r.value === "unknown") ? (
+            <p className="notice" data-testid="effects-no-attributes" role="note">
+              {t("noAttributes")}
+            </p>
+          ) : null}
         </>
       )}
     </Card>

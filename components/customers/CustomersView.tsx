@@ -38,7 +38,7 @@ export function CustomersView({ period }: { period: Period }) {
       <PurchaseFrequencyCard period={period} />
       <SegmentsCard period={period} />
       <CohortsCard period={period} />
-      <p className="legend-note">{t("note")}</p>
+      <p className="legend-note" data-privacy-note="">{t("note")}</p>
     </>
   );
 }
@@ -176,6 +176,11 @@ function SegmentsCard({ period }: { period: Period }) {
   const top = data ? mostSolvent(data) : null;
   const tableRows = segmentBars(rows, NATURAL_ORDER[dimension]) as SegmentRow[];
   const empty = data ? DIMENSIONS.every((d) => (data.dimensions[d] ?? []).every((r) => r.suppressed)) : false;
+  // Customers with purchases but no attributes at all (a merchant loaded from its own till file,
+  // like Online Retail): every dimension is one "Not known" row. Say why, and what would fill it.
+  const unknownOnly = data
+    ? DIMENSIONS.every((d) => (data.dimensions[d] ?? []).every((r) => r.value === "unknown")) && DIMENSIONS.some((d) => (data.dimensions[d] ?? []).length > 0)
+    : false;
 
   return (
     <Card
@@ -207,6 +212,11 @@ function SegmentsCard({ period }: { period: Period }) {
         <ErrorState error={query.error} onRetry={() => query.refetch()} />
       ) : (
         <>
+          {unknownOnly ? (
+            <p className="notice" data-testid="segments-no-attributes" role="note">
+              {t("noAttributes")}
+            </p>
+          ) : null}
           {top && !empty ? (
             <p className="notice" data-testid="top-segment">
               {t("topSegment", {
@@ -321,6 +331,11 @@ function CohortsCard({ period }: { period: Period }) {
               data-testid="cohort-heatmap"
             />
           </div>
+          {data?.cohorts.some((c) => c.cells.some((x) => !x.complete)) ? (
+            <p className="legend-note" data-testid="cohort-partial-note">
+              {t("partialNote")}
+            </p>
+          ) : null}
         </>
       )}
     </Card>

@@ -102,9 +102,20 @@ function KpiGrid({ overview, firstDay, lastDay }: { overview: Overview; firstDay
   const total = current.newCustomers + current.returningCustomers;
   const newShare = total > 0 ? (current.newCustomers / total) * 100 : 0;
   const empty = current.purchases === 0 && current.refunds === 0;
+  const { coverage } = overview;
+  const coverageNote = !coverage.comparable && !empty
+    ? t("coverage.notComparable", { current: coverage.current.coveredDays, previous: coverage.previous.coveredDays, days: coverage.current.days })
+    : coverage.current.share < 1 && !empty
+      ? t("coverage.partial", { covered: coverage.current.coveredDays, days: coverage.current.days })
+      : null;
 
   return (
     <>
+      {coverageNote ? (
+        <p className="notice" data-testid="coverage-note" role="note">
+          {coverageNote}
+        </p>
+      ) : null}
       {empty ? (
         <Card>
           <EmptyState

@@ -1,10 +1,12 @@
 "use client";
 
 import Link from "next/link";
+import { useState } from "react";
 import { useLocale, useTranslations } from "next-intl";
 import type { HeadlineMetrics } from "@/lib/analytics/types";
 import type { Period } from "@/lib/days";
-import { changeDirection, formatChange, formatDay, formatMoney, formatNumber, formatPeriod } from "@/lib/format";
+import { changeDirection, formatChange, formatDay, formatMoney, formatNumber, formatPercent, formatPeriod } from "@/lib/format";
+import { arrangePortfolio, PORTFOLIO_SORTS, type PortfolioSort } from "@/lib/endpoints/portfolioArrange";
 import { Card } from "../Card";
 import { ChangeBadge } from "../ChangeBadge";
 import { DataTable, type Column } from "../DataTable";
@@ -12,11 +14,18 @@ import { usePortfolio } from "../hooks/usePortfolio";
 import { EmptyState, ErrorState, LoadingState } from "../states";
 import type { PortfolioRow } from "@/lib/endpoints/portfolio";
 
-/** The relationship manager's list: one row per merchant, headline KPIs, a link into its dashboard. */
+/**
+ * The relationship manager's list: one row per merchant with its plan (and trial end), an open
+ * upgrade request, churn risk and headline KPIs, a link into its dashboard; searchable and
+ * sortable. On a phone each merchant is a card instead of a table row.
+ */
 export function PortfolioView({ period }: { period: Period | null }) {
   const t = useTranslations("portfolio");
+  const tb = useTranslations("billing");
   const locale = useLocale();
   const portfolio = usePortfolio(period);
+  const [query, setQuery] = useState("");
+  const [sort, setSort] = useState<PortfolioSort>("name");
 
   if (portfolio.isPending) return <LoadingState height={320} />;
   if (portfolio.error || !portfolio.data) {
@@ -62,6 +71,29 @@ export function PortfolioView({ period }: { period: Period | null }) {
     );
   };
 
+  const day = (iso: string) => formatDay(iso.slice(0, 10), locale);
+  const planCell = (row: PortfolioRow) => (
+    <div className="cell-stack" data-testid="portfolio-plan">
+      <span>{row.plan ? tb(`plans.${row.plan}`) : <span className="faint">{t("bankData")}</span>}</span>
+      {row.trialEndsAt ? <span className="faint">{t("trialEnds", { day: day(row.trialEndsAt) })}</span> : null}
+      {row.upgradeRequest ? (
+        <span className="pill" data-testid="portfolio-request">
+          {t("requested", { plan: tb(`plans.${row.upgradeRequest.plan}`), day: day(row.upgradeRequest.requestedAt) })}
+        </span>
+      ) : null}
+    </div>
+  );
+  const riskCell = (row: PortfolioRow) =>
+    row.risk ? (
+      <div className="cell-stack" data-testid="portfolio-risk">
+        <span className="num">{formatPercent(row.risk.expectedShare, locale)}</span>
+        <span className="faint num">{t("atRisk", { amount: formatMoney(row.risk.revenueAtRiskMinor, row.currency, locale) })}</span>
+      </div>
+    ) : (
+      <span className="faint">—</span>
+    );
+  const shownRows = arrangePortfolio(rows, query, sort);
+
   const columns: Column<PortfolioRow>[] = [
     {
       key: "merchant",
@@ -78,6 +110,8 @@ export function PortfolioView({ period }: { period: Period | null }) {
         </div>
       ),
     },
+    { key: "plan", header: t("columns.plan"), cell: planCell },
+    { key: "risk", header: t("columns.risk"), numeric: true, cell: riskCell },
     {
       key: "period",
       header: t("columns.period"),
@@ -112,14 +146,68 @@ export function PortfolioView({ period }: { period: Period | null }) {
         </div>
       }
     >
-      <DataTable
-        columns={columns}
-        rows={rows}
-        rowKey={(row) => row.slug}
-        rowProps={(row) => ({ "data-testid": `portfolio-row-${row.slug}` })}
-        caption={t("tableCaption")}
-        data-testid="portfolio-table"
-      />
+      <div className="portfolio-tools">
+        <input
+          className="input"
+          type="search"
+          value={query}
+          onChange={(ev) => setQuery(ev.target.value)}
+          placeholder={t("search")}
+          aria-label={t("search")}
+          data-testid="portfolio-search"
+        />
+        <label className="portfolio-sort">
+          <span className="muted">{t("sortLabel")}</span>
+          <select className="input" value={sort} onChange={(ev) => setSort(ev.target.value as PortfolioSort)} data-testid="portfolio-sort">
+            {PORTFOLIO_SORTS.map((s) => (
+              <option key={s} value={s}>
+                {t(`sort.${s}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {shownRows.length === 0 ? <p className="muted">{t("noMatch")}</p> : null}
+      <ul className="portfolio-cards" data-testid="portfolio-cards">
+        {shownRows.map((row) => (
+          <li key={row.slug} className="portfolio-card" data-testid={`portfolio-card-${row.slug}`}>
+            <div className="portfolio-card-head">
+              <Link href={dashboardHref(row)} className="merchant-link">
+                {row.name}
+              </Link>
+              <span className="faint">MCC {row.mcc}</span>
+            </div>
+            <div className="portfolio-card-grid">
+              <div>
+                <span className="muted">{t("columns.netRevenue")}</span>
+                {money(row, "netRevenueMinor")}
+              </div>
+              <div>
+                <span className="muted">{t("columns.customers")}</span>
+                {count(row, "customers")}
+              </div>
+              <div>
+                <span className="muted">{t("columns.plan")}</span>
+                {planCell(row)}
+              </div>
+              <div>
+                <span className="muted">{t("columns.risk")}</span>
+                {riskCell(row)}
+              </div>
+            </div>
+          </li>
+        ))}
+      </ul>
+      <div className="portfolio-table">
+        <DataTable
+          columns={columns}
+          rows={shownRows}
+          rowKey={(row) => row.slug}
+          rowProps={(row) => ({ "data-testid": `portfolio-row-${row.slug}` })}
+          caption={t("tableCaption")}
+          data-testid="portfolio-table"
+        />
+      </div>
     </Card>
   );
 }

@@ -47,7 +47,7 @@ export function SeasonalityView({ period }: { period: Period }) {
     <>
       <HeatmapCard data={query.data} />
       <MonthsCard data={query.data} period={period} />
-      <p className="legend-note">{t("note")}</p>
+      <p className="legend-note" data-privacy-note="">{t("note")}</p>
     </>
   );
 }
@@ -138,6 +138,7 @@ function MonthsCard({ data, period }: { data: Seasonality; period: Period }) {
           purchases: t("metric.purchases"),
           customers: t("metric.customers"),
           suppressed: SUPPRESSED_LABEL,
+          noData: t("noData"),
         },
         format,
         metric,

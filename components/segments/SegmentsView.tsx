@@ -110,6 +110,9 @@ function TreeCard({ run }: { run: SegmentTreeRunView }) {
     [nodes, format, t],
   );
   const splitsOnAge = run.nodes.some((n) => n.splitFeature === "age");
+  // No leaf has a known age: the bank holds no attributes for these customers (a merchant
+  // loaded from its own sales file), so the tree can only split on purchase behaviour.
+  const noAttributes = run.table.length > 0 && run.table.every((r) => r.ageUnknown === "all");
   return (
     <Card title={t("title")} subtitle={t("subtitle")} data-testid="segment-tree-card">
       {nodes.length <= 1 ? (
@@ -126,6 +129,11 @@ function TreeCard({ run }: { run: SegmentTreeRunView }) {
           {splitsOnAge ? <p className="legend-note">{t("ageNote")}</p> : null}
         </>
       )}
+      {noAttributes ? (
+        <p className="notice" data-testid="segment-tree-no-attributes" role="note">
+          {t("noAttributes")}
+        </p>
+      ) : null}
     </Card>
   );
 }

@@ -32,7 +32,7 @@ export function ValueView() {
       <ClvHistogramCard run={run} />
       <PAliveCard run={run} />
       <MethodCard run={run} />
-      <p className="legend-note">{tp("note")}</p>
+      <p className="legend-note" data-privacy-note="">{tp("note")}</p>
     </>
   );
 }

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp } from "drizzle-orm/pg-core";
+import { bigint, boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex } from "drizzle-orm/pg-core";
 import { merchants } from "./merchants";
 import { users } from "./auth";
 
@@ -120,4 +120,29 @@ export const auditLog = pgTable(
     details: jsonb("details").$type<Record<string, unknown>>(),
   },
   (t) => [index("audit_log_merchant_at_idx").on(t.merchantId, t.at), index("audit_log_at_idx").on(t.at)],
+);
+
+/**
+ * A merchant owner's request for a higher plan (issue 19: upgrading was a dead end). One open
+ * request per merchant; the relationship managers of the merchant are e-mailed and see it in
+ * their portfolio; setting a plan at or above it closes it. Written on the owner connection
+ * (lib/accounts); a merchant scope may read its own (RLS, drizzle/0016).
+ */
+export const upgradeRequests = pgTable(
+  "upgrade_requests",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id, { onDelete: "cascade" }),
+    plan: text("plan").$type<PlanId>().notNull(),
+    requestedBy: text("requested_by").references(() => users.id, { onDelete: "set null" }),
+    requestedAt: timestamp("requested_at", { withTimezone: true }).notNull().defaultNow(),
+    /** When a plan at or above the requested one was set (null while open). */
+    closedAt: timestamp("closed_at", { withTimezone: true }),
+  },
+  (t) => [
+    uniqueIndex("upgrade_requests_open_idx").on(t.merchantId).where(sql`${t.closedAt} is null`),
+    check("upgrade_requests_plan", sql`${t.plan} in ('start', 'pro', 'business')`),
+  ],
 );

@@ -5,13 +5,15 @@
  */
 import { getDatabase } from "@/db/client";
 import type { Actor, MerchantAccess } from "@/lib/auth/access";
-import { loadAccount, openPortal, setPlanByStaff, startCheckout, type PlanId } from "@/lib/billing";
+import { getOpenUpgradeRequest, loadAccount, openPortal, setPlanByStaff, startCheckout, type PlanId } from "@/lib/billing";
 import { deliverPendingEmails, mailTransportFromEnv } from "@/lib/mail";
 import { acceptInvitation, previewInvitation } from "./invitations";
+import { requestUpgrade } from "./upgrades";
 import { onboardMerchant, searchBankMerchants, type OnboardingInput } from "./onboarding";
 import { bankAudit, inviteMember, inviteRelationshipManager, listStaff, listTeam, merchantAudit, outboxFor, removeMember, setPortfolio } from "./team";
 
 type Access = Pick<MerchantAccess, "actor" | "merchant" | "role">;
+type UpgradeAccess = Pick<MerchantAccess, "actor" | "merchant" | "role" | "entitlements">;
 
 /**
  * Delivers what an action just queued through the transport the environment configures
@@ -35,11 +37,13 @@ export const accounts = {
   inviteManager: async (actor: Actor, email: string, origin: string) => deliverQueued(await inviteRelationshipManager(await getDatabase(), actor, email, origin)),
   setPortfolio: async (actor: Actor, rmUserId: string, slug: string, assign: boolean) => setPortfolio(await getDatabase(), actor, rmUserId, slug, assign),
   outbox: async (actor: Actor) => outboxFor(await getDatabase(), actor),
-  bankAudit: async (actor: Actor) => bankAudit(await getDatabase(), actor),
+  bankAudit: async (actor: Actor, filter: { action?: string; includeViews?: boolean } = {}) => bankAudit(await getDatabase(), actor, filter),
   previewInvitation: async (token: string) => previewInvitation(await getDatabase(), token),
   acceptInvitation: async (token: string, input: { name?: string | null; password: string }) => acceptInvitation(await getDatabase(), token, input),
   account: async (merchantId: number) => loadAccount((await getDatabase()).db, merchantId),
   checkout: async (access: Access, plan: PlanId, origin: string) => startCheckout(await getDatabase(), access, plan, origin),
   portal: async (access: Access, origin: string) => openPortal(await getDatabase(), access, origin),
   setPlan: async (access: Access, plan: PlanId, trial: boolean) => setPlanByStaff(await getDatabase(), access, plan, trial),
+  requestUpgrade: async (access: UpgradeAccess, plan: PlanId, origin: string) => requestUpgrade(await getDatabase(), access, plan, origin),
+  openUpgrade: async (merchantId: number) => getOpenUpgradeRequest((await getDatabase()).db, merchantId),
 };

@@ -12,7 +12,7 @@
 import { and, asc, eq, inArray, isNull, gt } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { invitations, memberships, merchants, users, type InvitationRole } from "@/db/schema";
-import { listAudit, recordAudit, type AuditEntry } from "@/lib/audit";
+import { isAuditAction, listAudit, recordAudit, type AuditEntry } from "@/lib/audit";
 import type { AccessRole, Actor, MerchantAccess } from "@/lib/auth/access";
 import { ForbiddenError } from "@/lib/auth/errors";
 import { listOutbox, type OutboxMessage } from "@/lib/mail";
@@ -209,8 +209,18 @@ export async function outboxFor(database: Database, actor: Actor, limit = 100): 
   return all.filter((m) => m.merchantId !== null && ids.has(m.merchantId)).slice(0, limit);
 }
 
-/** The whole audit log (bank admin only). */
-export async function bankAudit(database: Database, actor: Actor, limit = 200): Promise<AuditEntry[]> {
+/**
+ * The whole audit log (bank admin only), newest first: one action's entries (`filter.action`),
+ * or every action except the automatic page views unless `filter.includeViews`.
+ * @throws AccountError not_allowed for anyone but a bank admin; invalid_input for an unknown action
+ */
+export async function bankAudit(database: Database, actor: Actor, filter: { action?: string; includeViews?: boolean } = {}, limit = 200): Promise<AuditEntry[]> {
   assertAdmin(actor);
-  return listAudit(database.db, { limit });
+  // Page views are recorded automatically on every bank employee's visit; they bury the
+  // administrative actions unless asked for (issue 19).
+  if (filter.action !== undefined) {
+    if (!isAuditAction(filter.action)) throw new AccountError("invalid_input", `unknown audit action ${JSON.stringify(filter.action)}`);
+    return listAudit(database.db, { action: filter.action, limit });
+  }
+  return listAudit(database.db, filter.includeViews ? { limit } : { excludeAction: "merchant.view", limit });
 }

@@ -3,8 +3,9 @@ import { queryRows } from "@/db/client";
 import { ratio, relativeChange, roundHalfUpDiv } from "./math";
 import { dayRange, merchantDays, merchantFilter } from "./scope";
 import type { HeadlineMetrics } from "./types";
-import { previousPeriod, type Period } from "@/lib/days";
+import { comparisonCoverage, previousPeriod, type ComparisonCoverage, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
+import { getDataRange } from "./getDataRange";
 
 
 /** The overview: a period's headline metrics beside the previous period of equal length. */
@@ -13,8 +14,13 @@ export interface Overview {
   previousPeriod: Period;
   current: HeadlineMetrics;
   previous: HeadlineMetrics;
-  /** (current − previous) / previous per metric; null when previous is 0 or null. */
+  /**
+   * (current − previous) / previous per metric; null when previous is 0 or null, and null for
+   * every metric when the two periods hold unequal amounts of data (`coverage.comparable`).
+   */
   change: Record<keyof HeadlineMetrics, number | null>;
+  /** How many days of each period the merchant's data covers (lib/days/coverage). */
+  coverage: ComparisonCoverage;
 }
 
 interface HeadlineRow {
@@ -113,7 +119,10 @@ export function headlineChange(
 
 /**
  * The overview page's figures: headline metrics of `period` and of the previous period of equal
- * length ([from − L, from), L = to − from in days), with the relative change of each.
+ * length ([from − L, from), L = to − from in days), with the relative change of each, and how
+ * many days of each period lie inside the merchant's data range. When the two periods are not
+ * comparable (the less covered holds under 90 % of the other's days with data, e.g. a year set
+ * against a year with 9 days of data) every change is null: the page shows the coverage instead.
  *
  * Sources: as {@link getHeadlineMetrics}. Both periods run in the caller's scoped transaction.
  * @throws Error on a malformed period
@@ -123,5 +132,11 @@ export async function getOverview(ctx: AnalyticsContext, period: Period): Promis
   // Sequential on purpose: one transaction is one connection; parallel queries would queue anyway.
   const current = await getHeadlineMetrics(ctx, period);
   const previous = await getHeadlineMetrics(ctx, prev);
-  return { period, previousPeriod: prev, current, previous, change: headlineChange(current, previous) };
+  const coverage = comparisonCoverage(period, prev, await getDataRange(ctx));
+  const change = coverage.comparable ? headlineChange(current, previous) : nullChange(current);
+  return { period, previousPeriod: prev, current, previous, change, coverage };
+}
+
+function nullChange(current: HeadlineMetrics): Record<keyof HeadlineMetrics, number | null> {
+  return Object.fromEntries(Object.keys(current).map((k) => [k, null])) as Record<keyof HeadlineMetrics, number | null>;
 }

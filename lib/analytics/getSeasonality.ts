@@ -156,7 +156,10 @@ export function buildHeatmap(rows: readonly HeatmapAggregateRow[]): HeatmapCell[
   return suppressSmallCells(cells, ["dow", "hour"]);
 }
 
-/** Averages per year, gap-fills the 12 months and suppresses small rows (pure). */
+/**
+ * Averages per year, gap-fills the 12 months and suppresses small rows (pure). A month without
+ * data in the period is not suppressed: years 0, customers 0, null figures ("no data").
+ */
 export function buildMonthProfile(rows: readonly MonthAggregateRow[]): MonthProfileRow[] {
   const byMonth = new Map(rows.map((r) => [r.month, r] as const));
   const out: MonthProfileFigures[] = [];
@@ -172,5 +175,9 @@ export function buildMonthProfile(rows: readonly MonthAggregateRow[]): MonthProf
       purchases: r ? ratio(r.purchases, years) : null,
     });
   }
-  return suppressSmallCells(out, ["month"]);
+  // A month outside the period (no year of it has data) describes no customer: it stays
+  // unsuppressed with years 0 and null figures, so the page says "no data", not the privacy marker.
+  const suppressed = suppressSmallCells(out.filter((m) => m.years > 0), ["month"]);
+  const byMonthOut = new Map(suppressed.map((m) => [m.month, m] as const));
+  return out.map((m) => byMonthOut.get(m.month) ?? { ...m, suppressed: false });
 }

@@ -8,28 +8,15 @@
  * own merchant (/m/[slug]/team), enforced by the access checks in lib/accounts and, for any
  * merchant scope, by the RLS policy audit_log_tenant (drizzle/0009_accounts_billing_rls.sql).
  */
-import { and, desc, eq, lt, type SQL } from "drizzle-orm";
+import { and, desc, eq, lt, ne, type SQL } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { auditLog } from "@/db/schema";
+import { AUDIT_ACTIONS, type AuditAction } from "./actions";
 
-/** The actions the product records (a closed list, so the UI can name each in both languages). */
-const AUDIT_ACTIONS = [
-  "merchant.view",
-  "merchant.onboard",
-  "plan.set",
-  "invitation.create",
-  "invitation.accept",
-  "invitation.revoke",
-  "membership.grant",
-  "membership.revoke",
-  "billing.checkout",
-  "billing.portal",
-  "billing.stripe_event",
-  "auth.lockout",
-  "api_token.create",
-  "api_token.revoke",
-] as const;
-type AuditAction = (typeof AUDIT_ACTIONS)[number];
+/** Whether `value` is one of the recorded actions (filters arrive as text from a URL). */
+export function isAuditAction(value: unknown): value is AuditAction {
+  return typeof value === "string" && (AUDIT_ACTIONS as readonly string[]).includes(value);
+}
 
 export interface AuditEntryInput {
   actor: { userId: string; email: string } | null;
@@ -68,17 +55,20 @@ export async function recordAudit(tx: Pick<Db, "insert">, entry: AuditEntryInput
 }
 
 /**
- * Entries newest first: all of them, or one merchant's (`merchantId`), optionally before an id
- * (keyset paging). The caller has already checked the reader may see them.
+ * Entries newest first: all of them, or one merchant's (`merchantId`), optionally one action's
+ * (`action`) or all but one (`excludeAction`, e.g. the automatic "merchant.view" rows), optionally
+ * before an id (keyset paging). The caller has already checked the reader may see them.
  * @param limit 1–500, default 100
  */
 export async function listAudit(
   db: Pick<Db, "select">,
-  filter: { merchantId?: number; beforeId?: number; limit?: number } = {},
+  filter: { merchantId?: number; action?: AuditAction; excludeAction?: AuditAction; beforeId?: number; limit?: number } = {},
 ): Promise<AuditEntry[]> {
   const limit = Math.min(Math.max(filter.limit ?? 100, 1), 500);
   const conditions: SQL[] = [];
   if (filter.merchantId !== undefined) conditions.push(eq(auditLog.merchantId, filter.merchantId));
+  if (filter.action !== undefined) conditions.push(eq(auditLog.action, filter.action));
+  if (filter.excludeAction !== undefined) conditions.push(ne(auditLog.action, filter.excludeAction));
   if (filter.beforeId !== undefined) conditions.push(lt(auditLog.id, filter.beforeId));
   const rows = await db
     .select()

@@ -2,12 +2,12 @@
  * Merchant accounts on the owner connection: load one (for entitlements), create one at
  * onboarding, and set the plan by hand (bank admin or RM when Stripe is not configured).
  */
-import { eq, sql } from "drizzle-orm";
+import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
-import { merchantAccounts, type SubscriptionStatus } from "@/db/schema";
+import { merchantAccounts, upgradeRequests, type SubscriptionStatus } from "@/db/schema";
 import { recordAudit } from "@/lib/audit";
 import { entitlementsOf, type AccountState, type Entitlements } from "./entitlements";
-import { isPlanId, TRIAL_DAYS, type PlanId } from "./plans";
+import { isPlanId, PLAN_IDS, TRIAL_DAYS, type PlanId } from "./plans";
 
 export interface MerchantAccount extends AccountState {
   merchantId: number;
@@ -45,11 +45,12 @@ export interface PlanChoice {
 
 /**
  * Creates or replaces the merchant's plan by hand (no Stripe): status 'trialing' with a trial end
- * TRIAL_DAYS from `now`, or 'active'. Records "plan.set" in the audit log in the same transaction.
+ * TRIAL_DAYS from `now`, or 'active'. Records "plan.set" in the audit log and closes an open upgrade
+ * request for this plan or a lower one (lib/accounts/upgrades.ts), in the same transaction.
  * @throws Error for an unknown plan (nothing written)
  */
 export async function setPlanIn(
-  tx: Pick<Db, "insert">,
+  tx: Pick<Db, "insert" | "update">,
   merchantId: number,
   choice: PlanChoice,
   actor: { userId: string; email: string } | null,
@@ -67,4 +68,10 @@ export async function setPlanIn(
       set: { plan: choice.plan, status, trialEndsAt, pastDueSince: null, stripeSubStatus: null, updatedAt: sql`now()` },
     });
   await recordAudit(tx, { actor, action: "plan.set", merchantId, target: choice.plan, details: { trial: choice.trial } });
+  // An open upgrade request is answered by any plan at or above the one asked for.
+  const atOrBelow = PLAN_IDS.slice(0, PLAN_IDS.indexOf(choice.plan) + 1);
+  await tx
+    .update(upgradeRequests)
+    .set({ closedAt: now })
+    .where(and(eq(upgradeRequests.merchantId, merchantId), isNull(upgradeRequests.closedAt), inArray(upgradeRequests.plan, atOrBelow)));
 }

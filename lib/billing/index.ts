@@ -9,4 +9,5 @@ export * from "./errors";
 export { handleStripeWebhookRequest } from "./webhooks";
 export { stripeProvider, type BillingProvider, type CheckoutRequest } from "./stripe";
 export { loadAccount, loadEntitlements, setPlanIn } from "./accounts";
+export { getOpenUpgradeRequest } from "./upgradeRequests";
 export { openPortal, setPlanByStaff, startCheckout } from "./checkout";

@@ -40,6 +40,17 @@ export const PLAN_FEATURES: Readonly<Record<PlanId, ReadonlySet<Feature>>> = Obj
   business: new Set(BUSINESS),
 });
 
+/**
+ * The list price of each plan per month, in minor units of `currency` (kopecks), as the plan
+ * table and the upgrade request show them. With Stripe configured the charged amount is the
+ * Stripe price's (STRIPE_PRICE_*); keep the two equal.
+ */
+export const PLAN_PRICES: Readonly<Record<PlanId, { monthlyMinor: number; currency: string }>> = Object.freeze({
+  start: { monthlyMinor: 190_000, currency: "RUB" },
+  pro: { monthlyMinor: 490_000, currency: "RUB" },
+  business: { monthlyMinor: 990_000, currency: "RUB" },
+});
+
 /** Length of a trial in days (the trial is of the plan the relationship manager chose). */
 export const TRIAL_DAYS = 14;
 /** Days a past_due subscription keeps its features while the bank retries the payment. */

@@ -85,8 +85,9 @@ interface HeatmapTooltipParam {
 
 /**
  * Retention heatmap: cohorts as rows (oldest on top), months since the first purchase as columns,
- * colour and label = retention (or revenue retention) in percent. Suppressed cells and cohorts
- * are drawn grey with "< 5" by a second series outside the colour scale.
+ * colour and label = retention (or revenue retention) in percent on an absolute 0–100 % scale;
+ * a month not over yet is labelled with "*". Suppressed cells and cohorts are drawn grey with
+ * "< 5" by a second series outside the colour scale.
  */
 export function buildCohortHeatmapOption(
   cohorts: readonly CohortRowInput[],
@@ -98,9 +99,11 @@ export function buildCohortHeatmapOption(
   const { columns, cells } = cohortGrid(sorted, metric);
   const shown = cells.filter((c) => !c.suppressed);
   const hidden = cells.filter((c) => c.suppressed);
-  // Month 0 is 100 % customer retention by definition; scale the colours on the later months.
+  // Colours on an absolute scale: 0 → 100 % (or the largest revenue retention above it), so
+  // 11 % never takes the colour of month 0's 100 % (issue 19: the scale used to end at the
+  // largest later month).
   const later = shown.filter((c) => c.k > 0 && c.value !== null).map((c) => c.value as number);
-  const max = Math.max(0.05, ...later);
+  const max = Math.max(1, ...later);
   const rowLabels = sorted.map((r) =>
     labels.cohort(r.cohort, r.suppressed || r.size === null ? labels.suppressed : format.number(r.size)),
   );
@@ -164,9 +167,11 @@ export function buildCohortHeatmapOption(
         label: {
           show: true,
           fontSize: 11,
+          // A month still in progress is marked "*" (its figure will still rise; the tooltip says so).
           formatter: (p: unknown) => {
-            const value = (p as { value: [number, number, number | null] }).value[2];
-            return format.percent(value);
+            const param = p as { value: [number, number, number | null]; dataIndex?: number };
+            const cell = param.dataIndex === undefined ? undefined : shown[param.dataIndex];
+            return `${format.percent(param.value[2])}${cell && !cell.complete ? "*" : ""}`;
           },
         },
         itemStyle: { borderColor: "#fff", borderWidth: 2 },

@@ -165,6 +165,9 @@ export interface MonthProfileInput {
   suppressed: boolean;
 }
 
+/** A month with no year of data in the period: nothing to show, and nothing hidden. */
+const noData = (r: MonthProfileInput) => !r.suppressed && (r.years ?? 0) === 0;
+
 export type MonthMetric = "netRevenueMinor" | "grossSalesMinor" | "purchases" | "customers";
 
 export interface MonthProfileLabels {
@@ -177,9 +180,11 @@ export interface MonthProfileLabels {
   purchases: string;
   customers: string;
   suppressed: string;
+  /** What a month without data in the period reads ("no data"): not the privacy marker. */
+  noData: string;
 }
 
-/** Twelve rows, January first; a month absent from the data has no customers and is suppressed. */
+/** Twelve rows, January first; a month absent from the data has no data (years 0), not a suppressed cell. */
 export function monthProfileRows(rows: readonly MonthProfileInput[]): MonthProfileInput[] {
   const byMonth = new Map(rows.map((r) => [r.month, r] as const));
   return Array.from(
@@ -187,19 +192,20 @@ export function monthProfileRows(rows: readonly MonthProfileInput[]): MonthProfi
     (_, i) =>
       byMonth.get(i + 1) ?? {
         month: i + 1,
-        years: null,
-        customers: null,
+        years: 0,
+        customers: 0,
         grossSalesMinor: null,
         netRevenueMinor: null,
         purchases: null,
-        suppressed: true,
+        suppressed: false,
       },
   );
 }
 
 /**
  * The year's shape: one bar per calendar month (per-year averages over the years of the period
- * that contain the month). Suppressed months keep their slot, draw no bar and read "< 5".
+ * that contain the month). Suppressed months keep their slot, draw no bar and read "< 5"; months
+ * without data in the period (years 0) draw no bar and read `labels.noData`.
  */
 export function buildMonthProfileOption(
   rows: readonly MonthProfileInput[],
@@ -221,6 +227,7 @@ export function buildMonthProfileOption(
         if (!row) return "";
         const head = `<b>${labels.months[row.month - 1]}</b>`;
         if (row.suppressed) return `${head}<br/>${labels.customers}: ${labels.suppressed}`;
+        if (noData(row)) return `${head}<br/>${labels.noData}`;
         return [
           head,
           `${labels.revenue}: ${format.money(row.netRevenueMinor)}`,
@@ -248,7 +255,7 @@ export function buildMonthProfileOption(
         name: labels.metric,
         type: "bar",
         barMaxWidth: 36,
-        data: months.map((r) => (r.suppressed ? { value: 0, itemStyle: { color: "transparent" } } : r[metric])),
+        data: months.map((r) => (r.suppressed || noData(r) ? { value: 0, itemStyle: { color: "transparent" } } : r[metric])),
         itemStyle: { color: PALETTE.current, borderRadius: [3, 3, 0, 0] },
         label: {
           show: true,
@@ -257,7 +264,8 @@ export function buildMonthProfileOption(
           fontSize: 10,
           formatter: (p: unknown) => {
             const row = months[(p as ItemParam).dataIndex];
-            return !row || row.suppressed ? labels.suppressed : axisValue(row[metric] ?? 0);
+            if (!row || row.suppressed) return labels.suppressed;
+            return noData(row) ? labels.noData : axisValue(row[metric] ?? 0);
           },
         },
       },

@@ -12,3 +12,4 @@ export * from "./calendar";
 export * from "./period";
 export * from "./buckets";
 export * from "./grains";
+export * from "./coverage";

@@ -5,6 +5,8 @@ import { getOverview, type Overview } from "@/lib/analytics/getOverview";
 import type { Period } from "@/lib/days";
 import type { Finding } from "@/lib/findings/types";
 import { addDays } from "@/lib/days";
+import { getChurnResults } from "@/lib/analytics/getModelResults";
+import { getOpenUpgradeRequest, type PlanId } from "@/lib/billing";
 
 /*
  * The actor-level views (not one merchant's): the portfolio of a relationship manager, a bank
@@ -34,6 +36,17 @@ export interface PortfolioRow {
   /** The period of `overview`: the requested one, else the merchant's own last 30 days; null without data. */
   period: Period | null;
   overview: Overview | null;
+  /** The plan (null: bank data, not onboarded), its status and when a trial ends (ISO instant). */
+  plan: PlanId | null;
+  status: string | null;
+  trialEndsAt: string | null;
+  /** The owner's open request for a higher plan (lib/accounts/upgrades.ts), else null. */
+  upgradeRequest: { plan: PlanId; requestedAt: string } | null;
+  /**
+   * Churn risk from the latest churn run, when the plan shows churn: expected leavers (Σ P(churn))
+   * over scored customers, a share 0..1, and revenue at risk in minor units; null otherwise.
+   */
+  risk: { expectedShare: number; revenueAtRiskMinor: number } | null;
 }
 
 /** GET /api/portfolio's answer. */
@@ -50,7 +63,9 @@ export interface Portfolio {
  * every merchant for a bank admin), each read through its own authorized, RLS-scoped access
  * (never a cross-merchant query). Without a requested period each merchant gets the 30 days
  * ending at its own latest data day, so merchants whose data ends at different dates all show
- * figures. Merchants are read one after another: one scoped transaction each.
+ * figures. Each row carries the plan, a trial's end, an open upgrade request and the churn
+ * risk of the latest churn run (when the plan shows churn). Merchants are read one after
+ * another: one scoped transaction each.
  */
 export async function loadPortfolio(actor: Actor, requested: Period | null): Promise<Portfolio> {
   const merchants = await listAccessibleMerchants(actor);
@@ -58,13 +73,34 @@ export async function loadPortfolio(actor: Actor, requested: Period | null): Pro
   for (const m of merchants) {
     const access = await resolveMerchantAccess(actor, m.slug);
     if (!access) continue; // membership revoked between the two reads
+    const e = access.entitlements;
     const row = await access.run(async (ctx) => {
       const range = await getDataRange(ctx);
       const period = requested ?? (range.lastDay ? lastDays(range.lastDay, PORTFOLIO_DAYS) : null);
       const overview = period ? await getOverview(ctx, period) : null;
-      return { firstDay: range.firstDay, lastDay: range.lastDay, period, overview };
+      const request = await getOpenUpgradeRequest(ctx.tx, ctx.merchant.id);
+      const churn = e.features.has("churn") ? await getChurnResults(ctx) : null;
+      const s = churn?.summary;
+      return {
+        firstDay: range.firstDay,
+        lastDay: range.lastDay,
+        period,
+        overview,
+        upgradeRequest: request ? { plan: request.plan, requestedAt: request.requestedAt.toISOString() } : null,
+        risk: s && s.scoredCustomers > 0 ? { expectedShare: s.expectedChurners / s.scoredCustomers, revenueAtRiskMinor: s.totalRevenueAtRiskMinor } : null,
+      };
     });
-    rows.push({ slug: m.slug, name: m.name, mcc: m.mcc, currency: m.currency, role: m.role, ...row });
+    rows.push({
+      slug: m.slug,
+      name: m.name,
+      mcc: m.mcc,
+      currency: m.currency,
+      role: m.role,
+      plan: e.plan,
+      status: e.status,
+      trialEndsAt: e.status === "trialing" && e.endsAt ? e.endsAt.toISOString() : null,
+      ...row,
+    });
   }
   const latest = rows.map((r) => r.lastDay).filter((d): d is string => d !== null).sort().at(-1) ?? null;
   return { period: requested, end: latest ? addDays(latest, 1) : null, rows };

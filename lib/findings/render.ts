@@ -53,8 +53,10 @@ function formatFindingValue(
 /**
  * Renders a finding with the locale's templates:
  * `kinds.<kind>.<variant>.headline` and `.explanation`, given every value by name (magnitudes),
- * `<name>Signed` (signed), `direction` (up | down | none) and, for "numbers behind it",
- * `values.<name>` labels.
+ * `<name>Signed` (signed), `direction` (up | down | none), `offset` ("yes" when a money
+ * `effect` exceeds a money `totalChange` in size or runs against it: other customers moved the
+ * other way, and the template must not read as a share of the total) and, for "numbers behind
+ * it", `values.<name>` labels.
  */
 export function renderFinding(f: Finding, locale: string, currency: string, t: FindingsTranslate): RenderedFinding {
   const vars: Record<string, string | number> = { direction: f.direction };
@@ -62,6 +64,12 @@ export function renderFinding(f: Finding, locale: string, currency: string, t: F
     vars[name] = formatFindingValue(v, locale, currency, t, false);
     vars[`${name}Signed`] = formatFindingValue(v, locale, currency, t, true);
   }
+  const effect = f.values.effect;
+  const total = f.values.totalChange;
+  vars.offset =
+    effect?.t === "money" && total?.t === "money" && (Math.abs(effect.v) > Math.abs(total.v) || Math.sign(effect.v) * Math.sign(total.v) < 0)
+      ? "yes"
+      : "no";
   const base = `kinds.${f.kind}.${f.variant}`;
   // Templates may open with a value ("{segment} bought less often"); sentences start capitalised.
   const sentence = (s: string) => s.charAt(0).toLocaleUpperCase(locale) + s.slice(1);

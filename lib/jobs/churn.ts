@@ -9,6 +9,7 @@ import {
 } from "@/lib/analytics/getChurnFeatures";
 import { getClvByCustomer } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/days";
+import { getDataRange } from "@/lib/analytics/getDataRange";
 import { getCategorySpendByCustomer } from "@/lib/privacy/categorySpend";
 import type { churnContract } from "@/lib/runs/churn";
 import type { ComputedRun } from "@/lib/runs/contract";
@@ -67,7 +68,8 @@ export async function computeChurnRun(
     const validation = await getChurnFeatures(ctx, { cutoff: validationCutoff, labelDays: horizonDays });
     const score = await getChurnFeatures(ctx, { cutoff: asOf });
     const clv = await getClvByCustomer(ctx);
-    return { medianInterPurchaseDays: cycle.medianInterPurchaseDays, horizonDays, trainCutoff, validationCutoff, train, validation, score, clv };
+    const { firstDay } = await getDataRange(ctx);
+    return { medianInterPurchaseDays: cycle.medianInterPurchaseDays, horizonDays, trainCutoff, validationCutoff, train, validation, score, clv, firstDay };
   });
   const { trainCutoff, validationCutoff } = scoped;
 
@@ -85,7 +87,14 @@ export async function computeChurnRun(
     competitorSpend: { available: spend.available, reason: spend.available ? null : spend.reason, peerMerchants: spend.peerMerchants },
     clv: scoped.clv,
     bankIds,
-    periodFrom: addDays(trainCutoff, -INTERVAL_LOOKBACK_DAYS),
+    // The data the run describes starts at the lookback or at the merchant's first day, whichever
+    // is later (issue 19: Online Retail's churn page dated its data from Apr 28, 2010; it starts Dec 1).
+    periodFrom: maxDay(addDays(trainCutoff, -INTERVAL_LOOKBACK_DAYS), scoped.firstDay),
     observationDays: OBSERVATION_DAYS,
   });
+}
+
+/** The later of a day and an optional day ('YYYY-MM-DD' compares as text). */
+function maxDay(day: string, other: string | null): string {
+  return other !== null && other > day ? other : day;
 }

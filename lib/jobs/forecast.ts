@@ -59,7 +59,10 @@ function forecastAll(
   const last = starts[starts.length - 1];
   for (const metric of FORECAST_METRICS) {
     const y = metricSeries(points, metric);
-    const o: ForecastOptions = { ...opts, nonNegative: metric !== "netRevenue" };
+    // Every interval is floored at 0, net revenue's too (issue 19: Online Retail's bands reached
+    // −£40K because a few large cancellation days widen the residuals); a day with more refunds
+    // than sales is history, not something a forecast band should promise.
+    const o: ForecastOptions = { ...opts, nonNegative: true };
     try {
       const fc = forecastSeries(y, o);
       const bt = backtestSeries(y, o, folds);

@@ -1,4 +1,4 @@
 export { deliverPendingEmails, listOutbox, queueEmail } from "./outbox";
 export type { MailTransport, OutboxMessage } from "./outbox";
-export { renderDigestEmail, renderInvitationEmail } from "./render";
+export { mailTranslator, renderDigestEmail, renderInvitationEmail } from "./render";
 export { INVITATION_LINK_SLOT, invitationTokenHash, mailTransportFromEnv, newInvitationToken } from "./delivery";

@@ -17,7 +17,7 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * importance, segment effects of ≥ 5 customers with complementary suppression). Format 2 runs
  * carried bank attributes per person and are refitted ("refit needed").
  *
- * Format 4 (issue 19, ADR 0013): the holdout AUC carries DeLong's 95 % interval
+ * Format 4 (issue 19, ADR 0015): the holdout AUC carries DeLong's 95 % interval
  * (`metrics.rocAucCi`) and the run a verdict (`summary.verdict`): when the interval's lower bound
  * is ≤ 0.5 (or the AUC could not be measured) the model is not clearly better than random, and
  * `summary.revenueAtRisk`, the per-customer win-back list, is stored empty (the totals stay, said

@@ -78,7 +78,8 @@ const forecastMetricsSchema = z.strictObject({
   weeklyNetRevenue: storedBacktestSchema.nullable(),
 });
 
-const FORECAST_FORMAT = 1;
+/** 2: net revenue's intervals are floored at 0 like the other metrics' (issue 19). */
+const FORECAST_FORMAT = 2;
 
 export const forecastContract = defineRunContract({
   kind: "forecast",

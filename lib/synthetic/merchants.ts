@@ -71,7 +71,7 @@ export function buildMerchants(seed: number, days: number): MerchantTruth[] {
         out.push({
           bankMerchantId: `BM${String(101 + ordinal).padStart(6, "0")}`,
           slug,
-          name: `${brandOf(params, j, cityIndex)}, ${city.city}`,
+          name: `${brandOf(params, j, cityIndex)}, ${city.cityName}`,
           mcc: params.mcc,
           city: city.city,
           region: city.region,

@@ -10,6 +10,8 @@ export interface CityParams {
   /** Short code used in merchant slugs, e.g. 'msk'. */
   code: string;
   city: string;
+  /** The city's name in Russian, as the merchant's name carries it ("Свежий ряд, Москва"). */
+  cityName: string;
   /** Region name as it appears in both the merchants and the customers CSV. */
   region: string;
   /** IANA time zone of the city's merchants. */
@@ -19,11 +21,11 @@ export interface CityParams {
 }
 
 export const CITIES: readonly CityParams[] = [
-  { code: "msk", city: "Moscow", region: "Moscow", timeZone: "Europe/Moscow", customerShare: 0.4 },
-  { code: "spb", city: "Saint Petersburg", region: "Saint Petersburg", timeZone: "Europe/Moscow", customerShare: 0.22 },
-  { code: "kzn", city: "Kazan", region: "Republic of Tatarstan", timeZone: "Europe/Moscow", customerShare: 0.14 },
-  { code: "ekb", city: "Yekaterinburg", region: "Sverdlovsk Oblast", timeZone: "Asia/Yekaterinburg", customerShare: 0.13 },
-  { code: "nsk", city: "Novosibirsk", region: "Novosibirsk Oblast", timeZone: "Asia/Novosibirsk", customerShare: 0.11 },
+  { code: "msk", cityName: "Москва", city: "Moscow", region: "Moscow", timeZone: "Europe/Moscow", customerShare: 0.4 },
+  { code: "spb", cityName: "Санкт-Петербург", city: "Saint Petersburg", region: "Saint Petersburg", timeZone: "Europe/Moscow", customerShare: 0.22 },
+  { code: "kzn", cityName: "Казань", city: "Kazan", region: "Republic of Tatarstan", timeZone: "Europe/Moscow", customerShare: 0.14 },
+  { code: "ekb", cityName: "Екатеринбург", city: "Yekaterinburg", region: "Sverdlovsk Oblast", timeZone: "Asia/Yekaterinburg", customerShare: 0.13 },
+  { code: "nsk", cityName: "Новосибирск", city: "Novosibirsk", region: "Novosibirsk Oblast", timeZone: "Asia/Novosibirsk", customerShare: 0.11 },
 ];
 
 /** Log-odds shifts of a customer trait on adopting an MCC (added to logit(base)). */
@@ -78,7 +80,7 @@ export interface MccParams {
   medianCheckRub: [number, number];
   /** Log-scale standard deviation of one customer's checks around his mean at a merchant. */
   checkSigma: number;
-  /** Eight fictional brand names (Latin transliteration), one per merchant of a city. */
+  /** Eight fictional brand names, in Russian as a Russian shop's sign reads, one per merchant of a city. */
   brands: string[];
 }
 
@@ -103,7 +105,7 @@ export const MCCS: readonly MccParams[] = [
     refundRate: 0.011,
     medianCheckRub: [650, 1400],
     checkSigma: 0.55,
-    brands: ["Svezhiy Ryad", "Lavka u Doma", "Dobry Gastronom", "Zelyonaya Korzina", "Semeyny Market", "Produkty na Uglu", "Sytny Dvor", "Gorodskaya Lavka"],
+    brands: ["Свежий ряд", "Лавка у дома", "Добрый гастроном", "Зелёная корзина", "Семейный маркет", "Продукты на углу", "Сытный двор", "Городская лавка"],
   },
   {
     mcc: "5812",
@@ -127,7 +129,7 @@ export const MCCS: readonly MccParams[] = [
     refundRate: 0.008,
     medianCheckRub: [1400, 3800],
     checkSigma: 0.45,
-    brands: ["Bistro Chaika", "Traktir Samovar", "Restoran Sever", "Kafe Lipa", "Osteria Nevskaya", "Gril-Bar Ugli", "Stolovaya No. 7", "Kafe Vstrecha"],
+    brands: ["Бистро «Чайка»", "Трактир «Самовар»", "Ресторан «Север»", "Кафе «Липа»", "Остерия «Невская»", "Гриль-бар «Угли»", "Столовая № 7", "Кафе «Встреча»"],
   },
   {
     mcc: "5814",
@@ -147,7 +149,7 @@ export const MCCS: readonly MccParams[] = [
     refundRate: 0.008,
     medianCheckRub: [380, 750],
     checkSigma: 0.4,
-    brands: ["Shaurma Express", "Pelmennaya Bystro", "Burger Dvor", "Pirozhki i Kofe", "Stolovka Go", "Lapsha Bar", "Hot-Dog Stantsiya", "Chebureki Tut"],
+    brands: ["Шаурма Экспресс", "Пельменная «Быстро»", "Бургер Двор", "Пирожки и кофе", "Столовка Go", "Лапша-бар", "Хот-дог станция", "Чебуреки тут"],
   },
   {
     mcc: "5912",
@@ -167,7 +169,7 @@ export const MCCS: readonly MccParams[] = [
     refundRate: 0.02,
     medianCheckRub: [550, 1300],
     checkSigma: 0.6,
-    brands: ["Apteka Romashka", "Apteka Dobry Doktor", "Farmaciya Vita", "Apteka Shalfey", "Lekar Plus", "Apteka Solnechnaya", "Farma Ryadom", "Apteka Lipovy Tsvet"],
+    brands: ["Аптека «Ромашка»", "Аптека «Добрый доктор»", "Фармация «Вита»", "Аптека «Шалфей»", "Лекарь Плюс", "Аптека «Солнечная»", "Фарма рядом", "Аптека «Липовый цвет»"],
   },
   {
     mcc: "5651",
@@ -187,7 +189,7 @@ export const MCCS: readonly MccParams[] = [
     refundRate: 0.07,
     medianCheckRub: [2600, 6500],
     checkSigma: 0.55,
-    brands: ["Semeyny Garderob", "Moda Dom", "Garderob Plus", "Stil Ryadom", "Shveyny Dvor", "Platye i Ko", "Kostyum Market", "Odezhda dlya Vsekh"],
+    brands: ["Семейный гардероб", "Мода Дом", "Гардероб Плюс", "Стиль рядом", "Швейный двор", "Платье и Ко", "Костюм Маркет", "Одежда для всех"],
   },
   {
     mcc: "5941",
@@ -207,7 +209,7 @@ export const MCCS: readonly MccParams[] = [
     refundRate: 0.06,
     medianCheckRub: [3200, 9000],
     checkSigma: 0.65,
-    brands: ["Sport Zona", "Lyzhnya", "Turnik", "Forma Sport", "Vershina Outdoor", "Myach i Ko", "Trenirovka", "Begovaya Dorozhka"],
+    brands: ["Спорт Зона", "Лыжня", "Турник", "Форма Спорт", "Вершина Outdoor", "Мяч и Ко", "Тренировка", "Беговая дорожка"],
   },
   {
     mcc: "5499",
@@ -227,7 +229,7 @@ export const MCCS: readonly MccParams[] = [
     refundRate: 0.01,
     medianCheckRub: [300, 700],
     checkSigma: 0.45,
-    brands: ["Pekarnya Kolosok", "Kofeynya Zerno", "Chaynaya Lavka", "Syrnaya Polka", "Medovy Dom", "Orekhi i Sukhofrukty", "Khlebny Ugol", "Konditerskaya Ekler"],
+    brands: ["Пекарня «Колосок»", "Кофейня «Зерно»", "Чайная лавка", "Сырная полка", "Медовый дом", "Орехи и сухофрукты", "Хлебный угол", "Кондитерская «Эклер»"],
   },
   {
     mcc: "5977",
@@ -250,7 +252,7 @@ export const MCCS: readonly MccParams[] = [
     refundRate: 0.03,
     medianCheckRub: [1300, 3500],
     checkSigma: 0.5,
-    brands: ["Krasota Ryadom", "Kosmetika Lotos", "Parfyum Lavka", "Beauty Polka", "Nezhnost", "Aromat Dom", "Kosmetichka", "Zerkalo Beauty"],
+    brands: ["Красота рядом", "Косметика «Лотос»", "Парфюм-лавка", "Beauty Полка", "Нежность", "Аромат Дом", "Косметичка", "Зеркало Beauty"],
   },
 ];
 

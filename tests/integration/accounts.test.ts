@@ -333,3 +333,22 @@ describe("login lockout", () => {
     expect(await authorizeWithThrottle(database, { email: u.email, password: SEED_PASSWORD }, null, fresh)).toMatchObject({ id: u.id });
   });
 });
+
+describe("audit log filter (issue 19: automatic page views buried the actions)", () => {
+  it("hides page views unless asked, filters by one action, refuses an unknown one", async () => {
+    const { recordAudit } = await import("@/lib/audit");
+    const { bankAudit } = await import("@/lib/accounts/team");
+    const m = await seedMerchant(database, "Audited Shop", 1);
+    const who = { userId: rm.id, email: rm.email };
+    await recordAudit(database.db, { actor: who, action: "merchant.view", merchantId: m.id, target: "page" });
+    await recordAudit(database.db, { actor: who, action: "plan.set", merchantId: m.id, target: "pro" });
+    await recordAudit(database.db, { actor: who, action: "merchant.view", merchantId: m.id, target: "page" });
+    const a = await actor(admin.id);
+    const mine = (entries: Array<{ merchantId: number | null; action: string }>) => entries.filter((e) => e.merchantId === m.id).map((e) => e.action);
+    expect(mine(await bankAudit(database, a))).toEqual(["plan.set"]);
+    expect(mine(await bankAudit(database, a, { includeViews: true }))).toEqual(["merchant.view", "plan.set", "merchant.view"]);
+    expect(mine(await bankAudit(database, a, { action: "merchant.view" }))).toEqual(["merchant.view", "merchant.view"]);
+    await expect(bankAudit(database, a, { action: "page" })).rejects.toMatchObject({ code: "invalid_input" });
+    await expect(bankAudit(database, await actor(rm.id))).rejects.toMatchObject({ status: 403 });
+  });
+});

@@ -82,6 +82,30 @@ describe("getHeadlineMetrics / getOverview", () => {
       averageCheckMinor: (833 - 1050) / 1050,
       frequency: 0.5,
     });
+    // Data from 2023-12-20 to 2024-03-01 covers both periods whole: a like-for-like comparison.
+    expect(overview.coverage).toEqual({
+      current: { days: 29, coveredDays: 29, share: 1 },
+      previous: { days: 29, coveredDays: 29, share: 1 },
+      comparable: true,
+    });
+  });
+
+  it("shows no change against a previous period that holds too little data", async () => {
+    // Data starts 2024-02-26: [2024-03-01, 2024-03-08) is covered whole, the previous week
+    // [2024-02-23, 2024-03-01) for 4 days (26, 27, 28, 29 February): 4 < 0.9 × 7.
+    const { merchant } = await seedMerchant(database, [{}, {}], [
+      [0, 1000, "2024-02-26"],
+      [1, 3000, "2024-03-07"],
+    ]);
+    const overview = await scoped(database, merchant, (ctx) => getOverview(ctx, { from: "2024-03-01", to: "2024-03-08" }));
+    expect(overview.current.grossSalesMinor).toBe(3000);
+    expect(overview.previous.grossSalesMinor).toBe(1000);
+    expect(overview.coverage).toEqual({
+      current: { days: 7, coveredDays: 7, share: 1 },
+      previous: { days: 7, coveredDays: 4, share: 4 / 7 },
+      comparable: false,
+    });
+    expect(Object.values(overview.change).every((c) => c === null)).toBe(true);
   });
 
   it("rounds the average check half up and returns nulls for an empty period", async () => {

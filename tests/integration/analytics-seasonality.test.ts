@@ -89,6 +89,12 @@ describe("getSeasonality", () => {
       purchases: null,
       suppressed: true,
     });
-    expect(r.monthProfile.filter((m) => !m.suppressed).map((m) => m.month)).toEqual([1, 3]);
+    expect(r.monthProfile.filter((m) => !m.suppressed && m.years !== 0).map((m) => m.month)).toEqual([1, 3]);
+    // Months without any data in the period describe nobody: "no data" (years 0), never the "< 5" marker.
+    const empty = r.monthProfile.filter((m) => m.years === 0);
+    expect(empty.length).toBeGreaterThan(0);
+    for (const m of empty) {
+      expect(m).toEqual({ month: m.month, years: 0, customers: 0, grossSalesMinor: null, netRevenueMinor: null, purchases: null, suppressed: false });
+    }
   });
 });

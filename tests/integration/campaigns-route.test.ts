@@ -76,7 +76,7 @@ function upload(slug: string, text: string, fileName = "spring.csv"): Request {
 const file = [
   "customer_id,group,action,sent_at,conversion,tenure",
   // The SMS works on short-tenure customers (tenure < 5 all buy), so the uplift model is clearly
-  // better than random and the report has per-customer effects to export (ADR 0013).
+  // better than random and the report has per-customer effects to export (ADR 0015).
   ...Array.from({ length: 300 }, (_, i) => `r${i},${i % 2 ? "treatment" : "control"},${i % 2 ? "SMS" : ""},2024-03-01,${(i % 2 === 1 && i % 9 < 5) || (i * 7) % 10 < 2 ? 1 : 0},${i % 9}`),
 ].join("\n");
 

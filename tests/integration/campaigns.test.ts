@@ -208,7 +208,7 @@ describe(`campaign import, derived outcomes, idempotency and isolation (${TEST_D
     const b = await seedMerchant(database, [], []);
     const lines = ["customer_id,group,action,sent_at,conversion,tenure"];
     // The mail works on short-tenure customers (tenure < 9: all of them buy), so its uplift model
-    // is clearly better than random and the report gives per-customer effects (ADR 0013).
+    // is clearly better than random and the report gives per-customer effects (ADR 0015).
     for (let i = 0; i < 400; i++) {
       const converted = (i % 2 === 1 && i % 17 < 9) || (i * 7) % 5 === 0 ? 1 : 0;
       lines.push(`x${i},${i % 2 ? "treatment" : "control"},${i % 2 ? "Mail" : ""},2024-03-01,${converted},${i % 17}`);

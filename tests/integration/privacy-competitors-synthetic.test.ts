@@ -74,7 +74,18 @@ describe("competitor report on the synthetic bank", () => {
     expect(seen.peerGroup.peers).toBe(19);
   });
 
-  it("recovers the planted switching within the documented tolerance", async () => {
+  it("shows no growth of year 2025 against a 2024 holding two months of data, and growth of 2026's Q3 (issue 19)", async () => {
+    const merchant = (await findMerchantRef(database, { slug: "msk-grocery-1" }))!;
+    const year = await getCompetitorReportIn(database, merchant, { from: "2025-01-01", to: "2026-01-01" });
+    const growth = year.benchmarks.find((b) => b.key === "revenueGrowthPrevious")!;
+    // Data start 2024-11-01: 61 of 366 days of 2024. Before: own growth about +500 %.
+    expect(growth.own).toBeNull();
+    expect(growth.peers.released).toBe(false);
+    const quarter = await getCompetitorReportIn(database, merchant, { from: "2026-07-01", to: "2026-10-01" });
+    expect(quarter.benchmarks.find((b) => b.key === "revenueGrowthPrevious")!.own).not.toBeNull();
+  });
+
+    it("recovers the planted switching within the documented tolerance", async () => {
     const bankIdToSlug = new Map(readCsv(path.join(dir, BANK_FILES.merchants)).map((m) => [m.bank_merchant_id, m.slug]));
     // Favourite of each (customer, 5411) relationship on any day: the planted start, then each switch.
     const start = new Map<string, string>();

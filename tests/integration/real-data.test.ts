@@ -6,7 +6,7 @@ import zlib from "node:zlib";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { ingestFile, type IngestReport } from "@/lib/ingest";
-import { getHeadlineMetrics } from "@/lib/analytics/getOverview";
+import { getHeadlineMetrics, getOverview } from "@/lib/analytics/getOverview";
 import type { HeadlineMetrics } from "@/lib/analytics/types";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import type { Period } from "@/lib/days";
@@ -319,6 +319,27 @@ describe.skipIf(!present)(`real data: Online Retail and CDNOW end to end (${TEST
   it.each(orPeriods)("Online Retail headline metrics match the raw file to the penny: %s", async (_name, period) => {
     const expected = referenceHeadline(orRef.txs, period);
     expect(await headline("online-retail", period)).toEqual(expected);
+  });
+
+  it("Online Retail's \"1 year\" shows no growth figure against a previous year holding 9 days of data (issue 19)", async () => {
+    const [merchant] = await queryRows<MerchantRef>(
+      database.db,
+      sql`select id, slug, name, mcc, currency, time_zone as "timeZone" from merchants where slug = 'online-retail'`,
+    );
+    // The picker's "1 year" ends the day after the last data day (2011-12-09).
+    const year = { from: "2010-12-10", to: "2011-12-10" };
+    const overview = await withMerchantScope(database, merchant.id, (tx) => getOverview({ tx, merchant }, year));
+    expect(overview.previousPeriod).toEqual({ from: "2009-12-10", to: "2010-12-10" });
+    expect(overview.current).toEqual(referenceHeadline(orRef.txs, year));
+    expect(overview.previous).toEqual(referenceHeadline(orRef.txs, overview.previousPeriod));
+    expect(overview.coverage).toEqual({
+      current: { days: 365, coveredDays: 365, share: 1 },
+      previous: { days: 365, coveredDays: 9, share: 9 / 365 },
+      comparable: false,
+    });
+    // Before: gross sales +2,657 % (a full year over 1–9 December 2010). Now no change at all.
+    expect(overview.change.grossSalesMinor).toBeNull();
+    expect(Object.values(overview.change).every((c) => c === null)).toBe(true);
   });
 
   it("Online Retail's periods include refunds and the whole range has the known totals", () => {

@@ -94,7 +94,11 @@ describe("buildCohortHeatmapOption", () => {
     ]);
     expect(series[1].label.formatter({})).toBe("< 5");
     expect(series[0].label.formatter({ value: [0, 0, 0.255] })).toBe("25.5%");
-    expect(option.visualMap).toMatchObject({ seriesIndex: 0, min: 0 });
+    // March's cohort (shown cell 2) is still in progress: marked; January's M0 (cell 0) is not.
+    expect(series[0].label.formatter({ value: [0, 2, 1], dataIndex: 2 })).toBe("100%*");
+    expect(series[0].label.formatter({ value: [0, 0, 1], dataIndex: 0 })).toBe("100%");
+    // An absolute scale: a later month of 11.1 % is not coloured like month 0's 100 % (issue 19).
+    expect(option.visualMap).toMatchObject({ seriesIndex: 0, min: 0, max: 1 });
   });
 
   it("explains a cell in the tooltip, money in the merchant's currency", () => {

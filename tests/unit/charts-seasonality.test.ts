@@ -89,6 +89,7 @@ const monthLabels = {
   purchases: "Purchases",
   customers: "Customers",
   suppressed: "< 5",
+  noData: "no data",
 };
 const months: MonthProfileInput[] = [
   { month: 12, years: 2, customers: 400, grossSalesMinor: 1_000_000, netRevenueMinor: 950_000, purchases: 800, suppressed: false },
@@ -102,15 +103,15 @@ describe("monthProfileRows", () => {
     expect(rows.map((r) => [r.month, r.suppressed])).toEqual([
       [1, false],
       [2, true],
-      [3, true],
-      [4, true],
-      [5, true],
-      [6, true],
-      [7, true],
-      [8, true],
-      [9, true],
-      [10, true],
-      [11, true],
+      [3, false],
+      [4, false],
+      [5, false],
+      [6, false],
+      [7, false],
+      [8, false],
+      [9, false],
+      [10, false],
+      [11, false],
       [12, false],
     ]);
   });
@@ -127,6 +128,8 @@ describe("buildMonthProfileOption", () => {
     expect(series.data).toEqual([290000, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, hidden, 950000]);
     expect(series.label.formatter({ dataIndex: 0 })).toBe("£2.9K");
     expect(series.label.formatter({ dataIndex: 1 })).toBe("< 5");
+    // A month outside the period is "no data", not the privacy marker (issue 19).
+    expect(series.label.formatter({ dataIndex: 2 })).toBe("no data");
   });
 
   it("shows purchases as counts", () => {

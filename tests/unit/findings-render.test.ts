@@ -81,6 +81,19 @@ describe("findings in words", () => {
     expect(renderFinding(f, "ru", "EUR", findingsTranslator("ru")).headline.replace(/\s/g, " ")).toBe(
       "Частота покупок у премиальных клиентов снизилась на 15 % по сравнению с предыдущими четырьмя неделями",
     );
+    // The segment's effect (−45,000) is larger than the whole change (−40,000): said so, not "of the total" (issue 19).
+    const en = renderFinding(f, "en", "EUR", findingsTranslator("en")).explanation;
+    expect(en).toContain("more than the whole change in sales");
+    expect(en).toContain("other customers moved the other way");
+    expect(renderFinding(f, "ru", "EUR", findingsTranslator("ru")).explanation).toContain("другие клиенты сдвинулись в обратную сторону");
+    // A part of the change reads as before.
+    const part = { ...f, values: { ...f.values, effect: { t: "money" as const, v: -1_500_000 } } };
+    const partText = renderFinding(part, "en", "EUR", findingsTranslator("en")).explanation;
+    expect(partText).toContain("(total change in sales");
+    expect(partText).not.toContain("other way");
+    // An effect against the direction of the total is an offset too.
+    const against = { ...f, values: { ...f.values, effect: { t: "money" as const, v: 1_000_000 } } };
+    expect(renderFinding(against, "en", "EUR", findingsTranslator("en")).explanation).toContain("other customers moved the other way");
   });
 
   it("renders every finding the engine produces, in both languages, without a missing key", () => {

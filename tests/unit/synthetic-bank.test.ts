@@ -128,7 +128,7 @@ describe("synthetic bank: shape", () => {
 
   it("writes merchant rows that a CSV parser reads back as the 9 canonical fields", () => {
     const rows = parse(bank.merchants.map(merchantRow).join("")) as string[][];
-    expect(rows[0]).toEqual(["BM000101", "msk-grocery-1", "Svezhiy Ryad, Moscow", "5411", "Moscow", "Moscow", "RU", "Europe/Moscow", "RUB"]);
+    expect(rows[0]).toEqual(["BM000101", "msk-grocery-1", "Свежий ряд, Москва", "5411", "Moscow", "Moscow", "RU", "Europe/Moscow", "RUB"]);
     expect(rows.every((r) => r.length === 9)).toBe(true);
   });
 

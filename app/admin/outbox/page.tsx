@@ -36,7 +36,7 @@ export default async function OutboxPage() {
         <div className="grid" style={{ gap: 12 }} data-testid="outbox">
           {messages.map((m) => (
             <Card key={m.id} title={m.subject} subtitle={`${t("to")}: ${m.to} · ${format.dateTime(m.createdAt, { dateStyle: "short", timeStyle: "medium" })} · ${m.sentAt ? t("sent") : t("pending")}`}>
-              <pre style={{ whiteSpace: "pre-wrap", margin: 0 }} data-testid="outbox-message" data-to={m.to}>
+              <pre style={{ whiteSpace: "pre-wrap", overflowWrap: "anywhere", margin: 0 }} data-testid="outbox-message" data-to={m.to}>
                 {linkify(m.text, t("linkAtDelivery"))}
               </pre>
             </Card>

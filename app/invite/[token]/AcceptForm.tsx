@@ -9,7 +9,7 @@ export function AcceptForm({ action, email, existing }: { action: (prev: AcceptS
   const t = useTranslations("billing.invite");
   const [state, formAction, pending] = useActionState(action, null);
   return (
-    <form action={formAction} style={{ display: "grid", gap: 12 }} data-testid="accept-form">
+    <form action={formAction} className="stacked-form" style={{ display: "grid", gap: 12 }} data-testid="accept-form">
       <label>
         {t("email")}
         <input className="input" value={email} readOnly />

@@ -20,10 +20,12 @@ const growth = (now: number, before: number) => (before > 0 ? now / before - 1 :
  */
 export function benchmarkValue(key: BenchmarkKey, f: MemberFigures): { value: number | null; customers: number } {
   switch (key) {
+    // No growth against a window the member's data covers less than the period (issue 19: year
+    // 2025 against a 2024 holding two months of data read +500 %).
     case "revenueGrowthPrevious":
-      return { value: growth(f.net, f.netPrev), customers: Math.min(f.customers, f.customersPrev) };
+      return { value: f.prevComparable ? growth(f.net, f.netPrev) : null, customers: Math.min(f.customers, f.customersPrev) };
     case "revenueGrowthYearAgo":
-      return { value: growth(f.net, f.netYearAgo), customers: Math.min(f.customers, f.customersYearAgo) };
+      return { value: f.yearAgoComparable ? growth(f.net, f.netYearAgo) : null, customers: Math.min(f.customers, f.customersYearAgo) };
     case "customers":
       return { value: f.customers, customers: f.customers };
     case "averageCheckMinor":

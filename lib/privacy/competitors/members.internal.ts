@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Executor } from "@/db/client";
+import { windowCovered } from "@/lib/days";
 import type { DayPeriod } from "../periods";
 import { between, inList } from "./sql.internal";
 
@@ -25,6 +26,13 @@ export interface MemberFigures {
   retentionBase: number;
   retained: number;
   newCustomers: number;
+  /**
+   * Whether the member has data on at least half the days of the previous period (and of the
+   * period a year ago), counted from its first day (lib/days windowCovered). A growth from a
+   * window the member hardly existed in is no growth (issue 19).
+   */
+  prevComparable: boolean;
+  yearAgoComparable: boolean;
 }
 
 /** Per-member sums, exact distinct customers and first purchases over the windows of `p` (rollups). NOT GUARDED. */
@@ -66,6 +74,12 @@ export async function memberFigures(
           group by merchant_id, chunk) c
         group by merchant_id`,
   );
+  // Each member's first day with data, for the coverage of the comparison windows.
+  const ranges = await queryRows<{ merchant_id: number; first_day: string }>(
+    executor,
+    sql`select merchant_id, min(day)::text as first_day
+        from merchant_daily where merchant_id in (${inList(ids)}) group by merchant_id`,
+  );
   const fresh = await queryRows<{ merchant_id: number; n: number }>(
     executor,
     sql`select merchant_id, count(*)::bigint as n from merchant_customers
@@ -87,7 +101,15 @@ export async function memberFigures(
       retentionBase: 0,
       retained: 0,
       newCustomers: 0,
+      prevComparable: false,
+      yearAgoComparable: false,
     });
+  }
+  for (const r of ranges) {
+    const f = out.get(Number(r.merchant_id))!;
+    const range = { firstDay: r.first_day };
+    f.prevComparable = windowCovered(p.prev, range.firstDay);
+    f.yearAgoComparable = windowCovered(p.yearAgo, range.firstDay);
   }
   for (const r of sums) {
     const f = out.get(Number(r.merchant_id))!;

@@ -38,3 +38,23 @@ export const setPlanAction = withMerchantAction(async (access, _prev: BillingFor
     return { ok: false, message: actionError(err, "billing.setPlan").message };
   }
 });
+
+/**
+ * The owner's one-click request for a higher plan (bank-managed billing): recorded, the
+ * relationship managers e-mailed (lib/accounts/upgrades.ts); back to the billing page, which
+ * shows the open request. A refused request (not the owner, not a higher plan) returns to the
+ * page with its code.
+ */
+export const requestUpgradeAction = withMerchantAction(async (access, formData: FormData) => {
+  const plan = planSchema.safeParse(formData.get("plan"));
+  let code = "invalid_input";
+  if (plan.success) {
+    try {
+      await accounts.requestUpgrade(access, plan.data, await requestOrigin());
+      code = "";
+    } catch (err) {
+      code = actionError(err, "billing.requestUpgrade").code;
+    }
+  }
+  redirect(`/m/${access.merchant.slug}/billing${code ? `?requestError=${encodeURIComponent(code)}` : "?requested=1"}`);
+});

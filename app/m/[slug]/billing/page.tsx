@@ -7,7 +7,8 @@ import { Card } from "@/components/Card";
 import { PlanTable } from "@/components/billing/PlanTable";
 import { SetPlanForm } from "@/components/billing/SetPlanForm";
 import type { PageParams, PageSearchParams } from "../page-context";
-import { checkoutAction, portalAction, setPlanAction } from "./actions";
+import { checkoutAction, portalAction, requestUpgradeAction, setPlanAction } from "./actions";
+import { UpgradeRequestCard } from "@/components/billing/UpgradeRequestCard";
 import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata() {
@@ -28,7 +29,11 @@ export default async function BillingPage({ params, searchParams }: { params: Pa
   const e = access.entitlements;
   const account = await accounts.account(access.merchant.id);
   const mode = billingMode();
-  const checkout = (await searchParams).checkout;
+  const query = await searchParams;
+  const checkout = query.checkout;
+  const open = mode === "bank" && access.role === "merchant_owner" ? await accounts.openUpgrade(access.merchant.id) : null;
+  // Who "your relationship manager" is, by name and e-mail (issue 19: the hint named nobody).
+  const managers = mode === "bank" ? (await accounts.team(access)).members.filter((m) => m.role === "relationship_manager") : [];
   const staff = access.role === "bank_admin" || access.role === "relationship_manager";
   const day = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeZone: access.merchant.timeZone });
   return (
@@ -52,6 +57,16 @@ export default async function BillingPage({ params, searchParams }: { params: Pa
         {mode === "bank" ? (
           <Card title={t("page.bankManaged")} data-testid="billing-bank-managed">
             <p>{t("page.bankManagedHint")}</p>
+            {managers.map((m) => (
+              <p key={m.userId} data-testid="billing-manager">
+                {t("page.manager", { name: m.name ?? m.email, email: m.email })}
+              </p>
+            ))}
+            {query.requestError ? (
+              <p className="notice" role="alert" data-testid="upgrade-request-error">
+                {t("page.request.failed")}
+              </p>
+            ) : null}
             {staff ? (
               <>
                 <h3>{t("page.setPlan")}</h3>
@@ -59,7 +74,11 @@ export default async function BillingPage({ params, searchParams }: { params: Pa
               </>
             ) : null}
           </Card>
-        ) : canManageBilling(access.role) ? (
+        ) : null}
+        {mode === "bank" && access.role === "merchant_owner" ? (
+          <UpgradeRequestCard current={e.plan} open={open} action={requestUpgradeAction.bind(null, slug)} justSent={query.requested === "1"} />
+        ) : null}
+        {mode === "bank" ? null : canManageBilling(access.role) ? (
           <Card title={t("page.compare")} subtitle={t("page.stripeHint")}>
             <div style={{ display: "flex", gap: 8, flexWrap: "wrap" }}>
               {PLAN_IDS.map((plan) => (

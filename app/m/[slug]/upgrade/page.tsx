@@ -3,7 +3,10 @@ import { notFound, redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { requireMerchantPage } from "@/lib/auth/access";
 import { cheapestPlanWith, isFeature } from "@/lib/billing/plans";
-import { canManageBilling } from "@/lib/billing/checkout";
+import { billingMode, canManageBilling } from "@/lib/billing/checkout";
+import { accounts } from "@/lib/accounts/server";
+import { UpgradeRequestCard } from "@/components/billing/UpgradeRequestCard";
+import { requestUpgradeAction } from "../billing/actions";
 import { Card } from "@/components/Card";
 import { LockedPreview } from "@/components/billing/LockedPreview";
 import { PlanTable } from "@/components/billing/PlanTable";
@@ -59,6 +62,14 @@ export default async function UpgradePage({ params, searchParams }: { params: Pa
             ) : null}
           </div>
         </Card>
+        {billingMode() === "bank" && access.role === "merchant_owner" && !lapsed ? (
+          <UpgradeRequestCard
+            current={e.plan}
+            open={await accounts.openUpgrade(access.merchant.id)}
+            action={requestUpgradeAction.bind(null, slug)}
+            only={required}
+          />
+        ) : null}
         <Card title={t("page.compare")}>
           <PlanTable current={e.plan} highlight={feature} />
         </Card>
