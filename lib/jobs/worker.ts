@@ -1,0 +1,202 @@
+import PgBoss from "pg-boss";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db/client";
+import { QUEUE_SCHEMA, QUEUES, queueDb, type QueueName } from "@/db/queue";
+import { deliverPendingEmails, type MailTransport } from "@/lib/mail";
+import { refreshCompetitorReports } from "@/lib/privacy/precompute";
+import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
+import { completeModelJob, getModelJob, sendJob } from "./outbox";
+import { runMerchantModels, type ModelRunOutcome, type RunModelsOptions } from "./runModels";
+import { findMerchantRef } from "./store";
+
+/*
+ * The worker (docs/adr/0013-job-queue.md): pg-boss handlers over the queues of db/queue.ts, and
+ * the cron schedules. `npm run worker` runs it against DATABASE_URL; on the embedded PGlite the
+ * process that owns the database (the Next server through instrumentation.ts, or a CLI) runs it
+ * in-process, because PGlite admits one process per data directory.
+ */
+
+/** What one `models` job did. */
+export interface ModelJobOutcome {
+  merchantId: number;
+  /** Families run now (a family already run for this request by an interrupted attempt is skipped). */
+  outcomes: ModelRunOutcome[];
+  /** Families skipped because a run started after the request already exists. */
+  skipped: ModelKind[];
+  /** False when there was no pending request (an earlier job answered it). */
+  pending: boolean;
+}
+
+/**
+ * Answers one merchant's pending model request (table model_jobs): runs the kinds it asks for,
+ * except those with a run that started after the request was made — so an attempt retried after
+ * a crash half-way (kill -9) neither doubles the families already stored nor loses the rest —
+ * then removes the request (unless a newer one arrived meanwhile) and refreshes the Competitors
+ * reports of the merchant and its MCC group.
+ *
+ * @returns what was done; `pending: false` when no request waits (nothing is run)
+ * @throws Error when the database fails outside a family's own run (the job is then retried)
+ */
+export async function processModelJob(
+  database: Database,
+  merchantId: number,
+  opts: { peerIndex?: RunModelsOptions["peerIndex"]; neighbours?: boolean } = {},
+): Promise<ModelJobOutcome> {
+  const job = await getModelJob(database.db, merchantId);
+  if (!job) return { merchantId, outcomes: [], skipped: [], pending: false };
+  const merchant = await findMerchantRef(database, { id: merchantId });
+  if (!merchant) {
+    await completeModelJob(database.db, job);
+    return { merchantId, outcomes: [], skipped: [], pending: true };
+  }
+  const wanted = job.kinds ?? [...MODEL_KINDS];
+  const done = await queryRows<{ kind: ModelKind }>(
+    database.db,
+    sql`select distinct kind from model_runs where merchant_id = ${merchantId} and started_at >= ${job.requestedAt}::timestamptz`,
+  );
+  const skipped = wanted.filter((k) => done.some((d) => d.kind === k));
+  const kinds = wanted.filter((k) => !skipped.includes(k));
+  const outcomes = kinds.length > 0 ? await runMerchantModels(database, merchantId, { kinds, peerIndex: opts.peerIndex }) : [];
+  await completeModelJob(database.db, job);
+  await refreshCompetitorReports(database, [merchantId], { neighbours: opts.neighbours ?? true });
+  return { merchantId, outcomes, skipped, pending: true };
+}
+
+/** Options of {@link startWorker}. */
+export interface WorkerOptions {
+  /** Queues to work; default all but the dead letter. */
+  queues?: readonly QueueName[];
+  /** Seconds between polls of an idle queue (pg-boss's minimum is 0.5); default 2. */
+  pollingIntervalSeconds?: number;
+  /** Register the cron schedules (one process should; pg-boss dedupes across processes). Default true. */
+  schedules?: boolean;
+  /** SMTP transport for the e-mail queue; default nodemailer on SMTP_URL, none when unset. */
+  transport?: MailTransport | null;
+  /** Called before each job's handler (tests: a slow or dying attempt). */
+  beforeJob?: (queue: QueueName, data: Record<string, unknown>) => Promise<void>;
+  /** Called after each job (progress output, tests). */
+  onJob?: (event: { queue: QueueName; id: string; ms: number; error?: string }) => void;
+  /** Crash-debris sweep (issue 14's sweep function); default a no-op until it exists. */
+  sweep?: (database: Database) => Promise<unknown>;
+  /** How many versions of each run kind per merchant to keep; default 10. */
+  keepVersions?: number;
+}
+
+/** A running worker. */
+export interface Worker {
+  boss: PgBoss;
+  /** Stops fetching, waits for running jobs (up to `timeoutMs`), then stops. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+/** The cron schedules (UTC): e-mail sweep each minute, digest check hourly, prune daily, sweep hourly. */
+const SCHEDULES: { queue: QueueName; cron: string }[] = [
+  { queue: QUEUES.email, cron: "* * * * *" },
+  { queue: QUEUES.prune, cron: "17 3 * * *" },
+  { queue: QUEUES.sweep, cron: "7 * * * *" },
+];
+
+/** nodemailer over SMTP_URL, or null when it is unset (messages then stay in the outbox). */
+async function defaultTransport(): Promise<MailTransport | null> {
+  const url = process.env.SMTP_URL;
+  if (!url) return null;
+  const nodemailer = await import("nodemailer");
+  return nodemailer.createTransport(url);
+}
+
+/**
+ * Deletes all but the newest `keep` versions of each (merchant, kind) run, never the latest
+ * succeeded one (the run the pages read). Outputs go with their run (on delete cascade).
+ * @returns runs deleted
+ */
+export async function pruneRunVersions(database: Database, keep = 10): Promise<number> {
+  if (!Number.isInteger(keep) || keep < 1) throw new Error(`pruneRunVersions: keep must be a positive integer, got ${keep}`);
+  const rows = await queryRows<{ id: number }>(
+    database.db,
+    sql`delete from model_runs r using (
+          select id, row_number() over (partition by merchant_id, kind order by version desc) as n,
+                 max(version) filter (where status = 'succeeded') over (partition by merchant_id, kind) as latest_ok,
+                 version
+          from model_runs) o
+        where r.id = o.id and o.n > ${keep} and o.version is distinct from o.latest_ok
+        returning r.id`,
+  );
+  return rows.length;
+}
+
+/**
+ * Starts a worker on `database`: one handler per queue (one job at a time per queue), plus the
+ * cron schedules. Jobs that throw are retried with backoff per db/queue.ts, then dead-lettered.
+ */
+export async function startWorker(database: Database, opts: WorkerOptions = {}): Promise<Worker> {
+  const boss = new PgBoss({ db: queueDb(database), schema: QUEUE_SCHEMA, migrate: false, supervise: true, schedule: opts.schedules !== false });
+  boss.on("error", (err) => console.error(`worker: ${err instanceof Error ? err.message : String(err)}`));
+  await boss.start();
+  const transport = opts.transport !== undefined ? opts.transport : await defaultTransport();
+  const handlers: Partial<Record<QueueName, (data: Record<string, unknown>) => Promise<object | void>>> = {
+    [QUEUES.models]: async (data) => {
+      const r = await processModelJob(database, Number(data.merchantId));
+      return { pending: r.pending, skipped: r.skipped, runs: r.outcomes.map((o) => ({ kind: o.kind, version: o.version, status: o.status })) };
+    },
+    [QUEUES.email]: async () => {
+      const r = await deliverPendingEmails(database.db, transport);
+      // some failed: fail the job so the queue retries with backoff (the outbox counts attempts)
+      if (r.failed > 0) throw new Error(`e-mail: ${r.failed} message(s) not accepted by SMTP, ${r.sent} sent`);
+      return r;
+    },
+    [QUEUES.prune]: async () => ({ deleted: await pruneRunVersions(database, opts.keepVersions ?? 10) }),
+    [QUEUES.sweep]: async () => ({ swept: opts.sweep ? await opts.sweep(database) : null }),
+    [QUEUES.noop]: async () => {},
+  };
+  const queues = opts.queues ?? (Object.keys(handlers) as QueueName[]);
+  for (const queue of queues) {
+    const handler = handlers[queue];
+    if (!handler) throw new Error(`startWorker: no handler for queue ${queue}`);
+    await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => {
+      const started = Date.now();
+      try {
+        await opts.beforeJob?.(queue, job.data ?? {});
+        const out = await handler(job.data ?? {});
+        opts.onJob?.({ queue, id: job.id, ms: Date.now() - started });
+        return out;
+      } catch (err) {
+        opts.onJob?.({ queue, id: job.id, ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) });
+        throw err;
+      }
+    });
+  }
+  if (opts.schedules !== false) for (const s of SCHEDULES) if (queues.includes(s.queue)) await boss.schedule(s.queue, s.cron, {}, { singletonKey: s.queue });
+  return {
+    boss,
+    async stop(timeoutMs = 30_000) {
+      await boss.stop({ graceful: true, close: false, wait: true, timeout: timeoutMs });
+    },
+  };
+}
+
+/**
+ * Queues one e-mail delivery run now (after queueing messages), coalesced with a waiting one.
+ * @param executor the caller's transaction, so the delivery request commits with the messages
+ */
+export async function requestEmailDelivery(executor: Database["db"]): Promise<void> {
+  await sendJob(executor, QUEUES.email, {}, "outbox");
+}
+
+/**
+ * Waits until no job of `queues` (default all) is waiting, retrying or running — a worker must
+ * be running — polling every `pollMs`.
+ * @throws Error after `timeoutMs` (default 1 hour)
+ */
+export async function drainQueues(database: Database, queues?: readonly QueueName[], opts: { pollMs?: number; timeoutMs?: number } = {}): Promise<void> {
+  const names = queues ?? Object.values(QUEUES).filter((q) => q !== QUEUES.dead);
+  const deadline = Date.now() + (opts.timeoutMs ?? 3_600_000);
+  for (;;) {
+    const { rows } = await database.raw(
+      `select count(*)::int as n from ${QUEUE_SCHEMA}.job where name = any($1::text[]) and state in ('created', 'retry', 'active') and start_after <= now() + interval '1 minute'`,
+      [`{${names.join(",")}}`],
+    );
+    if (Number(rows[0]?.n ?? 0) === 0) return;
+    if (Date.now() > deadline) throw new Error(`drainQueues: jobs still pending after ${opts.timeoutMs ?? 3_600_000} ms`);
+    await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
+  }
+}
