@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { SMTPServer } from "smtp-server";
@@ -122,7 +121,7 @@ describe("job queue", () => {
       // a short expiry so the dead worker's job is retried within the test (production: 1 hour)
       await database.raw(`update pgboss.queue set expire_seconds = 3 where name = 'models'`);
       await database.raw(`update pgboss.job set expire_in = interval '3 seconds', retry_delay = 1, retry_backoff = false where name = 'models' and state = 'created'`);
-      const child = spawn(path.join(process.cwd(), "node_modules", ".bin", "tsx"), ["scripts/worker.ts", "--queues", "models", "--poll", "0.5"], {
+      const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", "--queues", "models", "--poll", "0.5"], {
         env: { ...process.env, DATABASE_URL: database.url, WORKER_HOLD_MS: "60000" },
         stdio: "ignore",
       });
