@@ -8,7 +8,7 @@ const nextConfig: NextConfig = {
   // PGlite ships WASM and data files that must be loaded from node_modules at run time.
   // rate-limiter-flexible imports drizzle-orm by a computed name (RateLimiterDrizzle) and exceljs
   // is a large Node-streams library: both are loaded from node_modules rather than bundled.
-  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "rate-limiter-flexible", "exceljs"],
+  serverExternalPackages: ["@electric-sql/pglite", "@node-rs/argon2", "postgres", "rate-limiter-flexible", "exceljs", "pg-boss"],
   poweredByHeader: false,
   // Security headers on every response; the per-request CSP with its nonce is set in proxy.ts.
   async headers() {

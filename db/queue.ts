@@ -16,6 +16,8 @@ export const QUEUE_SCHEMA = "pgboss";
 export const QUEUES = {
   /** Refit one merchant's models (data: { merchantId }); coalesced per merchant. */
   models: "models",
+  /** Refresh every stale stored Competitors report (after model jobs: peers' data changed); coalesced bank-wide. */
+  competitorReports: "competitor-reports",
   /** Compute one uploaded campaign's report (data: { campaignId }). */
   campaignReport: "campaign-report",
   /** Deliver the e-mail outbox over SMTP. */
@@ -26,6 +28,8 @@ export const QUEUES = {
   prune: "prune",
   /** Clean crash debris of interrupted ingests and uploads. */
   sweep: "sweep",
+  /** Load one file through lib/ingest (data: { format, file }): the demo's background loads. */
+  load: "load",
   /** Does nothing: the queue's own throughput (docs/performance.md). */
   noop: "noop",
   /** Jobs that failed every retry land here for the bank admin (/admin/queue). */
@@ -42,11 +46,13 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
  */
 export const QUEUE_OPTIONS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   [QUEUES.models]: { policy: "stately", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
+  [QUEUES.competitorReports]: { policy: "stately", retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
   [QUEUES.campaignReport]: { policy: "stately", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
   [QUEUES.email]: { policy: "stately", retryLimit: 8, retryDelay: 15, retryBackoff: true, expireInSeconds: 600, deadLetter: QUEUES.dead },
   [QUEUES.digest]: { policy: "stately", retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 900, deadLetter: QUEUES.dead },
   [QUEUES.prune]: { policy: "stately", retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 900, deadLetter: QUEUES.dead },
   [QUEUES.sweep]: { policy: "stately", retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 900, deadLetter: QUEUES.dead },
+  [QUEUES.load]: { policy: "stately", retryLimit: 2, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
   [QUEUES.noop]: { policy: "standard", retryLimit: 0 },
   [QUEUES.dead]: { policy: "standard", retryLimit: 0, retentionMinutes: 60 * 24 * 30 },
 };

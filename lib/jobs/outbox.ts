@@ -28,10 +28,16 @@ let sender: PgBoss | undefined;
  * @param singletonKey coalescing key: while a job with this key waits, another send is dropped
  * @returns the job id, or null when coalesced into a waiting job
  */
-export async function sendJob(executor: Executor, name: QueueName, data: object, singletonKey?: string): Promise<string | null> {
+export async function sendJob(
+  executor: Executor,
+  name: QueueName,
+  data: object,
+  singletonKey?: string,
+  options: Pick<PgBoss.SendOptions, "startAfter" | "priority"> = {},
+): Promise<string | null> {
   sender ??= new PgBoss({ db: { executeSql: () => Promise.reject(new Error("sendJob: no connection")) }, schema: QUEUE_SCHEMA });
   const db: PgBoss.Db = { executeSql: async (text, values) => ({ rows: await queryRows(executor, rawSql(text, values)) }) };
-  return sender.send(name, data, { singletonKey, db } as PgBoss.SendOptions);
+  return sender.send(name, data, { ...options, singletonKey, db } as PgBoss.SendOptions);
 }
 
 /** One pending request. */
@@ -136,4 +142,20 @@ export async function completeModelJob(tx: Executor, job: Pick<ModelJob, "mercha
         returning merchant_id`,
   );
   return rows.length > 0;
+}
+
+/**
+ * Moves the waiting `models` jobs of these merchants ahead of the others (pg-boss takes higher
+ * priorities first): the demo prepares its featured merchants first.
+ * @returns jobs re-prioritised
+ */
+export async function prioritizeModelJobs(executor: Executor, merchantIds: readonly number[], priority = 10): Promise<number> {
+  const keys = [...new Set(merchantIds)].filter((id) => Number.isInteger(id) && id > 0).map(String);
+  if (keys.length === 0) return 0;
+  const rows = await queryRows<{ id: string }>(
+    executor,
+    sql`update pgboss.job set priority = ${priority} where name = ${QUEUES.models} and state in ('created', 'retry')
+        and singleton_key = any(string_to_array(${keys.join(",")}, ',')) returning id`,
+  );
+  return rows.length;
 }

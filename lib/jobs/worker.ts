@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { QUEUE_SCHEMA, QUEUES, queueDb, type QueueName } from "@/db/queue";
 import { deliverPendingEmails, type MailTransport } from "@/lib/mail";
+import { ingestFile, INGEST_FORMATS, type IngestFormat } from "@/lib/ingest";
 import { refreshCompetitorReports } from "@/lib/privacy/precompute";
 import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
 import { completeModelJob, getModelJob, sendJob } from "./outbox";
@@ -58,7 +59,10 @@ export async function processModelJob(
   const kinds = wanted.filter((k) => !skipped.includes(k));
   const outcomes = kinds.length > 0 ? await runMerchantModels(database, merchantId, { kinds, peerIndex: opts.peerIndex }) : [];
   await completeModelJob(database.db, job);
-  await refreshCompetitorReports(database, [merchantId], { neighbours: opts.neighbours ?? true });
+  await refreshCompetitorReports(database, [merchantId], { neighbours: false });
+  // Its peers' reports changed too: one coalesced bank-wide refresh a little later, so a burst
+  // of loads (the demo, a nightly file) recomputes each group once rather than once per merchant.
+  if (opts.neighbours !== false) await sendJob(database.db, QUEUES.competitorReports, {}, "all", { startAfter: 20 });
   return { merchantId, outcomes, skipped, pending: true };
 }
 
@@ -138,11 +142,23 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
       const r = await processModelJob(database, Number(data.merchantId));
       return { pending: r.pending, skipped: r.skipped, runs: r.outcomes.map((o) => ({ kind: o.kind, version: o.version, status: o.status })) };
     },
+    [QUEUES.competitorReports]: async () => {
+      const ids = await queryRows<{ id: number }>(database.db, sql`select distinct merchant_id as id from merchant_daily order by 1`);
+      const out = await refreshCompetitorReports(database, ids.map((r) => r.id), { neighbours: false });
+      return { merchants: out.length };
+    },
     [QUEUES.email]: async () => {
       const r = await deliverPendingEmails(database.db, transport);
       // some failed: fail the job so the queue retries with backoff (the outbox counts attempts)
       if (r.failed > 0) throw new Error(`e-mail: ${r.failed} message(s) not accepted by SMTP, ${r.sent} sent`);
       return r;
+    },
+    [QUEUES.load]: async (data) => {
+      const format = String(data.format) as IngestFormat;
+      if (!INGEST_FORMATS.includes(format)) throw new Error(`load: unknown format ${String(data.format)}`);
+      const report = await ingestFile(database, { format, file: String(data.file) });
+      // a refused file will not load on a retry either: keep the report, do not retry
+      return { ok: report.ok, rowsRead: report.rowsRead, rowsInserted: report.rowsInserted };
     },
     [QUEUES.prune]: async () => ({ deleted: await pruneRunVersions(database, opts.keepVersions ?? 10) }),
     [QUEUES.sweep]: async () => ({ swept: opts.sweep ? await opts.sweep(database) : null }),
@@ -199,4 +215,128 @@ export async function drainQueues(database: Database, queues?: readonly QueueNam
     if (Date.now() > deadline) throw new Error(`drainQueues: jobs still pending after ${opts.timeoutMs ?? 3_600_000} ms`);
     await new Promise((r) => setTimeout(r, opts.pollMs ?? 250));
   }
+}
+
+/** One queue's state for the bank admin (/admin/queue). */
+export interface QueueSummary {
+  name: string;
+  waiting: number;
+  retrying: number;
+  running: number;
+  /** Failed for good in the last 7 days. */
+  failed: number;
+  /** Completed in the last 24 hours. */
+  completed: number;
+  /** Seconds of the last completed jobs, newest first (at most 5). */
+  lastDurations: number[];
+}
+
+/** A job that failed every retry (the dead letter and the failed states). */
+export interface FailedJob {
+  id: string;
+  queue: string;
+  data: unknown;
+  error: string;
+  retries: number;
+  failedAt: Date;
+}
+
+/**
+ * The queue as the bank admin sees it: per queue waiting, retrying, running, failed (7 days) and
+ * completed (24 h) counts and the last durations, plus the newest failed jobs (at most 50). Runs
+ * on the owner connection: the queue holds merchant ids, so only the bank's staff may see it.
+ */
+export async function queueStatus(database: Database): Promise<{ queues: QueueSummary[]; failed: FailedJob[] }> {
+  const { rows } = await database.raw(
+    `select q.name,
+            count(*) filter (where j.state = 'created')::int as waiting,
+            count(*) filter (where j.state = 'retry')::int as retrying,
+            count(*) filter (where j.state = 'active')::int as running,
+            count(*) filter (where j.state = 'failed' and j.completed_on > now() - interval '7 days')::int as failed,
+            count(*) filter (where j.state = 'completed' and j.completed_on > now() - interval '1 day')::int as completed,
+            coalesce((select array_agg(round(extract(epoch from d.completed_on - d.started_on)::numeric, 2)::text order by d.completed_on desc)
+                      from (select completed_on, started_on from ${QUEUE_SCHEMA}.job where name = q.name and state = 'completed' order by completed_on desc limit 5) d), '{}') as durations
+     from ${QUEUE_SCHEMA}.queue q left join ${QUEUE_SCHEMA}.job j on j.name = q.name
+     group by q.name order by q.name`,
+  );
+  const queues = rows.map((r) => ({
+    name: String(r.name),
+    waiting: Number(r.waiting),
+    retrying: Number(r.retrying),
+    running: Number(r.running),
+    failed: Number(r.failed),
+    completed: Number(r.completed),
+    lastDurations: pgTextArray(r.durations).map(Number),
+  }));
+  const failed = await database.raw(
+    `select id::text, name, data, output, retry_count, completed_on from ${QUEUE_SCHEMA}.job
+     where state = 'failed' or name = $1 order by coalesce(completed_on, created_on) desc limit 50`,
+    [QUEUES.dead],
+  );
+  return {
+    queues,
+    failed: failed.rows.map((r) => {
+      const output = (typeof r.output === "string" ? JSON.parse(r.output) : r.output) as { message?: string } | null;
+      return { id: String(r.id), queue: String(r.name), data: r.data, error: output?.message ?? "", retries: Number(r.retry_count), failedAt: new Date(String(r.completed_on ?? Date.now())) };
+    }),
+  };
+}
+
+/** A text[] as either driver hands it back (an array, or '{a,b}'). */
+function pgTextArray(v: unknown): string[] {
+  if (Array.isArray(v)) return v.map(String);
+  if (typeof v === "string") return v.replace(/^\{|\}$/g, "").split(",").filter(Boolean);
+  return [];
+}
+
+/** How far the models of the bank's merchants are (the demo's progress indicator). */
+export interface PreparationStatus {
+  /** Merchants with data. */
+  merchants: number;
+  /** Of those, merchants with no pending model request. */
+  ready: number;
+  /** Merchants still waiting or running, with the model families already stored for their request (of 5). */
+  pending: { merchantId: number; slug: string; name: string; done: number; of: number; running: boolean }[];
+}
+
+/**
+ * Which merchants are still being prepared (a pending model request) and how far each is: the
+ * number of model families stored since its request, and whether its job runs now.
+ */
+export async function preparationStatus(database: Database): Promise<PreparationStatus> {
+  const [total] = await queryRows<{ n: number }>(database.db, sql`select count(distinct merchant_id)::int as n from merchant_daily`);
+  const pending = await queryRows<{ merchant_id: number; slug: string; name: string; done: number; running: boolean }>(
+    database.db,
+    sql`select j.merchant_id, m.slug, m.name,
+               (select count(distinct r.kind)::int from model_runs r where r.merchant_id = j.merchant_id and r.started_at >= j.requested_at) as done,
+               exists (select 1 from pgboss.job b where b.name = 'models' and b.state = 'active' and b.singleton_key = j.merchant_id::text) as running
+        from model_jobs j join merchants m on m.id = j.merchant_id
+        order by running desc, j.requested_at, j.merchant_id`,
+  );
+  return {
+    merchants: total?.n ?? 0,
+    ready: Math.max(0, (total?.n ?? 0) - pending.length),
+    pending: pending.map((p) => ({ merchantId: p.merchant_id, slug: p.slug, name: p.name, done: Math.min(p.done, MODEL_KINDS.length), of: MODEL_KINDS.length, running: p.running })),
+  };
+}
+
+/**
+ * One merchant's preparation for its pages' banner: null when its models are ready (no pending
+ * request), else how many families are stored for the request, whether it runs now, and the
+ * bank-wide figures (merchants ready of merchants with data).
+ */
+export async function merchantPreparation(
+  database: Database,
+  merchantId: number,
+): Promise<{ done: number; of: number; running: boolean; ready: number; merchants: number } | null> {
+  const [row] = await queryRows<{ done: number; running: boolean; merchants: number; pending: number }>(
+    database.db,
+    sql`select (select count(distinct r.kind)::int from model_runs r where r.merchant_id = j.merchant_id and r.started_at >= j.requested_at) as done,
+               exists (select 1 from pgboss.job b where b.name = 'models' and b.state = 'active' and b.singleton_key = j.merchant_id::text) as running,
+               (select count(distinct merchant_id)::int from merchant_daily) as merchants,
+               (select count(*)::int from model_jobs) as pending
+        from model_jobs j where j.merchant_id = ${merchantId}`,
+  );
+  if (!row) return null;
+  return { done: Math.min(row.done, MODEL_KINDS.length), of: MODEL_KINDS.length, running: row.running, ready: Math.max(0, row.merchants - row.pending), merchants: row.merchants };
 }

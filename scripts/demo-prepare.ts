@@ -1,0 +1,105 @@
+/**
+ * The demo's data step (run by scripts/demo.ts in its own process: PGlite admits one process per
+ * data directory). Loads what the featured demo users need before the server starts, and queues
+ * the rest for the server's in-process worker:
+ *  - foreground: migrate; the synthetic bank's merchants and customers; the transactions of the
+ *    featured synthetic merchants (the synthetic owner's and the Start owner's); Online Retail and
+ *    CDNOW when ../shared/data has them. Their model jobs are queued by the loads themselves.
+ *  - background (`load` jobs, one per merchant, the relationship manager's portfolio first): the
+ *    other synthetic merchants' transactions, each file a small all-or-nothing ingest so the
+ *    server stays responsive between them; each load queues its merchant's model jobs.
+ *
+ * Usage: tsx scripts/demo-prepare.ts --bank DIR [--shared DIR] (DIR holds `npm run generate --
+ * --no-load` output). Prints one line per step with its seconds.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import readline from "node:readline";
+import zlib from "node:zlib";
+import { parseArgs } from "node:util";
+import { closeDatabase, getDatabase, migrateDatabase } from "@/db/client";
+import { QUEUES } from "@/db/queue";
+import { ingestFile, type IngestFormat } from "@/lib/ingest";
+import { sendJob } from "@/lib/jobs/outbox";
+
+const { values } = parseArgs({ options: { bank: { type: "string" }, shared: { type: "string" } } });
+
+/** Synthetic merchants whose owners are demo users (scripts/demo-users.ts: the first synthetic slug owns, the ninth is on Start). */
+const FOREGROUND_RANKS = [0, 8];
+
+async function timed<T>(title: string, fn: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  const out = await fn();
+  console.log(`  ✔ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  return out;
+}
+
+async function load(format: IngestFormat, file: string) {
+  const database = await getDatabase();
+  const report = await ingestFile(database, { format, file });
+  if (!report.ok) throw new Error(`${path.basename(file)} refused: ${JSON.stringify(report.errors.slice(0, 3))}`);
+  return report;
+}
+
+/** Splits the bank's transactions by merchant into `dir/<slug>.csv` (header kept); returns slug -> file. */
+async function splitByMerchant(bank: string, dir: string): Promise<Map<string, string>> {
+  const slugByBankId = new Map<string, string>();
+  for (const line of fs.readFileSync(path.join(bank, "merchants.csv"), "utf8").split("\n").slice(1)) {
+    const [bankId, slug] = line.split(",");
+    if (bankId && slug) slugByBankId.set(bankId, slug);
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  const lines = readline.createInterface({ input: fs.createReadStream(path.join(bank, "transactions.csv.gz")).pipe(zlib.createGunzip()), crlfDelay: Infinity });
+  let header = "";
+  const buffers = new Map<string, string[]>();
+  for await (const line of lines) {
+    if (!header) {
+      header = line;
+      continue;
+    }
+    const slug = slugByBankId.get(line.slice(line.indexOf(",") + 1, line.indexOf(",", line.indexOf(",") + 1)));
+    if (!slug) throw new Error(`transactions: unknown merchant in line ${line.slice(0, 60)}`);
+    let buf = buffers.get(slug);
+    if (!buf) buffers.set(slug, (buf = []));
+    buf.push(line);
+  }
+  const files = new Map<string, string>();
+  for (const [slug, rows] of buffers) {
+    const file = path.join(dir, `${slug}.csv`);
+    fs.writeFileSync(file, `${header}\n${rows.join("\n")}\n`);
+    files.set(slug, file);
+  }
+  return files;
+}
+
+async function main() {
+  if (!values.bank) throw new Error("usage: demo-prepare.ts --bank DIR [--shared DIR]");
+  const bank = path.resolve(values.bank);
+  const database = await getDatabase();
+  await timed("migrate", () => migrateDatabase(database));
+  await timed("merchants", () => load("merchants", path.join(bank, "merchants.csv")));
+  await timed("customers", () => load("customers", path.join(bank, "customers.csv")));
+  const files = await timed("split the transactions by merchant", () => splitByMerchant(bank, path.join(bank, "by-merchant")));
+  const slugs = [...files.keys()].sort();
+  const foreground = FOREGROUND_RANKS.map((i) => slugs[i]).filter((s): s is string => s !== undefined);
+  for (const slug of foreground) await timed(`transactions of ${slug}`, () => load("transactions", files.get(slug)!));
+  const retail = values.shared ? path.join(values.shared, "online_retail", "online_retail.csv.gz") : "";
+  const cdnow = values.shared ? path.join(values.shared, "cdnow", "cdnow_master.csv") : "";
+  if (retail && fs.existsSync(retail) && fs.existsSync(cdnow)) {
+    await timed("Online Retail (real)", () => load("online-retail", retail));
+    await timed("CDNOW (real)", () => load("cdnow", cdnow));
+  } else {
+    console.log("  (no shared data: the real Online Retail and CDNOW merchants are skipped)");
+  }
+  // The rest in the background, the relationship manager's portfolio (the first slugs) first.
+  const rest = slugs.filter((s) => !foreground.includes(s));
+  await timed(`queue ${rest.length} background loads`, async () => {
+    for (const slug of rest) await sendJob(database.db, QUEUES.load, { format: "transactions", file: files.get(slug)! }, slug);
+  });
+  await closeDatabase();
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
