@@ -1,20 +1,38 @@
 /**
  * Next's server start hook. On the embedded PGlite (no DATABASE_URL) the server process owns the
- * database, so it also runs the job worker (docs/adr/0013-job-queue.md): the demo's models,
- * reports and e-mail are filled in the background while pages are served. With PostgreSQL the
- * worker is its own process (`npm run worker`) unless RUN_WORKER_IN_SERVER=1.
+ * database, so it also runs the job worker (docs/adr/0013-job-queue.md): the demo's loads, models
+ * and reports are filled in the background while pages are served. With PostgreSQL the worker is
+ * its own process (`npm run worker`) unless RUN_WORKER_IN_SERVER=1.
+ *
+ * Pages first: PGlite is one WASM instance on this event loop, so the in-server worker runs one
+ * job at a time and starts the next only after the server has had no request for IDLE_MS.
  */
+const IDLE_MS = 1500;
+
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
   const inServer = process.env.RUN_WORKER_IN_SERVER === "1" || (!process.env.DATABASE_URL && process.env.RUN_WORKER_IN_SERVER !== "0");
   if (!inServer) return;
+  const http = await import("node:http");
   const { getDatabase } = await import("./db/client");
   const { startWorker } = await import("./lib/jobs/worker");
+  // Every HTTP request of this process marks the server busy (pages, API routes, assets alike).
+  let lastRequest = 0;
+  const emit = http.Server.prototype.emit;
+  http.Server.prototype.emit = function (this: InstanceType<typeof http.Server>, event: string, ...args: unknown[]) {
+    if (event === "request") lastRequest = Date.now();
+    return (emit as (this: unknown, event: string, ...a: unknown[]) => boolean).call(this, event, ...args);
+  } as typeof emit;
+  const idle = async () => {
+    while (Date.now() - lastRequest < IDLE_MS) await new Promise((r) => setTimeout(r, IDLE_MS - (Date.now() - lastRequest) + 50));
+  };
   const database = await getDatabase();
   await startWorker(database, {
     pollingIntervalSeconds: 1,
+    serial: true,
+    beforeJob: idle,
     onJob: (e) => {
-      if (e.error) console.error(`worker: ${e.queue} job ${e.id} failed: ${e.error}`);
+      if (e.error) console.error(`worker: ${e.queue} job ${e.id} failed: ${e.error.split("\n")[0]}`);
     },
   });
   console.log(`worker: running in the server process (${database.dialect})`);

@@ -52,7 +52,9 @@ function rawParams(values: readonly unknown[] | undefined): unknown[] {
           ? arrayLiteral(v)
           : v !== null && typeof v === "object"
             ? JSON.stringify(v)
-            : v,
+            : typeof v === "number" || typeof v === "bigint" || typeof v === "boolean"
+              ? String(v) // untyped text, as node-postgres sends them: the SQL's casts decide
+              : v,
   );
 }
 

@@ -1,5 +1,9 @@
 import PgBoss from "pg-boss";
-import type { Database } from "./client";
+
+/** What the queue needs of db/client's Database (kept structural: client imports this file). */
+interface RawRunner {
+  raw(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
 
 /*
  * The job queue's storage (docs/adr/0013-job-queue.md): pg-boss 10 in its own schema `pgboss`,
@@ -44,7 +48,7 @@ export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
  * second request while one waits is dropped (coalescing), and two workers never run the same
  * key at once. Retries back off exponentially from `retryDelay` seconds.
  */
-export const QUEUE_OPTIONS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
+const QUEUE_OPTIONS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   [QUEUES.models]: { policy: "stately", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
   [QUEUES.competitorReports]: { policy: "stately", retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
   [QUEUES.campaignReport]: { policy: "stately", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
@@ -58,7 +62,7 @@ export const QUEUE_OPTIONS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
 };
 
 /** pg-boss's bring-your-own-connection adapter over our handle (one pool, or the one PGlite). */
-export function queueDb(database: Database): PgBoss.Db {
+export function queueDb(database: RawRunner): PgBoss.Db {
   return { executeSql: (text, values) => database.raw(text, values) };
 }
 
@@ -66,7 +70,7 @@ export function queueDb(database: Database): PgBoss.Db {
  * Creates (or upgrades) pg-boss's schema and the queues of {@link QUEUES}, then keeps their
  * options as declared. Idempotent; called by `migrateDatabase`.
  */
-export async function migrateQueue(database: Database): Promise<void> {
+export async function migrateQueue(database: RawRunner): Promise<void> {
   const boss = new PgBoss({ db: queueDb(database), schema: QUEUE_SCHEMA, supervise: false, schedule: false, migrate: true });
   boss.on("error", () => {});
   await boss.start();

@@ -41,8 +41,14 @@ async function load(format: IngestFormat, file: string) {
   return report;
 }
 
-/** Splits the bank's transactions by merchant into `dir/<slug>.csv` (header kept); returns slug -> file. */
-async function splitByMerchant(bank: string, dir: string): Promise<Map<string, string>> {
+/** Rows per background load: one all-or-nothing ingest each, so no single statement holds the server for long. */
+const PIECE_ROWS = 15_000;
+
+/**
+ * Splits the bank's transactions by merchant into `dir/<slug>.<n>.csv` pieces of at most
+ * PIECE_ROWS rows (header kept); returns slug -> its piece files.
+ */
+async function splitByMerchant(bank: string, dir: string): Promise<Map<string, string[]>> {
   const slugByBankId = new Map<string, string>();
   for (const line of fs.readFileSync(path.join(bank, "merchants.csv"), "utf8").split("\n").slice(1)) {
     const [bankId, slug] = line.split(",");
@@ -57,17 +63,22 @@ async function splitByMerchant(bank: string, dir: string): Promise<Map<string, s
       header = line;
       continue;
     }
-    const slug = slugByBankId.get(line.slice(line.indexOf(",") + 1, line.indexOf(",", line.indexOf(",") + 1)));
+    const first = line.indexOf(",");
+    const slug = slugByBankId.get(line.slice(first + 1, line.indexOf(",", first + 1)));
     if (!slug) throw new Error(`transactions: unknown merchant in line ${line.slice(0, 60)}`);
     let buf = buffers.get(slug);
     if (!buf) buffers.set(slug, (buf = []));
     buf.push(line);
   }
-  const files = new Map<string, string>();
+  const files = new Map<string, string[]>();
   for (const [slug, rows] of buffers) {
-    const file = path.join(dir, `${slug}.csv`);
-    fs.writeFileSync(file, `${header}\n${rows.join("\n")}\n`);
-    files.set(slug, file);
+    const pieces: string[] = [];
+    for (let i = 0; i < rows.length; i += PIECE_ROWS) {
+      const file = path.join(dir, `${slug}.${pieces.length + 1}.csv`);
+      fs.writeFileSync(file, `${header}\n${rows.slice(i, i + PIECE_ROWS).join("\n")}\n`);
+      pieces.push(file);
+    }
+    files.set(slug, pieces);
   }
   return files;
 }
@@ -82,7 +93,11 @@ async function main() {
   const files = await timed("split the transactions by merchant", () => splitByMerchant(bank, path.join(bank, "by-merchant")));
   const slugs = [...files.keys()].sort();
   const foreground = FOREGROUND_RANKS.map((i) => slugs[i]).filter((s): s is string => s !== undefined);
-  for (const slug of foreground) await timed(`transactions of ${slug}`, () => load("transactions", files.get(slug)!));
+  for (const slug of foreground) {
+    await timed(`transactions of ${slug}`, async () => {
+      for (const file of files.get(slug)!) await load("transactions", file);
+    });
+  }
   const retail = values.shared ? path.join(values.shared, "online_retail", "online_retail.csv.gz") : "";
   const cdnow = values.shared ? path.join(values.shared, "cdnow", "cdnow_master.csv") : "";
   if (retail && fs.existsSync(retail) && fs.existsSync(cdnow)) {
@@ -93,8 +108,11 @@ async function main() {
   }
   // The rest in the background, the relationship manager's portfolio (the first slugs) first.
   const rest = slugs.filter((s) => !foreground.includes(s));
-  await timed(`queue ${rest.length} background loads`, async () => {
-    for (const slug of rest) await sendJob(database.db, QUEUES.load, { format: "transactions", file: files.get(slug)! }, slug);
+  await timed(`queue the background loads of ${rest.length} merchants`, async () => {
+    // singleton key "<slug>:<piece>": a merchant's models job waits while a piece of it is pending
+    for (const slug of rest) {
+      for (const [i, file] of files.get(slug)!.entries()) await sendJob(database.db, QUEUES.load, { format: "transactions", file }, `${slug}:${i + 1}`);
+    }
   });
   await closeDatabase();
 }

@@ -72,7 +72,7 @@ function startBuild(): Promise<void> {
   console.log(`${clock()} ▶ build the app (in the background; output in ${path.join(demoDir, "build.log")})`);
   const log = fs.openSync(path.join(demoDir, "build.log"), "w");
   // The build must not open the demo's database while the data step holds it.
-  const build = spawn(nextBin, ["build"], { stdio: ["ignore", log, log], env: { ...env, PGLITE_DIR: "memory://" }, detached: true });
+  const build = spawn(nextBin, ["build"], { stdio: ["ignore", log, log], env: { ...env, PGLITE_DIR: "memory://", DEMO_BUILD: "1" }, detached: true });
   children.add(build);
   const started = Date.now();
   return new Promise((resolve, reject) => {

@@ -26,6 +26,8 @@ export interface ModelJobOutcome {
   skipped: ModelKind[];
   /** False when there was no pending request (an earlier job answered it). */
   pending: boolean;
+  /** True when the merchant still had data queued to load: the job was sent again for later. */
+  deferred?: boolean;
 }
 
 /**
@@ -41,11 +43,23 @@ export interface ModelJobOutcome {
 export async function processModelJob(
   database: Database,
   merchantId: number,
-  opts: { peerIndex?: RunModelsOptions["peerIndex"]; neighbours?: boolean } = {},
+  opts: { peerIndex?: RunModelsOptions["peerIndex"]; neighbours?: boolean; deferWhileLoading?: boolean } = {},
 ): Promise<ModelJobOutcome> {
   const job = await getModelJob(database.db, merchantId);
   if (!job) return { merchantId, outcomes: [], skipped: [], pending: false };
   const merchant = await findMerchantRef(database, { id: merchantId });
+  // More of this merchant's data is queued to load (`load` jobs keyed "<slug>:<piece>"): fit once
+  // it is all in. Another models job (allowed beside this running one) comes back later.
+  if (merchant && opts.deferWhileLoading !== false) {
+    const { rows } = await database.raw(
+      `select 1 from ${QUEUE_SCHEMA}.job where name = $1 and state in ('created', 'retry', 'active') and singleton_key like $2 limit 1`,
+      [QUEUES.load, `${merchant.slug.replace(/[\\%_]/g, "\\$&")}:%`],
+    );
+    if (rows.length > 0) {
+      await sendJob(database.db, QUEUES.models, { merchantId }, String(merchantId), { startAfter: 30 });
+      return { merchantId, outcomes: [], skipped: [], pending: true, deferred: true };
+    }
+  }
   if (!merchant) {
     await completeModelJob(database.db, job);
     return { merchantId, outcomes: [], skipped: [], pending: true };
@@ -82,6 +96,12 @@ export interface WorkerOptions {
   onJob?: (event: { queue: QueueName; id: string; ms: number; error?: string }) => void;
   /** Crash-debris sweep (issue 14's sweep function); default a no-op until it exists. */
   sweep?: (database: Database) => Promise<unknown>;
+  /**
+   * One job at a time across all queues (default false: each queue has its own loop). The
+   * embedded database's in-server worker sets it, so background jobs never pile up on the one
+   * connection the pages need.
+   */
+  serial?: boolean;
   /** How many versions of each run kind per merchant to keep; default 10. */
   keepVersions?: number;
 }
@@ -140,7 +160,7 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
   const handlers: Partial<Record<QueueName, (data: Record<string, unknown>) => Promise<object | void>>> = {
     [QUEUES.models]: async (data) => {
       const r = await processModelJob(database, Number(data.merchantId));
-      return { pending: r.pending, skipped: r.skipped, runs: r.outcomes.map((o) => ({ kind: o.kind, version: o.version, status: o.status })) };
+      return { pending: r.pending, deferred: r.deferred ?? false, skipped: r.skipped, runs: r.outcomes.map((o) => ({ kind: o.kind, version: o.version, status: o.status })) };
     },
     [QUEUES.competitorReports]: async () => {
       const ids = await queryRows<{ id: number }>(database.db, sql`select distinct merchant_id as id from merchant_daily order by 1`);
@@ -165,20 +185,29 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
     [QUEUES.noop]: async () => {},
   };
   const queues = opts.queues ?? (Object.keys(handlers) as QueueName[]);
+  let turn: Promise<unknown> = Promise.resolve();
+  const exclusive = <T>(fn: () => Promise<T>): Promise<T> => {
+    if (!opts.serial) return fn();
+    const run = turn.then(fn, fn);
+    turn = run.catch(() => {});
+    return run;
+  };
   for (const queue of queues) {
     const handler = handlers[queue];
     if (!handler) throw new Error(`startWorker: no handler for queue ${queue}`);
     await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => {
-      const started = Date.now();
-      try {
+      return exclusive(async () => {
         await opts.beforeJob?.(queue, job.data ?? {});
-        const out = await handler(job.data ?? {});
-        opts.onJob?.({ queue, id: job.id, ms: Date.now() - started });
-        return out;
-      } catch (err) {
-        opts.onJob?.({ queue, id: job.id, ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) });
-        throw err;
-      }
+        const started = Date.now();
+        try {
+          const out = await handler(job.data ?? {});
+          opts.onJob?.({ queue, id: job.id, ms: Date.now() - started });
+          return out;
+        } catch (err) {
+          opts.onJob?.({ queue, id: job.id, ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) });
+          throw err;
+        }
+      });
     });
   }
   if (opts.schedules !== false) for (const s of SCHEDULES) if (queues.includes(s.queue)) await boss.schedule(s.queue, s.cron, {}, { singletonKey: s.queue });
