@@ -16,6 +16,8 @@ export async function register() {
   const http = await import("node:http");
   const { getDatabase } = await import("./db/client");
   const { startWorker } = await import("./lib/jobs/worker");
+  const { campaignReportJob } = await import("./lib/campaigns");
+  const { QUEUES } = await import("./db/queue");
   // Every HTTP request of this process marks the server busy (pages, API routes, assets alike).
   let lastRequest = 0;
   const emit = http.Server.prototype.emit;
@@ -30,6 +32,7 @@ export async function register() {
   await startWorker(database, {
     pollingIntervalSeconds: 1,
     serial: true,
+    handlers: { [QUEUES.campaignReport]: campaignReportJob },
     beforeJob: idle,
     onJob: (e) => {
       if (e.error) console.error(`worker: ${e.queue} job ${e.id} failed: ${e.error.split("\n")[0]}`);

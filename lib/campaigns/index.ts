@@ -7,6 +7,10 @@ import { getDatabase } from "@/db/client";
 import type { MerchantAccess } from "@/lib/auth/access";
 import { importCampaign, type CampaignImportReport } from "./import";
 import { runCampaignReport, type StoredReport } from "./store";
+import { sendJob } from "@/lib/jobs/outbox";
+import { QUEUES } from "@/db/queue";
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db/client";
 import { AppError } from "@/lib/errors";
 
 /*
@@ -31,7 +35,9 @@ export class UploadTooLargeError extends AppError {
 /**
  * A browser upload for an authorized merchant: the request body is streamed to a temporary
  * file (never held in memory), imported with {@link importCampaign} and, when it was new and
- * valid, reported with {@link runCampaignReport}. The temporary file is always removed.
+ * valid, its report is queued (`campaign-report` job, {@link campaignReportJob}): the upload
+ * answers at once with `reportQueued`, the report page shows progress until the worker stores
+ * it. The temporary file is always removed.
  *
  * @param access the route wrapper's access (authorization is done; the caller checks the role)
  * @throws UploadTooLargeError past MAX_UPLOAD_BYTES; Error for operational failures
@@ -40,8 +46,9 @@ export async function importUploadedCampaign(
   access: MerchantAccess,
   body: ReadableStream<Uint8Array>,
   opts: { fileName: string; name?: string; format?: "campaign" | "hillstrom"; windowDays?: number },
-): Promise<{ import: CampaignImportReport; report: StoredReport | null }> {
-  const dir = await fs.promises.mkdtemp(path.join(os.tmpdir(), "campaign-upload-"));
+): Promise<{ import: CampaignImportReport; reportQueued: boolean }> {
+  // a plain string, not path.join: Turbopack would trace path.join(os.tmpdir(), …) as a file pattern
+  const dir = await fs.promises.mkdtemp(`${os.tmpdir()}${path.sep}campaign-upload-`);
   // The browser's name may carry a .gz suffix the reader uses; keep only a safe base name.
   const safe = path.basename(opts.fileName).replace(/[^A-Za-z0-9._-]/g, "_").slice(-100) || "upload.csv";
   const file = path.join(dir, safe);
@@ -64,10 +71,25 @@ export async function importUploadedCampaign(
       format: opts.format,
       windowDays: opts.windowDays,
     });
-    let report: StoredReport | null = null;
-    if (imported.ok && imported.campaignId !== null && !imported.alreadyPresent) report = await runCampaignReport(database, imported.campaignId);
-    return { import: { ...imported, file: opts.fileName }, report };
+    const queue = imported.ok && imported.campaignId !== null && !imported.alreadyPresent;
+    if (queue) await sendJob(database.db, QUEUES.campaignReport, { campaignId: imported.campaignId }, String(imported.campaignId));
+    return { import: { ...imported, file: opts.fileName }, reportQueued: queue };
   } finally {
     await fs.promises.rm(dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The worker's `campaign-report` handler (registered by the worker's entry points; lib/jobs
+ * does not import campaigns): computes the report of a newly uploaded campaign unless one is
+ * already stored, so an attempt retried after a crash never stores a second version.
+ * @returns the stored report's id and status, or `skipped` when one existed
+ */
+export async function campaignReportJob(database: Database, data: Record<string, unknown>): Promise<object> {
+  const campaignId = Number(data.campaignId);
+  if (!Number.isSafeInteger(campaignId) || campaignId <= 0) throw new Error(`campaign-report: invalid campaign id ${String(data.campaignId)}`);
+  const [existing] = await queryRows<{ id: number }>(database.db, sql`select id from campaign_reports where campaign_id = ${campaignId} limit 1`);
+  if (existing) return { skipped: true, reportId: existing.id };
+  const stored: StoredReport = await runCampaignReport(database, campaignId);
+  return { reportId: stored.reportId, status: stored.status };
 }

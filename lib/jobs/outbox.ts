@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import PgBoss from "pg-boss";
-import { queryRows, rawSql, type Executor } from "@/db/client";
+import { queryRows, rawSql, type Database, type Executor } from "@/db/client";
 import { QUEUE_SCHEMA, QUEUES, type QueueName } from "@/db/queue";
 import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
 
@@ -28,15 +28,30 @@ let sender: PgBoss | undefined;
  * @param singletonKey coalescing key: while a job with this key waits, another send is dropped
  * @returns the job id, or null when coalesced into a waiting job
  */
-export async function sendJob(
-  executor: Executor,
-  name: QueueName,
-  data: object,
-  singletonKey?: string,
-  options: Pick<PgBoss.SendOptions, "startAfter" | "priority"> = {},
-): Promise<string | null> {
+export async function sendJob(executor: Executor, name: QueueName, data: object, singletonKey?: string): Promise<string | null> {
   sender ??= new PgBoss({ db: { executeSql: () => Promise.reject(new Error("sendJob: no connection")) }, schema: QUEUE_SCHEMA });
   const db: PgBoss.Db = { executeSql: async (text, values) => ({ rows: await queryRows(executor, rawSql(text, values)) }) };
+  return sender.send(name, data, { singletonKey, db } as PgBoss.SendOptions);
+}
+
+/**
+ * Sends a job outside any transaction, optionally delayed, with pg-boss's own positional
+ * parameters (`Database.raw`). Delayed sends go this way: pg-boss's insert uses its start-after
+ * parameter in both arms of a CASE, and PostgreSQL folds the unused arm's cast when the
+ * occurrences arrive as separate parameters (as `rawSql` renders them).
+ *
+ * @param options.startAfter seconds from now
+ * @returns the job id, or null when coalesced into a waiting job
+ */
+export async function sendJobLater(
+  database: Pick<Database, "raw">,
+  name: QueueName,
+  data: object,
+  singletonKey: string | undefined,
+  options: { startAfter?: number; priority?: number } = {},
+): Promise<string | null> {
+  sender ??= new PgBoss({ db: { executeSql: () => Promise.reject(new Error("sendJob: no connection")) }, schema: QUEUE_SCHEMA });
+  const db: PgBoss.Db = { executeSql: (text, values) => database.raw(text, values) };
   return sender.send(name, data, { ...options, singletonKey, db } as PgBoss.SendOptions);
 }
 

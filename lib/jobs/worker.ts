@@ -6,7 +6,7 @@ import { deliverPendingEmails, type MailTransport } from "@/lib/mail";
 import { ingestFile, INGEST_FORMATS, type IngestFormat } from "@/lib/ingest";
 import { refreshCompetitorReports } from "@/lib/privacy/precompute";
 import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
-import { completeModelJob, getModelJob, sendJob } from "./outbox";
+import { completeModelJob, getModelJob, sendJob, sendJobLater } from "./outbox";
 import { runMerchantModels, type ModelRunOutcome, type RunModelsOptions } from "./runModels";
 import { findMerchantRef } from "./store";
 
@@ -56,7 +56,7 @@ export async function processModelJob(
       [QUEUES.load, `${merchant.slug.replace(/[\\%_]/g, "\\$&")}:%`],
     );
     if (rows.length > 0) {
-      await sendJob(database.db, QUEUES.models, { merchantId }, String(merchantId), { startAfter: 30 });
+      await sendJobLater(database, QUEUES.models, { merchantId }, String(merchantId), { startAfter: 30 });
       return { merchantId, outcomes: [], skipped: [], pending: true, deferred: true };
     }
   }
@@ -76,7 +76,7 @@ export async function processModelJob(
   await refreshCompetitorReports(database, [merchantId], { neighbours: false });
   // Its peers' reports changed too: one coalesced bank-wide refresh a little later, so a burst
   // of loads (the demo, a nightly file) recomputes each group once rather than once per merchant.
-  if (opts.neighbours !== false) await sendJob(database.db, QUEUES.competitorReports, {}, "all", { startAfter: 20 });
+  if (opts.neighbours !== false) await sendJobLater(database, QUEUES.competitorReports, {}, "all", { startAfter: 20 });
   return { merchantId, outcomes, skipped, pending: true };
 }
 
@@ -102,6 +102,8 @@ export interface WorkerOptions {
    * connection the pages need.
    */
   serial?: boolean;
+  /** Handlers of rooms lib/jobs may not import (lib/campaigns' campaign-report), added by the entry points. */
+  handlers?: Partial<Record<QueueName, (database: Database, data: Record<string, unknown>) => Promise<object | void>>>;
   /** How many versions of each run kind per merchant to keep; default 10. */
   keepVersions?: number;
 }
@@ -183,6 +185,7 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
     [QUEUES.prune]: async () => ({ deleted: await pruneRunVersions(database, opts.keepVersions ?? 10) }),
     [QUEUES.sweep]: async () => ({ swept: opts.sweep ? await opts.sweep(database) : null }),
     [QUEUES.noop]: async () => {},
+    ...Object.fromEntries(Object.entries(opts.handlers ?? {}).map(([q, h]) => [q, (data: Record<string, unknown>) => h(database, data)])),
   };
   const queues = opts.queues ?? (Object.keys(handlers) as QueueName[]);
   let turn: Promise<unknown> = Promise.resolve();
@@ -204,7 +207,10 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
           opts.onJob?.({ queue, id: job.id, ms: Date.now() - started });
           return out;
         } catch (err) {
-          opts.onJob?.({ queue, id: job.id, ms: Date.now() - started, error: err instanceof Error ? err.message : String(err) });
+          // drizzle wraps the driver's error ("Failed query: …"); its cause says what went wrong
+          const causes: string[] = [];
+          for (let e: unknown = err; e !== undefined && causes.length < 4; e = e instanceof Error ? e.cause : undefined) causes.push(e instanceof Error ? e.message.split("\n")[0] : String(e));
+          opts.onJob?.({ queue, id: job.id, ms: Date.now() - started, error: causes.join(" — caused by: ") });
           throw err;
         }
       });
