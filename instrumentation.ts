@@ -5,7 +5,8 @@
  * its own process (`npm run worker`) unless RUN_WORKER_IN_SERVER=1.
  *
  * Pages first: PGlite is one WASM instance on this event loop, so the in-server worker runs one
- * job at a time and starts the next only after the server has had no request for IDLE_MS.
+ * job at a time, starts the next only after the server has had no request for IDLE_MS, and
+ * jobs wait for the same quiet between their pieces (lib/jobs/yield.ts).
  */
 const IDLE_MS = 1500;
 
@@ -16,6 +17,7 @@ export async function register() {
   const http = await import("node:http");
   const { getDatabase } = await import("./db/client");
   const { startWorker } = await import("./lib/jobs/worker");
+  const { setYieldGate } = await import("./lib/jobs/yield");
   const { campaignReportJob } = await import("./lib/campaigns");
   const { QUEUES } = await import("./db/queue");
   // Every HTTP request of this process marks the server busy (pages, API routes, assets alike).
@@ -28,6 +30,7 @@ export async function register() {
   const idle = async () => {
     while (Date.now() - lastRequest < IDLE_MS) await new Promise((r) => setTimeout(r, IDLE_MS - (Date.now() - lastRequest) + 50));
   };
+  setYieldGate(idle);
   const database = await getDatabase();
   await startWorker(database, {
     pollingIntervalSeconds: 1,

@@ -9,6 +9,7 @@ import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
 import { completeModelJob, getModelJob, sendJob, sendJobLater } from "./outbox";
 import { runMerchantModels, type ModelRunOutcome, type RunModelsOptions } from "./runModels";
 import { findMerchantRef } from "./store";
+import { yieldToRequests } from "./yield";
 
 /*
  * The worker (docs/adr/0013-job-queue.md): pg-boss handlers over the queues of db/queue.ts, and
@@ -166,8 +167,13 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
     },
     [QUEUES.competitorReports]: async () => {
       const ids = await queryRows<{ id: number }>(database.db, sql`select distinct merchant_id as id from merchant_daily order by 1`);
-      const out = await refreshCompetitorReports(database, ids.map((r) => r.id), { neighbours: false });
-      return { merchants: out.length };
+      // one merchant at a time, letting requests through in between (lib/jobs/yield.ts)
+      let stored = 0;
+      for (const { id } of ids) {
+        await yieldToRequests();
+        stored += (await refreshCompetitorReports(database, [id], { neighbours: false })).filter((o) => o.status === "stored").length;
+      }
+      return { merchants: ids.length, stored };
     },
     [QUEUES.email]: async () => {
       const r = await deliverPendingEmails(database.db, transport);
