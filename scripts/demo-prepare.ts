@@ -74,8 +74,9 @@ async function splitByMerchant(bank: string, dir: string): Promise<Map<string, s
   for (const [slug, rows] of buffers) {
     // by time (field 6, ISO with the merchant's fixed offset): each piece then touches its own
     // days, so each load's rollup refresh covers a few weeks rather than the whole history
-    const at = (line: string) => line.split(",")[5];
-    rows.sort((a, b) => (at(a) < at(b) ? -1 : at(a) > at(b) ? 1 : 0));
+    const keyed = rows.map((line) => ({ line, at: line.split(",", 6)[5] }));
+    keyed.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
+    rows.splice(0, rows.length, ...keyed.map((k) => k.line));
     const pieces: string[] = [];
     for (let i = 0; i < rows.length; i += PIECE_ROWS) {
       const file = path.join(dir, `${slug}.${pieces.length + 1}.csv`);

@@ -20,7 +20,7 @@ import { AppError } from "@/lib/errors";
  */
 
 export { importCampaign, type CampaignImportReport } from "./import";
-export { findCampaignMerchantId, runCampaignReport, type StoredReport } from "./store";
+export { findCampaignMerchantId, runCampaignReport } from "./store";
 
 /** Largest upload accepted from the browser, bytes (a 1,000,000-row file is about 60 MB). */
 export const MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
