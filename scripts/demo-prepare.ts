@@ -76,7 +76,7 @@ async function splitByMerchant(bank: string, dir: string): Promise<Map<string, s
     // days, so each load's rollup refresh covers a few weeks rather than the whole history
     const keyed = rows.map((line) => ({ line, at: line.split(",", 6)[5] }));
     keyed.sort((a, b) => (a.at < b.at ? -1 : a.at > b.at ? 1 : 0));
-    rows.splice(0, rows.length, ...keyed.map((k) => k.line));
+    for (let i = 0; i < keyed.length; i++) rows[i] = keyed[i].line;
     const pieces: string[] = [];
     for (let i = 0; i < rows.length; i += PIECE_ROWS) {
       const file = path.join(dir, `${slug}.${pieces.length + 1}.csv`);
