@@ -20,7 +20,7 @@ const { values } = parseArgs({
 });
 const N = Number(values.jobs);
 
-async function noop(database: Database, workers: number): Promise<number> {
+async function noop(database: Database, workers: number, batchSize: number): Promise<number> {
   await database.raw(`delete from pgboss.job where name = 'noop'`);
   await database.raw(
     `insert into pgboss.job (name, data, policy) select 'noop', '{}'::jsonb, 'standard' from generate_series(1, $1::int)`,
@@ -28,8 +28,8 @@ async function noop(database: Database, workers: number): Promise<number> {
   );
   const started = Date.now();
   const extra = values.db !== "pglite" && database.dialect === "postgres" ? workers - 1 : 0;
-  const ws = [await startWorker(database, { queues: [QUEUES.noop], pollingIntervalSeconds: 0.5, schedules: false, transport: null })];
-  for (let i = 0; i < extra; i++) ws.push(await startWorker(database, { queues: [QUEUES.noop], pollingIntervalSeconds: 0.5, schedules: false, transport: null }));
+  const ws = [await startWorker(database, { queues: [QUEUES.noop], pollingIntervalSeconds: 0.5, schedules: false, transport: null, batchSize })];
+  for (let i = 0; i < extra; i++) ws.push(await startWorker(database, { queues: [QUEUES.noop], pollingIntervalSeconds: 0.5, schedules: false, transport: null, batchSize }));
   await drainQueues(database, [QUEUES.noop], { pollMs: 50 });
   const seconds = (Date.now() - started) / 1000;
   for (const w of ws) await w.stop();
@@ -71,8 +71,10 @@ async function main() {
       };
     }
     await migrateDatabase(database);
-    console.log(`${dialect}: no-op jobs, 1 worker: ${(await noop(database, 1)).toFixed(0)} jobs/s (${N} jobs)`);
-    if (dialect === "postgres") console.log(`${dialect}: no-op jobs, 2 workers: ${(await noop(database, 2)).toFixed(0)} jobs/s (${N} jobs)`);
+    for (const batch of [1, 100]) {
+      console.log(`${dialect}: no-op jobs, 1 worker, batch ${batch}: ${(await noop(database, 1, batch)).toFixed(1)} jobs/s (${N} jobs)`);
+      if (dialect === "postgres") console.log(`${dialect}: no-op jobs, 2 workers, batch ${batch}: ${(await noop(database, 2, batch)).toFixed(1)} jobs/s (${N} jobs)`);
+    }
     await database.close();
     await drop?.();
   }

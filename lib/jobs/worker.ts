@@ -91,6 +91,12 @@ export interface WorkerOptions {
   schedules?: boolean;
   /** SMTP transport for the e-mail queue; default nodemailer on SMTP_URL, none when unset. */
   transport?: MailTransport | null;
+  /**
+   * Jobs fetched per poll (default 1). pg-boss waits out the polling interval after each fetch,
+   * so one worker runs at most batchSize jobs per interval; handlers run them one by one and a
+   * failure fails the whole batch (so only the no-op queue and similar idempotent work batch).
+   */
+  batchSize?: number;
   /** Called before each job's handler (tests: a slow or dying attempt). */
   beforeJob?: (queue: QueueName, data: Record<string, unknown>) => Promise<void>;
   /** Called after each job (progress output, tests). */
@@ -204,8 +210,12 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
   for (const queue of queues) {
     const handler = handlers[queue];
     if (!handler) throw new Error(`startWorker: no handler for queue ${queue}`);
-    await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: 1 }, async ([job]) => {
-      return exclusive(async () => {
+    await boss.work<Record<string, unknown>>(queue, { pollingIntervalSeconds: opts.pollingIntervalSeconds ?? 2, batchSize: opts.batchSize ?? 1 }, async (batch) => {
+      if (batch.length === 1) return runOne(batch[0]); // its output is kept in the job's history
+      for (const job of batch) await runOne(job);
+    });
+    const runOne = (job: PgBoss.Job<Record<string, unknown>>) =>
+      exclusive(async () => {
         await opts.beforeJob?.(queue, job.data ?? {});
         const started = Date.now();
         try {
@@ -220,7 +230,6 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
           throw err;
         }
       });
-    });
   }
   if (opts.schedules !== false) for (const s of SCHEDULES) if (queues.includes(s.queue)) await boss.schedule(s.queue, s.cron, {}, { singletonKey: s.queue });
   return {
