@@ -32,6 +32,8 @@ export async function register() {
   };
   setYieldGate(idle);
   const database = await getDatabase();
+  // A worker that cannot start (e.g. a database migrated before the queue existed: run
+  // `npm run db:migrate`) must not take the pages down with it.
   await startWorker(database, {
     pollingIntervalSeconds: 1,
     serial: true,
@@ -40,6 +42,8 @@ export async function register() {
     onJob: (e) => {
       if (e.error) console.error(`worker: ${e.queue} job ${e.id} failed: ${e.error.split("\n")[0]}`);
     },
-  });
-  console.log(`worker: running in the server process (${database.dialect})`);
+  }).then(
+    () => console.log(`worker: running in the server process (${database.dialect})`),
+    (err: unknown) => console.error(`worker: not started: ${err instanceof Error ? err.message : String(err)}`),
+  );
 }

@@ -18,9 +18,11 @@ const marker = path.join(demoDir, "demo-ready.json");
 // Likewise a database from before accounts and billing (`accounts`), before the forecast and
 // findings jobs (`findings`) or before the stored Competitors reports (`competitorReports`).
 const markerJson = fs.existsSync(marker)
-  ? (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean; accounts?: boolean; findings?: boolean; competitorReports?: boolean })
+  ? (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean; accounts?: boolean; findings?: boolean; competitorReports?: boolean; queue?: boolean })
   : null;
-const ready = markerJson?.models === true && markerJson.accounts === true && markerJson.findings === true && markerJson.competitorReports === true;
+// …and before the job queue (`queue`: the server's worker needs its schema).
+const ready =
+  markerJson?.models === true && markerJson.accounts === true && markerJson.findings === true && markerJson.competitorReports === true && markerJson.queue === true;
 if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });

@@ -135,6 +135,7 @@ async function main() {
   if (values["setup-only"]) {
     // No server: work the queue here until the background loads and models are done.
     step("load the rest and fit every merchant's models", tsx, ["scripts/worker.ts", "--once"]);
+    fs.writeFileSync(marker, JSON.stringify({ ...JSON.parse(fs.readFileSync(marker, "utf8")), models: true, findings: true }, null, 2));
     return;
   }
   await build;
