@@ -10,6 +10,7 @@ import { completeModelJob, getModelJob, sendJob, sendJobLater } from "./outbox";
 import { runMerchantModels, type ModelRunOutcome, type RunModelsOptions } from "./runModels";
 import { findMerchantRef } from "./store";
 import { yieldToRequests } from "./yield";
+import { queueDueDigests } from "./digest";
 
 /*
  * The worker (docs/adr/0013-job-queue.md): pg-boss handlers over the queues of db/queue.ts, and
@@ -122,9 +123,10 @@ export interface Worker {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** The cron schedules (UTC): e-mail sweep each minute, digest check hourly, prune daily, sweep hourly. */
+/** The cron schedules (UTC): e-mail each minute, the digest check hourly (each user's local hour), prune daily, sweep hourly. */
 const SCHEDULES: { queue: QueueName; cron: string }[] = [
   { queue: QUEUES.email, cron: "* * * * *" },
+  { queue: QUEUES.digest, cron: "1 * * * *" },
   { queue: QUEUES.prune, cron: "17 3 * * *" },
   { queue: QUEUES.sweep, cron: "7 * * * *" },
 ];
@@ -193,6 +195,11 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
       const report = await ingestFile(database, { format, file: String(data.file) });
       // a refused file will not load on a retry either: keep the report, do not retry
       return { ok: report.ok, rowsRead: report.rowsRead, rowsInserted: report.rowsInserted };
+    },
+    [QUEUES.digest]: async () => {
+      const users = await queueDueDigests(database, new Date(), { baseUrl: process.env.APP_URL });
+      if (users.length > 0) await requestEmailDelivery(database.db);
+      return { users: users.length };
     },
     [QUEUES.prune]: async () => ({ deleted: await pruneRunVersions(database, opts.keepVersions ?? 10) }),
     [QUEUES.sweep]: async () => ({ swept: opts.sweep ? await opts.sweep(database) : null }),

@@ -11,6 +11,8 @@ import { runMerchantModels } from "@/lib/jobs/runModels";
 import { drainQueues, processModelJob, pruneRunVersions, requestEmailDelivery, startWorker } from "@/lib/jobs/worker";
 import { queueEmail } from "@/lib/mail";
 import { openTestDatabase, TEST_DIALECT, uniqueSlug } from "../helpers/db";
+import { queueDueDigests } from "@/lib/jobs/digest";
+import { seedUser } from "./tenancy-fixtures";
 import { csv, tempDir } from "./ingest-fixtures";
 
 /*
@@ -231,6 +233,34 @@ describe("job queue", () => {
     await pruneRunVersions(database, 1);
     const after = await queryRows<{ kind: string; version: number }>(database.db, sql`select kind, version from model_runs where merchant_id = ${m.id} order by kind, version`);
     expect(after.map((r) => `${r.kind}${r.version}`)).toEqual(["clv3", "segments3"]);
+  });
+
+  it("the scheduler queues each user's weekly digest at their own local weekday and hour, once", async () => {
+    const m = await merchant();
+    const moscow = await seedUser(database, { memberships: [[m.id, "merchant_owner"]], prefix: "msk" });
+    const newYork = await seedUser(database, { memberships: [[m.id, "merchant_viewer"]], prefix: "nyc" });
+    const never = await seedUser(database, { memberships: [[m.id, "merchant_viewer"]], prefix: "none" });
+    await database.db.execute(sql`update users set time_zone = 'Europe/Moscow', digest_weekday = 1, digest_hour = 8 where id = ${moscow.id}`);
+    await database.db.execute(sql`update users set time_zone = 'America/New_York', digest_weekday = 1, digest_hour = 8 where id = ${newYork.id}`);
+    await database.db.execute(sql`update users set digest_weekday = 0 where id = ${never.id}`);
+    // everyone else in this file's database keeps the default (Monday 08:00 UTC): keep them out
+    await database.db.execute(sql`update users set digest_weekday = 0 where id not in (${moscow.id}, ${newYork.id}, ${never.id})`);
+    const digestsTo = async (id: string) =>
+      (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from email_outbox where user_id = ${id} and kind = 'digest'`))[0].n;
+    // Monday 30 Nov 2026: 08:00 in Moscow is 05:00 UTC; 08:00 in New York (EST) is 13:00 UTC
+    expect(await queueDueDigests(database, new Date("2026-11-30T04:59:59Z"))).toEqual([]);
+    expect(await queueDueDigests(database, new Date("2026-11-30T05:00:00Z"))).toEqual([moscow.id]);
+    expect(await queueDueDigests(database, new Date("2026-11-30T05:59:00Z"))).toEqual([]); // the same hour again: already sent
+    expect(await queueDueDigests(database, new Date("2026-11-30T08:00:00Z"))).toEqual([]); // 08:00 UTC: nobody's hour
+    expect(await queueDueDigests(database, new Date("2026-11-30T13:00:00Z"))).toEqual([newYork.id]);
+    expect([await digestsTo(moscow.id), await digestsTo(newYork.id), await digestsTo(never.id)]).toEqual([1, 1, 0]);
+    // a later Monday brings the next one (the outbox stamps real time, so a Monday more than 6
+    // days after today's real clock: 2026-12-14, a Monday with the machine's clock in December 2026)
+    const later = new Date(Math.max(Date.parse("2026-12-14T05:30:00Z"), Date.now() + 7 * 86_400_000));
+    while (later.getUTCDay() !== 1) later.setUTCDate(later.getUTCDate() + 1);
+    later.setUTCHours(5, 30, 0, 0);
+    expect(await queueDueDigests(database, later)).toEqual([moscow.id]);
+    expect(await digestsTo(moscow.id)).toBe(2);
   });
 
   it("enqueueModelJobs outside ingest also queues the job, and rejects bad ids with nothing written", async () => {
