@@ -9,7 +9,10 @@
  *    other synthetic merchants' transactions, each file a small all-or-nothing ingest so the
  *    server stays responsive between them; each load queues its merchant's model jobs.
  *
- * Usage: tsx scripts/demo-prepare.ts --bank DIR [--shared DIR] (DIR holds `npm run generate --
+ * With --all-now (the demo's --setup-only, e2e) every transaction loads in the foreground, in
+ * one ingest.
+ *
+ * Usage: tsx scripts/demo-prepare.ts --bank DIR [--shared DIR] [--all-now] (DIR holds `npm run generate --
  * --no-load` output). Prints one line per step with its seconds.
  */
 import fs from "node:fs";
@@ -22,7 +25,7 @@ import { QUEUES } from "@/db/queue";
 import { ingestFile, type IngestFormat } from "@/lib/ingest";
 import { sendJob } from "@/lib/jobs/outbox";
 
-const { values } = parseArgs({ options: { bank: { type: "string" }, shared: { type: "string" } } });
+const { values } = parseArgs({ options: { bank: { type: "string" }, shared: { type: "string" }, "all-now": { type: "boolean", default: false } } });
 
 /** Synthetic merchants whose owners are demo users (scripts/demo-users.ts: the first synthetic slug owns, the ninth is on Start). */
 const FOREGROUND_RANKS = [0, 8];
@@ -95,7 +98,11 @@ async function main() {
   await timed("migrate", () => migrateDatabase(database));
   await timed("merchants", () => load("merchants", path.join(bank, "merchants.csv")));
   await timed("customers", () => load("customers", path.join(bank, "customers.csv")));
-  const files = await timed("split the transactions by merchant", () => splitByMerchant(bank, path.join(bank, "by-merchant")));
+  if (values["all-now"]) {
+    // No server to keep responsive (--setup-only, e2e): the whole bank in one load, the fastest way.
+    await timed("transactions (all merchants)", () => load("transactions", path.join(bank, "transactions.csv.gz")));
+  }
+  const files = values["all-now"] ? new Map<string, string[]>() : await timed("split the transactions by merchant", () => splitByMerchant(bank, path.join(bank, "by-merchant")));
   const slugs = [...files.keys()].sort();
   const foreground = FOREGROUND_RANKS.map((i) => slugs[i]).filter((s): s is string => s !== undefined);
   for (const slug of foreground) {

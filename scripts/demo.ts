@@ -90,7 +90,8 @@ function setup() {
   const size = values.small ? ["--customers", "3000", "--transactions", "120000"] : [];
   const bank = path.join(demoDir, "synthetic");
   step("write the synthetic bank's files", tsx, ["scripts/generate.ts", "--out", bank, "--no-load", ...size]);
-  step("load the featured merchants, queue the rest", tsx, ["scripts/demo-prepare.ts", "--bank", bank, "--shared", sharedData]);
+  const allNow = values["setup-only"] ? ["--all-now"] : [];
+  step("load the featured merchants, queue the rest", tsx, ["scripts/demo-prepare.ts", "--bank", bank, "--shared", sharedData, ...allNow]);
   step("create demo users", tsx, ["scripts/demo-users.ts", "--quiet"]);
   fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, accounts: true, competitorReports: true, queue: true }, null, 2));
 }
