@@ -47,11 +47,11 @@ export async function importUploadedCampaign(
   body: ReadableStream<Uint8Array>,
   opts: { fileName: string; name?: string; format?: "campaign" | "hillstrom"; windowDays?: number },
 ): Promise<{ import: CampaignImportReport; reportQueued: boolean }> {
-  // a plain string, not path.join: Turbopack would trace path.join(os.tmpdir(), …) as a file pattern
-  const dir = await fs.promises.mkdtemp(`${os.tmpdir()}${path.sep}campaign-upload-`);
+  const dir = await fs.promises.mkdtemp(path.join(/*turbopackIgnore: true*/ os.tmpdir(), "campaign-upload-"));
   // The browser's name may carry a .gz suffix the reader uses; keep only a safe base name.
   const safe = path.basename(opts.fileName).replace(/[^A-Za-z0-9._-]/g, "_").slice(-100) || "upload.csv";
-  const file = path.join(dir, safe);
+  // a temporary file, not a project file: keep Turbopack from tracing the whole project
+  const file = path.join(/*turbopackIgnore: true*/ dir, safe);
   try {
     let bytes = 0;
     const limit = new Transform({
