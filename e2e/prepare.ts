@@ -16,13 +16,26 @@ const tsx = path.join(root, "node_modules", ".bin", "tsx");
 // that step existed (its marker lacks `models`) has no model runs, so it is rebuilt.
 const marker = path.join(demoDir, "demo-ready.json");
 // Likewise a database from before accounts and billing (`accounts`), before the forecast and
-// findings jobs (`findings`) or before the stored Competitors reports (`competitorReports`).
+// findings jobs (`findings`), before the stored Competitors reports (`competitorReports`) or
+// before the release model of issue 13 (`disclosure: 2`: churn runs of format 3, noisy reports).
 const markerJson = fs.existsSync(marker)
-  ? (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean; accounts?: boolean; findings?: boolean; competitorReports?: boolean; queue?: boolean })
+  ? (JSON.parse(fs.readFileSync(marker, "utf8")) as {
+      models?: boolean;
+      accounts?: boolean;
+      findings?: boolean;
+      competitorReports?: boolean;
+      disclosure?: number;
+      queue?: boolean;
+    })
   : null;
 // …and before the job queue (`queue`: the server's worker needs its schema).
 const ready =
-  markerJson?.models === true && markerJson.accounts === true && markerJson.findings === true && markerJson.competitorReports === true && markerJson.queue === true;
+  markerJson?.models === true &&
+  markerJson.accounts === true &&
+  markerJson.findings === true &&
+  markerJson.competitorReports === true &&
+  markerJson.disclosure === 2 &&
+  markerJson.queue === true;
 if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });

@@ -93,7 +93,7 @@ function setup() {
   const allNow = values["setup-only"] ? ["--all-now"] : [];
   step("load the featured merchants, queue the rest", tsx, ["scripts/demo-prepare.ts", "--bank", bank, "--shared", sharedData, ...allNow]);
   step("create demo users", tsx, ["scripts/demo-users.ts", "--quiet"]);
-  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, accounts: true, competitorReports: true, queue: true }, null, 2));
+  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, accounts: true, competitorReports: true, queue: true, disclosure: 2 }, null, 2));
 }
 
 async function waitForServer(port: string, server: ChildProcess): Promise<void> {

@@ -90,10 +90,11 @@ function ActionSection({ action, report }: { action: ActionReport; report: Campa
     <section data-testid="campaign-action">
       <h3>{t("action", { action: action.action })}</h3>
       <p className="legend-note">{t("groups", { treatment: formatNumber(action.treatment, locale), control: formatNumber(action.control, locale) })}</p>
+      {action.suppressed ? <p className="legend-note" data-testid="campaign-action-suppressed">{t("actionSuppressed")}</p> : null}
       <LiftTable action={action} currency={report.campaign.currency} />
       {action.uplift ? <UpliftCard action={action} outcome={report.primaryOutcome} /> : <p className="legend-note">{t("noModel")}</p>}
       {action.segments.map((s) => (
-        <GroupCard key={s.feature} title={`${t("segmentsTitle")}: ${s.feature}`} groups={s.groups} label={(k) => k} />
+        <GroupCard key={s.feature} title={`${t("segmentsTitle")}: ${s.feature}`} groups={s.groups} label={(k) => (k === "" ? t("missingValue") : k)} />
       ))}
       {action.clusters.length > 0 ? (
         <GroupCard title={t("clustersTitle")} subtitle={t("clustersSubtitle")} groups={action.clusters} label={(k) => t("cluster", { n: k })} />
@@ -195,7 +196,7 @@ function GroupCard({ title, subtitle, groups, label }: { title: string; subtitle
   const pp = usePp();
   const columns: Column<GroupLift>[] = [
     { key: "key", header: t("segment"), cell: (g) => label(g.key) },
-    { key: "size", header: t("size"), numeric: true, cell: (g) => formatNumber(g.treatment + g.control, locale) },
+    { key: "size", header: t("size"), numeric: true, cell: (g) => (g.suppressed || g.treatment === null || g.control === null ? t("suppressedCell") : formatNumber(g.treatment + g.control, locale)) },
     { key: "t", header: t("treatment"), numeric: true, cell: (g) => formatPercent(g.treatmentRate, locale, 2) },
     { key: "c", header: t("control"), numeric: true, cell: (g) => formatPercent(g.controlRate, locale, 2) },
     { key: "lift", header: t("lift"), numeric: true, cell: (g) => <strong>{pp(g.lift)}</strong> },

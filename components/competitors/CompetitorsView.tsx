@@ -8,7 +8,7 @@ import {
   buildShareOfWalletOption,
   buildSwitchingOption,
   formatBenchmark,
-  gaugePosition,
+  bandPosition,
 } from "@/lib/charts/competitors";
 import { formatPeriod } from "@/lib/format";
 import type { Benchmark, CompetitorReport } from "@/lib/privacy/competitors";
@@ -57,18 +57,13 @@ export function CompetitorsView({ period }: { period: Period }) {
   );
 }
 
-/** "Withheld: one peer would contribute more than 25 %" with the peer count and share. */
+/** "Withheld: one peer would contribute more than 25 %" with the peer count (a rule and a count, never a share). */
 function WithheldNote({ withheld, testId }: { withheld: Withheld; testId?: string }) {
   const t = useTranslations("competitors");
-  const format = useChartFormat();
-  const details = [
-    withheld.peers > 0 ? t("group.peers", { count: withheld.peers }) : null,
-    withheld.largestShare !== null && withheld.rule === "dominance" ? format.percent(withheld.largestShare) : null,
-  ].filter(Boolean);
   return (
     <p className={styles.withheld} data-testid={testId ?? "withheld"} data-rule={withheld.rule}>
       {t("withheld", { rule: t(`rule.${withheld.rule}`) })}
-      {details.length ? ` (${details.join(", ")})` : ""}
+      {withheld.peers > 0 ? ` (${t("group.peers", { count: withheld.peers })})` : ""}
     </p>
   );
 }
@@ -77,7 +72,6 @@ function GroupCard({ group }: { group: PeerGroupInfo }) {
   const t = useTranslations("competitors.group");
   const tr = useTranslations("competitors.rule");
   const locale = useLocale();
-  const format = useChartFormat();
   const levelText = (level: NonNullable<PeerGroupInfo["level"]>) =>
     t(`level.${level}`, { mcc: group.mcc, region: group.region ?? "—", group: group.mccGroup });
   const failed = group.attempts.filter((a) => !a.passed);
@@ -92,7 +86,7 @@ function GroupCard({ group }: { group: PeerGroupInfo }) {
             {levelText(group.level)}
           </p>
           <p className={styles.label}>
-            {t("largestShare", { share: format.percent(group.largestShare) })} · {t("window", { window: formatPeriod(group.window, locale) })}
+            {t("window", { window: formatPeriod(group.window, locale) })}
           </p>
         </>
       ) : (
@@ -107,7 +101,7 @@ function GroupCard({ group }: { group: PeerGroupInfo }) {
           <ul className={styles.attempts} data-testid="peer-attempts">
             {failed.map((a) => (
               <li key={a.level}>
-                {t("attempt", { level: levelText(a.level), peers: a.peers, share: format.percent(a.largestShare), rule: a.rule ? tr(a.rule) : "" })}
+                {t("attempt", { level: levelText(a.level), peers: a.peers, rule: a.rule ? tr(a.rule) : "" })}
               </li>
             ))}
           </ul>
@@ -135,7 +129,7 @@ function BenchmarkTile({ benchmark: b }: { benchmark: Benchmark }) {
   const t = useTranslations("competitors.benchmarks");
   const format = useChartFormat();
   const f = (x: number | null) => formatBenchmark(b.key, x, format);
-  const position = b.peers.released ? gaugePosition(b.peers.value.percentileRank) : null;
+  const position = b.peers.released ? bandPosition(b.peers.value.band) : null;
   return (
     <div className={`card ${styles.benchmark}`} data-testid={`benchmark-${b.key}`}>
       <span className={styles.label}>{t(`key.${b.key}`)}</span>
@@ -150,7 +144,7 @@ function BenchmarkTile({ benchmark: b }: { benchmark: Benchmark }) {
             aria-label={t("rank")}
             aria-valuemin={0}
             aria-valuemax={100}
-            aria-valuenow={b.peers.value.percentileRank ?? undefined}
+            aria-valuenow={position ?? undefined}
           >
             <span className={styles.band} />
             <span className={styles.medianTick} />
@@ -165,7 +159,7 @@ function BenchmarkTile({ benchmark: b }: { benchmark: Benchmark }) {
             </dd>
             <dt>{t("rank")}</dt>
             <dd data-testid="benchmark-rank">
-              {b.peers.value.percentileRank === null ? "—" : t("rankValue", { rank: b.peers.value.percentileRank })}
+              {b.peers.value.band === null ? "—" : t(`band.${b.peers.value.band}`)}
             </dd>
           </dl>
         </>

@@ -22,6 +22,8 @@ import {
   planGroupSizes,
   welchCompare,
 } from "@/lib/models/upliftStats";
+import { guardsRemovedForAttackDemo } from "@/lib/privacy/disclosure";
+import { complementarySuppression, MIN_CELL_CUSTOMERS } from "@/lib/privacy/suppression";
 import { moments } from "@/lib/stats";
 import type { ActionReport, CampaignReport, CustomerEffect, GroupLift, OutcomeName, OutcomeStat, UpliftEvaluation } from "./types";
 
@@ -46,6 +48,13 @@ const MAX_SHAP_ROWS = 1000;
 const BOOTSTRAP_REPLICATES = 500;
 const MAX_LEVELS = 12;
 const MIN_MODEL_ROWS = 200;
+/**
+ * The smallest campaign analysed: two arms of MIN_CELL_CUSTOMERS (issue 13: a report of a
+ * two-row file describes two people).
+ */
+const MIN_CAMPAIGN_CUSTOMERS = 2 * MIN_CELL_CUSTOMERS;
+/** The version of the disclosure rules of a report (CampaignReport.disclosure). */
+export const CAMPAIGN_DISCLOSURE_FORMAT = 2;
 
 /** The campaign's row in `campaigns` with its merchant's currency, as the report reads it. */
 export interface CampaignMeta {
@@ -187,6 +196,19 @@ function meanStat(outcome: OutcomeName, y: Float64Array, t: number[], c: number[
   return { outcome, kind: "mean", ...boot, welchCi: welch.ci, mde: minimumDetectableLiftMean(pooledSd, t.length, c.length) };
 }
 
+/**
+ * The lifts of cells that partition one action's rows (the levels of one feature, or the
+ * clusters), each arm of every cell at least MIN_CELL_CUSTOMERS customers, with complementary
+ * suppression per arm (lib/privacy/suppression.ts): a suppressed cell keeps its key, every figure null.
+ */
+function groupLifts(cells: { key: string; idx: number[] }[], y: Float64Array, treatment: Uint8Array): GroupLift[] {
+  const lifts = cells.map((c) => groupLift(c.key, y, c.idx, treatment));
+  const hidden = complementarySuppression([lifts.map((g) => g.treatment ?? 0), lifts.map((g) => g.control ?? 0)]);
+  return lifts.map((g, i) =>
+    hidden[i] ? { key: g.key, treatment: null, control: null, treatmentRate: null, controlRate: null, lift: null, ci: null, suppressed: true } : g,
+  );
+}
+
 function groupLift(key: string, y: Float64Array, idx: number[], treatment: Uint8Array): GroupLift {
   let nt = 0;
   let nc = 0;
@@ -202,10 +224,10 @@ function groupLift(key: string, y: Float64Array, idx: number[], treatment: Uint8
     }
   }
   if (nt === 0 || nc === 0) {
-    return { key, treatment: nt, control: nc, treatmentRate: nt ? xt / nt : null, controlRate: nc ? xc / nc : null, lift: null, ci: null };
+    return { key, treatment: nt, control: nc, treatmentRate: nt ? xt / nt : null, controlRate: nc ? xc / nc : null, lift: null, ci: null, suppressed: false };
   }
   const est = compareProportions(xt, nt, xc, nc);
-  return { key, treatment: nt, control: nc, treatmentRate: est.treatment, controlRate: est.control, lift: est.absolute, ci: est.ci };
+  return { key, treatment: nt, control: nc, treatmentRate: est.treatment, controlRate: est.control, lift: est.absolute, ci: est.ci, suppressed: false };
 }
 
 function evaluate(y: number[], score: number[], t: number[]): UpliftEvaluation {
@@ -251,11 +273,20 @@ function subsample(idx: number[], max: number, purpose: number): number[] {
  * Computes the report and the per-customer effect table of one campaign from its columns (pure
  * and deterministic: every random choice is seeded by REPORT_SEED). `report.computeMs` is 0;
  * the caller sets the time it took.
- * @throws Error when there are no analysable rows
+ *
+ * Disclosure (issue 13, docs/privacy.md): at least MIN_CAMPAIGN_CUSTOMERS analysed customers; an
+ * action whose treatment or control arm has fewer than 5 customers is withheld as a whole
+ * (`suppressed`); segment and cluster cells need 5 customers in each arm, with complementary
+ * suppression; cluster profiles need 5 customers.
+ * @throws Error when there are no analysable rows, or fewer than MIN_CAMPAIGN_CUSTOMERS
  */
 export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { report: CampaignReport; effects: CustomerEffect[] } {
   const n = data.refs.length;
   if (n === 0) throw new Error("campaign report: no analysable rows (derived outcomes need customers known to the bank)");
+  const guards = !guardsRemovedForAttackDemo();
+  if (guards && n < MIN_CAMPAIGN_CUSTOMERS) {
+    throw new Error(`campaign report: ${n} analysable customers, at least ${MIN_CAMPAIGN_CUSTOMERS} needed (privacy: every released figure describes at least ${MIN_CELL_CUSTOMERS} customers per group)`);
+  }
   const outcomes = Object.keys(data.outcomes) as OutcomeName[];
   const binary = (["visit", "conversion"] as const).filter((o) => data.outcomes[o]);
   // The binary outcome with the most responders: the most statistical power for the models.
@@ -278,14 +309,15 @@ export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { repor
       if (data.treatment[i] === 1 && data.action[i] === action) t.push(i);
       else if (data.treatment[i] === 0 && (data.action[i] === "" || data.action[i] === action)) c.push(i);
     }
+    const suppressed = guards && (t.length < MIN_CELL_CUSTOMERS || c.length < MIN_CELL_CUSTOMERS);
     const stats: OutcomeStat[] = outcomes.flatMap((o) => {
       const y = data.outcomes[o]!;
-      if (t.length < 2 || c.length < 2) return [];
+      if (suppressed || t.length < 2 || c.length < 2) return [];
       return [o === "revenue" ? meanStat(o, y, t, c, a) : rateStat(o, y, t, c)];
     });
     const both = [...t, ...c].sort((p, q) => p - q);
     let uplift: ActionReport["uplift"] = null;
-    if (primary && nf > 0 && both.length >= MIN_MODEL_ROWS) {
+    if (!suppressed && primary && nf > 0 && both.length >= MIN_MODEL_ROWS) {
       const y = data.outcomes[primary]!;
       const train = subsample(both.filter((i) => heldOut[i] === 0), MAX_TRAIN_ROWS, 0x747200 + a);
       const test = both.filter((i) => heldOut[i] === 1);
@@ -325,19 +357,23 @@ export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { repor
         };
       }
     }
-    const clusters: GroupLift[] = [];
+    let clusters: GroupLift[] = [];
     const segments: ActionReport["segments"] = [];
-    if (primary) {
+    if (primary && !suppressed) {
       const y = data.outcomes[primary]!;
       if (clusterInfo) {
-        for (let k = 0; k < clusterInfo.k; k++) clusters.push(groupLift(String(k + 1), y, both.filter((i) => clusterInfo.labels[i] === k), data.treatment));
+        clusters = groupLifts(Array.from({ length: clusterInfo.k }, (_, k) => ({ key: String(k + 1), idx: both.filter((i) => clusterInfo.labels[i] === k) })), y, data.treatment);
       }
       for (const f of data.features) {
         if (f.kind !== "categorical" || f.levels.length > MAX_LEVELS) continue;
-        segments.push({ feature: f.name, groups: f.levels.map((level, code) => groupLift(level, y, both.filter((i) => f.values[i] === code), data.treatment)) });
+        // Rows without a value of the feature form a cell of their own (key ""), so the cells
+        // partition the arms' totals and complementary suppression sees every cell.
+        const cells = f.levels.map((level, code) => ({ key: level, idx: both.filter((i) => f.values[i] === code) }));
+        const missing = both.filter((i) => !(f.values[i] >= 0 && f.values[i] < f.levels.length));
+        segments.push({ feature: f.name, groups: groupLifts(missing.length ? [...cells, { key: "", idx: missing }] : cells, y, data.treatment) });
       }
     }
-    actionReports.push({ action, treatment: t.length, control: c.length, outcomes: stats, uplift, clusters, segments });
+    actionReports.push({ action, treatment: t.length, control: c.length, suppressed, outcomes: stats, uplift, clusters, segments });
   }
 
   // The table "identifier, action, effect" for every analysed customer.
@@ -376,7 +412,8 @@ export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { repor
       xc += y[i];
     }
     const baseline = nc > 0 ? xc / nc : 0;
-    if (baseline > 0 && baseline < 0.9) {
+    // The control rate is a cell too: released only over at least 5 customers.
+    if (baseline > 0 && baseline < 0.9 && (!guards || nc >= MIN_CELL_CUSTOMERS)) {
       const rows = [];
       for (const lift of [0.005, 0.01, 0.02, 0.05]) for (const power of [0.8, 0.9]) rows.push({ lift, power, perGroup: planGroupSizes(baseline, lift, { power }).treatment });
       planner = { baseline, rows };
@@ -391,13 +428,20 @@ export function analyseCampaign(meta: CampaignMeta, data: CampaignData): { repor
     outcomes,
     primaryOutcome: primary,
     actions: actionReports,
-    clusters: clusterInfo ? { k: clusterInfo.k, profiles: clusterInfo.profiles } : null,
+    clusters: clusterInfo ? { k: clusterInfo.k, profiles: suppressProfiles(clusterInfo.profiles) } : null,
     planner,
     effectThreshold: EFFECT_THRESHOLD,
     categories,
     computeMs: 0,
+    disclosure: CAMPAIGN_DISCLOSURE_FORMAT,
   };
   return { report, effects };
+}
+
+/** Cluster profiles under 5 customers, and their complements (sizes add up to the analysed rows), lose size and centroid. */
+function suppressProfiles(profiles: { cluster: number; size: number; centroid: Record<string, number> }[]): NonNullable<CampaignReport["clusters"]>["profiles"] {
+  const hidden = complementarySuppression([profiles.map((p) => p.size)]);
+  return profiles.map((p, i) => (hidden[i] ? { cluster: p.cluster, size: null, centroid: null } : p));
 }
 
 function sum(v: Float64Array): number {

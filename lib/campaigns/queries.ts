@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
+import { CAMPAIGN_DISCLOSURE_FORMAT } from "./analysis";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 import { toCsv } from "@/lib/csv";
 import { merchantFilter } from "@/lib/analytics/scope";
@@ -65,9 +66,13 @@ export async function getCampaignReport(ctx: AnalyticsContext, campaignId: numbe
   );
   if (!row) return null;
   const report = typeof row.report === "string" ? (JSON.parse(row.report) as CampaignReport) : row.report;
+  // A report stored under older disclosure rules (no cell minimum, issue 13) is never served.
+  const outdated = row.status === "succeeded" && report?.disclosure !== CAMPAIGN_DISCLOSURE_FORMAT;
   return {
-    campaignId: row.id, name: row.name, reportId: row.report_id, version: row.version, status: row.status, error: row.error,
-    finishedAt: row.finished_at, report: row.status === "succeeded" ? report : null,
+    campaignId: row.id, name: row.name, reportId: row.report_id, version: row.version,
+    status: outdated ? "failed" : row.status,
+    error: outdated ? "the report was computed under older privacy rules; compute it again" : row.error,
+    finishedAt: row.finished_at, report: row.status === "succeeded" && !outdated ? report : null,
   };
 }
 

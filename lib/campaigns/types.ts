@@ -26,12 +26,18 @@ export interface OutcomeStat {
 export interface GroupLift {
   /** Cluster number or segment value. */
   key: string;
-  treatment: number;
-  control: number;
+  /** Customers per arm; null when suppressed. */
+  treatment: number | null;
+  control: number | null;
   treatmentRate: number | null;
   controlRate: number | null;
   lift: number | null;
   ci: { lower: number; upper: number } | null;
+  /**
+   * True when the cell is withheld: an arm under 5 customers, or complementary suppression (the
+   * cell would be the action's total minus the released cells). Every figure is then null.
+   */
+  suppressed: boolean;
 }
 
 export interface UpliftEvaluation {
@@ -48,6 +54,8 @@ export interface ActionReport {
   /** Group sizes of the analysed rows (control = the action's own and the shared control). */
   treatment: number;
   control: number;
+  /** True when an arm has fewer than 5 customers: outcomes, models, clusters and segments are withheld (empty). */
+  suppressed: boolean;
   outcomes: OutcomeStat[];
   /** Heterogeneous effect on the primary outcome; null when there are no features or too few rows. */
   uplift: {
@@ -82,14 +90,22 @@ export interface CampaignReport {
   /** The binary outcome the uplift models, clusters, segments and the effect table use. */
   primaryOutcome: "visit" | "conversion" | null;
   actions: ActionReport[];
-  /** k-means clusters: centroid profile in the features' own units. */
-  clusters: { k: number; profiles: { cluster: number; size: number; centroid: Record<string, number> }[] } | null;
+  /**
+   * k-means clusters: centroid profile in the features' own units; a cluster under 5 customers
+   * (or hidden by complementary suppression) has size and centroid null.
+   */
+  clusters: { k: number; profiles: { cluster: number; size: number | null; centroid: Record<string, number> | null }[] } | null;
   /** Group sizes per arm to detect a lift of the primary outcome from the control rate. */
   planner: { baseline: number; rows: { lift: number; power: number; perGroup: number }[] } | null;
   /** Recommendation rule of the effect table, in probability points. */
   effectThreshold: number;
   categories: Record<string, number>;
   computeMs: number;
+  /**
+   * The disclosure rules the report was computed under (CAMPAIGN_DISCLOSURE_FORMAT); a stored
+   * report without the current one is not served (issue 13: older reports had no cell minimum).
+   */
+  disclosure: number;
 }
 
 /** A row of the table "identifier, action, effect". */

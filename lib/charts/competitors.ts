@@ -38,10 +38,15 @@ export function formatBenchmark(key: BenchmarkStyleKey, value: number | null, fm
   }
 }
 
-/** The left offset (0..100 %) of a percentile rank on a gauge; null ranks sit nowhere. */
-export function gaugePosition(rank: number | null): number | null {
-  if (rank === null || !Number.isFinite(rank)) return null;
-  return Math.min(100, Math.max(0, rank));
+/** The quarter bands a merchant's position is released in (lib/privacy/disclosure.ts QuarterBand). */
+const BAND_CENTRES = { below_p25: 12.5, p25_median: 37.5, median_p75: 62.5, above_p75: 87.5 } as const;
+
+/**
+ * The left offset (0..100 %) of a quarter band on the gauge: the middle of its quarter (the exact
+ * percentile is not released, issue 13); null bands sit nowhere.
+ */
+export function bandPosition(band: keyof typeof BAND_CENTRES | null): number | null {
+  return band === null ? null : BAND_CENTRES[band];
 }
 
 /** A month of the revenue index (lib/privacy/competitors IndexPoint). */

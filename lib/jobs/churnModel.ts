@@ -3,9 +3,11 @@ import { brierScore, calibrationCurve, prAuc, rocAuc } from "@/lib/models/classi
 import { fitGradientBoosting } from "@/lib/models/gbdt";
 import { predictProbability, type TreeEnsemble } from "@/lib/models/tree";
 import { treeShapBatch } from "@/lib/models/treeshap";
-import { MIN_CELL_CUSTOMERS } from "@/lib/privacy/suppression";
+import { guardsRemovedForAttackDemo } from "@/lib/privacy/disclosure";
+import { complementarySuppression } from "@/lib/privacy/suppression";
 import {
   CHURN_FEATURES,
+  PER_PERSON_FEATURES,
   type CalibrationPoint,
   type ChurnCustomerOutput,
   type ChurnFeatureName,
@@ -168,7 +170,12 @@ export function calibrationPoints(y: readonly number[], p: readonly number[], bi
   return points;
 }
 
-/** Mean SHAP of the top features per gender and per age band; cells under 5 customers suppressed. */
+/**
+ * Mean SHAP of the top features per gender and per age band (bank attributes: released only as
+ * aggregates); cells under 5 customers suppressed, with complementary suppression within each
+ * dimension (lib/privacy/suppression.ts), since the cells of a dimension add up to the released
+ * number of scored customers.
+ */
 function segmentEffects(
   rows: readonly ChurnFeatureRowWithShare[],
   shap: readonly Float64Array[],
@@ -189,8 +196,14 @@ function segmentEffects(
     add("ageBand", ageBand(r.age), i);
   });
   const out: SegmentEffect[] = [];
-  for (const g of groups.values()) {
-    const suppressed = g.n < MIN_CELL_CUSTOMERS;
+  const cells = [...groups.values()];
+  const hidden = new Map<(typeof cells)[number], boolean>();
+  for (const dimension of ["gender", "ageBand"] as const) {
+    const ofDimension = cells.filter((g) => g.dimension === dimension);
+    complementarySuppression([ofDimension.map((g) => g.n)]).forEach((h, i) => hidden.set(ofDimension[i], h));
+  }
+  for (const g of cells) {
+    const suppressed = hidden.get(g)!;
     out.push({
       dimension: g.dimension,
       value: g.value,
@@ -312,7 +325,9 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     const p = round(pChurn[i], 6);
     const revenueAtRiskMinor = Math.round(p * clvMinor);
     totalRevenueAtRiskMinor += revenueAtRiskMinor;
-    const factors = topFactors(features, X[i], shap[i], explain, CHURN_SETTINGS.topFactors);
+    // Per person, only the merchant's own-history factors (issue 13, docs/privacy.md): bank
+    // attributes and competitor spend drive the model but are never shown for one customer.
+    const factors = topFactors(features, X[i], shap[i], explain, CHURN_SETTINGS.topFactors, guardsRemovedForAttackDemo() ? undefined : PER_PERSON_FEATURES);
     const bankCustomerId = inputs.bankIds.get(row.customerId) ?? "";
     const output: ChurnCustomerOutput = { bankCustomerId, pChurn: p, clvMinor, clvSource, revenueAtRiskMinor, factors };
     outputs.push({ customerId: row.customerId, output });

@@ -68,8 +68,10 @@ export function churnFactor(feature: ChurnFeatureName, value: number | null, sha
  * positive SHAP first); when fewer than `k` raise it, the strongest ones lowering it (largest
  * |SHAP|) complete the list. Ties go to the model column order; a SHAP of exactly 0 counts as
  * lowering.
- * @param values the customer's feature values in model column order (NaN = missing)
- * @param shap   SHAP values in the same order
+ * @param values  the customer's feature values in model column order (NaN = missing)
+ * @param shap    SHAP values in the same order
+ * @param allowed when given, only these features may be shown (the per-person outputs pass
+ *                PER_PERSON_FEATURES: the merchant's own history, never a bank attribute)
  */
 export function topFactors(
   features: readonly ChurnFeatureName[],
@@ -77,8 +79,9 @@ export function topFactors(
   shap: ArrayLike<number>,
   ctx: ExplainContext,
   k = 3,
+  allowed?: ReadonlySet<ChurnFeatureName>,
 ): ChurnFactor[] {
-  const idx = features.map((_, i) => i);
+  const idx = features.map((_, i) => i).filter((i) => !allowed || allowed.has(features[i]));
   const raising = idx.filter((i) => shap[i] > 0).sort((a, b) => shap[b] - shap[a] || a - b);
   const lowering = idx.filter((i) => !(shap[i] > 0)).sort((a, b) => Math.abs(shap[b]) - Math.abs(shap[a]) || a - b);
   return [...raising, ...lowering].slice(0, k).map((i) => churnFactor(features[i], Number.isNaN(values[i]) ? null : values[i], shap[i], ctx));

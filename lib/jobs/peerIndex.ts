@@ -21,7 +21,7 @@ import { getPeerRevenueIndex, type PeerRevenueIndex } from "@/lib/privacy/compet
 function peerIndexInput(index: PeerRevenueIndex): PeerIndexInput {
   if (!index.index.released) {
     const w = index.index.withheld;
-    return { released: false, reason: `peer index withheld (${w.rule}: ${w.peers} peers, largest share ${w.largestShare === null ? "n/a" : `${Math.round(w.largestShare * 1000) / 10} %`})` };
+    return { released: false, reason: `peer index withheld (${w.rule}: ${w.peers} peers)` };
   }
   const series: Array<{ date: string; index: number }> = [];
   for (const p of index.index.value.points) {

@@ -1,3 +1,4 @@
+import { quarterBand, releaseMagnitude, type QuarterBand, type ReleaseKey } from "./disclosure";
 import { MIN_CELL_CUSTOMERS } from "./suppression";
 
 /*
@@ -11,9 +12,11 @@ import { MIN_CELL_CUSTOMERS } from "./suppression";
  * 3. every released cell describes at least MIN_CELL_CUSTOMERS customers (lib/privacy/suppression).
  *
  * Quantiles are never a single competitor's value: each released quantile is the mean of the
- * three order statistics nearest to it (see releaseQuantiles), so with n ≥ 5 peers no released
- * combination of p25, median and p75 isolates one peer (tests/unit/privacy-guard.test.ts proves
- * it over random groups with fast-check). These are the dominance ("n, k") and minimum-frequency
+ * three order statistics nearest to it (see releaseQuantiles), computed once over the whole fixed
+ * group (the same numbers for every member) and released with keyed bounded noise
+ * (./disclosure.ts, docs/adr/0013). The withheld reasons carry a rule and a count, never a ratio
+ * of members' values (issue 13: a full-precision largest share let the largest member compute the
+ * smallest one's revenue). These are the dominance ("n, k") and minimum-frequency
  * rules of statistical disclosure control: Hundepool et al., Statistical Disclosure Control
  * (Wiley 2012), §4.2 (sensitivity rules for magnitude tables) and §4.4 (threshold rule).
  */
@@ -30,18 +33,15 @@ export { MIN_CELL_CUSTOMERS };
  */
 export type PrivacyRule = "min_peers" | "dominance" | "min_customers" | "differencing";
 
-/** Why a figure was withheld (shown in the UI as is). */
+/**
+ * Why a figure was withheld (shown in the UI as words): the rule and a count of peer merchants,
+ * never a share or a cell size (a ratio of members' values, or a 1–4 customer count, would itself
+ * disclose them).
+ */
 export interface Withheld {
   rule: PrivacyRule;
-  /** Peer merchants that contributed to the figure. */
+  /** Peer merchants that contributed to the figure (0 for a small cell: its peers are not counted). */
   peers: number;
-  /** Largest single peer's share of the compared quantity (0..1); null when not measured. */
-  largestShare: number | null;
-  /**
-   * Always null: a withheld small cell's exact size (1–4 customers) is itself a small cell, so it
-   * is never released (the field is kept for the reason's shape).
-   */
-  customers: number | null;
 }
 
 /** A released figure, or the reason it is withheld. */
@@ -71,9 +71,8 @@ export function largestShare(contributions: readonly number[]): number {
  */
 export function checkAggregate(contributions: readonly number[]): Withheld | null {
   const peers = contributions.filter((c) => c > 0).length;
-  const share = largestShare(contributions);
-  if (peers < MIN_PEERS) return { rule: "min_peers", peers, largestShare: share, customers: null };
-  if (share > MAX_PEER_SHARE) return { rule: "dominance", peers, largestShare: share, customers: null };
+  if (peers < MIN_PEERS) return { rule: "min_peers", peers };
+  if (largestShare(contributions) > MAX_PEER_SHARE) return { rule: "dominance", peers };
   return null;
 }
 
@@ -88,7 +87,8 @@ export function checkAggregate(contributions: readonly number[]): Withheld | nul
  *
  * @param values the compared quantity of every member (self included), negatives clipped to 0
  * @returns `{ peers, largestShare, withheld }`: peers = members − 1 (what each member sees),
- *          largestShare = the worst frame's share, withheld = null when the group passes
+ *          largestShare = the worst frame's share (internal to lib/privacy: never released),
+ *          withheld = null when the group passes
  */
 export function checkGroup(values: readonly number[]): { peers: number; largestShare: number; withheld: Withheld | null } {
   const v = values.map((x) => Math.max(0, x)).sort((a, b) => b - a);
@@ -104,8 +104,8 @@ export function checkGroup(values: readonly number[]): { peers: number; largestS
     share = 1;
   }
   let withheld: Withheld | null = null;
-  if (peers < MIN_PEERS) withheld = { rule: "min_peers", peers, largestShare: share, customers: null };
-  else if (share > MAX_PEER_SHARE) withheld = { rule: "dominance", peers, largestShare: share, customers: null };
+  if (peers < MIN_PEERS) withheld = { rule: "min_peers", peers };
+  else if (share > MAX_PEER_SHARE) withheld = { rule: "dominance", peers };
   return { peers, largestShare: share, withheld };
 }
 
@@ -115,22 +115,20 @@ export function checkGroup(values: readonly number[]): { peers: number; largestS
  * describe those few customers).
  */
 export function checkCell(customers: number): Withheld | null {
-  if (customers < MIN_CELL_CUSTOMERS) return { rule: "min_customers", peers: 0, largestShare: null, customers: null };
+  if (customers < MIN_CELL_CUSTOMERS) return { rule: "min_customers", peers: 0 };
   return null;
 }
 
-/** The released summary of the peers' distribution of one figure. */
+/** The released summary of the group's distribution of one figure. */
 export interface QuantileRelease {
-  /** Peers whose value entered the distribution. */
+  /** Group members whose value entered the distribution (the merchant itself included when it qualifies). */
   peers: number;
+  /** Released p25, median and p75: keyed noise, 3 significant digits (./disclosure.ts). */
   p25: number;
   median: number;
   p75: number;
-  /**
-   * The merchant's percentile rank among the peers, 0..100 (mid-rank: peers below plus half the
-   * ties, over peers), rounded to an integer; null when the merchant has no value.
-   */
-  percentileRank: number | null;
+  /** The merchant's quarter band against the released quartiles; null when it has no value. */
+  band: QuarterBand | null;
 }
 
 /** The three order statistics (0-based, ascending) averaged for quantile q of n ≥ 3 values. */
@@ -142,33 +140,36 @@ export function quantileWindow(n: number, q: number): [number, number, number] {
   return [centre - 1, centre, centre + 1];
 }
 
+/** The fewest values a released distribution covers: MIN_PEERS others for every member in it. */
+export const MIN_DISTRIBUTION_VALUES = MIN_PEERS + 1;
+
 /**
- * The released p25 / median / p75 of the peers' values of one figure, and the merchant's
- * percentile rank among them. Each quantile is the mean of the three order statistics around
+ * The released p25 / median / p75 of one figure over the whole fixed group, and the merchant's
+ * quarter band against them. Each quantile is the mean of the three order statistics around
  * position h = (n − 1) q (Hyndman & Fan type 7's position, centre rounded half up and kept
- * inside 1..n−2), so it is never one peer's raw value and, with n ≥ 5, no combination of the
- * three released quantiles determines one peer's value (rank argument, tested).
+ * inside 1..n−2), so it is never one member's raw value; it is computed over every qualifying
+ * member (the asker included), so every member gets the same numbers, and then released with the
+ * keyed bounded noise of `key` (releaseMagnitude, scaled to the mean absolute value of the three
+ * order statistics), field suffixed ".p25", ".median", ".p75".
+ * The three are sorted after the noise so p25 ≤ median ≤ p75 holds.
  *
- * Peers with a null value (e.g. growth without a base) are left out; peers whose value describes
- * fewer than MIN_CELL_CUSTOMERS customers must be left out by the caller (rule 3).
+ * Members with a null value (e.g. growth without a base) are left out; members whose value
+ * describes fewer than MIN_CELL_CUSTOMERS customers must be left out by the caller (rule 3).
  *
- * @param peerValues the peers' values (the merchant's own value excluded)
- * @param own        the merchant's own value, or null
- * @returns the release, or why it is withheld (rule "min_peers" when fewer than MIN_PEERS values)
+ * @param groupValues the values of every member of the group (the merchant's own included)
+ * @param own         the merchant's own value, or null (only its band depends on it)
+ * @param key         the release key of the figure (group, period, field)
+ * @returns the release, or why it is withheld ("min_peers" with fewer than MIN_DISTRIBUTION_VALUES values)
  */
-export function releaseQuantiles(peerValues: readonly (number | null)[], own: number | null): Guarded<QuantileRelease> {
-  const v = peerValues.filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
+export function releaseQuantiles(groupValues: readonly (number | null)[], own: number | null, key: ReleaseKey): Guarded<QuantileRelease> {
+  const v = groupValues.filter((x): x is number => x !== null && Number.isFinite(x)).sort((a, b) => a - b);
   const n = v.length;
-  if (n < MIN_PEERS) return { released: false, withheld: { rule: "min_peers", peers: n, largestShare: null, customers: null } };
-  const at = (q: number) => {
+  if (n < MIN_DISTRIBUTION_VALUES) return { released: false, withheld: { rule: "min_peers", peers: n } };
+  const at = (q: number, name: string) => {
     const [a, b, c] = quantileWindow(n, q);
-    return (v[a] + v[b] + v[c]) / 3;
+    // Noise of the size of the three values, not of their mean (which may be near 0 for growth rates).
+    return releaseMagnitude((v[a] + v[b] + v[c]) / 3, { ...key, field: `${key.field}.${name}` }, (Math.abs(v[a]) + Math.abs(v[b]) + Math.abs(v[c])) / 3);
   };
-  let percentileRank: number | null = null;
-  if (own !== null && Number.isFinite(own)) {
-    const below = v.filter((x) => x < own).length;
-    const ties = v.filter((x) => x === own).length;
-    percentileRank = Math.round(((below + ties / 2) / n) * 100);
-  }
-  return { released: true, value: { peers: n, p25: at(0.25), median: at(0.5), p75: at(0.75), percentileRank } };
+  const [p25, median, p75] = [at(0.25, "p25"), at(0.5, "median"), at(0.75, "p75")].sort((a, b) => a - b);
+  return { released: true, value: { peers: n, p25, median, p75, band: quarterBand(own, { p25, median, p75 }) } };
 }

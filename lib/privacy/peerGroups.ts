@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Executor } from "@/db/client";
+import { membersFingerprint } from "./disclosure";
 import { checkGroup, MIN_PEERS, type PrivacyRule, type Withheld } from "./guard";
 
 /*
@@ -36,8 +37,6 @@ interface PeerLevelAttempt {
   level: PeerLevel;
   /** Members other than the merchant itself. */
   peers: number;
-  /** Worst-frame largest peer share of net revenue in the window (0..1). */
-  largestShare: number;
   passed: boolean;
   /** Why it did not pass ("differencing": it adds fewer than MIN_PEERS merchants to the previous level). */
   rule: PrivacyRule | null;
@@ -56,9 +55,7 @@ export interface PeerGroupInfo {
   country: string;
   /** Peers in the group used (the merchant excluded); at the last level tried when withheld. */
   peers: number;
-  /** Largest single peer share of net revenue in the window (worst member's frame), 0..1. */
-  largestShare: number;
-  /** Every level tried, in order, with its outcome (the "why widened" of the UI). */
+  /** Every level tried, in order, with its rule and peer count (words and counts, never a share). */
   attempts: PeerLevelAttempt[];
   /** Why the group is withheld; null when a level passed. */
   withheld: Withheld | null;
@@ -68,6 +65,11 @@ export interface PeerGroupInfo {
 export interface PeerGroup extends PeerGroupInfo {
   /** The merchant itself first, then the other members by id. Empty when withheld. */
   memberIds: number[];
+  /**
+   * The group's identity for the noise key (./disclosure.ts): level, segment, window and a keyed
+   * fingerprint of the member set, the same for every member; "" when withheld.
+   */
+  releaseKey: string;
 }
 
 interface Candidate {
@@ -122,7 +124,7 @@ export async function resolvePeerGroup(executor: Executor, merchantId: number, w
   };
   const attempts: PeerLevelAttempt[] = [];
   let previousSize = -1;
-  let last = { peers: 0, largestShare: 1, withheld: null as Withheld | null };
+  let last = { peers: 0, withheld: null as Withheld | null };
   for (const level of PEER_LEVELS) {
     if (level === "mcc_region" && self.region === null) continue;
     const members = rows.filter(inLevel[level]).sort((a, b) => a.id - b.id);
@@ -132,13 +134,11 @@ export async function resolvePeerGroup(executor: Executor, merchantId: number, w
     let rule: PrivacyRule | null = check.withheld?.rule ?? null;
     if (!rule && added < MIN_PEERS) rule = "differencing";
     const passed = rule === null;
-    attempts.push({ level, peers: check.peers, largestShare: check.largestShare, passed, rule });
-    last = {
-      peers: check.peers,
-      largestShare: check.largestShare,
-      withheld: check.withheld ?? (rule ? { rule, peers: check.peers, largestShare: check.largestShare, customers: null } : null),
-    };
+    attempts.push({ level, peers: check.peers, passed, rule });
+    last = { peers: check.peers, withheld: check.withheld ?? (rule ? { rule, peers: check.peers } : null) };
     if (passed) {
+      const memberIds = [merchantId, ...members.map((m) => m.id)];
+      const segment = level === "mcc_region" ? `${self.mcc}:${self.region}` : level === "mcc_country" ? self.mcc : `${group}xx`;
       return {
         window: { ...window },
         level,
@@ -147,15 +147,15 @@ export async function resolvePeerGroup(executor: Executor, merchantId: number, w
         region: self.region,
         country: self.country,
         peers: check.peers,
-        largestShare: check.largestShare,
         attempts,
         withheld: null,
-        memberIds: [merchantId, ...members.map((m) => m.id)],
+        memberIds,
+        releaseKey: `${level}:${segment}:${self.country}:${window.from}/${window.to}:${membersFingerprint(memberIds)}`,
       };
     }
     previousSize = members.length;
   }
-  const withheld: Withheld = last.withheld ?? { rule: "min_peers", peers: last.peers, largestShare: last.largestShare, customers: null };
+  const withheld: Withheld = last.withheld ?? { rule: "min_peers", peers: last.peers };
   return {
     window: { ...window },
     level: null,
@@ -164,16 +164,16 @@ export async function resolvePeerGroup(executor: Executor, merchantId: number, w
     region: self.region,
     country: self.country,
     peers: last.peers,
-    largestShare: last.largestShare,
     attempts,
     withheld,
     memberIds: [],
+    releaseKey: "",
   };
 }
 
 /** The public part of a peer group (drops the member ids). */
 export function peerGroupInfo(group: PeerGroup): PeerGroupInfo {
   // eslint-disable-next-line @typescript-eslint/no-unused-vars
-  const { memberIds, ...info } = group;
+  const { memberIds, releaseKey, ...info } = group;
   return info;
 }

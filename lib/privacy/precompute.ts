@@ -90,16 +90,32 @@ async function computeMerchantReports(
     peerGroup: async (window) => groups.get(windowKey(window))!,
     memberFigures: (ids, w) => shared.get(`figures|${idsKey(ids)}|${windowKey(w.period)}`, () => memberFigures(tx, ids, w)),
     dailyNet: (ids, window) => shared.get(`daily|${idsKey(ids)}|${windowKey(window)}`, () => dailyNet(tx, ids, window)),
-    // Keyed and queried with the merchant itself included, so every member of the same group
-    // shares one query; the index reads only the peers' entries of the result.
-    monthlyCustomers: (peerIds, window) => {
-      const all = [...peerIds, merchant.id];
-      return shared.get(`customers|${idsKey(all)}|${windowKey(window)}`, () => monthlyCustomers(tx, all, window));
-    },
+    // Keyed by the whole member set, so every member of the same group shares one query.
+    monthlyCustomers: (ids, window) => shared.get(`customers|${idsKey(ids)}|${windowKey(window)}`, () => monthlyCustomers(tx, ids, window)),
     category: async (ids, w) => categoryFigures(base, new Set(ids), w),
   };
   const out = [];
   for (const w of windows) out.push({ period: w.period, report: await buildCompetitorReport(merchant, w, sources) });
+  return out;
+}
+
+/**
+ * The Competitors reports of `merchants` for `periods` (whole months, quarters or years),
+ * computed as the job computes them (member-level inputs loaded once and shared across the
+ * members of a group) and stored nowhere: the attack suite's releases
+ * (tests/integration/privacy-attacks.test.ts). The data must not change during the call.
+ * @returns per merchant id, its reports in the order of `periods`
+ */
+export async function computeCompetitorReports(
+  executor: Executor,
+  merchants: readonly { id: number; slug: string; currency: string }[],
+  periods: readonly { from: string; to: string }[],
+): Promise<Map<number, CompetitorReport[]>> {
+  const shared = new SharedInputs();
+  shared.use("one batch");
+  const windows = periods.map((p) => reportWindows(p));
+  const out = new Map<number, CompetitorReport[]>();
+  for (const m of merchants) out.set(m.id, (await computeMerchantReports(executor, m, windows, shared)).map((r) => r.report));
   return out;
 }
 

@@ -17,7 +17,7 @@ import type { DayPeriod } from "./periods";
  * The version of the stored report's shape and of the computation behind it. Raise it whenever
  * CompetitorReport or any figure's definition changes: every stored report then stops matching.
  */
-const COMPETITOR_REPORT_FORMAT = 1;
+const COMPETITOR_REPORT_FORMAT = 2; // 2: one keyed-noise release per group (issue 13), no largestShare, quarter bands
 
 /** The current fingerprint of `merchantId`'s inputs as one SQL scalar (hex SHA-256; null for an unknown merchant). */
 function fingerprintSql(merchantId: number): SQL {

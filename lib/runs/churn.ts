@@ -10,6 +10,12 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * whether the value is plainly on the risky side), rendered into words at read time from
  * messages/<locale>/churn.json (lib/runs/render/churn.ts). Format 1 runs stored `{en, ru}` texts
  * instead and are refitted.
+ *
+ * Format 3 (issue 13, docs/privacy.md): a customer's factors (per-customer outputs and the
+ * revenue-at-risk list, its CSV and the API) are only the merchant's own-history features
+ * (PER_PERSON_FEATURES); bank attributes and competitor spend appear only in aggregates (global
+ * importance, segment effects of ≥ 5 customers with complementary suppression). Format 2 runs
+ * carried bank attributes per person and are refitted ("refit needed").
  */
 
 /**
@@ -35,6 +41,26 @@ export const CHURN_FEATURES = [
 ] as const;
 export type ChurnFeatureName = (typeof CHURN_FEATURES)[number];
 const churnFeatureSchema = z.enum(CHURN_FEATURES);
+
+/**
+ * The features a per-customer output may show: the merchant's own purchase history with this
+ * customer (recency, frequency, monetary value, tenure, purchase rhythm and its own check trend).
+ * Never a bank attribute (age, gender, payroll, corporate, premium, region) nor the customer's
+ * spend at competitors (banking secrecy and personal data: docs/privacy.md).
+ */
+export const PER_PERSON_FEATURES: ReadonlySet<ChurnFeatureName> = new Set<ChurnFeatureName>([
+  "recencyDays",
+  "frequency180d",
+  "monetaryMinor",
+  "tenureDays",
+  "meanInterPurchaseDays",
+  "interPurchaseCv",
+  "checkTrend",
+]);
+
+/** A per-customer factor: one of PER_PERSON_FEATURES, with no bank category (checked on write and on read). */
+const perPersonFactors = (factor: typeof churnFactorSchema) =>
+  z.array(factor.refine((f) => PER_PERSON_FEATURES.has(f.feature) && f.category === null, { message: "a per-customer factor must be an own-history feature (issue 13)" }));
 
 /** Units a factor's value is stored in. */
 const FACTOR_UNITS = ["days", "minor", "ratio", "share", "years", "flag", "ordinal"] as const;
@@ -156,8 +182,8 @@ const churnCustomerOutputSchema = z.strictObject({
   clvSource,
   /** round(pChurn × clvMinor). */
   revenueAtRiskMinor: minor.nonnegative(),
-  /** Top three factors: the largest positive SHAP first (lib/jobs/explain.ts topFactors). */
-  factors: z.array(churnFactorSchema),
+  /** Top three own-history factors: the largest positive SHAP first (lib/jobs/explain.ts topFactors). */
+  factors: perPersonFactors(churnFactorSchema),
 });
 
 /** One row of the revenue-at-risk list: a customer's output with its id. */
@@ -196,7 +222,7 @@ const churnSummarySchema = z.strictObject({
   baseValue: num,
 });
 
-const CHURN_FORMAT = 2;
+const CHURN_FORMAT = 3;
 
 export const churnContract = defineRunContract({
   kind: "churn",

@@ -26,16 +26,16 @@ export const benchmarksCommand: Command = {
     io.out(`${merchant.name} (${merchant.slug}), ${report.grain} ${report.period.from} to ${report.period.to} (exclusive)`);
     io.out(
       g.level
-        ? `peer group: ${g.level} (MCC ${g.mcc}, ${g.region ?? "-"}), ${g.peers} peers, largest share ${fmt.percent(g.largestShare)}`
-        : `peer group withheld: ${g.withheld?.rule} (${g.peers} peers, largest share ${fmt.percent(g.largestShare)})`,
+        ? `peer group: ${g.level} (MCC ${g.mcc}, ${g.region ?? "-"}), ${g.peers} peers`
+        : `peer group withheld: ${g.withheld?.rule} (${g.peers} peers)`,
     );
     const cell = (key: (typeof report.benchmarks)[number]["key"], x: number | null) => formatBenchmark(key, x, fmt);
     io.out(
       table([
-        ["benchmark", "merchant", "p25", "median", "p75", "rank"],
+        ["benchmark", "merchant", "p25", "median", "p75", "quarter"],
         ...report.benchmarks.map((b) =>
           b.peers.released
-            ? [b.key, cell(b.key, b.own), cell(b.key, b.peers.value.p25), cell(b.key, b.peers.value.median), cell(b.key, b.peers.value.p75), String(b.peers.value.percentileRank ?? "-")]
+            ? [b.key, cell(b.key, b.own), cell(b.key, b.peers.value.p25), cell(b.key, b.peers.value.median), cell(b.key, b.peers.value.p75), b.peers.value.band ?? "-"]
             : [b.key, cell(b.key, b.own), `withheld: ${b.peers.withheld.rule}`, "", "", ""],
         ),
       ]),

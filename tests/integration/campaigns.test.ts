@@ -121,11 +121,12 @@ describe(`campaign upload validation (${TEST_DIALECT})`, () => {
 
 describe(`campaign import, derived outcomes, idempotency and isolation (${TEST_DIALECT})`, () => {
   it("derives purchase and revenue from the rollups in [sent_at, sent_at + window), counts unknown customers", async () => {
-    // Customers 0..5 of the merchant; 0, 1, 2 treated, 3, 4, 5 controls; "ghost" is unknown (the
-    // identifier must be one of the merchant's customers: a bank id the merchant never saw is too).
+    // Customers 0..9 of the merchant; 0, 1, 2, 6, 7 treated, 3, 4, 5, 8, 9 controls (5 per arm: the
+    // smallest campaign the privacy rules analyse); "ghost" is unknown (the identifier must be one
+    // of the merchant's customers: a bank id the merchant never saw is too).
     const { merchant } = await seedMerchant(
       database,
-      Array.from({ length: 6 }, (_, i) => ({ gender: i % 2 ? "male" : "female", birthYear: 1990 })),
+      Array.from({ length: 10 }, (_, i) => ({ gender: i % 2 ? "male" : "female", birthYear: 1990 })),
       [
         [0, 1000, "2024-03-01"], // in window
         [0, 500, "2024-03-14"], // in window (last day of 14)
@@ -135,6 +136,10 @@ describe(`campaign import, derived outcomes, idempotency and isolation (${TEST_D
         [3, -300, "2024-03-06"], // a refund does not lower gross sales
         [4, 200, "2024-02-01"], // before: a customer of the merchant, no outcome
         [5, 250, "2024-03-20"], // after the window
+        [6, 100, "2024-01-10"], // before the send, no outcome
+        [7, 100, "2024-01-11"],
+        [8, 100, "2024-01-12"],
+        [9, 100, "2024-01-13"],
       ],
     );
     const file = write(
@@ -146,28 +151,34 @@ describe(`campaign import, derived outcomes, idempotency and isolation (${TEST_D
         `${merchant.slug}-c3,control,,2024-03-01`,
         `${merchant.slug}-c4,control,,2024-03-01`,
         `${merchant.slug}-c5,control,,2024-03-01`,
+        `${merchant.slug}-c6,treatment,SMS,2024-03-01`,
+        `${merchant.slug}-c7,treatment,SMS,2024-03-01`,
+        `${merchant.slug}-c8,control,,2024-03-01`,
+        `${merchant.slug}-c9,control,,2024-03-01`,
         "ghost,control,,2024-03-01",
       ].join("\n"),
     );
     const imported = await importCampaign(database, { merchantId: merchant.id, file, name: "March SMS" });
-    expect(imported).toMatchObject({ ok: true, alreadyPresent: false, rowsRead: 7, unknownCustomers: 1 });
+    expect(imported).toMatchObject({ ok: true, alreadyPresent: false, rowsRead: 11, unknownCustomers: 1 });
     expect(imported.groups).toEqual([
-      { action: "", treatment: 0, control: 4 },
-      { action: "SMS", treatment: 3, control: 0 },
+      { action: "", treatment: 0, control: 6 },
+      { action: "SMS", treatment: 5, control: 0 },
     ]);
     const stored = await runCampaignReport(database, imported.campaignId!);
     expect(stored.status).toBe("succeeded");
     const r = stored.report!;
-    expect(r.campaign).toMatchObject({ outcomeSource: "derived", analysedRows: 6, unknownCustomers: 1, windowDays: 14 });
+    expect(r.campaign).toMatchObject({ outcomeSource: "derived", analysedRows: 10, unknownCustomers: 1, windowDays: 14 });
     const [sms] = r.actions;
-    expect(sms).toMatchObject({ action: "SMS", treatment: 3, control: 3 });
+    expect(sms).toMatchObject({ action: "SMS", treatment: 5, control: 5, suppressed: false });
     const conv = sms.outcomes.find((o) => o.outcome === "conversion")!;
-    expect(conv.treatment).toBeCloseTo(1 / 3, 15);
-    expect(conv.control).toBeCloseTo(1 / 3, 15);
+    expect(conv.treatment).toBeCloseTo(1 / 5, 15);
+    expect(conv.control).toBeCloseTo(1 / 5, 15);
     const rev = sms.outcomes.find((o) => o.outcome === "revenue")!;
-    expect(rev.treatment).toBeCloseTo(1500 / 3, 10);
-    expect(rev.control).toBeCloseTo(300 / 3, 10);
-    expect(rev.absolute).toBeCloseTo(400, 10);
+    expect(rev.treatment).toBeCloseTo(1500 / 5, 10);
+    expect(rev.control).toBeCloseTo(300 / 5, 10);
+    expect(rev.absolute).toBeCloseTo(240, 10);
+    // Bank gender cells are 3 + 2 per arm: withheld, both of them (complementary suppression).
+    expect(sms.segments.find((s) => s.feature === "bank_gender")!.groups.every((g) => g.suppressed && g.treatment === null)).toBe(true);
 
     // Idempotent: the same bytes again add nothing and name the same campaign.
     const before = await counts();

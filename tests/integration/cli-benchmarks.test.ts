@@ -40,8 +40,18 @@ describe("cli benchmarks", () => {
     expect(report.peerGroup.level).toBe("mcc_country");
     expect(report.peerGroup.peers).toBe(5);
     const check = report.benchmarks.find((b: { key: string }) => b.key === "averageCheckMinor");
-    // Peers' checks 1100 … 1500: p25 = mean(1100, 1200, 1300), median = 1300, p75 = 1400; own 1000 → rank 0.
-    expect(check).toEqual({ key: "averageCheckMinor", own: 1000, peers: { released: true, value: { peers: 5, p25: 1200, median: 1300, p75: 1400, percentileRank: 0 } } });
+    // The group's checks 1000 (own) and 1100 … 1500: exact p25 = mean(1000, 1100, 1200) = 1100, median 1300, p75 1400,
+    // released with keyed noise (±15 % at most) at 3 significant digits; own 1000 below every released quartile.
+    expect(check.own).toBe(1000);
+    expect(check.peers.released).toBe(true);
+    expect(check.peers.value.peers).toBe(6);
+    expect(check.peers.value.band).toBe("below_p25");
+    for (const [q, exact] of [["p25", 1100], ["median", 1300], ["p75", 1400]] as const) {
+      const got: number = check.peers.value[q];
+      expect(Math.abs(got - exact)).toBeLessThanOrEqual(0.15 * exact + 5);
+      expect(Number(got.toPrecision(3))).toBe(got);
+    }
+    expect(check.peers.value).not.toHaveProperty("percentileRank");
   });
 
   it("prints a table, and refuses a period that is not a whole month, quarter or year", async () => {

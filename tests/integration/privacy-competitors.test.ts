@@ -130,10 +130,24 @@ afterAll(async () => {
 
 const bench = (r: CompetitorReport, key: string) => r.benchmarks.find((b) => b.key === key)!;
 
-describe("competitor report: exact values on the hand-built bank", () => {
+/**
+ * The report with the keyed noise switched off (PRIVACY_GUARDS_OFF, honoured only in tests;
+ * lib/privacy/disclosure.ts), never stored: the exact group-wide figures behind the release, so
+ * the arithmetic can be checked to the unit. The released (noisy) report is checked separately.
+ */
+async function rawReport(ref: { id: number; slug: string; currency: string }, period: { from: string; to: string }): Promise<CompetitorReport> {
+  process.env.PRIVACY_GUARDS_OFF = "1";
+  try {
+    return await getCompetitorReportIn(database, ref, period, { stored: false });
+  } finally {
+    delete process.env.PRIVACY_GUARDS_OFF;
+  }
+}
+
+describe("competitor report: exact values on the hand-built bank (noise off)", () => {
   let r: CompetitorReport;
   beforeAll(async () => {
-    r = await getCompetitorReportIn(database, refs.A, MARCH);
+    r = await rawReport(refs.A, MARCH);
   });
 
   it("uses the region group of 5 peers and says so", () => {
@@ -142,57 +156,60 @@ describe("competitor report: exact values on the hand-built bank", () => {
     expect(r.peerGroup.level).toBe("mcc_region");
     expect(r.peerGroup.peers).toBe(5);
     expect(r.peerGroup.window).toEqual({ from: "2025-04-01", to: "2026-04-01" });
-    expect(r.peerGroup.largestShare).toBeCloseTo(35_000 / 143_000, 12);
     expect(r.peerGroup).not.toHaveProperty("memberIds");
-    expect(JSON.stringify(r)).not.toMatch(/memberIds/);
+    expect(r.peerGroup).not.toHaveProperty("releaseKey");
+    // Issue 13: no ratio of members' values (largestShare) is released anywhere.
+    expect(JSON.stringify(r)).not.toMatch(/memberIds|largestShare|releaseKey/);
   });
 
-  it("benchmarks: own value, peer p25/median/p75 (means of three order statistics) and percentile rank", () => {
-    // Growth vs February: A 20 000 / 15 000 − 1; peers 1 500 … 5 500 over 12 000.
+  it("benchmarks: own value, the whole group's p25/median/p75 (means of three order statistics, A included) and A's quarter band", () => {
+    // Growth vs February: A 20 000 / 15 000 − 1 = 12 000 / 36 000; peers 1 500 … 5 500 over 12 000.
+    // Sorted (× 1/36 000): 4 500, 7 500, 10 500, 12 000 (A), 13 500, 16 500.
     expect(bench(r, "revenueGrowthPrevious").own).toBeCloseTo(1 / 3, 12);
     expect(bench(r, "revenueGrowthPrevious").peers).toEqual({
       released: true,
-      value: { peers: 5, p25: expect.closeTo(7_500 / 36_000, 12), median: expect.closeTo(10_500 / 36_000, 12), p75: expect.closeTo(13_500 / 36_000, 12), percentileRank: 60 },
+      value: { peers: 6, p25: expect.closeTo(7_500 / 36_000, 12), median: expect.closeTo(12_000 / 36_000, 12), p75: expect.closeTo(14_000 / 36_000, 12), band: "p25_median" },
     });
     // No revenue a year earlier anywhere: undefined for everyone.
-    expect(bench(r, "revenueGrowthYearAgo")).toEqual({ key: "revenueGrowthYearAgo", own: null, peers: { released: false, withheld: { rule: "min_peers", peers: 0, largestShare: null, customers: null } } });
-    expect(bench(r, "customers")).toEqual({ key: "customers", own: 15, peers: { released: true, value: { peers: 5, p25: 12, median: 12, p75: 12, percentileRank: 100 } } });
+    expect(bench(r, "revenueGrowthYearAgo")).toEqual({ key: "revenueGrowthYearAgo", own: null, peers: { released: false, withheld: { rule: "min_peers", peers: 0 } } });
+    // 12 × 5 and A's 15: p75 = (12 + 12 + 15) / 3.
+    expect(bench(r, "customers")).toEqual({ key: "customers", own: 15, peers: { released: true, value: { peers: 6, p25: 12, median: 12, p75: 13, band: "above_p75" } } });
     const check = bench(r, "averageCheckMinor");
     expect(check.own).toBe(1000);
     expect(check.peers).toEqual({
       released: true,
-      value: { peers: 5, p25: expect.closeTo(43_500 / 39, 9), median: expect.closeTo(46_500 / 39, 9), p75: expect.closeTo(49_500 / 39, 9), percentileRank: 0 },
+      value: { peers: 6, p25: expect.closeTo(41_000 / 39, 9), median: expect.closeTo(46_500 / 39, 9), p75: expect.closeTo(49_500 / 39, 9), band: "below_p25" },
     });
     expect(bench(r, "frequency").own).toBeCloseTo(20 / 15, 12);
     expect(bench(r, "frequency").peers).toEqual({
       released: true,
-      value: { peers: 5, p25: expect.closeTo(13 / 12, 12), median: expect.closeTo(13 / 12, 12), p75: expect.closeTo(13 / 12, 12), percentileRank: 100 },
+      value: { peers: 6, p25: expect.closeTo(13 / 12, 12), median: expect.closeTo(13 / 12, 12), p75: expect.closeTo(7 / 6, 12), band: "above_p75" },
     });
     // New customers: A's t0..t4; at each Pk its cross-shopper and its switcher.
     expect(bench(r, "newCustomerShare").own).toBeCloseTo(5 / 15, 12);
     expect(bench(r, "newCustomerShare").peers).toEqual({
       released: true,
-      value: { peers: 5, p25: expect.closeTo(1 / 6, 12), median: expect.closeTo(1 / 6, 12), p75: expect.closeTo(1 / 6, 12), percentileRank: 100 },
+      value: { peers: 6, p25: expect.closeTo(1 / 6, 12), median: expect.closeTo(1 / 6, 12), p75: expect.closeTo(2 / 9, 12), band: "above_p75" },
     });
     // Nobody bought in the base window [2025-10-01, 2026-01-01).
     expect(bench(r, "retention3m").own).toBeNull();
     expect(bench(r, "retention3m").peers.released).toBe(false);
   });
 
-  it("index: 100 at February, then 133.3 (A) against 129.2 (peers); empty months withheld", () => {
+  it("index: 100 at February, then 133.3 (A) against 130.0 (the whole group, A included: 97 500 / 75 000); empty months withheld", () => {
     expect(r.index.released).toBe(true);
     if (!r.index.released) return;
     expect(r.index.value.baseMonth).toBe("2026-02-01");
     expect(r.index.value.points).toHaveLength(12);
     expect(r.index.value.points.slice(-2)).toEqual([
       { month: "2026-02-01", merchant: 100, peers: 100, withheld: null },
-      { month: "2026-03-01", merchant: 133.3, peers: 129.2, withheld: null },
+      { month: "2026-03-01", merchant: 133.3, peers: 130, withheld: null },
     ]);
     expect(r.index.value.points[0]).toEqual({
       month: "2025-04-01",
       merchant: null,
       peers: null,
-      withheld: { rule: "min_peers", peers: 0, largestShare: 0, customers: null },
+      withheld: { rule: "min_peers", peers: 0 },
     });
   });
 
@@ -200,7 +217,7 @@ describe("competitor report: exact values on the hand-built bank", () => {
     const weeks = fullWeekStarts(r.peerGroup.window);
     const own = weeks.map((w) => (w === "2026-02-09" ? 15_000 : w === "2026-03-09" ? 20_000 : 0));
     const peers = weeks.map((w) => (w === "2026-02-09" ? 60_000 : w === "2026-03-09" ? 77_500 : 0));
-    expect(r.correlation).toEqual({ released: true, value: { r: Math.round(pearson(own, peers)! * 1000) / 1000, weeks: 51 } });
+    expect(r.correlation).toEqual({ released: true, value: { r: Math.round(pearson(own, peers)! * 100) / 100, weeks: 51 } });
   });
 
   it("cross-shopping: 5 of A's 15 March customers also bought at peers", () => {
@@ -211,7 +228,7 @@ describe("competitor report: exact values on the hand-built bank", () => {
     expect(r.shareOfWallet.released).toBe(true);
     if (!r.shareOfWallet.released) return;
     const [feb, mar] = r.shareOfWallet.value.slice(-2);
-    expect(feb).toEqual({ month: "2026-02-01", share: null, customers: null, withheld: { rule: "min_peers", peers: 0, largestShare: 0, customers: null } });
+    expect(feb).toEqual({ month: "2026-02-01", share: null, customers: null, withheld: { rule: "min_peers", peers: 0 } });
     expect(mar).toEqual({ month: "2026-03-01", share: 20_000 / 32_500, customers: 20, withheld: null });
   });
 
@@ -230,10 +247,37 @@ describe("competitor report: exact values on the hand-built bank", () => {
   });
 
   it("a peer's view of the same segment uses the same group (5 peers)", async () => {
-    const p = await getCompetitorReportIn(database, refs.P3, MARCH);
-    expect(p.peerGroup.level).toBe("mcc_region");
-    expect(p.peerGroup.peers).toBe(5);
-    expect(p.peerGroup.largestShare).toBeCloseTo(r.peerGroup.largestShare, 12);
+    const p = await rawReport(refs.P3, MARCH);
+    expect(p.peerGroup).toEqual(r.peerGroup);
+  });
+});
+
+describe("the released report (keyed noise on)", () => {
+  it("every member of the group gets the same released figures, each within ±15 % of the exact one at 3 significant digits, the same on every request", async () => {
+    const raw = await rawReport(refs.A, MARCH);
+    const a = await getCompetitorReportIn(database, refs.A, MARCH, { stored: false });
+    const p3 = await getCompetitorReportIn(database, refs.P3, MARCH, { stored: false });
+    const again = await getCompetitorReportIn(database, refs.A, MARCH, { stored: false });
+    expect(again).toEqual(a);
+    let compared = 0;
+    for (const b of a.benchmarks) {
+      const exact = bench(raw, b.key).peers;
+      const other = bench(p3, b.key).peers;
+      expect(b.peers.released).toBe(exact.released);
+      if (!b.peers.released || !exact.released || !other.released) continue;
+      // Everything but the asker's own band is the same for both members.
+      expect({ ...other.value, band: null }).toEqual({ ...b.peers.value, band: null });
+      for (const q of ["p25", "median", "p75"] as const) {
+        const x = exact.value[q];
+        expect(Math.abs(b.peers.value[q] - x)).toBeLessThanOrEqual(0.15 * Math.abs(x) + 0.005 * Math.abs(x));
+        expect(Number(b.peers.value[q].toPrecision(3))).toBe(b.peers.value[q]);
+        compared++;
+      }
+    }
+    expect(compared).toBe(15);
+    // The group's index is the same for both members.
+    expect(a.index.released && p3.index.released).toBe(true);
+    if (a.index.released && p3.index.released) expect(a.index.value.points.map((p) => p.peers)).toEqual(p3.index.value.points.map((p) => p.peers));
   });
 });
 
@@ -241,21 +285,19 @@ describe("privacy guard on the database", () => {
   it("withholds everything built from a group of 4 peers, and still shows the merchant's own values", async () => {
     const r = await getCompetitorReportIn(database, refs.W0, MARCH);
     expect(r.peerGroup.level).toBeNull();
-    expect(r.peerGroup.attempts).toEqual([{ level: "mcc_region", peers: 4, largestShare: 0.25, passed: false, rule: "min_peers" }]);
-    expect(r.peerGroup.withheld).toEqual({ rule: "min_peers", peers: 4, largestShare: 0.25, customers: null });
+    expect(r.peerGroup.attempts).toEqual([{ level: "mcc_region", peers: 4, passed: false, rule: "min_peers" }]);
+    expect(r.peerGroup.withheld).toEqual({ rule: "min_peers", peers: 4 });
     expect(bench(r, "customers")).toEqual({ key: "customers", own: 5, peers: { released: false, withheld: r.peerGroup.withheld } });
     for (const figure of [r.index, r.correlation, r.crossShopping, r.shareOfWallet, r.switching]) expect(figure.released).toBe(false);
   });
 
   it("widens a group with a dominant merchant (37.5 %) to the MCC nationwide (23 %)", async () => {
-    const r = await getCompetitorReportIn(database, refs.E1, MARCH);
+    const r = await rawReport(refs.E1, MARCH);
     expect(r.peerGroup.attempts.map((a) => [a.level, a.peers, a.rule])).toEqual([
       ["mcc_region", 6, "dominance"],
       ["mcc_country", 11, null],
     ]);
-    expect(r.peerGroup.attempts[0].largestShare).toBeCloseTo(3 / 8, 12);
-    expect(r.peerGroup.largestShare).toBeCloseTo(3 / 13, 12);
-    expect(bench(r, "customers").peers).toEqual({ released: true, value: { peers: 11, p25: 5, median: 5, p75: 5, percentileRank: 50 } });
+    expect(bench(r, "customers").peers).toEqual({ released: true, value: { peers: 12, p25: 5, median: 5, p75: 5, band: "p25_median" } });
     // The dominant merchant itself gets the same group.
     const d = await getCompetitorReportIn(database, refs.E0, MARCH);
     expect(d.peerGroup.level).toBe("mcc_country");
@@ -274,15 +316,15 @@ describe("privacy guard on the database", () => {
   });
 
   it("a 4-customer cell is left out of the peers' distribution", async () => {
-    const r = await getCompetitorReportIn(database, refs.C0, MARCH);
+    const r = await rawReport(refs.C0, MARCH);
     expect(r.peerGroup.level).toBe("mcc_region");
     expect(r.peerGroup.peers).toBe(6);
-    // C6's customers (4) and average check (1 250) never enter: 5 peers of 5 customers, check 1 000.
-    expect(bench(r, "customers").peers).toEqual({ released: true, value: { peers: 5, p25: 5, median: 5, p75: 5, percentileRank: 50 } });
-    expect(bench(r, "averageCheckMinor").peers).toEqual({ released: true, value: { peers: 5, p25: 1000, median: 1000, p75: 1000, percentileRank: 50 } });
-    // C6 itself sees its own value, and the 6 other members.
-    const c6 = await getCompetitorReportIn(database, refs.C6, MARCH);
-    expect(bench(c6, "customers")).toEqual({ key: "customers", own: 4, peers: { released: true, value: { peers: 6, p25: 5, median: 5, p75: 5, percentileRank: 0 } } });
+    // C6's customers (4) and average check (1 250) never enter: 6 members of 5 customers, check 1 000.
+    expect(bench(r, "customers").peers).toEqual({ released: true, value: { peers: 6, p25: 5, median: 5, p75: 5, band: "p25_median" } });
+    expect(bench(r, "averageCheckMinor").peers).toEqual({ released: true, value: { peers: 6, p25: 1000, median: 1000, p75: 1000, band: "p25_median" } });
+    // C6 itself sees its own value and the same distribution of the 6 other members.
+    const c6 = await rawReport(refs.C6, MARCH);
+    expect(bench(c6, "customers")).toEqual({ key: "customers", own: 4, peers: { released: true, value: { peers: 6, p25: 5, median: 5, p75: 5, band: "below_p25" } } });
   });
 
   it("the group is fixed by the period's end, not by the request: a month and its quarter get the same group", async () => {
@@ -301,13 +343,14 @@ describe("privacy guard on the database", () => {
 
   it("feeds the findings job's market split: the month grain's index as a daily step series", async () => {
     // As of 2026-04-15 the last complete month is March: the same fixed group and index as MARCH.
-    const input = await loadPeerIndexInput(database, { ...refs.A, name: "A", mcc: "5812", timeZone: "UTC" }, "2026-04-15");
+    process.env.PRIVACY_GUARDS_OFF = "1"; // the exact index (noise off; the released one is the same series with keyed noise)
+    const input = await loadPeerIndexInput(database, { ...refs.A, name: "A", mcc: "5812", timeZone: "UTC" }, "2026-04-15").finally(() => delete process.env.PRIVACY_GUARDS_OFF);
     if (!input.released) throw new Error(`withheld: ${input.reason}`);
     const at = (date: string) => input.series.filter((p) => p.date === date).map((p) => p.index);
-    // Peers' net revenue: February 5 × 12 000 = 60 000, March 13 500 + … + 17 500 = 77 500.
+    // The group's net revenue (A included): February 5 × 12 000 + 15 000 = 75 000, March 77 500 + 20 000 = 97 500.
     expect(at("2026-02-01")).toEqual([100]);
     expect(at("2026-02-28")).toEqual([100]);
-    expect(at("2026-03-01")).toEqual([129.2]); // 77 500 / 60 000 × 100, released to one decimal
+    expect(at("2026-03-01")).toEqual([130]); // 97 500 / 75 000 × 100, released to one decimal
     expect(at("2026-03-31")).toEqual(at("2026-03-01"));
     expect(at("2026-04-01")).toEqual([]);
     expect(input.series.filter((p) => p.date < "2026-02-01")).toEqual([]);

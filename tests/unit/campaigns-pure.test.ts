@@ -115,7 +115,7 @@ describe("campaign report computation (analysis)", () => {
     merchant_id: 3,
     name: "March SMS",
     format: "campaign",
-    row_count: 7,
+    row_count: 11,
     unknown_customers: 1,
     outcome_columns: [],
     outcome_source: "derived",
@@ -123,7 +123,11 @@ describe("campaign report computation (analysis)", () => {
     feature_names: [],
     currency: "EUR",
   };
-  /** The integration test's merchant: c0 bought twice in the window (1000 + 500), c3 once (300); the others not in the window; "ghost" unknown. */
+  /**
+   * The integration test's merchant: c0 bought twice in the window (1000 + 500), c3 once (300);
+   * the others not in the window; "ghost" unknown. Five customers per arm: the smallest campaign
+   * the privacy rules analyse (issue 13).
+   */
   const row = (line: number, ref: string, grp: string, action: string, purchases: number | null, sales: number | null, known = true, gender: string | null = "female"): CampaignDataRow => ({
     line, customer_ref: ref, grp, action, visit: null, conversion: null, revenue_minor: null, features: "{}", known, purchases, sales, gender, age: known ? 34 : null,
   });
@@ -135,6 +139,10 @@ describe("campaign report computation (analysis)", () => {
     row(6, "c4", "control", "", 0, 0),
     row(7, "c5", "control", "", 0, 0, true, "male"),
     row(8, "ghost", "control", "", null, null, false, null),
+    row(9, "c6", "treatment", "SMS", 0, 0, true, "male"),
+    row(10, "c7", "treatment", "SMS", 0, 0),
+    row(11, "c8", "control", "", 0, 0, true, "male"),
+    row(12, "c9", "control", "", 0, 0),
   ];
 
   it("folds pages of rows into columns: derived conversion and revenue, unknown customers left out, bank gender and age band as features", () => {
@@ -142,31 +150,42 @@ describe("campaign report computation (analysis)", () => {
     columns.add(rows.slice(0, 3));
     columns.add(rows.slice(3));
     const data = columns.finish();
-    expect(data.refs).toEqual(["c0", "c1", "c2", "c3", "c4", "c5"]);
-    expect([...data.treatment]).toEqual([1, 1, 1, 0, 0, 0]);
-    expect([...data.outcomes.conversion!]).toEqual([1, 0, 0, 1, 0, 0]);
-    expect([...data.outcomes.revenue!]).toEqual([1500, 0, 0, 300, 0, 0]);
+    expect(data.refs).toEqual(["c0", "c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "c9"]);
+    expect([...data.treatment]).toEqual([1, 1, 1, 0, 0, 0, 1, 1, 0, 0]);
+    expect([...data.outcomes.conversion!]).toEqual([1, 0, 0, 1, 0, 0, 0, 0, 0, 0]);
+    expect([...data.outcomes.revenue!]).toEqual([1500, 0, 0, 300, 0, 0, 0, 0, 0, 0]);
     expect(data.features.map((f) => [f.name, f.kind, f.levels])).toEqual([
       ["bank_gender", "categorical", ["female", "male"]],
       ["bank_age_band", "categorical", ["25–34"]],
     ]);
   });
 
-  it("lifts of the derived example equal the integration test's: conversion 1/3 vs 1/3, revenue 500 vs 100 (+400)", () => {
+  it("lifts of the derived example equal the integration test's: conversion 1/5 vs 1/5, revenue 300 vs 60 (+240)", () => {
     const columns = campaignColumns(meta);
     columns.add(rows);
     const { report, effects } = analyseCampaign(meta, columns.finish());
-    expect(report.campaign).toEqual({ id: 7, name: "March SMS", format: "campaign", rows: 7, unknownCustomers: 1, outcomeSource: "derived", windowDays: 14, analysedRows: 6, currency: "EUR" });
+    expect(report.campaign).toEqual({ id: 7, name: "March SMS", format: "campaign", rows: 11, unknownCustomers: 1, outcomeSource: "derived", windowDays: 14, analysedRows: 10, currency: "EUR" });
     expect(report.computeMs).toBe(0);
+    expect(report.disclosure).toBe(2);
     const [sms] = report.actions;
-    expect(sms).toMatchObject({ action: "SMS", treatment: 3, control: 3, uplift: null });
+    expect(sms).toMatchObject({ action: "SMS", treatment: 5, control: 5, suppressed: false, uplift: null });
     const conv = sms.outcomes.find((o) => o.outcome === "conversion")!;
-    expect(conv.treatment).toBeCloseTo(1 / 3, 15);
-    expect(conv.control).toBeCloseTo(1 / 3, 15);
+    expect(conv.treatment).toBeCloseTo(1 / 5, 15);
+    expect(conv.control).toBeCloseTo(1 / 5, 15);
     const rev = sms.outcomes.find((o) => o.outcome === "revenue")!;
-    expect(rev.treatment).toBeCloseTo(1500 / 3, 10);
-    expect(rev.control).toBeCloseTo(300 / 3, 10);
-    expect(rev.absolute).toBeCloseTo(400, 10);
+    expect(rev.treatment).toBeCloseTo(1500 / 5, 10);
+    expect(rev.control).toBeCloseTo(300 / 5, 10);
+    expect(rev.absolute).toBeCloseTo(240, 10);
+    // Bank gender cells: female 3 treated / 2 controls, male 2 / 3: every cell under 5 per arm is
+    // withheld (both, so neither is the action's total minus the other); the age band (all
+    // 25–34) is the whole action and released.
+    const gender = sms.segments.find((s) => s.feature === "bank_gender")!;
+    expect(gender.groups).toEqual([
+      { key: "female", treatment: null, control: null, treatmentRate: null, controlRate: null, lift: null, ci: null, suppressed: true },
+      { key: "male", treatment: null, control: null, treatmentRate: null, controlRate: null, lift: null, ci: null, suppressed: true },
+    ]);
+    const age = sms.segments.find((s) => s.feature === "bank_age_band")!;
+    expect(age.groups.map((g) => [g.key, g.treatment, g.control, g.suppressed])).toEqual([["25–34", 5, 5, false]]);
     expect(report.primaryOutcome).toBe("conversion");
     expect(effects).toEqual([]);
   });
@@ -175,6 +194,18 @@ describe("campaign report computation (analysis)", () => {
     const columns = campaignColumns(meta);
     columns.add([row(2, "ghost", "control", "", null, null, false, null)]);
     expect(() => analyseCampaign(meta, columns.finish())).toThrow(/no analysable rows/);
+  });
+
+  it("refuses a campaign under 10 customers, and withholds an action with an arm under 5 (issue 13: a two-row file described two people)", () => {
+    const two = campaignColumns(meta);
+    two.add([row(2, "c0", "treatment", "SMS", 2, 1500), row(3, "c3", "control", "", 1, 300, true, "male")]);
+    expect(() => analyseCampaign(meta, two.finish())).toThrow(/2 analysable customers, at least 10 needed/);
+    const lopsided = campaignColumns(meta);
+    lopsided.add([...rows, row(13, "c10", "treatment", "Push", 1, 100)]);
+    const { report } = analyseCampaign(meta, lopsided.finish());
+    const push = report.actions.find((a) => a.action === "Push")!;
+    expect(push).toMatchObject({ treatment: 1, control: 5, suppressed: true, outcomes: [], segments: [], clusters: [], uplift: null });
+    expect(report.actions.find((a) => a.action === "SMS")!.suppressed).toBe(false);
   });
 
   it("encodes a column as numeric when every present value is a number, else as sorted categories", () => {

@@ -5,7 +5,7 @@ import {
   buildShareOfWalletOption,
   buildSwitchingOption,
   formatBenchmark,
-  gaugePosition,
+  bandPosition,
 } from "@/lib/charts/competitors";
 
 const en = makeChartFormat("en", "RUB");
@@ -24,9 +24,10 @@ describe("formatBenchmark", () => {
     expect(formatBenchmark("frequency", 2.7605, ru)).toBe("2,76");
   });
   it("places the percentile rank on the gauge, clipped to 0..100", () => {
-    expect(gaugePosition(53)).toBe(53);
-    expect(gaugePosition(140)).toBe(100);
-    expect(gaugePosition(null)).toBeNull();
+    expect(bandPosition("below_p25")).toBe(12.5);
+    expect(bandPosition("median_p75")).toBe(62.5);
+    expect(bandPosition("above_p75")).toBe(87.5);
+    expect(bandPosition(null)).toBeNull();
   });
 });
 

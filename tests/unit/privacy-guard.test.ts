@@ -15,9 +15,9 @@ import { mccGroup } from "@/lib/privacy/peerGroups";
 
 describe("guard rules", () => {
   it("withholds a group of 4 peers (5 members with the merchant)", () => {
-    expect(checkGroup([10, 10, 10, 10, 10]).withheld).toEqual({ rule: "min_peers", peers: 4, largestShare: 0.25, customers: null });
+    expect(checkGroup([10, 10, 10, 10, 10]).withheld).toEqual({ rule: "min_peers", peers: 4 });
     expect(checkGroup([10, 10, 10, 10, 10, 10]).withheld).toBeNull();
-    expect(checkAggregate([1, 1, 1, 1])).toEqual({ rule: "min_peers", peers: 4, largestShare: 0.25, customers: null });
+    expect(checkAggregate([1, 1, 1, 1])).toEqual({ rule: "min_peers", peers: 4 });
     // A zero contribution is not a contributor.
     expect(checkAggregate([1, 1, 1, 1, 0])?.rule).toBe("min_peers");
   });
@@ -30,23 +30,32 @@ describe("guard rules", () => {
     // Two members of 20 in 100: 20 / (100 − 20) = exactly 25 %, allowed.
     expect(checkGroup([20, 20, 12, 12, 12, 12, 12]).withheld).toBeNull();
     expect(checkGroup([20, 20, 12, 12, 12, 12, 12]).largestShare).toBeCloseTo(0.25, 12);
-    expect(checkAggregate([26, 15, 15, 15, 15, 14])).toEqual({ rule: "dominance", peers: 6, largestShare: 0.26, customers: null });
+    expect(checkAggregate([26, 15, 15, 15, 15, 14])).toEqual({ rule: "dominance", peers: 6 });
     expect(largestShare([-5, 1, 1])).toBe(0.5);
   });
 
   it("withholds a 4-customer cell", () => {
-    expect(checkCell(4)).toEqual({ rule: "min_customers", peers: 0, largestShare: null, customers: null });
+    expect(checkCell(4)).toEqual({ rule: "min_customers", peers: 0 });
     expect(checkCell(5)).toBeNull();
   });
 
-  it("releases quantiles as means of three order statistics, never a raw value", () => {
-    const r = releaseQuantiles([5, 1, 4, 2, 3, null], 3.5);
-    expect(r).toEqual({ released: true, value: { peers: 5, p25: 2, median: 3, p75: 4, percentileRank: 60 } });
-    // 5 values 10, 20, 40, 80, 160: median = (20 + 40 + 80) / 3, not the raw 40.
-    const s = releaseQuantiles([10, 20, 40, 80, 160], 40);
-    expect(s.released && s.value.median).toBeCloseTo(140 / 3, 12);
-    expect(s.released && s.value.percentileRank).toBe(50);
-    expect(releaseQuantiles([1, 2, 3, 4], 1)).toEqual({ released: false, withheld: { rule: "min_peers", peers: 4, largestShare: null, customers: null } });
+  it("releases quantiles as means of three order statistics over the whole group, with bounded keyed noise and a quarter band", () => {
+    const key = { group: "g", period: "2025-01-01/2025-02-01", field: "benchmark.customers" };
+    const r = releaseQuantiles([6, 5, 1, 4, 2, 3, null], 3.5, key);
+    // Raw p25 = (1+2+3)/3 = 2, median = (3+4+5)/3 = 4, p75 = (4+5+6)/3 = 5; each released within ±15 % at 3 digits.
+    expect(r.released).toBe(true);
+    if (!r.released) return;
+    expect(r.value.peers).toBe(6);
+    for (const [got, raw] of [[r.value.p25, 2], [r.value.median, 4], [r.value.p75, 5]]) {
+      expect(Math.abs(got / raw - 1)).toBeLessThanOrEqual(0.15 + 0.005);
+      expect(Number(got.toPrecision(3))).toBe(got);
+    }
+    expect(r.value.band).toBe(3.5 < r.value.p25 ? "below_p25" : 3.5 > r.value.p75 ? "above_p75" : 3.5 <= r.value.median ? "p25_median" : "median_p75");
+    // The same key gives the same release (no averaging over repeated requests); the asker's own value changes only its band.
+    const again = releaseQuantiles([1, 2, 3, 4, 5, 6], 100, key);
+    expect(again.released && again.value.p25).toBe(r.value.p25);
+    expect(again.released && again.value.band).toBe("above_p75");
+    expect(releaseQuantiles([1, 2, 3, 4, 5], 1, key)).toEqual({ released: false, withheld: { rule: "min_peers", peers: 5 } });
     expect(quantileWindow(8, 0.25)).toEqual([1, 2, 3]);
     expect(quantileWindow(8, 0.5)).toEqual([3, 4, 5]);
     expect(quantileWindow(8, 0.75)).toEqual([4, 5, 6]);
@@ -116,9 +125,9 @@ describe("no released figure uses fewer than 5 merchants or reveals one competit
   it("quantiles: released only with ≥ 5 peers, and no peer value lies in the span of the released ones", () => {
     fc.assert(
       fc.property(bank, fc.integer({ min: 0, max: 1_000_000 }), (peers, own) => {
-        const r = releaseQuantiles(peers, own);
-        if (!r.released) return peers.length < MIN_PEERS;
-        if (peers.length < MIN_PEERS || r.value.peers !== peers.length) return false;
+        const r = releaseQuantiles(peers, own, { group: "g", period: "p", field: "f" });
+        if (!r.released) return peers.length < MIN_PEERS + 1;
+        if (peers.length < MIN_PEERS + 1 || r.value.peers !== peers.length) return false;
         // Even an attacker who knows the order of the peers (which sorted position each holds)
         // learns only the three released rows: a single value v_i is recoverable iff the unit
         // vector e_i is in their row space, i.e. adding it does not raise the rank.

@@ -41,11 +41,11 @@ const clvRun = () => ({
 });
 
 describe("contracts", () => {
-  it("one contract per model kind, in the database's order, formats ≥ 1 (churn and segments at 2)", () => {
+  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 3, segments at 2)", () => {
     expect([...RUN_KINDS]).toEqual([...MODEL_KINDS]);
     expect(Object.keys(CONTRACTS)).toEqual([...MODEL_KINDS]);
     for (const k of MODEL_KINDS) expect(CONTRACTS[k].kind).toBe(k);
-    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 1, churn: 2, segments: 2, forecast: 1, findings: 1 });
+    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 1, churn: 3, segments: 2, forecast: 1, findings: 1 });
   });
 
   it("keeps the feature lists of the encodings and the contracts in step", () => {
@@ -85,7 +85,7 @@ describe("contracts", () => {
     const churnV1 = parseStored(CONTRACTS.churn, 1, { params: {}, metrics: {}, summary: {} });
     expect(churnV1).toEqual({
       ok: false,
-      reason: { cause: "older", storedFormat: 1, currentFormat: 2, message: "churn run stored in format 1, current format 2" },
+      reason: { cause: "older", storedFormat: 1, currentFormat: 3, message: "churn run stored in format 1, current format 3" },
     });
     expect(parseStored(clvContract, 3, docs)).toMatchObject({ ok: false, reason: { cause: "newer", storedFormat: 3, currentFormat: 1 } });
     const broken = parseStored(clvContract, 1, { ...docs, metrics: { bgnbd: {} } });
@@ -121,5 +121,24 @@ describe("the MODELS registry", () => {
     expect(runOrder({ churn: { dependsOn: ["clv"] }, clv: { dependsOn: [] }, segments: { dependsOn: [] } }, ["churn", "segments", "clv"])).toEqual(["segments", "clv", "churn"]);
     expect(() => runOrder({ clv: { dependsOn: ["churn"] }, churn: { dependsOn: ["clv"] } })).toThrow(/cycle among clv, churn/);
     expect(() => runOrder({ churn: { dependsOn: ["clv"] } })).toThrow(/churn depends on unknown model clv/);
+  });
+});
+
+describe("churn format 3 (issue 13): per person only own-history factors", () => {
+  it("writes a run of the pure model, and refuses a bank attribute or competitor spend in a customer's factors", async () => {
+    const { buildChurnRun } = await import("@/lib/jobs/churnModel");
+    const { syntheticChurnInputs } = await import("../helpers/syntheticChurn");
+    const run = buildChurnRun(syntheticChurnInputs());
+    expect(() => parseForWrite(CONTRACTS.churn, run)).not.toThrow();
+    for (const feature of ["age", "region", "competitorShare90d"] as const) {
+      const bad = structuredClone(run);
+      bad.outputs[0].output.factors[0] = { ...bad.outputs[0].output.factors[0], feature };
+      expect(() => parseForWrite(CONTRACTS.churn, bad)).toThrow(/a per-customer factor must be an own-history feature/);
+      const badList = structuredClone(run);
+      badList.summary.revenueAtRisk[0].factors[0] = { ...badList.summary.revenueAtRisk[0].factors[0], feature };
+      expect(() => parseForWrite(CONTRACTS.churn, badList)).toThrow(/a per-customer factor must be an own-history feature/);
+    }
+    // The model still uses them: global importance lists bank and competitor features.
+    expect(run.summary.importance.map((i) => i.feature)).toEqual(expect.arrayContaining(["age", "competitorShare90d"]));
   });
 });

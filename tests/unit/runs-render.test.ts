@@ -3,7 +3,7 @@ import { buildChurnRun } from "@/lib/jobs/churnModel";
 import { buildSegmentsRun } from "@/lib/jobs/segments";
 import { encodeSegmentTreeRows } from "@/lib/analytics/getSegmentTreeData";
 import { LOCALES } from "@/lib/i18n/config";
-import { CHURN_FEATURES, CHURN_FEATURE_UNITS, type ChurnFactor } from "@/lib/runs/churn";
+import { CHURN_FEATURES, CHURN_FEATURE_UNITS, PER_PERSON_FEATURES, type ChurnFactor, type ChurnFeatureName } from "@/lib/runs/churn";
 import { renderChurnFactor, withChurnTexts } from "@/lib/runs/render/churn";
 import { renderSegmentCondition, renderSegmentProfile, segmentTreeNodes } from "@/lib/runs/render/segments";
 import { RUN_MESSAGES, runsTranslator, type RunNamespace } from "@/lib/runs/render/translator";
@@ -86,7 +86,9 @@ describe("every stored code renders in every UI locale", () => {
           expectWords(renderChurnFactor(f, { locale, currency: "EUR" }, t));
         }
       }
-      expect(codes.size).toBeGreaterThan(10);
+      // Issue 13: per person only the own-history features, every one of their 10 codes seen.
+      expect(codes.size).toBe(10);
+      for (const code of codes) expect(PER_PERSON_FEATURES.has(code.split(":")[0] as ChurnFeatureName)).toBe(true);
       for (const i of churn.summary.importance) expectWords(t(`factors.${i.feature}`));
 
       const customers = Array.from({ length: 200 }, (_, i) => ({

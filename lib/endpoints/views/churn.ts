@@ -9,7 +9,7 @@ export const churn = defineEndpoint({
   query: z.object({}),
   summary: "Churn risk",
   description:
-    "The latest succeeded churn run (horizon, model quality, risk distribution, SHAP factors with their base value, revenue at risk per customer = P(churn) × CLV) and the latest attempt. `run` is null before the first run. The export lists the revenue-at-risk customers with the bank customer id, P(churn), CLV and the top factors in words.",
+    "The latest succeeded churn run (horizon, model quality, risk distribution, SHAP factors with their base value, revenue at risk per customer = P(churn) × CLV) and the latest attempt. `run` is null before the first run. The export lists the revenue-at-risk customers with the bank customer id, P(churn), CLV and the top factors in words: per customer only its purchase history with this merchant (bank attributes and competitor spend appear only in aggregates of at least 5 customers).",
   // A run of an older contract format is not shown and its refit is queued (lib/jobs/refit.ts).
   load: (access) => loadModelRunPage(access, "churn"),
   tables: (data, { locale }) =>

@@ -1,5 +1,6 @@
 import { MIN_CELL_CUSTOMERS, releaseQuantiles } from "../guard";
 import type { PeerGroup } from "../peerGroups";
+import type { DayPeriod } from "../periods";
 import { groupWithheld } from "./groupWithheld";
 import type { MemberFigures } from "./members.internal";
 import { BENCHMARK_KEYS, type Benchmark, type BenchmarkKey } from "./types";
@@ -17,7 +18,7 @@ const growth = (now: number, before: number) => (before > 0 ? now / before - 1 :
  * the peers' distribution (rule 3; the merchant's own value is its own total and always shown).
  * Pure; exported for tests.
  */
-function benchmarkValue(key: BenchmarkKey, f: MemberFigures): { value: number | null; customers: number } {
+export function benchmarkValue(key: BenchmarkKey, f: MemberFigures): { value: number | null; customers: number } {
   switch (key) {
     case "revenueGrowthPrevious":
       return { value: growth(f.net, f.netPrev), customers: Math.min(f.customers, f.customersPrev) };
@@ -37,19 +38,20 @@ function benchmarkValue(key: BenchmarkKey, f: MemberFigures): { value: number | 
 }
 
 /**
- * Every benchmark of BENCHMARK_KEYS for merchant `selfId`: its own value, and the peers'
- * released quantiles over the peers with at least MIN_CELL_CUSTOMERS customers behind their value
- * (withheld as a whole when the group has no level). `figures` must hold every member of `group`.
+ * Every benchmark of BENCHMARK_KEYS for merchant `selfId`: its own value, and the group's
+ * released quantiles over every member (the merchant included) with at least MIN_CELL_CUSTOMERS
+ * customers behind its value, keyed by the group, the period and the benchmark, so every member
+ * of the group gets the same numbers (docs/adr/0013); withheld as a whole when the group has no
+ * level. `figures` must hold every member of `group`.
  */
-export function benchmarks(selfId: number, figures: Map<number, MemberFigures>, group: PeerGroup): Benchmark[] {
+export function benchmarks(selfId: number, figures: Map<number, MemberFigures>, group: PeerGroup, period: DayPeriod): Benchmark[] {
   const self = figures.get(selfId)!;
   return BENCHMARK_KEYS.map((key) => {
     const own = benchmarkValue(key, self).value;
     if (group.level === null) return { key, own, peers: groupWithheld(group) };
     const values = group.memberIds
-      .filter((id) => id !== selfId)
       .map((id) => benchmarkValue(key, figures.get(id)!))
       .map((v) => (v.customers >= MIN_CELL_CUSTOMERS ? v.value : null));
-    return { key, own, peers: releaseQuantiles(values, own) };
+    return { key, own, peers: releaseQuantiles(values, own, { group: group.releaseKey, period: `${period.from}/${period.to}`, field: `benchmark.${key}` }) };
   });
 }

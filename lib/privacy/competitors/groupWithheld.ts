@@ -9,6 +9,6 @@ import type { PeerGroup } from "../peerGroups";
 export function groupWithheld(group: PeerGroup): { released: false; withheld: Withheld } {
   return {
     released: false,
-    withheld: group.withheld ?? { rule: "min_peers", peers: group.peers, largestShare: group.largestShare, customers: null },
+    withheld: group.withheld ?? { rule: "min_peers", peers: group.peers },
   };
 }

@@ -36,7 +36,6 @@ export async function buildCompetitorReport(
 ): Promise<CompetitorReport> {
   const group = await sources.peerGroup(w.window);
   const ids = group.level === null ? [merchant.id] : group.memberIds;
-  const peerIds = ids.filter((id) => id !== merchant.id);
   const figures = await sources.memberFigures(ids, w);
   const report: CompetitorReport = {
     merchant: { slug: merchant.slug, currency: merchant.currency },
@@ -46,7 +45,7 @@ export async function buildCompetitorReport(
     yearAgoPeriod: w.yearAgo,
     retention: w.retention,
     peerGroup: peerGroupInfo(group),
-    benchmarks: benchmarks(merchant.id, figures, group),
+    benchmarks: benchmarks(merchant.id, figures, group, w.period),
     index: groupWithheld(group),
     correlation: groupWithheld(group),
     crossShopping: groupWithheld(group),
@@ -55,11 +54,11 @@ export async function buildCompetitorReport(
   };
   if (group.level === null) return report;
   const daily = await sources.dailyNet(ids, w.window);
-  report.index = buildRevenueIndex(merchant.id, peerIds, daily, await sources.monthlyCustomers(peerIds, w.window), w.window);
+  report.index = buildRevenueIndex(merchant.id, group, daily, await sources.monthlyCustomers(ids, w.window), w.window);
   report.correlation = weeklyCorrelation(merchant.id, daily, w.window);
   const counts = await sources.category(ids, w);
-  report.crossShopping = crossShopping(counts.cross, figures.get(merchant.id)!.customers);
-  report.shareOfWallet = { released: true, value: shareOfWallet(counts.shareOfWallet, w.window) };
+  report.crossShopping = crossShopping(counts.cross, figures.get(merchant.id)!.customers, { group: group.releaseKey, period: `${w.period.from}/${w.period.to}`, field: `cross.${merchant.id}` });
+  report.shareOfWallet = { released: true, value: shareOfWallet(counts.shareOfWallet, w.window, { group: group.releaseKey, field: `wallet.${merchant.id}` }) };
   report.switching = { released: true, value: guardSwitching(counts.switching, w.prev, w.period) };
   return report;
 }
@@ -68,7 +67,8 @@ export async function buildCompetitorReport(
  * The Competitors page's report for one merchant and one whole calendar month, quarter or year
  * (the grain is read off the period). The peer group is resolved for the period's reference
  * window (the 12 months ending with it; lib/privacy/peerGroups.ts) and every peer figure passes
- * the guard (lib/privacy/guard.ts); withheld figures carry { rule, peers, largestShare, customers }.
+ * the guard (lib/privacy/guard.ts) and the release model (lib/privacy/disclosure.ts); withheld
+ * figures carry { rule, peers }.
  *
  * Figures (docs/competitors.md): benchmarks of the period (growth of net revenue vs the previous
  * period of the grain and vs a year earlier, customers, average check = gross / purchases in
@@ -113,8 +113,8 @@ export async function getCompetitorReport(merchant: Pick<MerchantRef, "id" | "sl
  * ending with `period` (a whole month, quarter or year), both 100 at the base month: the series
  * to tell a market-wide movement from the merchant's own. Shape:
  * `{ period, grain, peerGroup, index: { released: true, value: { baseMonth, points: [{ month,
- * merchant, peers, withheld }] } } | { released: false, withheld: { rule, peers, largestShare,
- * customers } } }`; `points[i].peers` is null for a withheld month.
+ * merchant, peers, withheld }] } } | { released: false, withheld: { rule, peers } } }`;
+ * `points[i].peers` (the whole group's index, keyed noise) is null for a withheld month.
  *
  * @param database the owner connection, or omitted for the process database
  * @throws Error when the period is not one whole month, quarter or year, or the merchant is unknown
@@ -124,8 +124,7 @@ export async function getPeerRevenueIndex(merchantId: number, period: DayPeriod,
   const db = database ?? (await getDatabase());
   const group = await resolvePeerGroup(db.db, merchantId, p.window);
   if (group.level === null) return { period: p.period, grain: p.grain, peerGroup: peerGroupInfo(group), index: groupWithheld(group) };
-  const peerIds = group.memberIds.filter((id) => id !== merchantId);
   const daily = await dailyNet(db.db, group.memberIds, p.window);
-  const index = buildRevenueIndex(merchantId, peerIds, daily, await monthlyCustomers(db.db, peerIds, p.window), p.window);
+  const index = buildRevenueIndex(merchantId, group, daily, await monthlyCustomers(db.db, group.memberIds, p.window), p.window);
   return { period: p.period, grain: p.grain, peerGroup: peerGroupInfo(group), index };
 }

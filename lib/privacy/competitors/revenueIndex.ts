@@ -1,5 +1,7 @@
 import { epochDay } from "@/lib/days";
-import { checkAggregate, checkCell, type Guarded } from "../guard";
+import { releaseMagnitude } from "../disclosure";
+import { checkCell, checkGroup, type Guarded } from "../guard";
+import type { PeerGroup } from "../peerGroups";
 import { fullWeekStarts, monthStarts, type DayPeriod } from "../periods";
 import type { DailyRow } from "./members.internal";
 import type { IndexPoint, RevenueCorrelation, RevenueIndex } from "./types";
@@ -11,42 +13,48 @@ import type { IndexPoint, RevenueCorrelation, RevenueIndex } from "./types";
  */
 
 /**
- * The monthly revenue index of the merchant and the peers' aggregate over the window (pure
- * post-processing of daily rows; exported for tests). A month's peer figure is released when its
- * peer contributions pass checkAggregate and at least one peer had ≥ MIN_CELL_CUSTOMERS
- * customers that month (the aggregate then describes at least that many). Both indices are 100
- * at the first month where both revenues are positive and the peers' is released.
+ * The monthly revenue index of the merchant and of its whole peer group over the window (pure
+ * post-processing of daily rows; exported for tests). The group's figure of a month is the net
+ * revenue summed over every member (the merchant included), so it is the same for every member
+ * who asks; it is released when the positive contributions pass the symmetric group rule
+ * (checkGroup: at least MIN_PEERS others for each, none above 25 % in any member's frame) and at
+ * least one member had ≥ MIN_CELL_CUSTOMERS customers that month, then with keyed bounded noise
+ * (lib/privacy/disclosure.ts; key: the group, the month, "index.total"). Both indices are 100 at
+ * the first month where both revenues are positive and the group's is released; indices are
+ * rounded to 0.1.
  */
 export function buildRevenueIndex(
   selfId: number,
-  peerIds: readonly number[],
+  group: Pick<PeerGroup, "memberIds" | "releaseKey">,
   daily: readonly DailyRow[],
   customersByMerchantMonth: Map<string, number>,
   window: DayPeriod,
 ): Guarded<RevenueIndex> {
   const months = monthStarts(window);
   const own = new Map<string, number>();
-  const perPeer = new Map<string, Map<number, number>>();
-  for (const m of months) perPeer.set(m, new Map(peerIds.map((id) => [id, 0])));
+  const perMember = new Map<string, Map<number, number>>();
+  for (const m of months) perMember.set(m, new Map(group.memberIds.map((id) => [id, 0])));
   for (const r of daily) {
     const month = `${String(r.day).slice(0, 7)}-01`;
     const id = Number(r.merchant_id);
     if (id === selfId) own.set(month, (own.get(month) ?? 0) + Number(r.net));
-    else perPeer.get(month)?.set(id, (perPeer.get(month)!.get(id) ?? 0) + Number(r.net));
+    perMember.get(month)?.set(id, (perMember.get(month)!.get(id) ?? 0) + Number(r.net));
   }
   const raw = months.map((month) => {
-    const contributions = [...perPeer.get(month)!.values()];
-    let withheld = checkAggregate(contributions);
+    const contributions = [...perMember.get(month)!.values()];
+    let withheld = checkGroup(contributions.filter((c) => c > 0)).withheld;
     if (!withheld) {
-      const maxCustomers = Math.max(0, ...peerIds.map((id) => customersByMerchantMonth.get(`${id}|${month}`) ?? 0));
+      const maxCustomers = Math.max(0, ...group.memberIds.map((id) => customersByMerchantMonth.get(`${id}|${month}`) ?? 0));
       withheld = checkCell(maxCustomers);
     }
-    return { month, own: own.get(month) ?? 0, peers: withheld ? null : contributions.reduce((s, c) => s + c, 0), withheld };
+    const total = contributions.reduce((s, c) => s + c, 0);
+    const released = withheld ? null : releaseMagnitude(total, { group: group.releaseKey, period: month, field: "index.total" });
+    return { month, own: own.get(month) ?? 0, peers: released, withheld };
   });
   const base = raw.find((p) => p.own > 0 && p.peers !== null && p.peers > 0);
   if (!base) {
     const firstWithheld = raw.find((p) => p.withheld)?.withheld;
-    return { released: false, withheld: firstWithheld ?? { rule: "min_peers", peers: 0, largestShare: null, customers: null } };
+    return { released: false, withheld: firstWithheld ?? { rule: "min_peers", peers: 0 } };
   }
   const points: IndexPoint[] = raw.map((p) => {
     const started = p.month >= base.month;
@@ -88,9 +96,10 @@ export function pearson(x: readonly number[], y: readonly number[]): number | nu
 const MIN_CORRELATION_WEEKS = 8;
 
 /**
- * Pearson's r between the merchant's weekly net revenue and the peers' aggregate over the ISO
- * weeks (Monday start) wholly inside `window`, rounded to 3 decimals; withheld (`min_customers`)
- * with fewer than MIN_CORRELATION_WEEKS weeks or a constant series. Pure.
+ * Pearson's r between the merchant's weekly net revenue and the other members' aggregate over
+ * the ISO weeks (Monday start) wholly inside `window`, rounded to 2 decimals (one number over at
+ * least 8 weeks and 5 peers: it bounds no competitor's value); withheld (`min_customers`) with
+ * fewer than MIN_CORRELATION_WEEKS weeks or a constant series. Pure.
  */
 export function weeklyCorrelation(selfId: number, daily: readonly DailyRow[], window: DayPeriod): Guarded<RevenueCorrelation> {
   const weeks = fullWeekStarts(window);
@@ -106,6 +115,6 @@ export function weeklyCorrelation(selfId: number, daily: readonly DailyRow[], wi
     else peers[i] += Number(r.net);
   }
   const r = weeks.length >= MIN_CORRELATION_WEEKS ? pearson(own, peers) : null;
-  if (r === null) return { released: false, withheld: { rule: "min_customers", peers: 0, largestShare: null, customers: null } };
-  return { released: true, value: { r: Math.round(r * 1000) / 1000, weeks: weeks.length } };
+  if (r === null) return { released: false, withheld: { rule: "min_customers", peers: 0 } };
+  return { released: true, value: { r: Math.round(r * 100) / 100, weeks: weeks.length } };
 }
