@@ -43,7 +43,8 @@ const ROOMS = {
   "lib/auth": [...KERNEL, ...DB, "lib/tenancy", "lib/audit", "lib/billing", "lib/mail"],
   "lib/accounts": [...KERNEL, ...DB, "lib/tenancy", "lib/audit", "lib/auth", "lib/billing", "lib/mail", "lib/ingest", "lib/i18n", ...MESSAGES],
   "lib/i18n": [...KERNEL, "lib/auth", ...MESSAGES],
-  "lib/jobs": [...KERNEL, ...DB, "lib/tenancy", "lib/analytics", "lib/privacy", "lib/models", "lib/forecast", "lib/findings", "lib/runs", "lib/mail", "lib/billing", "lib/i18n", ...MESSAGES, "lib/audit", "lib/rollups"],
+  // lib/ingest: the worker's `load` queue runs ingestFile (ingest itself imports only lib/jobs/outbox: no circle)
+  "lib/jobs": [...KERNEL, ...DB, "lib/tenancy", "lib/analytics", "lib/privacy", "lib/models", "lib/forecast", "lib/findings", "lib/runs", "lib/mail", "lib/billing", "lib/i18n", ...MESSAGES, "lib/audit", "lib/rollups", "lib/ingest"],
   // campaign uploads are read with ingest's streaming CSV reader and field rules
   "lib/campaigns": [...KERNEL, ...DB, "lib/tenancy", "lib/analytics", "lib/privacy", "lib/models", "lib/runs", "lib/ingest", "lib/auth", "lib/jobs"],
   "lib/offers": [...KERNEL, ...DB, "lib/tenancy", "lib/analytics", "lib/privacy", "lib/models", "lib/runs", "lib/jobs", "lib/campaigns"],

@@ -1,6 +1,6 @@
 import path from "node:path";
 import fs from "node:fs";
-import type { SQL } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "./schema";
 
@@ -30,7 +30,62 @@ export interface Database {
    * @returns the release function, or null when another session holds the lock
    */
   tryLock(key: readonly [number, number]): Promise<(() => Promise<void>) | null>;
+  /**
+   * Runs SQL text with positional `$1…` parameters outside drizzle and returns `{ rows }` (the
+   * shape node-postgres gives, which the job queue's bring-your-own-connection adapter expects).
+   * Without parameters the text may hold several statements (simple protocol); objects are sent
+   * as JSON text, Dates as ISO text.
+   */
+  raw(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   close(): Promise<void>;
+}
+
+/** A JS array as a PostgreSQL array literal ('{"a","b"}'), as node-postgres sends arrays. */
+function arrayLiteral(v: readonly unknown[]): string {
+  const item = (e: unknown): string =>
+    e === null || e === undefined ? "NULL" : Array.isArray(e) ? arrayLiteral(e) : `"${String(e).replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`;
+  return `{${v.map(item).join(",")}}`;
+}
+
+/**
+ * Parameters as text the drivers take without guessing a type, the way node-postgres prepares
+ * them: arrays as array literals, other objects as JSON text (jsonb), Dates as ISO text.
+ */
+function rawParams(values: readonly unknown[] | undefined): unknown[] {
+  return (values ?? []).map((v) =>
+    v === undefined
+      ? null
+      : v instanceof Date
+        ? v.toISOString()
+        : Array.isArray(v)
+          ? arrayLiteral(v)
+          : v !== null && typeof v === "object"
+            ? JSON.stringify(v)
+            : typeof v === "number" || typeof v === "bigint" || typeof v === "boolean"
+              ? String(v) // untyped text, as node-postgres sends them: the SQL's casts decide
+              : v,
+  );
+}
+
+/**
+ * The same `$1…` text as a drizzle SQL fragment, so it can run inside a drizzle transaction
+ * (`tx.execute(rawSql(text, values))`): how the queue's insert joins the ingest transaction.
+ * @throws Error when the text references a parameter that was not given
+ */
+export function rawSql(text: string, values: readonly unknown[] = []): SQL {
+  const params = rawParams(values);
+  const parts = text.split(/\$(\d+)\b/);
+  const chunks: SQL[] = [];
+  for (let i = 0; i < parts.length; i++) {
+    if (i % 2 === 0) {
+      if (parts[i]) chunks.push(sql.raw(parts[i]));
+    } else {
+      const n = Number(parts[i]);
+      if (n < 1 || n > params.length) throw new Error(`rawSql: parameter $${n} not given (${params.length} values)`);
+      chunks.push(sql`${params[n - 1]}`);
+    }
+  }
+  return sql.join(chunks);
 }
 
 // int8 and numeric arrive as JS numbers (minor units stay far below 2^53), dates as 'YYYY-MM-DD'.
@@ -110,6 +165,22 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
           }
         };
       },
+      async raw(text, values) {
+        const params = rawParams(values);
+        if (params.length > 0 || !/^\s*begin\b/i.test(text)) {
+          const rows = await client.unsafe(text, params as never[]);
+          return { rows: rows as unknown as Record<string, unknown>[] };
+        }
+        // A multi-statement BEGIN … COMMIT (the queue's locked maintenance): one connection of its own.
+        const reserved = await client.reserve();
+        try {
+          const results = (await reserved.unsafe(text)) as unknown as unknown[];
+          const last = results.at(-1);
+          return { rows: (Array.isArray(last) ? last : []) as Record<string, unknown>[] };
+        } finally {
+          reserved.release();
+        }
+      },
       close: () => client.end({ timeout: 5 }),
     };
   }
@@ -138,6 +209,12 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
       return async () => {
         held.delete(key);
       };
+    },
+    async raw(text, values) {
+      const params = rawParams(values);
+      if (params.length > 0) return { rows: (await client.query<Record<string, unknown>>(text, params)).rows };
+      const results = await client.exec(text);
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
     },
     close: () => client.close(),
   };
@@ -170,7 +247,11 @@ export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]>
   return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
 }
 
-/** Applies drizzle/ migrations (generated + custom SQL) to the given database. */
+/**
+ * Applies drizzle/ migrations (generated + custom SQL) to the given database, then creates or
+ * upgrades the job queue's schema and queues (pg-boss keeps its own versioned migrations; see
+ * db/queue.ts and docs/adr/0017-job-queue.md).
+ */
 export async function migrateDatabase(database: Database): Promise<void> {
   const migrationsFolder = path.join(process.cwd(), "drizzle");
   if (database.dialect === "postgres") {
@@ -182,5 +263,7 @@ export async function migrateDatabase(database: Database): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await migrate(database.db as any, { migrationsFolder });
   }
+  const { migrateQueue } = await import("./queue");
+  await migrateQueue(database);
 }
 

@@ -57,8 +57,9 @@ test("merchant owner uploads a campaign and reads its report", async ({ page }) 
   await page.getByTestId("campaign-open-report").click();
   await page.waitForURL(new RegExp(`/m/${owner.slug}/campaigns/\\d+$`));
   await expect(page.getByTestId("campaign-title")).toHaveText(`Spring SMS ${prefix}`);
+  // The report is computed by the server's worker after the upload: the page polls until it lands.
   const lift = page.getByTestId("campaign-lift-table");
-  await expect(lift).toContainText("Purchase rate");
+  await expect(lift).toContainText("Purchase rate", { timeout: 90_000 });
   await expect(lift).toContainText(pct(xt / nt));
   await expect(lift).toContainText(pct(xc / nc));
   await expect(page.getByTestId("campaign-qini-chart")).toBeVisible();

@@ -20,10 +20,23 @@ const marker = path.join(demoDir, "demo-ready.json");
 // before the release model of issue 13 and the models of issue 19 (`disclosure: 3`: churn runs of
 // format 4, CLV runs of format 2 (MBG/NBD), noisy reports).
 const markerJson = fs.existsSync(marker)
-  ? (JSON.parse(fs.readFileSync(marker, "utf8")) as { models?: boolean; accounts?: boolean; findings?: boolean; competitorReports?: boolean; disclosure?: number })
+  ? (JSON.parse(fs.readFileSync(marker, "utf8")) as {
+      models?: boolean;
+      accounts?: boolean;
+      findings?: boolean;
+      competitorReports?: boolean;
+      disclosure?: number;
+      queue?: boolean;
+    })
   : null;
+// …and before the job queue (`queue`: the server's worker needs its schema).
 const ready =
-  markerJson?.models === true && markerJson.accounts === true && markerJson.findings === true && markerJson.competitorReports === true && markerJson.disclosure === 3;
+  markerJson?.models === true &&
+  markerJson.accounts === true &&
+  markerJson.findings === true &&
+  markerJson.competitorReports === true &&
+  markerJson.disclosure === 3 &&
+  markerJson.queue === true;
 if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });

@@ -9,6 +9,9 @@ import { listMerchants } from "@/lib/ingest";
 import { users, type MerchantRole } from "@/db/schema";
 import { eq } from "drizzle-orm";
 import { setPlanIn, loadAccount, type PlanId } from "@/lib/billing";
+import { prioritizeModelJobs } from "@/lib/jobs/outbox";
+import fs from "node:fs";
+import path from "node:path";
 
 const PASSWORD = "demo-password-2026";
 /** The synthetic merchant the demo's synthetic owner holds (a large, well-populated MCC group). */
@@ -66,13 +69,24 @@ function startPlanSlug(slugs: string[]): string | undefined {
   return slugs.filter((s) => s !== "online-retail" && s !== "cdnow")[8];
 }
 
+/** Where the list of users and their merchants is kept for `--print-only` (the server then owns the database). */
+const LIST_FILE = path.join(path.dirname(path.resolve(process.env.PGLITE_DIR ?? path.join(".data", "pglite"))), "demo-users.json");
+
+type Listed = { email: string; role: string; merchants: string[] };
+
 function print() {
+  const listed: Listed[] = fs.existsSync(LIST_FILE)
+    ? (JSON.parse(fs.readFileSync(LIST_FILE, "utf8")) as Listed[])
+    : DEMO_USERS.map((u) => ({ email: u.email, role: u.bankRole ?? "merchant user", merchants: [] }));
   console.log("\nDemo users (demo mode only; password for all: " + PASSWORD + "):");
-  for (const u of DEMO_USERS) console.log(`  ${u.email.padEnd(28)} ${u.bankRole ?? "see memberships"}`);
+  for (const u of listed) {
+    const what = u.merchants.length === 0 ? u.role : u.merchants.length === 1 ? `${u.role} of ${u.merchants[0]}` : `${u.role}, ${u.merchants.length} merchants (${u.merchants.slice(0, 3).join(", ")}, …)`;
+    console.log(`  ${u.email.padEnd(28)} ${what}`);
+  }
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { "print-only": { type: "boolean", default: false } } });
+  const { values } = parseArgs({ options: { "print-only": { type: "boolean", default: false }, quiet: { type: "boolean", default: false } } });
   if (values["print-only"]) return print();
   const database = await getDatabase();
   const all = await listMerchants(database);
@@ -99,8 +113,18 @@ async function main() {
     const plan: PlanId = slug === start ? "start" : "business";
     await database.db.transaction((tx) => setPlanIn(tx, id, { plan, trial: false }, null));
   }
+  // The featured merchants' models first: the queue's worker (in the demo's server) takes higher priorities first.
+  await prioritizeModelJobs(database.db, [...held].map((slug) => idBySlug.get(slug)!));
+  const nameBySlug = new Map(all.map((m) => [m.slug, m.name]));
+  const listed: Listed[] = DEMO_USERS.map((u) => {
+    const grants = u.grants(slugs);
+    const role = u.bankRole === "bank_admin" ? "bank admin (every merchant)" : u.bankRole === "relationship_manager" ? "relationship manager" : grants[0]?.role === "merchant_owner" ? "owner" : "member";
+    const merchants = [...grants.map((g) => g.slug), ...(u.email === "rm@bank.demo" && start ? [start] : [])];
+    return { email: u.email, role, merchants: [...new Set(merchants)].map((slug) => `${nameBySlug.get(slug) ?? slug} (${slug}${slug === start ? ", Start plan" : ""})`) };
+  });
+  fs.writeFileSync(LIST_FILE, JSON.stringify(listed, null, 2));
   await closeDatabase();
-  print();
+  if (!values.quiet) print();
 }
 
 main().catch((err) => {

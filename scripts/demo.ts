@@ -1,15 +1,20 @@
 /**
- * `npm run demo`: the product on the embedded database, from nothing.
- * First run: migrate PGlite (DEMO_DIR/pglite, default .data/pglite), generate and load the
- * synthetic bank, load the real Online Retail and CDNOW logs when ../shared/data exists, fit and
- * store the model runs of every loaded merchant (docs/models/jobs.md), create the demo users
- * (printed with their passwords: demo mode only), build, and serve on http://localhost:3000.
- * Later runs find DEMO_DIR/demo-ready.json and only serve.
+ * `npm run demo`: the product on the embedded database, from nothing, serving within minutes.
  *
- * Flags: --setup-only (prepare, do not serve), --small (a small synthetic bank, for e2e),
- * --port N. Each step runs as its own process because PGlite admits one process per data dir.
+ * First run (docs/adr/0017-job-queue.md, "the demo"): `next build` starts at once in its own
+ * process (output in DEMO_DIR/build.log) while the data step runs: migrate PGlite
+ * (DEMO_DIR/pglite, default .data/pglite), write the synthetic bank's files, load its merchants
+ * and customers, the featured owners' merchants and the real Online Retail and CDNOW logs (when
+ * ../shared/data exists), create the demo users, queue the rest. Then `next start` serves and its
+ * in-process worker fills in the background: the other merchants' transactions, every merchant's
+ * models and Competitors reports (featured merchants first); pages show what is still being
+ * prepared. Later runs find DEMO_DIR/demo-ready.json and only serve (unfinished background work
+ * resumes from the queue). The user list is printed last, once the server answers.
+ *
+ * Flags: --setup-only (prepare and wait for the background work, do not serve), --small (a small
+ * synthetic bank, for e2e), --port N. Ctrl-C stops the server and everything it started.
  */
-import { spawnSync, spawn } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -22,69 +27,119 @@ const { values } = parseArgs({
   },
 });
 
+const t0 = Date.now();
+const clock = () => `${((Date.now() - t0) / 1000).toFixed(0).padStart(4)} s`;
 const root = process.cwd();
 const demoDir = path.resolve(process.env.DEMO_DIR ?? path.join(root, ".data"));
 const env: NodeJS.ProcessEnv = { ...process.env, PGLITE_DIR: process.env.PGLITE_DIR ?? path.join(demoDir, "pglite") };
 const marker = path.join(demoDir, "demo-ready.json");
 const sharedData = path.resolve(process.env.SHARED_DATA_DIR ?? path.join(root, "..", "shared", "data"));
 const tsx = path.join(root, "node_modules", ".bin", "tsx");
+const nextBin = path.join(root, "node_modules", ".bin", "next");
+const children = new Set<ChildProcess>();
 
 function step(title: string, command: string, args: string[]) {
   const started = Date.now();
-  console.log(`\n▶ ${title}`);
+  console.log(`${clock()} ▶ ${title}`);
   const result = spawnSync(command, args, { stdio: "inherit", env });
   if (result.status !== 0) {
-    console.error(`✖ ${title} failed (exit ${result.status ?? result.signal}); the demo database is left as it was after the last finished step.`);
+    console.error(`✖ ${title} failed (exit ${result.status ?? result.signal}); delete ${demoDir} to start over.`);
+    stopAll();
     process.exit(1);
   }
-  console.log(`✔ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  console.log(`${clock()} ✔ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** Kills a child and its own children (each runs in its own process group: next start forks next-server). */
+function kill(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.pid === undefined || child.exitCode !== null) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+function stopAll() {
+  for (const c of children) kill(c, "SIGTERM");
+  setTimeout(() => {
+    for (const c of children) kill(c, "SIGKILL");
+  }, 5000).unref();
+}
+
+/** `next build` in the background, output to DEMO_DIR/build.log; resolves when it ends. */
+function startBuild(): Promise<void> {
+  if (fs.existsSync(path.join(root, ".next", "BUILD_ID"))) return Promise.resolve();
+  console.log(`${clock()} ▶ build the app (in the background; output in ${path.join(demoDir, "build.log")})`);
+  const log = fs.openSync(path.join(demoDir, "build.log"), "w");
+  // The build must not open the demo's database while the data step holds it.
+  const build = spawn(nextBin, ["build"], { stdio: ["ignore", log, log], env: { ...env, PGLITE_DIR: "memory://", DEMO_BUILD: "1" }, detached: true });
+  children.add(build);
+  const started = Date.now();
+  return new Promise((resolve, reject) => {
+    build.on("exit", (code) => {
+      children.delete(build);
+      if (code === 0) {
+        console.log(`${clock()} ✔ build the app (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+        resolve();
+      } else reject(new Error(`next build failed (exit ${code}); see ${path.join(demoDir, "build.log")}`));
+    });
+  });
 }
 
 function setup() {
-  fs.mkdirSync(demoDir, { recursive: true });
-  step("migrate the embedded database", tsx, ["scripts/migrate.ts"]);
   const size = values.small ? ["--customers", "3000", "--transactions", "120000"] : [];
-  step("generate and load the synthetic bank", tsx, ["scripts/generate.ts", "--out", path.join(demoDir, "synthetic"), ...size]);
-  const retail = path.join(sharedData, "online_retail", "online_retail.csv.gz");
-  const cdnow = path.join(sharedData, "cdnow", "cdnow_master.csv");
-  if (fs.existsSync(retail) && fs.existsSync(cdnow)) {
-    step("load Online Retail (real)", tsx, ["scripts/ingest.ts", "--format", "online-retail", "--file", retail]);
-    step("load CDNOW (real)", tsx, ["scripts/ingest.ts", "--format", "cdnow", "--file", cdnow]);
+  const bank = path.join(demoDir, "synthetic");
+  step("write the synthetic bank's files", tsx, ["scripts/generate.ts", "--out", bank, "--no-load", ...size]);
+  const allNow = values["setup-only"] ? ["--all-now"] : [];
+  step("load the featured merchants, queue the rest", tsx, ["scripts/demo-prepare.ts", "--bank", bank, "--shared", sharedData, ...allNow]);
+  step("create demo users", tsx, ["scripts/demo-users.ts", "--quiet"]);
+  fs.writeFileSync(marker, JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, accounts: true, competitorReports: true, queue: true, disclosure: 3 }, null, 2));
+}
+
+async function waitForServer(port: string, server: ChildProcess): Promise<void> {
+  for (;;) {
+    if (server.exitCode !== null) throw new Error(`the server exited (code ${server.exitCode})`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/login`);
+      if (res.status < 500) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function main() {
+  fs.mkdirSync(demoDir, { recursive: true });
+  process.on("SIGINT", () => {
+    stopAll();
+    process.exit(130);
+  });
+  process.on("SIGTERM", () => {
+    stopAll();
+    process.exit(143);
+  });
+  const build = values["setup-only"] ? Promise.resolve() : startBuild();
+  build.catch(() => {}); // reported where awaited
+  if (fs.existsSync(marker)) {
+    console.log(`Reusing the demo database in ${demoDir} (delete that folder to start over).`);
+    const ready = JSON.parse(fs.readFileSync(marker, "utf8")) as { accounts?: boolean; queue?: boolean };
+    // Databases prepared before the job queue existed get its schema (and older ones the accounts).
+    if (!ready.queue || !ready.accounts) {
+      step("migrate the embedded database", tsx, ["scripts/migrate.ts"]);
+      if (!ready.accounts) step("create demo users and plans", tsx, ["scripts/demo-users.ts", "--quiet"]);
+      fs.writeFileSync(marker, JSON.stringify({ ...ready, accounts: true, queue: true }, null, 2));
+    }
   } else {
-    console.log(`\n(no ${sharedData}: the real Online Retail and CDNOW merchants are skipped)`);
+    setup();
   }
-  // Every load above filled the model-job outbox (lib/jobs/outbox.ts): fit and store the models now.
-  step("run model jobs (CLV, churn, segments, forecast, findings, Competitors reports)", tsx, ["scripts/cli.ts", "models", "--pending"]);
-  step("create demo users", tsx, ["scripts/demo-users.ts"]);
-  fs.writeFileSync(
-    marker,
-    JSON.stringify({ preparedAt: new Date().toISOString(), small: values.small, models: true, accounts: true, findings: true, competitorReports: true, disclosure: 3 }, null, 2),
-  );
-}
-
-if (fs.existsSync(marker)) {
-  console.log(`Reusing the demo database in ${demoDir} (delete that folder to start over).`);
-  // Databases prepared before accounts and billing existed get the new tables and the demo plans.
-  if (!(JSON.parse(fs.readFileSync(marker, "utf8")) as { accounts?: boolean }).accounts) {
-    step("migrate the embedded database", tsx, ["scripts/migrate.ts"]);
-    step("create demo users and plans", tsx, ["scripts/demo-users.ts"]);
-    fs.writeFileSync(marker, JSON.stringify({ ...JSON.parse(fs.readFileSync(marker, "utf8")), accounts: true }, null, 2));
+  if (values["setup-only"]) {
+    // No server: work the queue here until the background loads and models are done.
+    step("load the rest and fit every merchant's models", tsx, ["scripts/worker.ts", "--once"]);
+    fs.writeFileSync(marker, JSON.stringify({ ...JSON.parse(fs.readFileSync(marker, "utf8")), models: true, findings: true }, null, 2));
+    return;
   }
-  // Databases prepared before the Competitors reports were stored get the table and the reports
-  // (the page would compute every report live, correct but slow).
-  if (!(JSON.parse(fs.readFileSync(marker, "utf8")) as { competitorReports?: boolean }).competitorReports) {
-    step("migrate the embedded database", tsx, ["scripts/migrate.ts"]);
-    step("store the Competitors reports", tsx, ["scripts/cli.ts", "competitor-reports", "--all"]);
-    fs.writeFileSync(marker, JSON.stringify({ ...JSON.parse(fs.readFileSync(marker, "utf8")), competitorReports: true }, null, 2));
-  }
-  spawnSync(tsx, ["scripts/demo-users.ts", "--print-only"], { stdio: "inherit", env });
-} else {
-  setup();
-}
-
-if (!values["setup-only"]) {
-  if (!fs.existsSync(path.join(root, ".next", "BUILD_ID"))) step("build the app", "npx", ["next", "build"]);
-  console.log(`\nServing on http://localhost:${values.port}`);
+  await build;
   // Invitation links are minted at delivery from APP_URL (lib/mail/delivery.ts); the demo's
   // mailbox is a folder of JSON files unless SMTP is configured.
   const serverEnv = {
@@ -93,9 +148,24 @@ if (!values["setup-only"]) {
     MAIL_CAPTURE_DIR: env.MAIL_CAPTURE_DIR ?? path.join(demoDir, "mail"),
   };
   console.log(`Invitation e-mails are delivered as JSON files into ${serverEnv.MAIL_CAPTURE_DIR}`);
-  const server = spawn("npx", ["next", "start", "-p", values.port], { stdio: "inherit", env: serverEnv });
-  const stop = () => server.kill("SIGTERM");
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
-  server.on("exit", (code) => process.exit(code ?? 0));
+  const server = spawn(nextBin, ["start", "-p", values.port], { stdio: ["ignore", "pipe", "inherit"], env: serverEnv, detached: true });
+  children.add(server);
+  server.stdout?.on("data", (chunk: Buffer) => {
+    for (const line of chunk.toString().split("\n")) if (/worker|error/i.test(line)) console.log(`  [server] ${line}`);
+  });
+  server.on("exit", (code) => {
+    children.delete(server);
+    process.exit(code ?? 0);
+  });
+  await waitForServer(values.port, server);
+  console.log(`${clock()} ✔ serving on http://localhost:${values.port}`);
+  console.log("  Merchants still being prepared show a notice on their pages; the bank admin sees the progress at /admin/queue.");
+  spawnSync(tsx, ["scripts/demo-users.ts", "--print-only"], { stdio: "inherit", env });
+  console.log("\nCtrl-C stops the demo (and the server).");
 }
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  stopAll();
+  process.exit(1);
+});

@@ -21,6 +21,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
       ? [
           { href: "/admin/audit", label: t("nav.audit"), id: "audit" },
           { href: "/admin/staff", label: t("nav.staff"), id: "staff" },
+          { href: "/admin/queue", label: t("nav.queue"), id: "queue" },
         ]
       : []),
   ];

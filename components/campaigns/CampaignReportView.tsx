@@ -32,7 +32,8 @@ function usePp() {
 export function CampaignReportView({ id }: { id: number }) {
   const t = useTranslations("campaigns.report");
   const { slug } = useMerchant();
-  const query = useEndpoint("campaign-report", slug, { id });
+  // A report still queued or running (no stored version yet): poll every 2 s until it lands.
+  const query = useEndpoint("campaign-report", slug, { id }, { refetchEveryMs: (d) => (d && d.status === null ? 2000 : false) });
   if (query.isPending) return <LoadingState height={420} />;
   if (query.error || !query.data) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
   const view = query.data;
@@ -42,7 +43,11 @@ export function CampaignReportView({ id }: { id: number }) {
         <Link href={`/m/${slug}/campaigns`}>← {t("back")}</Link>
       </p>
       <h2 data-testid="campaign-title">{view.name}</h2>
-      {!view.report ? (
+      {!view.report && view.status === null ? (
+        <p role="status" className="notice" data-testid="campaign-report-computing">
+          {t("computing")}
+        </p>
+      ) : !view.report ? (
         <EmptyState title={t("noReport")} hint={view.error ? t("reason", { reason: view.error }) : ""} />
       ) : (
         <ReportBody report={view.report} id={id} />

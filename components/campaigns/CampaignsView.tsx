@@ -131,6 +131,7 @@ function UploadOutcome({ result }: { result: UploadResult }) {
           ? t("already")
           : t("done", { rows: formatNumber(r.rowsRead, locale), unknown: formatNumber(r.unknownCustomers, locale) })}
       </p>
+      {result.reportQueued ? <p data-testid="campaign-report-queued">{t("queued")}</p> : null}
       {r.campaignId !== null ? (
         <Link className="btn" href={`/m/${slug}/campaigns/${r.campaignId}`} data-testid="campaign-open-report">
           {t("open")}

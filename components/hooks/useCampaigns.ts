@@ -24,7 +24,8 @@ export interface UploadResult {
     errorCount: number;
     errors: IngestError[];
   };
-  report: { id: number; version: number; status: "succeeded" | "failed"; error: string | null } | null;
+  /** True when the report was queued: the worker computes it; the report page shows progress. */
+  reportQueued: boolean;
 }
 
 /**

@@ -15,10 +15,17 @@ export type ViewQuery<N extends EndpointName> = EndpointQuery<Endpoints[N]>;
  * ["merchant:<name>", slug, query], the same key the page prefetched (lib/endpoints/prefetch.ts).
  * `keepPrevious` keeps the last answer on screen while a new query loads (e.g. switching buckets).
  */
-export function useEndpoint<N extends EndpointName>(name: N, slug: string, query: ViewQuery<N>, options: { keepPrevious?: boolean } = {}) {
+export function useEndpoint<N extends EndpointName>(
+  name: N,
+  slug: string,
+  query: ViewQuery<N>,
+  /** `refetchEveryMs(data)`: poll while the answer says work is still running (e.g. a queued report); false stops. */
+  options: { keepPrevious?: boolean; refetchEveryMs?: (data: ViewData<N> | undefined) => number | false } = {},
+) {
   return useQuery<ViewData<N>, Error, ViewData<N>, QueryKey>({
     queryKey: endpointKey(name, slug, query as object),
     queryFn: async ({ signal }) => (await getJson(withQuery(endpointPath(name, slug), query as object), signal)) as ViewData<N>,
     placeholderData: options.keepPrevious ? keepPreviousData : undefined,
+    refetchInterval: options.refetchEveryMs ? (q) => options.refetchEveryMs!(q.state.data) : undefined,
   });
 }

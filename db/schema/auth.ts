@@ -3,6 +3,7 @@ import {
   check,
   index,
   integer,
+  smallint,
   pgTable,
   primaryKey,
   text,
@@ -27,6 +28,12 @@ export const users = pgTable("users", {
   bankRole: text("bank_role"),
   /** 'en' | 'ru' */
   locale: text("locale").notNull().default("en"),
+  /** IANA time zone the weekly digest is timed in (lib/jobs/digest.ts queueDueDigests). */
+  timeZone: text("time_zone").notNull().default("UTC"),
+  /** ISO weekday of the weekly digest, 1 = Monday … 7 = Sunday; 0 = no digest. */
+  digestWeekday: smallint("digest_weekday").notNull().default(1),
+  /** Local hour (0–23) of the weekly digest. */
+  digestHour: smallint("digest_hour").notNull().default(8),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 

@@ -1,5 +1,5 @@
-import { asc, eq } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { asc, eq, sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db/client";
 import { memberships, merchants, users } from "@/db/schema";
 import { getFindingsResults } from "@/lib/analytics/getForecastFindings";
 import { addDays, todayIn } from "@/lib/days";
@@ -119,11 +119,46 @@ export async function buildWeeklyDigests(database: Database, opts: { asOf?: stri
  */
 export async function queueWeeklyDigests(
   database: Database,
-  opts: { asOf?: string; baseUrl?: string } = {},
+  opts: { asOf?: string; baseUrl?: string; userIds?: readonly string[] } = {},
 ): Promise<{ asOf: string; queued: number; digests: Array<Omit<DigestPreview, "text">> }> {
-  const { asOf, digests } = await buildWeeklyDigests(database, opts);
+  const built = await buildWeeklyDigests(database, opts);
+  const asOf = built.asOf;
+  const digests = opts.userIds ? built.digests.filter((d) => opts.userIds!.includes(d.userId)) : built.digests;
   await database.db.transaction(async (tx) => {
     for (const d of digests) await queueEmail(tx, { kind: "digest", to: d.to, subject: d.subject, text: d.text, userId: d.userId });
   });
   return { asOf, queued: digests.length, digests: digests.map((d) => ({ userId: d.userId, to: d.to, locale: d.locale, subject: d.subject, findings: d.findings })) };
+}
+
+/**
+ * The scheduler's hourly step: queues the weekly digest of every user whose own local time at
+ * `now` is their digest weekday and hour (users.time_zone, digest_weekday 1–7 ISO, digest_hour
+ * 0–23; weekday 0 = none), dated their local day, unless that user got a digest in the last 6
+ * days (an hourly job retried, or run twice, sends nothing twice). Runs hourly on the queue's
+ * cron (db/queue.ts `digest`).
+ *
+ * @param now the instant to schedule for (the job's start; tests pass a fixed clock)
+ * @returns the users queued, by id
+ */
+export async function queueDueDigests(database: Database, now: Date, opts: { baseUrl?: string } = {}): Promise<string[]> {
+  const due = await queryRows<{ id: string; local_day: string }>(
+    database.db,
+    sql`select u.id, to_char((${now.toISOString()}::timestamptz at time zone u.time_zone)::date, 'YYYY-MM-DD') as local_day
+        from users u
+        where u.digest_weekday between 1 and 7
+          and extract(isodow from ${now.toISOString()}::timestamptz at time zone u.time_zone) = u.digest_weekday
+          and extract(hour from ${now.toISOString()}::timestamptz at time zone u.time_zone) = u.digest_hour
+          and not exists (select 1 from email_outbox o where o.user_id = u.id and o.kind = 'digest'
+                          and o.created_at > ${now.toISOString()}::timestamptz - interval '6 days')
+        order by u.id`,
+  );
+  const queued: string[] = [];
+  // users of one local day share a build (the findings of the week up to that day)
+  const byDay = new Map<string, string[]>();
+  for (const d of due) byDay.set(d.local_day, [...(byDay.get(d.local_day) ?? []), d.id]);
+  for (const [day, userIds] of byDay) {
+    const r = await queueWeeklyDigests(database, { asOf: day, baseUrl: opts.baseUrl, userIds });
+    queued.push(...r.digests.map((d) => d.userId));
+  }
+  return queued.sort();
 }

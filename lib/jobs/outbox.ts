@@ -1,5 +1,7 @@
 import { sql } from "drizzle-orm";
-import { queryRows, type Executor } from "@/db/client";
+import PgBoss from "pg-boss";
+import { queryRows, rawSql, type Database, type Executor } from "@/db/client";
+import { QUEUE_SCHEMA, QUEUES, type QueueName } from "@/db/queue";
 import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
 
 /*
@@ -10,9 +12,48 @@ import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
  * so lib/ingest can use it without depending on the models.
  *
  * Two ways in: `enqueueModelJobs` (data changed: every kind) and `requestModelRefit` (a reader
- * found a stored run it cannot show under the current contract: that kind). When a job queue
- * replaces this table, these two functions are what changes.
+ * found a stored run it cannot show under the current contract: that kind). Both also send a
+ * `models` job to the queue (pg-boss, docs/adr/0017-job-queue.md) in the same transaction: the
+ * table says WHAT to refit (kinds, coalesced), the queue job says WHEN and carries retries,
+ * history and the dead letter. The queue's `stately` policy keeps one waiting job per merchant.
  */
+
+/** A pg-boss instance that only builds inserts; each send runs on the connection it is given. */
+let sender: PgBoss | undefined;
+
+/**
+ * Sends a job on `executor` — inside the caller's transaction when it is one, so the job commits
+ * or rolls back with the caller's rows (transactional enqueue).
+ *
+ * @param singletonKey coalescing key: while a job with this key waits, another send is dropped
+ * @returns the job id, or null when coalesced into a waiting job
+ */
+export async function sendJob(executor: Executor, name: QueueName, data: object, singletonKey?: string): Promise<string | null> {
+  sender ??= new PgBoss({ db: { executeSql: () => Promise.reject(new Error("sendJob: no connection")) }, schema: QUEUE_SCHEMA });
+  const db: PgBoss.Db = { executeSql: async (text, values) => ({ rows: await queryRows(executor, rawSql(text, values)) }) };
+  return sender.send(name, data, { singletonKey, db } as PgBoss.SendOptions);
+}
+
+/**
+ * Sends a job outside any transaction, optionally delayed, with pg-boss's own positional
+ * parameters (`Database.raw`). Delayed sends go this way: pg-boss's insert uses its start-after
+ * parameter in both arms of a CASE, and PostgreSQL folds the unused arm's cast when the
+ * occurrences arrive as separate parameters (as `rawSql` renders them).
+ *
+ * @param options.startAfter seconds from now
+ * @returns the job id, or null when coalesced into a waiting job
+ */
+export async function sendJobLater(
+  database: Pick<Database, "raw">,
+  name: QueueName,
+  data: object,
+  singletonKey: string | undefined,
+  options: { startAfter?: number; priority?: number } = {},
+): Promise<string | null> {
+  sender ??= new PgBoss({ db: { executeSql: () => Promise.reject(new Error("sendJob: no connection")) }, schema: QUEUE_SCHEMA });
+  const db: PgBoss.Db = { executeSql: (text, values) => database.raw(text, values) };
+  return sender.send(name, data, { ...options, singletonKey, db } as PgBoss.SendOptions);
+}
 
 /** One pending request. */
 export interface ModelJob {
@@ -47,6 +88,7 @@ export async function enqueueModelJobs(tx: Executor, merchantIds: Iterable<numbe
     insert into model_jobs (merchant_id, requested_at, reason)
     select unnest(string_to_array(${ids.join(",")}, ',')::integer[]), now(), ${reason}
     on conflict (merchant_id) do update set requested_at = now(), reason = excluded.reason, kinds = null`);
+  for (const id of ids) await sendJob(tx, QUEUES.models, { merchantId: id }, String(id));
 }
 
 /**
@@ -75,6 +117,16 @@ export async function requestModelRefit(executor: Executor, merchantId: number, 
     -- Already covered (every kind, or these kinds) → leave the request as it is: a page viewed
     -- while the worker runs must not make it run the same refit again.
     where model_jobs.kinds is not null and not (model_jobs.kinds @> excluded.kinds)`);
+  await sendJob(executor, QUEUES.models, { merchantId }, String(merchantId));
+}
+
+/** The pending request of one merchant, or null. */
+export async function getModelJob(tx: Executor, merchantId: number): Promise<ModelJob | null> {
+  const rows = await queryRows<{ merchant_id: number; requested_at: string; reason: string; kinds: string[] | string | null }>(
+    tx,
+    sql`select merchant_id, requested_at::text as requested_at, reason, kinds from model_jobs where merchant_id = ${merchantId}`,
+  );
+  return rows.map((r) => ({ merchantId: r.merchant_id, requestedAt: r.requested_at, reason: r.reason, kinds: parseKinds(r.kinds) }))[0] ?? null;
 }
 
 /** Every pending request, oldest first. */
@@ -105,4 +157,20 @@ export async function completeModelJob(tx: Executor, job: Pick<ModelJob, "mercha
         returning merchant_id`,
   );
   return rows.length > 0;
+}
+
+/**
+ * Moves the waiting `models` jobs of these merchants ahead of the others (pg-boss takes higher
+ * priorities first): the demo prepares its featured merchants first.
+ * @returns jobs re-prioritised
+ */
+export async function prioritizeModelJobs(executor: Executor, merchantIds: readonly number[], priority = 10): Promise<number> {
+  const keys = [...new Set(merchantIds)].filter((id) => Number.isInteger(id) && id > 0).map(String);
+  if (keys.length === 0) return 0;
+  const rows = await queryRows<{ id: string }>(
+    executor,
+    sql`update pgboss.job set priority = ${priority} where name = ${QUEUES.models} and state in ('created', 'retry')
+        and singleton_key = any(string_to_array(${keys.join(",")}, ',')) returning id`,
+  );
+  return rows.length;
 }

@@ -9,6 +9,7 @@ import { loadPeerIndexInput } from "./peerIndex";
 import { refreshCompetitorReports, type StoredReportsOutcome } from "@/lib/privacy/precompute";
 import { RunContractError } from "@/lib/runs/contract";
 import { ModelInputError } from "./errors";
+import { yieldToRequests } from "./yield";
 import { completeModelJob, listModelJobs, type ModelJob } from "./outbox";
 import { MODEL_ORDER, MODELS } from "./registry";
 import { findMerchantRef, getBankCustomerIds, storeFailedRun, storeSucceededRun, type ComputedRun } from "./store";
@@ -94,6 +95,9 @@ export async function runMerchantModels(
 
   const outcomes: ModelRunOutcome[] = [];
   for (const kind of kinds) {
+    // Let waiting requests run between families: on PGlite the worker shares the server's event
+    // loop (docs/adr/0017-job-queue.md), and one family's fit is the longest stretch that blocks.
+    await yieldToRequests();
     const startedAt = new Date();
     const seconds = () => Math.round((Date.now() - startedAt.getTime()) / 10) / 100;
     try {

@@ -89,8 +89,29 @@ describe("campaign routes", () => {
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.import).toMatchObject({ ok: true, rowsRead: 300, alreadyPresent: false, file: "spring.csv" });
-    expect(body.report.status).toBe("succeeded");
+    // The upload answers at once; the report is a queued job the worker computes.
+    expect(body.reportQueued).toBe(true);
     campaignId = body.import.campaignId;
+    const database = (await state.database) as Database;
+    const { QUEUES } = await import("@/db/queue");
+    const { drainQueues, startWorker } = await import("@/lib/jobs/worker");
+    const { campaignReportJob } = await import("@/lib/campaigns");
+    const { queryRows } = await import("@/db/client");
+    const { sql } = await import("drizzle-orm");
+    const waiting = await queryRows<{ state: string; key: string }>(database.db, sql`select state::text as state, singleton_key as key from pgboss.job where name = 'campaign-report'`);
+    expect(waiting).toEqual([{ state: "created", key: String(campaignId) }]);
+    expect(await queryRows(database.db, sql`select id from campaign_reports where campaign_id = ${campaignId}`)).toEqual([]);
+    const worker = await startWorker(database, { queues: [QUEUES.campaignReport], handlers: { [QUEUES.campaignReport]: campaignReportJob }, pollingIntervalSeconds: 0.5, schedules: false, transport: null });
+    try {
+      await drainQueues(database, [QUEUES.campaignReport], { timeoutMs: 60_000 });
+    } finally {
+      await worker.stop();
+    }
+    const stored = await queryRows<{ version: number; status: string }>(database.db, sql`select version, status from campaign_reports where campaign_id = ${campaignId}`);
+    expect(stored).toEqual([{ version: 1, status: "succeeded" }]);
+    // a retried attempt (after a crash) stores no second version
+    expect(await campaignReportJob(database, { campaignId })).toMatchObject({ skipped: true });
+    expect(await queryRows(database.db, sql`select id from campaign_reports where campaign_id = ${campaignId}`)).toHaveLength(1);
     const list = await (await campaignsRoute.GET(new Request(`http://localhost/api/m/${a.slug}/campaigns`), ctx({ slug: a.slug }))).json();
     expect(list.map((c: { id: number; name: string }) => [c.id, c.name])).toEqual([[campaignId, "Spring"]]);
   });

@@ -3,6 +3,8 @@ import type { ReactNode } from "react";
 import { requireMerchantPage } from "@/lib/auth/access";
 import { AppShell } from "@/components/shell/AppShell";
 import { MerchantProvider } from "@/components/shell/MerchantContext";
+import { getTranslations } from "next-intl/server";
+import { queueAdmin } from "@/lib/jobs/server";
 
 type Params = Promise<{ slug: string }>;
 
@@ -21,6 +23,9 @@ export default async function MerchantLayout({ children, params }: { children: R
   const { slug } = await params;
   const access = await requireMerchantPage(slug);
   const { merchant, actor, role } = access;
+  // Models still being fitted in the background (the demo's first minutes, or after a load).
+  const prep = await queueAdmin.merchantPreparation(merchant.id).catch(() => null);
+  const t = await getTranslations("common.preparing");
   return (
     <AppShell
       actor={actor}
@@ -39,7 +44,14 @@ export default async function MerchantLayout({ children, params }: { children: R
           features: [...access.entitlements.features],
         }}
       >
-        <main className="page">{children}</main>
+        <main className="page">
+          {prep ? (
+            <p className="notice" role="status" data-testid="preparing">
+              {t("merchant", { done: prep.done, of: prep.of })} {t("overall", { ready: prep.ready, merchants: prep.merchants })}
+            </p>
+          ) : null}
+          {children}
+        </main>
       </MerchantProvider>
     </AppShell>
   );

@@ -18,7 +18,8 @@ const uploadQuery = z.object({
  * POST: a campaign file as the raw request body (CSV or gzip; the browser sends the File, so
  * its upload progress is observable), ?fileName=…&name=…&format=…&windowDays=…. Streams the body
  * to the importer (lib/campaigns importUploadedCampaign: temp file, validation, one merge) and
- * computes the report of a new campaign. 200 with the import report (ok or not; a rejected file
+ * queues the report of a new campaign (`reportQueued`; the worker computes it, the report page
+ * shows progress). 200 with the import report (ok or not; a rejected file
  * is a report with errors, not an HTTP error), 413 past the size limit, 403 for viewers.
  */
 export const POST = withMerchantRoute(async (req, access) => {
@@ -29,7 +30,7 @@ export const POST = withMerchantRoute(async (req, access) => {
     const result = await importUploadedCampaign(access, req.body, q);
     return privateJson({
       import: result.import,
-      report: result.report && { id: result.report.reportId, version: result.report.version, status: result.report.status, error: result.report.error },
+      reportQueued: result.reportQueued,
     });
   } catch (err) {
     if (err instanceof UploadTooLargeError) return Response.json({ error: err.message }, { status: 413 });
