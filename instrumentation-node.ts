@@ -8,7 +8,19 @@
  * job at a time, starts the next only after the server has had no request for IDLE_MS, and
  * jobs wait for the same quiet between their pieces (lib/jobs/yield.ts).
  */
-const IDLE_MS = 1500;
+const IDLE_MS = idleMs(process.env.WORKER_IDLE_MS);
+
+/**
+ * The quiet the in-server worker waits for, ms: WORKER_IDLE_MS (a whole number ≥ 0; 0 runs jobs
+ * beside requests, as the e2e server does so a suite hammering pages cannot starve a queued
+ * report), default 1500. @throws Error on any other value (a misconfigured server fails loudly).
+ */
+function idleMs(raw: string | undefined): number {
+  if (raw === undefined || raw === "") return 1500;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new Error(`WORKER_IDLE_MS must be a whole number of milliseconds >= 0, got "${raw}"`);
+  return n;
+}
 
 /** Starts the in-server worker (Node runtime only; see instrumentation.ts). */
 export async function startServerWorker() {
