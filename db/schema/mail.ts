@@ -41,6 +41,8 @@ export const emailOutbox = pgTable(
     /** The last delivery error, if delivery was tried and failed. */
     lastError: text("last_error"),
     attempts: integer("attempts").notNull().default(0),
+    /** When a deliverer claimed the message (a lease: lib/mail/outbox.ts); null when none holds it. */
+    claimedAt: timestamp("claimed_at", { withTimezone: true }),
   },
   (t) => [index("email_outbox_to_created_idx").on(t.toAddress, t.createdAt), index("email_outbox_pending_idx").on(t.sentAt)],
 );

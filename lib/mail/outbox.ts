@@ -114,6 +114,9 @@ export async function listOutbox(
 
 export type { MailTransport };
 
+/** How long a deliverer's claim on a message holds before another may retry it (a crashed deliverer), minutes. */
+const CLAIM_LEASE_MINUTES = 10;
+
 /**
  * Sends pending messages (oldest first) through `transport`, stamping `sent_at` on success and
  * `last_error`/`attempts` on failure; a message is tried at most `maxAttempts` times.
@@ -137,6 +140,23 @@ export async function deliverPendingEmails(
   let sent = 0;
   let failed = 0;
   for (const row of pending) {
+    // Claim the message (a lease of CLAIM_LEASE_MINUTES) and count this attempt, unless another
+    // deliverer holds it: two deliverers (an action's delivery and the worker's e-mail job, or two
+    // workers) would otherwise both send it, and for an invitation the second minted token would
+    // kill the first e-mail's link. A crash after the claim leaves it to the next run once the
+    // lease has passed.
+    const claimed = await db
+      .update(emailOutbox)
+      .set({ attempts: sql`${emailOutbox.attempts} + 1`, claimedAt: sql`now()` })
+      .where(
+        and(
+          eq(emailOutbox.id, row.id),
+          isNull(emailOutbox.sentAt),
+          sql`(${emailOutbox.claimedAt} is null or ${emailOutbox.claimedAt} < now() - make_interval(mins => ${CLAIM_LEASE_MINUTES}))`,
+        ),
+      )
+      .returning({ id: emailOutbox.id });
+    if (claimed.length === 0) continue;
     try {
       const text = await renderForDelivery(db, row);
       if (text === null) {
@@ -146,13 +166,13 @@ export async function deliverPendingEmails(
       await transport.sendMail({ from, to: row.toAddress, subject: row.subject, text, html: row.htmlBody ?? undefined });
       await db
         .update(emailOutbox)
-        .set({ sentAt: sql`now()`, attempts: sql`${emailOutbox.attempts} + 1`, lastError: null })
+        .set({ sentAt: sql`now()`, lastError: null, claimedAt: null })
         .where(eq(emailOutbox.id, row.id));
       sent += 1;
     } catch (err) {
       await db
         .update(emailOutbox)
-        .set({ attempts: sql`${emailOutbox.attempts} + 1`, lastError: err instanceof Error ? err.message : String(err) })
+        .set({ lastError: err instanceof Error ? err.message : String(err), claimedAt: null })
         .where(eq(emailOutbox.id, row.id));
       failed += 1;
     }

@@ -49,4 +49,26 @@ describe("email outbox", () => {
     expect([bounced.sentAt, bounced.attempts, bounced.lastError]).toEqual([null, 1, "550 mailbox unavailable"]);
     expect(await deliverPendingEmails(database.db, transport, { maxAttempts: 1 })).toEqual({ sent: 0, failed: 0 });
   });
+
+  it("two deliverers at once send each message exactly once (the worker's e-mail job beside an action's delivery)", async () => {
+    for (const to of ["c1@bank.example", "c2@bank.example", "c3@bank.example"]) await queueEmail(database.db, { kind: "notice", to, subject: "C", text: "c" });
+    const sends: string[] = [];
+    // A slow transport, so both deliverers have read the same pending rows before either marks one sent.
+    const slow: MailTransport = {
+      async sendMail(m) {
+        await new Promise((r) => setTimeout(r, 50));
+        sends.push(`${m.to}:${m.subject}`);
+      },
+    };
+    const [a, b] = await Promise.all([deliverPendingEmails(database.db, slow), deliverPendingEmails(database.db, slow)]);
+    // The three new messages and the one the earlier test left bounced, each sent once.
+    expect(sends.sort()).toEqual(["bounce@bank.example:B", "c1@bank.example:C", "c2@bank.example:C", "c3@bank.example:C"]);
+    expect(a.sent + b.sent).toBe(4);
+    const rows = await listOutbox(database.db, { kind: "notice" });
+    expect(rows.filter((m) => m.subject === "C").map((m) => [m.to, m.attempts, m.sentAt !== null]).sort()).toEqual([
+      ["c1@bank.example", 1, true],
+      ["c2@bank.example", 1, true],
+      ["c3@bank.example", 1, true],
+    ]);
+  });
 });
