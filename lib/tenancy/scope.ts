@@ -111,11 +111,14 @@ export async function withMerchantScope<T>(
     throw new Error(`withMerchantScope: invalid merchant id ${merchantId}`);
   }
   return database.db.transaction(async (tx) => {
-    if (!opts.write) await tx.execute(sql`set transaction read only`);
-    // The setting first, as the owner: app_merchant may not call set_config (drizzle 0018), so a
-    // query inside the scope cannot move the setting to another merchant or leave the role.
-    await tx.execute(sql`select set_config('app.merchant_id', ${String(merchantId)}, true)`);
-    await tx.execute(sql`set local role app_merchant`);
+    // One round trip, as the owner and before the role switch (app_merchant may not call
+    // set_config, drizzle 0018): read-only unless asked, the merchant, then the role
+    // (`set_config('role', …)` is SET LOCAL ROLE; select-list items run left to right).
+    await tx.execute(
+      sql`select set_config('transaction_read_only', ${opts.write ? "off" : "on"}, true),
+                 set_config('app.merchant_id', ${String(merchantId)}, true),
+                 set_config('role', 'app_merchant', true)`,
+    );
     // From here on, no statement may leave the role or move the setting (issue 14 item 10).
     guardTransaction(tx as unknown as GuardableTx);
     return fn(tx as unknown as ScopedTx);

@@ -203,6 +203,22 @@ describe("what the scoped role may not do", () => {
     expect(ids.map((r) => r.id)).toEqual([a.id]);
   });
 
+  it("runs as app_merchant, read-only by default, read-write only when asked", async () => {
+    const state = (write: boolean) =>
+      withMerchantScope(
+        database,
+        a.id,
+        (tx) =>
+          queryRows<{ who: string; ro: string; m: string }>(
+            tx,
+            sql`select current_user::text as who, current_setting('transaction_read_only') as ro, current_setting('app.merchant_id') as m`,
+          ),
+        { write },
+      );
+    expect(await state(false)).toEqual([{ who: "app_merchant", ro: "on", m: String(a.id) }]);
+    expect(await state(true)).toEqual([{ who: "app_merchant", ro: "off", m: String(a.id) }]);
+  });
+
   it("cannot insert, update or delete in its default read-only scope", async () => {
     for (const statement of writes(a.id)) {
       expect(await failure(withMerchantScope(database, a.id, (tx) => tx.execute(statement)))).toMatch(
