@@ -24,6 +24,7 @@ export async function AppShell({
   merchant,
   showPortfolioLink,
   features,
+  unread,
   children,
 }: {
   actor: Actor;
@@ -32,9 +33,12 @@ export async function AppShell({
   showPortfolioLink: boolean;
   /** The merchant's granted features (lib/billing): locked tabs show a lock. */
   features?: readonly string[];
+  /** The user's unread notifications (lib/jobs/alerts.ts): the bell's badge; absent = not shown. */
+  unread?: number;
   children: ReactNode;
 }) {
   const t = await getTranslations("common");
+  const tn = await getTranslations("notifications.nav");
   return (
     <>
       <header className="shell-header">
@@ -67,6 +71,16 @@ export async function AppShell({
                 {t("nav.admin")}
               </Link>
             ) : null}
+            {unread !== undefined ? (
+              <Link href="/notifications" className="btn notif-link" data-testid="nav-notifications" aria-label={tn("unreadLabel", { count: unread })}>
+                <span aria-hidden="true">🔔</span>
+                {unread > 0 ? (
+                  <span className="notif-badge" data-testid="unread-count">
+                    {unread}
+                  </span>
+                ) : null}
+              </Link>
+            ) : null}
             <LocaleSwitcher />
             <UserMenu
               name={actor.name}
@@ -74,6 +88,9 @@ export async function AppShell({
               roleLabel={role ? t(`roles.${role}`) : null}
               menuLabel={t("user.menu")}
             >
+              <Link href="/settings" className="btn-link" data-testid="nav-settings">
+                {tn("settings")}
+              </Link>
               <SignOutButton />
             </UserMenu>
           </div>

@@ -225,19 +225,30 @@ export async function processAlertJob(
 // ---------------------------------------------------------------------------------------------
 // Preferences, the in-app list, one-click unsubscribe
 
-/** A user's alert preferences (the defaults when they never saved any). */
-export async function getAlertPreferences(database: Database, userId: string): Promise<AlertPreferences> {
-  const [row] = await database.db.select().from(alertPreferences).where(eq(alertPreferences.userId, userId)).limit(1);
-  if (!row) return DEFAULT_PREFERENCES;
-  return { enabled: row.enabled, email: row.email, portfolio: row.portfolio, merchantIds: intArray(row.merchantIds), kinds: kindArray(row.kinds) };
+/** A user's notification settings: alert preferences (the defaults when never saved) and digest day. */
+export interface NotificationSettings {
+  alerts: AlertPreferences;
+  /** ISO weekday of the weekly digest, 1–7; 0 = no digest (users.digest_weekday). */
+  digestWeekday: number;
+}
+
+/** A user's notification settings. @param database default the process database */
+export async function getNotificationSettings(userId: string, database?: Database): Promise<NotificationSettings> {
+  const db = database ?? (await getDatabase());
+  const [row] = await db.db.select().from(alertPreferences).where(eq(alertPreferences.userId, userId)).limit(1);
+  const [user] = await db.db.select({ d: users.digestWeekday }).from(users).where(eq(users.id, userId)).limit(1);
+  const alerts = row ? { enabled: row.enabled, email: row.email, portfolio: row.portfolio, merchantIds: intArray(row.merchantIds), kinds: kindArray(row.kinds) } : DEFAULT_PREFERENCES;
+  return { alerts, digestWeekday: user?.d ?? 0 };
 }
 
 /**
  * Saves a user's alert preferences (all fields given) and, when `digestWeekday` is given, their
  * digest day (users.digest_weekday: 1–7 ISO weekday, 0 = no digest), in one transaction.
+ * Merchant ids are kept as given: the alert job only ever considers merchants the user is a member of.
+ * @param database default the process database
  * @throws Error on an unknown kind, an empty kinds list, a bad merchant id or weekday (nothing written)
  */
-export async function saveAlertPreferences(database: Database, userId: string, prefs: AlertPreferences, digestWeekday?: number): Promise<void> {
+export async function saveAlertPreferences(userId: string, prefs: AlertPreferences, digestWeekday?: number, database?: Database): Promise<void> {
   if (prefs.kinds !== null) {
     if (prefs.kinds.length === 0) throw new Error("saveAlertPreferences: choose at least one kind (or every kind)");
     for (const k of prefs.kinds) if (!(FINDING_KINDS as readonly string[]).includes(k)) throw new Error(`saveAlertPreferences: unknown finding kind ${String(k)}`);
@@ -253,7 +264,8 @@ export async function saveAlertPreferences(database: Database, userId: string, p
     merchantIds: prefs.merchantIds === null ? null : [...new Set(prefs.merchantIds)].sort((a, b) => a - b),
     kinds: prefs.kinds === null ? null : [...new Set(prefs.kinds)],
   };
-  await database.db.transaction(async (tx) => {
+  const db = database ?? (await getDatabase());
+  await db.db.transaction(async (tx) => {
     await tx
       .insert(alertPreferences)
       .values({ userId, ...values })
@@ -272,9 +284,10 @@ export interface NotificationItem {
   read: boolean;
 }
 
-/** A user's notifications, newest first (at most `limit`, default 50). */
-export async function listNotifications(database: Database, userId: string, limit = 50): Promise<NotificationItem[]> {
-  const rows = await database.db
+/** A user's notifications, newest first (at most `limit`, default 50). @param database default the process database */
+export async function listNotifications(userId: string, limit = 50, database?: Database): Promise<NotificationItem[]> {
+  const db = database ?? (await getDatabase());
+  const rows = await db.db
     .select({ n: notifications, slug: merchants.slug, name: merchants.name })
     .from(notifications)
     .innerJoin(merchants, eq(merchants.id, notifications.merchantId))
@@ -291,18 +304,20 @@ export async function listNotifications(database: Database, userId: string, limi
   }));
 }
 
-/** How many of a user's notifications are unread (the header's badge). */
-export async function unreadNotificationCount(database: Database, userId: string): Promise<number> {
-  const [row] = await database.db
+/** How many of a user's notifications are unread (the header's badge). @param database default the process database */
+export async function unreadNotificationCount(userId: string, database?: Database): Promise<number> {
+  const db = database ?? (await getDatabase());
+  const [row] = await db.db
     .select({ n: sql<number>`count(*)::int` })
     .from(notifications)
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
   return Number(row?.n ?? 0);
 }
 
-/** Marks all of a user's notifications read. @returns how many were unread */
-export async function markNotificationsRead(database: Database, userId: string): Promise<number> {
-  const rows = await database.db
+/** Marks all of a user's notifications read. @param database default the process database @returns how many were unread */
+export async function markNotificationsRead(userId: string, database?: Database): Promise<number> {
+  const db = database ?? (await getDatabase());
+  const rows = await db.db
     .update(notifications)
     .set({ readAt: sql`now()` })
     .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)))

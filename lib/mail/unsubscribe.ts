@@ -11,7 +11,7 @@ import { createHmac, timingSafeEqual } from "node:crypto";
  */
 
 /** The lists a user can leave with one click. */
-export const UNSUBSCRIBE_LISTS = ["alerts", "digest"] as const;
+const UNSUBSCRIBE_LISTS = ["alerts", "digest"] as const;
 export type UnsubscribeList = (typeof UNSUBSCRIBE_LISTS)[number];
 
 /** Where the unsubscribe link goes in a queued message's text (replaced at delivery). */

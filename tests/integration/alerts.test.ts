@@ -133,7 +133,7 @@ describe("alerts", () => {
     rmSubscribed = await seedUser(database, { bankRole: "relationship_manager", memberships: [[m.id, "relationship_manager"]], prefix: "rm-yes" });
     rmNot = await seedUser(database, { bankRole: "relationship_manager", memberships: [[m.id, "relationship_manager"]], prefix: "rm-no" });
     await database.db.execute(sql`update users set locale = 'ru' where id = ${viewer.id}`);
-    await saveAlertPreferences(database, rmSubscribed.id, { enabled: true, email: true, portfolio: true, merchantIds: null, kinds: null });
+    await saveAlertPreferences(rmSubscribed.id, { enabled: true, email: true, portfolio: true, merchantIds: null, kinds: null }, undefined, database);
 
     expect((await loadPlanted(m)).ok).toBe(true);
     // the ingest commit's model request: the time the alert budget is measured from
@@ -237,12 +237,12 @@ describe("alerts", () => {
     expect(r.emailed).toBe(2); // viewer and the subscribed RM
     expect(await ownerMails()).toBe(before);
     // the owner still sees them in the app
-    const list = await listNotifications(database, owner.id);
+    const list = await listNotifications(owner.id, 50, database);
     expect(list.length).toBe(r.notified / 3);
     expect(list.some((x) => x.finding.id === RISE)).toBe(true);
-    expect(await unreadNotificationCount(database, owner.id)).toBe(list.length);
-    expect(await markNotificationsRead(database, owner.id)).toBe(list.length);
-    expect(await unreadNotificationCount(database, owner.id)).toBe(0);
+    expect(await unreadNotificationCount(owner.id, database)).toBe(list.length);
+    expect(await markNotificationsRead(owner.id, database)).toBe(list.length);
+    expect(await unreadNotificationCount(owner.id, database)).toBe(0);
     // the digest link: no digest day any more
     expect(await unsubscribeByLink({ u: viewer.id, l: "digest", s: signUnsubscribe(viewer.id, "digest") }, database)).toBe("digest");
     const [u] = await queryRows<{ d: number }>(database.db, sql`select digest_weekday as d from users where id = ${viewer.id}`);
@@ -251,7 +251,7 @@ describe("alerts", () => {
 
   it(`a worker dying mid-alert job (${TEST_DIALECT === "postgres" ? "kill -9 of a worker process" : "an attempt that throws after the first recipient"}): retried, nothing doubled`, async () => {
     await database.db.execute(sql`delete from notifications where merchant_id = ${m.id}`);
-    await saveAlertPreferences(database, owner.id, { enabled: true, email: true, portfolio: false, merchantIds: null, kinds: null });
+    await saveAlertPreferences(owner.id, { enabled: true, email: true, portfolio: false, merchantIds: null, kinds: null }, undefined, database);
     const mails = () => queryRows<{ user_id: string; n: number }>(database.db, sql`select user_id, count(*)::int as n from email_outbox where kind = 'alert' group by user_id order by user_id`);
     const mailsBefore = new Map((await mails()).map((r) => [r.user_id, r.n]));
     const { sendJob } = await import("@/lib/jobs/outbox");
