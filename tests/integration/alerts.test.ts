@@ -249,6 +249,32 @@ describe("alerts", () => {
     expect(u.d).toBe(0);
   }, 120_000);
 
+  it("preferences narrow alerts: a kind filter, a merchant filter, alerts off; an RM without the portfolio subscription gets none", async () => {
+    await database.db.execute(sql`delete from notifications where merchant_id = ${m.id}`);
+    const kinds = await queryRows<{ kind: string }>(database.db, sql`select distinct kind from notifications where merchant_id = ${m.id}`);
+    expect(kinds).toEqual([]);
+    const first = await processAlertJob(database, m.id, revealedAt);
+    const present = (await queryRows<{ kind: string }>(database.db, sql`select distinct kind from notifications where merchant_id = ${m.id}`)).map((r) => r.kind);
+    expect(present).toContain("metricChange");
+    const absent = ["cohort", "seasonality", "forecastOutlook", "anomalousWeek", "changePoint", "marketEffect"].find((k) => !present.includes(k))!;
+    await database.db.execute(sql`delete from notifications where merchant_id = ${m.id}`);
+    // viewer: only a kind this run did not find; RM: only another merchant; a new owner: alerts off
+    const off = await seedUser(database, { memberships: [[m.id, "merchant_owner"]], prefix: "off" });
+    await saveAlertPreferences(viewer.id, { enabled: true, email: true, portfolio: false, merchantIds: null, kinds: [absent as never] }, undefined, database);
+    await saveAlertPreferences(rmSubscribed.id, { enabled: true, email: true, portfolio: true, merchantIds: [m.id + 100_000], kinds: null }, undefined, database);
+    await saveAlertPreferences(off.id, { enabled: false, email: true, portfolio: false, merchantIds: null, kinds: null }, undefined, database);
+    await expect(saveAlertPreferences(off.id, { enabled: true, email: true, portfolio: false, merchantIds: null, kinds: [] }, undefined, database)).rejects.toThrow(/at least one kind/);
+    await expect(saveAlertPreferences(off.id, { enabled: true, email: true, portfolio: false, merchantIds: null, kinds: null }, 9, database)).rejects.toThrow(/weekday/);
+    const r = await processAlertJob(database, m.id, revealedAt);
+    const who = await queryRows<{ user_id: string }>(database.db, sql`select distinct user_id from notifications where merchant_id = ${m.id}`);
+    expect(who.map((w) => w.user_id)).toEqual([owner.id]);
+    expect(r.notified).toBe(first.notified / 3);
+    // back to the defaults for the next test
+    await saveAlertPreferences(viewer.id, { enabled: true, email: true, portfolio: false, merchantIds: null, kinds: null }, undefined, database);
+    await saveAlertPreferences(rmSubscribed.id, { enabled: true, email: true, portfolio: true, merchantIds: [m.id], kinds: null }, undefined, database);
+    await database.db.execute(sql`delete from memberships where user_id = ${off.id}`);
+  }, 120_000);
+
   it(`a worker dying mid-alert job (${TEST_DIALECT === "postgres" ? "kill -9 of a worker process" : "an attempt that throws after the first recipient"}): retried, nothing doubled`, async () => {
     await database.db.execute(sql`delete from notifications where merchant_id = ${m.id}`);
     await saveAlertPreferences(owner.id, { enabled: true, email: true, portfolio: false, merchantIds: null, kinds: null }, undefined, database);
