@@ -73,7 +73,10 @@ export async function AppShell({
             ) : null}
             {unread !== undefined ? (
               <Link href="/notifications" className="btn notif-link" data-testid="nav-notifications" aria-label={tn("unreadLabel", { count: unread })}>
-                <span aria-hidden="true">🔔</span>
+                <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+                  <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+                  <path d="M13.73 21a2 2 0 0 1-3.46 0" />
+                </svg>
                 {unread > 0 ? (
                   <span className="notif-badge" data-testid="unread-count">
                     {unread}
