@@ -284,14 +284,20 @@ export interface NotificationItem {
   read: boolean;
 }
 
-/** A user's notifications, newest first (at most `limit`, default 50). @param database default the process database */
+/**
+ * Only notifications of merchants the user is still a member of: a notification carries the
+ * finding's figures, and a user removed from a merchant must not keep reading them.
+ */
+const stillMember = sql`exists (select 1 from memberships ms where ms.user_id = ${notifications.userId} and ms.merchant_id = ${notifications.merchantId})`;
+
+/** A user's notifications (of merchants they are still a member of), newest first (at most `limit`, default 50). @param database default the process database */
 export async function listNotifications(userId: string, limit = 50, database?: Database): Promise<NotificationItem[]> {
   const db = database ?? (await getDatabase());
   const rows = await db.db
     .select({ n: notifications, slug: merchants.slug, name: merchants.name })
     .from(notifications)
     .innerJoin(merchants, eq(merchants.id, notifications.merchantId))
-    .where(eq(notifications.userId, userId))
+    .where(and(eq(notifications.userId, userId), stillMember))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(Math.min(Math.max(limit, 1), 200));
   return rows.map((r) => ({
@@ -310,7 +316,7 @@ export async function unreadNotificationCount(userId: string, database?: Databas
   const [row] = await db.db
     .select({ n: sql<number>`count(*)::int` })
     .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt), stillMember));
   return Number(row?.n ?? 0);
 }
 

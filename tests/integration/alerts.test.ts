@@ -334,5 +334,11 @@ describe("alerts", () => {
     const after = await mails();
     for (const id of [owner.id, rmSubscribed.id, viewer.id]) expect((after.find((r) => r.user_id === id)?.n ?? 0) - (mailsBefore.get(id) ?? 0)).toBe(1);
     expect(after.find((r) => r.user_id === rmNot.id)).toBeUndefined();
+    // a member removed from the merchant no longer reads its notifications (they carry its figures)
+    expect((await listNotifications(viewer.id, 50, database)).length).toBe(perUser[0].n);
+    expect(await unreadNotificationCount(viewer.id, database)).toBe(perUser[0].n);
+    await database.db.execute(sql`delete from memberships where user_id = ${viewer.id} and merchant_id = ${m.id}`);
+    expect(await listNotifications(viewer.id, 50, database)).toEqual([]);
+    expect(await unreadNotificationCount(viewer.id, database)).toBe(0);
   }, 180_000);
 });

@@ -24,7 +24,8 @@ export default async function SettingsPage({ searchParams }: { searchParams: Pro
   const tk = await getTranslations("notifications.kinds");
   const merchants = await listAccessibleMerchants(actor);
   const { alerts, digestWeekday } = await getNotificationSettings(actor.userId);
-  const managesPortfolio = actor.bankRole !== null || merchants.some((m) => m.role === "relationship_manager");
+  // a relationship manager's portfolio is their RM memberships (the alert job's recipients)
+  const managesPortfolio = merchants.some((m) => m.role === "relationship_manager");
   return (
     <>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />
