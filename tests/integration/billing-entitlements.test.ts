@@ -67,7 +67,7 @@ function expected(c: Case): Set<Feature> {
 
 it("the plans are cumulative and exactly as sold", () => {
   expect([...PLAN_FEATURES.start]).toEqual(["overview", "customers", "seasonality"]);
-  expect([...PLAN_FEATURES.pro]).toEqual(["overview", "customers", "seasonality", "value", "churn", "segments", "competitors", "forecasts", "findings"]);
+  expect([...PLAN_FEATURES.pro]).toEqual(["overview", "customers", "seasonality", "value", "churn", "segments", "competitors", "forecasts", "findings", "alerts", "digest"]);
   expect([...PLAN_FEATURES.business]).toEqual([...PLAN_FEATURES.pro, "campaigns", "exports"]);
 });
 
