@@ -19,7 +19,6 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import zlib from "node:zlib";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, queryRows, type Database } from "@/db/client";
@@ -31,6 +30,7 @@ import { addDays, presetPeriod, previousPeriod, type Period } from "@/lib/days";
 import { benchCampaigns } from "./campaigns";
 import { benchCompetitors } from "./competitors";
 import { benchFindingsForecast } from "./findings-forecast";
+import { sliceCanonical } from "./slice";
 
 const { values } = parseArgs({
   options: {
@@ -82,27 +82,10 @@ async function mustIngest(database: Database, format: "merchants" | "customers" 
   return report;
 }
 
-/** The first `rows` data lines of the synthetic transactions file, as a plain CSV with header. */
-async function sliceTransactions(rows: number): Promise<string> {
-  const out = path.join(dir, `transactions-${rows}.csv`);
-  if (fs.existsSync(out)) return out;
-  const input = fs.createReadStream(path.join(synthetic, "transactions.csv.gz")).pipe(zlib.createGunzip());
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
-  const w = fs.createWriteStream(out);
-  let n = -1;
-  for await (const line of lines) {
-    if (n >= rows) break;
-    w.write(line + "\n");
-    n += 1;
-  }
-  await new Promise((r) => w.end(r));
-  return out;
-}
-
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 
 async function benchIngest(kind: "pglite" | "postgres") {
-  const canonical = await sliceTransactions(ROWS);
+  const canonical = await sliceCanonical(synthetic, dir, ROWS);
   const database = await freshDatabase(kind, `bench_ingest_${kind}`);
   try {
     await mustIngest(database, "merchants", path.join(synthetic, "merchants.csv"));
