@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
+import { addBatchToCohorts, chunkBitmaps, takeOutMovedCohortMembers } from "./cohorts";
 import { insertNewMerchantCustomers } from "./ordinals";
 import { bumpRollupVersions } from "./refresh";
 
@@ -35,29 +36,13 @@ export async function prepareRollupBatch(tx: Executor): Promise<void> {
  * @param tx a transaction of the bank's (owner) connection, the same one that filled rollup_batch
  */
 export async function applyRollupBatch(tx: Executor): Promise<void> {
+  const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
   await tx.execute(sql`set local work_mem = '128MB'`);
   // Temporary tables are never auto-analysed; without statistics the joins below go nested-loop.
   await tx.execute(sql`analyze rollup_batch`);
   // One writer per merchant at a time (dense ordinals), taken in id order so ingests cannot deadlock.
   await tx.execute(sql`
     select pg_advisory_xact_lock(merchant_id) from (select distinct merchant_id from rollup_batch order by merchant_id) m`);
-
-  await tx.execute(sql`
-    insert into merchant_customer_daily as d (merchant_id, day, customer_id, purchases, gross_sales_minor, refunds, refunds_minor)
-    select merchant_id, local_date, customer_id,
-           count(*) filter (where kind = 'purchase'),
-           coalesce(sum(amount_minor) filter (where kind = 'purchase'), 0),
-           count(*) filter (where kind = 'refund'),
-           coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0)
-    from rollup_batch
-    group by merchant_id, local_date, customer_id
-    -- key order: the primary key's b-tree is appended to instead of written all over
-    order by merchant_id, local_date, customer_id
-    on conflict (merchant_id, day, customer_id) do update
-      set purchases = d.purchases + excluded.purchases,
-          gross_sales_minor = d.gross_sales_minor + excluded.gross_sales_minor,
-          refunds = d.refunds + excluded.refunds,
-          refunds_minor = d.refunds_minor + excluded.refunds_minor`);
 
   // Each touched customer's figures in this batch, once: pairs already known add them (one
   // update), new pairs are inserted with them and their next ordinals (one write, no dead copy).
@@ -77,6 +62,25 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
            coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0)
     from rollup_batch group by merchant_id, customer_id`);
   await tx.execute(sql`analyze rollup_batch_customers`);
+  // Cohort members whose first purchase day moves leave their old cohort before their rows change.
+  await takeOutMovedCohortMembers(tx);
+
+  await tx.execute(sql`
+    insert into merchant_customer_daily as d (merchant_id, day, customer_id, purchases, gross_sales_minor, refunds, refunds_minor)
+    select merchant_id, local_date, customer_id,
+           count(*) filter (where kind = 'purchase'),
+           coalesce(sum(amount_minor) filter (where kind = 'purchase'), 0),
+           count(*) filter (where kind = 'refund'),
+           coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0)
+    from rollup_batch
+    group by merchant_id, local_date, customer_id
+    -- key order: the primary key's b-tree is appended to instead of written all over
+    order by merchant_id, local_date, customer_id
+    on conflict (merchant_id, day, customer_id) do update
+      set purchases = d.purchases + excluded.purchases,
+          gross_sales_minor = d.gross_sales_minor + excluded.gross_sales_minor,
+          refunds = d.refunds + excluded.refunds,
+          refunds_minor = d.refunds_minor + excluded.refunds_minor`);
 
   // least/greatest ignore nulls: a customer's first purchase may arrive after refunds only.
   await tx.execute(sql`
@@ -105,26 +109,14 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
           purchases = h.purchases + excluded.purchases,
           customer_ordinals = array(select distinct u from unnest(h.customer_ordinals || excluded.customer_ordinals) u order by u)`);
 
-  // A chunk's bits as text: each customer contributes its gap of zeros and a one, and the chunk
-  // is cast once, instead of OR-ing one shifted 1 KiB bit string per customer-day (a day holds
-  // about 40 of 8,192 bits). The result equals bit_or(B'1'::bit(n) >> ordinal % n), bit 0 leftmost.
-  const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
   await tx.execute(sql`
     insert into merchant_day_customer_bitmaps as m (merchant_id, day, chunk, bits)
-    select merchant_id, local_date, chunk,
-           rpad(string_agg(repeat('0', gap) || '1', '' order by pos), ${chunkBits}, '0')::bit(${chunkBits})
-    from (
-      select merchant_id, local_date, chunk, pos,
-             pos - coalesce(lag(pos) over (partition by merchant_id, local_date, chunk order by pos), -1) - 1 as gap
-      from (
-        select distinct d.merchant_id, d.local_date, mc.ordinal / ${chunkBits} as chunk, mc.ordinal % ${chunkBits} as pos
-        from rollup_batch d
-        join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
-        where d.kind = 'purchase'
-      ) o
-    ) g
-    group by merchant_id, local_date, chunk
-    order by merchant_id, local_date, chunk
+    select merchant_id, key, chunk, bits from (${chunkBitmaps(sql`
+      select distinct d.merchant_id, d.local_date as key, mc.ordinal / ${chunkBits} as chunk, mc.ordinal % ${chunkBits} as pos
+      from rollup_batch d
+      join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
+      where d.kind = 'purchase'`)}) x
+    order by 1, 2, 3
     on conflict (merchant_id, day, chunk) do update set bits = m.bits | excluded.bits`);
 
   // Daily sums add; the day's distinct customers are not additive, but the day's bitmaps (just
@@ -151,6 +143,7 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
           purchases = d.purchases + excluded.purchases,
           refunds = d.refunds + excluded.refunds,
           customers = excluded.customers`);
+  await addBatchToCohorts(tx);
   await bumpRollupVersions(tx, sql`select distinct merchant_id from rollup_batch`);
   await tx.execute(sql`truncate rollup_batch`);
 }

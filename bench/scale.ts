@@ -1,0 +1,182 @@
+/**
+ * Single-node scale figures (issue 18), step 5 of `npm run bench`, or alone:
+ * `npx tsx bench/scale.ts [--db postgres|pglite] [--scale X] [--calls N] [--skip-duckdb]`.
+ *
+ * 1. DuckDB's `read_csv` of the full bank's transactions file (the measuring anchor for the 2 M-row
+ *    load that bench/run.ts times), same file, same machine, same run.
+ * 2. Per-family growth: two synthetic banks, X and 2X of the default size (same 63 merchants,
+ *    customers and transactions doubled), each loaded into a database of its own; every page
+ *    family that reads per period is timed (median of N calls after a warm-up, each in its own
+ *    merchant-scoped transaction) on the largest merchant over its last 12 whole months, and the
+ *    growth ratio 2X / X printed (target ≤ 1.2: a page must not slow down as the bank grows).
+ *
+ * Databases are named `bench_scale_<size>_<pid>` and dropped afterwards, so two runs on one
+ * server do not destroy each other's data.
+ */
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { sql } from "drizzle-orm";
+import { migrateDatabase, openDatabase, queryRows, type Database } from "@/db/client";
+import { ingestFile } from "@/lib/ingest";
+import { getCohortRetention } from "@/lib/analytics/getCohortRetention";
+import { getCustomerSegments } from "@/lib/analytics/getCustomerSegments";
+import { getOverview } from "@/lib/analytics/getOverview";
+import { getPurchaseFrequency } from "@/lib/analytics/getPurchaseFrequency";
+import { getRegularCustomers } from "@/lib/analytics/getRegularCustomers";
+import { getRevenueDynamics } from "@/lib/analytics/getRevenueDynamics";
+import { getSeasonality } from "@/lib/analytics/getSeasonality";
+import type { AnalyticsContext, MerchantRef } from "@/lib/tenancy/context";
+import { withMerchantScope } from "@/lib/tenancy/scope";
+import { addMonthsToMonthStart, monthStart, type Period } from "@/lib/days";
+
+const dir = path.resolve(".data/bench");
+const tsx = path.resolve("node_modules/.bin/tsx");
+const pgAdmin = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** The page families that read a period, as the pages call them. */
+const FAMILIES: Record<string, (ctx: AnalyticsContext, p: Period) => Promise<unknown>> = {
+  overview: (ctx, p) => getOverview(ctx, p),
+  cohortRetention: (ctx, p) => getCohortRetention(ctx, p),
+  revenueDynamics: (ctx, p) => getRevenueDynamics(ctx, p),
+  seasonality: (ctx, p) => getSeasonality(ctx, p),
+  purchaseFrequency: (ctx, p) => getPurchaseFrequency(ctx, p),
+  regularCustomers: (ctx, p) => getRegularCustomers(ctx, p),
+  customerSegments: (ctx, p) => getCustomerSegments(ctx, p),
+};
+
+async function median(fn: () => Promise<unknown>, calls: number): Promise<number> {
+  await fn();
+  const ms: number[] = [];
+  for (let i = 0; i < calls; i++) {
+    const t0 = performance.now();
+    await fn();
+    ms.push(performance.now() - t0);
+  }
+  ms.sort((a, b) => a - b);
+  return ms[Math.floor(ms.length / 2)];
+}
+
+/** Seconds DuckDB takes to read the whole CSV into a table (in memory), and the rows it read. */
+export async function duckdbReadCsv(file: string): Promise<{ seconds: number; rows: number }> {
+  const { DuckDBInstance } = await import("@duckdb/node-api");
+  const instance = await DuckDBInstance.create(":memory:");
+  const connection = await instance.connect();
+  const t0 = performance.now();
+  await connection.run(`create table t as select * from read_csv('${file.replace(/'/g, "''")}')`);
+  const seconds = (performance.now() - t0) / 1000;
+  const reader = await connection.runAndReadAll("select count(*)::integer as n from t");
+  const rows = Number(reader.getRows()[0][0]);
+  connection.closeSync();
+  return { seconds, rows };
+}
+
+/** The bank's folder (the default size is bench/run.ts's `synthetic`), generated when missing. */
+function bankDir(scale: number): string {
+  const out = path.join(dir, scale === 1 ? "synthetic" : `synthetic-${scale}`);
+  if (!fs.existsSync(path.join(out, "transactions.csv.gz"))) {
+    execFileSync(tsx, ["scripts/generate.ts", "--scale", String(scale), "--out", out, "--no-load"], { stdio: "inherit" });
+  }
+  return out;
+}
+
+async function loadBank(kind: "postgres" | "pglite", scale: number): Promise<{ database: Database; drop: () => Promise<void>; loadSeconds: number; rows: number }> {
+  const name = `bench_scale_${String(scale).replace(".", "_")}_${process.pid}`;
+  let database: Database;
+  let drop: () => Promise<void>;
+  if (kind === "pglite") {
+    const dataDir = path.join(dir, name);
+    database = await openDatabase({ dataDir });
+    drop = async () => {
+      await database.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    };
+  } else {
+    const admin = await openDatabase({ url: pgAdmin });
+    await admin.db.execute(sql.raw(`create database ${name}`));
+    database = await openDatabase({ url: Object.assign(new URL(pgAdmin), { pathname: `/${name}` }).toString() });
+    drop = async () => {
+      await database.close();
+      await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
+      await admin.close();
+    };
+  }
+  await migrateDatabase(database);
+  const bank = bankDir(scale);
+  const t0 = performance.now();
+  let rows = 0;
+  for (const [format, file] of [["merchants", "merchants.csv"], ["customers", "customers.csv"], ["transactions", "transactions.csv.gz"]] as const) {
+    const report = await ingestFile(database, { format, file: path.join(bank, file) });
+    if (!report.ok) throw new Error(`bench: ${file} failed: ${JSON.stringify(report.errors.slice(0, 3))}`);
+    rows = report.rowsInserted;
+  }
+  return { database, drop, loadSeconds: (performance.now() - t0) / 1000, rows };
+}
+
+/** Median ms per family on the bank's largest merchant, last 12 whole months. */
+async function timeFamilies(database: Database, calls: number) {
+  const [largest] = await queryRows<MerchantRef & { last_day: string; customers: number }>(
+    database.db,
+    sql`select m.id, m.slug, m.name, m.mcc, m.currency, m.time_zone as "timeZone", max(d.day)::text as last_day,
+               (select count(*)::int from merchant_customers mc where mc.merchant_id = m.id) as customers
+        from merchants m join merchant_daily d on d.merchant_id = m.id
+        group by m.id order by sum(d.purchases) desc limit 1`,
+  );
+  const merchant: MerchantRef = { id: largest.id, slug: largest.slug, name: largest.name, mcc: largest.mcc, currency: largest.currency, timeZone: largest.timeZone };
+  const to = monthStart(largest.last_day);
+  const period: Period = { from: addMonthsToMonthStart(to, -12), to };
+  const medians: Record<string, number> = {};
+  for (const [family, fn] of Object.entries(FAMILIES)) {
+    medians[family] = await median(() => withMerchantScope(database, merchant.id, (tx) => fn({ tx, merchant }, period)), calls);
+  }
+  return { merchant: merchant.slug, customers: largest.customers, period, medians };
+}
+
+/** Loads X and 2X, times every family on each, prints and returns the growth ratios. */
+export async function benchScale(kind: "postgres" | "pglite", opts: { scale: number; calls: number }) {
+  const sizes = [opts.scale, opts.scale * 2];
+  type Run = Awaited<ReturnType<typeof timeFamilies>> & { scale: number; rows: number; loadSeconds: number; rowsPerSecond: number };
+  const runs: Run[] = [];
+  for (const scale of sizes) {
+    const bank = await loadBank(kind, scale);
+    try {
+      const families = await timeFamilies(bank.database, opts.calls);
+      const run = { scale, rows: bank.rows, loadSeconds: Number(bank.loadSeconds.toFixed(1)), rowsPerSecond: Math.round(bank.rows / bank.loadSeconds), ...families };
+      console.log("scale bank", JSON.stringify(run));
+      runs.push(run);
+    } finally {
+      await bank.drop();
+    }
+  }
+  const growth = Object.fromEntries(
+    Object.keys(FAMILIES).map((f) => [f, { x1Ms: Number(runs[0].medians[f].toFixed(2)), x2Ms: Number(runs[1].medians[f].toFixed(2)), ratio: Number((runs[1].medians[f] / runs[0].medians[f]).toFixed(2)) }]),
+  );
+  const result = { database: kind, sizes: runs.map((r) => ({ scale: r.scale, rows: r.rows, largestMerchantCustomers: r.customers, loadSeconds: r.loadSeconds, rowsPerSecond: r.rowsPerSecond })), growth };
+  console.log("growth", JSON.stringify(result));
+  return result;
+}
+
+async function main() {
+  const { values } = parseArgs({
+    options: {
+      db: { type: "string", default: "postgres" },
+      scale: { type: "string", default: "0.25" },
+      calls: { type: "string", default: "15" },
+      "skip-duckdb": { type: "boolean", default: false },
+    },
+  });
+  fs.mkdirSync(dir, { recursive: true });
+  if (!values["skip-duckdb"]) {
+    const file = path.join(bankDir(1), "transactions.csv.gz");
+    console.log("duckdb read_csv", JSON.stringify({ file, ...(await duckdbReadCsv(file)) }));
+  }
+  await benchScale(values.db as "postgres" | "pglite", { scale: Number(values.scale), calls: Number(values.calls) });
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename ?? "")) {
+  main().catch((err) => {
+    console.error(err);
+    process.exit(1);
+  });
+}
