@@ -18,7 +18,9 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
-import { migrateDatabase, openDatabase, queryRows, type Database } from "@/db/client";
+import { closeDatabase, migrateDatabase, openDatabase, queryRows, type Database } from "@/db/client";
+import { createUser } from "@/lib/auth/users";
+import { loadPortfolio } from "@/lib/endpoints/portfolio";
 import { ingestFile } from "@/lib/ingest";
 import { getCohortRetention } from "@/lib/analytics/getCohortRetention";
 import { getCustomerSegments } from "@/lib/analytics/getCustomerSegments";
@@ -81,10 +83,14 @@ function bankDir(scale: number): string {
   return out;
 }
 
-async function loadBank(kind: "postgres" | "pglite", scale: number): Promise<{ database: Database; drop: () => Promise<void>; loadSeconds: number; rows: number }> {
+async function loadBank(
+  kind: "postgres" | "pglite",
+  scale: number,
+): Promise<{ database: Database; url: string | null; drop: () => Promise<void>; loadSeconds: number; rows: number }> {
   const name = `bench_scale_${String(scale).replace(".", "_")}_${process.pid}`;
   let database: Database;
   let drop: () => Promise<void>;
+  let url: string | null = null;
   if (kind === "pglite") {
     const dataDir = path.join(dir, name);
     database = await openDatabase({ dataDir });
@@ -95,7 +101,8 @@ async function loadBank(kind: "postgres" | "pglite", scale: number): Promise<{ d
   } else {
     const admin = await openDatabase({ url: pgAdmin });
     await admin.db.execute(sql.raw(`create database ${name}`));
-    database = await openDatabase({ url: Object.assign(new URL(pgAdmin), { pathname: `/${name}` }).toString() });
+    url = Object.assign(new URL(pgAdmin), { pathname: `/${name}` }).toString();
+    database = await openDatabase({ url });
     drop = async () => {
       await database.close();
       await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
@@ -111,7 +118,7 @@ async function loadBank(kind: "postgres" | "pglite", scale: number): Promise<{ d
     if (!report.ok) throw new Error(`bench: ${file} failed: ${JSON.stringify(report.errors.slice(0, 3))}`);
     rows = report.rowsInserted;
   }
-  return { database, drop, loadSeconds: (performance.now() - t0) / 1000, rows };
+  return { database, url, drop, loadSeconds: (performance.now() - t0) / 1000, rows };
 }
 
 /** Median ms per family on the bank's largest merchant, last 12 whole months. */
@@ -133,6 +140,30 @@ async function timeFamilies(database: Database, calls: number) {
   return { merchant: merchant.slug, customers: largest.customers, period, medians };
 }
 
+/**
+ * The relationship manager's portfolio as the page loads it (loadPortfolio: every merchant the
+ * actor may open, each in its own scoped transaction), for a bank admin who sees all the bank's
+ * merchants: median ms of `calls` loads and ms per merchant. PostgreSQL only (the process
+ * database comes from DATABASE_URL).
+ */
+async function timePortfolio(database: Database, url: string, calls: number) {
+  const email = `bench-admin-${process.pid}@example.com`;
+  const userId = await createUser(database, { email, password: "bench-admin-password-1", bankRole: "bank_admin" });
+  const before = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = url;
+  await closeDatabase();
+  try {
+    const actor = { userId, email, name: null, bankRole: "bank_admin" as const, locale: "en" as const };
+    const merchants = (await loadPortfolio(actor, null)).rows.length;
+    const ms = await median(() => loadPortfolio(actor, null), calls);
+    return { merchants, medianMs: Math.round(ms), msPerMerchant: Number((ms / merchants).toFixed(1)) };
+  } finally {
+    await closeDatabase();
+    if (before === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = before;
+  }
+}
+
 /** Loads X and 2X, times every family on each, prints and returns the growth ratios. */
 export async function benchScale(kind: "postgres" | "pglite", opts: { scale: number; calls: number }) {
   const sizes = [opts.scale, opts.scale * 2];
@@ -142,6 +173,7 @@ export async function benchScale(kind: "postgres" | "pglite", opts: { scale: num
     const bank = await loadBank(kind, scale);
     try {
       const families = await timeFamilies(bank.database, opts.calls);
+      if (bank.url && scale === sizes[1]) console.log("portfolio", JSON.stringify(await timePortfolio(bank.database, bank.url, 3)));
       const run = { scale, rows: bank.rows, loadSeconds: Number(bank.loadSeconds.toFixed(1)), rowsPerSecond: Math.round(bank.rows / bank.loadSeconds), ...families };
       console.log("scale bank", JSON.stringify(run));
       runs.push(run);
