@@ -34,7 +34,7 @@ import { benchCampaigns } from "./campaigns";
 import { benchCompetitors } from "./competitors";
 import { benchFindingsForecast } from "./findings-forecast";
 import { benchScale, duckdbReadCsv } from "./scale";
-import { sliceCanonical } from "./slice";
+import { benchBankName, sliceCanonical } from "./slice";
 
 const { values } = parseArgs({
   options: {
@@ -211,7 +211,7 @@ function rawOverviewQuery(merchantId: number, p: Period, prev: Period) {
 }
 
 async function benchOverview(kind: "pglite" | "postgres") {
-  const name = `bench_bank_${kind}`;
+  const name = benchBankName(kind);
   const markerFile = path.join(dir, `${name}.loaded`);
   let database: Database;
   if (fs.existsSync(markerFile)) {

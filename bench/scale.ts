@@ -121,8 +121,8 @@ async function loadBank(
   return { database, url, drop, loadSeconds: (performance.now() - t0) / 1000, rows };
 }
 
-/** Median ms per family on the bank's largest merchant, last 12 whole months. */
-async function timeFamilies(database: Database, calls: number) {
+/** The bank's largest merchant and its last 12 whole months. */
+async function largestMerchant(database: Database) {
   const [largest] = await queryRows<MerchantRef & { last_day: string; customers: number }>(
     database.db,
     sql`select m.id, m.slug, m.name, m.mcc, m.currency, m.time_zone as "timeZone", max(d.day)::text as last_day,
@@ -132,12 +132,7 @@ async function timeFamilies(database: Database, calls: number) {
   );
   const merchant: MerchantRef = { id: largest.id, slug: largest.slug, name: largest.name, mcc: largest.mcc, currency: largest.currency, timeZone: largest.timeZone };
   const to = monthStart(largest.last_day);
-  const period: Period = { from: addMonthsToMonthStart(to, -12), to };
-  const medians: Record<string, number> = {};
-  for (const [family, fn] of Object.entries(FAMILIES)) {
-    medians[family] = await median(() => withMerchantScope(database, merchant.id, (tx) => fn({ tx, merchant }, period)), calls);
-  }
-  return { merchant: merchant.slug, customers: largest.customers, period, medians };
+  return { merchant, customers: largest.customers, period: { from: addMonthsToMonthStart(to, -12), to } as Period };
 }
 
 /**
@@ -164,29 +159,49 @@ async function timePortfolio(database: Database, url: string, calls: number) {
   }
 }
 
-/** Loads X and 2X, times every family on each, prints and returns the growth ratios. */
+/**
+ * Loads X and 2X (both kept open), then times every family on both banks' largest merchant with
+ * the calls interleaved (X, 2X, X, 2X …) so that the machine's load weighs on both sides alike;
+ * prints and returns the growth ratios (median 2X / median X).
+ */
 export async function benchScale(kind: "postgres" | "pglite", opts: { scale: number; calls: number }) {
   const sizes = [opts.scale, opts.scale * 2];
-  type Run = Awaited<ReturnType<typeof timeFamilies>> & { scale: number; rows: number; loadSeconds: number; rowsPerSecond: number };
-  const runs: Run[] = [];
-  for (const scale of sizes) {
-    const bank = await loadBank(kind, scale);
-    try {
-      const families = await timeFamilies(bank.database, opts.calls);
-      if (bank.url && scale === sizes[1]) console.log("portfolio", JSON.stringify(await timePortfolio(bank.database, bank.url, 3)));
-      const run = { scale, rows: bank.rows, loadSeconds: Number(bank.loadSeconds.toFixed(1)), rowsPerSecond: Math.round(bank.rows / bank.loadSeconds), ...families };
-      console.log("scale bank", JSON.stringify(run));
-      runs.push(run);
-    } finally {
-      await bank.drop();
+  const banks: Array<Awaited<ReturnType<typeof loadBank>>> = [];
+  try {
+    for (const scale of sizes) {
+      const bank = await loadBank(kind, scale);
+      banks.push(bank);
+      console.log("scale bank", JSON.stringify({ scale, rows: bank.rows, loadSeconds: Number(bank.loadSeconds.toFixed(1)), rowsPerSecond: Math.round(bank.rows / bank.loadSeconds) }));
     }
+    const targets = await Promise.all(banks.map((b) => largestMerchant(b.database)));
+    const growth: Record<string, { x1Ms: number; x2Ms: number; ratio: number }> = {};
+    for (const [family, fn] of Object.entries(FAMILIES)) {
+      const call = (i: number) => withMerchantScope(banks[i].database, targets[i].merchant.id, (tx) => fn({ tx, merchant: targets[i].merchant }, targets[i].period));
+      await call(0);
+      await call(1);
+      const ms: [number[], number[]] = [[], []];
+      for (let k = 0; k < opts.calls; k++) {
+        for (const i of [0, 1]) {
+          const t0 = performance.now();
+          await call(i);
+          ms[i].push(performance.now() - t0);
+        }
+      }
+      const [x1, x2] = ms.map((m) => m.sort((a, b) => a - b)[Math.floor(m.length / 2)]);
+      growth[family] = { x1Ms: Number(x1.toFixed(2)), x2Ms: Number(x2.toFixed(2)), ratio: Number((x2 / x1).toFixed(2)) };
+    }
+    const portfolio = banks[1].url ? await timePortfolio(banks[1].database, banks[1].url, 3) : null;
+    const result = {
+      database: kind,
+      sizes: banks.map((b, i) => ({ scale: sizes[i], rows: b.rows, largestMerchant: targets[i].merchant.slug, itsCustomers: targets[i].customers, period: targets[i].period, loadSeconds: Number(b.loadSeconds.toFixed(1)) })),
+      growth,
+      portfolio,
+    };
+    console.log("growth", JSON.stringify(result));
+    return result;
+  } finally {
+    for (const b of banks) await b.drop();
   }
-  const growth = Object.fromEntries(
-    Object.keys(FAMILIES).map((f) => [f, { x1Ms: Number(runs[0].medians[f].toFixed(2)), x2Ms: Number(runs[1].medians[f].toFixed(2)), ratio: Number((runs[1].medians[f] / runs[0].medians[f]).toFixed(2)) }]),
-  );
-  const result = { database: kind, sizes: runs.map((r) => ({ scale: r.scale, rows: r.rows, largestMerchantCustomers: r.customers, loadSeconds: r.loadSeconds, rowsPerSecond: r.rowsPerSecond })), growth };
-  console.log("growth", JSON.stringify(result));
-  return result;
 }
 
 async function main() {

@@ -24,3 +24,15 @@ export async function sliceCanonical(synthetic: string, dir: string, rows: numbe
   fs.renameSync(partial, out);
   return out;
 }
+
+/**
+ * The name of the loaded full bank's database (and PGlite folder): `bench_bank_<kind>`, plus
+ * `_<BENCH_DB_SUFFIX>` when that is set, so that two checkouts benchmarking on one server (a
+ * shared machine) keep their banks apart instead of dropping each other's.
+ * @throws Error when BENCH_DB_SUFFIX is not lower-case letters, digits and underscores
+ */
+export function benchBankName(kind: "pglite" | "postgres"): string {
+  const suffix = process.env.BENCH_DB_SUFFIX ?? "";
+  if (!/^[a-z0-9_]*$/.test(suffix)) throw new Error(`BENCH_DB_SUFFIX must be lower-case letters, digits and _: ${suffix}`);
+  return suffix ? `bench_bank_${kind}_${suffix}` : `bench_bank_${kind}`;
+}
