@@ -191,3 +191,32 @@ export function plantedCustomerEffect(config: OfferSimulationConfig, customer: S
   const meanCheck = customer.medianCheckMinor * Math.exp(VISIT_SIGMA ** 2 / 2);
   return customer.rate * config.windowDays * p.windowFactor * (p.treatedFactor - 1) * meanCheck;
 }
+
+/**
+ * A customer of an existing (loaded) merchant dressed with a planted response: its segment's mix
+ * draws the response type (stream keyed by `key`, e.g. the bank customer's ordinal), the visit
+ * rate is the observed pre-period rate `preVisits / preDays` (a floor of one visit per preDays so
+ * that lost causes and persuadables can still respond) and the median check is the observed
+ * average check (CHECK_MEDIAN when it bought nothing). Used to simulate an offer's outcome on
+ * the synthetic bank's own merchants (scripts/cli/offers.ts `simulate`).
+ * @throws RangeError for a segment the config does not have
+ */
+export function plantedCustomer(
+  config: OfferSimulationConfig,
+  key: number,
+  segment: string,
+  observed: { preVisits: number; preRevenueMinor: number },
+): SimulatedOfferCustomer {
+  const seg = config.segments.find((s) => s.name === segment);
+  if (!seg) throw new RangeError(`offer simulation: no segment ${segment}`);
+  const rng = stream(config.seed, STREAM_POPULATION, key, 1);
+  const type = pick(rng.next(), RESPONSE_TYPES, (t) => seg.mix[t]);
+  return {
+    index: key,
+    segment,
+    type,
+    rate: Math.max(1, observed.preVisits) / config.preDays,
+    medianCheckMinor: observed.preVisits > 0 ? observed.preRevenueMinor / observed.preVisits : CHECK_MEDIAN,
+    pre: [],
+  };
+}
