@@ -122,3 +122,18 @@ export async function offerDeliveryJob(database: Database, data: Record<string, 
   });
   return { treated: doc.customers.length, jsonPath, csvPath };
 }
+
+/**
+ * The bank's table "identifier, action, effect" of an offer's latest succeeded measurement as CSV
+ * (bank_customer_id, variant, effect_minor, category), or null when it has none. Bank only.
+ */
+export async function offerEffectsCsv(database: Database, offerId: number): Promise<string | null> {
+  const [r] = await queryRows<{ id: number }>(database.db, sql`select id from offer_results where offer_id = ${offerId} and status = 'succeeded' order by version desc limit 1`);
+  if (!r) return null;
+  const rows = await queryRows<{ bank_customer_id: string; arm: number; effect_minor: number; category: string }>(
+    database.db,
+    sql`select c.bank_customer_id, e.arm, e.effect_minor, e.category from offer_effects e join customers c on c.id = e.customer_id
+        where e.result_id = ${r.id} order by c.bank_customer_id`,
+  );
+  return toCsv(["bank_customer_id", "variant", "effect_minor", "category"], rows.map((x) => [x.bank_customer_id, Number(x.arm) === 1 ? "A" : "B", Number(x.effect_minor), x.category]));
+}

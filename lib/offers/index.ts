@@ -4,5 +4,5 @@
  * the merchant reads aggregates through ./queries.ts inside its scope.
  */
 export { createOffer, previewOfferRequest, offerInputSchema, type CreatedOffer, type OfferInput } from "./store";
-export { buildDelivery, deliveryCsv, offerDeliveryJob, OFFER_DELIVERY_FORMAT, type OfferDeliveryDocument } from "./delivery";
+export { buildDelivery, deliveryCsv, offerDeliveryJob, offerEffectsCsv, OFFER_DELIVERY_FORMAT, type OfferDeliveryDocument } from "./delivery";
 export { measureAndStoreOffer, offerMeasureJob, type OfferResultDocument } from "./measureJob";
