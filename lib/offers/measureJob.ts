@@ -3,6 +3,7 @@ import { queryRows, type Database } from "@/db/client";
 import type { OfferTerms } from "@/db/schema";
 import { AppError } from "@/lib/errors";
 import type { Arm } from "./assign";
+import { fitUpliftModel, type UpliftModel } from "./learn";
 import { customerEffects, measureOffer, type OfferMeasurement, type OfferUnit } from "./measure";
 import { advanceOffer } from "./store";
 
@@ -24,6 +25,8 @@ export interface OfferResultDocument extends OfferMeasurement {
   format: typeof OFFER_RESULT_FORMAT;
   primaryMetric: "revenue" | "visits";
   window: { startsOn: string; endsOn: string; preDays: number };
+  /** The stratified T-learner fitted on this offer (./learn.ts): what the win-back queue ranks with. */
+  uplift: UpliftModel;
 }
 
 /** The offer's window has not ended yet (409, code "window_open"). */
@@ -114,7 +117,14 @@ export async function measureAndStoreOffer(database: Database, offerId: number, 
   try {
     const units = await loadUnits(database, o);
     const measured = measureOffer(units);
-    doc = { format: OFFER_RESULT_FORMAT, primaryMetric: o.primary_metric, window: { startsOn: o.starts_on, endsOn: o.ends_on, preDays: o.pre_days }, ...measured };
+    const windowDays = Math.round((Date.parse(`${o.ends_on}T00:00:00Z`) - Date.parse(`${o.starts_on}T00:00:00Z`)) / 86_400_000);
+    doc = {
+      format: OFFER_RESULT_FORMAT,
+      primaryMetric: o.primary_metric,
+      window: { startsOn: o.starts_on, endsOn: o.ends_on, preDays: o.pre_days },
+      ...measured,
+      uplift: fitUpliftModel(units, windowDays, o.pre_days),
+    };
     effects = customerEffects(units, measured);
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);

@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { getDatabase } from "@/db/client";
 import { ForbiddenError, NotFoundError, withActorRoute } from "@/lib/auth/access";
-import { buildDelivery, deliveryCsv } from "@/lib/offers";
+import { deliveryCsv, offerDelivery } from "@/lib/offers";
 
 const idSchema = z.coerce.number().int().positive();
 
@@ -16,7 +15,7 @@ export const GET = withActorRoute(async (req, actor) => {
   const url = new URL(req.url);
   const id = idSchema.safeParse(url.pathname.split("/").at(-2));
   if (!id.success) throw new NotFoundError();
-  const doc = await buildDelivery(await getDatabase(), id.data);
+  const doc = await offerDelivery(id.data);
   const headers = { "cache-control": "private, no-store" };
   if (url.searchParams.get("format") === "csv") {
     return new Response(deliveryCsv(doc), {

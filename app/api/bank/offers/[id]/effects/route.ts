@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { getDatabase } from "@/db/client";
 import { ForbiddenError, NotFoundError, withActorRoute } from "@/lib/auth/access";
-import { offerEffectsCsv } from "@/lib/offers";
+import { offerEffects } from "@/lib/offers";
 
 const idSchema = z.coerce.number().int().positive();
 
@@ -14,7 +13,7 @@ export const GET = withActorRoute(async (req, actor) => {
   if (actor.bankRole !== "bank_admin") throw new ForbiddenError();
   const id = idSchema.safeParse(new URL(req.url).pathname.split("/").at(-2));
   if (!id.success) throw new NotFoundError();
-  const csv = await offerEffectsCsv(await getDatabase(), id.data);
+  const csv = await offerEffects(id.data);
   if (csv === null) throw new NotFoundError();
   return new Response(csv, {
     headers: { "content-type": "text/csv; charset=utf-8", "content-disposition": `attachment; filename="offer-${id.data}-effects.csv"`, "cache-control": "private, no-store" },
