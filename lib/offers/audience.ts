@@ -71,7 +71,7 @@ export async function selectAudience(
 }
 
 /** The stratum label of a customer: recency band × frequency band (see the file's header). */
-export function stratumOf(recencyDays: number | null, preVisits: number): string {
+function stratumOf(recencyDays: number | null, preVisits: number): string {
   const r = recencyDays === null || recencyDays > 180 ? "r4" : recencyDays > 90 ? "r3" : recencyDays > 30 ? "r2" : "r1";
   const f = preVisits === 0 ? "f0" : preVisits === 1 ? "f1" : preVisits <= 4 ? "f2" : "f3";
   return `${r}-${f}`;

@@ -17,7 +17,7 @@ import { advanceOffer } from "./store";
  */
 
 /** Version of the delivery document; raise when its shape changes (docs/offers.md documents it). */
-export const OFFER_DELIVERY_FORMAT = "offer-delivery/1";
+const OFFER_DELIVERY_FORMAT = "offer-delivery/1";
 
 /** The delivery document (JSON file and API body). Money in minor units. */
 export interface OfferDeliveryDocument {
@@ -80,7 +80,7 @@ export function deliveryCsv(doc: OfferDeliveryDocument): string {
 }
 
 /** Where delivery files go: OFFER_DELIVERY_DIR, else .data/offer-deliveries under the working directory. */
-export function deliveryDir(): string {
+function deliveryDir(): string {
   return process.env.OFFER_DELIVERY_DIR || path.join(/*turbopackIgnore: true*/ process.cwd(), ".data", "offer-deliveries");
 }
 

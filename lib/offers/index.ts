@@ -8,9 +8,9 @@ import { buildDelivery, offerEffectsCsv, type OfferDeliveryDocument } from "./de
 import { createOffer, previewOfferRequest, type CreatedOffer } from "./store";
 import type { OfferPreview } from "./plan";
 
-export { createOffer, previewOfferRequest, offerInputSchema, type CreatedOffer, type OfferInput } from "./store";
-export { buildDelivery, deliveryCsv, offerDeliveryJob, offerEffectsCsv, OFFER_DELIVERY_FORMAT, type OfferDeliveryDocument } from "./delivery";
-export { measureAndStoreOffer, offerMeasureJob, type OfferResultDocument } from "./measureJob";
+export { createOffer, previewOfferRequest, type CreatedOffer } from "./store";
+export { deliveryCsv, offerDeliveryJob, type OfferDeliveryDocument } from "./delivery";
+export { measureAndStoreOffer, offerMeasureJob } from "./measureJob";
 
 /*
  * Entry points for the routes (app/ never imports db): the process database, the merchant id

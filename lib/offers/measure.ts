@@ -36,7 +36,7 @@ export interface OfferUnit {
 }
 
 /** An effect: per treated customer and in total over the variant's customers, with intervals. */
-export interface Effect {
+interface Effect {
   perCustomer: number;
   perCustomerCi: DifferenceInterval;
   total: number;

@@ -18,7 +18,7 @@ import { advanceOffer } from "./store";
  */
 
 /** Version of the stored result document; raise it when its shape changes. */
-export const OFFER_RESULT_FORMAT = 1;
+const OFFER_RESULT_FORMAT = 1;
 
 /** A stored result document (offer_results.result): aggregates only, what the merchant sees. */
 export interface OfferResultDocument extends OfferMeasurement {

@@ -21,7 +21,7 @@ import type { AudienceMember } from "./audience";
  */
 
 /** Relative revenue lift assumed before a merchant has measured offers. */
-export const DEFAULT_PRIOR_LIFT = 0.05;
+const DEFAULT_PRIOR_LIFT = 0.05;
 /** The holdout used when the merchant does not choose one. */
 export const DEFAULT_HOLDOUT = 0.15;
 const PLANNER_HOLDOUTS = [0.1, 0.15, 0.2] as const;

@@ -19,9 +19,9 @@ import { DEFAULT_HOLDOUT, previewOffer, type OfferPreview } from "./plan";
  */
 
 /** The smallest audience an offer may have (docs/privacy.md: campaigns analyse at least 10 customers). */
-export const MIN_AUDIENCE = 10;
+const MIN_AUDIENCE = 10;
 /** The longest offer window, days. */
-export const MAX_WINDOW_DAYS = 92;
+const MAX_WINDOW_DAYS = 92;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 const day = z.string().regex(DAY, "a day YYYY-MM-DD").refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), "a real calendar day");
@@ -47,7 +47,7 @@ const audience = z.discriminatedUnion("kind", [
 ]);
 
 /** What a merchant (or the bank for it) asks for. Money in minor units of the merchant's currency. */
-export const offerInputSchema = z
+const offerInputSchema = z
   .object({
     name: z.string().trim().min(1).max(120),
     audience,
@@ -67,17 +67,17 @@ export const offerInputSchema = z
   .refine((o) => o.audience.kind !== "lapsed" || o.audience.minDays <= o.audience.maxDays, { message: "minDays must not exceed maxDays", path: ["audience"] });
 
 /** A validated offer request. */
-export type OfferInput = z.infer<typeof offerInputSchema>;
+type OfferInput = z.infer<typeof offerInputSchema>;
 
 /** Invalid offer request (400, code "invalid_offer"). */
-export class InvalidOfferError extends AppError {
+class InvalidOfferError extends AppError {
   constructor(message: string) {
     super("invalid_offer", 400, message);
   }
 }
 
 /** The audience is too small to assign and measure without singling anyone out (422, code "audience_too_small"). */
-export class AudienceTooSmallError extends AppError {
+class AudienceTooSmallError extends AppError {
   constructor(message: string) {
     super("audience_too_small", 422, message, { minAudience: MIN_AUDIENCE });
   }

@@ -26,12 +26,12 @@ import { gamma, lognormal, poisson } from "@/lib/models/samplers";
  */
 
 /** The four response types. */
-export const RESPONSE_TYPES = ["persuadable", "sureThing", "lostCause", "doNotDisturb"] as const;
+const RESPONSE_TYPES = ["persuadable", "sureThing", "lostCause", "doNotDisturb"] as const;
 /** One response type. */
 export type ResponseType = (typeof RESPONSE_TYPES)[number];
 
 /** Visit rate per day, window factor and treated factor of each response type. */
-export const RESPONSE_PARAMS: Readonly<Record<ResponseType, { rate: number; windowFactor: number; treatedFactor: number }>> = {
+const RESPONSE_PARAMS: Readonly<Record<ResponseType, { rate: number; windowFactor: number; treatedFactor: number }>> = {
   persuadable: { rate: 0.08, windowFactor: 0.6, treatedFactor: 2.2 },
   sureThing: { rate: 0.15, windowFactor: 1, treatedFactor: 1 },
   lostCause: { rate: 0.06, windowFactor: 0.05, treatedFactor: 1 },
@@ -41,12 +41,12 @@ export const RESPONSE_PARAMS: Readonly<Record<ResponseType, { rate: number; wind
 /** Gamma shape of a customer's visit rate around its type's mean. */
 const RATE_SHAPE = 4;
 /** Median check per visit, minor units, and the log-sd between customers and between visits. */
-export const CHECK_MEDIAN = 80_000;
+const CHECK_MEDIAN = 80_000;
 const CHECK_SIGMA = 0.35;
 const VISIT_SIGMA = 0.3;
 
 /** A segment of the audience and its mix of response types (shares sum to 1). */
-export interface OfferSegmentPlan {
+interface OfferSegmentPlan {
   name: string;
   share: number;
   mix: Readonly<Record<ResponseType, number>>;
