@@ -127,7 +127,7 @@ export async function loadSyntheticOfferOutcome(database: Database, offerId: num
 
 export const offersCommand: Command = {
   usage:
-    "offers create --merchant SLUG --name N --audience lapsed:30:180|regulars:N|active:DAYS|all --terms cashback:PCT:CAP|bonus:AMOUNT:CAP --from D --to D --budget MINOR --metric revenue|visits [--variant-b TERMS] [--holdout 0.15] [--seed N] [--preview] | list --merchant SLUG | report --id ID [--measure [--force]] | deliver --id ID | simulate --id ID",
+    "offers create --merchant SLUG --name N --audience lapsed:30:180|regulars:N|active:DAYS|all --terms cashback:PCT:CAP|bonus:AMOUNT:CAP --from D|next --to D|--days N --budget MINOR --metric revenue|visits [--variant-b TERMS] [--holdout 0.15] [--seed N] [--preview] | list --merchant SLUG | report --id ID [--measure [--force]] | deliver --id ID | simulate --id ID",
   summary: "offers: create (preview, frozen assignment), list, deliver, simulate the synthetic outcome, measure and report",
   async run(args, io) {
     const [sub, ...rest] = args;
@@ -135,19 +135,23 @@ export const offersCommand: Command = {
     if (sub === "create") {
       const v = parseOptions(rest, {
         ...MERCHANT_OPTION, name: { type: "string" }, audience: { type: "string" }, terms: { type: "string" }, "variant-b": { type: "string" },
-        from: { type: "string" }, to: { type: "string" }, budget: { type: "string" }, metric: { type: "string" }, holdout: { type: "string" },
+        from: { type: "string" }, to: { type: "string" }, days: { type: "string" }, budget: { type: "string" }, metric: { type: "string" }, holdout: { type: "string" },
         seed: { type: "string" }, preview: { type: "boolean", default: false }, ...JSON_OPTION,
       });
       const merchant = await findMerchant(database, requireMerchantSlug(v.merchant));
       await requireMerchantFeature(database, merchant, "campaigns");
-      if (!v.name || !v.audience || !v.terms || !v.from || !v.to || !v.budget || !v.metric) throw new CliError(`usage: npm run cli -- ${offersCommand.usage}`);
+      if (!v.name || !v.audience || !v.terms || !v.from || !(v.to || v.days) || !v.budget || !v.metric) throw new CliError(`usage: npm run cli -- ${offersCommand.usage}`);
+      // --from next: the day after the merchant's last day with data; --days N: the window's length.
+      const [last] = await queryRows<{ next: string | null }>(database.db, sql`select (max(day) + 1)::text as next from merchant_daily where merchant_id = ${merchant.id}`);
+      const startsOn = v.from === "next" ? (last?.next ?? "") : v.from;
+      const endsOn = v.days ? new Date(Date.parse(`${startsOn}T00:00:00Z`) + Number(v.days) * 86_400_000).toISOString().slice(0, 10) : v.to!;
       const input = {
         name: v.name,
         audience: parseAudience(v.audience),
         terms: parseTerms(v.terms),
         variantB: v["variant-b"] ? parseTerms(v["variant-b"]) : null,
-        startsOn: v.from,
-        endsOn: v.to,
+        startsOn,
+        endsOn,
         budgetMinor: Number(v.budget),
         primaryMetric: v.metric,
         ...(v.holdout ? { holdout: Number(v.holdout) } : {}),
