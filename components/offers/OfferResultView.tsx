@@ -128,8 +128,8 @@ function SegmentTable({ segments }: { segments: SegmentEffect[] }) {
   };
   const columns: Column<SegmentEffect>[] = [
     { key: "segment", header: t("segment"), cell: (s) => label(s.segment) },
-    { key: "treated", header: t("treated"), numeric: true, cell: (s) => (s.suppressed ? t("suppressed") : formatNumber(s.treatment, locale)) },
-    { key: "control", header: t("heldOut"), numeric: true, cell: (s) => (s.suppressed ? t("suppressed") : formatNumber(s.control, locale)) },
+    { key: "treated", header: t("treated"), numeric: true, cell: (s) => (s.suppressed ? <span className="suppressed">{t("suppressed")}</span> : formatNumber(s.treatment, locale)) },
+    { key: "control", header: t("heldOut"), numeric: true, cell: (s) => (s.suppressed ? <span className="suppressed">{t("suppressed")}</span> : formatNumber(s.control, locale)) },
     {
       key: "effect",
       header: t("revenuePerCustomer"),
