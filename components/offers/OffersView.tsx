@@ -38,7 +38,7 @@ function addDays(day: string, n: number): string {
   return new Date(Date.parse(`${day}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
 }
 
-type Outcome = { phase: "idle" } | { phase: "busy" } | { phase: "preview"; preview: OfferPreview & { tooSmall: boolean } } | { phase: "created"; created: CreatedOffer } | { phase: "error"; status: number | null; message: string };
+type Outcome = { phase: "idle" } | { phase: "busy" } | { phase: "preview"; preview: OfferPreview & { tooSmall: boolean } } | { phase: "created"; created: CreatedOffer } | { phase: "error"; status: number | null };
 
 function CreateOfferCard({ defaultStart }: { defaultStart: string }) {
   const t = useTranslations("offers.create");
@@ -50,10 +50,10 @@ function CreateOfferCard({ defaultStart }: { defaultStart: string }) {
   const [audience, setAudience] = useState<keyof typeof AUDIENCES>("lapsed");
   const [kind, setKind] = useState<"cashback" | "bonus">("cashback");
   const [value, setValue] = useState("5");
-  const [cap, setCap] = useState("1000");
+  const [cap, setCap] = useState("500");
   const [startsOn, setStartsOn] = useState(defaultStart);
   const [endsOn, setEndsOn] = useState(addDays(defaultStart, 28));
-  const [budget, setBudget] = useState("1000000");
+  const [budget, setBudget] = useState("10000000");
   const [metric, setMetric] = useState<"revenue" | "visits">("revenue");
   const [holdout, setHoldout] = useState("0.15");
   const [variantB, setVariantB] = useState(false);
@@ -87,7 +87,7 @@ function CreateOfferCard({ defaultStart }: { defaultStart: string }) {
         await queryClient.invalidateQueries({ queryKey: endpointKey("offers", slug, {}) });
       }
     } catch (err) {
-      setOutcome({ phase: "error", status: err instanceof ApiError ? err.status : null, message: err instanceof Error ? err.message : "" });
+      setOutcome({ phase: "error", status: err instanceof ApiError ? err.status : null });
     }
   };
   const submit = (e: FormEvent) => {
@@ -169,7 +169,7 @@ function CreateOfferCard({ defaultStart }: { defaultStart: string }) {
       ) : null}
       {outcome.phase === "error" ? (
         <p role="alert" className="state-error" data-testid="offer-error">
-          {outcome.status === 403 ? t("forbidden") : `${t("failed")} ${outcome.status === 400 || outcome.status === 422 ? outcome.message : ""}`}
+          {outcome.status === 403 ? t("forbidden") : outcome.status === 422 ? t("tooSmall") : outcome.status === 400 ? t("invalid") : t("failed")}
         </p>
       ) : null}
     </Card>
