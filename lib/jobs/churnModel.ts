@@ -45,6 +45,11 @@ export const CHURN_SETTINGS = {
   minPerClass: 10,
   /** Training rows per cutoff above this are subsampled deterministically (by customer id hash). */
   maxTrainingRows: 20_000,
+  /**
+   * A pooled training set above this is subsampled the same way (ADR 0019): a segment of twenty
+   * merchants would otherwise train on twenty times the rows, for a model judged on one of them.
+   */
+  maxPooledRows: 5_000,
   revenueAtRiskRows: 100,
   topFactors: 3,
   segmentEffectFeatures: 5,
@@ -349,8 +354,8 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
   const { maxTrainingRows } = CHURN_SETTINGS;
   const train = subsampleRows(trainAll, maxTrainingRows);
   const finalTrain = subsampleRows(validation, maxTrainingRows);
-  const poolTrain = pooled ? subsampleRows(pooled.train, maxTrainingRows) : [];
-  const poolFinal = pooled ? subsampleRows(pooled.validation, maxTrainingRows) : [];
+  const poolTrain = pooled ? subsampleRows(pooled.train, CHURN_SETTINGS.maxPooledRows) : [];
+  const poolFinal = pooled ? subsampleRows(pooled.validation, CHURN_SETTINGS.maxPooledRows) : [];
   const subsampled = train.length < trainAll.length || finalTrain.length < validation.length || (pooled !== null && (poolTrain.length < pooled.train.length || poolFinal.length < pooled.validation.length));
 
   // Region ordinals from the merchant's own customers only (a peer's regions are the pool's, not
