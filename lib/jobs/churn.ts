@@ -17,7 +17,7 @@ import type { churnContract } from "@/lib/runs/churn";
 import type { ComputedRun } from "@/lib/runs/contract";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { buildChurnRun, churnHorizonDays } from "./churnModel";
+import { buildChurnRun, churnHorizonDays, type ChurnRunInputs } from "./churnModel";
 import { ModelInputError } from "./errors";
 
 /*
@@ -63,6 +63,21 @@ export async function computeChurnRun(
   bankIds: ReadonlyMap<number, string>,
   poolCache?: ChurnPoolCache,
 ): Promise<ComputedRun<typeof churnContract>> {
+  return buildChurnRun(await readChurnInputs(database, merchant, asOf, bankIds, poolCache));
+}
+
+/**
+ * The inputs of buildChurnRun as of `asOf` (computeChurnRun's reads; exported so that the privacy
+ * tests can compare a stored run with the pool it was trained on).
+ * @throws ModelInputError when the purchase cycle is unknown (no repeat customers)
+ */
+export async function readChurnInputs(
+  database: Database,
+  merchant: MerchantRef,
+  asOf: string,
+  bankIds: ReadonlyMap<number, string>,
+  poolCache?: ChurnPoolCache,
+): Promise<ChurnRunInputs> {
   const scoped = await withMerchantScope(database, merchant.id, async (tx) => {
     const ctx = { tx, merchant };
     const cycle = await getPurchaseCycle(ctx, asOf);
@@ -112,7 +127,7 @@ export async function computeChurnRun(
     return out;
   };
   const pooled = await poolSegmentRows(database, merchant, { from: addDays(trainCutoff, -OBSERVATION_DAYS), to: asOf }, [train, validation], readPeer);
-  return buildChurnRun({
+  return {
     asOf,
     horizonDays: scoped.horizonDays,
     medianInterPurchaseDays: scoped.medianInterPurchaseDays,
@@ -131,7 +146,7 @@ export async function computeChurnRun(
     // is later (issue 19: Online Retail's churn page dated its data from Apr 28, 2010; it starts Dec 1).
     periodFrom: maxDay(addDays(trainCutoff, -INTERVAL_LOOKBACK_DAYS), scoped.firstDay),
     observationDays: OBSERVATION_DAYS,
-  });
+  };
 }
 
 /** The later of a day and an optional day ('YYYY-MM-DD' compares as text). */

@@ -39,7 +39,7 @@ const CHURN_VERDICTS = ["better", "notBetterThanRandom", "notAssessed"] as const
 export type ChurnVerdict = (typeof CHURN_VERDICTS)[number];
 
 /** Which model scores a run's customers: the merchant's own, the MCC segment's, or both blended. */
-export const POOLING_MODES = ["merchantOnly", "pooled", "blended"] as const;
+const POOLING_MODES = ["merchantOnly", "pooled", "blended"] as const;
 
 /**
  * The churn model's features, in model column order (lib/analytics/getChurnFeatures.ts computes

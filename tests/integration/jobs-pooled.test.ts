@@ -2,11 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { getChurnResults } from "@/lib/analytics/getModelResults";
-import type { ChurnPoolCache } from "@/lib/jobs/churn";
+import { readChurnInputs, type ChurnPoolCache } from "@/lib/jobs/churn";
 import { runMerchantModels, type ModelRunOutcome } from "@/lib/jobs/runModels";
 import { findMerchantRef } from "@/lib/jobs/store";
 import type { ChurnResults } from "@/lib/runs/churn";
 import { loadSmallSyntheticBank } from "../helpers/syntheticBank";
+import { peerFigureLeaks } from "../privacy-attacks/attacks";
 import { scoped } from "./analytics-seed";
 
 /*
@@ -29,6 +30,7 @@ interface MerchantResult {
   historyDays: number;
 }
 const results: MerchantResult[] = [];
+const poolCache: ChurnPoolCache = new Map();
 
 beforeAll(async () => {
   ({ database, cleanup } = await loadSmallSyntheticBank("jobs-pooled"));
@@ -41,7 +43,6 @@ beforeAll(async () => {
                (r.as_of - r.first)::int as history
         from merchants m join range r on r.merchant_id = m.id order by m.id`,
   );
-  const poolCache: ChurnPoolCache = new Map();
   for (const m of merchants) {
     const ref = (await findMerchantRef(database, { id: m.id }))!;
     const outcomes = await runMerchantModels(database, m.id, { kinds: ["clv", "churn", "forecast"], poolCache });
@@ -84,9 +85,32 @@ describe("pooled churn on the small synthetic bank", () => {
     console.log([...calib.entries()].sort((a, b) => a[0] - b[0]).map(([k, c]) => `decile ${k}: n ${c.n} predicted ${(c.p / c.n).toFixed(3)} observed ${(c.o / c.n).toFixed(3)}`).join("\n"));
   });
 
-  it("a pooled run stores only the merchant's own customers and figures", async () => {
+  it("a pooled run stores only the merchant's own customers and figures (attack g finds no pool figure)", async () => {
+    let runs = 0;
+    let numbers = 0;
+    const examples: string[] = [];
     for (const r of results) {
       if (!r.churn || r.churn.params.pooling.mode === "merchantOnly") continue;
+      runs++;
+      // The pool the run was trained on, read again (peers from the pass's cache).
+      const ref = (await findMerchantRef(database, { id: r.id }))!;
+      const inputs = await readChurnInputs(database, ref, r.churn.params.asOf, new Map(), poolCache);
+      const pool = inputs.pool!;
+      if (!pool.available) throw new Error(`${r.slug}: the pool is withheld on re-reading`);
+      const rate = (rows: readonly { churned: boolean | null }[]) => rows.filter((x) => x.churned).length / rows.length;
+      const peers = <T extends { own: boolean }>(rows: readonly T[]) => rows.filter((x) => !x.own);
+      const figures = [pool.train.length, pool.validation.length, peers(pool.train).length, peers(pool.validation).length];
+      for (const set of [pool.train, pool.validation, peers(pool.train), peers(pool.validation)]) figures.push(rate(set), Math.log(rate(set) / (1 - rate(set))));
+      const ownIds = new Set([...inputs.train, ...inputs.validation, ...inputs.score].map((x) => x.customerId));
+      const peerIds = new Set<number>();
+      const suffix = `|${inputs.trainCutoff}|${inputs.validationCutoff}|${inputs.horizonDays}`;
+      for (const [key, sets] of poolCache) if (key.endsWith(suffix)) for (const x of sets.flat()) if (!ownIds.has(x.customerId)) peerIds.add(x.customerId);
+      expect(peerIds.size, r.slug).toBeGreaterThan(0);
+      const outputs = await queryRows<{ customer_id: number; output: unknown }>(database.db, sql`select customer_id, output from model_customer_outputs where run_id = ${r.churn.id}`);
+      const found = peerFigureLeaks({ run: r.churn, outputs: outputs.map((o) => ({ customerId: Number(o.customer_id), ...(o.output as object) })) }, figures, peerIds, examples);
+      numbers += found.numbers;
+      expect(found.leaks, `${r.slug}: ${examples.join("; ")}`).toBe(0);
+
       expect(r.churn.params.pooling.merchants!).toBeGreaterThanOrEqual(5);
       const [foreign] = await queryRows<{ n: number }>(
         database.db,
@@ -97,6 +121,7 @@ describe("pooled churn on the small synthetic bank", () => {
       expect(r.churn.summary.revenueAtRisk.every((row) => row.customerId > 0)).toBe(true);
       expect(r.churn.metrics.validationRows).toBe(r.churn.summary.calibration.reduce((s, p) => s + p.customers, 0));
     }
+    console.log(`attack (g): ${runs} pooled runs, ${numbers} numbers scanned`);
   });
 
   it("competitor spend share (the planted driver) stays among the top three factors for Moscow grocery", () => {
