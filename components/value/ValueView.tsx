@@ -181,6 +181,9 @@ function MethodCard({ run }: { run: CustomerValueResults }) {
             repeat: run.summary.repeatCustomers,
           })}
         </p>
+        {p.pooling.mode === "pooled" ? (
+          <p data-testid="value-pooled">{t("pooled", { merchants: p.pooling.merchants ?? 0, level: p.pooling.level ?? "mcc" })}</p>
+        ) : null}
         <div className={styles.params}>
           <div>
             <h3>{t("bgnbdParams")}</h3>
