@@ -94,11 +94,13 @@ describe("pooled churn on the small synthetic bank", () => {
         calib.set(k, c);
       }
     }
-    const deciles = [...calib.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => Math.round((c.o / c.n - c.p / c.n) * 1000) / 10);
-    console.log("calibration gaps, points (observed − predicted) per decile of risk:", deciles.join(" "));
+    const deciles = [...calib.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => (c.o / c.n - c.p / c.n) * 100);
+    console.log("calibration gaps, points (observed − predicted) per decile of risk:", deciles.map((d) => d.toFixed(2)).join(" "));
     // Over the 27 runs' holdout customers (pinned): 9 of 10 deciles within ±5 points; the 0.3–0.4
     // decile is 6.0 points under-predicted.
-    expect(deciles).toEqual([-0.7, -2, -1.2, 6, -1, 4.4, 2.5, -1.2, -3.7, -3.6]);
+    const pinned = [-0.7, -2, -1.2, 6, -1, 4.4, 2.5, -1.2, -3.7, -3.6];
+    expect(deciles).toHaveLength(10);
+    deciles.forEach((gap, k) => expect(Math.abs(gap - pinned[k]), `decile ${k}: ${gap}`).toBeLessThanOrEqual(0.1));
   });
 
   it("a pooled run stores only the merchant's own customers and figures (attack g finds no pool figure)", async () => {
