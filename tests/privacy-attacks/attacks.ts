@@ -335,7 +335,8 @@ export function smallCells(response: unknown, min = 5, examples: string[] = []):
  * summary, outputs) compared with the figures of the segment pool it was trained on that are not
  * the merchant's own — the pool's row counts, its peers' row counts, its churn rate and that
  * rate's log-odds (the pooled model's base value), and peer customer ids. A number equal to one
- * (to 6 significant digits) counts as a leak; ids are matched exactly, on `customerId` keys.
+ * (to 6 significant digits) counts as a leak; `customerId` values are matched against the peer
+ * ids only, exactly.
  *
  * @param response the stored run (or anything the merchant receives)
  * @param figures  the pool's peer-level figures
@@ -348,7 +349,8 @@ export function peerFigureLeaks(response: unknown, figures: readonly number[], p
   const visit = (x: unknown, key: string) => {
     if (typeof x === "number") {
       numbers++;
-      const hit = (key === "customerId" && peerIds.has(x)) || figures.some((f) => same(x, f));
+      // An id is matched against ids only (a customer id may equal a row count by chance).
+      const hit = key === "customerId" ? peerIds.has(x) : figures.some((f) => same(x, f));
       if (hit) {
         leaks++;
         if (examples.length < 5) examples.push(`${key}: ${x}`);
