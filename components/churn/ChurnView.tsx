@@ -162,6 +162,10 @@ function QualityCard({ run }: { run: ChurnResults }) {
             <li data-testid="quality-plain">
               {m.rocAuc === null ? t("rocMissing") : t("plain", { times: timesOutOfTen(m.rocAuc) })}
             </li>
+            <li data-testid="churn-pooling">{poolingText(run, t)}</li>
+            {run.params.pooling.mode !== "merchantOnly" ? (
+              <li>{t("pooling.privacy", { share: formatPercent(run.params.pooling.maxMerchantShare, locale) })}</li>
+            ) : null}
             <li>{t("calibration")}</li>
             <li className="faint">
               {t("test", {
@@ -187,6 +191,13 @@ function QualityCard({ run }: { run: ChurnResults }) {
               ) : null}
               <li data-testid="quality-brier">
                 {t("brier", { brier: three(m.brierScore), reference: three(rate * (1 - rate)), rate: formatPercent(rate, locale) })}
+              </li>
+              <li data-testid="quality-holdout-auc">
+                {t("holdoutAuc", {
+                  own: m.holdoutAuc.merchantOnly === null ? "—" : two(m.holdoutAuc.merchantOnly),
+                  pooled: m.holdoutAuc.pooled === null ? "—" : two(m.holdoutAuc.pooled),
+                  blended: m.holdoutAuc.blended === null ? "—" : two(m.holdoutAuc.blended),
+                })}
               </li>
               <li>{t("shap")}</li>
             </ul>
@@ -423,4 +434,16 @@ function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
       )}
     </Card>
   );
+}
+
+/**
+ * Which model scores the customers, in words (ADR 0019): the merchant's own, the segment's, or a
+ * blend, and why the holdout chose it.
+ */
+function poolingText(run: ChurnResults, t: (key: string, values?: Record<string, string | number>) => string): string {
+  const { mode, merchants, level } = run.params.pooling;
+  const values = { merchants: merchants ?? 0, level: level ?? "mcc" };
+  if (mode === "merchantOnly") return run.metrics.holdoutAuc.pooled === null ? t("pooling.merchantOnly") : t("pooling.merchantOnlyBetter", values);
+  if (mode === "blended") return t("pooling.blended", values);
+  return run.metrics.holdoutAuc.merchantOnly === null ? t("pooling.pooledOnly", values) : t("pooling.pooled", values);
 }

@@ -181,6 +181,9 @@ function MethodCard({ run }: { run: CustomerValueResults }) {
             repeat: run.summary.repeatCustomers,
           })}
         </p>
+        {p.pooling.mode === "pooled" ? (
+          <p data-testid="value-pooled">{t("pooled", { merchants: p.pooling.merchants ?? 0, level: p.pooling.level ?? "mcc" })}</p>
+        ) : null}
         <div className={styles.params}>
           <div>
             <h3>{t("bgnbdParams")}</h3>
@@ -189,7 +192,7 @@ function MethodCard({ run }: { run: CustomerValueResults }) {
               {param(t("alphaWeeks"), n(mbgnbd.alpha))}
               {param("a", n(mbgnbd.a))}
               {param("b", n(mbgnbd.b))}
-              {param(t("logLikelihood"), n(mbgnbd.logLikelihood, 1))}
+              {mbgnbd.logLikelihood === null ? null : param(t("logLikelihood"), n(mbgnbd.logLikelihood, 1))}
               {param(t("converged"), mbgnbd.converged ? t("yes") : t("no"))}
             </dl>
           </div>
@@ -199,8 +202,8 @@ function MethodCard({ run }: { run: CustomerValueResults }) {
               {param("p", n(gammaGamma.p))}
               {param("q", n(gammaGamma.q))}
               {param("γ", n(gammaGamma.gamma))}
-              {param(t("fittedOn"), t("customersCount", { count: gammaGamma.customers }))}
-              {param(t("logLikelihood"), n(gammaGamma.logLikelihood, 1))}
+              {gammaGamma.customers === null ? null : param(t("fittedOn"), t("customersCount", { count: gammaGamma.customers }))}
+              {gammaGamma.logLikelihood === null ? null : param(t("logLikelihood"), n(gammaGamma.logLikelihood, 1))}
             </dl>
           </div>
           <div>

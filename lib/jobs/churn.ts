@@ -2,6 +2,7 @@ import type { Database } from "@/db/client";
 import {
   addCompetitorShare,
   getChurnFeatures,
+  type ChurnFeatureRowWithShare,
   getPurchaseCycle,
   INTERVAL_LOOKBACK_DAYS,
   OBSERVATION_DAYS,
@@ -11,11 +12,12 @@ import { getClvByCustomer } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/days";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { getCategorySpendByCustomer } from "@/lib/privacy/categorySpend";
+import { poolSegmentRows } from "@/lib/privacy/pooledTraining";
 import type { churnContract } from "@/lib/runs/churn";
 import type { ComputedRun } from "@/lib/runs/contract";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { buildChurnRun, churnHorizonDays } from "./churnModel";
+import { buildChurnRun, churnHorizonDays, type ChurnRunInputs } from "./churnModel";
 import { ModelInputError } from "./errors";
 
 /*
@@ -33,6 +35,9 @@ import { ModelInputError } from "./errors";
  * [asOf, asOf + H)).
  */
 
+/** Peers' churn feature rows at (training, validation) cutoffs, keyed by peer, cutoffs and horizon. */
+export type ChurnPoolCache = Map<string, ChurnFeatureRowWithShare[][]>;
+
 /** Two windows per cutoff for categorySpend: [c − 90, c) and [c − 180, c − 90). */
 function spendWindows(cutoffs: readonly string[]) {
   return cutoffs.flatMap((c) => [
@@ -47,6 +52,8 @@ function spendWindows(cutoffs: readonly string[]) {
  * latest succeeded CLV run for revenue at risk; then fits with buildChurnRun.
  *
  * @param bankIds customer id → bank customer id (owner connection), copied into the outputs
+ * @param poolCache peers' feature rows by (peer, cutoffs, horizon), shared by the merchants of one
+ *        worker pass so that a segment's rows are read once per pass, not once per member
  * @throws ModelInputError when the history or the customers are too few for the holdout
  */
 export async function computeChurnRun(
@@ -54,7 +61,23 @@ export async function computeChurnRun(
   merchant: MerchantRef,
   asOf: string,
   bankIds: ReadonlyMap<number, string>,
+  poolCache?: ChurnPoolCache,
 ): Promise<ComputedRun<typeof churnContract>> {
+  return buildChurnRun(await readChurnInputs(database, merchant, asOf, bankIds, poolCache));
+}
+
+/**
+ * The inputs of buildChurnRun as of `asOf` (computeChurnRun's reads; exported so that the privacy
+ * tests can compare a stored run with the pool it was trained on).
+ * @throws ModelInputError when the purchase cycle is unknown (no repeat customers)
+ */
+export async function readChurnInputs(
+  database: Database,
+  merchant: MerchantRef,
+  asOf: string,
+  bankIds: ReadonlyMap<number, string>,
+  poolCache?: ChurnPoolCache,
+): Promise<ChurnRunInputs> {
   const scoped = await withMerchantScope(database, merchant.id, async (tx) => {
     const ctx = { tx, merchant };
     const cycle = await getPurchaseCycle(ctx, asOf);
@@ -75,14 +98,46 @@ export async function computeChurnRun(
 
   const spend = await getCategorySpendByCustomer(database, merchant.id, spendWindows([trainCutoff, validationCutoff, asOf]));
   const byCustomer = spend.available ? spend.byCustomer : null;
-  return buildChurnRun({
+  const train = addCompetitorShare(scoped.train, byCustomer, 0, 1);
+  const validation = addCompetitorShare(scoped.validation, byCustomer, 2, 3);
+
+  // The segment's pool (lib/privacy/pooledTraining.ts): every peer's rows at the same two cutoffs
+  // with the same horizon, read in the peer's own read-only scope; a peer whose data end before
+  // asOf would have every customer "churned" in the validation label window, so it gives none.
+  const readPeer = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
+    const key = `${peer.id}|${trainCutoff}|${validationCutoff}|${scoped.horizonDays}`;
+    const cached = poolCache?.get(key);
+    if (cached) return cached;
+    const rows = await withMerchantScope(database, peer.id, async (tx) => {
+      const ctx = { tx, merchant: peer };
+      const { lastDay } = await getDataRange(ctx);
+      if (lastDay === null || addDays(lastDay, 1) < asOf) return null;
+      return [
+        await getChurnFeatures(ctx, { cutoff: trainCutoff, labelDays: scoped.horizonDays }),
+        await getChurnFeatures(ctx, { cutoff: validationCutoff, labelDays: scoped.horizonDays }),
+      ];
+    });
+    let out: ChurnFeatureRowWithShare[][] = [[], []];
+    if (rows !== null) {
+      const peerSpend = await getCategorySpendByCustomer(database, peer.id, spendWindows([trainCutoff, validationCutoff]));
+      const peerByCustomer = peerSpend.available ? peerSpend.byCustomer : null;
+      out = [addCompetitorShare(rows[0], peerByCustomer, 0, 1), addCompetitorShare(rows[1], peerByCustomer, 2, 3)];
+    }
+    poolCache?.set(key, out);
+    return out;
+  };
+  const pooled = await poolSegmentRows(database, merchant, { from: addDays(trainCutoff, -OBSERVATION_DAYS), to: asOf }, [train, validation], readPeer);
+  return {
     asOf,
     horizonDays: scoped.horizonDays,
     medianInterPurchaseDays: scoped.medianInterPurchaseDays,
     trainCutoff,
     validationCutoff,
-    train: addCompetitorShare(scoped.train, byCustomer, 0, 1),
-    validation: addCompetitorShare(scoped.validation, byCustomer, 2, 3),
+    train,
+    validation,
+    pool: pooled.available
+      ? { available: true, level: pooled.level, merchants: pooled.merchants, train: pooled.sets[0], validation: pooled.sets[1] }
+      : { available: false, merchants: pooled.merchants, reason: pooled.reason },
     score: addCompetitorShare(scoped.score, byCustomer, 4, 5),
     competitorSpend: { available: spend.available, reason: spend.available ? null : spend.reason, peerMerchants: spend.peerMerchants },
     clv: scoped.clv,
@@ -91,7 +146,7 @@ export async function computeChurnRun(
     // is later (issue 19: Online Retail's churn page dated its data from Apr 28, 2010; it starts Dec 1).
     periodFrom: maxDay(addDays(trainCutoff, -INTERVAL_LOOKBACK_DAYS), scoped.firstDay),
     observationDays: OBSERVATION_DAYS,
-  });
+  };
 }
 
 /** The later of a day and an optional day ('YYYY-MM-DD' compares as text). */

@@ -2,9 +2,10 @@ import type { ChurnFeatureRowWithShare } from "@/lib/analytics/getChurnFeatures"
 import { brierScore, calibrationCurve, prAuc, rocAuc } from "@/lib/models/classificationMetrics";
 import { delongAucInterval, type AucInterval } from "@/lib/models/delong";
 import { fitGradientBoosting } from "@/lib/models/gbdt";
-import { predictProbability, type TreeEnsemble } from "@/lib/models/tree";
+import { predictMargin, sigmoid, type TreeEnsemble } from "@/lib/models/tree";
 import { treeShapBatch } from "@/lib/models/treeshap";
 import { guardsRemovedForAttackDemo } from "@/lib/privacy/disclosure";
+import { MAX_POOL_SHARE, MIN_POOL_MERCHANTS, type PooledRow, type PoolLevel } from "@/lib/privacy/pooledTraining";
 import { complementarySuppression } from "@/lib/privacy/suppression";
 import {
   CHURN_FEATURES,
@@ -44,6 +45,11 @@ export const CHURN_SETTINGS = {
   minPerClass: 10,
   /** Training rows per cutoff above this are subsampled deterministically (by customer id hash). */
   maxTrainingRows: 20_000,
+  /**
+   * A pooled training set above this is subsampled the same way (ADR 0019): a segment of twenty
+   * merchants would otherwise train on twenty times the rows, for a model judged on one of them.
+   */
+  maxPooledRows: 5_000,
   revenueAtRiskRows: 100,
   topFactors: 3,
   segmentEffectFeatures: 5,
@@ -127,23 +133,17 @@ function encodeRows(rows: readonly ChurnFeatureRowWithShare[], features: readonl
 
 const labels = (rows: readonly ChurnFeatureRowWithShare[]): number[] => rows.map((r) => (r.churned ? 1 : 0));
 
-/**
- * Refuses a cutoff with too few customers or too few of either class.
- * @throws ModelInputError with the counts and the minimum
- */
-function checkCutoff(name: string, cutoff: string, rows: readonly ChurnFeatureRowWithShare[]): void {
+/** Why a cutoff's rows cannot train (or judge) a model: too few customers or too few of a class; null when they can. */
+function cutoffProblem(name: string, cutoff: string, rows: readonly ChurnFeatureRowWithShare[]): string | null {
   const { minRowsPerCutoff, minPerClass } = CHURN_SETTINGS;
   const churned = rows.filter((r) => r.churned).length;
   if (rows.length < minRowsPerCutoff) {
-    throw new ModelInputError(
-      `too few customers to train the churn model: ${rows.length} active before the ${name} cutoff ${cutoff} (at least ${minRowsPerCutoff} needed)`,
-    );
+    return `too few customers to train the churn model: ${rows.length} active before the ${name} cutoff ${cutoff} (at least ${minRowsPerCutoff} needed)`;
   }
   if (churned < minPerClass || rows.length - churned < minPerClass) {
-    throw new ModelInputError(
-      `too few churned or retained customers at the ${name} cutoff ${cutoff}: ${churned} churned, ${rows.length - churned} retained (at least ${minPerClass} of each needed)`,
-    );
+    return `too few churned or retained customers at the ${name} cutoff ${cutoff}: ${churned} churned, ${rows.length - churned} retained (at least ${minPerClass} of each needed)`;
   }
+  return null;
 }
 
 function orNull(fn: () => number): number | null {
@@ -219,6 +219,8 @@ function segmentEffects(
   return out;
 }
 
+const roundOrNull = (v: number | null | undefined): number | null => (v === null || v === undefined ? null : round(v, 6));
+
 function round(v: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
@@ -253,6 +255,13 @@ export interface ChurnRunInputs {
   periodFrom: string;
   /** A scored customer had a purchase in [asOf − observationDays, asOf) (180). */
   observationDays: number;
+  /**
+   * The segment's pooled rows at the training and validation cutoffs (lib/privacy/pooledTraining.ts,
+   * the merchant's own rows included), or why none were released; undefined: not asked (merchant-only).
+   */
+  pool?:
+    | { available: true; level: PoolLevel; merchants: number; train: readonly PooledRow<ChurnFeatureRowWithShare>[]; validation: readonly PooledRow<ChurnFeatureRowWithShare>[] }
+    | { available: false; merchants: number; reason: string };
 }
 
 /** Holdout quality on the validation rows of a model trained on the training rows. */
@@ -285,56 +294,134 @@ export function churnVerdict(ci: ChurnMetrics["rocAucCi"]): ChurnVerdict {
   return ci.lower > 0.5 ? "better" : "notBetterThanRandom";
 }
 
+/** Which model scores the customers (see {@link buildChurnRun}). */
+type PoolingMode = ChurnParams["pooling"]["mode"];
+
+/** The holdout candidates in the order that wins a tie: the simplest model first. */
+const MODE_ORDER: readonly PoolingMode[] = ["merchantOnly", "blended", "pooled"];
+
+/**
+ * Picks the model by its holdout ROC AUC on the merchant's own validation customers: the highest
+ * wins, ties go to the simpler one (MODE_ORDER); a candidate without an AUC (too few of a class)
+ * loses to one with, and with no AUC at all the merchant-only model is kept when it exists.
+ */
+export function chooseChurnModel(auc: Partial<Record<PoolingMode, number | null>>): PoolingMode {
+  const available = MODE_ORDER.filter((m) => m in auc);
+  if (available.length === 0) throw new Error("chooseChurnModel: no candidate model");
+  let best: PoolingMode | null = null;
+  for (const m of available) {
+    const v = auc[m];
+    if (v === null || v === undefined) continue;
+    if (best === null || v > (auc[best] as number)) best = m;
+  }
+  return best ?? available[0];
+}
+
 /**
  * The stored churn run from its inputs: checks both cutoffs, subsamples, chooses the columns,
- * fits and judges the holdout model, refits at the validation cutoff, scores and explains the
- * customers as of asOf, and summarises. Deterministic (seeded).
+ * fits the merchant-only model and, with a released segment pool, the pooled one and their blend
+ * on the training cutoff, judges each on the merchant's own validation customers, keeps the best
+ * (chooseChurnModel), refits it at the validation cutoff, scores and explains the customers as of
+ * asOf, and summarises. Deterministic (seeded).
  *
- * @throws ModelInputError when a cutoff has too few customers or classes, nobody is to be scored,
- *         or no feature varies
+ * Partial pooling: "blended" averages the two models' log-odds, so its TreeSHAP values are the
+ * average of the two models' (SHAP is linear in the model: Lundberg & Lee 2017, property 3).
+ * Every stored figure is computed on the merchant's own customers (metrics, calibration,
+ * importance, segment effects); a pooled run's `baseValue` is the mean log-odds over the scored
+ * customers, since the pooled model's own base value describes the pool.
+ *
+ * @throws ModelInputError when nobody is to be scored, no feature varies, or a cutoff has too few
+ *         customers or classes and no pooled training set was released
  */
 export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnContract> {
   const { asOf, horizonDays, trainCutoff, validationCutoff, clv, competitorSpend } = inputs;
   const trainAll = inputs.train;
   const validation = inputs.validation;
   const score = inputs.score;
-  checkCutoff("training", trainCutoff, trainAll);
-  checkCutoff("validation", validationCutoff, validation);
+  const ownProblem = cutoffProblem("training", trainCutoff, trainAll) ?? cutoffProblem("validation", validationCutoff, validation);
+  const pool = inputs.pool?.available ? inputs.pool : null;
+  const poolProblem =
+    pool === null
+      ? inputs.pool !== undefined && !inputs.pool.available
+        ? inputs.pool.reason
+        : "no pooled training set"
+      : (cutoffProblem("training", trainCutoff, pool.train) ?? cutoffProblem("validation", validationCutoff, pool.validation) ?? (validation.length === 0 ? "no own customers to judge the pooled model" : null));
+  if (ownProblem !== null && poolProblem !== null) throw new ModelInputError(ownProblem);
   if (score.length === 0) throw new ModelInputError(`no customers with a purchase in the ${inputs.observationDays} days before ${asOf}`);
+  const ownOk = ownProblem === null;
+  const pooled = poolProblem === null ? pool : null;
 
   const { maxTrainingRows } = CHURN_SETTINGS;
   const train = subsampleRows(trainAll, maxTrainingRows);
   const finalTrain = subsampleRows(validation, maxTrainingRows);
-  const subsampled = train.length < trainAll.length || finalTrain.length < validation.length;
+  const poolTrain = pooled ? subsampleRows(pooled.train, CHURN_SETTINGS.maxPooledRows) : [];
+  const poolFinal = pooled ? subsampleRows(pooled.validation, CHURN_SETTINGS.maxPooledRows) : [];
+  const subsampled = train.length < trainAll.length || finalTrain.length < validation.length || (pooled !== null && (poolTrain.length < pooled.train.length || poolFinal.length < pooled.validation.length));
 
+  // Region ordinals from the merchant's own customers only (a peer's regions are the pool's, not
+  // the merchant's): a region none of them lives in is missing for the model.
   const regions = regionOrdinals([...trainAll, ...validation, ...score]);
   const regionIndex = new Map(regions.map((name, i) => [name, i]));
   const withheld = competitorSpend.available ? null : competitorSpend.reason;
-  const { features, omitted } = selectFeatures([...train, ...finalTrain], regionIndex, withheld);
+  const { features, omitted } = selectFeatures([...(ownOk ? [...train, ...finalTrain] : []), ...poolTrain, ...poolFinal], regionIndex, withheld);
   if (features.length === 0) throw new ModelInputError("no feature varies between customers");
   const { seed, ...gbdt } = CHURN_SETTINGS.model;
   const fit = (rows: readonly ChurnFeatureRowWithShare[]): TreeEnsemble =>
     fitGradientBoosting(encodeRows(rows, features, regionIndex), labels(rows), [...features], { ...gbdt, seed });
 
-  // Holdout: trained at c₁, judged at c₂ on every validation customer.
-  const holdoutModel = fit(train);
+  // Holdout: each candidate trained at c₁, judged at c₂ on the merchant's own validation customers.
   const yValid = labels(validation);
-  const pValid = encodeRows(validation, features, regionIndex).map((x) => predictProbability(holdoutModel, x));
+  const XValid = encodeRows(validation, features, regionIndex);
+  const holdoutMargins: Partial<Record<PoolingMode, number[]>> = {};
+  if (ownOk) {
+    const m = fit(train);
+    holdoutMargins.merchantOnly = XValid.map((x) => predictMargin(m, x));
+  }
+  if (pooled) {
+    const m = fit(poolTrain);
+    holdoutMargins.pooled = XValid.map((x) => predictMargin(m, x));
+  }
+  if (holdoutMargins.merchantOnly && holdoutMargins.pooled) {
+    const own = holdoutMargins.merchantOnly;
+    holdoutMargins.blended = holdoutMargins.pooled.map((v, i) => (v + own[i]) / 2);
+  }
+  const holdoutAuc: Partial<Record<PoolingMode, number | null>> = {};
+  for (const mode of MODE_ORDER) {
+    const margins = holdoutMargins[mode];
+    if (margins) holdoutAuc[mode] = orNull(() => rocAuc(yValid, margins));
+  }
+  const mode = chooseChurnModel(holdoutAuc);
+  const pValid = holdoutMargins[mode]!.map(sigmoid);
+  const ownTrainChurned = labels(train).reduce((s, v) => s + v, 0);
   const metrics: ChurnMetrics = {
     ...holdoutMetrics(yValid, pValid),
     trainRows: train.length,
-    trainChurnRate: labels(train).reduce((s, v) => s + v, 0) / train.length,
+    trainChurnRate: train.length > 0 ? ownTrainChurned / train.length : null,
     validationRows: validation.length,
     finalTrainRows: finalTrain.length,
     scoredCustomers: score.length,
+    holdoutAuc: {
+      merchantOnly: roundOrNull(holdoutAuc.merchantOnly),
+      pooled: roundOrNull(holdoutAuc.pooled),
+      blended: roundOrNull(holdoutAuc.blended),
+    },
   };
 
-  // Final model: refitted at c₂, scores as of asOf, explained by TreeSHAP.
-  const model = fit(finalTrain);
+  // Final model(s): refitted at c₂, score as of asOf, explained by TreeSHAP.
   const X = encodeRows(score, features, regionIndex);
-  const pChurn = X.map((x) => predictProbability(model, x));
-  const explanations = treeShapBatch(model, X);
-  const shap = explanations.map((e) => e.values);
+  const finals: TreeEnsemble[] = [];
+  if (mode !== "pooled") finals.push(fit(finalTrain));
+  if (mode !== "merchantOnly") finals.push(fit(poolFinal));
+  const perModel = finals.map((m) => ({ margins: X.map((x) => predictMargin(m, x)), explanations: treeShapBatch(m, X) }));
+  const k = perModel.length;
+  const margins = X.map((_, i) => perModel.reduce((s, m) => s + m.margins[i], 0) / k);
+  const pChurn = margins.map(sigmoid);
+  const shap = X.map((_, i) => {
+    const v = new Float64Array(features.length);
+    for (const m of perModel) m.explanations[i].values.forEach((x, j) => (v[j] += x / k));
+    return v;
+  });
+  const baseValue = mode === "merchantOnly" ? (perModel[0].explanations[0]?.baseValue ?? finals[0].baseMargin) : margins.reduce((s, v) => s + v, 0) / margins.length;
   const explain: ExplainContext = { regions, cycleDays: inputs.medianInterPurchaseDays };
 
   const outputs: ComputedRun<typeof churnContract>["outputs"] = [];
@@ -376,7 +463,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     verdict,
     // No per-customer advice from a model that is not clearly better than random (issue 19).
     revenueAtRisk: verdict === "better" ? atRisk.slice(0, CHURN_SETTINGS.revenueAtRiskRows) : [],
-    baseValue: round(explanations[0]?.baseValue ?? model.baseMargin, 6),
+    baseValue: round(baseValue, 6),
   };
   const params: ChurnParams = {
     horizonDays,
@@ -399,6 +486,14 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     subsampled,
     competitorSpend,
     clvSource: { clvRunId: clv?.runId ?? null, clvRunVersion: clv?.version ?? null },
+    pooling: {
+      mode,
+      level: pooled?.level ?? null,
+      merchants: inputs.pool?.merchants ?? null,
+      withheld: pooled === null ? (inputs.pool === undefined ? null : poolProblem) : null,
+      minMerchants: MIN_POOL_MERCHANTS,
+      maxMerchantShare: MAX_POOL_SHARE,
+    },
   };
   return { periodFrom: inputs.periodFrom, periodTo: asOf, params, metrics, summary, outputs };
 }

@@ -8,6 +8,8 @@ import { expectedAverageValue, fitGammaGamma, type GammaGammaFit } from "@/lib/m
 import type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary, clvContract } from "@/lib/runs/clv";
 import type { ComputedRun } from "@/lib/runs/contract";
 import { withMerchantScope } from "@/lib/tenancy/scope";
+import { getDataRange } from "@/lib/analytics/getDataRange";
+import { poolSegmentRows, type PoolLevel } from "@/lib/privacy/pooledTraining";
 import { ModelInputError } from "./errors";
 import { median, moneyHistogram, pAliveGrid, unitHistogram } from "./summaries";
 
@@ -90,8 +92,27 @@ export async function computeClvRun(
   asOf: string,
   bankIds: ReadonlyMap<number, string>,
 ): Promise<ComputedRun<typeof clvContract>> {
-  const rfm = await readRfm(database, merchant, addDays(asOf, -1), CLV_SETTINGS.timeUnit);
-  return buildClvRun(rfm, asOf, bankIds);
+  const calibrationEnd = addDays(asOf, -1);
+  const rfm = await readRfm(database, merchant, calibrationEnd, CLV_SETTINGS.timeUnit);
+  if (rfm.length === 0) return buildClvRun(rfm, asOf, bankIds);
+  try {
+    return buildClvRun(rfm, asOf, bankIds);
+  } catch (err) {
+    if (!(err instanceof ModelInputError)) throw err;
+  }
+  // The merchant's own fit failed (too few repeat customers, or degenerate): the segment's
+  // customers, through lib/privacy, with the same calibration end. A peer whose data end before
+  // asOf would look lapsed, so it gives none.
+  const readPeer = async (peer: MerchantRef): Promise<CustomerRfm[][]> => {
+    const { lastDay } = await withMerchantScope(database, peer.id, (tx) => getDataRange({ tx, merchant: peer }));
+    if (lastDay === null || addDays(lastDay, 1) < asOf) return [[]];
+    return [await readRfm(database, peer, calibrationEnd, CLV_SETTINGS.timeUnit)];
+  };
+  const pooled = await poolSegmentRows(database, merchant, { from: addDays(asOf, -365), to: asOf }, [rfm], readPeer);
+  const pool: ClvPool = pooled.available
+    ? { available: true, level: pooled.level, merchants: pooled.merchants, rows: pooled.sets[0] }
+    : { available: false, merchants: pooled.merchants, reason: pooled.reason };
+  return buildClvRun(rfm, asOf, bankIds, pool);
 }
 
 /**
@@ -105,10 +126,48 @@ export async function computeClvRun(
  * @throws ModelInputError when there are no customers, too few repeat customers, or the MBG/NBD
  *         fit is degenerate
  */
-export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: ReadonlyMap<number, string>): ComputedRun<typeof clvContract> {
+export function buildClvRun(
+  rfm: readonly CustomerRfm[],
+  asOf: string,
+  bankIds: ReadonlyMap<number, string>,
+  pool?: ClvPool,
+): ComputedRun<typeof clvContract> {
   const calibrationEnd = addDays(asOf, -1);
   if (rfm.length === 0) throw new ModelInputError(`no purchases on or before ${calibrationEnd}`);
-  const fit = fitCustomerValue(rfm);
+  let own: ModelInputError;
+  try {
+    return buildClvRunWith(rfm, fitCustomerValue(rfm), asOf, bankIds, { mode: "merchantOnly", level: null, merchants: pool?.merchants ?? null, withheld: pool && !pool.available ? pool.reason : null });
+  } catch (err) {
+    if (!(err instanceof ModelInputError) || pool === undefined || !pool.available) throw err;
+    own = err;
+  }
+  // Empirical Bayes (Fader, Hardie & Lee 2005, §2; Morris 1983): the segment's customers estimate
+  // the population's mixing distributions (the prior), and each of the merchant's customers is
+  // then scored by the conditional expectations given his own (x, t_x, T, m_x): the prior updated
+  // by his own history. Only when the merchant's own fit fails.
+  try {
+    const pooledFit = fitCustomerValue(pool.rows);
+    return buildClvRunWith(rfm, pooledFit, asOf, bankIds, { mode: "pooled", level: pool.level, merchants: pool.merchants, withheld: null });
+  } catch (err) {
+    if (err instanceof ModelInputError) throw new ModelInputError(`${own.message}; the segment's fit failed too: ${err.message}`);
+    throw err;
+  }
+}
+
+/** The segment's pooled RFM rows (lib/privacy/pooledTraining.ts), or why none were released. */
+export type ClvPool =
+  | { available: true; level: PoolLevel; merchants: number; rows: readonly CustomerRfm[] }
+  | { available: false; merchants: number; reason: string };
+
+function buildClvRunWith(
+  rfm: readonly CustomerRfm[],
+  fit: CustomerValueFit,
+  asOf: string,
+  bankIds: ReadonlyMap<number, string>,
+  pooling: ClvParams["pooling"],
+): ComputedRun<typeof clvContract> {
+  const calibrationEnd = addDays(asOf, -1);
+  const pooled = pooling.mode === "pooled";
   const bg = fit.mbgnbd.params;
   const gg = fit.gammaGamma.params;
   const unit = DAYS_PER_UNIT[CLV_SETTINGS.timeUnit];
@@ -156,7 +215,7 @@ export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: 
   const totalClvMinor = clvs.reduce((s, v) => s + v, 0);
   const summary: ClvSummary = {
     customers: rfm.length,
-    repeatCustomers: fit.repeatCustomers,
+    repeatCustomers: rfm.filter((c) => c.x > 0).length,
     expectedActiveCustomers: round(perCustomer.reduce((s, c) => s + c.pAlive, 0), 2),
     expectedReturningCustomers12m: round(perCustomer.reduce((s, c) => s + c.pBuyAgain12m, 0), 2),
     expectedPurchases90d: round(perCustomer.reduce((s, c) => s + c.expectedPurchases90d, 0), 2),
@@ -177,15 +236,17 @@ export function buildClvRun(rfm: readonly CustomerRfm[], asOf: string, bankIds: 
     predictionDays: CLV_SETTINGS.predictionDays,
     buyAgainMonths: CLV_SETTINGS.buyAgainMonths,
     minRepeatCustomers: CLV_SETTINGS.minRepeatCustomers,
+    pooling,
   };
   const metrics: ClvMetrics = {
     mbgnbd: {
       ...bg,
-      logLikelihood: fit.mbgnbd.logLikelihood,
-      standardErrors: finiteOrNull(fit.mbgnbd.standardErrors),
+      // A pooled fit's likelihood, errors and counts are figures of the segment's customers.
+      logLikelihood: pooled ? null : fit.mbgnbd.logLikelihood,
+      standardErrors: pooled ? null : finiteOrNull(fit.mbgnbd.standardErrors),
       converged: fit.mbgnbd.converged,
     },
-    gammaGamma: { ...gg, logLikelihood: fit.gammaGamma.logLikelihood, customers: fit.gammaGamma.customers },
+    gammaGamma: { ...gg, logLikelihood: pooled ? null : fit.gammaGamma.logLikelihood, customers: pooled ? null : fit.gammaGamma.customers },
   };
   const periodFrom = rfm.reduce((min, c) => (c.firstDay < min ? c.firstDay : min), rfm[0].firstDay);
   return { periodFrom, periodTo: asOf, params, metrics, summary, outputs };

@@ -6,7 +6,7 @@ import type { PeerIndexInput } from "@/lib/findings/types";
 import { CONTRACTS, type ContractOf } from "@/lib/runs";
 import type { ComputedRun } from "@/lib/runs/contract";
 import type { MerchantRef } from "@/lib/tenancy/context";
-import { computeChurnRun } from "./churn";
+import { computeChurnRun, type ChurnPoolCache } from "./churn";
 import { computeClvRun } from "./clv";
 import { computeFindingsRun } from "./findings";
 import { computeForecastRun } from "./forecast";
@@ -30,6 +30,8 @@ interface ModelEnv {
   bankIds: ReadonlyMap<number, string>;
   /** The released (or withheld) peer revenue index; undefined → no market finding. */
   peerIndex: (merchant: MerchantRef, asOf: string) => Promise<PeerIndexInput | undefined>;
+  /** Peers' churn rows shared by the merchants of one worker pass (./churn.ts); undefined: not shared. */
+  poolCache?: ChurnPoolCache;
 }
 
 /** One registered model kind. */
@@ -58,7 +60,7 @@ export const MODELS: { readonly [K in ModelKind]: ModelEntry<K> } = {
     feature: "churn",
     // Revenue at risk uses the customers' CLV from the latest CLV run.
     dependsOn: ["clv"],
-    compute: (env) => computeChurnRun(env.database, env.merchant, env.asOf, env.bankIds),
+    compute: (env) => computeChurnRun(env.database, env.merchant, env.asOf, env.bankIds, env.poolCache),
   },
   segments: {
     kind: "segments",

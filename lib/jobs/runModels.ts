@@ -6,6 +6,7 @@ import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { PeerIndexInput } from "@/lib/findings/types";
 import { loadPeerIndexInput } from "./peerIndex";
+import type { ChurnPoolCache } from "./churn";
 import { refreshCompetitorReports, type StoredReportsOutcome } from "@/lib/privacy/precompute";
 import { RunContractError } from "@/lib/runs/contract";
 import { ModelInputError } from "./errors";
@@ -54,6 +55,11 @@ export interface RunModelsOptions {
    * answering undefined means no market finding.
    */
   peerIndex?: (merchant: MerchantRef, asOf: string) => Promise<PeerIndexInput | undefined>;
+  /**
+   * Peers' churn rows for the segment pools (lib/jobs/churn.ts), shared by the merchants of one
+   * pass so that each peer is read once per cutoff pair; default: a cache for this merchant only.
+   */
+  poolCache?: ChurnPoolCache;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)) || "unknown error";
@@ -91,7 +97,7 @@ export async function runMerchantModels(
 
   const peerIndex = opts.peerIndex ?? ((m: MerchantRef, a: string) => loadPeerIndexInput(database, m, a));
   const compute = (kind: ModelKind, d: Database, m: MerchantRef, a: string): Promise<ComputedRun> =>
-    opts.compute?.[kind]?.(d, m, a) ?? (MODELS[kind].compute({ database: d, merchant: m, asOf: a, bankIds, peerIndex }) as Promise<ComputedRun>);
+    opts.compute?.[kind]?.(d, m, a) ?? (MODELS[kind].compute({ database: d, merchant: m, asOf: a, bankIds, peerIndex, poolCache: opts.poolCache }) as Promise<ComputedRun>);
 
   const outcomes: ModelRunOutcome[] = [];
   for (const kind of kinds) {
@@ -149,9 +155,12 @@ export async function runPendingModelJobs(
 ): Promise<ProcessedJob[]> {
   const jobs = await listModelJobs(database.db);
   const processed: ProcessedJob[] = [];
+  // One pass reads each peer's pooled churn rows once (data loads during the pass are picked up
+  // by the next pass: a load leaves its own request).
+  const poolCache: ChurnPoolCache = new Map();
   for (const job of jobs) {
     const merchant = await findMerchantRef(database, { id: job.merchantId });
-    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined }) : [];
+    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined, poolCache }) : [];
     const removed = await completeModelJob(database.db, job);
     const p: ProcessedJob = { job, merchantSlug: merchant?.slug ?? null, outcomes, requeued: !removed };
     processed.push(p);

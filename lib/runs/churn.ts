@@ -22,6 +22,12 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * is ≤ 0.5 (or the AUC could not be measured) the model is not clearly better than random, and
  * `summary.revenueAtRisk`, the per-customer win-back list, is stored empty (the totals stay, said
  * with caution). Format 3 runs have neither and are refitted.
+ *
+ * Format 5 (issue 17, ADR 0019): the run says which model scores the customers
+ * (`params.pooling.mode`: merchant-only, pooled over the MCC segment, or blended) and carries each
+ * candidate's holdout AUC on the merchant's own validation customers (`metrics.holdoutAuc`);
+ * `metrics.trainChurnRate` is null when the merchant had no training rows of its own. Format 4
+ * runs have neither and are refitted.
  */
 
 /**
@@ -31,6 +37,9 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  */
 const CHURN_VERDICTS = ["better", "notBetterThanRandom", "notAssessed"] as const;
 export type ChurnVerdict = (typeof CHURN_VERDICTS)[number];
+
+/** Which model scores a run's customers: the merchant's own, the MCC segment's, or both blended. */
+const POOLING_MODES = ["merchantOnly", "pooled", "blended"] as const;
 
 /**
  * The churn model's features, in model column order (lib/analytics/getChurnFeatures.ts computes
@@ -134,6 +143,22 @@ const churnParamsSchema = z.strictObject({
   competitorSpend: z.strictObject({ available: z.boolean(), reason: z.string().nullable(), peerMerchants: count }),
   /** Where the revenue-at-risk CLV came from. */
   clvSource: z.strictObject({ clvRunId: z.number().int().nullable(), clvRunVersion: z.number().int().nullable() }),
+  /**
+   * Which model scores the customers (ADR 0019): trained on the merchant's customers only, on the
+   * customers of its MCC segment (lib/privacy/pooledTraining.ts), or the two blended (mean
+   * log-odds). `level` and `merchants` describe the released pool (merchants counted with the
+   * asker; null when none was asked for or released); `withheld` says why the pooled model was
+   * not a candidate (operator's words).
+   */
+  pooling: z.strictObject({
+    mode: z.enum(POOLING_MODES),
+    level: z.enum(["mcc", "mccGroup"]).nullable(),
+    merchants: count.nullable(),
+    withheld: z.string().nullable(),
+    /** The pool's rules: at least this many merchants, none above this share of the rows. */
+    minMerchants: count,
+    maxMerchantShare: unit,
+  }),
 });
 
 /** Holdout quality on the validation cutoff. */
@@ -148,12 +173,20 @@ const churnMetricsSchema = z.strictObject({
   brierScore: unit,
   /** Churn rate among the validation customers. */
   validationChurnRate: unit,
+  /** The merchant's own training rows (pooled rows are never counted here: a peer figure). */
   trainRows: count,
-  trainChurnRate: unit,
+  /** Churn rate of the merchant's own training rows; null without any. */
+  trainChurnRate: unit.nullable(),
   validationRows: count,
   /** Rows of the final model (trained at the validation cutoff). */
   finalTrainRows: count,
   scoredCustomers: count,
+  /**
+   * Holdout ROC AUC of each candidate trained at the training cutoff, on the merchant's own
+   * validation customers; null when the candidate was not fitted or the AUC not measurable. The
+   * chosen one is params.pooling.mode (the highest; ties to the simpler model).
+   */
+  holdoutAuc: z.strictObject({ merchantOnly: unit.nullable(), pooled: unit.nullable(), blended: unit.nullable() }),
 });
 
 /** One point of the reliability diagram (validation cutoff). */
@@ -243,7 +276,7 @@ const churnSummarySchema = z.strictObject({
   baseValue: num,
 });
 
-const CHURN_FORMAT = 4;
+const CHURN_FORMAT = 5;
 
 export const churnContract = defineRunContract({
   kind: "churn",

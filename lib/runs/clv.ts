@@ -8,6 +8,11 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * rounded to whole minor units), probabilities 0..1.
  *
  * Format 1: BG/NBD (`metrics.bgnbd`), the shape of the runs stored before contracts existed.
+ * Format 3 (issue 17, ADR 0019): `params.pooling` says whether the models were fitted on the
+ * merchant's own customers or, when that fit fails, on its MCC segment's (empirical Bayes); a
+ * pooled run stores no likelihood and no fitted-customer count (segment figures). Format 2 runs
+ * have no `pooling` and are refitted.
+ *
  * Format 2: MBG/NBD (`metrics.mbgnbd`): P(alive) of a one-time buyer is no longer 1; adds each
  * customer's chance of buying again within 12 months (`pBuyAgain12m`), its sum
  * (`summary.expectedReturningCustomers12m`), its heatmap (`summary.buyAgainGrid`) and
@@ -30,6 +35,19 @@ const clvParamsSchema = z.strictObject({
   buyAgainMonths: count,
   /** The run fails below this many repeat customers (20). */
   minRepeatCustomers: count,
+  /**
+   * Whose customers the models were fitted on (issue 17, ADR 0019): the merchant's own, or — when
+   * its own fit fails — the MCC segment's (empirical Bayes: the segment's population parameters
+   * as the prior, each own customer scored on his own history). `merchants` counts the pool's
+   * merchants with the asker (null when none was asked for); `withheld` says why no pool was
+   * released.
+   */
+  pooling: z.strictObject({
+    mode: z.enum(["merchantOnly", "pooled"]),
+    level: z.enum(["mcc", "mccGroup"]).nullable(),
+    merchants: count.nullable(),
+    withheld: z.string().nullable(),
+  }),
 });
 
 const mbgnbdParams = { r: num, alpha: num, a: num, b: num };
@@ -38,7 +56,8 @@ const mbgnbdParams = { r: num, alpha: num, a: num, b: num };
 const clvMetricsSchema = z.strictObject({
   mbgnbd: z.strictObject({
     ...mbgnbdParams,
-    logLikelihood: num,
+    /** Null for a pooled fit (a figure of the segment's customers). */
+    logLikelihood: num.nullable(),
     /** Asymptotic standard errors; null when the Hessian could not be inverted. */
     standardErrors: z.strictObject(mbgnbdParams).nullable(),
     converged: z.boolean(),
@@ -47,9 +66,10 @@ const clvMetricsSchema = z.strictObject({
     p: num,
     q: num,
     gamma: num,
-    logLikelihood: num,
-    /** Repeat customers with a positive mean repeat spend it was fitted on. */
-    customers: count,
+    /** Null for a pooled fit. */
+    logLikelihood: num.nullable(),
+    /** Repeat customers with a positive mean repeat spend it was fitted on; null for a pooled fit. */
+    customers: count.nullable(),
   }),
 });
 
@@ -111,7 +131,7 @@ const clvCustomerOutputSchema = z.strictObject({
   clvMinor: minor,
 });
 
-const CLV_FORMAT = 2;
+const CLV_FORMAT = 3;
 
 export const clvContract = defineRunContract({
   kind: "clv",

@@ -194,6 +194,7 @@ describe("runMerchantModels: stored runs", () => {
       predictionDays: 90,
       buyAgainMonths: 12,
       minRepeatCustomers: 20,
+      pooling: { mode: "merchantOnly", level: null, merchants: null, withheld: null },
     });
     expect(run!.periodFrom).toBe("2024-01-01");
     expect(run!.summary.customers).toBe(30);

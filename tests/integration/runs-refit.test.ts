@@ -66,7 +66,7 @@ describe("refit needed", () => {
       run: null,
       runId: old,
       version: 1,
-      reason: { cause: "older", storedFormat: 1, currentFormat: 4, message: "churn run stored in format 1, current format 4" },
+      reason: { cause: "older", storedFormat: 1, currentFormat: 5, message: "churn run stored in format 1, current format 5" },
     });
     const attempts = await scoped(database, m, (ctx) => getModelRunAttempts(ctx));
     expect(attempts.churn).toMatchObject({ id: old, status: "succeeded", format: 1, refitNeeded: true });
@@ -74,14 +74,14 @@ describe("refit needed", () => {
     const page = await loadModelRunPage(scopeOf(m), "churn", { requester: outboxRefitRequester(database) });
     expect(page.run).toBeNull();
     expect(page.latestAttempt).toMatchObject({ id: old, refitNeeded: true });
-    expect(await pending()).toEqual([{ merchantId: m.id, reason: "refit: churn run stored in format 1, current format 4", kinds: ["churn"] }]);
+    expect(await pending()).toEqual([{ merchantId: m.id, reason: "refit: churn run stored in format 1, current format 5", kinds: ["churn"] }]);
   });
 
   it("a run of the current format that does not parse is refitted too; requests of one merchant merge their kinds", async () => {
-    await storeRaw(m, "clv", 1, 2, { customers: "many" });
+    await storeRaw(m, "clv", 1, 3, { customers: "many" });
     const page = await loadModelRunPage(scopeOf(m), "clv", { requester: outboxRefitRequester(database) });
     expect(page.run).toBeNull();
-    expect(page.latestAttempt).toMatchObject({ format: 2, refitNeeded: true });
+    expect(page.latestAttempt).toMatchObject({ format: 3, refitNeeded: true });
     const [job] = await pending();
     expect(job.kinds).toEqual(["clv", "churn"]);
     expect(job.reason).toMatch(/^refit: clv run params does not parse: calibrationEnd: /);

@@ -329,3 +329,35 @@ export function smallCells(response: unknown, min = 5, examples: string[] = []):
   visit(response, "");
   return { cells, small };
 }
+
+/**
+ * (g) Pooled training (issue 17, ADR 0019): every number of a stored run (params, metrics,
+ * summary, outputs) compared with the figures of the segment pool it was trained on that are not
+ * the merchant's own — the pool's row counts, its peers' row counts, its churn rate and that
+ * rate's log-odds (the pooled model's base value), and peer customer ids. A number equal to one
+ * (to 6 significant digits) counts as a leak; `customerId` values are matched against the peer
+ * ids only, exactly.
+ *
+ * @param response the stored run (or anything the merchant receives)
+ * @param figures  the pool's peer-level figures
+ * @param peerIds  the peers' customer ids
+ */
+export function peerFigureLeaks(response: unknown, figures: readonly number[], peerIds: ReadonlySet<number>, examples: string[] = []): { numbers: number; leaks: number } {
+  let numbers = 0;
+  let leaks = 0;
+  const same = (a: number, b: number) => a === b || (b !== 0 && Math.abs(a - b) <= 5e-7 * Math.abs(b));
+  const visit = (x: unknown, key: string) => {
+    if (typeof x === "number") {
+      numbers++;
+      // An id is matched against ids only (a customer id may equal a row count by chance).
+      const hit = key === "customerId" ? peerIds.has(x) : figures.some((f) => same(x, f));
+      if (hit) {
+        leaks++;
+        if (examples.length < 5) examples.push(`${key}: ${x}`);
+      }
+    } else if (Array.isArray(x)) x.forEach((v) => visit(v, key));
+    else if (x && typeof x === "object") for (const [k, v] of Object.entries(x)) visit(v, k);
+  };
+  visit(response, "");
+  return { numbers, leaks };
+}

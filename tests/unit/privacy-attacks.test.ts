@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { NOISE_BOUND, RELEASE_DIGITS } from "@/lib/privacy/disclosure";
 import { quantileWindow, releaseQuantiles } from "@/lib/privacy/guard";
 import { complementarySuppression } from "@/lib/privacy/suppression";
-import { lpBounds, ratioInversion, releaseInterval, scanPerPerson, smallCells, solveLinearSystem, type QuantileTarget } from "../privacy-attacks/attacks";
+import { lpBounds, peerFigureLeaks, ratioInversion, releaseInterval, scanPerPerson, smallCells, solveLinearSystem, type QuantileTarget } from "../privacy-attacks/attacks";
 
 const sorted = [1_200, 2_300, 3_100, 4_700, 5_200, 6_900, 8_000];
 const holders = sorted.map((_, i) => 101 + i);
@@ -80,5 +80,30 @@ describe("the same attacks on protected releases find nothing", () => {
     // Per arm: a cell small in the control arm only is hidden, and its complement in both arms.
     expect(complementarySuppression([[10, 10, 30], [4, 20, 25]])).toEqual([true, true, false]);
     expect(() => complementarySuppression([[1, 2], [3]])).toThrow(/one count per cell/);
+  });
+});
+
+describe("(g) pooled training: peer figures in a stored churn run", () => {
+  it("finds the pool's size and churn rate in a run that stores them, and nothing in a pooled run of buildChurnRun", async () => {
+    const { buildChurnRun } = await import("@/lib/jobs/churnModel");
+    const { syntheticChurnInputs } = await import("../helpers/syntheticChurn");
+    const inputs = syntheticChurnInputs();
+    // The pool: the merchant's first 150 rows per cutoff and 4 peers' (the synthetic rows renumbered).
+    const peers = (rows: typeof inputs.train) => rows.map((r, i) => ({ ...r, customerId: -(i + 1), own: false }));
+    const own = (rows: typeof inputs.train) => rows.slice(0, 150).map((r) => ({ ...r, own: true }));
+    const pool = { available: true as const, level: "mcc" as const, merchants: 5, train: [...own(inputs.train), ...peers(inputs.validation.slice(0, 347))], validation: [...own(inputs.validation), ...peers(inputs.train.slice(0, 347))] };
+    const run = buildChurnRun({ ...inputs, pool });
+    const rate = (rows: typeof pool.train) => rows.filter((r) => r.churned).length / rows.length;
+    const peerRows = (rows: typeof pool.train) => rows.filter((r) => !r.own).length;
+    const figures = [pool.train.length, pool.validation.length, peerRows(pool.train), peerRows(pool.validation), rate(pool.train), rate(pool.validation), Math.log(rate(pool.validation) / (1 - rate(pool.validation)))];
+    const peerIds = new Set([...pool.train, ...pool.validation].filter((r) => !r.own).map((r) => r.customerId));
+    // The old way a pooled run would be written: training figures of the pool, its base value, its rows.
+    const naive = { ...run, metrics: { ...run.metrics, trainRows: pool.train.length, trainChurnRate: rate(pool.train), finalTrainRows: pool.validation.length }, summary: { ...run.summary, baseValue: Math.log(rate(pool.validation) / (1 - rate(pool.validation))) }, pool: pool.train.slice(150, 153).map((r) => ({ customerId: r.customerId })) };
+    const naiveHits: string[] = [];
+    expect(peerFigureLeaks(naive, figures, peerIds, naiveHits).leaks, naiveHits.join("; ")).toBe(7);
+    const examples: string[] = [];
+    const found = peerFigureLeaks(run, figures, peerIds, examples);
+    expect(found.numbers).toBeGreaterThan(3_000);
+    expect(found.leaks, examples.join("; ")).toBe(0);
   });
 });

@@ -18,7 +18,7 @@ import { SEGMENT_FLAGS, toSegmentCondition } from "@/lib/runs/segments";
 const clvRun = () => ({
   periodFrom: "2024-01-01",
   periodTo: "2024-07-01",
-  params: { calibrationEnd: "2024-06-30", timeUnit: "week", horizonMonths: 12, monthlyDiscountRate: 0.01, periodsPerMonth: 365.25 / 12 / 7, predictionDays: 90, buyAgainMonths: 12, minRepeatCustomers: 20 },
+  params: { calibrationEnd: "2024-06-30", timeUnit: "week", horizonMonths: 12, monthlyDiscountRate: 0.01, periodsPerMonth: 365.25 / 12 / 7, predictionDays: 90, buyAgainMonths: 12, minRepeatCustomers: 20, pooling: { mode: "merchantOnly", level: null, merchants: null, withheld: null } },
   metrics: {
     mbgnbd: { r: 0.25, alpha: 4.8, a: 0.72, b: 2.2, logLikelihood: -95_320.4, standardErrors: null, converged: true },
     gammaGamma: { p: 6.3, q: 3.6, gamma: 1500.4, logLikelihood: -1000, customers: 25 },
@@ -43,11 +43,11 @@ const clvRun = () => ({
 });
 
 describe("contracts", () => {
-  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 4, segments, clv and forecast at 2)", () => {
+  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 5, clv at 3, segments and forecast at 2)", () => {
     expect([...RUN_KINDS]).toEqual([...MODEL_KINDS]);
     expect(Object.keys(CONTRACTS)).toEqual([...MODEL_KINDS]);
     for (const k of MODEL_KINDS) expect(CONTRACTS[k].kind).toBe(k);
-    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 2, churn: 4, segments: 2, forecast: 2, findings: 1 });
+    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 3, churn: 5, segments: 2, forecast: 2, findings: 1 });
   });
 
   it("keeps the feature lists of the encodings and the contracts in step", () => {
@@ -68,7 +68,7 @@ describe("contracts", () => {
     const nan = clvRun();
     nan.outputs[0].output.clvMinor = NaN; // JSON would store null: not an integer of minor units
     expect(() => parseForWrite(clvContract, nan)).toThrow(RunContractError);
-    expect(() => parseForWrite(clvContract, nan)).toThrow(/^the clv run does not match its contract \(format 2\): output of customer 7: clvMinor: /);
+    expect(() => parseForWrite(clvContract, nan)).toThrow(/^the clv run does not match its contract \(format 3\): output of customer 7: clvMinor: /);
     const extra = clvRun();
     (extra.summary as Record<string, unknown>).profile = { en: "words" };
     expect(() => parseForWrite(clvContract, extra)).toThrow(/summary: \(root\): Unrecognized key: "profile"/);
@@ -82,17 +82,17 @@ describe("contracts", () => {
 
   it("reads a stored run, or says why a refit is needed: older, newer, or not parsing", () => {
     const docs = clvRun();
-    const ok = parseStored(clvContract, 2, docs);
+    const ok = parseStored(clvContract, 3, docs);
     expect(ok.ok).toBe(true);
     const churnV1 = parseStored(CONTRACTS.churn, 1, { params: {}, metrics: {}, summary: {} });
     expect(churnV1).toEqual({
       ok: false,
-      reason: { cause: "older", storedFormat: 1, currentFormat: 4, message: "churn run stored in format 1, current format 4" },
+      reason: { cause: "older", storedFormat: 1, currentFormat: 5, message: "churn run stored in format 1, current format 5" },
     });
     // A BG/NBD run (format 1, P(alive) = 1 for every one-time buyer) is refitted, not shown.
-    expect(parseStored(clvContract, 1, docs)).toMatchObject({ ok: false, reason: { cause: "older", storedFormat: 1, currentFormat: 2 } });
-    expect(parseStored(clvContract, 3, docs)).toMatchObject({ ok: false, reason: { cause: "newer", storedFormat: 3, currentFormat: 2 } });
-    const broken = parseStored(clvContract, 2, { ...docs, metrics: { mbgnbd: {} } });
+    expect(parseStored(clvContract, 1, docs)).toMatchObject({ ok: false, reason: { cause: "older", storedFormat: 1, currentFormat: 3 } });
+    expect(parseStored(clvContract, 4, docs)).toMatchObject({ ok: false, reason: { cause: "newer", storedFormat: 4, currentFormat: 3 } });
+    const broken = parseStored(clvContract, 3, { ...docs, metrics: { mbgnbd: {} } });
     expect(broken).toMatchObject({ ok: false, reason: { cause: "invalid" } });
     expect(!broken.ok && broken.reason.message).toMatch(/^clv run metrics does not parse: mbgnbd\.r: /);
   });
