@@ -74,15 +74,21 @@ describe("pooled churn on the small synthetic bank", () => {
     expect(eligible).toHaveLength(27);
     expect(ok("clv")).toHaveLength(27);
     expect(ok("churn")).toHaveLength(25);
-    expect(modes).toEqual({ pooled: 23, blended: 3, merchantOnly: 1 });
+    // A merchant that can train a model of its own keeps it (ADR 0019, "what landed"); the 13 that
+    // cannot get the segment's.
+    expect(modes).toEqual({ merchantOnly: 14, pooled: 13 });
     // MCC group 56xx has only 4 clothing merchants: no pool (rule 1), and too few customers alone.
     expect(failedChurn.map((f) => f.split(":")[0])).toEqual(["msk-clothing-1", "msk-clothing-2"]);
     expect(failedClv).toEqual([]);
   });
 
-  it("the chosen model's holdout AUC is never below the merchant-only model's", () => {
+  it("a merchant with a model of its own keeps it; calibration over every run (pinned)", () => {
     const both = results.filter((r) => r.churn && r.churn.metrics.holdoutAuc.merchantOnly !== null);
-    for (const r of both) expect(r.churn!.metrics.rocAuc!, r.slug).toBeGreaterThanOrEqual(r.churn!.metrics.holdoutAuc.merchantOnly! - 1e-6);
+    expect(both).toHaveLength(14);
+    for (const r of both) {
+      expect(r.churn!.params.pooling.mode, r.slug).toBe("merchantOnly");
+      expect(r.churn!.metrics.rocAuc!, r.slug).toBeCloseTo(r.churn!.metrics.holdoutAuc.merchantOnly!, 6);
+    }
     const calib = new Map<number, { n: number; p: number; o: number }>();
     for (const r of results) {
       for (const [k, pt] of (r.churn?.summary.calibration ?? []).entries()) {
@@ -96,9 +102,12 @@ describe("pooled churn on the small synthetic bank", () => {
     }
     const deciles = [...calib.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => (c.o / c.n - c.p / c.n) * 100);
     console.log("calibration gaps, points (observed − predicted) per decile of risk:", deciles.map((d) => d.toFixed(2)).join(" "));
-    // Over the 27 runs' holdout customers (pinned): 9 of 10 deciles within ±5 points; the 0.3–0.4
-    // decile is 6.0 points under-predicted.
-    const pinned = [-0.7, -2, -1.2, 6, -1, 4.4, 2.5, -1.2, -3.7, -3.6];
+    // Over the 27 runs' holdout customers (pinned): 4 of 10 deciles within ±5 points. The
+    // merchant-only models of the larger merchants under-predict the middle deciles and
+    // over-predict the top one (−13.5 points); when those merchants' pooled or blended models were
+    // chosen for a higher holdout AUC, 9 of 10 deciles were within ±5 (ADR 0019): issue 17's
+    // calibration bar is not met by what landed.
+    const pinned = [3.3, 4.69, 10.11, 13.33, 1.15, 7.54, 5.3, -4.65, -7.56, -13.48];
     expect(deciles).toHaveLength(10);
     deciles.forEach((gap, k) => expect(Math.abs(gap - pinned[k]), `decile ${k}: ${gap}`).toBeLessThanOrEqual(0.1));
   });
@@ -142,7 +151,7 @@ describe("pooled churn on the small synthetic bank", () => {
       expect(r.churn.metrics.validationRows).toBe(r.churn.summary.calibration.reduce((s, p) => s + p.customers, 0));
     }
     console.log(`attack (g): ${runs} pooled runs, ${numbers} numbers scanned`);
-    expect(runs).toBe(26);
+    expect(runs).toBe(13);
   });
 
   it("competitor spend share (the planted driver) stays among the top three factors for Moscow grocery", () => {
@@ -150,10 +159,10 @@ describe("pooled churn on the small synthetic bank", () => {
       .filter((r) => r.slug.startsWith("msk-grocery-"))
       .map((r) => r.churn!.summary.importance.findIndex((i) => i.feature === "competitorShare90d") + 1);
     console.log("ranks", ranks);
-    // Pinned: 3rd for msk-grocery-1, 4 and 7, 4th (after recency, frequency and the purchase
-    // interval) for the other four. Merchant-only models had it in the top three for at least 5 of
-    // 7 (tests/integration/jobs-synthetic.test.ts); the pooled models, chosen for their holdout AUC,
-    // rank it lower: issue 17's "planted drivers stay top 3" is not met here.
-    expect(ranks).toEqual([3, 4, 4, 3, 4, 4, 3]);
+    // Pinned: the grocers train models of their own, which rank it in the top three for 6 of 7
+    // (8th for msk-grocery-2). When their pooled or blended models were chosen for a higher holdout
+    // AUC they ranked it 3rd or 4th (after recency, frequency and the purchase interval), 3 of 7 in
+    // the top three, and tests/integration/jobs-synthetic.test.ts failed: ADR 0019.
+    expect(ranks).toEqual([1, 8, 2, 3, 2, 2, 1]);
   });
 });
