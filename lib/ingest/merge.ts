@@ -197,7 +197,9 @@ export async function mergeStagedTransactions(tx: Executor, batchId: number): Pr
         join customers c on c.bank_customer_id = s.bank_customer_id
         join merchants m on m.id = s.merchant_id
         where s.batch_id = ${batchId}
-        on conflict (bank_transaction_id) do nothing
+        -- no conflict target: single-node keys bank_transaction_id, Citus (merchant_id,
+        -- bank_transaction_id) (db/distribute.ts); a cross-merchant clash was refused above
+        on conflict do nothing
         returning merchant_id, customer_id, local_date, local_hour, amount_minor, kind
       ), kept as (
         -- the new rows alone feed the rollups (lib/rollups/delta.ts)

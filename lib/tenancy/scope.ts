@@ -27,7 +27,10 @@ export async function withMerchantScope<T>(
     if (!opts.write) await tx.execute(sql`set transaction read only`);
     // The setting first, as the owner: app_merchant may not call set_config (drizzle 0018), so a
     // query inside the scope cannot move the setting to another merchant or leave the role.
-    await tx.execute(sql`select set_config('app.merchant_id', ${String(merchantId)}, true)`);
+    // A SET LOCAL statement, not set_config(): on Citus only the statement is propagated to the
+    // workers (citus.propagate_set_commands = 'local', db/distribute.ts), where the shards'
+    // row-level security reads it. merchantId is a checked positive integer, so the literal is safe.
+    await tx.execute(sql.raw(`set local app.merchant_id = '${merchantId}'`));
     await tx.execute(sql`set local role app_merchant`);
     return fn(tx as unknown as ScopedTx);
   });

@@ -28,10 +28,18 @@ export async function openTestDatabase(): Promise<Database & { url?: string }> {
   const name = `test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
   const admin = await openDatabase({ url: ADMIN_URL });
   await admin.db.execute(sql.raw(`create database ${name}`));
+  const workers = await citusWorkers(admin);
   await admin.close();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
   const database = await openDatabase({ url: url.toString() });
+  if (workers) {
+    // A Citus coordinator: each database is a cluster of its own. The server propagates CREATE
+    // DATABASE (citus.enable_create_database_propagation); the extension and the admin
+    // database's workers are registered here, then migrateDatabase distributes.
+    await database.raw(`create extension if not exists citus`);
+    for (const w of workers) await database.raw(`select citus_add_node($1, $2::int)`, [w.host, w.port]);
+  }
   await migrateDatabase(database);
   return {
     ...database,
@@ -43,6 +51,19 @@ export async function openTestDatabase(): Promise<Database & { url?: string }> {
       await again.close();
     },
   };
+}
+
+/**
+ * The primary worker nodes of the admin database when it is a Citus coordinator (the extension
+ * is installed there and nodes are registered), else null: single-node PostgreSQL.
+ */
+async function citusWorkers(admin: Database): Promise<{ host: string; port: number }[] | null> {
+  const { rows } = await admin.raw(`select 1 from pg_extension where extname = 'citus'`);
+  if (rows.length === 0) return null;
+  const nodes = await admin.raw(
+    `select nodename as host, nodeport as port from pg_dist_node where noderole = 'primary' and groupid <> 0 order by nodeid`,
+  );
+  return nodes.rows.map((r) => ({ host: String(r.host), port: Number(r.port) }));
 }
 
 let seq = 0;
