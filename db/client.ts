@@ -265,9 +265,9 @@ export async function migrateDatabase(database: Database): Promise<void> {
     await migrate(database.db as any, { migrationsFolder });
   }
   // On a Citus coordinator: distribute by merchant_id (db/distribute.ts); elsewhere a no-op.
-  const { distributeIfCitus } = await import("./distribute");
+  const { distributeIfCitus, queueMigrationRunner } = await import("./distribute");
   await distributeIfCitus(database);
   const { migrateQueue } = await import("./queue");
-  await migrateQueue(database);
+  await migrateQueue(await queueMigrationRunner(database));
 }
 

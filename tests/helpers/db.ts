@@ -32,20 +32,36 @@ export async function openTestDatabase(): Promise<Database & { url?: string }> {
   await admin.close();
   const url = new URL(ADMIN_URL);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
+  let database = await openDatabase({ url: url.toString() });
   if (workers) {
     // A Citus coordinator: each database is a cluster of its own. The server propagates CREATE
-    // DATABASE (citus.enable_create_database_propagation); the extension and the admin
-    // database's workers are registered here, then migrateDatabase distributes.
+    // DATABASE (citus.enable_create_database_propagation) but not the extension: it is created
+    // on every worker and the coordinator, the admin database's workers are registered, then
+    // migrateDatabase distributes.
+    for (const w of workers) {
+      const node = new URL(url);
+      node.hostname = w.host;
+      node.port = String(w.port);
+      assertLocal(node.toString());
+      const worker = await openDatabase({ url: node.toString() });
+      await worker.raw(`create extension if not exists citus`);
+      await worker.close();
+    }
     await database.raw(`create extension if not exists citus`);
     for (const w of workers) await database.raw(`select citus_add_node($1, $2::int)`, [w.host, w.port]);
   }
   await migrateDatabase(database);
+  if (workers) {
+    // the database-level settings of the Citus step apply to new connections only
+    await database.close();
+    database = await openDatabase({ url: url.toString() });
+  }
+  const opened = database;
   return {
-    ...database,
+    ...opened,
     url: url.toString(),
     async close() {
-      await database.close();
+      await opened.close();
       const again = await openDatabase({ url: ADMIN_URL });
       await again.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
       await again.close();
