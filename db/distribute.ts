@@ -22,12 +22,6 @@ const DISTRIBUTED_TABLES = [
   "merchant_day_customer_bitmaps",
 ] as const;
 
-/**
- * Tables that stay on the coordinator outside Citus' metadata: disposable UNLOGGED staging that
- * one load COPYs into and merges from (Citus reads it as an intermediate result in the merge).
- */
-const LOCAL_TABLES = new Set(["staging_transactions", "staging_customers"]);
-
 /** What {@link distributeIfCitus} did. */
 interface DistributeResult {
   /** False when the database has no `citus` extension (nothing was done). */
@@ -64,7 +58,9 @@ const ident = (name: string): string => {
  *    keys to merchants / customers / ingest_batches (see below why).
  * 3. Every other table of `public` (merchants, customers, accounts, runs, campaigns, …: small or
  *    bank-wide, and referenced by foreign keys from the distributed ones) becomes a reference
- *    table, in foreign-key order (referenced tables first). pg-boss' schema stays on the
+ *    table, in foreign-key order (referenced tables first). So does the UNLOGGED ingest staging:
+ *    Citus cannot mix a coordinator-local table with reference or distributed tables in one
+ *    query, and the merge joins staging with merchants, customers and transactions. pg-boss' schema stays on the
  *    coordinator untouched.
  * 4. `citus.propagate_set_commands = 'local'` for the database, so the `SET LOCAL
  *    app.merchant_id` of a merchant scope (lib/tenancy/scope.ts) reaches the workers, where
@@ -107,9 +103,9 @@ export async function distributeIfCitus(database: Database): Promise<DistributeR
   const { rows: tables } = await database.raw(`
     select c.relname as name
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
-    where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relpersistence = 'p'`);
+    where n.nspname = 'public' and c.relkind in ('r', 'p') and c.relpersistence in ('p', 'u')`);
   const distributed = new Set<string>(DISTRIBUTED_TABLES);
-  const candidates = tables.map((r) => String(r.name)).filter((t) => !distributed.has(t) && !LOCAL_TABLES.has(t));
+  const candidates = tables.map((r) => String(r.name)).filter((t) => !distributed.has(t));
   const { rows: fks } = await database.raw(`
     select c.conrelid::regclass::text as child, c.confrelid::regclass::text as parent
     from pg_constraint c join pg_namespace n on n.oid = c.connamespace

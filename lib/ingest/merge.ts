@@ -176,8 +176,8 @@ export async function mergeStagedTransactions(tx: Executor, batchId: number): Pr
     insert into customers (bank_customer_id)
     select s.bank_customer_id
     from staging_transactions s
-    where s.batch_id = ${batchId}
-      and not exists (select 1 from customers c where c.bank_customer_id = s.bank_customer_id)
+    left join customers c on c.bank_customer_id = s.bank_customer_id
+    where s.batch_id = ${batchId} and c.id is null -- an anti-join Citus plans (no correlated subquery)
     group by s.bank_customer_id
     order by min(s.line)
     on conflict (bank_customer_id) do nothing`);

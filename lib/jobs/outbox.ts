@@ -87,7 +87,8 @@ export async function enqueueModelJobs(tx: Executor, merchantIds: Iterable<numbe
   await tx.execute(sql`
     insert into model_jobs (merchant_id, requested_at, reason)
     select unnest(string_to_array(${ids.join(",")}, ',')::integer[]), now(), ${reason}
-    on conflict (merchant_id) do update set requested_at = now(), reason = excluded.reason, kinds = null`);
+    on conflict (merchant_id) do update set requested_at = excluded.requested_at, reason = excluded.reason, kinds = null`);
+  // excluded.requested_at is the insert's now(): Citus allows only immutable functions in DO UPDATE
   for (const id of ids) await sendJob(tx, QUEUES.models, { merchantId: id }, String(id));
 }
 
@@ -111,7 +112,7 @@ export async function requestModelRefit(executor: Executor, merchantId: number, 
     insert into model_jobs (merchant_id, requested_at, reason, kinds)
     values (${merchantId}, now(), ${reason.slice(0, 500)}, string_to_array(${list.join(",")}, ','))
     on conflict (merchant_id) do update set
-      requested_at = now(),
+      requested_at = excluded.requested_at, -- the insert's now() (Citus: no volatile function here)
       reason = excluded.reason,
       kinds = array(select distinct k from unnest(model_jobs.kinds || excluded.kinds) as k order by k)
     -- Already covered (every kind, or these kinds) → leave the request as it is: a page viewed

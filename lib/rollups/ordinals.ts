@@ -13,8 +13,10 @@ export async function insertNewMerchantCustomers(tx: Executor, pairs: SQL): Prom
   await tx.execute(sql`
     with candidates as (${pairs}),
     fresh as (
+      -- an anti-join, not a correlated NOT EXISTS: Citus cannot plan the latter over a CTE
       select p.merchant_id, p.customer_id from candidates p
-      where not exists (select 1 from merchant_customers mc where mc.merchant_id = p.merchant_id and mc.customer_id = p.customer_id)
+      left join merchant_customers mc on mc.merchant_id = p.merchant_id and mc.customer_id = p.customer_id
+      where mc.customer_id is null
     )
     insert into merchant_customers (merchant_id, customer_id, ordinal, purchases, gross_sales_minor, refunds_minor,
                                     gender, birth_year, marital_status, is_payroll, is_corporate, is_premium, region)
