@@ -12,7 +12,7 @@
  *    (this file re-run with --models-worker i/n, each taking every n-th merchant): wall seconds.
  *
  * Usage: npx tsx bench/citus.ts --bank DIR [--single URL] [--citus URL] [--calls 20] [--skip-models]
- *   DIR holds merchants.csv.gz, customers.csv.gz, transactions.csv.gz (npm run generate --
+ *   DIR holds merchants, customers and transactions .csv or .csv.gz (npm run generate --
  *   --no-load --out DIR); URLs name an existing database on each server (default 127.0.0.1:5432
  *   and :9700, database postgres). The machine is shared: run it with nice.
  */
@@ -64,7 +64,16 @@ async function modelsWorker(spec: string, url: string) {
   const database = await openDatabase({ url });
   try {
     const ids = (await queryRows<{ id: number }>(database.db, sql`select id from merchants order by id`)).map((r) => r.id);
-    for (const [k, id] of ids.entries()) if (k % n === i) await runMerchantModels(database, id);
+    let ok = 0;
+    const failed: string[] = [];
+    for (const [k, id] of ids.entries()) {
+      if (k % n !== i) continue;
+      for (const o of await runMerchantModels(database, id)) {
+        if (o.status === "succeeded") ok += 1;
+        else failed.push(`${id}/${o.kind}: ${(o.error ?? "").slice(0, 120)}`);
+      }
+    }
+    console.error(`models worker ${spec}: ${ok} runs succeeded, ${failed.length} failed${failed.length ? `; first: ${failed[0]}` : ""}`);
   } finally {
     await database.close();
   }
@@ -94,7 +103,7 @@ async function benchServer(label: string, adminUrl: string, bank: string, calls:
   const out: Record<string, unknown> = { server: label, citus };
   try {
     for (const format of ["merchants", "customers", "transactions"] as IngestFormat[]) {
-      const file = path.join(bank, `${format}.csv.gz`);
+      const file = [`${format}.csv.gz`, `${format}.csv`].map((f) => path.join(bank, f)).find((f) => fs.existsSync(f))!;
       const t = performance.now();
       const report = await ingestFile(database, { format, file });
       if (!report.ok) throw new Error(`ingest of ${file} failed: ${JSON.stringify(report.errors.slice(0, 3))}`);
@@ -124,10 +133,12 @@ async function benchServer(label: string, adminUrl: string, bank: string, calls:
     await database.raw(`delete from competitor_reports`);
     const t = performance.now();
     const outcomes = await refreshCompetitorReports(database, [merchant.id]);
+    const failed = outcomes.filter((o) => o.status === "failed");
     out.competitors_job = {
       merchants: outcomes.length,
-      failed: outcomes.filter((o) => o.status === "failed").length,
+      failed: failed.length,
       seconds: Number(((performance.now() - t) / 1000).toFixed(1)),
+      ...(failed.length > 0 ? { firstError: JSON.stringify(failed[0]).slice(0, 300) } : {}),
     };
     console.log(label, JSON.stringify(out));
   } finally {
