@@ -9,10 +9,97 @@ declare const scopedBrand: unique symbol;
  */
 export type ScopedTx = Db & { readonly [scopedBrand]: number };
 
+/** Raised when a statement that could leave the scope is sent inside a scoped transaction. */
+class ScopeEscapeError extends Error {
+  constructor(readonly statement: string) {
+    super(`statement not allowed inside a merchant scope: ${statement.slice(0, 80)}`);
+    this.name = "ScopeEscapeError";
+  }
+}
+
+/**
+ * The statements a scoped transaction may send, by first keyword. Everything else is refused
+ * before it reaches the database: `RESET ROLE`, `SET ROLE`, `SET [LOCAL] app.merchant_id`,
+ * `RESET ALL`, `SET SESSION AUTHORIZATION`, `DISCARD`, `DO` (whose body could run them),
+ * `CALL`, `COMMIT`, DDL, `COPY`, `PREPARE`/`EXECUTE`. Each query is one statement (both drivers
+ * use the extended protocol, which refuses a second statement), so its first keyword decides.
+ * `ROLLBACK` is allowed only as `ROLLBACK TO SAVEPOINT` (nested transactions).
+ */
+const ALLOWED_FIRST_KEYWORD = new Set(["select", "with", "insert", "update", "delete", "values", "savepoint", "release"]);
+
+/**
+ * The first keyword of a statement, lower case, after whitespace, `--` and `/* *\/` comments and
+ * opening parentheses.
+ */
+function firstKeyword(statement: string): string {
+  let s = statement;
+  for (;;) {
+    const trimmed = s.replace(/^[\s(]+/, "");
+    if (trimmed.startsWith("--")) {
+      const end = trimmed.indexOf("\n");
+      s = end < 0 ? "" : trimmed.slice(end + 1);
+    } else if (trimmed.startsWith("/*")) {
+      const end = trimmed.indexOf("*/");
+      s = end < 0 ? "" : trimmed.slice(end + 2);
+    } else {
+      s = trimmed;
+      break;
+    }
+  }
+  return (/^[a-z_]+/i.exec(s)?.[0] ?? "").toLowerCase();
+}
+
+/**
+ * Throws {@link ScopeEscapeError} unless `statement` may run inside a merchant scope (see
+ * ALLOWED_FIRST_KEYWORD). Issue 14 item 10: `RESET ROLE` sent as its own statement returned the
+ * transaction to the owner, which bypasses row-level security.
+ */
+function assertScopedStatement(statement: string): void {
+  const keyword = firstKeyword(statement);
+  if (ALLOWED_FIRST_KEYWORD.has(keyword)) return;
+  if (keyword === "rollback" && /^\s*rollback\s+to\s+(savepoint\s+)?[a-z_][a-z0-9_]*\s*$/i.test(statement)) return;
+  throw new ScopeEscapeError(statement);
+}
+
+interface GuardableSession {
+  prepareQuery: (query: { sql: string }, ...rest: unknown[]) => unknown;
+}
+interface GuardableTx {
+  session: GuardableSession;
+  transaction: (fn: (tx: unknown) => Promise<unknown>) => Promise<unknown>;
+}
+
+/**
+ * Routes every query of `tx` (and of its nested transactions) through
+ * {@link assertScopedStatement}: drizzle sends all of a transaction's queries, built or raw,
+ * through its session's `prepareQuery` (drizzle-orm pg-core/session.js), one session per
+ * transaction on both drivers.
+ */
+function guardTransaction(tx: GuardableTx): void {
+  const session = tx.session;
+  if (!(session as { scopeGuarded?: boolean }).scopeGuarded) {
+    const prepare = session.prepareQuery.bind(session);
+    session.prepareQuery = (query, ...rest) => {
+      assertScopedStatement(query.sql);
+      return prepare(query, ...rest);
+    };
+    (session as { scopeGuarded?: boolean }).scopeGuarded = true;
+  }
+  const nest = tx.transaction.bind(tx);
+  tx.transaction = (fn) =>
+    nest((inner) => {
+      guardTransaction(inner as GuardableTx);
+      return fn(inner);
+    });
+}
+
 /**
  * Runs `fn` in a transaction scoped to one merchant (wall 1 of ARCHITECTURE.md): `SET LOCAL ROLE
  * app_merchant` plus the transaction-local `app.merchant_id`. Read-only unless `write` is set.
+ * Inside, only data statements run (see {@link assertScopedStatement}); anything that could
+ * change the role or the setting throws {@link ScopeEscapeError} and the transaction rolls back.
  * Authorization (may this user see this merchant?) is the caller's: see lib/auth/access.ts.
+ * @throws Error for a merchant id that is not a positive integer.
  */
 export async function withMerchantScope<T>(
   database: Database,
@@ -24,14 +111,19 @@ export async function withMerchantScope<T>(
     throw new Error(`withMerchantScope: invalid merchant id ${merchantId}`);
   }
   return database.db.transaction(async (tx) => {
-    if (!opts.write) await tx.execute(sql`set transaction read only`);
-    // The setting first, as the owner: app_merchant may not call set_config (drizzle 0018), so a
-    // query inside the scope cannot move the setting to another merchant or leave the role.
-    // A SET LOCAL statement, not set_config(): on Citus only the statement is propagated to the
-    // workers (citus.propagate_set_commands = 'local', db/distribute.ts), where the shards'
-    // row-level security reads it. merchantId is a checked positive integer, so the literal is safe.
+    // As the owner and before the role switch (app_merchant may not call set_config, drizzle
+    // 0018). The merchant by a SET LOCAL statement: Citus forwards SET LOCAL to the workers
+    // (citus.propagate_set_commands = 'local', db/distribute.ts), where the shards' row-level
+    // security reads it, but not set_config(); merchantId is a checked positive integer, so the
+    // literal is safe. Then, in one select, read-only unless asked and the role
+    // (`set_config('role', …)` is SET LOCAL ROLE; select-list items run left to right).
     await tx.execute(sql.raw(`set local app.merchant_id = '${merchantId}'`));
-    await tx.execute(sql`set local role app_merchant`);
+    await tx.execute(
+      sql`select set_config('transaction_read_only', ${opts.write ? "off" : "on"}, true),
+                 set_config('role', 'app_merchant', true)`,
+    );
+    // From here on, no statement may leave the role or move the setting (issue 14 item 10).
+    guardTransaction(tx as unknown as GuardableTx);
     return fn(tx as unknown as ScopedTx);
   });
 }

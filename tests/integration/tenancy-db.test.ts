@@ -156,6 +156,69 @@ describe("what the scoped role may not do", () => {
     expect(rows.map((r) => r.id)).toEqual([a.id]);
   });
 
+  // Issue 14 item 10, the rest: RESET ROLE / SET ROLE / SET app.merchant_id sent as their own
+  // statements returned to the owner (which bypasses RLS) or re-pointed the scope. Before the
+  // guard, the first statement below made the next query see both merchants.
+  it("cannot leave the role or move the setting with a statement of its own", async () => {
+    const escapes = [
+      "reset role",
+      "RESET ROLE",
+      "  /* hi */ -- x\n reset all",
+      "set role postgres",
+      "set local role none",
+      `set local app.merchant_id = '${b.id}'`,
+      `set app.merchant_id to '${b.id}'`,
+      "reset app.merchant_id",
+      "set session authorization default",
+      "reset session authorization",
+      "discard all",
+      "do $$ begin execute 'reset role'; end $$",
+      "commit",
+      "rollback",
+    ];
+    for (const statement of escapes) {
+      const seen = await withMerchantScope(database, a.id, async (tx) => {
+        await tx.execute(sql.raw(statement));
+        return queryRows<{ id: number }>(tx, sql`select id from merchants order by id`);
+      }).then(
+        (rows) => rows.map((r) => r.id),
+        (error: Error) => error.name,
+      );
+      expect(seen, statement).toBe("ScopeEscapeError");
+    }
+    // Nested transactions are guarded too, and data statements (with comments, CTEs, savepoints)
+    // still run.
+    const nested = await withMerchantScope(database, a.id, (tx) =>
+      tx.transaction((inner) => inner.execute(sql`reset role`)).then(
+        () => "ran",
+        (error: Error) => error.name,
+      ),
+    );
+    expect(nested).toBe("ScopeEscapeError");
+    const ids = await withMerchantScope(database, a.id, (tx) =>
+      tx.transaction((inner) =>
+        queryRows<{ id: number }>(inner, sql.raw("-- own rows\n(with m as (select id from merchants) select id from m)")),
+      ),
+    );
+    expect(ids.map((r) => r.id)).toEqual([a.id]);
+  });
+
+  it("runs as app_merchant, read-only by default, read-write only when asked", async () => {
+    const state = (write: boolean) =>
+      withMerchantScope(
+        database,
+        a.id,
+        (tx) =>
+          queryRows<{ who: string; ro: string; m: string }>(
+            tx,
+            sql`select current_user::text as who, current_setting('transaction_read_only') as ro, current_setting('app.merchant_id') as m`,
+          ),
+        { write },
+      );
+    expect(await state(false)).toEqual([{ who: "app_merchant", ro: "on", m: String(a.id) }]);
+    expect(await state(true)).toEqual([{ who: "app_merchant", ro: "off", m: String(a.id) }]);
+  });
+
   it("cannot insert, update or delete in its default read-only scope", async () => {
     for (const statement of writes(a.id)) {
       expect(await failure(withMerchantScope(database, a.id, (tx) => tx.execute(statement)))).toMatch(
