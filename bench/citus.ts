@@ -1,6 +1,6 @@
 /**
  * Citus against a single PostgreSQL, in one run (issue 18; figures in docs/scaling.md "Citus").
- * For each server, a fresh database `citus_bench` (created through db/cluster.ts, so a Citus
+ * For each server, a fresh database (`--name`, default citus_bench; created through db/cluster.ts, so a Citus
  * coordinator's gets the extension and its workers, and migrateDatabase distributes it), then:
  *
  * 1. ingest of the synthetic bank's three files (merchants, customers, transactions) through
@@ -12,6 +12,7 @@
  *    (this file re-run with --models-worker i/n, each taking every n-th merchant): wall seconds.
  *
  * Usage: npx tsx bench/citus.ts --bank DIR [--single URL] [--citus URL] [--calls 20] [--skip-models]
+ *   [--only single|citus] [--name citus_bench] (the database created, dropped first, on each server)
  *   DIR holds merchants, customers and transactions .csv or .csv.gz (npm run generate --
  *   --no-load --out DIR); URLs name an existing database on each server (default 127.0.0.1:5432
  *   and :9700, database postgres). The machine is shared: run it with nice.
@@ -39,11 +40,14 @@ const { values } = parseArgs({
     citus: { type: "string", default: "postgres://postgres@127.0.0.1:9700/postgres" },
     calls: { type: "string", default: "20" },
     "skip-models": { type: "boolean", default: false },
+    only: { type: "string" },
+    name: { type: "string", default: "citus_bench" },
     "models-worker": { type: "string" },
     url: { type: "string" },
   },
 });
-const NAME = "citus_bench";
+const NAME = values.name!;
+if (!/^[a-z_][a-z0-9_]*$/.test(NAME)) throw new Error(`--name must be a plain identifier, got ${NAME}`);
 
 async function timeCalls(fn: () => Promise<unknown>, calls: number) {
   await fn(); // warm-up
@@ -161,8 +165,8 @@ async function main() {
   }
   const calls = Number(values.calls);
   const results = [];
-  results.push(await benchServer("single", values.single!, bank, calls));
-  results.push(await benchServer("citus", values.citus!, bank, calls));
+  if (values.only !== "citus") results.push(await benchServer("single", values.single!, bank, calls));
+  if (values.only !== "single") results.push(await benchServer("citus", values.citus!, bank, calls));
   console.log(JSON.stringify(results, null, 2));
 }
 
