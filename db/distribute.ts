@@ -1,4 +1,8 @@
-import type { Database } from "./client";
+/** What this step needs of db/client's Database (structural: client imports this file). */
+interface Database {
+  dialect: "pglite" | "postgres";
+  raw(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+}
 
 /*
  * The Citus step of a migration (docs/adr/0021-citus.md, docs/scaling.md "Citus"). Applied by
