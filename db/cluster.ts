@@ -1,7 +1,7 @@
 import { openDatabase, type Database } from "./client";
 
 /** Refuses anything but a database on this machine (tests and benches create and drop databases). */
-export function assertLocalUrl(url: string): void {
+function assertLocalUrl(url: string): void {
   const host = new URL(url).hostname;
   if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) {
     throw new Error(`refusing to create or drop a database on a non-local server (${host})`);
