@@ -8,6 +8,13 @@ declare module "autocannon" {
     timeouts: number;
     duration: number;
   }
-  function autocannon(opts: { url: string; connections: number; duration: number; headers?: Record<string, string>; timeout?: number }): Promise<Result>;
+  function autocannon(opts: {
+    url: string;
+    connections: number;
+    duration: number;
+    headers?: Record<string, string>;
+    timeout?: number;
+    requests?: Array<{ method: "GET"; path: string }>;
+  }): Promise<Result>;
   export default autocannon;
 }

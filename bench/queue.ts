@@ -1,11 +1,12 @@
 /**
  * Job-queue throughput (docs/performance.md, "Job queue"): `npx tsx bench/queue.ts [--db
- * pglite|postgres|both] [--jobs N] [--models-url URL]`.
+ * pglite|postgres|both] [--jobs N] [--models-url URL] [--merchants N] [--models-only]`.
  * 1. No-op jobs: N jobs sent, then worked by one worker (batch of 1, as the product's handlers
  *    run), jobs/s from the first fetch to the last completion; on PostgreSQL also with 2 workers.
  * 2. With --models-url (a PostgreSQL database holding a loaded synthetic bank): a models job for
  *    every merchant with data, worked by 1 and then by 2 worker processes; wall time and jobs/s.
- *    Each pass deletes the merchants' runs first so both do the same work.
+ *    Each pass deletes the merchants' runs first so both do the same work. `--merchants N` takes
+ *    the first N merchants with data (by id) when the whole bank would take too long.
  */
 import { spawn } from "node:child_process";
 import { parseArgs } from "node:util";
@@ -16,7 +17,7 @@ import { enqueueModelJobs } from "@/lib/jobs/outbox";
 import { drainQueues, startWorker } from "@/lib/jobs/worker";
 
 const { values } = parseArgs({
-  options: { db: { type: "string", default: "both" }, jobs: { type: "string", default: "2000" }, "models-url": { type: "string" } },
+  options: { db: { type: "string", default: "both" }, jobs: { type: "string", default: "2000" }, "models-url": { type: "string" }, merchants: { type: "string" }, "models-only": { type: "boolean", default: false } },
 });
 const N = Number(values.jobs);
 
@@ -40,7 +41,8 @@ async function models(url: string, workers: number): Promise<{ merchants: number
   const database = await openDatabase({ url });
   await database.raw(`delete from pgboss.job where name in ('models', 'competitor-reports')`);
   await database.raw(`delete from model_runs`);
-  const ids = await queryRows<{ id: number }>(database.db, sql`select distinct merchant_id as id from merchant_daily`);
+  const all = await queryRows<{ id: number }>(database.db, sql`select distinct merchant_id as id from merchant_daily order by 1`);
+  const ids = values.merchants ? all.slice(0, Number(values.merchants)) : all;
   await enqueueModelJobs(database.db, ids.map((r) => r.id), "bench");
   const started = Date.now();
   const procs = Array.from({ length: workers }, () =>
@@ -54,7 +56,7 @@ async function models(url: string, workers: number): Promise<{ merchants: number
 }
 
 async function main() {
-  for (const dialect of values.db === "both" ? ["pglite", "postgres"] : [values.db!]) {
+  for (const dialect of values["models-only"] ? [] : values.db === "both" ? ["pglite", "postgres"] : [values.db!]) {
     let database: Database;
     let drop: (() => Promise<void>) | undefined;
     if (dialect === "pglite") database = await openDatabase({ dataDir: "memory://" });

@@ -24,6 +24,8 @@ export const QUEUES = {
   competitorReports: "competitor-reports",
   /** Compute one uploaded campaign's report (data: { campaignId }). */
   campaignReport: "campaign-report",
+  /** Turn a merchant's new significant findings into notifications and alert e-mails (data: { merchantId, revealedAt }); coalesced per merchant. */
+  alerts: "alerts",
   /** Deliver the e-mail outbox over SMTP. */
   email: "email",
   /** Hourly: queue the weekly digest of the users whose local digest hour it is. */
@@ -52,6 +54,8 @@ const QUEUE_OPTIONS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   [QUEUES.models]: { policy: "stately", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
   [QUEUES.competitorReports]: { policy: "stately", retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
   [QUEUES.campaignReport]: { policy: "stately", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
+  // expiry 10 minutes: a killed worker's alert is retried well inside the 60-minute alert budget
+  [QUEUES.alerts]: { policy: "stately", retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 600, deadLetter: QUEUES.dead },
   [QUEUES.email]: { policy: "stately", retryLimit: 8, retryDelay: 15, retryBackoff: true, expireInSeconds: 600, deadLetter: QUEUES.dead },
   [QUEUES.digest]: { policy: "stately", retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 900, deadLetter: QUEUES.dead },
   [QUEUES.prune]: { policy: "stately", retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 900, deadLetter: QUEUES.dead },

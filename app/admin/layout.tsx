@@ -4,6 +4,7 @@ import Link from "next/link";
 import { getTranslations } from "next-intl/server";
 import { requireBankPage } from "@/lib/auth/access";
 import { AppShell } from "@/components/shell/AppShell";
+import { unreadNotificationCount } from "@/lib/jobs/alerts";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("admin");
@@ -26,7 +27,7 @@ export default async function AdminLayout({ children }: { children: ReactNode })
       : []),
   ];
   return (
-    <AppShell actor={actor} role={actor.bankRole} showPortfolioLink>
+    <AppShell actor={actor} role={actor.bankRole} showPortfolioLink unread={await unreadNotificationCount(actor.userId).catch(() => undefined)}>
       <nav className="nav-tabs" aria-label={t("title")}>
         {links.map((l) => (
           <Link key={l.id} href={l.href} className="nav-tab" data-testid={`admin-nav-${l.id}`}>

@@ -24,6 +24,7 @@ export async function AppShell({
   merchant,
   showPortfolioLink,
   features,
+  unread,
   children,
 }: {
   actor: Actor;
@@ -32,9 +33,12 @@ export async function AppShell({
   showPortfolioLink: boolean;
   /** The merchant's granted features (lib/billing): locked tabs show a lock. */
   features?: readonly string[];
+  /** The user's unread notifications (lib/jobs/alerts.ts): the bell's badge; absent = not shown. */
+  unread?: number;
   children: ReactNode;
 }) {
   const t = await getTranslations("common");
+  const tn = await getTranslations("notifications.nav");
   return (
     <>
       <header className="shell-header">
@@ -67,6 +71,19 @@ export async function AppShell({
                 {t("nav.admin")}
               </Link>
             ) : null}
+            {unread !== undefined ? (
+              <Link href="/notifications" className="btn notif-link" data-testid="nav-notifications" aria-label={tn("unreadLabel", { count: unread })}>
+                <svg width="16" height="16" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round" strokeLinejoin="round" aria-hidden="true">
+                  <path d="M18 8a6 6 0 0 0-12 0c0 7-3 9-3 9h18s-3-2-3-9" />
+                  <path d="M13.73 21a2 2 0 0 1-3.46 0" />
+                </svg>
+                {unread > 0 ? (
+                  <span className="notif-badge" data-testid="unread-count">
+                    {unread}
+                  </span>
+                ) : null}
+              </Link>
+            ) : null}
             <LocaleSwitcher />
             <UserMenu
               name={actor.name}
@@ -74,6 +91,9 @@ export async function AppShell({
               roleLabel={role ? t(`roles.${role}`) : null}
               menuLabel={t("user.menu")}
             >
+              <Link href="/settings" className="btn-link" data-testid="nav-settings">
+                {tn("settings")}
+              </Link>
               <SignOutButton />
             </UserMenu>
           </div>

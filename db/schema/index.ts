@@ -9,3 +9,4 @@ export * from "./campaigns";
 export * from "./billing";
 export * from "./privacy";
 export * from "./apiTokens";
+export * from "./notifications";

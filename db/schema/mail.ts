@@ -12,7 +12,7 @@ import { invitations } from "./billing";
  */
 
 /** What a message is for; the UI filters on it. */
-export const EMAIL_KINDS = ["sign_in_link", "invitation", "digest", "notice"] as const;
+export const EMAIL_KINDS = ["sign_in_link", "invitation", "digest", "notice", "alert"] as const;
 export type EmailKind = (typeof EMAIL_KINDS)[number];
 
 export const emailOutbox = pgTable(

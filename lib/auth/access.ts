@@ -218,10 +218,9 @@ export async function listMerchantAccessesIn(database: Database, actor: Actor): 
  */
 export const getActor = cache(async function getActor(): Promise<Actor | null> {
   // Imported lazily so the pure resolution above (and its tests) never loads next-auth.
-  const { auth } = await import("./config");
-  const session = await auth();
-  const userId = (session?.user as { id?: unknown } | undefined)?.id;
-  if (typeof userId !== "string" || userId === "") return null;
+  const { sessionUserId } = await import("./config");
+  const userId = await sessionUserId();
+  if (userId === null) return null;
   return loadActorIn(await getDatabase(), userId);
 });
 

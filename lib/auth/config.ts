@@ -15,25 +15,17 @@ import { getDatabase } from "@/db/client";
 import { authorizeWithThrottle } from "./credentials";
 import { clientIpOf, LoginLockedError, loginThrottle } from "./lockout";
 import { resolveAuthSecret } from "./secret";
-
-/** Session lifetime in seconds: one working day. */
-export const SESSION_MAX_AGE_SECONDS = 8 * 60 * 60;
-/**
- * How often an active session's cookie is re-issued (seconds). The JWT's expiry is then
- * SESSION_MAX_AGE_SECONDS after the latest re-issue, so an idle session ends 8 hours after its
- * last request, and SESSION_ABSOLUTE_SECONDS caps any session regardless of activity.
- */
-const SESSION_UPDATE_AGE_SECONDS = 15 * 60;
-/** Hard cap on a session's age since sign-in (seconds): 12 hours, then sign in again. */
-const SESSION_ABSOLUTE_SECONDS = 12 * 60 * 60;
+import { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS, sessionUserIdFromCookie, withinAbsoluteLifetime } from "./session-cookie";
 
 /** The sign-in refusal the login form shows as "locked" (Auth.js passes `code` through). */
 class LockedSignin extends CredentialsSignin {
   code = "locked";
 }
 
+const AUTH_SECRET = resolveAuthSecret();
+
 export const { handlers, auth, signIn, signOut } = NextAuth({
-  secret: resolveAuthSecret(),
+  secret: AUTH_SECRET,
   trustHost: true,
   session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS, updateAge: SESSION_UPDATE_AGE_SECONDS },
   pages: { signIn: "/login" },
@@ -74,8 +66,7 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
       }
       // Absolute expiry: a token older than SESSION_ABSOLUTE_SECONDS since sign-in loses its user
       // id, so getActor() sees no user and every page and route treats the request as signed out.
-      const signedInAt = typeof token.signedInAt === "number" ? token.signedInAt : typeof token.iat === "number" ? token.iat : 0;
-      if (Math.floor(Date.now() / 1000) - signedInAt > SESSION_ABSOLUTE_SECONDS) {
+      if (!withinAbsoluteLifetime(token, Math.floor(Date.now() / 1000))) {
         delete token.userId;
       }
       return token;
@@ -89,3 +80,18 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
     },
   },
 });
+
+/**
+ * The signed-in user's id for this request: the session cookie decrypted directly when it is
+ * fresh (./session-cookie.ts), else Auth.js's full `auth()` (which re-issues the cookie where the
+ * response allows it). Null when signed out, invalid or expired.
+ */
+export async function sessionUserId(): Promise<string | null> {
+  const { cookies } = await import("next/headers");
+  const jar = await cookies();
+  const fast = await sessionUserIdFromCookie((name) => jar.get(name)?.value, AUTH_SECRET);
+  if (fast !== "full") return fast.userId;
+  const session = await auth();
+  const userId = (session?.user as { id?: unknown } | undefined)?.id;
+  return typeof userId === "string" && userId !== "" ? userId : null;
+}

@@ -11,8 +11,8 @@
  */
 const SESSION_COOKIE = /^(__Secure-)?authjs\.session-token(\.\d+)?$/;
 
-/** Paths served without a session: the login page, invitation links (the token is the credential); API routes answer 401 themselves. */
-const PUBLIC_PATH = /^\/(login|api|invite)(\/|$)/;
+/** Paths served without a session: the login page, invitation and unsubscribe links (the token or signature is the credential); API routes answer 401 themselves. */
+const PUBLIC_PATH = /^\/(login|api|invite|unsubscribe)(\/|$)/;
 
 /** True when one of the cookie names is an Auth.js session cookie. */
 export function hasSessionCookie(cookieNames: Iterable<string>): boolean {

@@ -1,7 +1,8 @@
 /**
  * Plans and features: the product's price list as data (docs/billing.md). Pure, no I/O.
  *
- * Start: the growth and customer views; Pro: + models, benchmarks, forecasts and findings;
+ * Start: the growth and customer views; Pro: + models, benchmarks, forecasts and findings (with
+ * their alerts and the weekly digest);
  * Business: + campaigns and CSV exports. Each plan includes the one before it.
  */
 
@@ -24,13 +25,16 @@ export const FEATURES = [
   "competitors",
   "forecasts",
   "findings",
+  "alerts",
+  "digest",
   "campaigns",
   "exports",
 ] as const;
 export type Feature = (typeof FEATURES)[number];
 
 const START: readonly Feature[] = ["overview", "customers", "seasonality"];
-const PRO: readonly Feature[] = [...START, "value", "churn", "segments", "competitors", "forecasts", "findings"];
+// alerts (a new significant finding by e-mail within the hour) and the weekly digest come with the findings
+const PRO: readonly Feature[] = [...START, "value", "churn", "segments", "competitors", "forecasts", "findings", "alerts", "digest"];
 const BUSINESS: readonly Feature[] = [...PRO, "campaigns", "exports"];
 
 /** The features of each plan (cumulative). */

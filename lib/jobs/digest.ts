@@ -9,6 +9,7 @@ import { renderFinding } from "@/lib/findings/render";
 import { findingsTranslator } from "@/lib/findings/translate";
 import type { Finding } from "@/lib/findings/types";
 import { queueEmail, renderDigestEmail } from "@/lib/mail";
+import { loadEntitlements } from "@/lib/billing";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 
 /*
@@ -71,9 +72,10 @@ async function recipients(database: Database): Promise<Recipient[]> {
  * Builds the digests as of `asOf` (default: today, UTC) without queueing them: the findings of
  * the latest runs whose as-of day lies in the 7 days up to `asOf`, alerts only, top
  * {@link DIGEST_TOP} by money impact. Users without merchants get none; users whose merchants
- * have no recent findings get a "nothing unusual" digest.
+ * have no recent findings get a "nothing unusual" digest. Plan-gated: merchants whose plan lacks
+ * the `digest` feature at `now` are left out, and a user left with none gets no digest.
  */
-export async function buildWeeklyDigests(database: Database, opts: { asOf?: string; baseUrl?: string } = {}): Promise<{ asOf: string; digests: DigestPreview[] }> {
+export async function buildWeeklyDigests(database: Database, opts: { asOf?: string; baseUrl?: string; now?: Date } = {}): Promise<{ asOf: string; digests: DigestPreview[] }> {
   const asOf = opts.asOf ?? todayIn("UTC");
   const weekFrom = addDays(asOf, -7);
   const baseUrl = (opts.baseUrl ?? process.env.APP_URL ?? "http://localhost:3000").replace(/\/$/, "");
@@ -86,8 +88,16 @@ export async function buildWeeklyDigests(database: Database, opts: { asOf?: stri
     }
     return cache.get(m.id)!;
   };
+  // Plan-gated: only merchants whose plan includes the digest (lib/billing/plans.ts) are in it.
+  const allowed = new Map<number, boolean>();
+  const digestAllowed = async (m: MerchantRef) => {
+    if (!allowed.has(m.id)) allowed.set(m.id, (await loadEntitlements(database.db, m.id, opts.now ?? new Date())).features.has("digest"));
+    return allowed.get(m.id)!;
+  };
   const digests: DigestPreview[] = [];
-  for (const r of await recipients(database)) {
+  for (const person of await recipients(database)) {
+    const r = { ...person, merchants: [] as MerchantRef[] };
+    for (const m of person.merchants) if (await digestAllowed(m)) r.merchants.push(m);
     if (r.merchants.length === 0) continue;
     const t = findingsTranslator(r.locale);
     const all: Array<{ m: MerchantRef; f: Finding }> = [];

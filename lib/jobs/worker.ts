@@ -11,6 +11,7 @@ import { runMerchantModels, type ModelRunOutcome, type RunModelsOptions } from "
 import { findMerchantRef } from "./store";
 import { yieldToRequests } from "./yield";
 import { queueDueDigests } from "./digest";
+import { processAlertJob } from "./alerts";
 
 /*
  * The worker (docs/adr/0017-job-queue.md): pg-boss handlers over the queues of db/queue.ts, and
@@ -74,7 +75,12 @@ export async function processModelJob(
   const skipped = wanted.filter((k) => done.some((d) => d.kind === k));
   const kinds = wanted.filter((k) => !skipped.includes(k));
   const outcomes = kinds.length > 0 ? await runMerchantModels(database, merchantId, { kinds, peerIndex: opts.peerIndex }) : [];
-  await completeModelJob(database.db, job);
+  // The request is closed and its alert job sent in one transaction: an attempt killed before
+  // the commit is retried and sends it then; one killed after has sent it (lib/jobs/alerts.ts).
+  await database.db.transaction(async (tx) => {
+    await completeModelJob(tx, job);
+    if (wanted.includes("findings")) await sendJob(tx, QUEUES.alerts, { merchantId, revealedAt: job.requestedAt }, String(merchantId));
+  });
   await refreshCompetitorReports(database, [merchantId], { neighbours: false });
   // Its peers' reports changed too: one coalesced bank-wide refresh a little later, so a burst
   // of loads (the demo, a nightly file) recomputes each group once rather than once per merchant.
@@ -112,6 +118,8 @@ export interface WorkerOptions {
   serial?: boolean;
   /** Handlers of rooms lib/jobs may not import (lib/campaigns' campaign-report), added by the entry points. */
   handlers?: Partial<Record<QueueName, (database: Database, data: Record<string, unknown>) => Promise<object | void>>>;
+  /** The instant plan entitlements are judged at by alert jobs; default the real clock (tests pass a fixed one). */
+  clock?: () => Date;
   /** How many versions of each run kind per merchant to keep; default 10. */
   keepVersions?: number;
 }
@@ -184,6 +192,7 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
       }
       return { merchants: ids.length, stored };
     },
+    [QUEUES.alerts]: async (data) => processAlertJob(database, Number(data.merchantId), String(data.revealedAt), { baseUrl: process.env.APP_URL, now: opts.clock?.() }),
     [QUEUES.email]: async () => {
       const r = await deliverPendingEmails(database.db, transport);
       // some failed: fail the job so the queue retries with backoff (the outbox counts attempts)

@@ -15,7 +15,7 @@ import { emailOutbox, invitations } from "@/db/schema";
 
 /** Sends one message; nodemailer's `sendMail` shape, so tests can pass a fake. */
 export interface MailTransport {
-  sendMail(message: { from: string; to: string; subject: string; text: string; html?: string }): Promise<unknown>;
+  sendMail(message: { from: string; to: string; subject: string; text: string; html?: string; headers?: Record<string, string> }): Promise<unknown>;
 }
 
 /** Where the invitation link goes in a queued message's text (replaced at delivery). */

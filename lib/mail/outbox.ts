@@ -2,6 +2,7 @@ import { and, asc, desc, eq, isNull, lt, sql } from "drizzle-orm";
 import type { Db } from "@/db/client";
 import { emailOutbox, EMAIL_KINDS, type EmailKind } from "@/db/schema";
 import { closeUnsendable, renderForDelivery, type MailTransport } from "./delivery";
+import { UNSUBSCRIBE_LINK_SLOT, unsubscribeLinks, type UnsubscribeList } from "./unsubscribe";
 
 /*
  * The e-mail outbox (table email_outbox, the transactional-outbox pattern): callers queue a
@@ -114,6 +115,17 @@ export async function listOutbox(
 
 export type { MailTransport };
 
+/**
+ * The origin of links built at delivery: `appUrl`, else APP_URL, else http://localhost:3000
+ * outside production.
+ * @throws Error in production without APP_URL (the message is not sent; retried later)
+ */
+function linkOrigin(appUrl: string | undefined = process.env.APP_URL): string {
+  if (appUrl && /^https?:\/\/[^/\s]+/.test(appUrl)) return appUrl;
+  if (process.env.NODE_ENV === "production") throw new Error("APP_URL is not set: unsubscribe links are built from configuration only");
+  return "http://localhost:3000";
+}
+
 /** How long a deliverer's claim on a message holds before another may retry it (a crashed deliverer), minutes. */
 const CLAIM_LEASE_MINUTES = 10;
 
@@ -127,7 +139,7 @@ const CLAIM_LEASE_MINUTES = 10;
 export async function deliverPendingEmails(
   db: Db,
   transport: MailTransport | null,
-  opts: { from?: string; batch?: number; maxAttempts?: number } = {},
+  opts: { from?: string; batch?: number; maxAttempts?: number; appUrl?: string } = {},
 ): Promise<{ sent: number; failed: number }> {
   if (!transport) return { sent: 0, failed: 0 };
   const from = opts.from ?? process.env.MAIL_FROM ?? "Merchant Insights <no-reply@localhost>";
@@ -158,12 +170,20 @@ export async function deliverPendingEmails(
       .returning({ id: emailOutbox.id });
     if (claimed.length === 0) continue;
     try {
-      const text = await renderForDelivery(db, row);
+      let text = await renderForDelivery(db, row);
       if (text === null) {
         await closeUnsendable(db, row.id, "the invitation is no longer open");
         continue;
       }
-      await transport.sendMail({ from, to: row.toAddress, subject: row.subject, text, html: row.htmlBody ?? undefined });
+      // Alerts and digests: the signed one-click unsubscribe link and headers (./unsubscribe.ts)
+      const list: UnsubscribeList | null = row.kind === "alert" ? "alerts" : row.kind === "digest" ? "digest" : null;
+      let headers: Record<string, string> | undefined;
+      if (list && row.userId) {
+        const links = unsubscribeLinks(linkOrigin(opts.appUrl), row.userId, list);
+        text = text.split(UNSUBSCRIBE_LINK_SLOT).join(links.page);
+        headers = links.headers;
+      }
+      await transport.sendMail({ from, to: row.toAddress, subject: row.subject, text, html: row.htmlBody ?? undefined, ...(headers ? { headers } : {}) });
       await db
         .update(emailOutbox)
         .set({ sentAt: sql`now()`, lastError: null, claimedAt: null })

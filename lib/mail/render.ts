@@ -3,6 +3,7 @@ import type { Locale } from "@/lib/i18n/config";
 import { namespaceTranslator, type Translate } from "@/lib/i18n/translator";
 import en from "@/messages/en/mail.json";
 import ru from "@/messages/ru/mail.json";
+import { UNSUBSCRIBE_LINK_SLOT } from "./unsubscribe";
 
 /*
  * E-mails in words: the render step between an action and the outbox (./outbox.ts). Templates
@@ -78,7 +79,31 @@ export function renderDigestEmail(
       : t("digest.portfolioItem", { index: i + 1, merchant: item.merchantName, headline: item.headline });
     lines.push(head, `   ${item.explanation}`, `   ${item.url}`, "");
   });
-  lines.push(t("digest.footer", { url: v.dashboardUrl }));
+  lines.push(t("digest.footer", { url: v.dashboardUrl }), "", t("digest.unsubscribe", { url: UNSUBSCRIBE_LINK_SLOT }));
+  return { subject, text: lines.join("\n") };
+}
+
+/**
+ * An alert: the new significant findings of one merchant's findings run, numbered with their
+ * explanation and link; the footer says why the user gets it and carries the one-click
+ * unsubscribe link's slot (filled at delivery, ./unsubscribe.ts).
+ *
+ * @param v.items        at least one finding, already in words (lib/findings/render.ts)
+ * @param v.date         the run's as-of day, formatted for the locale
+ * @param v.findingsUrl  the merchant's findings page; v.settingsUrl the alert preferences page
+ * @throws Error when `items` is empty
+ */
+export function renderAlertEmail(
+  v: { merchantName: string; date: string; items: readonly DigestItem[]; findingsUrl: string; settingsUrl: string },
+  locale: string,
+  t: Translate = mailTranslator(locale),
+): RenderedEmail {
+  if (v.items.length === 0) throw new Error("renderAlertEmail: no findings");
+  const count = v.items.length;
+  const subject = t("alert.subject", { count, merchant: v.merchantName, headline: v.items[0].headline });
+  const lines = [t("alert.greeting"), "", t("alert.intro", { count, merchant: v.merchantName, date: v.date }), ""];
+  v.items.forEach((item, i) => lines.push(t("alert.item", { index: i + 1, headline: item.headline }), `   ${item.explanation}`, `   ${item.url}`, ""));
+  lines.push(t("alert.footer", { url: v.findingsUrl }), "", t("alert.why", { merchant: v.merchantName, settings: v.settingsUrl }), t("alert.unsubscribe", { url: UNSUBSCRIBE_LINK_SLOT }));
   return { subject, text: lines.join("\n") };
 }
 

@@ -30,7 +30,9 @@ vi.mock("@/db/client", async (importOriginal) => {
 const { NextRequest } = await import("next/server");
 const { openTestDatabase } = await import("../helpers/db");
 const { SEED_PASSWORD, seedUser } = await import("./tenancy-fixtures");
-const { handlers, SESSION_MAX_AGE_SECONDS } = await import("@/lib/auth/config");
+const { handlers } = await import("@/lib/auth/config");
+const { SESSION_MAX_AGE_SECONDS, SESSION_UPDATE_AGE_SECONDS, SESSION_ABSOLUTE_SECONDS, sessionUserIdFromCookie } = await import("@/lib/auth/session-cookie");
+const { encode } = await import("next-auth/jwt");
 
 const ORIGIN = "http://localhost:3000";
 let database: Database;
@@ -112,5 +114,48 @@ describe("next-auth credentials sign-in", () => {
     const error = vi.spyOn(console, "error").mockImplementation(() => {});
     expect(await session(jar)).toBeNull();
     error.mockRestore();
+  });
+});
+
+// Issue 14 "Load": pages and routes read the session cookie directly while it is fresh, instead of
+// Auth.js's full round (re-encrypting and re-issuing it on every request). It must accept exactly
+// what Auth.js accepts and hand everything else to the full path.
+describe("the session cookie's fast path (lib/auth/session-cookie.ts)", () => {
+  const SECRET = process.env.AUTH_SECRET!;
+  const NAME = "authjs.session-token";
+  const now = () => Math.floor(Date.now() / 1000);
+  const read = (jar: Map<string, string>, at = now(), secret = SECRET) => sessionUserIdFromCookie((n) => jar.get(n), secret, at);
+
+  it("gives the user id of a fresh cookie issued by the real sign-in, the same as /api/auth/session", async () => {
+    const { jar } = await signIn(admin.email, SEED_PASSWORD);
+    expect(await read(jar)).toEqual({ userId: admin.id });
+    expect((await session(jar))?.user.id).toBe(admin.id);
+  });
+
+  it("hands a token due for re-issue, or a chunked cookie, to Auth.js", async () => {
+    const { jar } = await signIn(admin.email, SEED_PASSWORD);
+    expect(await read(jar, now() + SESSION_UPDATE_AGE_SECONDS + 5)).toBe("full");
+    expect(await read(new Map([[`${NAME}.0`, jar.get(NAME)!]]))).toBe("full");
+    // Another format than Auth.js issues today (here A256GCM) is Auth.js's to judge.
+    const [, ...rest] = jar.get(NAME)!.split(".");
+    const gcm = [Buffer.from(JSON.stringify({ alg: "dir", enc: "A256GCM" })).toString("base64url"), ...rest].join(".");
+    expect(await read(new Map([[NAME, gcm]]))).toBe("full");
+  });
+
+  it("is signed out for no cookie, a tampered one, another secret's, an expired one, or one past the absolute lifetime", async () => {
+    const { jar } = await signIn(admin.email, SEED_PASSWORD);
+    const token = jar.get(NAME)!;
+    expect(await read(new Map())).toEqual({ userId: null });
+    expect(await read(new Map([[NAME, token.slice(0, -4) + (token.endsWith("AAAA") ? "BBBB" : "AAAA")]]))).toEqual({ userId: null });
+    expect(await read(jar, now(), "another-secret-0123456789abcdef0123456789")).toEqual({ userId: null });
+    // The cookie name is the key's salt: the same token under the https name does not decrypt.
+    expect(await read(new Map([["__Secure-authjs.session-token", token]]))).toEqual({ userId: null });
+    // Expiry is judged by jose on the real clock (15 s tolerance): a token that expired a minute ago.
+    const expired = await encode({ token: { userId: admin.id, signedInAt: now() - 100 }, secret: SECRET, salt: NAME, maxAge: -60 });
+    expect(await read(new Map([[NAME, expired]]))).toEqual({ userId: null });
+    const old = await encode({ token: { userId: admin.id, signedInAt: now() - SESSION_ABSOLUTE_SECONDS - 1 }, secret: SECRET, salt: NAME, maxAge: 600 });
+    expect(await read(new Map([[NAME, old]]))).toEqual({ userId: null });
+    const young = await encode({ token: { userId: admin.id, signedInAt: now() - SESSION_ABSOLUTE_SECONDS + 60 }, secret: SECRET, salt: NAME, maxAge: 600 });
+    expect(await read(new Map([[NAME, young]]))).toEqual({ userId: admin.id });
   });
 });

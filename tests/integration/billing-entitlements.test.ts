@@ -16,7 +16,7 @@ const state = vi.hoisted(() => ({
   session: null as null | { user: { id: string } },
   database: undefined as Promise<unknown> | undefined,
 }));
-vi.mock("@/lib/auth/config", () => ({ auth: async () => state.session }));
+vi.mock("@/lib/auth/config", async () => (await import("../helpers/session")).mockAuthConfig(() => state.session));
 vi.mock("@/db/client", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/db/client")>();
   return { ...original, getDatabase: () => state.database!, closeDatabase: async () => {} };
@@ -67,7 +67,7 @@ function expected(c: Case): Set<Feature> {
 
 it("the plans are cumulative and exactly as sold", () => {
   expect([...PLAN_FEATURES.start]).toEqual(["overview", "customers", "seasonality"]);
-  expect([...PLAN_FEATURES.pro]).toEqual(["overview", "customers", "seasonality", "value", "churn", "segments", "competitors", "forecasts", "findings"]);
+  expect([...PLAN_FEATURES.pro]).toEqual(["overview", "customers", "seasonality", "value", "churn", "segments", "competitors", "forecasts", "findings", "alerts", "digest"]);
   expect([...PLAN_FEATURES.business]).toEqual([...PLAN_FEATURES.pro, "campaigns", "exports"]);
 });
 

@@ -13,7 +13,7 @@ const state = vi.hoisted(() => ({
   session: null as null | { user: { id: string } },
   database: undefined as Promise<unknown> | undefined,
 }));
-vi.mock("@/lib/auth/config", () => ({ auth: async () => state.session }));
+vi.mock("@/lib/auth/config", async () => (await import("../helpers/session")).mockAuthConfig(() => state.session));
 vi.mock("@/db/client", async (importOriginal) => {
   const original = await importOriginal<typeof import("@/db/client")>();
   return { ...original, getDatabase: () => state.database! };

@@ -26,6 +26,11 @@ describe("proxy rules", () => {
     expect(loginRedirectFor("/api/m/shop/overview", "", [])).toBeNull();
     expect(loginRedirectFor("/api/auth/session", "", [])).toBeNull();
     expect(loginRedirectFor("/portfolio", "", ["authjs.session-token"])).toBeNull();
+    // an e-mail's unsubscribe link works signed out (its signature is the credential); the settings do not
+    expect(loginRedirectFor("/unsubscribe", "?u=a&l=alerts&s=b", [])).toBeNull();
+    expect(loginRedirectFor("/unsubscribed", "", [])).toBe("/login?next=%2Funsubscribed");
+    expect(loginRedirectFor("/settings", "", [])).toBe("/login?next=%2Fsettings");
+    expect(loginRedirectFor("/notifications", "", [])).toBe("/login?next=%2Fnotifications");
   });
 
   it("does not mistake look-alike paths for public ones", () => {

@@ -183,10 +183,10 @@ describe("e-mails from messages/<locale>/mail.json", () => {
     const one = renderDigestEmail({ merchantName: "Shop A", date: "1 June 2026", items, dashboardUrl: "https://x/m/a/findings" }, "en", mailTranslator("en", { strict: true }));
     expect(one).toEqual({
       subject: "Your week: 1 finding for Shop A",
-      text: "Hello,\n\nThe most important findings of the week for Shop A (as of 1 June 2026):\n\n1. Revenue fell by 8%\n   Fewer customers.\n   https://x/m/a\n\nOpen the dashboard: https://x/m/a/findings",
+      text: "Hello,\n\nThe most important findings of the week for Shop A (as of 1 June 2026):\n\n1. Revenue fell by 8%\n   Fewer customers.\n   https://x/m/a\n\nOpen the dashboard: https://x/m/a/findings\n\nStop these weekly e-mails with one click: {{unsubscribe_link}}",
     });
     const portfolio = renderDigestEmail({ merchantName: null, date: "1 июня 2026 г.", items: [], dashboardUrl: "https://x/portfolio" }, "ru", mailTranslator("ru", { strict: true }));
     expect(portfolio.subject).toBe("Ваш портфель за неделю: новых выводов нет");
-    expect(portfolio.text).toBe("Здравствуйте!\n\nГлавные выводы недели по вашему портфелю (на 1 июня 2026 г.):\n\nНа этой неделе ничего необычного.\nОткрыть панель: https://x/portfolio");
+    expect(portfolio.text).toBe("Здравствуйте!\n\nГлавные выводы недели по вашему портфелю (на 1 июня 2026 г.):\n\nНа этой неделе ничего необычного.\nОткрыть панель: https://x/portfolio\n\nОтписаться от еженедельных писем одним нажатием: {{unsubscribe_link}}");
   });
 });

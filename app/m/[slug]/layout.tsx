@@ -2,6 +2,7 @@ import type { Metadata } from "next";
 import type { ReactNode } from "react";
 import { requireMerchantPage } from "@/lib/auth/access";
 import { AppShell } from "@/components/shell/AppShell";
+import { unreadNotificationCount } from "@/lib/jobs/alerts";
 import { MerchantProvider } from "@/components/shell/MerchantContext";
 import { getTranslations } from "next-intl/server";
 import { queueAdmin } from "@/lib/jobs/server";
@@ -33,6 +34,7 @@ export default async function MerchantLayout({ children, params }: { children: R
       merchant={merchant}
       showPortfolioLink={role === "bank_admin" || role === "relationship_manager"}
       features={[...access.entitlements.features]}
+      unread={await unreadNotificationCount(actor.userId).catch(() => undefined)}
     >
       <MerchantProvider
         merchant={{
