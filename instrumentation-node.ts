@@ -31,6 +31,7 @@ export async function startServerWorker() {
   const { startWorker } = await import("./lib/jobs/worker");
   const { setYieldGate } = await import("./lib/jobs/yield");
   const { campaignReportJob, sweepAfterCrashes } = await import("./lib/campaigns");
+  const { offerDeliveryJob, offerMeasureJob } = await import("./lib/offers");
   const { QUEUES } = await import("./db/queue");
   // Every HTTP request of this process marks the server busy (pages, API routes, assets alike).
   let lastRequest = 0;
@@ -49,7 +50,7 @@ export async function startServerWorker() {
   await startWorker(database, {
     pollingIntervalSeconds: 1,
     serial: true,
-    handlers: { [QUEUES.campaignReport]: campaignReportJob }, sweep: sweepAfterCrashes,
+    handlers: { [QUEUES.campaignReport]: campaignReportJob, [QUEUES.offerDelivery]: offerDeliveryJob, [QUEUES.offerMeasure]: offerMeasureJob }, sweep: sweepAfterCrashes,
     beforeJob: idle,
     onJob: (e) => {
       if (e.error) console.error(`worker: ${e.queue} job ${e.id} failed: ${e.error.split("\n")[0]}`);

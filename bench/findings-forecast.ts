@@ -11,13 +11,14 @@ import path from "node:path";
 import { openDatabase, queryRows, type Database } from "@/db/client";
 import { sql } from "drizzle-orm";
 import { runMerchantModels } from "@/lib/jobs/runModels";
+import { benchBankName } from "./slice";
 
 const dir = path.resolve(".data/bench");
 const pgAdmin = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 
 /** Opens the bank loaded by bench/run.ts's overview step; null when it is not there. */
 async function openBank(kind: "pglite" | "postgres"): Promise<Database | null> {
-  const name = `bench_bank_${kind}`;
+  const name = benchBankName(kind);
   if (!fs.existsSync(path.join(dir, `${name}.loaded`))) return null;
   return kind === "pglite"
     ? openDatabase({ dataDir: path.join(dir, name) })

@@ -8,18 +8,20 @@
  *    transactions, on the full synthetic bank.
  * 3. Competitors page latency (bench/competitors.ts) on the same bank, against raw transactions.
  * 4. Forecast + findings jobs for every merchant of the full synthetic bank (bench/findings-forecast.ts).
+ * 5. Single-node scale (bench/scale.ts): the full bank's load beside DuckDB's read_csv of the same
+ *    file, per-family growth ratios at X and 2X bank size (--scale X, 0.25 by default: 0.5 M and
+ *    1 M rows), and the portfolio of a bank admin over all merchants (PostgreSQL).
  * All on PostgreSQL (BENCH_POSTGRES_URL, default 127.0.0.1:5432) and on PGlite.
  *
  * Flags: --db pglite|postgres|both (both), --rows N (rows for the ingest ratio, 200000),
  * --calls N (50), --skip-ingest, --skip-overview, --skip-campaigns (bench/campaigns.ts: upload
  * throughput of a 1,000,000-row campaign file and the report's compute time), --skip-competitors,
- * --skip-findings.
+ * --skip-findings, --skip-scale, --scale X.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import readline from "node:readline";
-import zlib from "node:zlib";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, queryRows, type Database } from "@/db/client";
@@ -31,6 +33,8 @@ import { addDays, presetPeriod, previousPeriod, type Period } from "@/lib/days";
 import { benchCampaigns } from "./campaigns";
 import { benchCompetitors } from "./competitors";
 import { benchFindingsForecast } from "./findings-forecast";
+import { benchScale, duckdbReadCsv } from "./scale";
+import { benchBankName, sliceCanonical } from "./slice";
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +46,8 @@ const { values } = parseArgs({
     "skip-campaigns": { type: "boolean", default: false },
     "skip-competitors": { type: "boolean", default: false },
     "skip-findings": { type: "boolean", default: false },
+    "skip-scale": { type: "boolean", default: false },
+    scale: { type: "string", default: "0.25" },
   },
 });
 const ROWS = Number(values.rows);
@@ -82,28 +88,12 @@ async function mustIngest(database: Database, format: "merchants" | "customers" 
   return report;
 }
 
-/** The first `rows` data lines of the synthetic transactions file, as a plain CSV with header. */
-async function sliceTransactions(rows: number): Promise<string> {
-  const out = path.join(dir, `transactions-${rows}.csv`);
-  if (fs.existsSync(out)) return out;
-  const input = fs.createReadStream(path.join(synthetic, "transactions.csv.gz")).pipe(zlib.createGunzip());
-  const lines = readline.createInterface({ input, crlfDelay: Infinity });
-  const w = fs.createWriteStream(out);
-  let n = -1;
-  for await (const line of lines) {
-    if (n >= rows) break;
-    w.write(line + "\n");
-    n += 1;
-  }
-  await new Promise((r) => w.end(r));
-  return out;
-}
-
 const seconds = (t0: bigint) => Number(process.hrtime.bigint() - t0) / 1e9;
 
 async function benchIngest(kind: "pglite" | "postgres") {
-  const canonical = await sliceTransactions(ROWS);
-  const database = await freshDatabase(kind, `bench_ingest_${kind}`);
+  const canonical = await sliceCanonical(synthetic, dir, ROWS);
+  // Its own name: two benchmark runs on one server must not drop each other's database.
+  const database = await freshDatabase(kind, `bench_ingest_${kind}_${process.pid}`);
   try {
     await mustIngest(database, "merchants", path.join(synthetic, "merchants.csv"));
     await mustIngest(database, "customers", path.join(synthetic, "customers.csv"));
@@ -164,7 +154,19 @@ async function benchIngest(kind: "pglite" | "postgres") {
     return result;
   } finally {
     await database.close();
+    await dropDatabase(kind, `bench_ingest_${kind}_${process.pid}`);
   }
+}
+
+/** Removes a benchmark database made by {@link freshDatabase}. */
+async function dropDatabase(kind: "pglite" | "postgres", name: string): Promise<void> {
+  if (kind === "pglite") {
+    fs.rmSync(path.join(dir, name), { recursive: true, force: true });
+    return;
+  }
+  const admin = await openDatabase({ url: pgAdmin });
+  await admin.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
+  await admin.close();
 }
 
 function quantile(sorted: number[], q: number) {
@@ -209,7 +211,7 @@ function rawOverviewQuery(merchantId: number, p: Period, prev: Period) {
 }
 
 async function benchOverview(kind: "pglite" | "postgres") {
-  const name = `bench_bank_${kind}`;
+  const name = benchBankName(kind);
   const markerFile = path.join(dir, `${name}.loaded`);
   let database: Database;
   if (fs.existsSync(markerFile)) {
@@ -225,7 +227,12 @@ async function benchOverview(kind: "pglite" | "postgres") {
     await mustIngest(database, "customers", path.join(synthetic, "customers.csv"));
     const report = await mustIngest(database, "transactions", path.join(synthetic, "transactions.csv.gz"));
     const s = seconds(t0);
-    console.log("full load", JSON.stringify({ database: kind, rows: report.rowsInserted, seconds: Number(s.toFixed(1)), rowsPerSecond: Math.round(report.rowsInserted / s) }));
+    const duck = await duckdbReadCsv(path.join(synthetic, "transactions.csv.gz"));
+    console.log("full load", JSON.stringify({
+      database: kind, rows: report.rowsInserted, seconds: Number(s.toFixed(1)), rowsPerSecond: Math.round(report.rowsInserted / s),
+      duckdbReadCsvSeconds: Number(duck.seconds.toFixed(1)), duckdbRowsPerSecond: Math.round(duck.rows / duck.seconds),
+      timesDuckdb: Number((s / duck.seconds).toFixed(1)),
+    }));
     fs.writeFileSync(markerFile, new Date().toISOString());
   }
   try {
@@ -268,6 +275,7 @@ async function main() {
     if (!values["skip-overview"]) summary[`overview_${kind}`] = await benchOverview(kind);
     if (!values["skip-campaigns"]) summary[`campaigns_${kind}`] = await benchCampaigns(kind);
     if (!values["skip-findings"]) summary[`findings_forecast_${kind}`] = await benchFindingsForecast(kind);
+    if (!values["skip-scale"]) summary[`scale_${kind}`] = await benchScale(kind, { scale: Number(values.scale), calls: CALLS });
   }
   fs.writeFileSync(path.join(dir, "results.json"), JSON.stringify(summary, null, 2));
   console.log("\nresults written to .data/bench/results.json");

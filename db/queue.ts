@@ -26,6 +26,10 @@ export const QUEUES = {
   campaignReport: "campaign-report",
   /** Turn a merchant's new significant findings into notifications and alert e-mails (data: { merchantId, revealedAt }); coalesced per merchant. */
   alerts: "alerts",
+  /** Write one offer's treatment list for the bank's offer channel (data: { offerId }). */
+  offerDelivery: "offer-delivery",
+  /** Measure offers whose window has ended (data: { offerId } for one, {} for every due one; hourly). */
+  offerMeasure: "offer-measure",
   /** Deliver the e-mail outbox over SMTP. */
   email: "email",
   /** Hourly: queue the weekly digest of the users whose local digest hour it is. */
@@ -56,6 +60,8 @@ const QUEUE_OPTIONS: Record<QueueName, Omit<PgBoss.Queue, "name">> = {
   [QUEUES.campaignReport]: { policy: "stately", retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
   // expiry 10 minutes: a killed worker's alert is retried well inside the 60-minute alert budget
   [QUEUES.alerts]: { policy: "stately", retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 600, deadLetter: QUEUES.dead },
+  [QUEUES.offerDelivery]: { policy: "stately", retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: 900, deadLetter: QUEUES.dead },
+  [QUEUES.offerMeasure]: { policy: "stately", retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 3600, deadLetter: QUEUES.dead },
   [QUEUES.email]: { policy: "stately", retryLimit: 8, retryDelay: 15, retryBackoff: true, expireInSeconds: 600, deadLetter: QUEUES.dead },
   [QUEUES.digest]: { policy: "stately", retryLimit: 3, retryDelay: 60, retryBackoff: true, expireInSeconds: 900, deadLetter: QUEUES.dead },
   [QUEUES.prune]: { policy: "stately", retryLimit: 2, retryDelay: 300, retryBackoff: true, expireInSeconds: 900, deadLetter: QUEUES.dead },

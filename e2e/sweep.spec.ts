@@ -20,7 +20,7 @@ import { login } from "./support";
 const WIDTHS = [1440, 390] as const;
 const LOCALES = ["en", "ru"] as const;
 const NAMESPACES = fs.readdirSync(path.resolve("messages/en")).map((f) => f.replace(/\.json$/, ""));
-const MERCHANT_TABS = ["", "customers", "seasonality", "value", "churn", "segments", "competitors", "findings", "campaigns", "team", "api", "billing", "upgrade?feature=churn"];
+const MERCHANT_TABS = ["", "customers", "seasonality", "value", "churn", "segments", "competitors", "findings", "campaigns", "offers", "team", "api", "billing", "upgrade?feature=churn"];
 const shotsDir = process.env.SWEEP_SHOTS;
 
 interface Problem {
@@ -110,6 +110,9 @@ async function pagesOf(page: Page, user: string): Promise<string[]> {
   await page.goto(`/m/${slug}/campaigns`);
   const campaign = await page.locator(`a[href^="/m/${slug}/campaigns/"]`).first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
   if (campaign) pages.push(campaign);
+  await page.goto(`/m/${slug}/offers`);
+  const offer = await page.locator(`a[href^="/m/${slug}/offers/"]`).first().getAttribute("href", { timeout: 2_000 }).catch(() => null);
+  if (offer) pages.push(offer);
   return pages;
 }
 

@@ -13,6 +13,7 @@ import { closeDatabase, getDatabase } from "@/db/client";
 import { QUEUES, type QueueName } from "@/db/queue";
 import { drainQueues, startWorker } from "@/lib/jobs/worker";
 import { campaignReportJob, sweepAfterCrashes } from "@/lib/campaigns";
+import { offerDeliveryJob, offerMeasureJob } from "@/lib/offers";
 
 const { values } = parseArgs({
   options: { queues: { type: "string" }, poll: { type: "string", default: "2" }, once: { type: "boolean", default: false } },
@@ -27,7 +28,7 @@ async function main() {
   // WORKER_HOLD_MS: tests hold each job this long before running it, to kill the worker mid-job
   const hold = Number(process.env.WORKER_HOLD_MS ?? 0);
   const beforeJob = hold > 0 ? () => new Promise<void>((r) => setTimeout(r, hold)) : undefined;
-  const worker = await startWorker(database, { queues, pollingIntervalSeconds: Number(values.poll), onJob, beforeJob, schedules: !values.once, handlers: { [QUEUES.campaignReport]: campaignReportJob }, sweep: sweepAfterCrashes });
+  const worker = await startWorker(database, { queues, pollingIntervalSeconds: Number(values.poll), onJob, beforeJob, schedules: !values.once, handlers: { [QUEUES.campaignReport]: campaignReportJob, [QUEUES.offerDelivery]: offerDeliveryJob, [QUEUES.offerMeasure]: offerMeasureJob }, sweep: sweepAfterCrashes });
   console.log(`worker started (${database.dialect}, pid ${process.pid})`);
   if (values.once || database.dialect === "pglite") {
     await drainQueues(database, queues);

@@ -29,6 +29,7 @@ export function NavTabs({ slug, features, canAdminister = false }: { slug: strin
     { href: `${base}/competitors`, label: tm("competitors.nav"), id: "competitors" },
     { href: `${base}/findings`, label: tm("findings.nav"), id: "findings" },
     { href: `${base}/campaigns`, label: tm("campaigns.nav"), id: "campaigns" },
+    { href: `${base}/offers`, label: tm("offers.nav"), id: "offers", feature: "campaigns" },
     // The account's own tabs come last, after the analytics.
     { href: `${base}/team`, label: tm("billing.nav.team"), id: "team" },
     { href: `${base}/api`, label: tm("api.nav"), id: "api" },
@@ -36,6 +37,7 @@ export function NavTabs({ slug, features, canAdminister = false }: { slug: strin
   ];
   // A tab whose feature the plan lacks still shows (it leads to the locked view), marked with a lock.
   const locked = (id: string) => features !== undefined && isFeature(id) && !features.includes(id);
+  const tabLocked = (tab: { id: string; feature?: string }) => locked(tab.feature ?? tab.id);
   return (
     <nav className="nav-tabs" aria-label={t("label")}>
       {tabs.map((tab) => (
@@ -45,9 +47,9 @@ export function NavTabs({ slug, features, canAdminister = false }: { slug: strin
           className="nav-tab"
           aria-current={pathname === tab.href ? "page" : undefined}
           data-testid={`nav-${tab.id}`}
-          data-locked={locked(tab.id) ? "true" : undefined}
+          data-locked={tabLocked(tab) ? "true" : undefined}
         >
-          {locked(tab.id) ? <LockIcon label={tm("billing.locked.badge")} /> : null}
+          {tabLocked(tab) ? <LockIcon label={tm("billing.locked.badge")} /> : null}
           {tab.label}
         </Link>
       ))}

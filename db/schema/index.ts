@@ -10,3 +10,4 @@ export * from "./billing";
 export * from "./privacy";
 export * from "./apiTokens";
 export * from "./notifications";
+export * from "./offers";

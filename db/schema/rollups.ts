@@ -129,3 +129,45 @@ export const merchantDayCustomerBitmaps = pgTable(
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.day, t.chunk] })],
 );
+
+/**
+ * Monthly cohorts' members: the customers whose first purchase at the merchant
+ * (`merchant_customers.first_purchase_day`) falls in the month starting `cohort`, as bitmaps over
+ * ordinals in chunks of 8192 like `merchant_day_customer_bitmaps`. A cohort's active customers in
+ * any period = Σ over chunks of bit_count(cohort bits & bit_or(the period's day bits)): cohort
+ * retention without reading per-customer rows (docs/adr/0020-cohort-rollups.md). A customer whose
+ * first purchase moves earlier (a late older file) moves to the earlier cohort.
+ */
+export const merchantCohortBitmaps = pgTable(
+  "merchant_cohort_bitmaps",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    /** First day of the cohort month. */
+    cohort: date("cohort", { mode: "string" }).notNull(),
+    chunk: integer("chunk").notNull(),
+    bits: customerBitmapChunk("bits").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.cohort, t.chunk] })],
+);
+
+/**
+ * Net revenue (purchases − refunds, minor units) per cohort and day: the sum over the cohort's
+ * members of their `merchant_customer_daily` rows from the cohort month on. A member's rows of
+ * the cohort month before its first purchase day (refunds only) are filed under the first
+ * purchase day, so a period that ends before that day leaves them out with the customer, as the
+ * per-customer query does; rows before the cohort month are not kept.
+ */
+export const merchantCohortDaily = pgTable(
+  "merchant_cohort_daily",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    cohort: date("cohort", { mode: "string" }).notNull(),
+    day: date("day", { mode: "string" }).notNull(),
+    netMinor: bigint("net_minor", { mode: "number" }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.cohort, t.day] })],
+);

@@ -66,7 +66,9 @@ export interface CohortAggregateRow {
  * Suppression (k-anonymity): a cohort of fewer than 5 customers is withheld entirely (size and
  * every cell null, `suppressed: true`), and so is any cell describing fewer than 5 customers.
  *
- * Sources: merchant_customers, merchant_customer_daily (rollups only).
+ * Sources: merchant_cohort_bitmaps, merchant_day_customer_bitmaps, merchant_cohort_daily (rollups
+ * only, no per-customer rows: the cost follows months × cohorts × chunks, not the customers;
+ * docs/adr/0020-cohort-rollups.md).
  * @throws Error on a malformed period
  */
 export async function getCohortRetention(
@@ -79,28 +81,38 @@ export async function getCohortRetention(
   const window: Period = { from: monthStart(period.from), to: period.to };
   const monthOf = (alias: string, col: string) => bucketStartSql("month", column(alias, col));
 
+  // Active customers of cohort c in month k: the cohort's member bits AND the month's purchase
+  // bits (the union of its days before `to`). Members whose first purchase is on or after `to`
+  // bought nothing before it, so the AND drops them, and every member bought in its cohort
+  // month: the k = 0 count is the cohort's size. Net revenue: the cohort's daily sums.
   const rows = await queryRows<CohortAggregateRow>(
     ctx.tx,
     sql`
-      with members as (
-        select mc.customer_id, ${monthOf("mc", "first_purchase_day")} as cohort
-        from merchant_customers mc
-        where ${merchantFilter(ctx, "mc")} and ${dayRange(window, "mc", "first_purchase_day")}
-      ), sizes as (
-        select cohort, count(*)::bigint as size from members group by cohort
-      ), activity as (
-        select m.cohort, ${monthOf("d", "day")} as month, d.customer_id,
-               sum(d.purchases) as purchases, sum(d.gross_sales_minor - d.refunds_minor) as net
-        from merchant_customer_daily d
-        join members m on m.customer_id = d.customer_id
-        where ${merchantDays(ctx, window, "d")}
-        group by 1, 2, 3
+      with cohorts as (
+        select cb.cohort, cb.chunk, cb.bits from merchant_cohort_bitmaps cb
+        where ${merchantFilter(ctx, "cb")} and ${dayRange(window, "cb", "cohort")}
+      ), months as (
+        select ${monthOf("b", "day")} as month, b.chunk, bit_or(b.bits) as bits
+        from merchant_day_customer_bitmaps b
+        where ${merchantDays(ctx, window, "b")}
+        group by 1, 2
+      ), counts as (
+        select c.cohort, m.month, sum(bit_count(c.bits & m.bits))::bigint as customers
+        from cohorts c join months m on m.chunk = c.chunk and m.month >= c.cohort
+        group by 1, 2
+      ), nets as (
+        select n.cohort, ${monthOf("n", "day")} as month, sum(n.net_minor)::bigint as net
+        from merchant_cohort_daily n
+        where ${merchantFilter(ctx, "n")} and ${dayRange(window, "n", "cohort")} and ${dayRange(window, "n")}
+        group by 1, 2
+      ), cells as (
+        select coalesce(k.cohort, n.cohort) as cohort, coalesce(k.month, n.month) as month,
+               coalesce(k.customers, 0) as customers, coalesce(n.net, 0) as net
+        from counts k full join nets n on n.cohort = k.cohort and n.month = k.month
       )
-      select a.cohort::text as cohort, a.month::text as month, s.size,
-             (count(*) filter (where a.purchases > 0))::bigint as customers, sum(a.net)::bigint as net
-      from activity a join sizes s on s.cohort = a.cohort
-      where a.month >= a.cohort
-      group by a.cohort, a.month, s.size
+      select x.cohort::text as cohort, x.month::text as month, s.customers as size, x.customers, x.net
+      from cells x join counts s on s.cohort = x.cohort and s.month = x.cohort
+      where x.month >= x.cohort and s.customers > 0
       order by 1, 2`,
   );
   return { period, cohorts: buildCohorts(period, rows) };

@@ -8,6 +8,7 @@ import { dataRange } from "./views/dataRange";
 import { dynamics } from "./views/dynamics";
 import { findings } from "./views/findings";
 import { forecast } from "./views/forecast";
+import { offer, offers } from "./views/offers";
 import { overview } from "./views/overview";
 import { purchaseFrequency } from "./views/purchaseFrequency";
 import { regularCustomers } from "./views/regularCustomers";
@@ -38,6 +39,8 @@ export const ENDPOINTS = {
   forecast,
   campaigns,
   "campaign-report": campaignReport,
+  offers,
+  offer,
 } as const;
 
 /** The registry's type, for `import type` on the client. */

@@ -9,7 +9,7 @@ export const LOCALE_COOKIE = "NEXT_LOCALE";
  * Message namespaces, one JSON file per locale and namespace under messages/<locale>/.
  * Each feature owns its own files, so features never edit one shared file.
  */
-export const NAMESPACES = ["common", "auth", "dashboard", "customers", "seasonality", "portfolio", "value", "churn", "segments", "competitors", "findings", "campaigns", "billing", "admin", "api", "notifications"] as const;
+export const NAMESPACES = ["common", "auth", "dashboard", "customers", "seasonality", "portfolio", "value", "churn", "segments", "competitors", "findings", "campaigns", "offers", "billing", "admin", "api", "notifications"] as const;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === "string" && (LOCALES as readonly string[]).includes(value);

@@ -73,6 +73,8 @@ const LOADED_TABLES = [
   "merchant_daily",
   "merchant_hourly",
   "merchant_day_customer_bitmaps",
+  "merchant_cohort_bitmaps",
+  "merchant_cohort_daily",
 ] as const;
 
 /**

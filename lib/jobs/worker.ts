@@ -131,12 +131,13 @@ export interface Worker {
   stop(timeoutMs?: number): Promise<void>;
 }
 
-/** The cron schedules (UTC): e-mail each minute, the digest check hourly (each user's local hour), prune daily, sweep hourly. */
+/** The cron schedules (UTC): e-mail each minute, the digest check hourly (each user's local hour), prune daily, sweep hourly, offers whose window ended measured hourly (when the entry point hands an offer-measure handler). */
 const SCHEDULES: { queue: QueueName; cron: string }[] = [
   { queue: QUEUES.email, cron: "* * * * *" },
   { queue: QUEUES.digest, cron: "1 * * * *" },
   { queue: QUEUES.prune, cron: "17 3 * * *" },
   { queue: QUEUES.sweep, cron: "7 * * * *" },
+  { queue: QUEUES.offerMeasure, cron: "23 * * * *" },
 ];
 
 /** nodemailer over SMTP_URL, or null when it is unset (messages then stay in the outbox). */

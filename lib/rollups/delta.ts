@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
+import { addBatchToCohorts, chunkBitmaps, takeOutMovedCohortMembers } from "./cohorts";
 import { insertNewMerchantCustomers } from "./ordinals";
 import { bumpRollupVersions } from "./refresh";
 
@@ -27,20 +28,42 @@ export async function prepareRollupBatch(tx: Executor): Promise<void> {
  * Adds the transactions in `rollup_batch` (rows that were just inserted, never seen before) to
  * every rollup, incrementally: sums add, first/last purchase days take least/greatest, the
  * customer bitmaps and hourly customer lists take the union. Only distinct customers per day are
- * not additive, so `merchant_daily` is recomputed for the touched days from the customer-day
- * rollup. The result equals {@link refreshRollupsForDays} over the same days (tested), at the
- * cost of the batch's rows instead of the touched days' rows (the upsert model of Citus'
- * real-time dashboard guide, "incremental rollups").
+ * not additive, so `merchant_daily.customers` is the bit count of the touched days' bitmaps.
+ * The result equals {@link refreshRollupsForDays} over the same days (tested), at the cost of
+ * the batch's rows instead of the touched days' rows (the upsert model of Citus' real-time
+ * dashboard guide, "incremental rollups").
  *
  * @param tx a transaction of the bank's (owner) connection, the same one that filled rollup_batch
  */
 export async function applyRollupBatch(tx: Executor): Promise<void> {
+  const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
   await tx.execute(sql`set local work_mem = '128MB'`);
   // Temporary tables are never auto-analysed; without statistics the joins below go nested-loop.
   await tx.execute(sql`analyze rollup_batch`);
   // One writer per merchant at a time (dense ordinals), taken in id order so ingests cannot deadlock.
   await tx.execute(sql`
     select pg_advisory_xact_lock(merchant_id) from (select distinct merchant_id from rollup_batch order by merchant_id) m`);
+
+  // Each touched customer's figures in this batch, once: pairs already known add them (one
+  // update), new pairs are inserted with them and their next ordinals (one write, no dead copy).
+  await tx.execute(sql`
+    create temporary table if not exists rollup_batch_customers (
+      merchant_id integer not null, customer_id bigint not null, first_day date, last_day date,
+      purchases integer not null, gross bigint not null, refunds bigint not null
+    ) on commit delete rows`);
+  await tx.execute(sql`truncate rollup_batch_customers`);
+  await tx.execute(sql`
+    insert into rollup_batch_customers
+    select merchant_id, customer_id,
+           min(local_date) filter (where kind = 'purchase'),
+           max(local_date) filter (where kind = 'purchase'),
+           (count(*) filter (where kind = 'purchase'))::int,
+           coalesce(sum(amount_minor) filter (where kind = 'purchase'), 0),
+           coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0)
+    from rollup_batch group by merchant_id, customer_id`);
+  await tx.execute(sql`analyze rollup_batch_customers`);
+  // Cohort members whose first purchase day moves leave their old cohort before their rows change.
+  await takeOutMovedCohortMembers(tx);
 
   await tx.execute(sql`
     insert into merchant_customer_daily as d (merchant_id, day, customer_id, purchases, gross_sales_minor, refunds, refunds_minor)
@@ -51,27 +74,13 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
            coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0)
     from rollup_batch
     group by merchant_id, local_date, customer_id
+    -- key order: the primary key's b-tree is appended to instead of written all over
+    order by merchant_id, local_date, customer_id
     on conflict (merchant_id, day, customer_id) do update
       set purchases = d.purchases + excluded.purchases,
           gross_sales_minor = d.gross_sales_minor + excluded.gross_sales_minor,
           refunds = d.refunds + excluded.refunds,
           refunds_minor = d.refunds_minor + excluded.refunds_minor`);
-
-  await tx.execute(sql`delete from merchant_daily d using (select distinct merchant_id, local_date from rollup_batch) t
-                       where d.merchant_id = t.merchant_id and d.day = t.local_date`);
-  await tx.execute(sql`
-    insert into merchant_daily (merchant_id, day, gross_sales_minor, refunds_minor, purchases, refunds, customers)
-    select d.merchant_id, d.day, sum(d.gross_sales_minor), sum(d.refunds_minor), sum(d.purchases), sum(d.refunds),
-           count(*) filter (where d.purchases > 0)
-    from merchant_customer_daily d
-    join (select distinct merchant_id, local_date from rollup_batch) t on t.merchant_id = d.merchant_id and t.local_date = d.day
-    group by d.merchant_id, d.day`);
-
-  // New merchant-customer pairs get their merchant's next ordinals, in customer id order (deterministic).
-  await insertNewMerchantCustomers(
-    tx,
-    sql`select distinct merchant_id, customer_id from rollup_batch`,
-  );
 
   // least/greatest ignore nulls: a customer's first purchase may arrive after refunds only.
   await tx.execute(sql`
@@ -81,16 +90,11 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
         purchases = mc.purchases + b.purchases,
         gross_sales_minor = mc.gross_sales_minor + b.gross,
         refunds_minor = mc.refunds_minor + b.refunds
-    from (
-      select merchant_id, customer_id,
-             min(local_date) filter (where kind = 'purchase') as first_day,
-             max(local_date) filter (where kind = 'purchase') as last_day,
-             (count(*) filter (where kind = 'purchase'))::int as purchases,
-             coalesce(sum(amount_minor) filter (where kind = 'purchase'), 0) as gross,
-             coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0) as refunds
-      from rollup_batch group by merchant_id, customer_id
-    ) b
+    from rollup_batch_customers b
     where mc.merchant_id = b.merchant_id and mc.customer_id = b.customer_id`);
+
+  // New merchant-customer pairs get their merchant's next ordinals, in customer id order (deterministic).
+  await insertNewMerchantCustomers(tx, sql`select * from rollup_batch_customers`, true);
 
   await tx.execute(sql`
     insert into merchant_hourly as h (merchant_id, day, hour, gross_sales_minor, purchases, customer_ordinals)
@@ -105,15 +109,41 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
           purchases = h.purchases + excluded.purchases,
           customer_ordinals = array(select distinct u from unnest(h.customer_ordinals || excluded.customer_ordinals) u order by u)`);
 
-  const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
   await tx.execute(sql`
     insert into merchant_day_customer_bitmaps as m (merchant_id, day, chunk, bits)
-    select d.merchant_id, d.local_date, mc.ordinal / ${chunkBits},
-           bit_or((B'1'::bit(${chunkBits})) >> (mc.ordinal % ${chunkBits}))
-    from (select distinct merchant_id, local_date, customer_id from rollup_batch where kind = 'purchase') d
-    join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
-    group by d.merchant_id, d.local_date, mc.ordinal / ${chunkBits}
+    select merchant_id, key, chunk, bits from (${chunkBitmaps(sql`
+      select distinct d.merchant_id, d.local_date as key, mc.ordinal / ${chunkBits} as chunk, mc.ordinal % ${chunkBits} as pos
+      from rollup_batch d
+      join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
+      where d.kind = 'purchase'`)}) x
+    order by 1, 2, 3
     on conflict (merchant_id, day, chunk) do update set bits = m.bits | excluded.bits`);
+
+  // Daily sums add; the day's distinct customers are not additive, but the day's bitmaps (just
+  // brought up to date) hold exactly its purchasing customers: their bit count is the figure.
+  await tx.execute(sql`
+    insert into merchant_daily as d (merchant_id, day, gross_sales_minor, refunds_minor, purchases, refunds, customers)
+    select b.merchant_id, b.local_date, b.gross, b.refunds_minor, b.purchases, b.refunds, coalesce(c.customers, 0)
+    from (
+      select merchant_id, local_date,
+             coalesce(sum(amount_minor) filter (where kind = 'purchase'), 0) as gross,
+             coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0) as refunds_minor,
+             count(*) filter (where kind = 'purchase') as purchases,
+             count(*) filter (where kind = 'refund') as refunds
+      from rollup_batch group by merchant_id, local_date
+    ) b
+    left join lateral (
+      select sum(bit_count(x.bits))::int as customers from merchant_day_customer_bitmaps x
+      where x.merchant_id = b.merchant_id and x.day = b.local_date
+    ) c on true
+    order by b.merchant_id, b.local_date
+    on conflict (merchant_id, day) do update
+      set gross_sales_minor = d.gross_sales_minor + excluded.gross_sales_minor,
+          refunds_minor = d.refunds_minor + excluded.refunds_minor,
+          purchases = d.purchases + excluded.purchases,
+          refunds = d.refunds + excluded.refunds,
+          customers = excluded.customers`);
+  await addBatchToCohorts(tx);
   await bumpRollupVersions(tx, sql`select distinct merchant_id from rollup_batch`);
   await tx.execute(sql`truncate rollup_batch`);
 }

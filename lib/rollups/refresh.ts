@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
+import { rebuildCohorts } from "./cohorts";
 import { insertNewMerchantCustomers } from "./ordinals";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -28,7 +29,8 @@ export async function refreshRollups(tx: Executor, merchantId: number, days: rea
  * Maintains: merchant_customer_daily, merchant_daily, merchant_customers (new customers get the
  * next dense ordinals of their merchant; lifetime figures of the touched customers are re-summed;
  * demographics copied from `customers`), merchant_hourly and merchant_day_customer_bitmaps, and
- * adds 1 to the touched merchants' `rollup_version`.
+ * rebuilds the touched merchants' cohort tables whole (lib/rollups/cohorts.ts), and adds 1 to the
+ * touched merchants' `rollup_version`.
  *
  * @param tx      a transaction of the bank's (owner) connection, not a merchant scope
  * @param touched merchant id -> local days ('YYYY-MM-DD', merchant's time zone)
@@ -134,6 +136,7 @@ export async function refreshRollupsForDays(tx: Executor, touched: ReadonlyMap<n
     join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
     where d.purchases > 0
     group by d.merchant_id, d.day, mc.ordinal / ${chunkBits}`);
+  await rebuildCohorts(tx, sql`select distinct merchant_id from rollup_touched`);
   await bumpRollupVersions(tx, sql`select distinct merchant_id from rollup_touched`);
   await tx.execute(sql`truncate rollup_touched`);
 }

@@ -11,6 +11,7 @@ import { ltvCommand } from "./ltv";
 import { merchantsCommand } from "./merchants";
 import { metricsCommand } from "./metrics";
 import { modelsCommand } from "./models";
+import { offersCommand } from "./offers";
 import { planCommand } from "./plan";
 import { segmentsCommand } from "./segments";
 import { sweepCommand } from "./sweep";
@@ -37,6 +38,7 @@ export const COMMANDS: Record<string, Command> = {
   churn: churnCommand,
   segments: segmentsCommand,
   campaign: campaignCommand,
+  offers: offersCommand,
   plan: planCommand,
   benchmarks: benchmarksCommand,
   "competitor-reports": competitorReportsCommand,

@@ -15,6 +15,8 @@ export const INGEST_TABLES = [
   "merchant_customers",
   "merchant_customer_daily",
   "merchant_day_customer_bitmaps",
+  "merchant_cohort_bitmaps",
+  "merchant_cohort_daily",
   "ingest_batches",
   "staging_transactions",
   "staging_customers",

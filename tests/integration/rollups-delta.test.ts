@@ -27,6 +27,10 @@ async function snapshot(merchantId: number) {
     customerDaily: await q(sql`select * from merchant_customer_daily where merchant_id = ${merchantId} order by day, customer_id`),
     customers: await q(sql`select * from merchant_customers where merchant_id = ${merchantId} order by ordinal`),
     bitmaps: await q(sql`select merchant_id, day, chunk, bits::text as bits from merchant_day_customer_bitmaps where merchant_id = ${merchantId} order by day, chunk`),
+    // A member moving to an earlier cohort leaves zero sums and cleared chunks behind in the
+    // delta; a rebuild writes none. Both mean the same figures, so only non-zero rows compare.
+    cohortDaily: await q(sql`select cohort, day, net_minor from merchant_cohort_daily where merchant_id = ${merchantId} and net_minor <> 0 order by cohort, day`),
+    cohortBitmaps: await q(sql`select cohort, chunk, bits::text as bits from merchant_cohort_bitmaps where merchant_id = ${merchantId} and bit_count(bits) > 0 order by cohort, chunk`),
   };
 }
 
@@ -82,10 +86,35 @@ describe("incremental rollups from an ingest batch", () => {
     ]);
     expect(incremental.hourly.find((h) => h.day === "2024-05-02" && h.hour === 18)).toMatchObject({ purchases: 2, gross_sales_minor: 1100, customer_ordinals: [2, 3] });
 
-    await database.db.transaction((tx) =>
-      refreshRollupsForDays(tx, new Map([[m.id, ["2024-04-30", "2024-05-01", "2024-05-02", "2024-05-03"]]])),
-    );
-    expect(await snapshot(m.id)).toEqual(incremental);
+    // Batch 3 moves cohort members: c1's first purchase moves from May to April 15; the new c5
+    // refunds on April 10 before its first purchase on April 20 (filed under April 20).
+    const third = tmp.write("third.csv", csv(HEADER, [
+      row("10", "c1", 800, "2024-04-15T12:00:00+03:00"),
+      row("11", "c5", 50, "2024-04-10T10:00:00+03:00", "refund"),
+      row("12", "c5", 300, "2024-04-20T10:00:00+03:00"),
+    ]));
+    expect((await ingestFile(database, { format: "transactions", file: third })).rowsInserted).toBe(3);
     expect(await version()).toBe(3);
+    const moved = await snapshot(m.id);
+    expect(moved.cohortDaily.map((r) => [r.cohort, r.day, r.net_minor])).toEqual([
+      ["2024-04-01", "2024-04-15", 800],
+      ["2024-04-01", "2024-04-20", 250],
+      ["2024-04-01", "2024-04-30", 1200],
+      ["2024-04-01", "2024-05-01", 1750],
+      ["2024-04-01", "2024-05-02", 600],
+      ["2024-05-01", "2024-05-02", 1100],
+      ["2024-05-01", "2024-05-03", -100],
+    ]);
+    const ones = (bits: unknown) => [...String(bits)].flatMap((b, i) => (b === "1" ? [i] : []));
+    expect(moved.cohortBitmaps.map((r) => [r.cohort, r.chunk, ones(r.bits)])).toEqual([
+      ["2024-04-01", 0, [0, 1, 4]],
+      ["2024-05-01", 0, [2, 3]],
+    ]);
+
+    await database.db.transaction((tx) =>
+      refreshRollupsForDays(tx, new Map([[m.id, ["2024-04-10", "2024-04-15", "2024-04-20", "2024-04-30", "2024-05-01", "2024-05-02", "2024-05-03"]]])),
+    );
+    expect(await snapshot(m.id)).toEqual(moved);
+    expect(await version()).toBe(4);
   });
 });

@@ -20,6 +20,8 @@ export const MERCHANT_OWNED_TABLES = [
   "merchant_customers",
   "merchant_customer_daily",
   "merchant_day_customer_bitmaps",
+  "merchant_cohort_bitmaps",
+  "merchant_cohort_daily",
   "memberships",
 ] as const;
 

@@ -43,6 +43,7 @@ const PUBLIC_ROUTES: Record<string, string> = {
 const HAND_WRITTEN_ROUTES: Record<string, string> = {
   "app/api/m/[slug]/campaigns/route.ts#POST": "the campaign upload: a streamed request body with progress, not a read view",
   "app/api/m/[slug]/campaigns/[id]/effects/route.ts#GET": "streams one CSV row per customer in pages of 20,000, each page its own scoped transaction",
+  "app/api/m/[slug]/offers/route.ts#POST": "creating an offer (and its preview): a write with a JSON body, not a read view",
 };
 /** Server-action modules that run without a merchant (path -> why). */
 const PUBLIC_ACTIONS: Record<string, string> = {

@@ -1,0 +1,5 @@
+import { PageSkeleton } from "@/components/dashboard/PageSkeleton";
+
+export default function Loading() {
+  return <PageSkeleton blocks={["table", "chart", "table"]} />;
+}

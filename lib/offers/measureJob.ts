@@ -1,0 +1,179 @@
+import { sql } from "drizzle-orm";
+import { queryRows, type Database } from "@/db/client";
+import type { OfferTerms } from "@/db/schema";
+import { AppError } from "@/lib/errors";
+import type { Arm } from "./assign";
+import { fitUpliftModel, type UpliftModel } from "./learn";
+import { customerEffects, measureOffer, type OfferMeasurement, type OfferUnit } from "./measure";
+import { advanceOffer } from "./store";
+
+/*
+ * Measuring an offer after its window (docs/offers.md, "Measurement"), on the owner connection:
+ * per assigned customer, purchases and gross sales in the pre-period [D − preDays, D) and the
+ * window [D, E) from merchant_customer_daily; the cashback the bank accrued, per purchase from
+ * `transactions` (floor(amount × rate_bp / 10,000) per purchase, summed and capped per customer;
+ * a bonus is paid once on the first purchase in the window, capped); then the pure measurement
+ * (./measure.ts). The result and the bank's per-customer table are stored in one transaction;
+ * the offer's status becomes "measured" (or "failed" with the error).
+ */
+
+/** Version of the stored result document; raise it when its shape changes. */
+const OFFER_RESULT_FORMAT = 1;
+
+/** A stored result document (offer_results.result): aggregates only, what the merchant sees. */
+export interface OfferResultDocument extends OfferMeasurement {
+  format: typeof OFFER_RESULT_FORMAT;
+  primaryMetric: "revenue" | "visits";
+  window: { startsOn: string; endsOn: string; preDays: number };
+  /** The stratified T-learner fitted on this offer (./learn.ts): what the win-back queue ranks with. */
+  uplift: UpliftModel;
+}
+
+/** The offer's window has not ended yet (409, code "window_open"). */
+class WindowOpenError extends AppError {
+  constructor(endsOn: string) {
+    super("window_open", 409, `the offer's window ends on ${endsOn}; it is measured after that`, { endsOn });
+  }
+}
+
+interface OfferRow {
+  id: number;
+  merchant_id: number;
+  starts_on: string;
+  ends_on: string;
+  pre_days: number;
+  primary_metric: "revenue" | "visits";
+  terms: OfferTerms;
+  variant_b: OfferTerms | null;
+  ended: boolean;
+}
+
+async function loadUnits(database: Database, o: OfferRow): Promise<OfferUnit[]> {
+  const rows = await queryRows<{ customer_id: number; arm: number; stratum: string; pre_rev: number; pre_visits: number; rev: number; visits: number }>(
+    database.db,
+    sql`select a.customer_id, a.arm, a.stratum,
+               coalesce(sum(d.gross_sales_minor) filter (where d.day < ${o.starts_on}::date), 0)::bigint as pre_rev,
+               coalesce(sum(d.purchases) filter (where d.day < ${o.starts_on}::date), 0)::int as pre_visits,
+               coalesce(sum(d.gross_sales_minor) filter (where d.day >= ${o.starts_on}::date), 0)::bigint as rev,
+               coalesce(sum(d.purchases) filter (where d.day >= ${o.starts_on}::date), 0)::int as visits
+        from offer_assignments a
+        left join merchant_customer_daily d on d.merchant_id = a.merchant_id and d.customer_id = a.customer_id
+          and d.day >= ${o.starts_on}::date - ${o.pre_days}::int and d.day < ${o.ends_on}::date
+        where a.offer_id = ${o.id}
+        group by a.customer_id, a.arm, a.stratum
+        order by a.customer_id`,
+  );
+  const cashback = new Map<number, number>();
+  for (const [arm, t] of [[1, o.terms], [2, o.variant_b]] as const) {
+    if (!t) continue;
+    const paid = await queryRows<{ customer_id: number; accrued: number }>(
+      database.db,
+      t.kind === "cashback"
+        ? sql`select t.customer_id, sum(floor(t.amount_minor * ${t.rateBp}::bigint / 10000))::bigint as accrued
+              from transactions t join offer_assignments a on a.offer_id = ${o.id} and a.customer_id = t.customer_id and a.arm = ${arm}
+              where t.merchant_id = ${o.merchant_id} and t.kind = 'purchase' and t.local_date >= ${o.starts_on}::date and t.local_date < ${o.ends_on}::date
+              group by t.customer_id`
+        : sql`select t.customer_id, ${t.bonusMinor}::bigint as accrued
+              from transactions t join offer_assignments a on a.offer_id = ${o.id} and a.customer_id = t.customer_id and a.arm = ${arm}
+              where t.merchant_id = ${o.merchant_id} and t.kind = 'purchase' and t.local_date >= ${o.starts_on}::date and t.local_date < ${o.ends_on}::date
+              group by t.customer_id`,
+    );
+    for (const p of paid) cashback.set(Number(p.customer_id), Math.min(t.capMinor, Number(p.accrued)));
+  }
+  return rows.map((r) => ({
+    customerId: Number(r.customer_id),
+    arm: Number(r.arm) as Arm,
+    stratum: r.stratum,
+    preRevenueMinor: Number(r.pre_rev),
+    preVisits: Number(r.pre_visits),
+    revenueMinor: Number(r.rev),
+    visits: Number(r.visits),
+    cashbackMinor: Number(r.arm) === 0 ? 0 : (cashback.get(Number(r.customer_id)) ?? 0),
+  }));
+}
+
+const EFFECT_CHUNK = 5000;
+const RESULT_LOCK_KEY = 0x6f66;
+
+/**
+ * Measures one offer and stores the result (version = previous + 1) and the bank's
+ * "identifier, action, effect" table in one transaction.
+ * @param opts.force measure even though the window has not ended (the CLI's --force; tests)
+ * @throws WindowOpenError before the window's end (merchant-local day); Error for an unknown offer
+ * @returns the stored result's id and status
+ */
+export async function measureAndStoreOffer(database: Database, offerId: number, opts: { force?: boolean } = {}): Promise<{ resultId: number; status: "succeeded" | "failed"; error: string | null }> {
+  const [o] = await queryRows<OfferRow>(
+    database.db,
+    sql`select o.id, o.merchant_id, o.starts_on::text as starts_on, o.ends_on::text as ends_on, o.pre_days, o.primary_metric, o.terms, o.variant_b,
+               o.ends_on <= (now() at time zone m.time_zone)::date as ended
+        from offers o join merchants m on m.id = o.merchant_id where o.id = ${offerId}`,
+  );
+  if (!o) throw new Error(`offer measurement: no offer ${offerId}`);
+  if (!o.ended && !opts.force) throw new WindowOpenError(o.ends_on);
+  let doc: OfferResultDocument | null = null;
+  let effects: ReturnType<typeof customerEffects> = [];
+  let error: string | null = null;
+  try {
+    const units = await loadUnits(database, o);
+    const measured = measureOffer(units);
+    const windowDays = Math.round((Date.parse(`${o.ends_on}T00:00:00Z`) - Date.parse(`${o.starts_on}T00:00:00Z`)) / 86_400_000);
+    doc = {
+      format: OFFER_RESULT_FORMAT,
+      primaryMetric: o.primary_metric,
+      window: { startsOn: o.starts_on, endsOn: o.ends_on, preDays: o.pre_days },
+      ...measured,
+      uplift: fitUpliftModel(units, windowDays, o.pre_days),
+    };
+    effects = customerEffects(units, measured);
+  } catch (err) {
+    error = err instanceof Error ? err.message : String(err);
+  }
+  return database.db.transaction(async (tx) => {
+    await tx.execute(sql`select pg_advisory_xact_lock(${RESULT_LOCK_KEY}::int, ${offerId}::int)`);
+    const [{ v }] = await queryRows<{ v: number }>(tx, sql`select coalesce(max(version), 0)::int + 1 as v from offer_results where offer_id = ${offerId}`);
+    const status = doc ? "succeeded" : "failed";
+    const [row] = await queryRows<{ id: number }>(
+      tx,
+      sql`insert into offer_results (offer_id, merchant_id, version, status, result, error)
+          values (${offerId}, ${o.merchant_id}, ${v}, ${status}, ${JSON.stringify(doc ?? {})}::jsonb, ${error}) returning id`,
+    );
+    for (let s = 0; s < effects.length; s += EFFECT_CHUNK) {
+      const chunk = effects.slice(s, s + EFFECT_CHUNK).map((e) => ({ c: e.customerId, a: e.arm, e: e.effectMinor, k: e.category }));
+      await tx.execute(sql`
+        insert into offer_effects (result_id, merchant_id, customer_id, arm, effect_minor, category)
+        select ${row.id}, ${o.merchant_id}, x.c, x.a, x.e, x.k from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(c bigint, a smallint, e bigint, k text)`);
+    }
+    await advanceOffer(tx, offerId, doc ? "measured" : "failed");
+    return { resultId: Number(row.id), status, error };
+  });
+}
+
+/**
+ * The worker's `offer-measure` handler: `{ offerId }` measures that offer once (skipped when a
+ * succeeded result exists); `{}` (the hourly schedule) measures every delivered offer whose window
+ * has ended in its merchant's time zone and that has no result yet.
+ */
+export async function offerMeasureJob(database: Database, data: Record<string, unknown>): Promise<object> {
+  const ids =
+    data.offerId !== undefined
+      ? [Number(data.offerId)]
+      : (
+          await queryRows<{ id: number }>(
+            database.db,
+            sql`select o.id from offers o join merchants m on m.id = o.merchant_id
+                where o.status = 'delivered' and o.ends_on <= (now() at time zone m.time_zone)::date
+                  and not exists (select 1 from offer_results r where r.offer_id = o.id)
+                order by o.id`,
+          )
+        ).map((r) => Number(r.id));
+  const measured: number[] = [];
+  for (const id of ids) {
+    if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`offer-measure: invalid offer id ${String(data.offerId)}`);
+    const [done] = await queryRows<{ id: number }>(database.db, sql`select id from offer_results where offer_id = ${id} and status = 'succeeded' limit 1`);
+    if (done) continue;
+    await measureAndStoreOffer(database, id);
+    measured.push(id);
+  }
+  return { measured };
+}
