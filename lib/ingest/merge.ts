@@ -199,16 +199,12 @@ export async function mergeStagedTransactions(tx: Executor, batchId: number): Pr
         join customers c on c.bank_customer_id = s.bank_customer_id
         join merchants m on m.id = s.merchant_id
         where s.batch_id = ${batchId}
-<<<<<<< HEAD
-        -- no conflict target: single-node keys bank_transaction_id, Citus (merchant_id,
-        -- bank_transaction_id) (db/distribute.ts); a cross-merchant clash was refused above
-        on conflict do nothing
-=======
         -- merchant-then-day order on disk: a merchant's history sits on few pages (a 6x faster
         -- cohort query measured, ../shared/MEASUREMENTS.md) and the date index is appended to
         order by s.merchant_id, 7
-        on conflict (bank_transaction_id) do nothing
->>>>>>> main
+        -- no conflict target: single-node keys bank_transaction_id, Citus (merchant_id,
+        -- bank_transaction_id) (db/distribute.ts); a cross-merchant clash was refused above
+        on conflict do nothing
         returning merchant_id, customer_id, local_date, local_hour, amount_minor, kind
       ), kept as (
         -- the new rows alone feed the rollups (lib/rollups/delta.ts)
