@@ -248,8 +248,9 @@ export async function queryRows<T>(executor: Executor, query: SQL): Promise<T[]>
 }
 
 /**
- * Applies drizzle/ migrations (generated + custom SQL) to the given database, then creates or
- * upgrades the job queue's schema and queues (pg-boss keeps its own versioned migrations; see
+ * Applies drizzle/ migrations (generated + custom SQL) to the given database, distributes the
+ * tables when the database is a Citus coordinator (db/distribute.ts, docs/adr/0021-citus.md),
+ * then creates or upgrades the job queue's schema and queues (pg-boss keeps its own versioned migrations; see
  * db/queue.ts and docs/adr/0017-job-queue.md).
  */
 export async function migrateDatabase(database: Database): Promise<void> {
@@ -263,7 +264,10 @@ export async function migrateDatabase(database: Database): Promise<void> {
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
     await migrate(database.db as any, { migrationsFolder });
   }
+  // On a Citus coordinator: distribute by merchant_id (db/distribute.ts); elsewhere a no-op.
+  const { distributeIfCitus, queueMigrationRunner } = await import("./distribute");
+  await distributeIfCitus(database);
   const { migrateQueue } = await import("./queue");
-  await migrateQueue(database);
+  await migrateQueue(await queueMigrationRunner(database));
 }
 

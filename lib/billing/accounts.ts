@@ -65,7 +65,7 @@ export async function setPlanIn(
     .onConflictDoUpdate({
       target: merchantAccounts.merchantId,
       // A status set by hand is the new base the next Stripe event folds onto (lib/billing/webhooks.ts).
-      set: { plan: choice.plan, status, trialEndsAt, pastDueSince: null, stripeSubStatus: null, updatedAt: sql`now()` },
+      set: { plan: choice.plan, status, trialEndsAt, pastDueSince: null, stripeSubStatus: null, updatedAt: sql`excluded.updated_at` }, // the default now(): Citus refuses a volatile function in DO UPDATE
     });
   await recordAudit(tx, { actor, action: "plan.set", merchantId, target: choice.plan, details: { trial: choice.trial } });
   // An open upgrade request is answered by any plan at or above the one asked for.

@@ -41,11 +41,13 @@ async function loadCampaignData(database: Database, meta: CampaignMeta): Promise
                  case when mc.birth_year is not null and r.sent_on is not null then extract(year from r.sent_on)::int - mc.birth_year end as age,
                  d.purchases, d.sales
           from campaign_rows r
-          left join merchant_customers mc on mc.merchant_id = r.merchant_id and mc.customer_id = r.customer_id
+          -- merchant_id also as a constant: on Citus the query then touches one shard and runs
+          -- whole on its worker (a lateral join over a reference table is not planned otherwise)
+          left join merchant_customers mc on mc.merchant_id = r.merchant_id and mc.merchant_id = ${meta.merchant_id} and mc.customer_id = r.customer_id
           left join lateral (
             select coalesce(sum(m.purchases), 0)::int as purchases, coalesce(sum(m.gross_sales_minor), 0)::bigint as sales
             from merchant_customer_daily m
-            where ${derived} and m.merchant_id = r.merchant_id and m.customer_id = r.customer_id
+            where ${derived} and m.merchant_id = r.merchant_id and m.merchant_id = ${meta.merchant_id} and m.customer_id = r.customer_id
               and m.day >= r.sent_on and m.day < r.sent_on + ${meta.window_days}::int
           ) d on true
           where r.campaign_id = ${meta.id} and r.line > ${after}

@@ -176,8 +176,8 @@ export async function mergeStagedTransactions(tx: Executor, batchId: number): Pr
     insert into customers (bank_customer_id)
     select s.bank_customer_id
     from staging_transactions s
-    where s.batch_id = ${batchId}
-      and not exists (select 1 from customers c where c.bank_customer_id = s.bank_customer_id)
+    left join customers c on c.bank_customer_id = s.bank_customer_id
+    where s.batch_id = ${batchId} and c.id is null -- an anti-join Citus plans (no correlated subquery)
     group by s.bank_customer_id
     order by min(s.line)
     on conflict (bank_customer_id) do nothing`);
@@ -202,7 +202,9 @@ export async function mergeStagedTransactions(tx: Executor, batchId: number): Pr
         -- merchant-then-day order on disk: a merchant's history sits on few pages (a 6x faster
         -- cohort query measured, ../shared/MEASUREMENTS.md) and the date index is appended to
         order by s.merchant_id, 7
-        on conflict (bank_transaction_id) do nothing
+        -- no conflict target: single-node keys bank_transaction_id, Citus (merchant_id,
+        -- bank_transaction_id) (db/distribute.ts); a cross-merchant clash was refused above
+        on conflict do nothing
         returning merchant_id, customer_id, local_date, local_hour, amount_minor, kind
       ), kept as (
         -- the new rows alone feed the rollups (lib/rollups/delta.ts)

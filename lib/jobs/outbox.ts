@@ -87,7 +87,8 @@ export async function enqueueModelJobs(tx: Executor, merchantIds: Iterable<numbe
   await tx.execute(sql`
     insert into model_jobs (merchant_id, requested_at, reason)
     select unnest(string_to_array(${ids.join(",")}, ',')::integer[]), now(), ${reason}
-    on conflict (merchant_id) do update set requested_at = now(), reason = excluded.reason, kinds = null`);
+    on conflict (merchant_id) do update set requested_at = excluded.requested_at, reason = excluded.reason, kinds = null`);
+  // excluded.requested_at is the insert's now(): Citus allows only immutable functions in DO UPDATE
   for (const id of ids) await sendJob(tx, QUEUES.models, { merchantId: id }, String(id));
 }
 
@@ -107,13 +108,21 @@ export async function requestModelRefit(executor: Executor, merchantId: number, 
   if (kinds.length === 0) throw new Error("requestModelRefit: no kind given");
   for (const k of kinds) if (!(MODEL_KINDS as readonly string[]).includes(k)) throw new Error(`requestModelRefit: unknown model kind ${String(k)}`);
   const list = [...new Set(kinds)].sort((a, b) => MODEL_KINDS.indexOf(a) - MODEL_KINDS.indexOf(b));
+  // The union of both lists, distinct and in name order, without a subquery (Citus plans none
+  // in DO UPDATE): one slot per known kind, the absent ones removed.
+  const mergedKinds = sql.raw(
+    `array_remove(array[${[...MODEL_KINDS]
+      .sort()
+      .map((k) => `case when '${k}' = any(model_jobs.kinds || excluded.kinds) then '${k}' end`)
+      .join(", ")}]::text[], null)`,
+  );
   await executor.execute(sql`
     insert into model_jobs (merchant_id, requested_at, reason, kinds)
     values (${merchantId}, now(), ${reason.slice(0, 500)}, string_to_array(${list.join(",")}, ','))
     on conflict (merchant_id) do update set
-      requested_at = now(),
+      requested_at = excluded.requested_at, -- the insert's now() (Citus: no volatile function here)
       reason = excluded.reason,
-      kinds = array(select distinct k from unnest(model_jobs.kinds || excluded.kinds) as k order by k)
+      kinds = ${mergedKinds}
     -- Already covered (every kind, or these kinds) → leave the request as it is: a page viewed
     -- while the worker runs must not make it run the same refit again.
     where model_jobs.kinds is not null and not (model_jobs.kinds @> excluded.kinds)`);

@@ -114,10 +114,15 @@ export async function getCategorySpendByCustomer(
     sql`
       with scope as (
         select id from merchants where mcc = ${merchant.mcc}
+      ),
+      -- the merchant's customers first, on their own: on Citus one shard's rows, then joined to
+      -- every member's shards (a join of two distributed tables off merchant_id is not planned)
+      mine as materialized (
+        select customer_id from merchant_customers where merchant_id = ${merchantId}
       )
       select d.customer_id, ${columns}
       from merchant_customer_daily d
-      join merchant_customers mc on mc.merchant_id = ${merchantId} and mc.customer_id = d.customer_id
+      join mine mc on mc.customer_id = d.customer_id
       where d.merchant_id in (select id from scope) and d.day >= ${from}::date and d.day < ${to}::date and d.purchases > 0
       group by d.customer_id
       order by d.customer_id`,

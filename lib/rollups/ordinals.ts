@@ -20,8 +20,10 @@ export async function insertNewMerchantCustomers(tx: Executor, pairs: SQL, withF
   await tx.execute(sql`
     with candidates as (${pairs}),
     fresh as (
+      -- an anti-join, not a correlated NOT EXISTS: Citus cannot plan the latter over a CTE
       select p.* from candidates p
-      where not exists (select 1 from merchant_customers mc where mc.merchant_id = p.merchant_id and mc.customer_id = p.customer_id)
+      left join merchant_customers mc on mc.merchant_id = p.merchant_id and mc.customer_id = p.customer_id
+      where mc.customer_id is null
     )
     insert into merchant_customers (merchant_id, customer_id, ordinal, first_purchase_day, last_purchase_day,
                                     purchases, gross_sales_minor, refunds_minor,

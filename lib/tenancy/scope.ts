@@ -111,12 +111,15 @@ export async function withMerchantScope<T>(
     throw new Error(`withMerchantScope: invalid merchant id ${merchantId}`);
   }
   return database.db.transaction(async (tx) => {
-    // One round trip, as the owner and before the role switch (app_merchant may not call
-    // set_config, drizzle 0018): read-only unless asked, the merchant, then the role
+    // As the owner and before the role switch (app_merchant may not call set_config, drizzle
+    // 0018). The merchant by a SET LOCAL statement: Citus forwards SET LOCAL to the workers
+    // (citus.propagate_set_commands = 'local', db/distribute.ts), where the shards' row-level
+    // security reads it, but not set_config(); merchantId is a checked positive integer, so the
+    // literal is safe. Then, in one select, read-only unless asked and the role
     // (`set_config('role', …)` is SET LOCAL ROLE; select-list items run left to right).
+    await tx.execute(sql.raw(`set local app.merchant_id = '${merchantId}'`));
     await tx.execute(
       sql`select set_config('transaction_read_only', ${opts.write ? "off" : "on"}, true),
-                 set_config('app.merchant_id', ${String(merchantId)}, true),
                  set_config('role', 'app_merchant', true)`,
     );
     // From here on, no statement may leave the role or move the setting (issue 14 item 10).

@@ -1,18 +1,11 @@
 import { sql } from "drizzle-orm";
 import { migrateDatabase, openDatabase, type Database } from "@/db/client";
+import { createLocalDatabase } from "@/db/cluster";
 
 /** Which database the integration suite runs on: `TEST_DATABASE=pglite` (default) or `postgres`. */
 export const TEST_DIALECT = (process.env.TEST_DATABASE ?? "pglite") as "pglite" | "postgres";
 
 const ADMIN_URL = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
-
-/** Refuses to run tests against anything but a database on this machine. */
-function assertLocal(url: string) {
-  const host = new URL(url).hostname;
-  if (!["127.0.0.1", "localhost", "::1", "[::1]"].includes(host)) {
-    throw new Error(`tests refuse to run against a non-local database (${host})`);
-  }
-}
 
 /**
  * A fresh, migrated database for one test file: an in-memory PGlite, or a new PostgreSQL
@@ -24,20 +17,22 @@ export async function openTestDatabase(): Promise<Database & { url?: string }> {
     await migrateDatabase(database);
     return database;
   }
-  assertLocal(ADMIN_URL);
   const name = `test_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = await openDatabase({ url: ADMIN_URL });
-  await admin.db.execute(sql.raw(`create database ${name}`));
-  await admin.close();
-  const url = new URL(ADMIN_URL);
-  url.pathname = `/${name}`;
-  const database = await openDatabase({ url: url.toString() });
+  // On a Citus coordinator this also creates the extension and registers the workers.
+  const { url, citus } = await createLocalDatabase(ADMIN_URL, name);
+  let database = await openDatabase({ url });
   await migrateDatabase(database);
+  if (citus) {
+    // the database-level settings of the Citus step (db/distribute.ts) apply to new connections only
+    await database.close();
+    database = await openDatabase({ url });
+  }
+  const opened = database;
   return {
-    ...database,
-    url: url.toString(),
+    ...opened,
+    url,
     async close() {
-      await database.close();
+      await opened.close();
       const again = await openDatabase({ url: ADMIN_URL });
       await again.db.execute(sql.raw(`drop database if exists ${name} with (force)`));
       await again.close();

@@ -105,7 +105,7 @@ export async function loadCustomersCsv(ctx: LoadContext): Promise<LoadOutcome | 
         on conflict (bank_customer_id) do update
           set gender = excluded.gender, birth_year = excluded.birth_year, marital_status = excluded.marital_status,
               is_payroll = excluded.is_payroll, is_corporate = excluded.is_corporate,
-              is_premium = excluded.is_premium, region = excluded.region, updated_at = now()
+              is_premium = excluded.is_premium, region = excluded.region, updated_at = excluded.updated_at -- the default now()
           where (customers.gender, customers.birth_year, customers.marital_status, customers.is_payroll,
                  customers.is_corporate, customers.is_premium, customers.region)
                 is distinct from

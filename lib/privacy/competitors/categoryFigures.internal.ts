@@ -62,11 +62,16 @@ export interface CategoryBase {
 export async function loadCategoryBase(executor: Executor, selfId: number, ids: readonly number[], range: DayPeriod): Promise<CategoryBase> {
   const rows = await queryRows<{ customer_id: number; merchant_id: number; month: string; spend: number; n: number; since: number }>(
     executor,
-    sql`select d.customer_id, d.merchant_id, to_char(date_trunc('month', d.day::timestamp), 'YYYY-MM-DD') as month,
+    // The merchant's customers first, on their own (on Citus: one shard, then joined to every
+    // member's shards; a join of two distributed tables off merchant_id is not planned).
+    sql`with mine as materialized (
+          select customer_id, first_purchase_day from merchant_customers where merchant_id = ${selfId}
+        )
+        select d.customer_id, d.merchant_id, to_char(date_trunc('month', d.day::timestamp), 'YYYY-MM-DD') as month,
           sum(d.gross_sales_minor)::bigint as spend, sum(d.purchases)::bigint as n,
           coalesce(sum(d.gross_sales_minor) filter (where d.day >= mc.first_purchase_day), 0)::bigint as since
         from merchant_customer_daily d
-        join merchant_customers mc on mc.merchant_id = ${selfId} and mc.customer_id = d.customer_id
+        join mine mc on mc.customer_id = d.customer_id
         where d.merchant_id in (${inList(ids)}) and ${between(sql`d.day`, range)} and d.purchases > 0
         group by 1, 2, 3`,
   );
