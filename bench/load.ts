@@ -83,31 +83,29 @@ const quantile = (xs: number[], q: number) => {
   return s[Math.min(s.length - 1, Math.floor(q * (s.length - 1) + 0.5))];
 };
 
-/** The slugs of the merchants the demo relationship manager may open (their portfolio API). */
-async function portfolioSlugs(cookie: string): Promise<string[]> {
+/**
+ * The overview API paths of the merchants the demo relationship manager may open, each for its
+ * own last 30 days of data (the period the portfolio API shows for it).
+ */
+async function portfolioPaths(cookie: string): Promise<string[]> {
   const res = await fetch(`${BASE}/api/portfolio`, { headers: { cookie } });
   if (!res.ok) return [];
-  const body = (await res.json()) as { rows: Array<{ slug: string }> };
-  return body.rows.map((r) => r.slug);
+  const body = (await res.json()) as { rows: Array<{ slug: string; period: { from: string; to: string } | null }> };
+  return body.rows.filter((r) => r.period).map((r) => `/api/m/${r.slug}/overview?from=${r.period!.from}&to=${r.period!.to}`);
 }
 
 async function throughput(cookie: string) {
   const { slug, from, to } = expected.owner;
   const rmCookie = await signIn("rm@bank.demo").catch(() => "");
-  const rmSlugs = rmCookie ? await portfolioSlugs(rmCookie) : [];
+  const rmPaths = rmCookie ? await portfolioPaths(rmCookie) : [];
   type Target = { what: string; url: string; cookie: string; paths?: string[] };
   const targets: Target[] = [
     { what: "static file /icon.svg", url: `${BASE}/icon.svg`, cookie },
     { what: `merchant page /m/${slug}`, url: `${BASE}/m/${slug}?from=${from}&to=${to}`, cookie },
     { what: "overview API", url: `${BASE}/api/m/${slug}/overview?from=${from}&to=${to}`, cookie },
   ];
-  if (rmSlugs.length > 1) {
-    targets.push({
-      what: `overview API, RM over ${rmSlugs.length} merchants`,
-      url: BASE,
-      cookie: rmCookie,
-      paths: rmSlugs.map((s) => `/api/m/${s}/overview`),
-    });
+  if (rmPaths.length > 1) {
+    targets.push({ what: `overview API, RM over ${rmPaths.length} merchants`, url: BASE, cookie: rmCookie, paths: rmPaths });
   }
   const rows: Array<{ what: string; rps: number; p50: number; p99: number; bad: number }> = [];
   for (const t of targets) {
