@@ -36,6 +36,7 @@ const ACTION_WRAPPERS = new Set(["withMerchantAction", "withActorAction"]);
 const PUBLIC_ROUTES: Record<string, string> = {
   "app/api/auth/[...nextauth]/route.ts": "Auth.js's own endpoints (sign-in, session, sign-out)",
   "app/api/locale/route.ts": "sets the language cookie only; used signed out on the login page",
+  "app/api/unsubscribe/route.ts": "RFC 8058 one-click unsubscribe posted by mail providers: authenticated by the link's HMAC signature (lib/mail/unsubscribe.ts), changes only its own signed subject",
   "app/api/stripe/webhook/route.ts": "called by Stripe, not a user: authenticated by the Stripe-Signature HMAC (lib/billing/webhooks.ts)",
   "app/api/v1/openapi.json/route.ts": "the OpenAPI description of the token API: no merchant data, generated from the definitions",
 };
