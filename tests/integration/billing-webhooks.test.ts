@@ -73,7 +73,7 @@ describe("POST /api/stripe/webhook", () => {
     expect(account).toMatchObject({ plan: "pro", status: "active", stripeSubscriptionId: `sub_${m.customer}`, pastDueSince: null });
     expect(account!.currentPeriodEnd!.toISOString()).toBe(new Date((T0 + 30 * 86400) * 1000).toISOString());
     const e = await loadEntitlements(database.db, m.id);
-    expect([...e.features].sort()).toEqual(["churn", "competitors", "customers", "findings", "forecasts", "overview", "seasonality", "segments", "value"]);
+    expect([...e.features].sort()).toEqual(["alerts", "churn", "competitors", "customers", "digest", "findings", "forecasts", "overview", "seasonality", "segments", "value"]);
   });
 
   it("a bad signature answers 400 and changes nothing (no event row, no account change)", async () => {
