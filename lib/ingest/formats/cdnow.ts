@@ -11,6 +11,9 @@ const CDNOW_HEADER = ["customer_id", "date", "number_of_cds", "dollar_value"] as
 /** CDNOW, the online music retailer of Fader & Hardie's cohort (MCC 5735, record shops). */
 const CDNOW_MERCHANT: MerchantSpec = {
   slug: "cdnow",
+  // The bank knows the retailer by an id of its own, as every synthetic merchant (offers
+  // simulate their outcome as ordinary transactions of this id: lib/synthetic/offers.ts).
+  bankMerchantIds: ["cdnow"],
   name: "CDNOW",
   mcc: "5735",
   currency: "USD",

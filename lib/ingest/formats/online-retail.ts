@@ -20,6 +20,9 @@ const ONLINE_RETAIL_HEADER = [
 /** The retailer of the UCI Online Retail log (a UK online gift shop: MCC 5947, gift shops). */
 const ONLINE_RETAIL_MERCHANT: MerchantSpec = {
   slug: "online-retail",
+  // The bank knows the retailer by an id of its own, as every synthetic merchant (offers
+  // simulate their outcome as ordinary transactions of this id: lib/synthetic/offers.ts).
+  bankMerchantIds: ["online-retail"],
   name: "Online Retail",
   mcc: "5947",
   currency: "GBP",
