@@ -74,26 +74,14 @@ const accounts = { startOwner: "owner@start.demo", startSlug: plans.find((p) => 
 const findingsRun: { summary: { findings: Array<{ text: { headline: string } }> } } = cli(["findings", "--merchant", owner.slug, "--json"]);
 const findings = { count: findingsRun.summary.findings.length, headlines: findingsRun.summary.findings.slice(0, 3).map((f) => f.text.headline) };
 
-// Offers (e2e/offers.spec.ts): one offer of the owner's merchant created, delivered, its planted
-// outcome loaded (lib/synthetic/offers.ts, through the ordinary ingest) and measured before the
-// server starts (PGlite: one process), so the spec can read its results in both languages.
-const ownerOffers: Array<{ id: number; status: string }> = cli(["offers", "list", "--merchant", owner.slug, "--json"]);
-let measuredOffer = ownerOffers.find((o) => o.status === "measured")?.id ?? null;
-if (measuredOffer === null) {
-  const created: { offerId: number } = cli([
-    "offers", "create", "--merchant", owner.slug, "--name", "E2E winter cashback", "--audience", "all", "--terms", "cashback:5:100000",
-    "--from", "next", "--days", "28", "--budget", "100000000000", "--metric", "revenue", "--seed", "7", "--json",
-  ]);
-  measuredOffer = created.offerId;
-  execFileSync(tsx, ["scripts/cli.ts", "offers", "deliver", "--id", String(measuredOffer)], { env, stdio: "inherit" });
-  execFileSync(tsx, ["scripts/cli.ts", "offers", "simulate", "--id", String(measuredOffer)], { env, stdio: "inherit" });
-  cli(["offers", "report", "--id", String(measuredOffer), "--measure", "--force", "--json"]);
-}
-const offers = { measuredId: measuredOffer, deliveryDir: env.OFFER_DELIVERY_DIR };
+// Offers (issue 16) have no e2e preparation at this stop: loading an offer's simulated outcome
+// into the owner's merchant after its findings were read changed the findings the findings spec
+// compares (it failed twice in the lead's e2e run); e2e/offers.spec.ts returns once the outcome
+// is loaded before the figures are read and the models are refitted.
 
 fs.mkdirSync(path.join(root, "test-results"), { recursive: true });
 fs.writeFileSync(
   path.join(root, "test-results", "e2e-expected.json"),
-  JSON.stringify({ owner, otherSlug: other, metrics, competitors, findings, password: "demo-password-2026", accounts, offers }, null, 2),
+  JSON.stringify({ owner, otherSlug: other, metrics, competitors, findings, password: "demo-password-2026", accounts }, null, 2),
 );
 console.log(`e2e prepared: owner ${owner.email} on ${owner.slug}, other merchant ${other}`);
