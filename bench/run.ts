@@ -8,7 +8,10 @@
  *    transactions, on the full synthetic bank.
  * 3. Competitors page latency (bench/competitors.ts) on the same bank, against raw transactions.
  * 4. Forecast + findings jobs for every merchant of the full synthetic bank (bench/findings-forecast.ts).
- * 5. Single-node scale (bench/scale.ts): the full bank's load beside DuckDB's read_csv of the same
+ * 5. Model jobs of every merchant of the full synthetic bank with 1 and 2 worker processes draining
+ *    the queue (bench/models.ts; PostgreSQL only: PGlite admits one process): per-merchant job
+ *    time (mean, median, p95, max), total, wall time and jobs/s.
+ * 6. Single-node scale (bench/scale.ts): the full bank's load beside DuckDB's read_csv of the same
  *    file, per-family growth ratios at X and 2X bank size (--scale X, 0.25 by default: 0.5 M and
  *    1 M rows), and the portfolio of a bank admin over all merchants (PostgreSQL).
  * All on PostgreSQL (BENCH_POSTGRES_URL, default 127.0.0.1:5432) and on PGlite.
@@ -16,7 +19,7 @@
  * Flags: --db pglite|postgres|both (both), --rows N (rows for the ingest ratio, 200000),
  * --calls N (50), --skip-ingest, --skip-overview, --skip-campaigns (bench/campaigns.ts: upload
  * throughput of a 1,000,000-row campaign file and the report's compute time), --skip-competitors,
- * --skip-findings, --skip-scale, --scale X.
+ * --skip-findings, --skip-models, --skip-scale, --scale X.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
@@ -33,6 +36,7 @@ import { addDays, presetPeriod, previousPeriod, type Period } from "@/lib/days";
 import { benchCampaigns } from "./campaigns";
 import { benchCompetitors } from "./competitors";
 import { benchFindingsForecast } from "./findings-forecast";
+import { benchModels } from "./models";
 import { benchScale, duckdbReadCsv } from "./scale";
 import { benchBankName, sliceCanonical } from "./slice";
 
@@ -46,6 +50,7 @@ const { values } = parseArgs({
     "skip-campaigns": { type: "boolean", default: false },
     "skip-competitors": { type: "boolean", default: false },
     "skip-findings": { type: "boolean", default: false },
+    "skip-models": { type: "boolean", default: false },
     "skip-scale": { type: "boolean", default: false },
     scale: { type: "string", default: "0.25" },
   },
@@ -275,6 +280,7 @@ async function main() {
     if (!values["skip-overview"]) summary[`overview_${kind}`] = await benchOverview(kind);
     if (!values["skip-campaigns"]) summary[`campaigns_${kind}`] = await benchCampaigns(kind);
     if (!values["skip-findings"]) summary[`findings_forecast_${kind}`] = await benchFindingsForecast(kind);
+    if (!values["skip-models"] && kind === "postgres") summary.models_postgres = await benchModels();
     if (!values["skip-scale"]) summary[`scale_${kind}`] = await benchScale(kind, { scale: Number(values.scale), calls: CALLS });
   }
   fs.writeFileSync(path.join(dir, "results.json"), JSON.stringify(summary, null, 2));

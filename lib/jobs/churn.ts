@@ -12,13 +12,14 @@ import { getClvByCustomer } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/days";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { getCategorySpendByCustomer } from "@/lib/privacy/categorySpend";
-import { poolSegmentRows } from "@/lib/privacy/pooledTraining";
+import { poolSegmentRows, segmentFingerprint } from "@/lib/privacy/pooledTraining";
 import type { churnContract } from "@/lib/runs/churn";
 import type { ComputedRun } from "@/lib/runs/contract";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { buildChurnRun, churnHorizonDays, type ChurnRunInputs } from "./churnModel";
 import { ModelInputError } from "./errors";
+import { segmentRowCache } from "./segmentCache";
 
 /*
  * The churn job's I/O (docs/models/jobs.md): reads the features as of three cutoffs
@@ -52,8 +53,10 @@ function spendWindows(cutoffs: readonly string[]) {
  * latest succeeded CLV run for revenue at risk; then fits with buildChurnRun.
  *
  * @param bankIds customer id → bank customer id (owner connection), copied into the outputs
- * @param poolCache peers' feature rows by (peer, cutoffs, horizon), shared by the merchants of one
- *        worker pass so that a segment's rows are read once per pass, not once per member
+ * @param poolCache peers' feature rows by (peer, cutoffs, horizon), shared by the callers that pass
+ *        it (tests that re-read a pool); default: the worker process's cache keyed by the
+ *        segment's data version (./segmentCache.ts), so a segment's rows are read once per data
+ *        version, not once per member
  * @throws ModelInputError when the history or the customers are too few for the holdout
  */
 export async function computeChurnRun(
@@ -104,10 +107,7 @@ export async function readChurnInputs(
   // The segment's pool (lib/privacy/pooledTraining.ts): every peer's rows at the same two cutoffs
   // with the same horizon, read in the peer's own read-only scope; a peer whose data end before
   // asOf would have every customer "churned" in the validation label window, so it gives none.
-  const readPeer = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
-    const key = `${peer.id}|${trainCutoff}|${validationCutoff}|${scoped.horizonDays}`;
-    const cached = poolCache?.get(key);
-    if (cached) return cached;
+  const readPeerRows = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
     const rows = await withMerchantScope(database, peer.id, async (tx) => {
       const ctx = { tx, merchant: peer };
       const { lastDay } = await getDataRange(ctx);
@@ -123,6 +123,17 @@ export async function readChurnInputs(
       const peerByCustomer = peerSpend.available ? peerSpend.byCustomer : null;
       out = [addCompetitorShare(rows[0], peerByCustomer, 0, 1), addCompetitorShare(rows[1], peerByCustomer, 2, 3)];
     }
+    return out;
+  };
+  // Without a caller's cache, the worker process's (./segmentCache.ts): a peer's rows at these
+  // cutoffs are read once per segment data version, not once per member of the segment.
+  const version = poolCache ? null : await segmentFingerprint(database, merchant.id);
+  const readPeer = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
+    const key = `${peer.id}|${trainCutoff}|${validationCutoff}|${scoped.horizonDays}`;
+    if (version) return segmentRowCache.get(version.group, version.fingerprint, `churn|${asOf}|${key}`, () => readPeerRows(peer));
+    const cached = poolCache?.get(key);
+    if (cached) return cached;
+    const out = await readPeerRows(peer);
     poolCache?.set(key, out);
     return out;
   };

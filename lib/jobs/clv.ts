@@ -9,8 +9,9 @@ import type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary, clvContract 
 import type { ComputedRun } from "@/lib/runs/contract";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { getDataRange } from "@/lib/analytics/getDataRange";
-import { poolSegmentRows, type PoolLevel } from "@/lib/privacy/pooledTraining";
+import { poolSegmentRows, segmentFingerprint, type PoolLevel } from "@/lib/privacy/pooledTraining";
 import { ModelInputError } from "./errors";
+import { segmentRowCache } from "./segmentCache";
 import { median, moneyHistogram, pAliveGrid, unitHistogram } from "./summaries";
 
 /*
@@ -103,11 +104,14 @@ export async function computeClvRun(
   // The merchant's own fit failed (too few repeat customers, or degenerate): the segment's
   // customers, through lib/privacy, with the same calibration end. A peer whose data end before
   // asOf would look lapsed, so it gives none.
-  const readPeer = async (peer: MerchantRef): Promise<CustomerRfm[][]> => {
-    const { lastDay } = await withMerchantScope(database, peer.id, (tx) => getDataRange({ tx, merchant: peer }));
-    if (lastDay === null || addDays(lastDay, 1) < asOf) return [[]];
-    return [await readRfm(database, peer, calibrationEnd, CLV_SETTINGS.timeUnit)];
-  };
+  // Through the worker process's cache (./segmentCache.ts): once per segment data version.
+  const version = await segmentFingerprint(database, merchant.id);
+  const readPeer = (peer: MerchantRef): Promise<CustomerRfm[][]> =>
+    segmentRowCache.get(version.group, version.fingerprint, `clv|${peer.id}|${asOf}|${CLV_SETTINGS.timeUnit}`, async () => {
+      const { lastDay } = await withMerchantScope(database, peer.id, (tx) => getDataRange({ tx, merchant: peer }));
+      if (lastDay === null || addDays(lastDay, 1) < asOf) return [[]];
+      return [await readRfm(database, peer, calibrationEnd, CLV_SETTINGS.timeUnit)];
+    });
   const pooled = await poolSegmentRows(database, merchant, { from: addDays(asOf, -365), to: asOf }, [rfm], readPeer);
   const pool: ClvPool = pooled.available
     ? { available: true, level: pooled.level, merchants: pooled.merchants, rows: pooled.sets[0] }

@@ -56,8 +56,9 @@ export interface RunModelsOptions {
    */
   peerIndex?: (merchant: MerchantRef, asOf: string) => Promise<PeerIndexInput | undefined>;
   /**
-   * Peers' churn rows for the segment pools (lib/jobs/churn.ts), shared by the merchants of one
-   * pass so that each peer is read once per cutoff pair; default: a cache for this merchant only.
+   * Peers' churn rows for the segment pools (lib/jobs/churn.ts) in a map the caller keeps (tests
+   * re-reading a pool); default: the process's cache keyed by the segment's data version
+   * (./segmentCache.ts), so each peer is read once per cutoff pair and data version.
    */
   poolCache?: ChurnPoolCache;
 }
@@ -155,12 +156,11 @@ export async function runPendingModelJobs(
 ): Promise<ProcessedJob[]> {
   const jobs = await listModelJobs(database.db);
   const processed: ProcessedJob[] = [];
-  // One pass reads each peer's pooled churn rows once (data loads during the pass are picked up
-  // by the next pass: a load leaves its own request).
-  const poolCache: ChurnPoolCache = new Map();
+  // Peers' pooled rows come from the process's segment cache (./segmentCache.ts): read once per
+  // segment data version, across passes too; a load during the pass changes the version.
   for (const job of jobs) {
     const merchant = await findMerchantRef(database, { id: job.merchantId });
-    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined, poolCache }) : [];
+    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined }) : [];
     const removed = await completeModelJob(database.db, job);
     const p: ProcessedJob = { job, merchantSlug: merchant?.slug ?? null, outcomes, requeued: !removed };
     processed.push(p);

@@ -40,6 +40,37 @@ export type PooledTraining<R> =
   | { available: true; level: PoolLevel; merchants: number; sets: PooledRow<R>[][] }
   | { available: false; merchants: number; reason: string };
 
+/** A segment's data version: see {@link segmentFingerprint}. */
+export interface SegmentVersion {
+  /** The widest segment a pool may draw from: "<country>|<first two MCC digits>". */
+  group: string;
+  /** Hex SHA-256 of (id, mcc, rollup_version) of every merchant of the group, by id. */
+  fingerprint: string;
+}
+
+/**
+ * The data version of the widest segment the merchant's pool can draw from (its MCC group and
+ * country, rule 1): lib/rollups bumps a merchant's rollup_version in the same transaction as
+ * every rollup write, so new data at any member, a member joining or leaving, or a changed MCC
+ * changes the fingerprint. Peer rows read for a pool (and the category spend of a peer, which
+ * reads its MCC) depend on nothing else, so the worker may reuse them while it holds
+ * (lib/jobs/segmentCache.ts). Says nothing about a peer: the hash is kept in the worker's memory.
+ *
+ * @param database the owner connection
+ * @throws Error for an unknown merchant
+ */
+export async function segmentFingerprint(database: Database, merchantId: number): Promise<SegmentVersion> {
+  const [row] = await queryRows<{ group: string | null; fingerprint: string | null }>(
+    database.db,
+    sql`select s.country || '|' || substr(s.mcc, 1, 2) as "group",
+               (select encode(sha256(convert_to(coalesce(json_agg(json_build_array(m.id, m.mcc, m.rollup_version) order by m.id)::text, ''), 'UTF8')), 'hex')
+                from merchants m where m.country = s.country and substr(m.mcc, 1, 2) = substr(s.mcc, 1, 2)) as fingerprint
+        from merchants s where s.id = ${merchantId}`,
+  );
+  if (!row?.group || !row.fingerprint) throw new Error(`segmentFingerprint: unknown merchant ${merchantId}`);
+  return { group: row.group, fingerprint: row.fingerprint };
+}
+
 /** Knuth's multiplicative hash of a customer id (deterministic subsampling order). */
 const idHash = (id: number): number => Math.imul(id, 2654435761) >>> 0;
 
