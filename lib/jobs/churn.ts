@@ -8,6 +8,7 @@ import {
   OBSERVATION_DAYS,
   TREND_WINDOW_DAYS,
 } from "@/lib/analytics/getChurnFeatures";
+import { churnFeaturesFromDays, getChurnFeatureDays } from "@/lib/analytics/getChurnFeatureDays";
 import { getClvByCustomer } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/days";
 import { getDataRange } from "@/lib/analytics/getDataRange";
@@ -17,7 +18,7 @@ import type { churnContract } from "@/lib/runs/churn";
 import type { ComputedRun } from "@/lib/runs/contract";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { buildChurnRun, churnHorizonDays, type ChurnRunInputs } from "./churnModel";
+import { buildChurnRun, CHURN_SETTINGS, churnHorizonDays, type ChurnRunInputs } from "./churnModel";
 import { ModelInputError } from "./errors";
 import { segmentRowCache } from "./segmentCache";
 
@@ -38,6 +39,9 @@ import { segmentRowCache } from "./segmentCache";
 
 /** Peers' churn feature rows at (training, validation) cutoffs, keyed by peer, cutoffs and horizon. */
 export type ChurnPoolCache = Map<string, ChurnFeatureRowWithShare[][]>;
+
+/** Days of a peer's rows read for its pool features: the lookback before the earliest training cutoff (as-of − 2 × 180). */
+const PEER_SPAN_DAYS = INTERVAL_LOOKBACK_DAYS + 2 * CHURN_SETTINGS.maxHorizonDays;
 
 /** Two windows per cutoff for categorySpend: [c − 90, c) and [c − 180, c − 90). */
 function spendWindows(cutoffs: readonly string[]) {
@@ -107,34 +111,42 @@ export async function readChurnInputs(
   // The segment's pool (lib/privacy/pooledTraining.ts): every peer's rows at the same two cutoffs
   // with the same horizon, read in the peer's own read-only scope; a peer whose data end before
   // asOf would have every customer "churned" in the validation label window, so it gives none.
+  // A peer's customer-day rows are read once per segment data version and as-of day (whatever
+  // the asker's horizon), and its features at the asker's cutoffs computed from them in memory
+  // (lib/analytics/getChurnFeatureDays.ts: the same rows, to the bit, as getChurnFeatures).
+  const version = await segmentFingerprint(database, merchant.id);
   const readPeerRows = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
-    const rows = await withMerchantScope(database, peer.id, async (tx) => {
-      const ctx = { tx, merchant: peer };
-      const { lastDay } = await getDataRange(ctx);
-      if (lastDay === null || addDays(lastDay, 1) < asOf) return null;
-      return [
-        await getChurnFeatures(ctx, { cutoff: trainCutoff, labelDays: scoped.horizonDays }),
-        await getChurnFeatures(ctx, { cutoff: validationCutoff, labelDays: scoped.horizonDays }),
-      ];
-    });
-    let out: ChurnFeatureRowWithShare[][] = [[], []];
-    if (rows !== null) {
-      const peerSpend = await getCategorySpendByCustomer(database, peer.id, spendWindows([trainCutoff, validationCutoff]));
-      const peerByCustomer = peerSpend.available ? peerSpend.byCustomer : null;
-      out = [addCompetitorShare(rows[0], peerByCustomer, 0, 1), addCompetitorShare(rows[1], peerByCustomer, 2, 3)];
-    }
-    return out;
+    const days = await segmentRowCache.get(
+      version.group,
+      version.fingerprint,
+      `churnDays|${peer.id}|${asOf}`,
+      () =>
+        withMerchantScope(database, peer.id, async (tx) => {
+          const ctx = { tx, merchant: peer };
+          const { lastDay } = await getDataRange(ctx);
+          if (lastDay === null || addDays(lastDay, 1) < asOf) return null;
+          return getChurnFeatureDays(ctx, { from: addDays(asOf, -PEER_SPAN_DAYS), to: asOf });
+        }),
+      (d) => d?.day.length ?? 0,
+    );
+    if (days === null) return [[], []];
+    const rows = [
+      churnFeaturesFromDays(days, { cutoff: trainCutoff, labelDays: scoped.horizonDays }),
+      churnFeaturesFromDays(days, { cutoff: validationCutoff, labelDays: scoped.horizonDays }),
+    ];
+    const peerSpend = await getCategorySpendByCustomer(database, peer.id, spendWindows([trainCutoff, validationCutoff]));
+    const peerByCustomer = peerSpend.available ? peerSpend.byCustomer : null;
+    return [addCompetitorShare(rows[0], peerByCustomer, 0, 1), addCompetitorShare(rows[1], peerByCustomer, 2, 3)];
   };
   // Without a caller's cache, the worker process's (./segmentCache.ts): a peer's rows at these
   // cutoffs are read once per segment data version, not once per member of the segment.
-  const version = poolCache ? null : await segmentFingerprint(database, merchant.id);
   const readPeer = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
     const key = `${peer.id}|${trainCutoff}|${validationCutoff}|${scoped.horizonDays}`;
-    if (version) return segmentRowCache.get(version.group, version.fingerprint, `churn|${asOf}|${key}`, () => readPeerRows(peer));
-    const cached = poolCache?.get(key);
+    if (!poolCache) return segmentRowCache.get(version.group, version.fingerprint, `churn|${asOf}|${key}`, () => readPeerRows(peer));
+    const cached = poolCache.get(key);
     if (cached) return cached;
     const out = await readPeerRows(peer);
-    poolCache?.set(key, out);
+    poolCache.set(key, out);
     return out;
   };
   const pooled = await poolSegmentRows(database, merchant, { from: addDays(trainCutoff, -OBSERVATION_DAYS), to: asOf }, [train, validation], readPeer);

@@ -16,15 +16,20 @@
 /** The most rows (summed over the entries) the cache holds before it drops the least recently used. */
 export const SEGMENT_CACHE_MAX_ROWS = 1_500_000;
 
+/** Rows of an array of arrays (0 for anything else). */
+function nestedLength(value: unknown): number {
+  return Array.isArray(value) ? value.reduce((s: number, set: unknown) => s + (Array.isArray(set) ? set.length : 0), 0) : 0;
+}
+
 interface Entry {
   group: string;
   rows: number;
-  value: Promise<readonly (readonly unknown[])[]>;
+  value: Promise<unknown>;
 }
 
 /**
- * A least-recently-used cache of per-peer row sets (arrays of arrays of rows), bounded by the
- * total number of rows, with one data version ("fingerprint") per group: when a group's
+ * A least-recently-used cache of per-peer row sets, bounded by the total number of rows (as
+ * `size` counts them), with one data version ("fingerprint") per group: when a group's
  * fingerprint changes, every entry of its older version is dropped at once. Concurrent reads of
  * one key share one promise; a read that fails is not kept.
  */
@@ -52,10 +57,11 @@ export class SegmentRowCache {
    * @param group       the segment's identity (e.g. "RU|59"); entries of one group share a version
    * @param fingerprint the group's data version (hex); part of the key
    * @param key         the read's parameters (peer id, cutoffs, …)
-   * @param read        reads the rows: one array per set
+   * @param read        reads the value (e.g. one array of rows per set)
+   * @param size        the rows the value holds; default: the summed lengths of an array of arrays
    * @throws whatever `read` throws (nothing is kept then)
    */
-  async get<R>(group: string, fingerprint: string, key: string, read: () => Promise<R[][]>): Promise<R[][]> {
+  async get<T>(group: string, fingerprint: string, key: string, read: () => Promise<T>, size: (value: T) => number = nestedLength): Promise<T> {
     if (this.fingerprints.get(group) !== fingerprint) {
       for (const [k, e] of this.entries) if (e.group === group) this.drop(k, e);
       this.fingerprints.set(group, fingerprint);
@@ -67,20 +73,20 @@ export class SegmentRowCache {
       // Most recently used last (Map keeps insertion order).
       this.entries.delete(full);
       this.entries.set(full, hit);
-      return hit.value as Promise<R[][]>;
+      return hit.value as Promise<T>;
     }
     this.stats.misses++;
     const entry: Entry = { group, rows: 0, value: read() };
     this.entries.set(full, entry);
-    let value: R[][];
+    let value: T;
     try {
-      value = (await entry.value) as R[][];
+      value = (await entry.value) as T;
     } catch (err) {
       if (this.entries.get(full) === entry) this.entries.delete(full);
       throw err;
     }
     if (this.entries.get(full) === entry) {
-      entry.rows = value.reduce((s, set) => s + set.length, 0);
+      entry.rows = size(value);
       this.total += entry.rows;
       this.evict();
     }
