@@ -84,6 +84,8 @@ async function modelsPass(database: Database, url: string, workers: number, limi
     startWorkerProcess(url, (s, failed) => {
       jobSeconds.push(s);
       if (failed) failedJobs++;
+      // Progress (and the figures so far, should the pass be cut short).
+      console.log(`  models, ${workers} worker(s): job ${jobSeconds.length}/${ids.length} ${s.toFixed(2)} s at ${((performance.now() - started) / 1000).toFixed(0)} s`);
     }),
   );
   try {

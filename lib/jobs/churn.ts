@@ -103,7 +103,10 @@ export async function readChurnInputs(
   });
   const { trainCutoff, validationCutoff } = scoped;
 
-  const spend = await getCategorySpendByCustomer(database, merchant.id, spendWindows([trainCutoff, validationCutoff, asOf]));
+  // One span for every member's windows (whatever its horizon): the MCC's purchase days are read
+  // once per data version by lib/privacy and the sums taken in memory there.
+  const spendSpan = { from: addDays(asOf, -(2 * CHURN_SETTINGS.maxHorizonDays + 2 * TREND_WINDOW_DAYS)), to: asOf };
+  const spend = await getCategorySpendByCustomer(database, merchant.id, spendWindows([trainCutoff, validationCutoff, asOf]), { span: spendSpan });
   const byCustomer = spend.available ? spend.byCustomer : null;
   const train = addCompetitorShare(scoped.train, byCustomer, 0, 1);
   const validation = addCompetitorShare(scoped.validation, byCustomer, 2, 3);
@@ -134,15 +137,15 @@ export async function readChurnInputs(
       churnFeaturesFromDays(days, { cutoff: trainCutoff, labelDays: scoped.horizonDays }),
       churnFeaturesFromDays(days, { cutoff: validationCutoff, labelDays: scoped.horizonDays }),
     ];
-    const peerSpend = await getCategorySpendByCustomer(database, peer.id, spendWindows([trainCutoff, validationCutoff]));
+    const peerSpend = await getCategorySpendByCustomer(database, peer.id, spendWindows([trainCutoff, validationCutoff]), { span: spendSpan });
     const peerByCustomer = peerSpend.available ? peerSpend.byCustomer : null;
     return [addCompetitorShare(rows[0], peerByCustomer, 0, 1), addCompetitorShare(rows[1], peerByCustomer, 2, 3)];
   };
-  // Without a caller's cache, the worker process's (./segmentCache.ts): a peer's rows at these
-  // cutoffs are read once per segment data version, not once per member of the segment.
+  // A caller's cache (tests re-reading a pool) keeps the rows at these cutoffs; without one the
+  // features come from the process's cached days and spend sums (fast, in memory).
   const readPeer = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
     const key = `${peer.id}|${trainCutoff}|${validationCutoff}|${scoped.horizonDays}`;
-    if (!poolCache) return segmentRowCache.get(version.group, version.fingerprint, `churn|${asOf}|${key}`, () => readPeerRows(peer));
+    if (!poolCache) return readPeerRows(peer);
     const cached = poolCache.get(key);
     if (cached) return cached;
     const out = await readPeerRows(peer);

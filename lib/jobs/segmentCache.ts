@@ -14,7 +14,7 @@
  */
 
 /** The most rows (summed over the entries) the cache holds before it drops the least recently used. */
-export const SEGMENT_CACHE_MAX_ROWS = 1_500_000;
+export const SEGMENT_CACHE_MAX_ROWS = 4_000_000;
 
 /** Rows of an array of arrays (0 for anything else). */
 function nestedLength(value: unknown): number {

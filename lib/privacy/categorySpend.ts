@@ -63,12 +63,17 @@ export interface SpendWindow {
  *
  * @param database the owner connection (never a merchant scope)
  * @param windows  1..16 periods
+ * @param opts.span when it covers every window: the sums are taken in memory from the MCC's
+ *        purchase days over the span, read once per MCC, span and data version and kept by this
+ *        process (the worker's churn jobs ask for every member of a segment at several cutoffs);
+ *        the same figures as the query, integer sums
  * @throws Error on an unknown merchant, a malformed window or too many windows
  */
 export async function getCategorySpendByCustomer(
   database: Database,
   merchantId: number,
   windows: readonly SpendWindow[],
+  opts: { span?: SpendWindow } = {},
 ): Promise<CategorySpendResult> {
   if (!Number.isInteger(merchantId) || merchantId <= 0) throw new Error(`categorySpend: invalid merchant id ${merchantId}`);
   if (windows.length === 0 || windows.length > MAX_WINDOWS) {
@@ -99,6 +104,10 @@ export async function getCategorySpendByCustomer(
   );
   if (peers.n < MIN_PEER_MERCHANTS) {
     return { available: false, peerMerchants: peers.n, reason: `fewer than ${MIN_PEER_MERCHANTS} peer merchants` };
+  }
+
+  if (opts.span && opts.span.from <= from && to <= opts.span.to) {
+    return { available: true, peerMerchants: peers.n, byCustomer: await sumsInMemory(database, merchantId, merchant.mcc, windows, opts.span) };
   }
 
   const columns = sql.join(
@@ -141,4 +150,104 @@ export async function getCategorySpendByCustomer(
     if (any) byCustomer.set(Number(r.customer_id), spend);
   }
   return { available: true, peerMerchants: peers.n, byCustomer };
+}
+
+/** Every purchase customer-day of one MCC's merchants over a span, by customer then day. */
+interface MccPurchaseDays {
+  /** Customer id → rows [start, end). */
+  rowsOf: Map<number, [number, number]>;
+  merchant: Int32Array;
+  /** Days since 1970-01-01. */
+  day: Int32Array;
+  gross: Float64Array;
+}
+
+/** The MCCs' purchase days this process holds: at most this many (MCC, span, version) sets. */
+const MCC_DAYS_KEPT = 6;
+const mccDays = new Map<string, Promise<MccPurchaseDays>>();
+const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
+
+/**
+ * The purchase customer-days (purchases > 0) of every merchant of `mcc` over `span`, from this
+ * process's memory while no merchant of the MCC has new rollups (their rollup_version), else
+ * read (merchant_customer_daily on the owner connection). Stays inside lib/privacy: only the
+ * per-customer sums of {@link getCategorySpendByCustomer} leave, under its guard.
+ */
+async function readMccPurchaseDays(database: Database, mcc: string, span: SpendWindow): Promise<MccPurchaseDays> {
+  const [v] = await queryRows<{ version: string }>(
+    database.db,
+    sql`select coalesce(json_agg(json_build_array(id, rollup_version) order by id)::text, '') as version from merchants where mcc = ${mcc}`,
+  );
+  const key = `${mcc}|${span.from}|${span.to}|${v?.version ?? ""}`;
+  let entry = mccDays.get(key);
+  if (entry) {
+    mccDays.delete(key);
+    mccDays.set(key, entry);
+    return entry;
+  }
+  // The same span at an older data version is stale for good.
+  for (const k of [...mccDays.keys()]) if (k.startsWith(`${mcc}|${span.from}|${span.to}|`)) mccDays.delete(k);
+  entry = (async () => {
+    const rows = await queryRows<{ customer_id: number; merchant_id: number; day: string; gross: number }>(
+      database.db,
+      sql`select d.customer_id, d.merchant_id, d.day::text as day, d.gross_sales_minor::bigint as gross
+          from merchant_customer_daily d
+          where d.merchant_id in (select id from merchants where mcc = ${mcc})
+            and d.day >= ${span.from}::date and d.day < ${span.to}::date and d.purchases > 0
+          order by d.customer_id, d.day`,
+    );
+    const out: MccPurchaseDays = { rowsOf: new Map(), merchant: new Int32Array(rows.length), day: new Int32Array(rows.length), gross: new Float64Array(rows.length) };
+    let start = 0;
+    rows.forEach((r, i) => {
+      out.merchant[i] = Number(r.merchant_id);
+      out.day[i] = dayNumber(r.day);
+      out.gross[i] = Number(r.gross);
+      const c = Number(r.customer_id);
+      if (i + 1 === rows.length || Number(rows[i + 1].customer_id) !== c) {
+        out.rowsOf.set(c, [start, i + 1]);
+        start = i + 1;
+      }
+    });
+    return out;
+  })();
+  mccDays.set(key, entry);
+  entry.catch(() => mccDays.delete(key));
+  while (mccDays.size > MCC_DAYS_KEPT) mccDays.delete(mccDays.keys().next().value!);
+  return entry;
+}
+
+/** The per-customer sums of getCategorySpendByCustomer's query, taken in memory (same figures). */
+async function sumsInMemory(
+  database: Database,
+  merchantId: number,
+  mcc: string,
+  windows: readonly SpendWindow[],
+  span: SpendWindow,
+): Promise<Map<number, CustomerCategorySpend>> {
+  const days = await readMccPurchaseDays(database, mcc, span);
+  const mine = await queryRows<{ customer_id: number }>(
+    database.db,
+    sql`select customer_id from merchant_customers where merchant_id = ${merchantId} order by customer_id`,
+  );
+  const bounds = windows.map((w) => [dayNumber(w.from), dayNumber(w.to)] as const);
+  const byCustomer = new Map<number, CustomerCategorySpend>();
+  for (const m of mine) {
+    const customerId = Number(m.customer_id);
+    const range = days.rowsOf.get(customerId);
+    if (!range) continue;
+    const here = bounds.map(() => 0);
+    const atPeers = bounds.map(() => 0);
+    for (let i = range[0]; i < range[1]; i++) {
+      const d = days.day[i];
+      const own = days.merchant[i] === merchantId;
+      for (let w = 0; w < bounds.length; w++) {
+        if (d >= bounds[w][0] && d < bounds[w][1]) {
+          if (own) here[w] += days.gross[i];
+          else atPeers[w] += days.gross[i];
+        }
+      }
+    }
+    if (here.some((x) => x > 0) || atPeers.some((x) => x > 0)) byCustomer.set(customerId, { spendHereMinor: here, spendAtPeersMinor: atPeers });
+  }
+  return byCustomer;
 }
