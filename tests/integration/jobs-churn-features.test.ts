@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { getChurnFeatures, getPurchaseCycle, type ChurnFeatureRow } from "@/lib/analytics/getChurnFeatures";
+import { churnFeaturesFromDays, getChurnFeatureDays } from "@/lib/analytics/getChurnFeatureDays";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { churnHorizonDays } from "@/lib/jobs/churnModel";
 import { openTestDatabase } from "../helpers/db";
@@ -120,6 +121,25 @@ describe("getChurnFeatures", () => {
       revenue365dMinor: 1200,
       churned: false,
     });
+  });
+
+  it("gives the same rows from one read of the customer-day rows, at any cutoff (the pool's peers)", async () => {
+    const days = await scoped(database, m, (ctx) => getChurnFeatureDays(ctx, { from: "2023-01-01", to: "2024-12-01" }));
+    const fromDays = churnFeaturesFromDays(days, { cutoff: CUTOFF, labelDays: 30 });
+    expect(fromDays.map((r) => r.customerId)).toEqual([ids[0], ids[1], ids[4]]);
+    // c4's gaps 10, 10, 10: mean 10, deviation 0.
+    expect(fromDays[2].meanInterPurchaseDays).toBe(10);
+    expect(fromDays[2].interPurchaseCv).toBe(0);
+    for (const cutoff of ["2024-02-15", "2024-03-02", CUTOFF, "2024-08-01", "2024-11-01"]) {
+      for (const labelDays of [undefined, 1, 30, 90]) {
+        if (labelDays !== undefined && cutoff === "2024-11-01" && labelDays > 30) continue;
+        const byQuery = await scoped(database, m, (ctx) => getChurnFeatures(ctx, { cutoff, labelDays }));
+        expect(churnFeaturesFromDays(days, { cutoff, labelDays }), `${cutoff} ${labelDays}`).toStrictEqual(byQuery);
+      }
+    }
+    expect(() => churnFeaturesFromDays(days, { cutoff: "2024-11-15", labelDays: 30 })).toThrow(
+      "churnFeaturesFromDays: rows of 2023-01-01..2024-12-01 do not cover cutoff 2024-11-15 with 30 label days",
+    );
   });
 
   it("leaves labels null without labelDays and counts a purchase inside the window only", async () => {

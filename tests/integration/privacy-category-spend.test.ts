@@ -88,6 +88,26 @@ describe("getCategorySpendByCustomer", () => {
     ]);
   });
 
+  it("gives the same sums from the MCC's purchase days in memory (a span covering the windows)", async () => {
+    const span = { from: "2023-06-01", to: "2024-12-01" };
+    const r = await getCategorySpendByCustomer(database, m.M.id, [W0, W1], { span });
+    expect(r.available).toBe(true);
+    if (!r.available) return;
+    expect(r.peerMerchants).toBe(5);
+    expect([...r.byCustomer.entries()].sort((a, b) => a[0] - b[0])).toEqual([
+      [ids[0], { spendHereMinor: [1500, 700], spendAtPeersMinor: [300, 400] }],
+      [ids[1], { spendHereMinor: [0, 2000], spendAtPeersMinor: [210, 0] }],
+      [ids[3], { spendHereMinor: [0, 0], spendAtPeersMinor: [500, 0] }],
+    ]);
+    // Every peer's sums too, against the query (the churn pool asks for each member).
+    for (const merchant of Object.values(m)) {
+      const byQuery = await getCategorySpendByCustomer(database, merchant.id, [W0, W1]);
+      const inMemory = await getCategorySpendByCustomer(database, merchant.id, [W0, W1], { span });
+      const entries = (x: typeof byQuery) => (x.available ? { ...x, byCustomer: [...x.byCustomer.entries()].sort((a, b) => a[0] - b[0]) } : x);
+      expect(entries(inMemory), merchant.slug).toEqual(entries(byQuery));
+    }
+  });
+
   it("withholds when fewer than 5 peers sold inside the windows, naming the rule", async () => {
     // Only P2 sold in February.
     expect(await getCategorySpendByCustomer(database, m.M.id, [W1])).toEqual({
