@@ -13,8 +13,8 @@
  * reaches a page, and the rules of the pool apply to cached rows exactly as to fresh ones.
  */
 
-/** The most rows (summed over the entries) the cache holds before it drops the least recently used. */
-export const SEGMENT_CACHE_MAX_ROWS = 4_000_000;
+/** The most rows (summed over the entries) the process cache holds before it drops the least recently used. */
+const SEGMENT_CACHE_MAX_ROWS = 4_000_000;
 
 /** Rows of an array of arrays (0 for anything else). */
 function nestedLength(value: unknown): number {
