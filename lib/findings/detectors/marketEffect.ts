@@ -50,7 +50,7 @@ function marketFindings(input: FindingsInput, revenueChanged: boolean): Finding[
  *
  * @param minor the headline's amount in minor units (signed)
  */
-export function marketEffectDirection(minor: number): "up" | "down" | "none" {
+function marketEffectDirection(minor: number): "up" | "down" | "none" {
   return minor > 0 ? "up" : minor < 0 ? "down" : "none";
 }
 
