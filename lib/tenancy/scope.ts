@@ -127,3 +127,35 @@ export async function withMerchantScope<T>(
     return fn(tx as unknown as ScopedTx);
   });
 }
+
+declare const portfolioBrand: unique symbol;
+/**
+ * A transaction running as `app_merchant` with `app.portfolio_merchant_ids` set and
+ * `app.merchant_id` unset: row-level security shows it the listed merchants' rows of the tables
+ * the portfolio page reads (drizzle/0025: merchant_daily, merchant_day_customer_bitmaps,
+ * merchant_customers, upgrade_requests, model_runs) and nothing of any other table.
+ */
+export type PortfolioTx = Db & { readonly [portfolioBrand]: number };
+
+/**
+ * Runs `fn` in one read-only transaction scoped to a set of merchants (issue 18: the portfolio
+ * read by set-based queries instead of one transaction per merchant): `SET LOCAL ROLE
+ * app_merchant` plus the transaction-local `app.portfolio_merchant_ids` = `{id,…}`. The same
+ * statement guard as {@link withMerchantScope} applies. Authorization (may this actor see each of
+ * these merchants?) is the caller's: pass only ids lib/auth/access.ts resolved for the actor.
+ * @throws Error when the list is empty or holds an id that is not a positive integer.
+ */
+export async function withPortfolioScope<T>(database: Database, merchantIds: readonly number[], fn: (tx: PortfolioTx) => Promise<T>): Promise<T> {
+  if (merchantIds.length === 0) throw new Error("withPortfolioScope: no merchants");
+  for (const id of merchantIds) {
+    if (!Number.isInteger(id) || id <= 0) throw new Error(`withPortfolioScope: invalid merchant id ${id}`);
+  }
+  return database.db.transaction(async (tx) => {
+    // As withMerchantScope: a SET LOCAL statement (Citus forwards it to the workers), of checked
+    // positive integers only, then read-only and the role in one select.
+    await tx.execute(sql.raw(`set local app.portfolio_merchant_ids = '{${merchantIds.join(",")}}'`));
+    await tx.execute(sql`select set_config('transaction_read_only', 'on', true), set_config('role', 'app_merchant', true)`);
+    guardTransaction(tx as unknown as GuardableTx);
+    return fn(tx as unknown as PortfolioTx);
+  });
+}
