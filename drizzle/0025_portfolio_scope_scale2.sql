@@ -1,24 +1,47 @@
--- Issue 18: the portfolio (an RM's or a bank admin's merchants) read by one set-based query
--- instead of one scoped transaction per merchant. A portfolio scope (lib/tenancy/scope.ts,
--- withPortfolioScope) runs as app_merchant with the transaction-local setting
--- app.portfolio_merchant_ids = '{1,2,…}' (the merchants the actor was authorized for by
--- lib/auth/access.ts) and app.merchant_id unset. These extra SELECT policies let it read, on
--- exactly the tables the portfolio page shows, the rows of those merchants; every other table's
--- policy still needs app.merchant_id, so the portfolio scope sees nothing else. app_merchant
--- cannot call set_config (0018) and the scope guard refuses SET statements, so a merchant scope
--- cannot widen itself into a portfolio.
+-- Issue 18, ADR 0026: the portfolio (an RM's or a bank admin's merchants) read by one set-based
+-- statement instead of one scoped transaction per merchant. A portfolio scope
+-- (lib/tenancy/scope.ts, withPortfolioScope) runs as the role app_portfolio with the
+-- transaction-local setting app.portfolio_merchant_ids = '{1,2,…}' (the merchants the actor was
+-- authorized for by lib/auth/access.ts). The role may read exactly the tables the portfolio page
+-- shows, and of those only the listed merchants' rows; app_merchant's policies are untouched, so
+-- merchant pages plan as before. app_merchant cannot become app_portfolio (it is not a member) nor
+-- call set_config (0018), and the scope guard refuses SET statements. The list is read once per
+-- scan through a scalar subquery (an InitPlan), not parsed again for every row.
+DO $$
+BEGIN
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'app_portfolio') THEN
+    CREATE ROLE app_portfolio NOLOGIN NOSUPERUSER NOBYPASSRLS;
+  END IF;
+EXCEPTION
+  -- As 0001: two databases of one server migrating at once both create the cluster-wide role.
+  WHEN duplicate_object OR unique_violation THEN NULL;
+END
+$$;
+--> statement-breakpoint
 CREATE OR REPLACE FUNCTION app_portfolio_merchant_ids() RETURNS integer[]
   LANGUAGE sql STABLE
   AS $$ SELECT coalesce(nullif(current_setting('app.portfolio_merchant_ids', true), '')::integer[], '{}'::integer[]) $$;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION app_portfolio_merchant_ids() TO app_merchant;
+GRANT USAGE ON SCHEMA public TO app_portfolio;
 --> statement-breakpoint
-CREATE POLICY merchant_daily_portfolio ON merchant_daily FOR SELECT TO app_merchant USING (merchant_id = any(app_portfolio_merchant_ids()));
+GRANT EXECUTE ON FUNCTION app_portfolio_merchant_ids() TO app_portfolio;
 --> statement-breakpoint
-CREATE POLICY merchant_day_customer_bitmaps_portfolio ON merchant_day_customer_bitmaps FOR SELECT TO app_merchant USING (merchant_id = any(app_portfolio_merchant_ids()));
+CREATE POLICY merchant_daily_portfolio ON merchant_daily FOR SELECT TO app_portfolio USING (merchant_id = any((SELECT app_portfolio_merchant_ids())::integer[]));
 --> statement-breakpoint
-CREATE POLICY merchant_customers_portfolio ON merchant_customers FOR SELECT TO app_merchant USING (merchant_id = any(app_portfolio_merchant_ids()));
+GRANT SELECT ON merchant_daily TO app_portfolio;
 --> statement-breakpoint
-CREATE POLICY upgrade_requests_portfolio ON upgrade_requests FOR SELECT TO app_merchant USING (merchant_id = any(app_portfolio_merchant_ids()));
+CREATE POLICY merchant_day_customer_bitmaps_portfolio ON merchant_day_customer_bitmaps FOR SELECT TO app_portfolio USING (merchant_id = any((SELECT app_portfolio_merchant_ids())::integer[]));
 --> statement-breakpoint
-CREATE POLICY model_runs_portfolio ON model_runs FOR SELECT TO app_merchant USING (merchant_id = any(app_portfolio_merchant_ids()));
+GRANT SELECT ON merchant_day_customer_bitmaps TO app_portfolio;
+--> statement-breakpoint
+CREATE POLICY merchant_customers_portfolio ON merchant_customers FOR SELECT TO app_portfolio USING (merchant_id = any((SELECT app_portfolio_merchant_ids())::integer[]));
+--> statement-breakpoint
+GRANT SELECT ON merchant_customers TO app_portfolio;
+--> statement-breakpoint
+CREATE POLICY upgrade_requests_portfolio ON upgrade_requests FOR SELECT TO app_portfolio USING (merchant_id = any((SELECT app_portfolio_merchant_ids())::integer[]));
+--> statement-breakpoint
+GRANT SELECT ON upgrade_requests TO app_portfolio;
+--> statement-breakpoint
+CREATE POLICY model_runs_portfolio ON model_runs FOR SELECT TO app_portfolio USING (merchant_id = any((SELECT app_portfolio_merchant_ids())::integer[]));
+--> statement-breakpoint
+GRANT SELECT ON model_runs TO app_portfolio;

@@ -86,23 +86,28 @@ export async function getPortfolioFigures(
   const churnIds = `{${churnMerchantIds.map((id) => Math.trunc(id)).join(",")}}`;
   // Period bounds as dates: the requested one for everyone, else [last + 1 − days, last + 1).
   // The previous period is [from − L, from) with L = to − from (lib/days previousPeriod).
+  // Materialized, so the lateral scans compare `day` with plain values: row-level security lets
+  // only leakproof quals into an index condition, and date + integer is not leakproof (computed
+  // inside the scans, the bounds left every merchant's whole history to a filter).
   const rows = await queryRows<Row>(
     tx,
     sql`
-      with m as (
-        select u.id as merchant_id, u.ord,
-               (select min(day) from merchant_daily d where d.merchant_id = u.id) as first_day,
-               (select max(day) from merchant_daily d where d.merchant_id = u.id) as last_day
-        from unnest(${ids}::integer[]) with ordinality as u(id, ord)
-      ), p as (
-        select m.*,
-               case when ${requested?.from ?? null}::date is not null then ${requested?.from ?? null}::date
-                    when m.last_day is not null then m.last_day + 1 - ${defaultDays}::integer end as period_from,
-               case when ${requested?.to ?? null}::date is not null then ${requested?.to ?? null}::date
-                    when m.last_day is not null then m.last_day + 1 end as period_to
-        from m
-      ), q as (
-        select p.*, p.period_from - (p.period_to - p.period_from) as prev_from from p
+      with q as materialized (
+        select m.merchant_id, m.ord, m.first_day, m.last_day, m.period_from, m.period_to,
+               m.period_from - (m.period_to - m.period_from) as prev_from
+        from (
+          select r.*,
+                 case when ${requested?.from ?? null}::date is not null then ${requested?.from ?? null}::date
+                      when r.last_day is not null then r.last_day + 1 - ${defaultDays}::integer end as period_from,
+                 case when ${requested?.to ?? null}::date is not null then ${requested?.to ?? null}::date
+                      when r.last_day is not null then r.last_day + 1 end as period_to
+          from (
+            select u.id as merchant_id, u.ord,
+                   (select min(day) from merchant_daily d where d.merchant_id = u.id) as first_day,
+                   (select max(day) from merchant_daily d where d.merchant_id = u.id) as last_day
+            from unnest(${ids}::integer[]) with ordinality as u(id, ord)
+          ) r
+        ) m
       )
       select q.merchant_id, q.first_day::text as first_day, q.last_day::text as last_day,
              q.period_from::text as period_from, q.period_to::text as period_to, q.prev_from::text as prev_from,

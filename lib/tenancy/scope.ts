@@ -130,17 +130,17 @@ export async function withMerchantScope<T>(
 
 declare const portfolioBrand: unique symbol;
 /**
- * A transaction running as `app_merchant` with `app.portfolio_merchant_ids` set and
- * `app.merchant_id` unset: row-level security shows it the listed merchants' rows of the tables
- * the portfolio page reads (drizzle/0025: merchant_daily, merchant_day_customer_bitmaps,
- * merchant_customers, upgrade_requests, model_runs) and nothing of any other table.
+ * A transaction running as the role `app_portfolio` with `app.portfolio_merchant_ids` set:
+ * row-level security shows it the listed merchants' rows of the tables the portfolio page reads
+ * (drizzle/0025: merchant_daily, merchant_day_customer_bitmaps, merchant_customers,
+ * upgrade_requests, model_runs); the role has no grant on any other table (ADR 0026).
  */
 export type PortfolioTx = Db & { readonly [portfolioBrand]: number };
 
 /**
  * Runs `fn` in one read-only transaction scoped to a set of merchants (issue 18: the portfolio
  * read by set-based queries instead of one transaction per merchant): `SET LOCAL ROLE
- * app_merchant` plus the transaction-local `app.portfolio_merchant_ids` = `{id,…}`. The same
+ * app_portfolio` plus the transaction-local `app.portfolio_merchant_ids` = `{id,…}`. The same
  * statement guard as {@link withMerchantScope} applies. Authorization (may this actor see each of
  * these merchants?) is the caller's: pass only ids lib/auth/access.ts resolved for the actor.
  * @throws Error when the list is empty or holds an id that is not a positive integer.
@@ -154,7 +154,7 @@ export async function withPortfolioScope<T>(database: Database, merchantIds: rea
     // As withMerchantScope: a SET LOCAL statement (Citus forwards it to the workers), of checked
     // positive integers only, then read-only and the role in one select.
     await tx.execute(sql.raw(`set local app.portfolio_merchant_ids = '{${merchantIds.join(",")}}'`));
-    await tx.execute(sql`select set_config('transaction_read_only', 'on', true), set_config('role', 'app_merchant', true)`);
+    await tx.execute(sql`select set_config('transaction_read_only', 'on', true), set_config('role', 'app_portfolio', true)`);
     guardTransaction(tx as unknown as GuardableTx);
     return fn(tx as unknown as PortfolioTx);
   });

@@ -4,8 +4,8 @@
  * answered (getDataRange, getOverview of the merchant's own last 30 days or of a requested
  * period, getOpenUpgradeRequest, getChurnResults' risk), for every merchant of a small synthetic
  * bank (63 merchants, seed 7) as a bank admin sees it, and for a relationship manager's subset.
- * It also pins the portfolio scope's row-level security: only the listed merchants' rows of the
- * portfolio's tables, nothing of any other table, and a merchant scope cannot widen itself.
+ * It also pins the portfolio scope's access (ADR 0026): only the listed merchants' rows of the
+ * portfolio's five tables, no other table at all, and a merchant scope cannot widen itself.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
@@ -156,23 +156,34 @@ describe("portfolio, set-based", () => {
   it("a portfolio scope reads the listed merchants' portfolio rows and nothing else", async () => {
     const [a, b] = merchantIds;
     const seen = await withPortfolioScope(database, [a], (tx) =>
-      queryRows<{ daily: number; others: number; customers: number; tx: number; customer_daily: number; merchants: number }>(
+      queryRows<{ daily: number; others: number; bitmaps: number; customers: number; requests: number; runs: number }>(
         tx,
         sql`select (select count(*)::int from merchant_daily where merchant_id = ${a}) as daily,
                    (select count(*)::int from merchant_daily where merchant_id <> ${a}) as others,
+                   (select count(*)::int from merchant_day_customer_bitmaps) as bitmaps,
                    (select count(*)::int from merchant_customers) as customers,
-                   (select count(*)::int from transactions) as tx,
-                   (select count(*)::int from merchant_customer_daily) as customer_daily,
-                   (select count(*)::int from merchants) as merchants`,
+                   (select count(*)::int from upgrade_requests) as requests,
+                   (select count(*)::int from model_runs) as runs`,
       ),
     );
-    const [own] = await queryRows<{ daily: number; customers: number }>(
+    const [own] = await queryRows<{ daily: number; bitmaps: number; customers: number; runs: number }>(
       database.db,
       sql`select (select count(*)::int from merchant_daily where merchant_id = ${a}) as daily,
-                 (select count(*)::int from merchant_customers where merchant_id = ${a}) as customers`,
+                 (select count(*)::int from merchant_day_customer_bitmaps where merchant_id = ${a}) as bitmaps,
+                 (select count(*)::int from merchant_customers where merchant_id = ${a}) as customers,
+                 (select count(*)::int from model_runs where merchant_id = ${a}) as runs`,
     );
     expect(own.daily).toBeGreaterThan(0);
-    expect(seen[0]).toEqual({ daily: own.daily, others: 0, customers: own.customers, tx: 0, customer_daily: 0, merchants: 0 });
+    expect(own.runs).toBe(1);
+    expect(seen[0]).toEqual({ daily: own.daily, others: 0, bitmaps: own.bitmaps, customers: own.customers, requests: 0, runs: 1 });
+    // Every other table is closed to the portfolio role (no grant), not merely empty.
+    for (const table of ["transactions", "merchant_customer_daily", "merchants", "customers", "model_customer_outputs"]) {
+      const refused = await withPortfolioScope(database, [a], (tx) => queryRows(tx, sql.raw(`select 1 from ${table} limit 1`))).then(
+        () => "(no error)",
+        (error: Error & { cause?: unknown }) => (error.cause instanceof Error ? error.cause.message : error.message),
+      );
+      expect(refused).toMatch(new RegExp(`permission denied for table ${table}`));
+    }
     // A merchant scope does not see the other merchant through the portfolio policies…
     const [fromB] = await withMerchantScope(database, b, (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from merchant_daily where merchant_id = ${a}`));
     expect(fromB.n).toBe(0);
