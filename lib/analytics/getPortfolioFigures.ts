@@ -96,54 +96,52 @@ export async function getPortfolioFigures(
         select m.merchant_id, m.ord, m.first_day, m.last_day, m.period_from, m.period_to,
                m.period_from - (m.period_to - m.period_from) as prev_from
         from (
-          select r.*,
+          select u.id as merchant_id, u.ord, f.day as first_day, l.day as last_day,
                  case when ${requested?.from ?? null}::date is not null then ${requested?.from ?? null}::date
-                      when r.last_day is not null then r.last_day + 1 - ${defaultDays}::integer end as period_from,
+                      when l.day is not null then l.day + 1 - ${defaultDays}::integer end as period_from,
                  case when ${requested?.to ?? null}::date is not null then ${requested?.to ?? null}::date
-                      when r.last_day is not null then r.last_day + 1 end as period_to
-          from (
-            select u.id as merchant_id, u.ord,
-                   (select min(day) from merchant_daily d where d.merchant_id = u.id) as first_day,
-                   (select max(day) from merchant_daily d where d.merchant_id = u.id) as last_day
-            from unnest(${ids}::integer[]) with ordinality as u(id, ord)
-          ) r
+                      when l.day is not null then l.day + 1 end as period_to
+          from unnest(${ids}::integer[]) with ordinality as u(id, ord)
+          left join lateral (select d.day from merchant_daily d where d.merchant_id = u.id order by d.day limit 1) f on true
+          left join lateral (select d.day from merchant_daily d where d.merchant_id = u.id order by d.day desc limit 1) l on true
         ) m
       )
       select q.merchant_id, q.first_day::text as first_day, q.last_day::text as last_day,
              q.period_from::text as period_from, q.period_to::text as period_to, q.prev_from::text as prev_from,
-             c.gross as c_gross, c.refunds_minor as c_refunds_minor, c.purchases as c_purchases, c.refunds as c_refunds,
-             c.customers as c_customers, c.new_customers as c_new,
-             v.gross as p_gross, v.refunds_minor as p_refunds_minor, v.purchases as p_purchases, v.refunds as p_refunds,
-             v.customers as p_customers, v.new_customers as p_new,
+             s.c_gross, s.c_refunds_minor, s.c_purchases, s.c_refunds, b.c_customers, n.c_new,
+             s.p_gross, s.p_refunds_minor, s.p_purchases, s.p_refunds, b.p_customers, n.p_new,
              r.plan as request_plan, r.requested_at,
              k.format as churn_format, k.params as churn_params, k.metrics as churn_metrics, k.summary as churn_summary
       from q
       left join lateral (
-        select coalesce(sum(d.gross_sales_minor), 0)::bigint as gross, coalesce(sum(d.refunds_minor), 0)::bigint as refunds_minor,
-               coalesce(sum(d.purchases), 0)::bigint as purchases, coalesce(sum(d.refunds), 0)::bigint as refunds,
-               coalesce((select sum(n) from (
-                 select bit_count(bit_or(b.bits)) as n from merchant_day_customer_bitmaps b
-                 where b.merchant_id = q.merchant_id and b.day >= q.period_from and b.day < q.period_to
-                 group by b.chunk) chunks), 0)::bigint as customers,
-               (select count(*) from merchant_customers mc
-                 where mc.merchant_id = q.merchant_id and mc.first_purchase_day >= q.period_from
-                   and mc.first_purchase_day < q.period_to)::bigint as new_customers
+        -- Both periods in one index range scan: [prev_from, period_to), split by FILTER.
+        select coalesce(sum(d.gross_sales_minor) filter (where d.day >= q.period_from), 0)::bigint as c_gross,
+               coalesce(sum(d.refunds_minor) filter (where d.day >= q.period_from), 0)::bigint as c_refunds_minor,
+               coalesce(sum(d.purchases) filter (where d.day >= q.period_from), 0)::bigint as c_purchases,
+               coalesce(sum(d.refunds) filter (where d.day >= q.period_from), 0)::bigint as c_refunds,
+               coalesce(sum(d.gross_sales_minor) filter (where d.day < q.period_from), 0)::bigint as p_gross,
+               coalesce(sum(d.refunds_minor) filter (where d.day < q.period_from), 0)::bigint as p_refunds_minor,
+               coalesce(sum(d.purchases) filter (where d.day < q.period_from), 0)::bigint as p_purchases,
+               coalesce(sum(d.refunds) filter (where d.day < q.period_from), 0)::bigint as p_refunds
         from merchant_daily d
-        where d.merchant_id = q.merchant_id and d.day >= q.period_from and d.day < q.period_to
-      ) c on q.period_from is not null
+        where d.merchant_id = q.merchant_id and d.day >= q.prev_from and d.day < q.period_to
+      ) s on q.period_from is not null
       left join lateral (
-        select coalesce(sum(d.gross_sales_minor), 0)::bigint as gross, coalesce(sum(d.refunds_minor), 0)::bigint as refunds_minor,
-               coalesce(sum(d.purchases), 0)::bigint as purchases, coalesce(sum(d.refunds), 0)::bigint as refunds,
-               coalesce((select sum(n) from (
-                 select bit_count(bit_or(b.bits)) as n from merchant_day_customer_bitmaps b
-                 where b.merchant_id = q.merchant_id and b.day >= q.prev_from and b.day < q.period_from
-                 group by b.chunk) chunks), 0)::bigint as customers,
-               (select count(*) from merchant_customers mc
-                 where mc.merchant_id = q.merchant_id and mc.first_purchase_day >= q.prev_from
-                   and mc.first_purchase_day < q.period_from)::bigint as new_customers
-        from merchant_daily d
-        where d.merchant_id = q.merchant_id and d.day >= q.prev_from and d.day < q.period_from
-      ) v on q.period_from is not null
+        -- Exact distinct customers of each period: Σ over chunks of bit_count(bit_or(day bitmaps)).
+        select coalesce(sum(bit_count(x.c)), 0)::bigint as c_customers, coalesce(sum(bit_count(x.p)), 0)::bigint as p_customers
+        from (
+          select bit_or(bm.bits) filter (where bm.day >= q.period_from) as c, bit_or(bm.bits) filter (where bm.day < q.period_from) as p
+          from merchant_day_customer_bitmaps bm
+          where bm.merchant_id = q.merchant_id and bm.day >= q.prev_from and bm.day < q.period_to
+          group by bm.chunk
+        ) x
+      ) b on q.period_from is not null
+      left join lateral (
+        select (count(*) filter (where mc.first_purchase_day >= q.period_from))::bigint as c_new,
+               (count(*) filter (where mc.first_purchase_day < q.period_from))::bigint as p_new
+        from merchant_customers mc
+        where mc.merchant_id = q.merchant_id and mc.first_purchase_day >= q.prev_from and mc.first_purchase_day < q.period_to
+      ) n on q.period_from is not null
       left join lateral (
         select u.plan, u.requested_at from upgrade_requests u
         where u.merchant_id = q.merchant_id and u.closed_at is null
@@ -151,10 +149,11 @@ export async function getPortfolioFigures(
       ) r on true
       left join lateral (
         select mr.format, mr.params, mr.metrics, mr.summary from model_runs mr
-        where mr.merchant_id = q.merchant_id and mr.kind = 'churn' and mr.status = 'succeeded'
+        where mr.merchant_id = q.merchant_id and q.merchant_id = any(${churnIds}::integer[])
+          and mr.kind = 'churn' and mr.status = 'succeeded'
         order by mr.version desc
         limit 1
-      ) k on q.merchant_id = any(${churnIds}::integer[])
+      ) k on true
       order by q.ord`,
   );
   return rows.map((r) => {

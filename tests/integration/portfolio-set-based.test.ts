@@ -176,6 +176,14 @@ describe("portfolio, set-based", () => {
     expect(own.daily).toBeGreaterThan(0);
     expect(own.runs).toBe(1);
     expect(seen[0]).toEqual({ daily: own.daily, others: 0, bitmaps: own.bitmaps, customers: own.customers, requests: 0, runs: 1 });
+    // The set is a bit string: the listed ids across bytes, and none of their neighbours.
+    const last = merchantIds[62];
+    const perMerchant = (tx: Parameters<Parameters<typeof withPortfolioScope>[2]>[0]) =>
+      queryRows<{ merchant_id: number; n: number }>(tx, sql`select merchant_id, count(*)::int as n from merchant_daily group by merchant_id order by merchant_id`);
+    const owner = new Map((await perMerchant(database.db as never)).map((r) => [r.merchant_id, r.n]));
+    expect(await withPortfolioScope(database, [last, a, merchantIds[8]], perMerchant)).toEqual(
+      [a, merchantIds[8], last].sort((x, y) => x - y).map((id) => ({ merchant_id: id, n: owner.get(id) })),
+    );
     // Every other table is closed to the portfolio role (no grant), not merely empty.
     for (const table of ["transactions", "merchant_customer_daily", "merchants", "customers", "model_customer_outputs"]) {
       const refused = await withPortfolioScope(database, [a], (tx) => queryRows(tx, sql.raw(`select 1 from ${table} limit 1`))).then(
@@ -188,8 +196,8 @@ describe("portfolio, set-based", () => {
     const [fromB] = await withMerchantScope(database, b, (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from merchant_daily where merchant_id = ${a}`));
     expect(fromB.n).toBe(0);
     // …and cannot set the portfolio list: the guard refuses SET, the role may not call set_config.
-    await expect(withMerchantScope(database, b, (tx) => tx.execute(sql.raw(`set local app.portfolio_merchant_ids = '{${a}}'`)))).rejects.toThrow(/not allowed inside a merchant scope/);
-    const denied = await withMerchantScope(database, b, (tx) => tx.execute(sql`select set_config('app.portfolio_merchant_ids', ${`{${a}}`}, true)`)).then(
+    await expect(withMerchantScope(database, b, (tx) => tx.execute(sql.raw(`set local app.portfolio_merchants = '01'`)))).rejects.toThrow(/not allowed inside a merchant scope/);
+    const denied = await withMerchantScope(database, b, (tx) => tx.execute(sql`select set_config('app.portfolio_merchants', 'ff', true)`)).then(
       () => "(no error)",
       (error: Error & { cause?: unknown }) => (error.cause instanceof Error ? error.cause.message : error.message),
     );
