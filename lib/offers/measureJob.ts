@@ -1,19 +1,16 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
-import type { OfferTerms } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import type { Arm } from "./assign";
 import { fitUpliftModel, type UpliftModel } from "./learn";
-import { customerEffects, measureOffer, type OfferMeasurement, type OfferUnit } from "./measure";
+import { customerEffects, measureOffer, type OfferMeasurement } from "./measure";
 import { advanceOffer } from "./store";
+import { loadUnits, type OfferRow } from "./units";
+import { refreshWinBack, staleWinBackMerchants } from "./winback";
+import { findMerchantRef } from "@/lib/jobs/store";
 
 /*
  * Measuring an offer after its window (docs/offers.md, "Measurement"), on the owner connection:
- * per assigned customer, purchases and gross sales in the pre-period [D − preDays, D) and the
- * window [D, E) from merchant_customer_daily; the cashback the bank accrued, per purchase from
- * `transactions` (floor(amount × rate_bp / 10,000) per purchase, summed and capped per customer;
- * a bonus is paid once on the first purchase in the window, capped); then the pure measurement
- * (./measure.ts). The result and the bank's per-customer table are stored in one transaction;
+ * the offer's units (./units.ts), then the pure measurement (./measure.ts). The result and the bank's per-customer table are stored in one transaction;
  * the offer's status becomes "measured" (or "failed" with the error).
  */
 
@@ -34,62 +31,6 @@ class WindowOpenError extends AppError {
   constructor(endsOn: string) {
     super("window_open", 409, `the offer's window ends on ${endsOn}; it is measured after that`, { endsOn });
   }
-}
-
-interface OfferRow {
-  id: number;
-  merchant_id: number;
-  starts_on: string;
-  ends_on: string;
-  pre_days: number;
-  primary_metric: "revenue" | "visits";
-  terms: OfferTerms;
-  variant_b: OfferTerms | null;
-  ended: boolean;
-}
-
-async function loadUnits(database: Database, o: OfferRow): Promise<OfferUnit[]> {
-  const rows = await queryRows<{ customer_id: number; arm: number; stratum: string; pre_rev: number; pre_visits: number; rev: number; visits: number }>(
-    database.db,
-    sql`select a.customer_id, a.arm, a.stratum,
-               coalesce(sum(d.gross_sales_minor) filter (where d.day < ${o.starts_on}::date), 0)::bigint as pre_rev,
-               coalesce(sum(d.purchases) filter (where d.day < ${o.starts_on}::date), 0)::int as pre_visits,
-               coalesce(sum(d.gross_sales_minor) filter (where d.day >= ${o.starts_on}::date), 0)::bigint as rev,
-               coalesce(sum(d.purchases) filter (where d.day >= ${o.starts_on}::date), 0)::int as visits
-        from offer_assignments a
-        left join merchant_customer_daily d on d.merchant_id = a.merchant_id and d.customer_id = a.customer_id
-          and d.day >= ${o.starts_on}::date - ${o.pre_days}::int and d.day < ${o.ends_on}::date
-        where a.offer_id = ${o.id}
-        group by a.customer_id, a.arm, a.stratum
-        order by a.customer_id`,
-  );
-  const cashback = new Map<number, number>();
-  for (const [arm, t] of [[1, o.terms], [2, o.variant_b]] as const) {
-    if (!t) continue;
-    const paid = await queryRows<{ customer_id: number; accrued: number }>(
-      database.db,
-      t.kind === "cashback"
-        ? sql`select t.customer_id, sum(floor(t.amount_minor * ${t.rateBp}::bigint / 10000))::bigint as accrued
-              from transactions t join offer_assignments a on a.offer_id = ${o.id} and a.customer_id = t.customer_id and a.arm = ${arm}
-              where t.merchant_id = ${o.merchant_id} and t.kind = 'purchase' and t.local_date >= ${o.starts_on}::date and t.local_date < ${o.ends_on}::date
-              group by t.customer_id`
-        : sql`select t.customer_id, ${t.bonusMinor}::bigint as accrued
-              from transactions t join offer_assignments a on a.offer_id = ${o.id} and a.customer_id = t.customer_id and a.arm = ${arm}
-              where t.merchant_id = ${o.merchant_id} and t.kind = 'purchase' and t.local_date >= ${o.starts_on}::date and t.local_date < ${o.ends_on}::date
-              group by t.customer_id`,
-    );
-    for (const p of paid) cashback.set(Number(p.customer_id), Math.min(t.capMinor, Number(p.accrued)));
-  }
-  return rows.map((r) => ({
-    customerId: Number(r.customer_id),
-    arm: Number(r.arm) as Arm,
-    stratum: r.stratum,
-    preRevenueMinor: Number(r.pre_rev),
-    preVisits: Number(r.pre_visits),
-    revenueMinor: Number(r.rev),
-    visits: Number(r.visits),
-    cashbackMinor: Number(r.arm) === 0 ? 0 : (cashback.get(Number(r.customer_id)) ?? 0),
-  }));
 }
 
 const EFFECT_CHUNK = 5000;
@@ -152,7 +93,10 @@ export async function measureAndStoreOffer(database: Database, offerId: number, 
 /**
  * The worker's `offer-measure` handler: `{ offerId }` measures that offer once (skipped when a
  * succeeded result exists); `{}` (the hourly schedule) measures every delivered offer whose window
- * has ended in its merchant's time zone and that has no result yet.
+ * has ended in its merchant's time zone and that has no result yet. Then, either way, it
+ * recomputes the win-back curve (./winback.ts) of every merchant whose curve is out of date (a
+ * newer churn run, or an offer measured since: its own or a pool's).
+ * @returns the offers measured and the merchants whose curve was recomputed (ids)
  */
 export async function offerMeasureJob(database: Database, data: Record<string, unknown>): Promise<object> {
   const ids =
@@ -175,5 +119,12 @@ export async function offerMeasureJob(database: Database, data: Record<string, u
     await measureAndStoreOffer(database, id);
     measured.push(id);
   }
-  return { measured };
+  const learned: number[] = [];
+  for (const merchantId of await staleWinBackMerchants(database.db)) {
+    const merchant = await findMerchantRef(database, { id: merchantId });
+    if (!merchant) continue;
+    await refreshWinBack(database, merchant);
+    learned.push(merchantId);
+  }
+  return { measured, learned };
 }
