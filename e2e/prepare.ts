@@ -40,6 +40,9 @@ const ready =
 if (!ready) {
   fs.rmSync(demoDir, { recursive: true, force: true });
   execFileSync(tsx, ["scripts/demo.ts", "--setup-only", "--small"], { stdio: "inherit", env });
+} else {
+  // A database prepared before a later migration (e.g. the win-back curve's table) gets it now.
+  execFileSync(tsx, ["scripts/migrate.ts"], { stdio: "inherit", env });
 }
 
 function cli(args: string[]) {

@@ -6,6 +6,7 @@ import { customerEffects, measureOffer, type OfferMeasurement } from "./measure"
 import { advanceOffer } from "./store";
 import { loadUnits, type OfferRow } from "./units";
 import { refreshWinBack, staleWinBackMerchants } from "./winback";
+import { notifyOfferResult } from "@/lib/jobs/alerts";
 import { findMerchantRef } from "@/lib/jobs/store";
 
 /*
@@ -38,12 +39,19 @@ const RESULT_LOCK_KEY = 0x6f66;
 
 /**
  * Measures one offer and stores the result (version = previous + 1) and the bank's
- * "identifier, action, effect" table in one transaction.
+ * "identifier, action, effect" table in one transaction; then, when it succeeded, notifies the
+ * merchant's subscribed users that the results are ready (lib/jobs/alerts.ts notifyOfferResult:
+ * plan-gated like alerts, in each user's language).
  * @param opts.force measure even though the window has not ended (the CLI's --force; tests)
+ * @param opts.notify the clock the plan is judged at and the links' origin (tests)
  * @throws WindowOpenError before the window's end (merchant-local day); Error for an unknown offer
  * @returns the stored result's id and status
  */
-export async function measureAndStoreOffer(database: Database, offerId: number, opts: { force?: boolean } = {}): Promise<{ resultId: number; status: "succeeded" | "failed"; error: string | null }> {
+export async function measureAndStoreOffer(
+  database: Database,
+  offerId: number,
+  opts: { force?: boolean; notify?: { now?: Date; baseUrl?: string } } = {},
+): Promise<{ resultId: number; status: "succeeded" | "failed"; error: string | null }> {
   const [o] = await queryRows<OfferRow>(
     database.db,
     sql`select o.id, o.merchant_id, o.starts_on::text as starts_on, o.ends_on::text as ends_on, o.pre_days, o.primary_metric, o.terms, o.variant_b,
@@ -70,10 +78,10 @@ export async function measureAndStoreOffer(database: Database, offerId: number, 
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
-  return database.db.transaction(async (tx) => {
+  const stored = await database.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${RESULT_LOCK_KEY}::int, ${offerId}::int)`);
     const [{ v }] = await queryRows<{ v: number }>(tx, sql`select coalesce(max(version), 0)::int + 1 as v from offer_results where offer_id = ${offerId}`);
-    const status = doc ? "succeeded" : "failed";
+    const status: "succeeded" | "failed" = doc ? "succeeded" : "failed";
     const [row] = await queryRows<{ id: number }>(
       tx,
       sql`insert into offer_results (offer_id, merchant_id, version, status, result, error)
@@ -86,8 +94,23 @@ export async function measureAndStoreOffer(database: Database, offerId: number, 
         select ${row.id}, ${o.merchant_id}, x.c, x.a, x.e, x.k from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(c bigint, a smallint, e bigint, k text)`);
     }
     await advanceOffer(tx, offerId, doc ? "measured" : "failed");
-    return { resultId: Number(row.id), status, error };
+    return { resultId: Number(row.id), version: v, status, error };
   });
+  // "Results ready" (lib/jobs/alerts.ts): after the commit, so a notification never announces a
+  // result that rolled back; idempotent per result version.
+  if (doc && doc.variants.length > 0) {
+    const a = doc.variants[0];
+    const [info] = await queryRows<{ name: string; currency: string }>(database.db, sql`select name, currency from offers where id = ${offerId}`);
+    await notifyOfferResult(
+      database,
+      o.merchant_id,
+      { offerId, offerName: info.name, revenueMinor: a.revenue.total, lowerMinor: a.revenue.totalCi.lower, upperMinor: a.revenue.totalCi.upper, roi: a.roi?.estimate ?? null },
+      stored.version,
+      info.currency,
+      opts.notify,
+    );
+  }
+  return { resultId: stored.resultId, status: stored.status, error: stored.error };
 }
 
 /**
