@@ -125,7 +125,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   transport = nodemailer.createTransport({ host: "127.0.0.1", port: (server.server.address() as { port: number }).port, secure: false, ignoreTLS: true });
-}, 60_000);
+}, 300_000);
 afterAll(async () => {
   transport?.close();
   if (server) await new Promise<void>((r) => server.close(() => r()));
