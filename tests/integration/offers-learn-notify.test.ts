@@ -17,7 +17,7 @@ import { getOffer } from "@/lib/offers/queries";
 import { chooseUpliftModel, getWinBack, MIN_OWN_PER_ARM, refreshWinBack } from "@/lib/offers/winback";
 import { MIN_POOL_MERCHANTS } from "@/lib/privacy/pooledTraining";
 import { refreshRollups } from "@/lib/rollups";
-import { DEFAULT_OFFER_SIMULATION, simulateOfferAudience, simulateOfferOutcome } from "@/lib/synthetic/offers";
+import { DEFAULT_OFFER_SIMULATION, plantedOfferTruth, simulateOfferAudience, simulateOfferOutcome } from "@/lib/synthetic/offers";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { openTestDatabase, TEST_DIALECT, uniqueSlug } from "../helpers/db";
@@ -77,12 +77,12 @@ async function insertPurchases(merchant: MerchantRef, rows: { customer: number; 
 }
 
 /**
- * A grocer (MCC 5411) whose customers are a planted audience of `size`, with one offer created,
+ * A shop (MCC 5411 unless given) whose customers are a planted audience of `size`, with one offer created,
  * its planted window loaded and (when `measure`) measured. Returns the merchant and the offer id.
  */
-async function merchantWithOffer(size: number, seed: number, measure = true): Promise<{ merchant: MerchantRef; offerId: number }> {
+async function merchantWithOffer(size: number, seed: number, measure = true, mcc = "5411"): Promise<{ merchant: MerchantRef; offerId: number }> {
   const slug = uniqueSlug("ol");
-  const [m] = await database.db.insert(merchants).values({ slug, name: `Grocer ${seed}`, mcc: "5411", timeZone: "UTC", currency: "RUB" }).returning();
+  const [m] = await database.db.insert(merchants).values({ slug, name: `Shop ${seed}`, mcc, timeZone: "UTC", currency: "RUB" }).returning();
   const merchant: MerchantRef = { id: m.id, slug, name: m.name, mcc: m.mcc, currency: "RUB", timeZone: "UTC" };
   await database.db.insert(merchantBankIds).values({ bankMerchantId: `${slug}-T1`, merchantId: m.id });
   const config = { ...DEFAULT_OFFER_SIMULATION, customers: size, seed };
@@ -214,8 +214,10 @@ describe(`offers: learning for the win-back queue and "results ready" (${TEST_DI
   }, 300_000);
 
   it("the uplift model: own history when it is rich, pooled over the MCC segment (≥ 5 merchants) when thin, none below; recorded and read in scope only", async () => {
+    // Pharmacies (MCC 5912): a segment of their own, apart from the grocer of the first test.
+    const PHARMACY = "5912";
     // A rich merchant: its own measured offer has ≥ 100 customers per arm.
-    const rich = await merchantWithOffer(1000, 16_401);
+    const rich = await merchantWithOffer(1000, 16_401, true, PHARMACY);
     const own = await chooseUpliftModel(database, rich.merchant, END);
     expect(own.source).toBe("own");
     expect(own.offers).toBe(1);
@@ -223,24 +225,24 @@ describe(`offers: learning for the win-back queue and "results ready" (${TEST_DI
     expect(held).toBeGreaterThanOrEqual(MIN_OWN_PER_ARM);
 
     // A thin merchant (its offer holds < 100 customers per arm), in the same MCC and country.
-    const thin = await merchantWithOffer(120, 16_402);
+    const thin = await merchantWithOffer(120, 16_402, true, PHARMACY);
     const thinHeld = (await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from offer_assignments where offer_id = ${thin.offerId} and arm = 0`))[0].n;
     expect(thinHeld).toBeLessThan(MIN_OWN_PER_ARM);
     // Peers with measured offers, the thin one and the rich one included: 2 + 2 = 4 < 5 merchants.
-    await merchantWithOffer(300, 16_403);
-    await merchantWithOffer(300, 16_404);
+    await merchantWithOffer(300, 16_403, true, PHARMACY);
+    await merchantWithOffer(300, 16_404, true, PHARMACY);
     const four = await chooseUpliftModel(database, thin.merchant, END);
     expect(four).toEqual({ source: "none", offers: 1, reason: "poolWithheld" });
     // A fifth merchant of the segment with a measured offer: pooled.
-    await merchantWithOffer(300, 16_405);
+    await merchantWithOffer(300, 16_405, true, PHARMACY);
     const pooled = await chooseUpliftModel(database, thin.merchant, END);
     expect(pooled.source).toBe("pooled");
     if (pooled.source !== "pooled") throw new Error("unreachable");
     expect(pooled.merchants).toBeGreaterThanOrEqual(MIN_POOL_MERCHANTS);
     expect(pooled.level).toBe("mcc");
-    // The pooled model is learned from a segment where persuadable-rich "lapsing" customers move more than "annoyed" ones.
-    const strata = Object.keys(pooled.model.byStratum);
-    expect(strata.length).toBeGreaterThan(0);
+    // The planted offer raises revenue overall (persuadables outweigh do-not-disturb), and so does the pooled model.
+    expect(plantedOfferTruth(DEFAULT_OFFER_SIMULATION).overall.revenueMinor).toBeGreaterThan(0);
+    expect(pooled.model.pooled.tau).toBeGreaterThan(0);
 
     // Without a churn run, the stored row says so; it is read in the merchant's scope, and no other merchant's scope sees it.
     expect(await refreshWinBack(database, thin.merchant)).toEqual({ source: "none", reason: "noChurnRun" });
