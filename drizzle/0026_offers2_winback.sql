@@ -11,7 +11,8 @@ CREATE TABLE "offer_winback" (
 	CONSTRAINT "offer_winback_source" CHECK ("offer_winback"."source" in ('own', 'pooled', 'none'))
 );
 --> statement-breakpoint
-ALTER TABLE "offer_winback" ADD CONSTRAINT "offer_winback_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "offer_winback" ADD CONSTRAINT "offer_winback_merchant_id_merchants_id_fk" FOREIGN KEY ("merchant_id") REFERENCES "public"."merchants"("id") ON DELETE cascade ON UPDATE no action;
+--> statement-breakpoint
 -- The win-back curve (docs/offers.md, "Learning"): aggregates of the merchant's own customers,
 -- read in its scope (wall 1); written by the bank's owner connection (the worker).
 ALTER TABLE offer_winback ENABLE ROW LEVEL SECURITY;
