@@ -211,7 +211,8 @@ describe(`offers: learning for the win-back queue and "results ready" (${TEST_DI
       if (previousAppUrl === undefined) delete process.env.APP_URL;
       else process.env.APP_URL = previousAppUrl;
     }
-  }, 300_000);
+    // PGlite on a loaded machine measures twice and drains the mail queue in minutes.
+  }, 900_000);
 
   it("the uplift model: own history when it is rich, pooled over the MCC segment (≥ 5 merchants) when thin, none below; recorded and read in scope only", async () => {
     // Pharmacies (MCC 5912): a segment of their own, apart from the grocer of the first test.
