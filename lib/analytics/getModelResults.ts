@@ -10,6 +10,7 @@ import type { ForecastResults } from "@/lib/runs/forecast";
 import { churnSummaryWithTexts } from "@/lib/runs/render/churn";
 import { segmentSummaryWithTexts } from "@/lib/runs/render/segments";
 import type { SegmentTreeResults } from "@/lib/runs/segments";
+import type { SwitchingResults } from "@/lib/runs/switching";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 import { merchantFilter } from "./scope";
 
@@ -43,6 +44,7 @@ export interface ResultsByKind {
   segments: SegmentTreeResults;
   forecast: ForecastResults;
   findings: FindingsResults;
+  switching: SwitchingResults;
 }
 
 /**
