@@ -20,6 +20,7 @@ import styles from "../value/model.module.css";
 import Link from "next/link";
 import { LockIcon } from "../billing/LockIcon";
 import { uiLocale } from "@/lib/i18n/translator";
+import { SwitchingSection } from "./SwitchingSection";
 
 /** "8 times out of 10" from the ROC AUC as shown (0.75 -> 8), so the words and the figure agree. */
 function timesOutOfTen(auc: number): number {
@@ -57,6 +58,7 @@ export function ChurnView() {
       </div>
       <SegmentEffectsCard run={run} />
       <RevenueAtRiskCard run={run} />
+      <SwitchingSection />
       <p className="legend-note" data-privacy-note="">{tp("note")}</p>
     </>
   );

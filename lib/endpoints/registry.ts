@@ -15,6 +15,7 @@ import { regularCustomers } from "./views/regularCustomers";
 import { seasonality } from "./views/seasonality";
 import { segments } from "./views/segments";
 import { segmentTree } from "./views/segmentTree";
+import { switching } from "./views/switching";
 
 /*
  * Every merchant view's definition. The session routes (/api/m/{slug}/{name}), the token API
@@ -33,6 +34,7 @@ export const ENDPOINTS = {
   "data-range": dataRange,
   "customer-value": customerValue,
   churn,
+  switching,
   "segment-tree": segmentTree,
   competitors,
   findings,
