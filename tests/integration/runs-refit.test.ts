@@ -103,7 +103,7 @@ describe("refit needed", () => {
     const processed = await runPendingModelJobs(database, { peerIndex: async () => undefined });
     const mine = processed.find((p) => p.job.merchantId === m.id)!;
     expect(mine.outcomes.map((o) => o.kind)).toEqual(["clv", "churn"]);
-    expect(processed.find((p) => p.job.merchantId === n.id)!.outcomes.map((o) => o.kind)).toEqual(["clv", "churn", "segments", "forecast", "findings"]);
+    expect(processed.find((p) => p.job.merchantId === n.id)!.outcomes.map((o) => o.kind)).toEqual(["clv", "churn", "segments", "forecast", "findings", "switching"]);
     expect(await pending()).toEqual([]);
     // Two customers: both fits fail with a reason; the failed attempt is what the page now shows.
     const page = await loadModelRunPage(scopeOf(m), "churn", { requester: outboxRefitRequester(database) });
