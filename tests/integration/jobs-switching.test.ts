@@ -5,7 +5,11 @@ import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
 import { rocAuc } from "@/lib/models/classificationMetrics";
 import { addDays } from "@/lib/days";
+import { ENDPOINTS } from "@/lib/endpoints/registry";
+import { runMerchantModels } from "@/lib/jobs/runModels";
 import { findMerchantRef, getBankCustomerIds } from "@/lib/jobs/store";
+import { MIN_CELL_CUSTOMERS } from "@/lib/privacy/suppression";
+import { withMerchantScope } from "@/lib/tenancy/scope";
 import { computeSwitchRunWithHoldout, type SwitchPoolCache } from "@/lib/jobs/switching";
 import { BANK_FILES } from "@/lib/synthetic";
 import { loadSmallSyntheticBank } from "../helpers/syntheticBank";
@@ -129,5 +133,38 @@ describe("competitor-leaving forecast on the synthetic bank", () => {
     // The ceiling that makes the target unreachable here: the true hazard itself scores below 0.75.
     expect(figures.oracleAuc).toBeLessThan(0.75);
     expect(training.every((t) => t === "pooled")).toBe(true);
+  });
+
+  it("stores and releases aggregates only: no per-customer output, no customer id, no cell under 5 customers", async () => {
+    const merchant = (await findMerchantRef(database, { slug: "msk-grocery-1" }))!;
+    const [outcome] = await runMerchantModels(database, merchant.id, { kinds: ["switching"] });
+    expect(outcome).toMatchObject({ kind: "switching", status: "succeeded", version: 1 });
+    const [outputs] = await queryRows<{ n: number }>(
+      database.db,
+      sql`select count(*)::int as n from model_customer_outputs o join model_runs r on r.id = o.run_id where r.merchant_id = ${merchant.id} and r.kind = 'switching'`,
+    );
+    expect(outputs.n).toBe(0);
+
+    // What the merchant's page, CSV and API get: the endpoint's load in the merchant's own scope.
+    const access = { merchant, run: <T,>(fn: (ctx: never) => Promise<T>) => withMerchantScope(database, merchant.id, (tx) => fn({ tx, merchant } as never)) };
+    const page = await ENDPOINTS.switching.load(access as never, {} as never);
+    const run = page.run!;
+    expect(run.params.training).toBe("pooled");
+    expect(run.params.peerMerchants).toBe(19);
+    expect(page.trend).toEqual([
+      { asOf: run.summary.asOf, expectedShare: run.summary.expectedShare, totalRevenueAtRiskMinor: run.summary.totalRevenueAtRiskMinor, scoredCustomers: run.summary.scoredCustomers },
+    ]);
+    const text = JSON.stringify(page);
+    expect(text).not.toMatch(/customerId|bankCustomerId|"C\d{7}"/);
+    for (const cell of run.summary.segments) {
+      if (cell.suppressed) expect([cell.customers, cell.expectedShare, cell.revenueAtRiskMinor]).toEqual([null, null, null]);
+      else expect(cell.customers!).toBeGreaterThanOrEqual(MIN_CELL_CUSTOMERS);
+    }
+    // Each dimension's cells add up to the scored customers, so a lone hidden cell would be derivable: never one alone.
+    for (const dimension of ["gender", "ageBand", "frequency"] as const) {
+      const cells = run.summary.segments.filter((c) => c.dimension === dimension);
+      expect(cells.filter((c) => c.suppressed).length).not.toBe(1);
+    }
+    expect(run.summary.scoredCustomers).toBeGreaterThanOrEqual(MIN_CELL_CUSTOMERS);
   });
 });
