@@ -73,7 +73,7 @@ export type SwitchPoolCache = Map<string, SwitchRow[][]>;
  * @throws ModelInputError when the category spend is withheld (fewer than 5 peer merchants): the
  *         forecast is about spend at peers and cannot exist without it
  */
-export async function readSwitchInputs(database: Database, merchant: MerchantRef, asOf: string, poolCache?: SwitchPoolCache): Promise<SwitchRunInputs> {
+async function readSwitchInputs(database: Database, merchant: MerchantRef, asOf: string, poolCache?: SwitchPoolCache): Promise<SwitchRunInputs> {
   const H = SWITCH_SETTINGS.horizonDays;
   const trainCutoff = addDays(asOf, -2 * H);
   const validationCutoff = addDays(asOf, -H);
