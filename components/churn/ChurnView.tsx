@@ -248,6 +248,24 @@ function FactorImportanceCard({ run }: { run: ChurnResults }) {
   );
   const bars = importanceBars(importance);
   const omitted = run.params.omittedFeatures;
+  const locale = useLocale();
+  const { currency } = useMerchant();
+  const effectColumns: Column<ChurnResults["summary"]["factorEffects"][number]>[] = [
+    {
+      key: "factor",
+      header: t("money.factor"),
+      cell: (f) => (
+        <>
+          <span className={f.direction === "raises" ? styles.up : styles.down} aria-label={t(`money.${f.direction}`)}>
+            {f.direction === "raises" ? "▲" : "▼"}
+          </span>{" "}
+          {factorName(f.feature)}
+        </>
+      ),
+    },
+    { key: "points", header: t("money.points"), numeric: true, cell: (f) => t("money.pointsValue", { points: formatNumber(f.points, locale, { maximumFractionDigits: 1 }) }) },
+    { key: "money", header: t("money.revenueAtRisk"), numeric: true, cell: (f) => formatMoney(f.revenueAtRiskMinor, currency, locale, { whole: true }) },
+  ];
   return (
     <Card title={t("title")} subtitle={t("subtitle")} data-testid="importance-card">
       {bars.length === 0 ? (
@@ -257,6 +275,18 @@ function FactorImportanceCard({ run }: { run: ChurnResults }) {
       ) : (
         <EChart option={option} height={Math.max(200, bars.length * 30 + 40)} ariaLabel={t("chartLabel")} data-testid="factor-importance" />
       )}
+      {run.summary.factorEffects.length > 0 ? (
+        <>
+          <DataTable
+            columns={effectColumns}
+            rows={run.summary.factorEffects.slice(0, 6)}
+            rowKey={(f) => f.feature}
+            caption={t("money.title")}
+            data-testid="factor-effects-money"
+          />
+          <p className="legend-note">{t("money.legend")}</p>
+        </>
+      ) : null}
       {omitted.length > 0 ? (
         <p className="legend-note" data-testid="omitted-factors">
           {t("omitted", { factors: omitted.map((o) => factorName(o.feature)).join(", ") })}

@@ -8,7 +8,6 @@ import { complementarySuppression } from "@/lib/privacy/suppression";
 import type { ComputedRun } from "@/lib/runs/contract";
 import {
   SWITCH_FEATURES,
-  type SwitchFactor,
   type SwitchFeatureName,
   type SwitchingMetrics,
   type SwitchingParams,
@@ -17,7 +16,7 @@ import {
   type switchingContract,
 } from "@/lib/runs/switching";
 import { ModelInputError } from "./errors";
-import { ageBand, unitHistogram } from "./summaries";
+import { ageBand, factorEffects, unitHistogram } from "./summaries";
 
 /*
  * The "leaving for a competitor" model's pure steps (docs/adr/0024-leaving-for-a-competitor.md).
@@ -191,37 +190,6 @@ const orNull = (fn: () => number): number | null => {
     return null;
   }
 };
-
-/**
- * Factor effects in points of risk and money (see the module comment).
- * @param margins log-odds per customer; shap[i][j] the TreeSHAP value of feature j; value[i] minor units
- */
-export function factorEffects(
-  features: readonly SwitchFeatureName[],
-  margins: readonly number[],
-  shap: readonly ArrayLike<number>[],
-  value: readonly number[],
-): SwitchFactor[] {
-  const n = margins.length;
-  const out = features.map((feature, j) => {
-    let abs = 0;
-    let money = 0;
-    let signed = 0;
-    for (let i = 0; i < n; i++) {
-      const d = sigmoid(margins[i]) - sigmoid(margins[i] - shap[i][j]);
-      abs += Math.abs(d);
-      signed += d;
-      if (d > 0) money += d * value[i];
-    }
-    return {
-      feature,
-      points: n > 0 ? round((100 * abs) / n, 4) : 0,
-      revenueAtRiskMinor: Math.round(money),
-      direction: signed > 0 ? ("raises" as const) : ("lowers" as const),
-    };
-  });
-  return out.sort((a, b) => b.points - a.points || features.indexOf(a.feature) - features.indexOf(b.feature));
-}
 
 /** Frequency band of a customer: purchase days in the last 180 days (own history). */
 export function frequencyBand(purchaseDays: number): string {

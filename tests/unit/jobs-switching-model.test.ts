@@ -2,7 +2,6 @@ import { describe, expect, it } from "vitest";
 import { ModelInputError } from "@/lib/jobs/errors";
 import {
   buildSwitchRun,
-  factorEffects,
   frequencyBand,
   isMainlyHere,
   switched,
@@ -12,6 +11,7 @@ import {
   type SwitchRunInputs,
   type WindowSpend,
 } from "@/lib/jobs/switchingModel";
+import { factorEffects } from "@/lib/jobs/summaries";
 import { stream } from "@/lib/models/prng";
 import { parseForWrite } from "@/lib/runs/contract";
 import { switchingContract } from "@/lib/runs/switching";
