@@ -1,6 +1,7 @@
 /**
  * Single-node scale figures (issue 18), step 5 of `npm run bench`, or alone:
- * `npx tsx bench/scale.ts [--db postgres|pglite] [--scale X] [--calls N] [--skip-duckdb]`.
+ * `npx tsx bench/scale.ts [--db postgres|pglite] [--scale X] [--calls N] [--skip-duckdb]
+ * [--families overview,cohortRetention,…|none] [--portfolio-merchants 500]`.
  *
  * 1. DuckDB's `read_csv` of the full bank's transactions file (the measuring anchor for the 2 M-row
  *    load that bench/run.ts times), same file, same machine, same run.
@@ -9,12 +10,15 @@
  *    family that reads per period is timed (median of N calls after a warm-up, each in its own
  *    merchant-scoped transaction) on the largest merchant over its last 12 whole months, and the
  *    growth ratio 2X / X printed (target ≤ 1.2: a page must not slow down as the bank grows).
+ * 3. The RM/bank-admin portfolio on the 2X bank (PostgreSQL): its own 63 merchants, then the bank
+ *    grown to 500 merchants by copying merchants and their rollups (target: 500 under 1 s).
  *
  * Databases are named `bench_scale_<size>_<pid>` and dropped afterwards, so two runs on one
  * server do not destroy each other's data.
  */
 import { execFileSync } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
@@ -135,13 +139,59 @@ async function largestMerchant(database: Database) {
   return { merchant, customers: largest.customers, period: { from: addMonthsToMonthStart(to, -12), to } as Period };
 }
 
+/** Columns of a public table that an insert may name (no identity or generated column). */
+async function insertableColumns(database: Database, table: string): Promise<string[]> {
+  const rows = await queryRows<{ c: string }>(
+    database.db,
+    sql`select column_name as c from information_schema.columns
+        where table_schema = 'public' and table_name = ${table} and is_identity = 'NO' and is_generated = 'NEVER'
+        order by ordinal_position`,
+  );
+  return rows.map((r) => `"${r.c}"`);
+}
+
 /**
- * The relationship manager's portfolio as the page loads it (loadPortfolio: every merchant the
- * actor may open, each in its own scoped transaction), for a bank admin who sees all the bank's
- * merchants: median ms of `calls` loads and ms per merchant. PostgreSQL only (the process
- * database comes from DATABASE_URL).
+ * Grows the bank to `target` merchants cheaply for the portfolio figure: copies of the existing
+ * merchants (slug `<slug>-c<k>`) with copies of the rollup rows the portfolio reads
+ * (merchant_daily, merchant_day_customer_bitmaps, merchant_customers), so every copy shows the
+ * figures of its original. Bench-only SQL on a throw-away database.
+ * @returns the merchant count afterwards
  */
-async function timePortfolio(database: Database, url: string, calls: number) {
+async function cloneMerchants(database: Database, target: number): Promise<number> {
+  const originals = await queryRows<{ id: number; slug: string }>(database.db, sql`select id, slug from merchants order by id`);
+  const merchantCols = await insertableColumns(database, "merchants");
+  const tables = ["merchant_daily", "merchant_day_customer_bitmaps", "merchant_customers"];
+  const tableCols = Object.fromEntries(await Promise.all(tables.map(async (t) => [t, (await insertableColumns(database, t)).filter((c) => c !== `"merchant_id"`)] as const)));
+  let count = originals.length;
+  for (let k = 1; count < target; k++) {
+    const batch = originals.slice(0, Math.min(originals.length, target - count));
+    const select = merchantCols.map((c) => (c === `"slug"` ? `slug || '-c${k}'` : c === `"name"` ? `name || ' (copy ${k})'` : c)).join(", ");
+    const made = await queryRows<{ id: number; slug: string }>(
+      database.db,
+      sql.raw(`insert into merchants (${merchantCols.join(", ")}) select ${select} from merchants
+               where id in (${batch.map((m) => m.id).join(",")}) returning id, slug`),
+    );
+    const newBySlug = new Map(made.map((m) => [m.slug, m.id]));
+    const pairs = batch.map((m) => [m.id, newBySlug.get(`${m.slug}-c${k}`)!] as const);
+    const map = `unnest('{${pairs.map((p) => p[0]).join(",")}}'::int[], '{${pairs.map((p) => p[1]).join(",")}}'::int[]) as map(old_id, new_id)`;
+    for (const t of tables) {
+      const cols = tableCols[t];
+      await database.raw(`insert into ${t} (merchant_id, ${cols.join(", ")}) select map.new_id, ${cols.map((c) => `t.${c}`).join(", ")} from ${t} t join ${map} on t.merchant_id = map.old_id`);
+    }
+    count += batch.length;
+  }
+  await database.raw("analyze merchants, merchant_daily, merchant_day_customer_bitmaps, merchant_customers");
+  return count;
+}
+
+/**
+ * The relationship manager's portfolio as the page loads it (loadPortfolio: one authorization
+ * query, then one set-based statement for every merchant the actor may open, issue 18), for a
+ * bank admin who sees all the bank's merchants: median ms of `calls` loads and ms per merchant,
+ * first for the bank's own merchants, then with the bank grown to `manyMerchants` by copying
+ * merchants (cloneMerchants). PostgreSQL only (the process database comes from DATABASE_URL).
+ */
+async function timePortfolio(database: Database, url: string, calls: number, manyMerchants: number) {
   const email = `bench-admin-${process.pid}@example.com`;
   const userId = await createUser(database, { email, password: "bench-admin-password-1", bankRole: "bank_admin" });
   const before = process.env.DATABASE_URL;
@@ -149,9 +199,17 @@ async function timePortfolio(database: Database, url: string, calls: number) {
   await closeDatabase();
   try {
     const actor = { userId, email, name: null, bankRole: "bank_admin" as const, locale: "en" as const };
-    const merchants = (await loadPortfolio(actor, null)).rows.length;
-    const ms = await median(() => loadPortfolio(actor, null), calls);
-    return { merchants, medianMs: Math.round(ms), msPerMerchant: Number((ms / merchants).toFixed(1)) };
+    const time = async () => {
+      const merchants = (await loadPortfolio(actor, null)).rows.length;
+      const ms = await median(() => loadPortfolio(actor, null), calls);
+      return { merchants, medianMs: Math.round(ms), msPerMerchant: Number((ms / merchants).toFixed(2)) };
+    };
+    const own = await time();
+    await cloneMerchants(database, manyMerchants);
+    const many = await time();
+    const result = { own, many, load: os.loadavg().map((l) => Number(l.toFixed(2))) };
+    console.log("portfolio", JSON.stringify(result));
+    return result;
   } finally {
     await closeDatabase();
     if (before === undefined) delete process.env.DATABASE_URL;
@@ -164,7 +222,7 @@ async function timePortfolio(database: Database, url: string, calls: number) {
  * the calls interleaved (X, 2X, X, 2X …) so that the machine's load weighs on both sides alike;
  * prints and returns the growth ratios (median 2X / median X).
  */
-export async function benchScale(kind: "postgres" | "pglite", opts: { scale: number; calls: number }) {
+export async function benchScale(kind: "postgres" | "pglite", opts: { scale: number; calls: number; portfolioMerchants?: number; families?: readonly string[] }) {
   const sizes = [opts.scale, opts.scale * 2];
   const banks: Array<Awaited<ReturnType<typeof loadBank>>> = [];
   try {
@@ -175,7 +233,7 @@ export async function benchScale(kind: "postgres" | "pglite", opts: { scale: num
     }
     const targets = await Promise.all(banks.map((b) => largestMerchant(b.database)));
     const growth: Record<string, { x1Ms: number; x2Ms: number; ratio: number }> = {};
-    for (const [family, fn] of Object.entries(FAMILIES)) {
+    for (const [family, fn] of Object.entries(FAMILIES).filter(([f]) => !opts.families || opts.families.includes(f))) {
       const call = (i: number) => withMerchantScope(banks[i].database, targets[i].merchant.id, (tx) => fn({ tx, merchant: targets[i].merchant }, targets[i].period));
       await call(0);
       await call(1);
@@ -190,7 +248,7 @@ export async function benchScale(kind: "postgres" | "pglite", opts: { scale: num
       const [x1, x2] = ms.map((m) => m.sort((a, b) => a - b)[Math.floor(m.length / 2)]);
       growth[family] = { x1Ms: Number(x1.toFixed(2)), x2Ms: Number(x2.toFixed(2)), ratio: Number((x2 / x1).toFixed(2)) };
     }
-    const portfolio = banks[1].url ? await timePortfolio(banks[1].database, banks[1].url, 3) : null;
+    const portfolio = banks[1].url ? await timePortfolio(banks[1].database, banks[1].url, 5, opts.portfolioMerchants ?? 500) : null;
     const result = {
       database: kind,
       sizes: banks.map((b, i) => ({ scale: sizes[i], rows: b.rows, largestMerchant: targets[i].merchant.slug, itsCustomers: targets[i].customers, period: targets[i].period, loadSeconds: Number(b.loadSeconds.toFixed(1)) })),
@@ -211,6 +269,9 @@ async function main() {
       scale: { type: "string", default: "0.25" },
       calls: { type: "string", default: "15" },
       "skip-duckdb": { type: "boolean", default: false },
+      /** Comma-separated families to time (default all; "none" for the portfolio alone). */
+      families: { type: "string" },
+      "portfolio-merchants": { type: "string", default: "500" },
     },
   });
   fs.mkdirSync(dir, { recursive: true });
@@ -218,7 +279,12 @@ async function main() {
     const file = path.join(bankDir(1), "transactions.csv.gz");
     console.log("duckdb read_csv", JSON.stringify({ file, ...(await duckdbReadCsv(file)) }));
   }
-  await benchScale(values.db as "postgres" | "pglite", { scale: Number(values.scale), calls: Number(values.calls) });
+  await benchScale(values.db as "postgres" | "pglite", {
+    scale: Number(values.scale),
+    calls: Number(values.calls),
+    portfolioMerchants: Number(values["portfolio-merchants"]),
+    families: values.families ? values.families.split(",") : undefined,
+  });
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.resolve(import.meta.filename ?? "")) {

@@ -74,7 +74,8 @@ const ident = (name: string): string => {
  *    ingest. The check guards foreign keys from distributed to reference tables checked over
  *    several connections; none is left (step 2), the remaining keys join reference tables only.
  *    Both settings apply to connections opened after this call.
- * 5. `app_merchant` may log in (on the workers, where Citus connects as the scope's role).
+ * 5. `app_merchant` and `app_portfolio` may log in (on the workers, where Citus connects as the
+ *    scope's role).
  *    pg_hba must admit it from the coordinator only. Citus' views in `public` are revoked from
  *    PUBLIC, so the scoped role reads row-level-secured tables only.
  *
@@ -157,6 +158,8 @@ export async function distributeIfCitus(database: Database): Promise<DistributeR
   // the coordinator (docs/scaling.md "Citus", operator steps). No password: it never logs in
   // from outside.
   await database.raw(`alter role app_merchant login`);
+  // The portfolio scope's role (drizzle/0025, ADR 0026) reads shards the same way.
+  await database.raw(`alter role app_portfolio login`);
   // Citus' views in public (table and schema names, sizes, owners) are granted to PUBLIC; the
   // scoped role reads row-level-secured tables only (wall 1, tests/integration/tenancy-db).
   const { rows: views } = await database.raw(

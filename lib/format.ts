@@ -212,3 +212,23 @@ export function monthNames(locale: string, width: "short" | "long" = "short"): s
   const df = dateFormat(locale, { month: width });
   return Array.from({ length: 12 }, (_, i) => normaliseSpaces(df.format(new Date(Date.UTC(2024, i, 1)))));
 }
+
+/**
+ * A column name from a merchant's own upload as words: `history_segment` → "History segment",
+ * `zipCode` → "Zip code", `AOV-90d` → "AOV 90d". Separators (`_`, `-`, `.`, runs of spaces) become
+ * single spaces, a lower-to-upper camel boundary becomes a space and the next word is lower-cased
+ * unless it is an acronym (two or more capitals); the first letter is capitalised. The raw name
+ * stays available to specialists (callers show it behind the details toggle or as a tooltip).
+ * Returns the trimmed input when it holds no letters or digits.
+ */
+export function humanizeColumnName(name: string): string {
+  const spaced = name
+    .replace(/([a-z\d])([A-Z])/g, "$1 $2")
+    .replace(/[_\-.\s]+/g, " ")
+    .trim();
+  if (!/[\p{L}\d]/u.test(spaced)) return name.trim();
+  const words = spaced.split(" ").map((w, i) => (i > 0 && !/^[A-Z\d]{2,}$/.test(w) && /^[A-Z][a-z]/.test(w) ? w.toLowerCase() : w));
+  const first = words[0] ?? "";
+  words[0] = first.charAt(0).toUpperCase() + first.slice(1);
+  return words.join(" ");
+}

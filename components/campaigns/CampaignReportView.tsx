@@ -6,7 +6,7 @@ import { useMemo } from "react";
 import type { ActionReport, CampaignReport, GroupLift, OutcomeStat } from "@/lib/campaigns/types";
 import { buildFactorImportanceOption } from "@/lib/charts/buildFactorImportanceOption";
 import { buildQiniOption } from "@/lib/charts/buildQiniOption";
-import { formatMoney, formatNumber, formatPercent } from "@/lib/format";
+import { formatMoney, formatNumber, formatPercent, humanizeColumnName } from "@/lib/format";
 import { Card } from "../Card";
 import { DataTable, type Column } from "../DataTable";
 import { EChart } from "../charts/EChart";
@@ -97,7 +97,7 @@ function ActionSection({ action, report }: { action: ActionReport; report: Campa
       <LiftTable action={action} currency={report.campaign.currency} />
       {action.uplift ? <UpliftCard action={action} outcome={report.primaryOutcome} /> : <p className="legend-note">{t("noModel")}</p>}
       {action.segments.map((s) => (
-        <GroupCard key={s.feature} title={`${t("segmentsTitle")}: ${s.feature}`} groups={s.groups} label={(k) => (k === "" ? t("missingValue") : k)} />
+        <GroupCard key={s.feature} title={`${t("segmentsTitle")}: ${humanizeColumnName(s.feature)}`} groups={s.groups} label={(k) => (k === "" ? t("missingValue") : k)} />
       ))}
       {action.clusters.length > 0 ? (
         <GroupCard title={t("clustersTitle")} subtitle={t("clustersSubtitle")} groups={action.clusters} label={(k) => t("cluster", { n: k })} />
@@ -158,7 +158,7 @@ function UpliftCard({ action, outcome }: { action: ActionReport; outcome: Campai
     () =>
       buildFactorImportanceOption(
         u.shap.map((s) => ({ feature: s.feature, meanAbsShap: s.meanAbs })),
-        { factor: (f) => f, share: t("shapShare"), meanAbsShap: t("shapRaw") },
+        { factor: humanizeColumnName, share: t("shapShare"), meanAbsShap: t("shapRaw") },
         format,
       ),
     [u, t, format],

@@ -84,6 +84,21 @@ const json = (v: unknown) => (typeof v === "string" ? JSON.parse(v) : v);
 type Parsed<K extends ModelKind> = StoredModelRun<RunParams<ContractOf<K>>, RunMetrics<ContractOf<K>>, RunSummary<ContractOf<K>>>;
 
 /**
+ * A stored run's summary parsed with the kind's contract, or null when the run needs a refit
+ * (stored in another format, or it does not parse): the check {@link readModelResults} makes, for
+ * set-based readers that fetch many merchants' latest runs in one query (the portfolio).
+ * @throws Error for a kind outside MODEL_KINDS
+ */
+export function parseStoredSummary<K extends ModelKind>(
+  kind: K,
+  row: { format: number; params: unknown; metrics: unknown; summary: unknown },
+): RunSummary<ContractOf<K>> | null {
+  assertKind(kind);
+  const parsed = parseStored(CONTRACTS[kind], row.format, { params: json(row.params), metrics: json(row.metrics), summary: json(row.summary) });
+  return parsed.ok ? (parsed.summary as RunSummary<ContractOf<K>>) : null;
+}
+
+/**
  * The latest succeeded run of one kind, parsed with the kind's contract: `ready`, `none` before
  * the first one, or `refit` when it was stored in another format or does not parse. A later
  * failed run does not hide it.

@@ -235,7 +235,7 @@ export async function requireActor(): Promise<Actor> {
  * The actor's access to the merchant with this slug, or null when there is no such merchant
  * OR no access (indistinguishable). Uses the process database (getDatabase()).
  */
-export const resolveMerchantAccess = cache(async function resolveMerchantAccess(
+const resolveMerchantAccess = cache(async function resolveMerchantAccess(
   actor: Actor,
   slug: string,
 ): Promise<MerchantAccess | null> {

@@ -49,7 +49,8 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
   await tx.execute(sql`
     create temporary table if not exists rollup_batch_customers (
       merchant_id integer not null, customer_id bigint not null, first_day date, last_day date,
-      purchases integer not null, gross bigint not null, refunds bigint not null
+      purchases integer not null, gross bigint not null, refunds bigint not null,
+      primary key (merchant_id, customer_id)
     ) on commit delete rows`);
   await tx.execute(sql`truncate rollup_batch_customers`);
   await tx.execute(sql`

@@ -127,3 +127,47 @@ export async function withMerchantScope<T>(
     return fn(tx as unknown as ScopedTx);
   });
 }
+
+declare const portfolioBrand: unique symbol;
+
+/**
+ * The set of merchant ids as drizzle/0025's policies read it: the hex of a bit string where bit
+ * `id & 7` (get_bit's numbering, least significant first) of byte `id >> 3` is set for each id.
+ * Length: (max id >> 3) + 1 bytes. Ids are checked positive integers.
+ */
+function portfolioBits(merchantIds: readonly number[]): string {
+  const bytes = new Uint8Array((Math.max(...merchantIds) >> 3) + 1);
+  for (const id of merchantIds) bytes[id >> 3] |= 1 << (id & 7);
+  return Buffer.from(bytes).toString("hex");
+}
+/**
+ * A transaction running as the role `app_portfolio` with `app.portfolio_merchants` set:
+ * row-level security shows it the listed merchants' rows of the tables the portfolio page reads
+ * (drizzle/0025: merchant_daily, merchant_day_customer_bitmaps, merchant_customers,
+ * upgrade_requests, model_runs); the role has no grant on any other table (ADR 0026).
+ */
+export type PortfolioTx = Db & { readonly [portfolioBrand]: number };
+
+/**
+ * Runs `fn` in one read-only transaction scoped to a set of merchants (issue 18: the portfolio
+ * read by set-based queries instead of one transaction per merchant): `SET LOCAL ROLE
+ * app_portfolio` plus the transaction-local `app.portfolio_merchants` (the ids as a bit string,
+ * hex). The same
+ * statement guard as {@link withMerchantScope} applies. Authorization (may this actor see each of
+ * these merchants?) is the caller's: pass only ids lib/auth/access.ts resolved for the actor.
+ * @throws Error when the list is empty or holds an id that is not a positive integer.
+ */
+export async function withPortfolioScope<T>(database: Database, merchantIds: readonly number[], fn: (tx: PortfolioTx) => Promise<T>): Promise<T> {
+  if (merchantIds.length === 0) throw new Error("withPortfolioScope: no merchants");
+  for (const id of merchantIds) {
+    if (!Number.isInteger(id) || id <= 0) throw new Error(`withPortfolioScope: invalid merchant id ${id}`);
+  }
+  return database.db.transaction(async (tx) => {
+    // As withMerchantScope: a SET LOCAL statement (Citus forwards it to the workers), of checked
+    // positive integers only, then read-only and the role in one select.
+    await tx.execute(sql.raw(`set local app.portfolio_merchants = '${portfolioBits(merchantIds)}'`));
+    await tx.execute(sql`select set_config('transaction_read_only', 'on', true), set_config('role', 'app_portfolio', true)`);
+    guardTransaction(tx as unknown as GuardableTx);
+    return fn(tx as unknown as PortfolioTx);
+  });
+}

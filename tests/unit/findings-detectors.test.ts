@@ -75,6 +75,21 @@ describe("findings detectors", () => {
     expect(market.detect(input, revenue).findings.map((f) => f.id)).toEqual(["marketEffect:previous"]);
   });
 
+  it("a market-effect finding is coloured by what its headline is about (issue 19 item 9)", () => {
+    // The market rose 30 % while the merchant rose 11 %: revenue rose by 2,210,561, the market
+    // explains more than all of it and the merchant's own part is negative. The headline ("Most
+    // of the revenue change is the market's") is about a rise, so the finding is "up" (it was
+    // "down", the own part's sign, and painted red).
+    const input = everyKindInput();
+    input.peerIndex = { released: true, series: [{ date: "2026-04-10", index: 100 }, { date: "2026-05-10", index: 130 }] };
+    const revenue = DETECTORS.find((d) => d.kind === "metricChange")!.detect(input, []).findings;
+    const [finding] = DETECTORS.find((d) => d.kind === "marketEffect")!.detect(input, revenue).findings;
+    expect(finding!.variant).toBe("market");
+    expect(finding!.values.totalChange).toEqual({ t: "money", v: 2_210_561 });
+    expect(finding!.values.own).toEqual({ t: "money", v: -3_229_273 });
+    expect(finding!.direction).toBe("up");
+  });
+
   it("welch: t and the two-sided Student p with min(n) − 1 degrees of freedom (scipy.stats.t.sf)", () => {
     const a = welch([1, 2, 3, 4], [2, 4, 6, 8, 10]);
     expect(a.statistic).toBeCloseTo(-2.2514363231593695, 12);

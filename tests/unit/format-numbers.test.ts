@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  humanizeColumnName,
   changeDirection,
   formatChange,
   formatNumber,
@@ -59,5 +60,18 @@ describe("suppression", () => {
     expect(SUPPRESSED_LABEL).toBe("< 5");
     expect(formatSuppressible(null, true, (v) => formatNumber(v, "en"))).toBe("< 5");
     expect(formatSuppressible(1234, false, (v) => formatNumber(v, "en"))).toBe("1,234");
+  });
+});
+
+describe("humanizeColumnName", () => {
+  it("turns an upload's column names into words (issue 19 item 7)", () => {
+    expect(humanizeColumnName("history_segment")).toBe("History segment");
+    expect(humanizeColumnName("zip_code")).toBe("Zip code");
+    expect(humanizeColumnName("zipCode")).toBe("Zip code");
+    expect(humanizeColumnName("AOV-90d")).toBe("AOV 90d");
+    expect(humanizeColumnName("  recency  ")).toBe("Recency");
+    expect(humanizeColumnName("newbie")).toBe("Newbie");
+    expect(humanizeColumnName("сегмент_истории")).toBe("Сегмент истории");
+    expect(humanizeColumnName("__")).toBe("__");
   });
 });

@@ -18,16 +18,17 @@ function marketFindings(input: FindingsInput, revenueChanged: boolean): Finding[
     { current: input.windows.current, baseline: input.windows.previous },
   );
   if (!split.available) return [];
+  const variant = Math.abs(split.marketMinor) > Math.abs(split.ownMinor) ? "market" : "own";
   return [
     {
       id: "marketEffect:previous",
       kind: "marketEffect",
       tier: "alert",
       impactMinor: Math.abs(split.totalMinor),
-      direction: split.ownMinor > 0 ? "up" : split.ownMinor < 0 ? "down" : "none",
+      direction: marketEffectDirection(variant === "market" ? split.totalMinor : split.ownMinor),
       confidence: "medium",
       p: null,
-      variant: Math.abs(split.marketMinor) > Math.abs(split.ownMinor) ? "market" : "own",
+      variant,
       values: {
         totalChange: money(split.totalMinor),
         market: money(split.marketMinor),
@@ -39,6 +40,18 @@ function marketFindings(input: FindingsInput, revenueChanged: boolean): Finding[
       period: input.windows.current,
     },
   ];
+}
+
+/**
+ * The colour of a market-effect finding follows what its headline is about: the revenue change
+ * itself when the market explains most of it ("Most of the revenue change is the market's"),
+ * the merchant's own part otherwise. (Colouring by the own part alone painted a fall that the
+ * market caused green whenever the merchant's own part was slightly positive: issue 19 item 9.)
+ *
+ * @param minor the headline's amount in minor units (signed)
+ */
+function marketEffectDirection(minor: number): "up" | "down" | "none" {
+  return minor > 0 ? "up" : minor < 0 ? "down" : "none";
 }
 
 export const marketEffectDetector: Detector = {

@@ -1,0 +1,188 @@
+import { sql } from "drizzle-orm";
+import { queryRows } from "@/db/client";
+import { assertPeriod, comparisonCoverage, type Period } from "@/lib/days";
+import type { PortfolioTx } from "@/lib/tenancy/scope";
+import { headlineChange, headlineFromTotals, type Overview } from "./getOverview";
+import { parseStoredSummary } from "./getModelResults";
+import type { DataRange } from "./getDataRange";
+
+/** One merchant's figures on the portfolio page (what loadPortfolio shows beside its name). */
+export interface PortfolioFigures {
+  merchantId: number;
+  /** As getDataRange: first and last local day with a transaction, null without data. */
+  range: DataRange;
+  /** The requested period, else the 30 days ending at `range.lastDay`; null without data and without a requested period. */
+  period: Period | null;
+  /** As getOverview(ctx, period); null when `period` is null. */
+  overview: Overview | null;
+  /** The open upgrade request (as getOpenUpgradeRequest), else null. */
+  upgradeRequest: { plan: string; requestedAt: Date } | null;
+  /**
+   * The latest succeeded churn run's summary figures (as getChurnResults(ctx)?.summary), read
+   * only for merchants in `churnMerchantIds`; null otherwise, before the first run or when it
+   * needs a refit.
+   */
+  churn: { scoredCustomers: number; expectedChurners: number; totalRevenueAtRiskMinor: number } | null;
+}
+
+interface Row {
+  merchant_id: number;
+  first_day: string | null;
+  last_day: string | null;
+  period_from: string | null;
+  period_to: string | null;
+  prev_from: string | null;
+  c_gross: number | null;
+  c_refunds_minor: number | null;
+  c_purchases: number | null;
+  c_refunds: number | null;
+  c_customers: number | null;
+  c_new: number | null;
+  p_gross: number | null;
+  p_refunds_minor: number | null;
+  p_purchases: number | null;
+  p_refunds: number | null;
+  p_customers: number | null;
+  p_new: number | null;
+  request_plan: string | null;
+  requested_at: string | Date | null;
+  churn_format: number | null;
+  churn_params: unknown;
+  churn_metrics: unknown;
+  churn_summary: unknown;
+}
+
+/**
+ * The portfolio's figures for many merchants in ONE set-based statement (issue 18: the page read
+ * one scoped transaction per merchant, ≈33 ms each): per merchant its data range, its period
+ * (`requested`, else the `defaultDays` days ending at its own last data day), the overview of that
+ * period and of the previous period of equal length (the same sums, exact bitmap distinct
+ * customers and new customers as getHeadlineMetrics), its open upgrade request and, for the
+ * merchants in `churnMerchantIds`, the latest succeeded churn run (parsed with the churn
+ * contract; a run needing a refit reads as none). Every figure equals what getDataRange,
+ * getOverview, getOpenUpgradeRequest and getChurnResults answer in a merchant scope
+ * (tests/integration/portfolio-set-based.test.ts pins it). Each merchant's part is index range
+ * scans on its own rows, so the cost follows the portfolio's size, not the bank's.
+ *
+ * Rows come back in the order of `merchantIds`. Minor units of each merchant's currency; days are
+ * local 'YYYY-MM-DD' and periods half-open.
+ *
+ * Sources: merchant_daily, merchant_day_customer_bitmaps, merchant_customers (rollups),
+ * upgrade_requests, model_runs; run in a portfolio scope (RLS shows the listed merchants only).
+ * @param defaultDays length in days of a merchant's own default period (positive integer)
+ * @throws Error on a malformed requested period or a non-positive defaultDays
+ */
+export async function getPortfolioFigures(
+  tx: PortfolioTx,
+  merchantIds: readonly number[],
+  requested: Period | null,
+  defaultDays: number,
+  churnMerchantIds: readonly number[],
+): Promise<PortfolioFigures[]> {
+  if (!Number.isInteger(defaultDays) || defaultDays <= 0) throw new Error(`getPortfolioFigures: invalid defaultDays ${defaultDays}`);
+  if (requested) assertPeriod(requested);
+  if (merchantIds.length === 0) return [];
+  const ids = `{${merchantIds.map((id) => Math.trunc(id)).join(",")}}`;
+  const churnIds = `{${churnMerchantIds.map((id) => Math.trunc(id)).join(",")}}`;
+  // Period bounds as dates: the requested one for everyone, else [last + 1 − days, last + 1).
+  // The previous period is [from − L, from) with L = to − from (lib/days previousPeriod).
+  // Materialized, so the lateral scans compare `day` with plain values: row-level security lets
+  // only leakproof quals into an index condition, and date + integer is not leakproof (computed
+  // inside the scans, the bounds left every merchant's whole history to a filter).
+  const rows = await queryRows<Row>(
+    tx,
+    sql`
+      with q as materialized (
+        select m.merchant_id, m.ord, m.first_day, m.last_day, m.period_from, m.period_to,
+               m.period_from - (m.period_to - m.period_from) as prev_from
+        from (
+          select u.id as merchant_id, u.ord, f.day as first_day, l.day as last_day,
+                 case when ${requested?.from ?? null}::date is not null then ${requested?.from ?? null}::date
+                      when l.day is not null then l.day + 1 - ${defaultDays}::integer end as period_from,
+                 case when ${requested?.to ?? null}::date is not null then ${requested?.to ?? null}::date
+                      when l.day is not null then l.day + 1 end as period_to
+          from unnest(${ids}::integer[]) with ordinality as u(id, ord)
+          left join lateral (select d.day from merchant_daily d where d.merchant_id = u.id order by d.day limit 1) f on true
+          left join lateral (select d.day from merchant_daily d where d.merchant_id = u.id order by d.day desc limit 1) l on true
+        ) m
+      )
+      select q.merchant_id, q.first_day::text as first_day, q.last_day::text as last_day,
+             q.period_from::text as period_from, q.period_to::text as period_to, q.prev_from::text as prev_from,
+             s.c_gross, s.c_refunds_minor, s.c_purchases, s.c_refunds, b.c_customers, n.c_new,
+             s.p_gross, s.p_refunds_minor, s.p_purchases, s.p_refunds, b.p_customers, n.p_new,
+             r.plan as request_plan, r.requested_at,
+             k.format as churn_format, k.params as churn_params, k.metrics as churn_metrics, k.summary as churn_summary
+      from q
+      left join lateral (
+        -- Both periods in one index range scan: [prev_from, period_to), split by FILTER.
+        select coalesce(sum(d.gross_sales_minor) filter (where d.day >= q.period_from), 0)::bigint as c_gross,
+               coalesce(sum(d.refunds_minor) filter (where d.day >= q.period_from), 0)::bigint as c_refunds_minor,
+               coalesce(sum(d.purchases) filter (where d.day >= q.period_from), 0)::bigint as c_purchases,
+               coalesce(sum(d.refunds) filter (where d.day >= q.period_from), 0)::bigint as c_refunds,
+               coalesce(sum(d.gross_sales_minor) filter (where d.day < q.period_from), 0)::bigint as p_gross,
+               coalesce(sum(d.refunds_minor) filter (where d.day < q.period_from), 0)::bigint as p_refunds_minor,
+               coalesce(sum(d.purchases) filter (where d.day < q.period_from), 0)::bigint as p_purchases,
+               coalesce(sum(d.refunds) filter (where d.day < q.period_from), 0)::bigint as p_refunds
+        from merchant_daily d
+        where d.merchant_id = q.merchant_id and d.day >= q.prev_from and d.day < q.period_to
+      ) s on q.period_from is not null
+      left join lateral (
+        -- Exact distinct customers of each period: Σ over chunks of bit_count(bit_or(day bitmaps)).
+        select coalesce(sum(bit_count(x.c)), 0)::bigint as c_customers, coalesce(sum(bit_count(x.p)), 0)::bigint as p_customers
+        from (
+          select bit_or(bm.bits) filter (where bm.day >= q.period_from) as c, bit_or(bm.bits) filter (where bm.day < q.period_from) as p
+          from merchant_day_customer_bitmaps bm
+          where bm.merchant_id = q.merchant_id and bm.day >= q.prev_from and bm.day < q.period_to
+          group by bm.chunk
+        ) x
+      ) b on q.period_from is not null
+      left join lateral (
+        select (count(*) filter (where mc.first_purchase_day >= q.period_from))::bigint as c_new,
+               (count(*) filter (where mc.first_purchase_day < q.period_from))::bigint as p_new
+        from merchant_customers mc
+        where mc.merchant_id = q.merchant_id and mc.first_purchase_day >= q.prev_from and mc.first_purchase_day < q.period_to
+      ) n on q.period_from is not null
+      left join lateral (
+        select u.plan, u.requested_at from upgrade_requests u
+        where u.merchant_id = q.merchant_id and u.closed_at is null
+        limit 1
+      ) r on true
+      left join lateral (
+        select mr.format, mr.params, mr.metrics, mr.summary from model_runs mr
+        where mr.merchant_id = q.merchant_id and q.merchant_id = any(${churnIds}::integer[])
+          and mr.kind = 'churn' and mr.status = 'succeeded'
+        order by mr.version desc
+        limit 1
+      ) k on true
+      order by q.ord`,
+  );
+  return rows.map((r) => {
+    const range: DataRange = { firstDay: r.first_day, lastDay: r.last_day };
+    const period: Period | null = r.period_from && r.period_to ? { from: r.period_from, to: r.period_to } : null;
+    let overview: Overview | null = null;
+    if (period) {
+      const previousPeriod: Period = { from: r.prev_from!, to: period.from };
+      const current = headlineFromTotals({
+        grossSalesMinor: r.c_gross!, refundsMinor: r.c_refunds_minor!, purchases: r.c_purchases!, refunds: r.c_refunds!, customers: r.c_customers!, newCustomers: r.c_new!,
+      });
+      const previous = headlineFromTotals({
+        grossSalesMinor: r.p_gross!, refundsMinor: r.p_refunds_minor!, purchases: r.p_purchases!, refunds: r.p_refunds!, customers: r.p_customers!, newCustomers: r.p_new!,
+      });
+      const coverage = comparisonCoverage(period, previousPeriod, range);
+      const change = coverage.comparable
+        ? headlineChange(current, previous)
+        : (Object.fromEntries(Object.keys(current).map((k) => [k, null])) as Overview["change"]);
+      overview = { period, previousPeriod, current, previous, change, coverage };
+    }
+    const summary = r.churn_format === null ? null : parseStoredSummary("churn", { format: r.churn_format, params: r.churn_params, metrics: r.churn_metrics, summary: r.churn_summary });
+    return {
+      merchantId: r.merchant_id,
+      range,
+      period,
+      overview,
+      upgradeRequest: r.request_plan && r.requested_at ? { plan: r.request_plan, requestedAt: r.requested_at instanceof Date ? r.requested_at : new Date(r.requested_at) } : null,
+      churn: summary ? { scoredCustomers: summary.scoredCustomers, expectedChurners: summary.expectedChurners, totalRevenueAtRiskMinor: summary.totalRevenueAtRiskMinor } : null,
+    };
+  });
+}
+
