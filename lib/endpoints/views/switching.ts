@@ -19,14 +19,14 @@ export const switching = defineEndpoint({
   tables: (data) =>
     data.run
       ? [
-          table("segments", data.run.summary.segments, [
+          table("switching-segments", data.run.summary.segments, [
             { header: "dimension", type: "text", value: (r) => r.dimension },
             { header: "value", type: "text", value: (r) => r.value },
             { header: "customers", type: "integer", value: (r) => r.customers },
             { header: "expectedShare", type: "percent", value: (r) => r.expectedShare },
             { header: "revenueAtRisk", type: "money", value: (r) => r.revenueAtRiskMinor },
           ]),
-          table("trend", data.trend, [
+          table("switching-trend", data.trend, [
             { header: "asOf", type: "date", value: (r) => r.asOf },
             { header: "expectedShare", type: "percent", value: (r) => r.expectedShare },
             { header: "revenueAtRisk", type: "money", value: (r) => r.totalRevenueAtRiskMinor },
