@@ -21,6 +21,7 @@ import styles from "../value/model.module.css";
 import Link from "next/link";
 import { LockIcon } from "../billing/LockIcon";
 import { uiLocale } from "@/lib/i18n/translator";
+import { SwitchingSection } from "./SwitchingSection";
 
 /** "8 times out of 10" from the ROC AUC as shown (0.75 -> 8), so the words and the figure agree. */
 function timesOutOfTen(auc: number): number {
@@ -59,6 +60,7 @@ export function ChurnView() {
       <SegmentEffectsCard run={run} />
       <RevenueAtRiskCard run={run} />
       <WinBackCard />
+      <SwitchingSection />
       <p className="legend-note" data-privacy-note="">{tp("note")}</p>
     </>
   );
@@ -248,6 +250,24 @@ function FactorImportanceCard({ run }: { run: ChurnResults }) {
   );
   const bars = importanceBars(importance);
   const omitted = run.params.omittedFeatures;
+  const locale = useLocale();
+  const { currency } = useMerchant();
+  const effectColumns: Column<ChurnResults["summary"]["factorEffects"][number]>[] = [
+    {
+      key: "factor",
+      header: t("money.factor"),
+      cell: (f) => (
+        <>
+          <span className={f.direction === "raises" ? styles.up : styles.down} aria-label={t(`money.${f.direction}`)}>
+            {f.direction === "raises" ? "▲" : "▼"}
+          </span>{" "}
+          {factorName(f.feature)}
+        </>
+      ),
+    },
+    { key: "points", header: t("money.points"), numeric: true, cell: (f) => t("money.pointsValue", { points: formatNumber(f.points, locale, { maximumFractionDigits: 1 }) }) },
+    { key: "money", header: t("money.revenueAtRisk"), numeric: true, cell: (f) => formatMoney(f.revenueAtRiskMinor, currency, locale, { whole: true }) },
+  ];
   return (
     <Card title={t("title")} subtitle={t("subtitle")} data-testid="importance-card">
       {bars.length === 0 ? (
@@ -257,6 +277,18 @@ function FactorImportanceCard({ run }: { run: ChurnResults }) {
       ) : (
         <EChart option={option} height={Math.max(200, bars.length * 30 + 40)} ariaLabel={t("chartLabel")} data-testid="factor-importance" />
       )}
+      {run.summary.factorEffects.length > 0 ? (
+        <>
+          <DataTable
+            columns={effectColumns}
+            rows={run.summary.factorEffects.slice(0, 6)}
+            rowKey={(f) => f.feature}
+            caption={t("money.title")}
+            data-testid="factor-effects-money"
+          />
+          <p className="legend-note">{t("money.legend")}</p>
+        </>
+      ) : null}
       {omitted.length > 0 ? (
         <p className="legend-note" data-testid="omitted-factors">
           {t("omitted", { factors: omitted.map((o) => factorName(o.feature)).join(", ") })}

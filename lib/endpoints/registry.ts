@@ -16,6 +16,7 @@ import { seasonality } from "./views/seasonality";
 import { segments } from "./views/segments";
 import { segmentTree } from "./views/segmentTree";
 import { winBack } from "./views/winBack";
+import { switching } from "./views/switching";
 
 /*
  * Every merchant view's definition. The session routes (/api/m/{slug}/{name}), the token API
@@ -35,6 +36,7 @@ export const ENDPOINTS = {
   "customer-value": customerValue,
   churn,
   "win-back": winBack,
+  switching,
   "segment-tree": segmentTree,
   competitors,
   findings,

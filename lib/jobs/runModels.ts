@@ -7,6 +7,7 @@ import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { PeerIndexInput } from "@/lib/findings/types";
 import { loadPeerIndexInput } from "./peerIndex";
 import type { ChurnPoolCache } from "./churn";
+import type { SwitchPoolCache } from "./switching";
 import { refreshCompetitorReports, type StoredReportsOutcome } from "@/lib/privacy/precompute";
 import { RunContractError } from "@/lib/runs/contract";
 import { ModelInputError } from "./errors";
@@ -60,6 +61,8 @@ export interface RunModelsOptions {
    * pass so that each peer is read once per cutoff pair; default: a cache for this merchant only.
    */
   poolCache?: ChurnPoolCache;
+  /** Peers' switching rows (lib/jobs/switching.ts), shared the same way. */
+  switchPoolCache?: SwitchPoolCache;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)) || "unknown error";
@@ -97,7 +100,7 @@ export async function runMerchantModels(
 
   const peerIndex = opts.peerIndex ?? ((m: MerchantRef, a: string) => loadPeerIndexInput(database, m, a));
   const compute = (kind: ModelKind, d: Database, m: MerchantRef, a: string): Promise<ComputedRun> =>
-    opts.compute?.[kind]?.(d, m, a) ?? (MODELS[kind].compute({ database: d, merchant: m, asOf: a, bankIds, peerIndex, poolCache: opts.poolCache }) as Promise<ComputedRun>);
+    opts.compute?.[kind]?.(d, m, a) ?? (MODELS[kind].compute({ database: d, merchant: m, asOf: a, bankIds, peerIndex, poolCache: opts.poolCache, switchPoolCache: opts.switchPoolCache }) as Promise<ComputedRun>);
 
   const outcomes: ModelRunOutcome[] = [];
   for (const kind of kinds) {
@@ -158,9 +161,10 @@ export async function runPendingModelJobs(
   // One pass reads each peer's pooled churn rows once (data loads during the pass are picked up
   // by the next pass: a load leaves its own request).
   const poolCache: ChurnPoolCache = new Map();
+  const switchPoolCache: SwitchPoolCache = new Map();
   for (const job of jobs) {
     const merchant = await findMerchantRef(database, { id: job.merchantId });
-    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined, poolCache }) : [];
+    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined, poolCache, switchPoolCache }) : [];
     const removed = await completeModelJob(database.db, job);
     const p: ProcessedJob = { job, merchantSlug: merchant?.slug ?? null, outcomes, requeued: !removed };
     processed.push(p);

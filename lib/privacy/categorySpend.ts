@@ -27,6 +27,10 @@ interface CustomerCategorySpend {
   spendHereMinor: number[];
   /** Gross purchase amount at all other merchants of the MCC, summed. */
   spendAtPeersMinor: number[];
+  /** Days with a purchase at this merchant. */
+  daysHere: number[];
+  /** Days with a purchase at any other merchant of the MCC (a day counts once, whatever the number of peers). */
+  daysAtPeers: number[];
 }
 
 /** The result: the sums, or why they are withheld. */
@@ -105,7 +109,9 @@ export async function getCategorySpendByCustomer(
     windows.map((w, i) => {
       const inWindow = sql`d.day >= ${w.from}::date and d.day < ${w.to}::date`;
       return sql`coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id = ${merchantId} and ${inWindow}), 0)::bigint as ${sql.raw(`here_${i}`)},
-                 coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id <> ${merchantId} and ${inWindow}), 0)::bigint as ${sql.raw(`peers_${i}`)}`;
+                 coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id <> ${merchantId} and ${inWindow}), 0)::bigint as ${sql.raw(`peers_${i}`)},
+                 count(*) filter (where d.merchant_id = ${merchantId} and ${inWindow})::int as ${sql.raw(`days_here_${i}`)},
+                 count(distinct d.day) filter (where d.merchant_id <> ${merchantId} and ${inWindow})::int as ${sql.raw(`days_peers_${i}`)}`;
     }),
     sql`, `,
   );
@@ -129,13 +135,15 @@ export async function getCategorySpendByCustomer(
   );
   const byCustomer = new Map<number, CustomerCategorySpend>();
   for (const r of rows) {
-    const spend: CustomerCategorySpend = { spendHereMinor: [], spendAtPeersMinor: [] };
+    const spend: CustomerCategorySpend = { spendHereMinor: [], spendAtPeersMinor: [], daysHere: [], daysAtPeers: [] };
     let any = false;
     windows.forEach((_, i) => {
       const here = Number(r[`here_${i}`]);
       const peer = Number(r[`peers_${i}`]);
       spend.spendHereMinor.push(here);
       spend.spendAtPeersMinor.push(peer);
+      spend.daysHere.push(Number(r[`days_here_${i}`]));
+      spend.daysAtPeers.push(Number(r[`days_peers_${i}`]));
       if (here > 0 || peer > 0) any = true;
     });
     if (any) byCustomer.set(Number(r.customer_id), spend);
