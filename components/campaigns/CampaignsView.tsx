@@ -6,14 +6,14 @@ import { useRef, useState, type FormEvent } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { formatDay, formatNumber, formatPercent } from "@/lib/format";
 import { Card } from "../Card";
-import { DataTable, type Column } from "../DataTable";
+import type { Column } from "../DataTable";
+import { RunListCard } from "../RunListCard";
 import { ApiError } from "../hooks/api";
 import { uploadCampaign, type UploadResult } from "../hooks/useCampaigns";
 import { useEndpoint } from "../hooks/useEndpoint";
 import { endpointKey } from "@/lib/endpoints/keys";
 import type { CampaignListItem } from "@/lib/campaigns/queries";
 import { useMerchant } from "../shell/MerchantContext";
-import { EmptyState, ErrorState, LoadingState } from "../states";
 import { localDay } from "../value/ModelParts";
 
 /** The Campaigns tab: upload with a progress bar, then the list of the merchant's campaigns. */
@@ -146,15 +146,6 @@ function CampaignList() {
   const locale = useLocale();
   const { slug, timeZone } = useMerchant();
   const query = useEndpoint("campaigns", slug, {});
-  if (query.isPending) return <LoadingState height={200} />;
-  if (query.error || !query.data) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
-  if (query.data.length === 0) {
-    return (
-      <Card title={t("title")}>
-        <EmptyState title={t("emptyTitle")} hint={t("emptyHint")} />
-      </Card>
-    );
-  }
   const status = (s: CampaignListItem["reportStatus"]) => (s === "succeeded" ? t("statusSucceeded") : s === "failed" ? t("statusFailed") : t("statusNone"));
   const columns: Column<CampaignListItem>[] = [
     {
@@ -172,9 +163,5 @@ function CampaignList() {
     { key: "created", header: t("created"), cell: (c) => formatDay(localDay(c.createdAt, timeZone), locale) },
     { key: "report", header: t("report"), cell: (c) => status(c.reportStatus) },
   ];
-  return (
-    <Card title={t("title")}>
-      <DataTable columns={columns} rows={query.data} rowKey={(c) => String(c.id)} data-testid="campaign-list" />
-    </Card>
-  );
+  return <RunListCard title={t("title")} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} query={query} columns={columns} rowKey={(c) => String(c.id)} data-testid="campaign-list" />;
 }

@@ -6,6 +6,7 @@ import type { ChurnResults, RevenueAtRiskRowWithText as RevenueAtRiskRow, Segmen
 import { buildCalibrationOption } from "@/lib/charts/buildCalibrationOption";
 import { buildFactorImportanceOption, importanceBars } from "@/lib/charts/buildFactorImportanceOption";
 import { buildRiskDistributionOption } from "@/lib/charts/buildRiskDistributionOption";
+import { buildWinBackOption } from "@/lib/charts/buildWinBackOption";
 import { addDays } from "@/lib/days";
 import { formatDay, formatMoney, formatNumber, formatPercent, SUPPRESSED_LABEL } from "@/lib/format";
 import { Card } from "../Card";
@@ -20,6 +21,7 @@ import styles from "../value/model.module.css";
 import Link from "next/link";
 import { LockIcon } from "../billing/LockIcon";
 import { uiLocale } from "@/lib/i18n/translator";
+import { SwitchingSection } from "./SwitchingSection";
 
 /** "8 times out of 10" from the ROC AUC as shown (0.75 -> 8), so the words and the figure agree. */
 function timesOutOfTen(auc: number): number {
@@ -57,6 +59,8 @@ export function ChurnView() {
       </div>
       <SegmentEffectsCard run={run} />
       <RevenueAtRiskCard run={run} />
+      <WinBackCard />
+      <SwitchingSection />
       <p className="legend-note" data-privacy-note="">{tp("note")}</p>
     </>
   );
@@ -246,6 +250,24 @@ function FactorImportanceCard({ run }: { run: ChurnResults }) {
   );
   const bars = importanceBars(importance);
   const omitted = run.params.omittedFeatures;
+  const locale = useLocale();
+  const { currency } = useMerchant();
+  const effectColumns: Column<ChurnResults["summary"]["factorEffects"][number]>[] = [
+    {
+      key: "factor",
+      header: t("money.factor"),
+      cell: (f) => (
+        <>
+          <span className={f.direction === "raises" ? styles.up : styles.down} aria-label={t(`money.${f.direction}`)}>
+            {f.direction === "raises" ? "▲" : "▼"}
+          </span>{" "}
+          {factorName(f.feature)}
+        </>
+      ),
+    },
+    { key: "points", header: t("money.points"), numeric: true, cell: (f) => t("money.pointsValue", { points: formatNumber(f.points, locale, { maximumFractionDigits: 1 }) }) },
+    { key: "money", header: t("money.revenueAtRisk"), numeric: true, cell: (f) => formatMoney(f.revenueAtRiskMinor, currency, locale, { whole: true }) },
+  ];
   return (
     <Card title={t("title")} subtitle={t("subtitle")} data-testid="importance-card">
       {bars.length === 0 ? (
@@ -255,6 +277,18 @@ function FactorImportanceCard({ run }: { run: ChurnResults }) {
       ) : (
         <EChart option={option} height={Math.max(200, bars.length * 30 + 40)} ariaLabel={t("chartLabel")} data-testid="factor-importance" />
       )}
+      {run.summary.factorEffects.length > 0 ? (
+        <>
+          <DataTable
+            columns={effectColumns}
+            rows={run.summary.factorEffects.slice(0, 6)}
+            rowKey={(f) => f.feature}
+            caption={t("money.title")}
+            data-testid="factor-effects-money"
+          />
+          <p className="legend-note">{t("money.legend")}</p>
+        </>
+      ) : null}
       {omitted.length > 0 ? (
         <p className="legend-note" data-testid="omitted-factors">
           {t("omitted", { factors: omitted.map((o) => factorName(o.feature)).join(", ") })}
@@ -446,4 +480,59 @@ function poolingText(run: ChurnResults, t: (key: string, values?: Record<string,
   if (mode === "merchantOnly") return run.metrics.holdoutAuc.pooled === null ? t("pooling.merchantOnly") : t("pooling.merchantOnlyBetter", values);
   if (mode === "blended") return t("pooling.blended", values);
   return run.metrics.holdoutAuc.merchantOnly === null ? t("pooling.pooledOnly", values) : t("pooling.pooled", values);
+}
+
+/** The share of the queue the card's sentence quotes (the issue's "top 30 %"). */
+const QUOTED_SHARE = 0.3;
+
+/**
+ * "What if you contact the top k" (docs/offers.md, "Learning"): the expected incremental revenue of
+ * contacting the top k % of the win-back queue ranked by churn × value × uplift, beside today's
+ * list, and which uplift model ranked it (the merchant's own offers or its category's, pooled).
+ * Aggregates only: no customer is named.
+ */
+function WinBackCard() {
+  const t = useTranslations("churn.winBack");
+  const locale = useLocale();
+  const format = useChartFormat();
+  const { slug, currency } = useMerchant();
+  const query = useEndpoint("win-back", slug, {});
+  const data = query.data ?? null;
+  const curve = useMemo(() => data?.curve ?? [], [data]);
+  const option = useMemo(
+    () => buildWinBackOption(curve, { ranked: t("ranked"), baseline: t("baseline"), contacted: t("contacted"), incremental: t("incremental") }, format),
+    [curve, format, t],
+  );
+  if (query.isPending || query.error) return null;
+  const quoted = curve.find((p) => Math.abs(p.share - QUOTED_SHARE) < 1e-9);
+  const money = (minor: number) => formatMoney(Math.round(minor), currency, locale);
+  return (
+    <Card title={t("title")} subtitle={t("subtitle")} data-testid="churn-winback">
+      {data === null ? (
+        <p data-testid="winback-source">{t("notYet")}</p>
+      ) : data.source === "none" ? (
+        <p data-testid="winback-source">{t.has(`reason.${data.reason}`) ? t(`reason.${data.reason}`) : t("reason.noOfferHistory")}</p>
+      ) : (
+        <>
+          <p data-testid="winback-source">
+            {data.source === "own"
+              ? t("source.own", { offers: data.ownOffers })
+              : t("source.pooled", { merchants: data.poolMerchants ?? 0, offers: data.ownOffers })}
+          </p>
+          {quoted ? (
+            <p data-testid="winback-top">
+              {t("top", {
+                share: formatPercent(quoted.share, locale, 0),
+                customers: formatNumber(quoted.customers, locale),
+                ranked: money(quoted.expectedIncrementalMinor),
+                baseline: money(quoted.baselineMinor),
+              })}
+            </p>
+          ) : null}
+          <EChart option={option} height={300} ariaLabel={t("chartLabel")} data-testid="winback-chart" />
+          <p className="legend-note">{t("legend")}</p>
+        </>
+      )}
+    </Card>
+  );
 }

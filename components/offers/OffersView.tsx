@@ -10,12 +10,13 @@ import type { CreatedOffer } from "@/lib/offers/store";
 import type { OfferPreview } from "@/lib/offers/plan";
 import type { OfferView } from "@/lib/offers/queries";
 import { Card } from "../Card";
-import { DataTable, type Column } from "../DataTable";
+import type { Column } from "../DataTable";
+import { RunListCard } from "../RunListCard";
 import { ApiError } from "../hooks/api";
 import { createOffer, previewOffer } from "../hooks/useOffers";
 import { useEndpoint } from "../hooks/useEndpoint";
 import { useMerchant } from "../shell/MerchantContext";
-import { EmptyState, ErrorState, LoadingState } from "../states";
+import { LoadingState } from "../states";
 
 /** The Offers tab: create an offer with a preview, then the library of the merchant's offers. */
 export function OffersView({ defaultStart }: { defaultStart: string }) {
@@ -216,15 +217,6 @@ function OfferLibrary() {
   const locale = useLocale();
   const { slug, currency } = useMerchant();
   const query = useEndpoint("offers", slug, {});
-  if (query.isPending) return <LoadingState height={200} />;
-  if (query.error || !query.data) return <ErrorState error={query.error} onRetry={() => query.refetch()} />;
-  if (query.data.length === 0) {
-    return (
-      <Card title={t("title")}>
-        <EmptyState title={t("emptyTitle")} hint={t("emptyHint")} />
-      </Card>
-    );
-  }
   const money = (v: number) => formatMoney(Math.round(v), currency, locale, { whole: true });
   const columns: Column<OfferView>[] = [
     {
@@ -247,9 +239,5 @@ function OfferLibrary() {
     },
     { key: "roi", header: t("roi"), numeric: true, cell: (o) => (o.result ? o.result.variants.map((v) => (v.roi ? formatPercent(v.roi.estimate, locale, 0) : "—")).join(" / ") : "—") },
   ];
-  return (
-    <Card title={t("title")}>
-      <DataTable columns={columns} rows={query.data} rowKey={(o) => String(o.id)} data-testid="offer-list" />
-    </Card>
-  );
+  return <RunListCard title={t("title")} emptyTitle={t("emptyTitle")} emptyHint={t("emptyHint")} query={query} columns={columns} rowKey={(o) => String(o.id)} data-testid="offer-list" />;
 }

@@ -20,7 +20,7 @@ import { merchants } from "./merchants";
 
 /** The model families a run can hold. */
 /** forecast and findings run last: findings read the forecast run of the same as-of day. */
-export const MODEL_KINDS = ["clv", "churn", "segments", "forecast", "findings"] as const;
+export const MODEL_KINDS = ["clv", "churn", "segments", "forecast", "findings", "switching"] as const;
 export type ModelKind = (typeof MODEL_KINDS)[number];
 
 export const MODEL_RUN_STATUSES = ["succeeded", "failed"] as const;
@@ -62,7 +62,7 @@ export const modelRuns = pgTable(
   },
   (t) => [
     uniqueIndex("model_runs_merchant_kind_version_key").on(t.merchantId, t.kind, t.version),
-    check("model_runs_kind", sql`${t.kind} in ('clv', 'churn', 'segments', 'forecast', 'findings')`),
+    check("model_runs_kind", sql`${t.kind} in ('clv', 'churn', 'segments', 'forecast', 'findings', 'switching')`),
     check("model_runs_status", sql`${t.status} in ('succeeded', 'failed')`),
     check("model_runs_version_positive", sql`${t.version} > 0`),
     check("model_runs_format_positive", sql`${t.format} > 0`),

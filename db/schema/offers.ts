@@ -161,3 +161,33 @@ export const offerEffects = pgTable(
   },
   (t) => [primaryKey({ columns: [t.resultId, t.customerId] })],
 );
+
+/** Which uplift model ranks a merchant's win-back queue (docs/offers.md, "Learning"). */
+export const WINBACK_SOURCES = ["own", "pooled", "none"] as const;
+export type WinBackSource = (typeof WINBACK_SOURCES)[number];
+
+/**
+ * The win-back queue's "what if you contact the top k" curve of a merchant, one row per merchant,
+ * replaced by the worker (lib/offers/winback.ts) whenever the merchant's churn run or its offer
+ * history is newer. Aggregates of the merchant's own scored customers only (no identity, no
+ * peer figure): readable in the merchant's scope. `source` says which uplift model ranked the
+ * queue: the merchant's own measured offers, or pooled over its MCC segment through lib/privacy
+ * (`pool_merchants`, `pool_level`), or none (`reason`).
+ */
+export const offerWinBack = pgTable(
+  "offer_winback",
+  {
+    merchantId: integer("merchant_id")
+      .primaryKey()
+      .references(() => merchants.id, { onDelete: "cascade" }),
+    churnRunId: bigint("churn_run_id", { mode: "number" }),
+    source: text("source").$type<WinBackSource>().notNull(),
+    reason: text("reason"),
+    ownOffers: integer("own_offers").notNull().default(0),
+    poolMerchants: integer("pool_merchants"),
+    poolLevel: text("pool_level"),
+    result: jsonb("result").notNull().default({}),
+    computedAt: timestamp("computed_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("offer_winback_source", sql`${t.source} in ('own', 'pooled', 'none')`)],
+);

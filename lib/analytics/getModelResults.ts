@@ -10,6 +10,7 @@ import type { ForecastResults } from "@/lib/runs/forecast";
 import { churnSummaryWithTexts } from "@/lib/runs/render/churn";
 import { segmentSummaryWithTexts } from "@/lib/runs/render/segments";
 import type { SegmentTreeResults } from "@/lib/runs/segments";
+import type { SwitchingResults, SwitchingTrendPoint } from "@/lib/runs/switching";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 import { merchantFilter } from "./scope";
 
@@ -43,6 +44,7 @@ export interface ResultsByKind {
   segments: SegmentTreeResults;
   forecast: ForecastResults;
   findings: FindingsResults;
+  switching: SwitchingResults;
 }
 
 /**
@@ -324,4 +326,29 @@ export async function getClvByCustomer(
     version: run.version,
     clvMinor: new Map(rows.filter((r) => r.clv !== null && Number.isFinite(Number(r.clv))).map((r) => [r.customer_id, Number(r.clv)])),
   };
+}
+
+/** Runs in the switching trend (the latest first, shown oldest first). */
+const SWITCHING_TREND_RUNS = 12;
+
+/**
+ * The headline of the merchant's last 12 succeeded switching runs of the current contract format,
+ * oldest first: as-of day, expected share of switchers, revenue at risk and scored customers (the
+ * trend across runs on the churn page). Aggregates of the merchant's own customers only.
+ *
+ * Sources: model_runs (RLS: the merchant's own runs only).
+ */
+export async function getSwitchingTrend(ctx: AnalyticsContext): Promise<SwitchingTrendPoint[]> {
+  const rows = await queryRows<{ as_of: string; share: number; risk: number; customers: number }>(
+    ctx.tx,
+    sql`select summary->>'asOf' as as_of, (summary->>'expectedShare')::float8 as share,
+               (summary->>'totalRevenueAtRiskMinor')::float8 as risk, (summary->>'scoredCustomers')::int as customers
+        from model_runs
+        where ${merchantFilter(ctx)} and kind = 'switching' and status = 'succeeded' and format = ${CONTRACTS.switching.format}
+        order by version desc
+        limit ${SWITCHING_TREND_RUNS}`,
+  );
+  return rows
+    .map((r) => ({ asOf: r.as_of, expectedShare: Number(r.share), totalRevenueAtRiskMinor: Number(r.risk), scoredCustomers: Number(r.customers) }))
+    .reverse();
 }

@@ -15,6 +15,8 @@ import { regularCustomers } from "./views/regularCustomers";
 import { seasonality } from "./views/seasonality";
 import { segments } from "./views/segments";
 import { segmentTree } from "./views/segmentTree";
+import { winBack } from "./views/winBack";
+import { switching } from "./views/switching";
 
 /*
  * Every merchant view's definition. The session routes (/api/m/{slug}/{name}), the token API
@@ -33,6 +35,8 @@ export const ENDPOINTS = {
   "data-range": dataRange,
   "customer-value": customerValue,
   churn,
+  "win-back": winBack,
+  switching,
   "segment-tree": segmentTree,
   competitors,
   findings,

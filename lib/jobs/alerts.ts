@@ -3,11 +3,11 @@ import { getDatabase, queryRows, type Database } from "@/db/client";
 import { QUEUES } from "@/db/queue";
 import { alertPreferences, memberships, merchants, notifications, users } from "@/db/schema";
 import { loadEntitlements } from "@/lib/billing";
-import { formatDay } from "@/lib/format";
+import { formatDay, formatMoney, formatPercent } from "@/lib/format";
 import { renderFinding } from "@/lib/findings/render";
 import { findingsTranslator } from "@/lib/findings/translate";
 import { FINDING_KINDS, type Finding, type FindingKind } from "@/lib/findings/types";
-import { queueEmail, renderAlertEmail, verifyUnsubscribe, type UnsubscribeList } from "@/lib/mail";
+import { queueEmail, renderAlertEmail, renderOfferResultEmail, verifyUnsubscribe, type UnsubscribeList } from "@/lib/mail";
 import { findingsContract } from "@/lib/runs/findings";
 import { sendJob } from "./outbox";
 import { findMerchantRef } from "./store";
@@ -223,6 +223,105 @@ export async function processAlertJob(
 }
 
 // ---------------------------------------------------------------------------------------------
+// "Results ready" (issue 16): an offer's final result, announced like an alert
+
+/**
+ * An offer's measured result as its notification keeps it: codes and numbers (money in minor
+ * units of the notification's currency), words at read time in the reader's language.
+ */
+export interface OfferResultNotice {
+  type: "offerResult";
+  offerId: number;
+  offerName: string;
+  /** Variant A's incremental revenue over the treated customers, with its 95 % interval (CUPED). */
+  revenueMinor: number;
+  lowerMinor: number;
+  upperMinor: number;
+  /** (incremental revenue − cashback) ÷ cashback; null when nothing was paid. */
+  roi: number | null;
+}
+
+/** What one "results ready" call did. */
+export interface OfferResultOutcome {
+  /** True when the merchant's plan has no `alerts` feature (nothing was written). */
+  gated: boolean;
+  notified: number;
+  emailed: number;
+}
+
+/**
+ * Notifies the merchant's subscribed users that an offer's result is stored: one notification per
+ * user (the in-app list) and, unless they turned alert e-mails off, a "results ready" e-mail in
+ * their language, queued in the same transaction (outbox kind 'alert': the alerts' one-click
+ * unsubscribe applies). The same recipients and plan gate as alerts (see the module comment);
+ * the finding-kind preference does not apply (a result is not a finding). Idempotent per result
+ * version: the notifications' unique key (user, merchant, "offerResult:ID", version).
+ *
+ * @param resultVersion the stored result's version (offer_results.version)
+ * @param currency the offer's currency (ISO 4217)
+ * @param opts.now the instant entitlements are judged at (default now); opts.baseUrl the origin for links
+ * @throws Error on a database failure (the transaction of the user being written rolls back)
+ */
+export async function notifyOfferResult(
+  database: Database,
+  merchantId: number,
+  notice: Omit<OfferResultNotice, "type">,
+  resultVersion: number,
+  currency: string,
+  opts: { now?: Date; baseUrl?: string } = {},
+): Promise<OfferResultOutcome> {
+  const outcome: OfferResultOutcome = { gated: false, notified: 0, emailed: 0 };
+  const merchant = await findMerchantRef(database, { id: merchantId });
+  if (!merchant) return outcome;
+  const entitlements = await loadEntitlements(database.db, merchantId, opts.now ?? new Date());
+  if (!entitlements.features.has("alerts")) return { ...outcome, gated: true };
+  const stored: OfferResultNotice = { type: "offerResult", ...notice };
+  const baseUrl = (opts.baseUrl ?? process.env.APP_URL ?? "http://localhost:3000").replace(/\/+$/, "");
+  const url = `${baseUrl}/m/${merchant.slug}/offers/${notice.offerId}`;
+  for (const r of await recipientsOf(database, merchantId)) {
+    await database.db.transaction(async (tx) => {
+      const inserted = await tx
+        .insert(notifications)
+        .values({
+          userId: r.userId,
+          merchantId,
+          findingId: `offerResult:${notice.offerId}`,
+          kind: "offerResult",
+          runVersion: resultVersion,
+          finding: stored,
+          currency,
+          revealedAt: sql`now()`,
+        })
+        .onConflictDoNothing()
+        .returning({ id: notifications.id });
+      outcome.notified += inserted.length;
+      if (inserted.length === 0 || !r.prefs.email) return;
+      const money = (minor: number) => formatMoney(Math.round(minor), currency, r.locale);
+      const { subject, text } = renderOfferResultEmail(
+        {
+          merchantName: merchant.name,
+          item: {
+            offerName: notice.offerName,
+            revenue: money(notice.revenueMinor),
+            lower: money(notice.lowerMinor),
+            upper: money(notice.upperMinor),
+            roi: notice.roi === null ? null : formatPercent(notice.roi, r.locale, 0),
+            url,
+          },
+          settingsUrl: `${baseUrl}/settings`,
+        },
+        r.locale,
+      );
+      const emailId = await queueEmail(tx, { kind: "alert", to: r.email, subject, text, userId: r.userId, merchantId });
+      await tx.update(notifications).set({ emailId }).where(inArray(notifications.id, inserted.map((i) => i.id)));
+      await sendJob(tx, QUEUES.email, {}, "outbox");
+      outcome.emailed += 1;
+    });
+  }
+  return outcome;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Preferences, the in-app list, one-click unsubscribe
 
 /** A user's notification settings: alert preferences (the defaults when never saved) and digest day. */
@@ -274,11 +373,14 @@ export async function saveAlertPreferences(userId: string, prefs: AlertPreferenc
   });
 }
 
-/** One notification as the in-app list shows it. */
+/** One notification as the in-app list shows it: a finding (an alert) or an offer's result. */
 export interface NotificationItem {
   id: number;
   merchant: { id: number; slug: string; name: string };
-  finding: Finding;
+  /** The finding of an alert; null for an offer's result. */
+  finding: Finding | null;
+  /** The offer's result ("results ready"); null for an alert. */
+  offerResult: OfferResultNotice | null;
   currency: string;
   createdAt: Date;
   read: boolean;
@@ -300,14 +402,19 @@ export async function listNotifications(userId: string, limit = 50, database?: D
     .where(and(eq(notifications.userId, userId), stillMember))
     .orderBy(desc(notifications.createdAt), desc(notifications.id))
     .limit(Math.min(Math.max(limit, 1), 200));
-  return rows.map((r) => ({
+  return rows.map((r) => {
+    const stored = (typeof r.n.finding === "string" ? JSON.parse(r.n.finding) : r.n.finding) as Finding | OfferResultNotice;
+    const offer = r.n.kind === "offerResult" ? (stored as OfferResultNotice) : null;
+    return {
     id: r.n.id,
     merchant: { id: r.n.merchantId, slug: r.slug, name: r.name },
-    finding: (typeof r.n.finding === "string" ? JSON.parse(r.n.finding) : r.n.finding) as Finding,
+    finding: offer ? null : (stored as Finding),
+    offerResult: offer,
     currency: r.n.currency,
     createdAt: r.n.createdAt,
     read: r.n.readAt !== null,
-  }));
+    };
+  });
 }
 
 /** How many of a user's notifications are unread (the header's badge). @param database default the process database */

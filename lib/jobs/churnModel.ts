@@ -25,7 +25,7 @@ import {
 import type { ComputedRun } from "@/lib/runs/contract";
 import { ModelInputError } from "./errors";
 import { topFactors, type ExplainContext } from "./explain";
-import { ageBand, unitHistogram } from "./summaries";
+import { ageBand, factorEffects, unitHistogram } from "./summaries";
 
 /*
  * The churn model's pure steps (docs/models/jobs.md, "Churn"): check and subsample the training
@@ -430,6 +430,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
 
   const outputs: ComputedRun<typeof churnContract>["outputs"] = [];
   const atRisk: RevenueAtRiskRow[] = [];
+  const values: number[] = [];
   let totalRevenueAtRiskMinor = 0;
   score.forEach((row, i) => {
     const fromRun = clv?.clvMinor.get(row.customerId);
@@ -437,6 +438,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     const clvSource = fromRun === undefined ? "historical" : "clv";
     const p = round(pChurn[i], 6);
     const revenueAtRiskMinor = Math.round(p * clvMinor);
+    values.push(clvMinor);
     totalRevenueAtRiskMinor += revenueAtRiskMinor;
     // Per person, only the merchant's own-history factors (issue 13, docs/privacy.md): bank
     // attributes and competitor spend drive the model but are never shown for one customer.
@@ -468,6 +470,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     // No per-customer advice from a model that is not clearly better than random (issue 19).
     revenueAtRisk: verdict === "better" ? atRisk.slice(0, CHURN_SETTINGS.revenueAtRiskRows) : [],
     baseValue: round(baseValue, 6),
+    factorEffects: factorEffects(features, margins, shap, values),
   };
   const params: ChurnParams = {
     horizonDays,

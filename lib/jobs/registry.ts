@@ -11,6 +11,7 @@ import { computeClvRun } from "./clv";
 import { computeFindingsRun } from "./findings";
 import { computeForecastRun } from "./forecast";
 import { computeSegmentsRun } from "./segments";
+import { computeSwitchRun, type SwitchPoolCache } from "./switching";
 
 /*
  * The MODELS registry (docs/adr/0011-run-contracts.md): every stored model kind with the job
@@ -32,6 +33,8 @@ interface ModelEnv {
   peerIndex: (merchant: MerchantRef, asOf: string) => Promise<PeerIndexInput | undefined>;
   /** Peers' churn rows shared by the merchants of one worker pass (./churn.ts); undefined: not shared. */
   poolCache?: ChurnPoolCache;
+  /** Peers' switching rows shared by the merchants of one worker pass (./switching.ts); undefined: not shared. */
+  switchPoolCache?: SwitchPoolCache;
 }
 
 /** One registered model kind. */
@@ -83,6 +86,15 @@ export const MODELS: { readonly [K in ModelKind]: ModelEntry<K> } = {
     // "Days outside the band" and the outlook read the forecast run of the same as-of day.
     dependsOn: ["forecast"],
     compute: async (env) => computeFindingsRun(env.database, env.merchant, env.asOf, await env.peerIndex(env.merchant, env.asOf)),
+  },
+  switching: {
+    kind: "switching",
+    contract: CONTRACTS.switching,
+    // Shown on the churn page ("Leaving for a competitor"), under the same plan feature.
+    feature: "churn",
+    // The value at risk uses the customers' CLV from the latest CLV run.
+    dependsOn: ["clv"],
+    compute: (env) => computeSwitchRun(env.database, env.merchant, env.asOf, env.switchPoolCache),
   },
 };
 

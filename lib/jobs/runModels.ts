@@ -7,6 +7,7 @@ import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { PeerIndexInput } from "@/lib/findings/types";
 import { loadPeerIndexInput } from "./peerIndex";
 import type { ChurnPoolCache } from "./churn";
+import type { SwitchPoolCache } from "./switching";
 import { refreshCompetitorReports, type StoredReportsOutcome } from "@/lib/privacy/precompute";
 import { RunContractError } from "@/lib/runs/contract";
 import { ModelInputError } from "./errors";
@@ -61,6 +62,8 @@ export interface RunModelsOptions {
    * (./segmentCache.ts), so each peer is read once per cutoff pair and data version.
    */
   poolCache?: ChurnPoolCache;
+  /** Peers' switching rows (lib/jobs/switching.ts), shared the same way. */
+  switchPoolCache?: SwitchPoolCache;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)) || "unknown error";
@@ -98,7 +101,7 @@ export async function runMerchantModels(
 
   const peerIndex = opts.peerIndex ?? ((m: MerchantRef, a: string) => loadPeerIndexInput(database, m, a));
   const compute = (kind: ModelKind, d: Database, m: MerchantRef, a: string): Promise<ComputedRun> =>
-    opts.compute?.[kind]?.(d, m, a) ?? (MODELS[kind].compute({ database: d, merchant: m, asOf: a, bankIds, peerIndex, poolCache: opts.poolCache }) as Promise<ComputedRun>);
+    opts.compute?.[kind]?.(d, m, a) ?? (MODELS[kind].compute({ database: d, merchant: m, asOf: a, bankIds, peerIndex, poolCache: opts.poolCache, switchPoolCache: opts.switchPoolCache }) as Promise<ComputedRun>);
 
   const outcomes: ModelRunOutcome[] = [];
   for (const kind of kinds) {
@@ -156,11 +159,13 @@ export async function runPendingModelJobs(
 ): Promise<ProcessedJob[]> {
   const jobs = await listModelJobs(database.db);
   const processed: ProcessedJob[] = [];
-  // Peers' pooled rows come from the process's segment cache (./segmentCache.ts): read once per
-  // segment data version, across passes too; a load during the pass changes the version.
+  // Peers' pooled churn and CLV rows come from the process's segment cache (./segmentCache.ts):
+  // read once per segment data version, across passes too. The switching job's peer rows are
+  // still shared per pass only (a load during the pass is picked up by the next pass).
+  const switchPoolCache: SwitchPoolCache = new Map();
   for (const job of jobs) {
     const merchant = await findMerchantRef(database, { id: job.merchantId });
-    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined }) : [];
+    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined, switchPoolCache }) : [];
     const removed = await completeModelJob(database.db, job);
     const p: ProcessedJob = { job, merchantSlug: merchant?.slug ?? null, outcomes, requeued: !removed };
     processed.push(p);

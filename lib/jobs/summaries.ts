@@ -3,6 +3,7 @@
  * (histograms, the P(alive) grid, rankings). No I/O; unit-tested in tests/unit/jobs-summaries.
  */
 import type { HistogramBin, PAliveCell } from "@/lib/analytics/getModelResults";
+import { sigmoid } from "@/lib/models/tree";
 import { MIN_CELL_CUSTOMERS } from "@/lib/privacy/suppression";
 
 /**
@@ -134,4 +135,40 @@ export function ageBand(age: number | null): string {
   if (age <= 54) return "45-54";
   if (age <= 64) return "55-64";
   return "65+";
+}
+
+/**
+ * Factor effects in points of risk and money (issue 17, "speak in money"): a factor's effect on
+ * one customer is P(x) − P(x without the factor), "without" removing its TreeSHAP value from the
+ * log-odds (SHAP values add up to the margin: Lundberg & Lee 2017, local accuracy). `points` is
+ * the mean |effect| × 100 over the customers (percentage points), `revenueAtRiskMinor` the sum of
+ * its positive part × the customer's value (minor units), `direction` "raises" when the effects
+ * sum to more risk than they remove. Sorted by points, descending (ties in feature order).
+ * @param margins log-odds per customer; shap[i][j] the TreeSHAP value of feature j; value[i] minor units
+ */
+export function factorEffects<F extends string>(
+  features: readonly F[],
+  margins: readonly number[],
+  shap: readonly ArrayLike<number>[],
+  value: readonly number[],
+): { feature: F; points: number; revenueAtRiskMinor: number; direction: "raises" | "lowers" }[] {
+  const n = margins.length;
+  const out = features.map((feature, j) => {
+    let abs = 0;
+    let money = 0;
+    let signed = 0;
+    for (let i = 0; i < n; i++) {
+      const d = sigmoid(margins[i]) - sigmoid(margins[i] - shap[i][j]);
+      abs += Math.abs(d);
+      signed += d;
+      if (d > 0) money += d * value[i];
+    }
+    return {
+      feature,
+      points: n > 0 ? Math.round(((100 * abs) / n) * 1e4) / 1e4 : 0,
+      revenueAtRiskMinor: Math.round(money),
+      direction: signed > 0 ? ("raises" as const) : ("lowers" as const),
+    };
+  });
+  return out.sort((a, b) => b.points - a.points || features.indexOf(a.feature) - features.indexOf(b.feature));
 }

@@ -107,3 +107,43 @@ export function renderAlertEmail(
   return { subject, text: lines.join("\n") };
 }
 
+
+/** An offer's result in a "results ready" e-mail: money already formatted for the reader. */
+export interface OfferResultItem {
+  offerName: string;
+  revenue: string;
+  lower: string;
+  upper: string;
+  /** The ROI as formatted, or null when the offer cost nothing. */
+  roi: string | null;
+  url: string;
+}
+
+/**
+ * "Results ready" (issue 16): an offer's measured incremental revenue with its 95 % interval and
+ * ROI, the link to its results page; the footer says why the user gets it and carries the
+ * one-click unsubscribe link's slot (the alerts list: results arrive as alerts do).
+ * @param v.settingsUrl the alert preferences page
+ */
+export function renderOfferResultEmail(
+  v: { merchantName: string; item: OfferResultItem; settingsUrl: string },
+  locale: string,
+  t: Translate = mailTranslator(locale),
+): RenderedEmail {
+  const { item } = v;
+  const subject = t("offerResult.subject", { merchant: v.merchantName, offer: item.offerName });
+  const lines = [
+    t("alert.greeting"),
+    "",
+    t("offerResult.intro", { merchant: v.merchantName, offer: item.offerName }),
+    "",
+    t("offerResult.revenue", { revenue: item.revenue, lower: item.lower, upper: item.upper }),
+    item.roi === null ? t("offerResult.noCost") : t("offerResult.roi", { roi: item.roi }),
+    "",
+    t("offerResult.footer", { url: item.url }),
+    "",
+    t("alert.why", { merchant: v.merchantName, settings: v.settingsUrl }),
+    t("alert.unsubscribe", { url: UNSUBSCRIBE_LINK_SLOT }),
+  ];
+  return { subject, text: lines.join("\n") };
+}

@@ -22,7 +22,8 @@ export interface AudienceMember {
   recencyDays: number | null;
 }
 
-function audienceFilter(a: OfferAudience): SQL {
+function audienceFilter(a: OfferAudience | null): SQL {
+  if (a === null) return sql`true`;
   switch (a.kind) {
     case "lapsed":
       return sql`recency between ${a.minDays}::int and ${a.maxDays}::int`;
@@ -37,12 +38,14 @@ function audienceFilter(a: OfferAudience): SQL {
 
 /**
  * The members of an audience as of `startsOn` (D), in customer-id order.
+ * @param audience the rule, or null for every customer with a purchase day before D (the
+ *        win-back queue's strata, lib/offers/winback.ts)
  * @param preDays length of the pre-period [D − preDays, D)
  */
 export async function selectAudience(
   executor: Executor,
   merchantId: number,
-  audience: OfferAudience,
+  audience: OfferAudience | null,
   startsOn: string,
   preDays: number,
 ): Promise<AudienceMember[]> {

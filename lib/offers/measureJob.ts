@@ -1,19 +1,17 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database } from "@/db/client";
-import type { OfferTerms } from "@/db/schema";
 import { AppError } from "@/lib/errors";
-import type { Arm } from "./assign";
 import { fitUpliftModel, type UpliftModel } from "./learn";
-import { customerEffects, measureOffer, type OfferMeasurement, type OfferUnit } from "./measure";
+import { customerEffects, measureOffer, type OfferMeasurement } from "./measure";
 import { advanceOffer } from "./store";
+import { loadUnits, type OfferRow } from "./units";
+import { refreshWinBack, staleWinBackMerchants } from "./winback";
+import { notifyOfferResult } from "@/lib/jobs/alerts";
+import { findMerchantRef } from "@/lib/jobs/store";
 
 /*
  * Measuring an offer after its window (docs/offers.md, "Measurement"), on the owner connection:
- * per assigned customer, purchases and gross sales in the pre-period [D − preDays, D) and the
- * window [D, E) from merchant_customer_daily; the cashback the bank accrued, per purchase from
- * `transactions` (floor(amount × rate_bp / 10,000) per purchase, summed and capped per customer;
- * a bonus is paid once on the first purchase in the window, capped); then the pure measurement
- * (./measure.ts). The result and the bank's per-customer table are stored in one transaction;
+ * the offer's units (./units.ts), then the pure measurement (./measure.ts). The result and the bank's per-customer table are stored in one transaction;
  * the offer's status becomes "measured" (or "failed" with the error).
  */
 
@@ -36,73 +34,24 @@ class WindowOpenError extends AppError {
   }
 }
 
-interface OfferRow {
-  id: number;
-  merchant_id: number;
-  starts_on: string;
-  ends_on: string;
-  pre_days: number;
-  primary_metric: "revenue" | "visits";
-  terms: OfferTerms;
-  variant_b: OfferTerms | null;
-  ended: boolean;
-}
-
-async function loadUnits(database: Database, o: OfferRow): Promise<OfferUnit[]> {
-  const rows = await queryRows<{ customer_id: number; arm: number; stratum: string; pre_rev: number; pre_visits: number; rev: number; visits: number }>(
-    database.db,
-    sql`select a.customer_id, a.arm, a.stratum,
-               coalesce(sum(d.gross_sales_minor) filter (where d.day < ${o.starts_on}::date), 0)::bigint as pre_rev,
-               coalesce(sum(d.purchases) filter (where d.day < ${o.starts_on}::date), 0)::int as pre_visits,
-               coalesce(sum(d.gross_sales_minor) filter (where d.day >= ${o.starts_on}::date), 0)::bigint as rev,
-               coalesce(sum(d.purchases) filter (where d.day >= ${o.starts_on}::date), 0)::int as visits
-        from offer_assignments a
-        left join merchant_customer_daily d on d.merchant_id = a.merchant_id and d.customer_id = a.customer_id
-          and d.day >= ${o.starts_on}::date - ${o.pre_days}::int and d.day < ${o.ends_on}::date
-        where a.offer_id = ${o.id}
-        group by a.customer_id, a.arm, a.stratum
-        order by a.customer_id`,
-  );
-  const cashback = new Map<number, number>();
-  for (const [arm, t] of [[1, o.terms], [2, o.variant_b]] as const) {
-    if (!t) continue;
-    const paid = await queryRows<{ customer_id: number; accrued: number }>(
-      database.db,
-      t.kind === "cashback"
-        ? sql`select t.customer_id, sum(floor(t.amount_minor * ${t.rateBp}::bigint / 10000))::bigint as accrued
-              from transactions t join offer_assignments a on a.offer_id = ${o.id} and a.customer_id = t.customer_id and a.arm = ${arm}
-              where t.merchant_id = ${o.merchant_id} and t.kind = 'purchase' and t.local_date >= ${o.starts_on}::date and t.local_date < ${o.ends_on}::date
-              group by t.customer_id`
-        : sql`select t.customer_id, ${t.bonusMinor}::bigint as accrued
-              from transactions t join offer_assignments a on a.offer_id = ${o.id} and a.customer_id = t.customer_id and a.arm = ${arm}
-              where t.merchant_id = ${o.merchant_id} and t.kind = 'purchase' and t.local_date >= ${o.starts_on}::date and t.local_date < ${o.ends_on}::date
-              group by t.customer_id`,
-    );
-    for (const p of paid) cashback.set(Number(p.customer_id), Math.min(t.capMinor, Number(p.accrued)));
-  }
-  return rows.map((r) => ({
-    customerId: Number(r.customer_id),
-    arm: Number(r.arm) as Arm,
-    stratum: r.stratum,
-    preRevenueMinor: Number(r.pre_rev),
-    preVisits: Number(r.pre_visits),
-    revenueMinor: Number(r.rev),
-    visits: Number(r.visits),
-    cashbackMinor: Number(r.arm) === 0 ? 0 : (cashback.get(Number(r.customer_id)) ?? 0),
-  }));
-}
-
 const EFFECT_CHUNK = 5000;
 const RESULT_LOCK_KEY = 0x6f66;
 
 /**
  * Measures one offer and stores the result (version = previous + 1) and the bank's
- * "identifier, action, effect" table in one transaction.
+ * "identifier, action, effect" table in one transaction; then, when it succeeded, notifies the
+ * merchant's subscribed users that the results are ready (lib/jobs/alerts.ts notifyOfferResult:
+ * plan-gated like alerts, in each user's language).
  * @param opts.force measure even though the window has not ended (the CLI's --force; tests)
+ * @param opts.notify the clock the plan is judged at and the links' origin (tests)
  * @throws WindowOpenError before the window's end (merchant-local day); Error for an unknown offer
  * @returns the stored result's id and status
  */
-export async function measureAndStoreOffer(database: Database, offerId: number, opts: { force?: boolean } = {}): Promise<{ resultId: number; status: "succeeded" | "failed"; error: string | null }> {
+export async function measureAndStoreOffer(
+  database: Database,
+  offerId: number,
+  opts: { force?: boolean; notify?: { now?: Date; baseUrl?: string } } = {},
+): Promise<{ resultId: number; status: "succeeded" | "failed"; error: string | null }> {
   const [o] = await queryRows<OfferRow>(
     database.db,
     sql`select o.id, o.merchant_id, o.starts_on::text as starts_on, o.ends_on::text as ends_on, o.pre_days, o.primary_metric, o.terms, o.variant_b,
@@ -129,10 +78,10 @@ export async function measureAndStoreOffer(database: Database, offerId: number, 
   } catch (err) {
     error = err instanceof Error ? err.message : String(err);
   }
-  return database.db.transaction(async (tx) => {
+  const stored = await database.db.transaction(async (tx) => {
     await tx.execute(sql`select pg_advisory_xact_lock(${RESULT_LOCK_KEY}::int, ${offerId}::int)`);
     const [{ v }] = await queryRows<{ v: number }>(tx, sql`select coalesce(max(version), 0)::int + 1 as v from offer_results where offer_id = ${offerId}`);
-    const status = doc ? "succeeded" : "failed";
+    const status: "succeeded" | "failed" = doc ? "succeeded" : "failed";
     const [row] = await queryRows<{ id: number }>(
       tx,
       sql`insert into offer_results (offer_id, merchant_id, version, status, result, error)
@@ -145,14 +94,32 @@ export async function measureAndStoreOffer(database: Database, offerId: number, 
         select ${row.id}, ${o.merchant_id}, x.c, x.a, x.e, x.k from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as x(c bigint, a smallint, e bigint, k text)`);
     }
     await advanceOffer(tx, offerId, doc ? "measured" : "failed");
-    return { resultId: Number(row.id), status, error };
+    return { resultId: Number(row.id), version: v, status, error };
   });
+  // "Results ready" (lib/jobs/alerts.ts): after the commit, so a notification never announces a
+  // result that rolled back; idempotent per result version.
+  if (doc && doc.variants.length > 0) {
+    const a = doc.variants[0];
+    const [info] = await queryRows<{ name: string; currency: string }>(database.db, sql`select name, currency from offers where id = ${offerId}`);
+    await notifyOfferResult(
+      database,
+      o.merchant_id,
+      { offerId, offerName: info.name, revenueMinor: a.revenue.total, lowerMinor: a.revenue.totalCi.lower, upperMinor: a.revenue.totalCi.upper, roi: a.roi?.estimate ?? null },
+      stored.version,
+      info.currency,
+      opts.notify,
+    );
+  }
+  return { resultId: stored.resultId, status: stored.status, error: stored.error };
 }
 
 /**
  * The worker's `offer-measure` handler: `{ offerId }` measures that offer once (skipped when a
  * succeeded result exists); `{}` (the hourly schedule) measures every delivered offer whose window
- * has ended in its merchant's time zone and that has no result yet.
+ * has ended in its merchant's time zone and that has no result yet. Then, either way, it
+ * recomputes the win-back curve (./winback.ts) of every merchant whose curve is out of date (a
+ * newer churn run, or an offer measured since: its own or a pool's).
+ * @returns the offers measured and the merchants whose curve was recomputed (ids)
  */
 export async function offerMeasureJob(database: Database, data: Record<string, unknown>): Promise<object> {
   const ids =
@@ -175,5 +142,12 @@ export async function offerMeasureJob(database: Database, data: Record<string, u
     await measureAndStoreOffer(database, id);
     measured.push(id);
   }
-  return { measured };
+  const learned: number[] = [];
+  for (const merchantId of await staleWinBackMerchants(database.db)) {
+    const merchant = await findMerchantRef(database, { id: merchantId });
+    if (!merchant) continue;
+    await refreshWinBack(database, merchant);
+    learned.push(merchantId);
+  }
+  return { measured, learned };
 }

@@ -27,6 +27,10 @@ interface CustomerCategorySpend {
   spendHereMinor: number[];
   /** Gross purchase amount at all other merchants of the MCC, summed. */
   spendAtPeersMinor: number[];
+  /** Days with a purchase at this merchant. */
+  daysHere: number[];
+  /** Days with a purchase at any other merchant of the MCC (a day counts once, whatever the number of peers). */
+  daysAtPeers: number[];
 }
 
 /** The result: the sums, or why they are withheld. */
@@ -114,7 +118,9 @@ export async function getCategorySpendByCustomer(
     windows.map((w, i) => {
       const inWindow = sql`d.day >= ${w.from}::date and d.day < ${w.to}::date`;
       return sql`coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id = ${merchantId} and ${inWindow}), 0)::bigint as ${sql.raw(`here_${i}`)},
-                 coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id <> ${merchantId} and ${inWindow}), 0)::bigint as ${sql.raw(`peers_${i}`)}`;
+                 coalesce(sum(d.gross_sales_minor) filter (where d.merchant_id <> ${merchantId} and ${inWindow}), 0)::bigint as ${sql.raw(`peers_${i}`)},
+                 count(*) filter (where d.merchant_id = ${merchantId} and ${inWindow})::int as ${sql.raw(`days_here_${i}`)},
+                 count(distinct d.day) filter (where d.merchant_id <> ${merchantId} and ${inWindow})::int as ${sql.raw(`days_peers_${i}`)}`;
     }),
     sql`, `,
   );
@@ -138,13 +144,15 @@ export async function getCategorySpendByCustomer(
   );
   const byCustomer = new Map<number, CustomerCategorySpend>();
   for (const r of rows) {
-    const spend: CustomerCategorySpend = { spendHereMinor: [], spendAtPeersMinor: [] };
+    const spend: CustomerCategorySpend = { spendHereMinor: [], spendAtPeersMinor: [], daysHere: [], daysAtPeers: [] };
     let any = false;
     windows.forEach((_, i) => {
       const here = Number(r[`here_${i}`]);
       const peer = Number(r[`peers_${i}`]);
       spend.spendHereMinor.push(here);
       spend.spendAtPeersMinor.push(peer);
+      spend.daysHere.push(Number(r[`days_here_${i}`]));
+      spend.daysAtPeers.push(Number(r[`days_peers_${i}`]));
       if (here > 0 || peer > 0) any = true;
     });
     if (any) byCustomer.set(Number(r.customer_id), spend);
@@ -237,17 +245,29 @@ async function sumsInMemory(
     if (!range) continue;
     const here = bounds.map(() => 0);
     const atPeers = bounds.map(() => 0);
+    const daysHere = bounds.map(() => 0);
+    const daysAtPeers = bounds.map(() => 0);
+    // Rows come by day: a peer day is counted once however many peers sold that day.
+    const lastPeerDay = bounds.map(() => -Infinity);
     for (let i = range[0]; i < range[1]; i++) {
       const d = days.day[i];
       const own = days.merchant[i] === merchantId;
       for (let w = 0; w < bounds.length; w++) {
         if (d >= bounds[w][0] && d < bounds[w][1]) {
-          if (own) here[w] += days.gross[i];
-          else atPeers[w] += days.gross[i];
+          if (own) {
+            here[w] += days.gross[i];
+            daysHere[w]++;
+          } else {
+            atPeers[w] += days.gross[i];
+            if (lastPeerDay[w] !== d) {
+              daysAtPeers[w]++;
+              lastPeerDay[w] = d;
+            }
+          }
         }
       }
     }
-    if (here.some((x) => x > 0) || atPeers.some((x) => x > 0)) byCustomer.set(customerId, { spendHereMinor: here, spendAtPeersMinor: atPeers });
+    if (here.some((x) => x > 0) || atPeers.some((x) => x > 0)) byCustomer.set(customerId, { spendHereMinor: here, spendAtPeersMinor: atPeers, daysHere, daysAtPeers });
   }
   return byCustomer;
 }

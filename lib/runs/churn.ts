@@ -28,6 +28,10 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * candidate's holdout AUC on the merchant's own validation customers (`metrics.holdoutAuc`);
  * `metrics.trainChurnRate` is null when the merchant had no training rows of its own. Format 4
  * runs have neither and are refitted.
+ *
+ * Format 6 (issue 17, "speak in money", ADR 0024): the summary carries each feature's effect in
+ * points of risk and in revenue at risk (`summary.factorEffects`, lib/jobs/summaries.ts
+ * factorEffects), which the page shows instead of log-odds. Format 5 runs have none and are refitted.
  */
 
 /**
@@ -274,9 +278,17 @@ const churnSummarySchema = z.strictObject({
   revenueAtRisk: z.array(revenueAtRiskRowSchema),
   /** SHAP base value (log-odds) of the final model. */
   baseValue: num,
+  /**
+   * Each model feature's effect over the scored customers, by points descending: mean |P − P
+   * without the feature| in percentage points, and Σ of its positive part × the customer's CLV
+   * (minor units); "raises" when the effects add risk on balance.
+   */
+  factorEffects: z.array(
+    z.strictObject({ feature: churnFeatureSchema, points: num.nonnegative(), revenueAtRiskMinor: minor.nonnegative(), direction: z.enum(["raises", "lowers"]) }),
+  ),
 });
 
-const CHURN_FORMAT = 5;
+const CHURN_FORMAT = 6;
 
 export const churnContract = defineRunContract({
   kind: "churn",

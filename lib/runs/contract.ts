@@ -17,7 +17,7 @@ import type { Locale } from "@/lib/i18n/config";
  * The run kinds, in run order (db/schema/models.ts repeats the list for its check constraint;
  * a unit test asserts they agree, as for the plans).
  */
-export const RUN_KINDS = ["clv", "churn", "segments", "forecast", "findings"] as const;
+export const RUN_KINDS = ["clv", "churn", "segments", "forecast", "findings", "switching"] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 /** The documents of one kind: schemas of params, metrics, summary and per-customer output. */

@@ -4,6 +4,7 @@ import type { RunKind } from "./contract";
 import { findingsContract } from "./findings";
 import { forecastContract } from "./forecast";
 import { segmentsContract } from "./segments";
+import { switchingContract } from "./switching";
 
 /*
  * Every run kind's contract, by kind (docs/adr/0011-run-contracts.md). A new model adds one
@@ -16,6 +17,7 @@ export const CONTRACTS = {
   segments: segmentsContract,
   forecast: forecastContract,
   findings: findingsContract,
+  switching: switchingContract,
 } as const satisfies { [K in RunKind]: { kind: K } };
 
 type Contracts = typeof CONTRACTS;

@@ -1,13 +1,12 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { sql } from "drizzle-orm";
-import { getDatabase, queryRows, type Database } from "@/db/client";
+import { getDatabase, type Database } from "@/db/client";
 import type { OfferAudience } from "@/db/schema";
 import { ingestFile } from "@/lib/ingest";
-import { findMerchantRef } from "@/lib/jobs/store";
 import { createOffer, measureAndStoreOffer, offerDeliveryJob, previewOfferRequest } from "@/lib/offers";
-import { selectAudience } from "@/lib/offers/audience";
+import { dayAfterLastData, offerMerchantRef, offerOutcomeInputs } from "@/lib/offers/cli";
+import { refreshWinBack } from "@/lib/offers/winback";
 import { getOffer, listOffers, type OfferView } from "@/lib/offers/queries";
 import { DEFAULT_OFFER_SIMULATION, plantedCustomer, simulateOfferOutcome } from "@/lib/synthetic/offers";
 import { withMerchantScope } from "@/lib/tenancy/scope";
@@ -68,9 +67,9 @@ function summary(o: OfferView): string {
 }
 
 async function offerMerchant(database: Database, id: number) {
-  const [r] = await queryRows<{ merchant_id: number }>(database.db, sql`select merchant_id from offers where id = ${id}`);
-  if (!r) throw new CliError(`unknown offer: ${id}`);
-  return (await findMerchantRef(database, { id: r.merchant_id }))!;
+  const merchant = await offerMerchantRef(database, id);
+  if (!merchant) throw new CliError(`unknown offer: ${id}`);
+  return merchant;
 }
 
 /** Segment of the planted mix for a stratum (docs/offers.md, "Synthetic truth"). */
@@ -90,27 +89,16 @@ function plantedSegment(stratum: string): string {
  * @throws Error when the offer is unknown or the ingest rejects the file
  */
 export async function loadSyntheticOfferOutcome(database: Database, offerId: number, seed = DEFAULT_OFFER_SIMULATION.seed): Promise<number> {
-  const [o] = await queryRows<{ merchant_id: number; audience: OfferAudience; starts_on: string; ends_on: string; pre_days: number; currency: string; bank_merchant_id: string }>(
-    database.db,
-    sql`select o.merchant_id, o.audience, o.starts_on::text as starts_on, o.ends_on::text as ends_on, o.pre_days, o.currency,
-               (select min(bank_merchant_id) from merchant_bank_ids b where b.merchant_id = o.merchant_id) as bank_merchant_id
-        from offers o where o.id = ${offerId}`,
-  );
-  if (!o) throw new Error(`no offer ${offerId}`);
-  const assigned = await queryRows<{ customer_id: number; arm: number; stratum: string; bank_customer_id: string }>(
-    database.db,
-    sql`select a.customer_id, a.arm, a.stratum, c.bank_customer_id from offer_assignments a join customers c on c.id = a.customer_id where a.offer_id = ${offerId} order by a.customer_id`,
-  );
-  const members = new Map((await selectAudience(database.db, o.merchant_id, o.audience, o.starts_on, o.pre_days)).map((m) => [m.customerId, m]));
-  const windowDays = Math.round((Date.parse(`${o.ends_on}T00:00:00Z`) - Date.parse(`${o.starts_on}T00:00:00Z`)) / 86_400_000);
-  const config = { ...DEFAULT_OFFER_SIMULATION, seed, windowDays, preDays: o.pre_days };
+  const o = await offerOutcomeInputs(database, offerId);
+  const windowDays = Math.round((Date.parse(`${o.endsOn}T00:00:00Z`) - Date.parse(`${o.startsOn}T00:00:00Z`)) / 86_400_000);
+  const config = { ...DEFAULT_OFFER_SIMULATION, seed, windowDays, preDays: o.preDays };
   const lines = ["transaction_id,merchant_id,customer_id,amount_minor,currency,occurred_at,channel,kind"];
-  for (const a of assigned) {
-    const m = members.get(Number(a.customer_id));
-    const customer = plantedCustomer(config, Number(a.customer_id), plantedSegment(a.stratum), { preVisits: m?.preVisits ?? 0, preRevenueMinor: m?.preRevenueMinor ?? 0 });
-    simulateOfferOutcome(config, customer, Number(a.arm) !== 0).forEach((p, k) => {
-      const day = new Date(Date.parse(`${o.starts_on}T12:00:00Z`) + p.day * 86_400_000).toISOString().slice(0, 19);
-      lines.push(`OFR${offerId}-${a.customer_id}-${k},${o.bank_merchant_id},${a.bank_customer_id},${p.amountMinor},${o.currency},${day}Z,offline,purchase`);
+  for (const a of o.assigned) {
+    const m = o.members.get(a.customerId);
+    const customer = plantedCustomer(config, a.customerId, plantedSegment(a.stratum), { preVisits: m?.preVisits ?? 0, preRevenueMinor: m?.preRevenueMinor ?? 0 });
+    simulateOfferOutcome(config, customer, a.arm !== 0).forEach((p, k) => {
+      const day = new Date(Date.parse(`${o.startsOn}T12:00:00Z`) + p.day * 86_400_000).toISOString().slice(0, 19);
+      lines.push(`OFR${offerId}-${a.customerId}-${k},${o.bankMerchantId},${a.bankCustomerId},${p.amountMinor},${o.currency},${day}Z,offline,purchase`);
     });
   }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "offer-outcome-"));
@@ -127,8 +115,8 @@ export async function loadSyntheticOfferOutcome(database: Database, offerId: num
 
 export const offersCommand: Command = {
   usage:
-    "offers create --merchant SLUG --name N --audience lapsed:30:180|regulars:N|active:DAYS|all --terms cashback:PCT:CAP|bonus:AMOUNT:CAP --from D|next --to D|--days N --budget MINOR --metric revenue|visits [--variant-b TERMS] [--holdout 0.15] [--seed N] [--preview] | list --merchant SLUG | report --id ID [--measure [--force]] | deliver --id ID | simulate --id ID",
-  summary: "offers: create (preview, frozen assignment), list, deliver, simulate the synthetic outcome, measure and report",
+    "offers create --merchant SLUG --name N --audience lapsed:30:180|regulars:N|active:DAYS|all --terms cashback:PCT:CAP|bonus:AMOUNT:CAP --from D|next --to D|--days N --budget MINOR --metric revenue|visits [--variant-b TERMS] [--holdout 0.15] [--seed N] [--preview] | list --merchant SLUG | report --id ID [--measure [--force]] | deliver --id ID | simulate --id ID | learn --merchant SLUG",
+  summary: "offers: create (preview, frozen assignment), list, deliver, simulate the synthetic outcome, measure and report, learn (the win-back curve)",
   async run(args, io) {
     const [sub, ...rest] = args;
     const database = await getDatabase();
@@ -142,8 +130,7 @@ export const offersCommand: Command = {
       await requireMerchantFeature(database, merchant, "campaigns");
       if (!v.name || !v.audience || !v.terms || !v.from || !(v.to || v.days) || !v.budget || !v.metric) throw new CliError(`usage: npm run cli -- ${offersCommand.usage}`);
       // --from next: the day after the merchant's last day with data; --days N: the window's length.
-      const [last] = await queryRows<{ next: string | null }>(database.db, sql`select (max(day) + 1)::text as next from merchant_daily where merchant_id = ${merchant.id}`);
-      const startsOn = v.from === "next" ? (last?.next ?? "") : v.from;
+      const startsOn = v.from === "next" ? ((await dayAfterLastData(database, merchant.id)) ?? "") : v.from;
       const endsOn = v.days ? new Date(Date.parse(`${startsOn}T00:00:00Z`) + Number(v.days) * 86_400_000).toISOString().slice(0, 10) : v.to!;
       const input = {
         name: v.name,
@@ -164,6 +151,13 @@ export const offersCommand: Command = {
       }
       const created = await createOffer(database, merchant.id, input);
       io.out(v.json ? JSON.stringify(created, null, 2) : `offer ${created.offerId} created: audience ${created.audienceSize}, holdout ${created.arms.holdout}, variant A ${created.arms.a}${created.arms.b ? `, variant B ${created.arms.b}` : ""}; delivery queued`);
+      return;
+    }
+    if (sub === "learn") {
+      const v = parseOptions(rest, { ...MERCHANT_OPTION, ...JSON_OPTION });
+      const merchant = await findMerchant(database, requireMerchantSlug(v.merchant));
+      const out = await refreshWinBack(database, merchant);
+      io.out(v.json ? JSON.stringify(out, null, 2) : out.source === "none" ? `win-back curve: none (${out.reason})` : `win-back curve stored, ranked with the ${out.source} uplift model`);
       return;
     }
     if (sub === "list") {

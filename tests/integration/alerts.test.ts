@@ -239,7 +239,7 @@ describe("alerts", () => {
     // the owner still sees them in the app
     const list = await listNotifications(owner.id, 50, database);
     expect(list.length).toBe(r.notified / 3);
-    expect(list.some((x) => x.finding.id === RISE)).toBe(true);
+    expect(list.some((x) => x.finding?.id === RISE)).toBe(true);
     expect(await unreadNotificationCount(owner.id, database)).toBe(list.length);
     expect(await markNotificationsRead(owner.id, database)).toBe(list.length);
     expect(await unreadNotificationCount(owner.id, database)).toBe(0);

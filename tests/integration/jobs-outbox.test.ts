@@ -90,16 +90,20 @@ describe("model-job outbox", () => {
         ["segments", 1],
         ["forecast", 1],
         ["findings", 1],
+        ["switching", 1],
       ]);
       // Two customers at most: CLV and churn fail with reasons, the segment table succeeds; one
-      // day of data is too short to forecast, and the findings run has nothing to compare yet.
-      expect(p.outcomes.map((o) => o.status)).toEqual(["failed", "failed", "succeeded", "failed", "succeeded"]);
+      // day of data is too short to forecast, and the findings run has nothing to compare yet; the
+      // competitor-leaving forecast needs 5 peers of the MCC (ADR 0024) and fails without them.
+      expect(p.outcomes.map((o) => o.status)).toEqual(["failed", "failed", "succeeded", "failed", "succeeded", "failed"]);
+      expect(p.outcomes[5].error).toMatch(/^category spend at peers is withheld \(fewer than 5 peer merchants\): no competitor-leaving forecast$/);
       expect(p.outcomes[3].error).toMatch(/^only [12] days of history; forecasts need at least 9$/);
       expect(p.outcomes[0].error).toMatch(/^too few repeat customers to fit customer value: 0 \(at least 20 needed\)$/);
     }
     expect(await pending()).toEqual([]);
     const [runs] = await queryRows<{ n: number }>(database.db, sql`select count(*)::int as n from model_runs`);
-    expect(runs.n).toBe(10);
+    // Two merchants × six kinds.
+    expect(runs.n).toBe(12);
     // An empty outbox is a no-op.
     expect(await runPendingModelJobs(database)).toEqual([]);
   });

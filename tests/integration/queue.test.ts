@@ -52,6 +52,7 @@ const ALL_ONCE = [
   { kind: "findings", n: 1 },
   { kind: "forecast", n: 1 },
   { kind: "segments", n: 1 },
+  { kind: "switching", n: 1 },
 ];
 
 beforeAll(async () => {
@@ -109,7 +110,7 @@ describe("job queue", () => {
     await runMerchantModels(database, m.id, { kinds: ["clv", "churn"] });
     const r = await processModelJob(database, m.id);
     expect(r.skipped).toEqual(["clv", "churn"]);
-    expect(r.outcomes.map((o) => o.kind)).toEqual(["segments", "forecast", "findings"]);
+    expect(r.outcomes.map((o) => o.kind)).toEqual(["segments", "forecast", "findings", "switching"]);
     expect(await versions(m.id)).toEqual(ALL_ONCE);
     // the queue's job for the same request then finds nothing to do
     expect((await processModelJob(database, m.id)).pending).toBe(false);

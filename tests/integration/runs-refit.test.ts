@@ -66,7 +66,7 @@ describe("refit needed", () => {
       run: null,
       runId: old,
       version: 1,
-      reason: { cause: "older", storedFormat: 1, currentFormat: 5, message: "churn run stored in format 1, current format 5" },
+      reason: { cause: "older", storedFormat: 1, currentFormat: 6, message: "churn run stored in format 1, current format 6" },
     });
     const attempts = await scoped(database, m, (ctx) => getModelRunAttempts(ctx));
     expect(attempts.churn).toMatchObject({ id: old, status: "succeeded", format: 1, refitNeeded: true });
@@ -74,7 +74,7 @@ describe("refit needed", () => {
     const page = await loadModelRunPage(scopeOf(m), "churn", { requester: outboxRefitRequester(database) });
     expect(page.run).toBeNull();
     expect(page.latestAttempt).toMatchObject({ id: old, refitNeeded: true });
-    expect(await pending()).toEqual([{ merchantId: m.id, reason: "refit: churn run stored in format 1, current format 5", kinds: ["churn"] }]);
+    expect(await pending()).toEqual([{ merchantId: m.id, reason: "refit: churn run stored in format 1, current format 6", kinds: ["churn"] }]);
   });
 
   it("a run of the current format that does not parse is refitted too; requests of one merchant merge their kinds", async () => {
@@ -103,7 +103,7 @@ describe("refit needed", () => {
     const processed = await runPendingModelJobs(database, { peerIndex: async () => undefined });
     const mine = processed.find((p) => p.job.merchantId === m.id)!;
     expect(mine.outcomes.map((o) => o.kind)).toEqual(["clv", "churn"]);
-    expect(processed.find((p) => p.job.merchantId === n.id)!.outcomes.map((o) => o.kind)).toEqual(["clv", "churn", "segments", "forecast", "findings"]);
+    expect(processed.find((p) => p.job.merchantId === n.id)!.outcomes.map((o) => o.kind)).toEqual(["clv", "churn", "segments", "forecast", "findings", "switching"]);
     expect(await pending()).toEqual([]);
     // Two customers: both fits fail with a reason; the failed attempt is what the page now shows.
     const page = await loadModelRunPage(scopeOf(m), "churn", { requester: outboxRefitRequester(database) });

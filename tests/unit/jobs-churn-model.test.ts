@@ -52,6 +52,17 @@ describe("buildChurnRun (pure)", () => {
     expect(run.params).toMatchObject({ horizonDays: 40, regions: ["Moscow", "Republic of Tatarstan"], competitorSpend: { available: true, reason: null, peerMerchants: 7 }, clvSource: { clvRunId: 5, clvRunVersion: 2 } });
   });
 
+  it("speaks in points of risk and roubles: every feature's effect, the planted drivers first (issue 17)", () => {
+    expect(run.summary.factorEffects).toHaveLength(run.params.features.length);
+    expect(run.summary.factorEffects.slice(0, 3)).toEqual([
+      { feature: "recencyDays", points: 26.2599, revenueAtRiskMinor: 49_821_848, direction: "lowers" },
+      { feature: "competitorShare90d", points: 7.3844, revenueAtRiskMinor: 15_497_818, direction: "lowers" },
+      { feature: "monetaryMinor", points: 3.9463, revenueAtRiskMinor: 7_585_668, direction: "lowers" },
+    ]);
+    // A factor adds at most the revenue at risk there is (its positive effects are parts of P × CLV).
+    for (const f of run.summary.factorEffects) expect(f.revenueAtRiskMinor).toBeLessThanOrEqual(run.summary.totalRevenueAtRiskMinor);
+  });
+
   it("stores DeLong's interval of the holdout AUC and, above 0.5, the verdict 'better' with the win-back list", () => {
     const ci = run.metrics.rocAucCi!;
     expect(ci.level).toBe(0.95);

@@ -74,3 +74,25 @@ describe("learning from past offers: the win-back queue", () => {
 /** Planted incremental revenue of the two top-30 % lists (seeds 16,100 / 16,200): a ratio of 5.32. */
 const WITH_UPLIFT = 117534887.79014055;
 const CHURN_ONLY = 22083306.13566372;
+
+describe("winBackCurve: the Churn page's curve beside today's list", () => {
+  it("sums τ̂ over the top k by the uplift ranking and over as many customers by P(churn) × CLV", async () => {
+    const { winBackCurve } = await import("@/lib/offers/winback");
+    // Two strata: "p" moves 20 % of the usual 28-day revenue (τ = 2,000 per 10,000 of pre revenue), "s" nothing.
+    const model = {
+      byStratum: { p: { tau: 2000, meanPre: 10_000, relative: 0.2 }, s: { tau: 0, meanPre: 10_000, relative: 0 } },
+      pooled: { tau: 1000, meanPre: 10_000, relative: 0.1 },
+    };
+    const queue: QueueCustomer[] = [];
+    // Customers 1–5: likely to leave, valuable, but sure things / lost causes (stratum s);
+    // 6–10: persuadables (stratum p) with pre revenue 10,000 each.
+    for (let i = 1; i <= 5; i++) queue.push({ customerId: i, pChurn: 0.9, clvMinor: 100_000, stratum: "s", preRevenueMinor: 10_000 });
+    for (let i = 6; i <= 10; i++) queue.push({ customerId: i, pChurn: 0.5, clvMinor: 50_000, stratum: "p", preRevenueMinor: 10_000 });
+    const curve = winBackCurve(queue, model);
+    expect(curve.map((p) => p.customers)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    // The uplift ranking contacts the five persuadables first: 2,000 each.
+    expect(curve.map((p) => p.expectedIncrementalMinor)).toEqual([2000, 4000, 6000, 8000, 10_000, 10_000, 10_000, 10_000, 10_000, 10_000]);
+    // Today's list contacts the five sure things first: nothing until the sixth contact.
+    expect(curve.map((p) => p.baselineMinor)).toEqual([0, 0, 0, 0, 0, 2000, 4000, 6000, 8000, 10_000]);
+  });
+});

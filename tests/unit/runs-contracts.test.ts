@@ -43,11 +43,11 @@ const clvRun = () => ({
 });
 
 describe("contracts", () => {
-  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 5, clv at 3, segments and forecast at 2)", () => {
+  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 6, clv at 3, segments and forecast at 2, switching at 1)", () => {
     expect([...RUN_KINDS]).toEqual([...MODEL_KINDS]);
     expect(Object.keys(CONTRACTS)).toEqual([...MODEL_KINDS]);
     for (const k of MODEL_KINDS) expect(CONTRACTS[k].kind).toBe(k);
-    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 3, churn: 5, segments: 2, forecast: 2, findings: 1 });
+    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 3, churn: 6, segments: 2, forecast: 2, findings: 1, switching: 1 });
   });
 
   it("keeps the feature lists of the encodings and the contracts in step", () => {
@@ -87,7 +87,7 @@ describe("contracts", () => {
     const churnV1 = parseStored(CONTRACTS.churn, 1, { params: {}, metrics: {}, summary: {} });
     expect(churnV1).toEqual({
       ok: false,
-      reason: { cause: "older", storedFormat: 1, currentFormat: 5, message: "churn run stored in format 1, current format 5" },
+      reason: { cause: "older", storedFormat: 1, currentFormat: 6, message: "churn run stored in format 1, current format 6" },
     });
     // A BG/NBD run (format 1, P(alive) = 1 for every one-time buyer) is refitted, not shown.
     expect(parseStored(clvContract, 1, docs)).toMatchObject({ ok: false, reason: { cause: "older", storedFormat: 1, currentFormat: 3 } });
@@ -112,11 +112,12 @@ describe("the MODELS registry", () => {
       segments: "segments",
       forecast: "forecasts",
       findings: "findings",
+      switching: "churn",
     });
   });
 
   it("runs clv before churn and forecast before findings", () => {
-    expect([...MODEL_ORDER]).toEqual(["clv", "churn", "segments", "forecast", "findings"]);
+    expect([...MODEL_ORDER]).toEqual(["clv", "churn", "segments", "forecast", "findings", "switching"]);
     for (const k of MODEL_ORDER) for (const d of MODELS[k].dependsOn) expect(MODEL_ORDER.indexOf(d)).toBeLessThan(MODEL_ORDER.indexOf(k));
   });
 

@@ -2,7 +2,7 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { getLocale, getTranslations } from "next-intl/server";
 import { requireActor } from "@/lib/auth/access";
-import { formatDay } from "@/lib/format";
+import { formatDay, formatMoney, formatPercent } from "@/lib/format";
 import { renderFinding } from "@/lib/findings/render";
 import { findingsTranslator } from "@/lib/findings/translate";
 import { listNotifications } from "@/lib/jobs/alerts";
@@ -15,8 +15,8 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /**
- * The in-app notification list: the user's alerts (lib/jobs/alerts.ts), newest first, each
- * finding in words in the reader's language, unread ones marked; "mark all as read" clears the
+ * The in-app notification list: the user's alerts and offers' "results ready" (lib/jobs/alerts.ts),
+ * newest first, each finding or result in words in the reader's language, unread ones marked; "mark all as read" clears the
  * header's badge.
  */
 export default async function NotificationsPage() {
@@ -52,17 +52,37 @@ export default async function NotificationsPage() {
       ) : (
         <ul className="notif-list" data-testid="notifications">
           {items.map((n) => {
-            const words = renderFinding(n.finding, locale, n.currency, ft);
+            const meta = (
+              <div className="notif-meta">
+                <strong>{n.merchant.name}</strong>
+                <span>{formatDay(n.createdAt.toISOString().slice(0, 10), locale, "long")}</span>
+                {n.read ? null : <span className="pill">{t("new")}</span>}
+              </div>
+            );
+            if (n.offerResult) {
+              // "Results ready" (issue 16): the offer's figures in the reader's language.
+              const o = n.offerResult;
+              const money = (minor: number) => formatMoney(Math.round(minor), n.currency, locale);
+              return (
+                <li key={n.id} className={`card notif-item${n.read ? "" : " unread"}`} data-testid="notification">
+                  {meta}
+                  <h2 className="card-title">{t("offerResult.headline", { offer: o.offerName })}</h2>
+                  <p>
+                    {t("offerResult.explanation", { revenue: money(o.revenueMinor), lower: money(o.lowerMinor), upper: money(o.upperMinor) })}{" "}
+                    {o.roi === null ? null : t("offerResult.roi", { roi: formatPercent(o.roi, locale, 0) })}
+                  </p>
+                  <Link href={`/m/${n.merchant.slug}/offers/${o.offerId}`}>{t("offerResult.open")}</Link>
+                </li>
+              );
+            }
+            const finding = n.finding!;
+            const words = renderFinding(finding, locale, n.currency, ft);
             return (
               <li key={n.id} className={`card notif-item${n.read ? "" : " unread"}`} data-testid="notification">
-                <div className="notif-meta">
-                  <strong>{n.merchant.name}</strong>
-                  <span>{formatDay(n.createdAt.toISOString().slice(0, 10), locale, "long")}</span>
-                  {n.read ? null : <span className="pill">{t("new")}</span>}
-                </div>
+                {meta}
                 <h2 className="card-title">{words.headline}</h2>
                 <p>{words.explanation}</p>
-                <Link href={`/m/${n.merchant.slug}${n.finding.chart || "/findings"}`}>{t("open")}</Link>
+                <Link href={`/m/${n.merchant.slug}${finding.chart || "/findings"}`}>{t("open")}</Link>
               </li>
             );
           })}

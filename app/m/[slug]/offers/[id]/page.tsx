@@ -1,13 +1,8 @@
 import type { Metadata } from "next";
-import { notFound } from "next/navigation";
-import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
 import { OfferResultView } from "@/components/offers/OfferResultView";
-import { PageTitle } from "@/components/dashboard/PageTitle";
-import { NotFoundError, requireMerchantPage } from "@/lib/auth/access";
-import { fetchEndpoint } from "@/lib/endpoints/prefetch";
 import { offer } from "@/lib/endpoints/views/offers";
-import { serverQueryClient } from "../../page-context";
+import { RunPage } from "../../run-page";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("offers");
@@ -15,25 +10,6 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 /** One offer: timeline and results with intervals and ROI; 404 for an unknown offer or another merchant's. */
-export default async function OfferPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
-  const { slug, id: rawId } = await params;
-  const access = await requireMerchantPage(slug, { feature: "campaigns" });
-  const id = Number(rawId);
-  if (!/^\d{1,15}$/.test(rawId) || !Number.isSafeInteger(id) || id <= 0) notFound();
-  const queryClient = serverQueryClient();
-  try {
-    await fetchEndpoint(queryClient, access, offer, { id });
-  } catch (err) {
-    if (err instanceof NotFoundError) notFound();
-    throw err;
-  }
-  const t = await getTranslations("offers");
-  return (
-    <>
-      <PageTitle title={t("title")} subtitle={t("subtitle")} />
-      <HydrationBoundary state={dehydrate(queryClient)}>
-        <OfferResultView id={id} />
-      </HydrationBoundary>
-    </>
-  );
+export default function OfferPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
+  return <RunPage params={params} endpoint={offer} ns="offers" view={(id) => <OfferResultView id={id} />} />;
 }

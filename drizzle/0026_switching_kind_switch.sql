@@ -1,0 +1,2 @@
+ALTER TABLE "model_runs" DROP CONSTRAINT "model_runs_kind";--> statement-breakpoint
+ALTER TABLE "model_runs" ADD CONSTRAINT "model_runs_kind" CHECK ("model_runs"."kind" in ('clv', 'churn', 'segments', 'forecast', 'findings', 'switching'));
