@@ -94,7 +94,8 @@ describe("getCategorySpendByCustomer", () => {
     expect(r.available).toBe(true);
     if (!r.available) return;
     expect(r.peerMerchants).toBe(5);
-    expect([...r.byCustomer.entries()].sort((a, b) => a[0] - b[0])).toEqual([
+    const sums = [...r.byCustomer.entries()].map(([id, x]) => [id, { spendHereMinor: x.spendHereMinor, spendAtPeersMinor: x.spendAtPeersMinor }]);
+    expect(sums.sort((a, b) => Number(a[0]) - Number(b[0]))).toEqual([
       [ids[0], { spendHereMinor: [1500, 700], spendAtPeersMinor: [300, 400] }],
       [ids[1], { spendHereMinor: [0, 2000], spendAtPeersMinor: [210, 0] }],
       [ids[3], { spendHereMinor: [0, 0], spendAtPeersMinor: [500, 0] }],
