@@ -81,10 +81,13 @@ describe("getCategorySpendByCustomer", () => {
     if (!r.available) return;
     // P1, P2, P4, P5, P6 sold inside the windows; P3 only after them.
     expect(r.peerMerchants).toBe(5);
+    // purchase days: c0 here 03-05 and 03-06 in W0 (the refund day is not a purchase day), 02-10 in
+    // W1; at peers P1 03-10 and P2 02-15. c1 here 02-20; at peers 03-01 (P4) and 03-31 (P5's two
+    // purchases are one day). c3 at P2 on 03-05.
     expect([...r.byCustomer.entries()].sort((a, b) => a[0] - b[0])).toEqual([
-      [ids[0], { spendHereMinor: [1500, 700], spendAtPeersMinor: [300, 400] }],
-      [ids[1], { spendHereMinor: [0, 2000], spendAtPeersMinor: [210, 0] }],
-      [ids[3], { spendHereMinor: [0, 0], spendAtPeersMinor: [500, 0] }],
+      [ids[0], { spendHereMinor: [1500, 700], spendAtPeersMinor: [300, 400], daysHere: [2, 1], daysAtPeers: [1, 1] }],
+      [ids[1], { spendHereMinor: [0, 2000], spendAtPeersMinor: [210, 0], daysHere: [0, 1], daysAtPeers: [2, 0] }],
+      [ids[3], { spendHereMinor: [0, 0], spendAtPeersMinor: [500, 0], daysHere: [0, 0], daysAtPeers: [1, 0] }],
     ]);
   });
 
