@@ -192,5 +192,8 @@ it("every gated page file names its feature through the one option", () => {
   expect(read("app/m/[slug]/campaigns/page.tsx")).toContain('{ feature: "campaigns" }');
   expect(read("app/m/[slug]/competitors/page.tsx")).toContain('{ feature: "competitors" }');
   expect(read("app/m/[slug]/findings/page.tsx")).toContain('{ feature: "findings" }');
-  expect(read("app/m/[slug]/campaigns/[id]/page.tsx")).toContain('{ feature: "campaigns" }');
+  expect(read("app/m/[slug]/offers/page.tsx")).toContain('{ feature: "campaigns" }');
+  // a campaign's report and an offer's result go through RunPage, which gates on "campaigns"
+  expect(read("app/m/[slug]/run-page.tsx")).toContain('requireMerchantPage(slug, { feature: "campaigns" })');
+  for (const f of ["campaigns", "offers"]) expect(read(`app/m/[slug]/${f}/[id]/page.tsx`)).toContain("<RunPage params={params}");
 });

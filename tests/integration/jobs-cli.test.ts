@@ -86,6 +86,8 @@ describe("scripts/cli.ts model commands", () => {
       ["segments", "succeeded", 1],
       ["forecast", "succeeded", 1],
       ["findings", "succeeded", 1],
+      // a one-merchant bank has no peers to leave for: the switching model needs 5 (ADR 0024)
+      ["switching", "failed", 1],
     ]);
 
     const ltv = JSON.parse((await cli("ltv", "--merchant", shop.slug, "--json")).stdout);
