@@ -125,6 +125,23 @@ function alertFindings(summary: unknown): { asOf: string; currency: string; find
 }
 
 /**
+ * Queues the e-mail that announces `inserted` notifications to recipient `r` (outbox kind
+ * 'alert', in the caller's transaction), links those notifications to it and requests an
+ * immediate delivery job: an alert and a results-ready notice end the same way.
+ */
+async function queueAnnouncement(
+  tx: Parameters<Parameters<Database["db"]["transaction"]>[0]>[0],
+  r: Recipient,
+  merchantId: number,
+  inserted: ReadonlyArray<{ id: number }>,
+  mail: { subject: string; text: string },
+): Promise<void> {
+  const emailId = await queueEmail(tx, { kind: "alert", to: r.email, subject: mail.subject, text: mail.text, userId: r.userId, merchantId });
+  await tx.update(notifications).set({ emailId }).where(inArray(notifications.id, inserted.map((i) => i.id)));
+  await sendJob(tx, QUEUES.email, {}, "outbox");
+}
+
+/**
  * The alert job: notifications and alert e-mails for the new significant findings of the
  * merchant's findings runs started at or after `revealedAt`.
  *
@@ -211,9 +228,7 @@ export async function processAlertJob(
           },
           r.locale,
         );
-        const emailId = await queueEmail(tx, { kind: "alert", to: r.email, subject, text, userId: r.userId, merchantId });
-        await tx.update(notifications).set({ emailId }).where(inArray(notifications.id, inserted.map((i) => i.id)));
-        await sendJob(tx, QUEUES.email, {}, "outbox");
+        await queueAnnouncement(tx, r, merchantId, inserted, { subject, text });
         outcome.emailed += 1;
       });
     }
@@ -312,9 +327,7 @@ export async function notifyOfferResult(
         },
         r.locale,
       );
-      const emailId = await queueEmail(tx, { kind: "alert", to: r.email, subject, text, userId: r.userId, merchantId });
-      await tx.update(notifications).set({ emailId }).where(inArray(notifications.id, inserted.map((i) => i.id)));
-      await sendJob(tx, QUEUES.email, {}, "outbox");
+      await queueAnnouncement(tx, r, merchantId, inserted, { subject, text });
       outcome.emailed += 1;
     });
   }
