@@ -57,7 +57,13 @@ function checkCustomer(c: RfmSummary, i?: number): void {
   if (!(c.tx >= 0) || !(c.tx <= c.T)) throw new RangeError(`MBG/NBD: need 0 ≤ tx ≤ T, got tx=${c.tx}, T=${c.T}${where}`);
 }
 
-/** Identical (x, t_x, T) merged with a weight: the likelihood is a weighted sum over patterns. */
+/**
+ * Identical (x, t_x, T) merged with a weight: the likelihood is a weighted sum over patterns.
+ * The distinct values of T and of t_x are kept apart with an index per pattern, so that one
+ * evaluation takes ln(α + T) and ln(α + t_x) once per distinct value, not once per pattern: the
+ * product's times are whole days in weeks, a few hundred distinct values under thousands of
+ * patterns (the same logarithms of the same arguments, so the same sum to the bit).
+ */
 interface Compiled {
   /** Index into `xs` per pattern. */
   xIndex: Int32Array;
@@ -65,8 +71,31 @@ interface Compiled {
   xs: number[];
   tx: Float64Array;
   T: Float64Array;
+  /** Distinct T values and, per pattern, the index of its T among them. */
+  Ts: Float64Array;
+  TIndex: Int32Array;
+  /** Distinct t_x values and, per pattern, the index of its t_x among them. */
+  txs: Float64Array;
+  txIndex: Int32Array;
   weight: Float64Array;
   customers: number;
+}
+
+/** The distinct values of `values` (first-seen order) and each value's index among them. */
+function distinctIndex(values: Float64Array): { distinct: Float64Array; index: Int32Array } {
+  const at = new Map<number, number>();
+  const distinct: number[] = [];
+  const index = new Int32Array(values.length);
+  for (let i = 0; i < values.length; i++) {
+    let k = at.get(values[i]);
+    if (k === undefined) {
+      k = distinct.length;
+      at.set(values[i], k);
+      distinct.push(values[i]);
+    }
+    index[i] = k;
+  }
+  return { distinct: Float64Array.from(distinct), index };
 }
 
 function compile(data: readonly RfmSummary[]): Compiled {
@@ -85,11 +114,19 @@ function compile(data: readonly RfmSummary[]): Compiled {
   });
   const xs = [...new Set(rows.map((r) => r.x))];
   const pos = new Map(xs.map((x, k) => [x, k]));
+  const tx = Float64Array.from(rows, (r) => r.tx);
+  const T = Float64Array.from(rows, (r) => r.T);
+  const byT = distinctIndex(T);
+  const byTx = distinctIndex(tx);
   return {
     xIndex: Int32Array.from(rows, (r) => pos.get(r.x)!),
     xs,
-    tx: Float64Array.from(rows, (r) => r.tx),
-    T: Float64Array.from(rows, (r) => r.T),
+    tx,
+    T,
+    Ts: byT.distinct,
+    TIndex: byT.index,
+    txs: byTx.distinct,
+    txIndex: byTx.index,
     weight: Float64Array.from(rows, (r) => r.w),
     customers: data.length,
   };
@@ -114,12 +151,16 @@ function compiledLogLikelihood(p: MbgNbdParams, d: Compiled): number {
     aliveX[k] = lnBx + Math.log(b + x);
     droppedX[k] = lnBx + Math.log(a);
   }
+  const lnAlphaT = new Float64Array(d.Ts.length);
+  for (let j = 0; j < d.Ts.length; j++) lnAlphaT[j] = Math.log(alpha + d.Ts[j]);
+  const lnAlphaTx = new Float64Array(d.txs.length);
+  for (let j = 0; j < d.txs.length; j++) lnAlphaTx[j] = Math.log(alpha + d.txs[j]);
   let sum = 0;
   for (let i = 0; i < d.weight.length; i++) {
     const k = d.xIndex[i];
     const rx = r + d.xs[k];
-    const alive = aliveX[k] - rx * Math.log(alpha + d.T[i]);
-    const dropped = droppedX[k] - rx * Math.log(alpha + d.tx[i]);
+    const alive = aliveX[k] - rx * lnAlphaT[d.TIndex[i]];
+    const dropped = droppedX[k] - rx * lnAlphaTx[d.txIndex[i]];
     sum += d.weight[i] * (common[k] + logAddExp(alive, dropped));
   }
   return sum;
