@@ -23,7 +23,7 @@
 
 import type { BgNbdParams, RfmSummary } from "./bgnbd";
 import { minimizePositive, numericalHessian, standardErrorsFromLogHessian } from "./optimize";
-import { hyp2f1Tail, lnRisingFactorial, logAddExp } from "./specialFunctions";
+import { hyp2f1Tail, lnRisingFactorial } from "./specialFunctions";
 
 /** r, α (Gamma over λ; α in the time unit), a, b (Beta over p): the BG/NBD parameter names. */
 export type MbgNbdParams = BgNbdParams;
@@ -161,7 +161,10 @@ function compiledLogLikelihood(p: MbgNbdParams, d: Compiled): number {
     const rx = r + d.xs[k];
     const alive = aliveX[k] - rx * lnAlphaT[d.TIndex[i]];
     const dropped = droppedX[k] - rx * lnAlphaTx[d.txIndex[i]];
-    sum += d.weight[i] * (common[k] + logAddExp(alive, dropped));
+    // logAddExp(alive, dropped), written out in this hot loop (the same operations); neither term
+    // is −∞ here (a parameter that underflowed to 0 makes `dropped` −∞, which gives `alive`, as there).
+    const both = alive > dropped ? alive + Math.log1p(Math.exp(dropped - alive)) : dropped + Math.log1p(Math.exp(alive - dropped));
+    sum += d.weight[i] * (common[k] + both);
   }
   return sum;
 }
