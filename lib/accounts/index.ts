@@ -6,6 +6,7 @@
 export * from "./errors";
 export { acceptInvitation, previewInvitation } from "./invitations";
 export { onboardMerchant, searchBankMerchants } from "./onboarding";
+export { canEditSettings, getGrossMargin, parseGrossMarginPercent, setGrossMargin } from "./settings";
 export {
   invitableRoles,
   inviteMember,
