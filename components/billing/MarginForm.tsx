@@ -9,6 +9,9 @@ export type MarginFormState = { ok: true; grossMarginBp: number | null } | { ok:
 
 type Action = (prev: MarginFormState, data: FormData) => Promise<MarginFormState>;
 
+/** A viewer's form has nothing to submit. */
+const readOnly: Action = async () => null;
+
 /**
  * The merchant's gross margin (issue 17, "CLV in margin"): shown to everyone, editable by the
  * owner and bank staff (`action` null: read only). Empty clears it (figures in revenue).
@@ -16,7 +19,7 @@ type Action = (prev: MarginFormState, data: FormData) => Promise<MarginFormState
 export function MarginForm({ action, grossMarginBp }: { action: Action | null; grossMarginBp: number | null }) {
   const t = useTranslations("billing.margin");
   const locale = useLocale();
-  const [state, formAction, pending] = useActionState(action ?? (async () => null), null);
+  const [state, formAction, pending] = useActionState(action ?? readOnly, null);
   const current = state?.ok ? state.grossMarginBp : grossMarginBp;
   const shown = current === null ? t("unset") : t("current", { margin: formatPercent(current / 10_000, locale, 2) });
   return (

@@ -69,7 +69,7 @@ beforeAll(async () => {
     rmA: await seedUser(database, { bankRole: "relationship_manager", memberships: [[a.id, "relationship_manager"]], prefix: "rm-a" }),
     ownerB: await seedUser(database, { memberships: [[b.id, "merchant_owner"]], prefix: "owner-b" }),
   };
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await database?.close();
 });
