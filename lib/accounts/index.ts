@@ -6,7 +6,6 @@
 export * from "./errors";
 export { acceptInvitation, previewInvitation } from "./invitations";
 export { onboardMerchant, searchBankMerchants } from "./onboarding";
-export { canEditSettings, getGrossMargin, parseGrossMarginPercent, setGrossMargin } from "./settings";
 export {
   invitableRoles,
   inviteMember,
