@@ -234,5 +234,12 @@ describe("next purchase in words (value namespace, CLV format 4)", () => {
       expectWords(t("basis.inRevenue", { label: "CLV" }));
       for (const k of ["change", "revenue", "set"]) expectWords(t(`basis.${k}`));
     }
+    // Russian plurals of the card's subtitle: 1, 21 (one), 3 (few), 20 (many).
+    const ru = strict("value", "ru");
+    expect(ru("next.subtitle", { count: 1 })).toMatch(/^Когда ваш самый ценный клиент, скорее всего, купит снова\./);
+    expect(ru("next.subtitle", { count: 21 })).toMatch(/^Когда ваш 21 самый ценный клиент, скорее всего, купит снова\./);
+    expect(ru("next.subtitle", { count: 3 })).toMatch(/^Когда ваши 3 самых ценных клиента, скорее всего, купят снова\./);
+    expect(ru("next.subtitle", { count: 20 })).toMatch(/^Когда ваши 20 самых ценных клиентов, скорее всего, купят снова\./);
+    expect(strict("value", "en")("next.subtitle", { count: 20 })).toMatch(/^When your 20 most valuable customers will likely buy next/);
   });
 });
