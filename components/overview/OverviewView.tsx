@@ -1,7 +1,7 @@
 "use client";
 
 import { useLocale, useTranslations } from "next-intl";
-import { useMemo, useState } from "react";
+import { useMemo, useState, type ReactNode } from "react";
 import type { Overview } from "@/lib/analytics/getOverview";
 import type { HeadlineMetrics } from "@/lib/analytics/types";
 import type { Period } from "@/lib/days";
@@ -28,15 +28,23 @@ import { LockedCard, useHasFeature } from "../billing/LockedCard";
 type MoneyKey = "grossSalesMinor" | "netRevenueMinor" | "averageCheckMinor" | "refundsMinor";
 type CountKey = "purchases" | "customers";
 
-/** The Overview tab: eight headline KPIs against the previous period, and revenue dynamics. */
+/**
+ * The Overview tab: eight headline KPIs against the previous period, the top findings, revenue
+ * dynamics and the forecast. `findings` and `forecast` replace the built-in cards (which fetch
+ * their data from the browser) when the page streams them with their data (app/m/[slug]).
+ */
 export function OverviewView({
   period,
   firstDay,
   lastDay,
+  findings,
+  forecast,
 }: {
   period: Period;
   firstDay: string | null;
   lastDay: string | null;
+  findings?: ReactNode;
+  forecast?: ReactNode;
 }) {
   const { slug } = useMerchant();
   const overview = useEndpoint("overview", slug, period);
@@ -57,9 +65,9 @@ export function OverviewView({
       ) : (
         <KpiGrid overview={overview.data} firstDay={firstDay} lastDay={lastDay} />
       )}
-      {hasFindings ? <FindingsFeed limit={3} /> : <LockedCard feature="findings" />}
+      {!hasFindings ? <LockedCard feature="findings" /> : (findings ?? <FindingsFeed limit={3} />)}
       <RevenueCard period={period} />
-      {hasForecasts ? <ForecastCard /> : <LockedCard feature="forecasts" />}
+      {!hasForecasts ? <LockedCard feature="forecasts" /> : (forecast ?? <ForecastCard />)}
     </>
   );
 }

@@ -1,12 +1,11 @@
-import { sql } from "drizzle-orm";
+import { sql, type SQL } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { ratio, relativeChange, roundHalfUpDiv } from "./math";
 import { dayRange, merchantDays, merchantFilter } from "./scope";
 import type { HeadlineMetrics } from "./types";
 import { comparisonCoverage, previousPeriod, type ComparisonCoverage, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
-import { getDataRange } from "./getDataRange";
-
+import type { DataRange } from "./getDataRange";
 
 /** The overview: a period's headline metrics beside the previous period of equal length. */
 export interface Overview {
@@ -51,9 +50,13 @@ interface HeadlineRow {
  * @throws Error on a malformed period
  */
 export async function getHeadlineMetrics(ctx: AnalyticsContext, period: Period): Promise<HeadlineMetrics> {
-  const [row] = await queryRows<HeadlineRow>(
-    ctx.tx,
-    sql`
+  const [row] = await queryRows<HeadlineRow>(ctx.tx, headlineSql(ctx, period));
+  return headlineFromRow(row);
+}
+
+/** The one-row select of {@link getHeadlineMetrics} (columns of HeadlineRow). */
+function headlineSql(ctx: AnalyticsContext, period: Period): SQL {
+  return sql`
       select d.gross_sales_minor, d.refunds_minor, d.purchases, d.refunds,
         coalesce((select sum(n) from (
           select bit_count(bit_or(bits)) as n
@@ -67,15 +70,18 @@ export async function getHeadlineMetrics(ctx: AnalyticsContext, period: Period):
                coalesce(sum(refunds_minor), 0)::bigint as refunds_minor,
                coalesce(sum(purchases), 0)::bigint as purchases,
                coalesce(sum(refunds), 0)::bigint as refunds
-        from merchant_daily where ${merchantDays(ctx, period)}) d`,
-  );
+        from merchant_daily where ${merchantDays(ctx, period)}) d`;
+}
+
+/** HeadlineRow's figures as numbers (a row read through row_to_json holds JSON numbers, a plain one int8 parsed to numbers). */
+function headlineFromRow(row: HeadlineRow): HeadlineMetrics {
   return headlineFromTotals({
-    grossSalesMinor: row.gross_sales_minor,
-    refundsMinor: row.refunds_minor,
-    purchases: row.purchases,
-    refunds: row.refunds,
-    customers: row.customers,
-    newCustomers: row.new_customers,
+    grossSalesMinor: Number(row.gross_sales_minor),
+    refundsMinor: Number(row.refunds_minor),
+    purchases: Number(row.purchases),
+    refunds: Number(row.refunds),
+    customers: Number(row.customers),
+    newCustomers: Number(row.new_customers),
   });
 }
 
@@ -124,17 +130,32 @@ export function headlineChange(
  * comparable (the less covered holds under 90 % of the other's days with data, e.g. a year set
  * against a year with 9 days of data) every change is null: the page shows the coverage instead.
  *
- * Sources: as {@link getHeadlineMetrics}. Both periods run in the caller's scoped transaction.
+ * Sources: as {@link getHeadlineMetrics}, and merchant_daily's first and last day (as
+ * getDataRange). One statement (issue 14 "Load": fewer round trips per page): both periods'
+ * figures and the data range, in the caller's scoped transaction.
  * @throws Error on a malformed period
  */
 export async function getOverview(ctx: AnalyticsContext, period: Period): Promise<Overview> {
   const prev = previousPeriod(period);
-  // Sequential on purpose: one transaction is one connection; parallel queries would queue anyway.
-  const current = await getHeadlineMetrics(ctx, period);
-  const previous = await getHeadlineMetrics(ctx, prev);
-  const coverage = comparisonCoverage(period, prev, await getDataRange(ctx));
+  const [row] = await queryRows<{ current: HeadlineRow; previous: HeadlineRow; first_day: string | null; last_day: string | null }>(
+    ctx.tx,
+    sql`select row_to_json(c) as current, row_to_json(p) as previous, r.first_day, r.last_day
+        from (${headlineSql(ctx, period)}) c
+        cross join (${headlineSql(ctx, prev)}) p
+        cross join (select min(day)::text as first_day, max(day)::text as last_day
+                    from merchant_daily where ${merchantFilter(ctx)}) r`,
+  );
+  const current = headlineFromRow(parseJson(row.current));
+  const previous = headlineFromRow(parseJson(row.previous));
+  const range: DataRange = { firstDay: row.first_day ?? null, lastDay: row.last_day ?? null };
+  const coverage = comparisonCoverage(period, prev, range);
   const change = coverage.comparable ? headlineChange(current, previous) : nullChange(current);
   return { period, previousPeriod: prev, current, previous, change, coverage };
+}
+
+/** A json column as an object (both drivers parse json; text is parsed here should one not). */
+function parseJson<T>(value: T | string): T {
+  return typeof value === "string" ? (JSON.parse(value) as T) : value;
 }
 
 function nullChange(current: HeadlineMetrics): Record<keyof HeadlineMetrics, number | null> {

@@ -65,12 +65,29 @@ export interface MerchantAccess {
   /** What the merchant's plan grants now (lib/billing/entitlements.ts); the same for every role. */
   entitlements: Entitlements;
   /**
+   * The merchant's `rollup_version` when access was resolved: lib/rollups adds 1 in the same
+   * transaction as every rollup write, so an answer computed from the rollups alone stays valid
+   * while it stays (lib/endpoints/cache.ts keys such answers on it).
+   */
+  dataVersion: number;
+  /**
    * Runs fn inside withMerchantScope(database, merchant.id, …) with ctx = { tx, merchant }:
    * a read-only transaction as role app_merchant with app.merchant_id set, so every query in
    * fn sees this merchant's rows only. Rejects with whatever fn rejects with (the transaction
    * is rolled back).
    */
   run<T>(fn: (ctx: AnalyticsContext) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn with an access to the same merchant whose `run` calls share one scoped transaction,
+   * opened by the first of them (none when fn never calls `run`, e.g. when every answer came from
+   * lib/endpoints/cache.ts) and committed when fn settles: a page's loaders cost one BEGIN, the
+   * scope's two settings and one COMMIT together instead of each. Read-only. Inside fn, await
+   * nothing that queries the database outside `run` (on PGlite, one connection, that would wait
+   * for the open transaction forever), and call `run` one at a time. A statement that fails
+   * aborts the shared transaction, so every later `run` of the batch rejects too.
+   * @throws whatever fn throws
+   */
+  batch<T>(fn: (access: MerchantAccess) => Promise<T>): Promise<T>;
 }
 
 /** Same format as the merchants_slug_format check; anything else cannot be a merchant. */
@@ -99,46 +116,103 @@ export async function loadActorIn(database: Database, userId: string): Promise<A
   return row ? toActor(row) : null;
 }
 
+/** The merchant, membership and account columns of one access check (see accessRow). */
+const accessColumns = {
+  id: merchants.id,
+  slug: merchants.slug,
+  name: merchants.name,
+  mcc: merchants.mcc,
+  currency: merchants.currency,
+  timeZone: merchants.timeZone,
+  rollupVersion: merchants.rollupVersion,
+  membershipRole: memberships.role,
+  plan: merchantAccounts.plan,
+  status: merchantAccounts.status,
+  trialEndsAt: merchantAccounts.trialEndsAt,
+  pastDueSince: merchantAccounts.pastDueSince,
+};
+
+type AccessRow = {
+  id: number | null;
+  slug: string | null;
+  name: string | null;
+  mcc: string | null;
+  currency: string | null;
+  timeZone: string | null;
+  rollupVersion: number | null;
+  bankRole: string | null;
+  membershipRole: AccessRole | null;
+  plan: AccountState["plan"] | null;
+  status: AccountState["status"] | null;
+  trialEndsAt: Date | null;
+  pastDueSince: Date | null;
+};
+
 /**
- * The pure resolution behind resolveMerchantAccess, on an explicit database (tests pass their
- * own). One query on the owner connection (RLS does not apply to it: this IS the check that
- * decides which merchant the scoped transaction may see). Returns null when the slug is
- * malformed, no merchant has it, the user no longer exists or has no access; the caller cannot
- * tell these apart, by design.
+ * The user's row joined to the merchant with `slug` (left joins: a row for every existing user,
+ * the merchant's columns null when no merchant has the slug), their membership of it and its
+ * account. One statement on the owner connection (RLS does not apply to it: this IS the check
+ * that decides which merchant the scoped transaction may see). Undefined when no user has the id.
  */
-export async function resolveMerchantAccessIn(database: Database, actor: Actor, slug: string): Promise<MerchantAccess | null> {
-  if (typeof slug !== "string" || !SLUG.test(slug)) return null;
+async function accessRow(database: Database, userId: string, slug: string) {
   const [row] = await database.db
-    .select({
-      id: merchants.id,
-      slug: merchants.slug,
-      name: merchants.name,
-      mcc: merchants.mcc,
-      currency: merchants.currency,
-      timeZone: merchants.timeZone,
-      bankRole: users.bankRole,
-      membershipRole: memberships.role,
-      plan: merchantAccounts.plan,
-      status: merchantAccounts.status,
-      trialEndsAt: merchantAccounts.trialEndsAt,
-      pastDueSince: merchantAccounts.pastDueSince,
-    })
+    .select({ user: { id: users.id, email: users.email, name: users.name, bankRole: users.bankRole, locale: users.locale }, ...accessColumns })
     .from(users)
-    .innerJoin(merchants, eq(merchants.slug, slug))
+    .leftJoin(merchants, eq(merchants.slug, slug))
     .leftJoin(memberships, and(eq(memberships.userId, users.id), eq(memberships.merchantId, merchants.id)))
     .leftJoin(merchantAccounts, eq(merchantAccounts.merchantId, merchants.id))
-    .where(eq(users.id, actor.userId))
+    .where(eq(users.id, userId))
     .limit(1);
-  if (!row) return null;
+  return row;
+}
+
+/** The access an {@link accessRow} grants `actor`, or null (no such merchant, or no role there). */
+function accessFromRow(database: Database, actor: Actor, row: AccessRow): MerchantAccess | null {
+  if (row.id === null || row.slug === null || row.name === null || row.mcc === null || row.currency === null || row.timeZone === null) return null;
   const role: AccessRole | null = row.bankRole === "bank_admin" ? "bank_admin" : (row.membershipRole ?? null);
   if (!role) return null;
   const account: AccountState | null =
     row.plan && row.status ? { plan: row.plan, status: row.status, trialEndsAt: row.trialEndsAt, pastDueSince: row.pastDueSince } : null;
-  return makeAccess(database, actor, row, role, entitlementsOf(account, new Date()));
+  const ref: MerchantRef = { id: row.id, slug: row.slug, name: row.name, mcc: row.mcc, currency: row.currency, timeZone: row.timeZone };
+  return makeAccess(database, actor, ref, role, entitlementsOf(account, new Date()), row.rollupVersion ?? 0);
 }
 
-/** The access object for an already-authorized actor–merchant pair (module-private on purpose). */
-function makeAccess(database: Database, actor: Actor, ref: MerchantRef, role: AccessRole, entitlements: Entitlements): MerchantAccess {
+/**
+ * The access check for an actor already loaded, on an explicit database (tests, the token API,
+ * pass their own). One query on the owner connection (see {@link resolveActorAccessIn}). Returns null when
+ * the slug is malformed, no merchant has it, the user no longer exists or has no access; the
+ * caller cannot tell these apart, by design. The access carries `actor` as given.
+ */
+export async function resolveMerchantAccessIn(database: Database, actor: Actor, slug: string): Promise<MerchantAccess | null> {
+  if (typeof slug !== "string" || !SLUG.test(slug)) return null;
+  const row = await accessRow(database, actor.userId, slug);
+  return row ? accessFromRow(database, actor, { ...row, bankRole: row.user.bankRole }) : null;
+}
+
+/**
+ * The signed-in user as the database knows them now and their access to the merchant `slug`,
+ * from one query on the owner connection (the user row left-joined to the merchant, membership
+ * and account; issue 14 "Load": one round trip instead of the actor's and the access's).
+ * Returns null when no user has `userId` (a deleted user's still-valid token: signed out);
+ * `access` is null when the slug is malformed, no merchant has it or the user has no access
+ * (indistinguishable, by design). Exported for tests.
+ */
+export async function resolveActorAccessIn(database: Database, userId: string, slug: string): Promise<{ actor: Actor; access: MerchantAccess | null } | null> {
+  if (typeof slug !== "string" || !SLUG.test(slug)) {
+    const actor = await loadActorIn(database, userId);
+    return actor ? { actor, access: null } : null;
+  }
+  const row = await accessRow(database, userId, slug);
+  if (!row) return null;
+  const actor = toActor(row.user);
+  return { actor, access: accessFromRow(database, actor, { ...row, bankRole: row.user.bankRole }) };
+}
+
+/**
+ * The access object for an already-authorized actor–merchant pair (module-private on purpose):
+ * only the resolutions above, after their check, can make one.
+ */
+function makeAccess(database: Database, actor: Actor, ref: MerchantRef, role: AccessRole, entitlements: Entitlements, dataVersion: number): MerchantAccess {
   const merchant: MerchantRef = Object.freeze({
     id: ref.id,
     slug: ref.slug,
@@ -147,15 +221,69 @@ function makeAccess(database: Database, actor: Actor, ref: MerchantRef, role: Ac
     currency: ref.currency,
     timeZone: ref.timeZone,
   });
-  return Object.freeze({
+  const access: MerchantAccess = Object.freeze({
     actor,
     merchant,
     role,
     entitlements,
+    dataVersion,
     run<T>(fn: (ctx: AnalyticsContext) => Promise<T>): Promise<T> {
       return withMerchantScope(database, merchant.id, (tx) => fn({ tx, merchant }));
     },
+    batch<T>(fn: (batched: MerchantAccess) => Promise<T>): Promise<T> {
+      return withSharedScope(database, access, fn);
+    },
   });
+  return access;
+}
+
+/**
+ * MerchantAccess.batch: `access` again, with a `run` that opens one scoped transaction on its
+ * first call and hands the same transaction to every later call, committed when fn settles.
+ * The transaction is held open by a promise fn's end resolves; its outcome never rejects
+ * (a failed BEGIN or scope rejects the pending `run` instead), so nothing is left unhandled.
+ */
+async function withSharedScope<T>(database: Database, access: MerchantAccess, fn: (batched: MerchantAccess) => Promise<T>): Promise<T> {
+  // In an object: TypeScript does not see the closures below assign it.
+  const shared: { open: { ctx: Promise<AnalyticsContext>; release: () => void; done: Promise<unknown> } | null } = { open: null };
+  const start = () => {
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let give!: (ctx: AnalyticsContext) => void;
+    let fail!: (err: unknown) => void;
+    const ctx = new Promise<AnalyticsContext>((resolve, reject) => {
+      give = resolve;
+      fail = reject;
+    });
+    // Nobody may be waiting yet when the scope fails to open: mark the rejection as handled.
+    ctx.catch(() => {});
+    const done = withMerchantScope(database, access.merchant.id, async (tx) => {
+      give({ tx, merchant: access.merchant });
+      await held;
+    }).then(
+      () => undefined,
+      (err: unknown) => fail(err),
+    );
+    return { ctx, release, done };
+  };
+  const batched: MerchantAccess = Object.freeze({
+    ...access,
+    async run<R>(inner: (ctx: AnalyticsContext) => Promise<R>): Promise<R> {
+      shared.open ??= start();
+      return inner(await shared.open.ctx);
+    },
+    batch<R>(inner: (again: MerchantAccess) => Promise<R>): Promise<R> {
+      return inner(batched);
+    },
+  });
+  try {
+    return await fn(batched);
+  } finally {
+    if (shared.open) {
+      shared.open.release();
+      await shared.open.done;
+    }
+  }
 }
 
 /**
@@ -197,15 +325,20 @@ export async function listAccessibleMerchantsIn(
  */
 export async function listMerchantAccessesIn(database: Database, actor: Actor): Promise<MerchantAccess[]> {
   const list = await listAccessibleMerchantsIn(database, actor);
-  const accounts = list.length
+  // Each merchant's account and data version (lib/endpoints/cache.ts), in one more statement.
+  const rows = list.length
     ? await database.db
-        .select()
-        .from(merchantAccounts)
-        .where(inArray(merchantAccounts.merchantId, list.map((m) => m.id)))
+        .select({ merchantId: merchants.id, rollupVersion: merchants.rollupVersion, account: merchantAccounts })
+        .from(merchants)
+        .leftJoin(merchantAccounts, eq(merchantAccounts.merchantId, merchants.id))
+        .where(inArray(merchants.id, list.map((m) => m.id)))
     : [];
-  const byMerchant = new Map(accounts.map((a) => [a.merchantId, a]));
+  const byMerchant = new Map(rows.map((r) => [r.merchantId, r]));
   const now = new Date();
-  return list.map(({ role, ...ref }) => makeAccess(database, actor, ref, role, entitlementsOf(byMerchant.get(ref.id) ?? null, now)));
+  return list.map(({ role, ...ref }) => {
+    const found = byMerchant.get(ref.id);
+    return makeAccess(database, actor, ref, role, entitlementsOf(found?.account ?? null, now), found?.rollupVersion ?? 0);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -232,14 +365,16 @@ export async function requireActor(): Promise<Actor> {
 }
 
 /**
- * The actor's access to the merchant with this slug, or null when there is no such merchant
- * OR no access (indistinguishable). Uses the process database (getDatabase()).
+ * The session's actor and their access to the merchant `slug` in one query
+ * ({@link resolveActorAccessIn}): null when signed out (no session, an invalid or expired token,
+ * a deleted user); `access` null for an unknown merchant or one that is not the actor's.
+ * Deduplicated per server-component render by React `cache` (layout, metadata and page share it).
  */
-const resolveMerchantAccess = cache(async function resolveMerchantAccess(
-  actor: Actor,
-  slug: string,
-): Promise<MerchantAccess | null> {
-  return resolveMerchantAccessIn(await getDatabase(), actor, slug);
+const resolveSessionAccess = cache(async function resolveSessionAccess(slug: string): Promise<{ actor: Actor; access: MerchantAccess | null } | null> {
+  const { sessionUserId } = await import("./config");
+  const userId = await sessionUserId();
+  if (userId === null) return null;
+  return resolveActorAccessIn(await getDatabase(), userId, slug);
 });
 
 /**
@@ -247,8 +382,9 @@ const resolveMerchantAccess = cache(async function resolveMerchantAccess(
  * the merchant is unknown or not the actor's; otherwise the access.
  */
 export async function requireMerchantPage(slug: string, options: AccessOptions = {}): Promise<MerchantAccess> {
-  const actor = await requireActor();
-  const access = await resolveMerchantAccess(actor, slug);
+  const resolved = await resolveSessionAccess(slug);
+  if (!resolved) redirect("/login");
+  const { access } = resolved;
   if (!access) notFound();
   await auditPageView(access.actor.userId, access.actor.email, access.role, access.merchant.id);
   if (options.feature && !access.entitlements.features.has(options.feature)) {
@@ -357,10 +493,10 @@ export function withMerchantRoute<P extends { slug: string } = { slug: string }>
   return async function merchantRoute(req, ctx) {
     try {
       if (isCrossSiteMutation(req)) return json(403, { error: "cross-site request refused" });
-      const actor = await getActor();
-      if (!actor) return json(401, { error: "unauthorized" });
       const params = await ctx.params;
-      const access = await resolveMerchantAccess(actor, params.slug);
+      const resolved = await resolveSessionAccess(params.slug);
+      if (!resolved) return json(401, { error: "unauthorized" });
+      const { access } = resolved;
       if (!access) return json(404, NOT_FOUND_BODY);
       if (options.feature) requireFeature(access.entitlements, options.feature);
       await auditRouteView(access, req);
@@ -374,7 +510,7 @@ export function withMerchantRoute<P extends { slug: string } = { slug: string }>
 /**
  * Wraps a route handler that is not about one merchant (e.g. the portfolio): 401 without a
  * session, and the same error mapping as withMerchantRoute. Merchant data must still be reached
- * through resolveMerchantAccess(actor, slug).run or listAccessibleMerchants(actor).
+ * through listMerchantAccesses(actor) (or resolveMerchantAccessIn) and the access's run.
  */
 export function withActorRoute(handler: (req: Request, actor: Actor) => Promise<Response>): (req: Request) => Promise<Response> {
   return async function actorRoute(req) {
@@ -471,9 +607,9 @@ export function withMerchantAction<A extends unknown[], R>(
   options: AccessOptions = {},
 ): (slug: string, ...args: A) => Promise<R> {
   return async function merchantAction(slug, ...args) {
-    const actor = await getActor();
-    if (!actor) throw new UnauthorizedError();
-    const access = await resolveMerchantAccess(actor, slug);
+    const resolved = await resolveSessionAccess(slug);
+    if (!resolved) throw new UnauthorizedError();
+    const { access } = resolved;
     if (!access) throw new NotFoundError();
     if (options.feature) requireFeature(access.entitlements, options.feature);
     return action(access, ...args);

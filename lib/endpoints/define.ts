@@ -59,6 +59,7 @@ interface ExportContext {
  * - `feature`: the plan feature that gates it (null: every plan, e.g. the data range).
  * - `query`: zod object of the query string (what the page and the API accept; strings in,
  *   coerced by zod); `arrays` names keys that are lists (`?dimensions=a,b`).
+ * - `cache`: whether answers may be reused per merchant data version (see the field).
  * - `load(access, query)`: reads the view's data through `access.run` (RLS scope) or lib/privacy;
  *   throws NotFoundError (404) for a missing resource.
  * - `tables(data, ctx)`: the view's tables for CSV/XLSX export; null when there is nothing to
@@ -70,6 +71,13 @@ export interface EndpointDefinition<N extends string, Q extends z.ZodType<Record
   feature: Feature | null;
   query: Q;
   arrays?: readonly string[];
+  /**
+   * `"rollups"`: the answer depends on nothing but the merchant's rollups (lib/rollups, whose
+   * every write moves merchants.rollup_version) and the query, and is the same for every actor
+   * of the merchant, so lib/endpoints/cache.ts may reuse it while the version holds. Absent: the
+   * loader runs on every request (stored runs, reports, anything else).
+   */
+  cache?: "rollups";
   summary: string;
   description: string;
   // Method syntax on purpose: a registry of different definitions is then one `AnyEndpoint` type.

@@ -1,5 +1,6 @@
 import { NotFoundError, withApiTokenRoute, withMerchantRoute, type MerchantAccess } from "@/lib/auth/access";
 import { requireFeature } from "@/lib/billing/entitlements";
+import { loadView } from "./cache";
 import type { AnyEndpoint } from "./define";
 import { EXPORT_CONTENT_TYPES, tablesToXlsx, tableToCsv, type ExportFormat, type ExportLocale } from "./export";
 import { endpointByName } from "./registry";
@@ -65,7 +66,7 @@ async function runEndpoint(def: AnyEndpoint, req: Request, access: MerchantAcces
     if (parsed.error.issues.some((issue) => String(issue.path[0]) in fromPath)) throw new NotFoundError();
     throw parsed.error;
   }
-  return def.load(access, parsed.data);
+  return loadView(def, access, parsed.data);
 }
 
 function definitionFor(fixed: AnyEndpoint | undefined, params: ViewParams): AnyEndpoint {

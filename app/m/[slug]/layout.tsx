@@ -24,9 +24,13 @@ export default async function MerchantLayout({ children, params }: { children: R
   const { slug } = await params;
   const access = await requireMerchantPage(slug);
   const { merchant, actor, role } = access;
-  // Models still being fitted in the background (the demo's first minutes, or after a load).
-  const prep = await queueAdmin.merchantPreparation(merchant.id).catch(() => null);
-  const t = await getTranslations("common.preparing");
+  // Models still being fitted in the background (the demo's first minutes, or after a load), and
+  // the bell's count: two independent statements, sent together.
+  const [prep, unread, t] = await Promise.all([
+    queueAdmin.merchantPreparation(merchant.id).catch(() => null),
+    unreadNotificationCount(actor.userId).catch(() => undefined),
+    getTranslations("common.preparing"),
+  ]);
   return (
     <AppShell
       actor={actor}
@@ -34,7 +38,7 @@ export default async function MerchantLayout({ children, params }: { children: R
       merchant={merchant}
       showPortfolioLink={role === "bank_admin" || role === "relationship_manager"}
       features={[...access.entitlements.features]}
-      unread={await unreadNotificationCount(actor.userId).catch(() => undefined)}
+      unread={unread}
     >
       <MerchantProvider
         merchant={{

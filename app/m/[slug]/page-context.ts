@@ -1,8 +1,8 @@
 import { QueryClient } from "@tanstack/react-query";
 import { requireMerchantPage, type AccessOptions, type MerchantAccess } from "@/lib/auth/access";
-import { getDataRange, type DataRange } from "@/lib/analytics/getDataRange";
+import type { DataRange } from "@/lib/analytics/getDataRange";
 import type { Period } from "@/lib/days";
-import { anchorEnd, DEFAULT_DAYS, periodFromSearchParams, presetPeriod } from "@/lib/days";
+import { merchantPageData } from "@/lib/endpoints/prefetch";
 
 export type PageParams = Promise<{ slug: string }>;
 export type PageSearchParams = Promise<Record<string, string | string[] | undefined>>;
@@ -19,17 +19,19 @@ export interface MerchantPageContext {
  * What every merchant tab starts from: the authorized access (404 / login otherwise), the
  * merchant's data range and the period, from ?from&to or else the 30 days ending at the last
  * day with data. `options.feature` gates the tab (the locked view when the plan lacks it).
+ * `prefetch` (optional) loads the tab's views with the period in the same scoped transaction as
+ * the data range (lib/endpoints/prefetch.ts merchantPageData): pass the batched access it gets
+ * to prefetchEndpoint, and do nothing else in it.
  */
 export async function merchantPageContext(
   params: PageParams,
   searchParams: PageSearchParams,
   options: AccessOptions = {},
+  prefetch?: (batched: MerchantAccess, period: Period) => Promise<void>,
 ): Promise<MerchantPageContext> {
   const { slug } = await params;
   const access = await requireMerchantPage(slug, options);
-  const range = await access.run((ctx) => getDataRange(ctx));
-  const end = anchorEnd(range.lastDay, access.merchant.timeZone);
-  const period = periodFromSearchParams(await searchParams) ?? presetPeriod(DEFAULT_DAYS, end);
+  const { range, end, period } = await merchantPageData(access, await searchParams, prefetch);
   return { access, range, end, period };
 }
 

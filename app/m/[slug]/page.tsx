@@ -1,3 +1,4 @@
+import { Suspense } from "react";
 import { dehydrate, HydrationBoundary } from "@tanstack/react-query";
 import { getTranslations } from "next-intl/server";
 import { defaultBucket } from "@/lib/charts/revenueDynamics";
@@ -7,17 +8,25 @@ import { overview } from "@/lib/endpoints/views/overview";
 import { ExportLinks } from "@/components/api/ExportLinks";
 import { PageHeader } from "@/components/dashboard/PageHeader";
 import { OverviewView } from "@/components/overview/OverviewView";
+import { CardPlaceholder, StreamedFindings, StreamedForecast } from "./overview-slots";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "./page-context";
 
-/** Overview: headline KPIs with change vs the previous period, revenue dynamics with comparison. */
+/**
+ * Overview: headline KPIs with change vs the previous period, revenue dynamics with comparison
+ * (both prefetched with the data range in one scope, or from the answer cache), then the top
+ * findings and the forecast streamed in as their stored runs are read.
+ */
 export default async function OverviewPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
-  const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "overview" });
+  const queryClient = serverQueryClient();
+  // The data range, the headline figures and the dynamics in one scoped transaction, or none
+  // when the answer cache holds them (lib/endpoints/cache.ts).
+  const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "overview" }, async (batched, p) => {
+    await prefetchEndpoint(queryClient, batched, overview, p);
+    await prefetchEndpoint(queryClient, batched, dynamics, { from: p.from, to: p.to, bucket: defaultBucket(p) });
+  });
   const t = await getTranslations("dashboard");
   const bucket = defaultBucket(period);
-
-  const queryClient = serverQueryClient();
-  await prefetchEndpoint(queryClient, access, overview, period);
-  await prefetchEndpoint(queryClient, access, dynamics, { from: period.from, to: period.to, bucket });
+  const features = access.entitlements.features;
 
   return (
     <>
@@ -31,7 +40,7 @@ export default async function OverviewPage({ params, searchParams }: { params: P
       >
         <ExportLinks
           slug={access.merchant.slug}
-          canExport={access.entitlements.features.has("exports")}
+          canExport={features.has("exports")}
           items={[
             { view: "overview", table: "headline-metrics", query: period },
             { view: "dynamics", table: "revenue-dynamics", query: { ...period, bucket } },
@@ -39,7 +48,25 @@ export default async function OverviewPage({ params, searchParams }: { params: P
         />
       </PageHeader>
       <HydrationBoundary state={dehydrate(queryClient)}>
-        <OverviewView period={period} firstDay={range.firstDay} lastDay={range.lastDay} />
+        <OverviewView
+          period={period}
+          firstDay={range.firstDay}
+          lastDay={range.lastDay}
+          findings={
+            features.has("findings") ? (
+              <Suspense fallback={<CardPlaceholder height={240} testId="findings-loading" />}>
+                <StreamedFindings access={access} />
+              </Suspense>
+            ) : undefined
+          }
+          forecast={
+            features.has("forecasts") ? (
+              <Suspense fallback={<CardPlaceholder height={380} testId="forecast-loading" />}>
+                <StreamedForecast access={access} />
+              </Suspense>
+            ) : undefined
+          }
+        />
       </HydrationBoundary>
     </>
   );

@@ -7,6 +7,7 @@ export const cohorts = defineEndpoint({
   name: "cohorts",
   feature: "customers",
   query: periodSchema,
+  cache: "rollups",
   summary: "Cohort retention",
   description:
     "Monthly cohorts (customers by the month of their first purchase here) of the months in [from, to), each with its customer and revenue retention per month since; cells describing fewer than 5 customers are suppressed (null).",

@@ -7,6 +7,7 @@ export const dataRange = defineEndpoint({
   name: "data-range",
   feature: null,
   query: z.object({}),
+  cache: "rollups",
   summary: "Data range",
   description: "The first and the last local calendar day with transactions ({ firstDay, lastDay }, null without data): the bounds for every period query.",
   load: (access) => access.run((ctx) => getDataRange(ctx)),

@@ -7,6 +7,7 @@ export const dynamics = defineEndpoint({
   name: "dynamics",
   feature: "overview",
   query: revenueDynamicsQuerySchema,
+  cache: "rollups",
   summary: "Revenue dynamics",
   description:
     "Revenue per bucket (day, ISO week or calendar month; first and last bucket may be partial) over [from, to) or the preset `days` ending at `to`, gap-filled with zeros, and the previous period of the same length aligned bucket by bucket. Money in integer minor units.",

@@ -7,6 +7,7 @@ export const overview = defineEndpoint({
   name: "overview",
   feature: "overview",
   query: periodSchema,
+  cache: "rollups",
   summary: "Headline metrics",
   description:
     "Net revenue, gross sales, refunds, purchases, customers (exact distinct), new and returning customers, average check and purchase frequency over [from, to) of local days, beside the previous period of the same length, with the relative change. Money in integer minor units of the merchant's currency.",

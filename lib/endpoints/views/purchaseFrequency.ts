@@ -7,6 +7,7 @@ export const purchaseFrequency = defineEndpoint({
   name: "purchase-frequency",
   feature: "customers",
   query: periodSchema,
+  cache: "rollups",
   summary: "Purchase frequency",
   description:
     "The customers with at least one purchase in [from, to), grouped by how many purchases they made (1, 2, 3, 4-5, 6-9, 10+), with each band's share of those customers and of their net revenue; bands with fewer than 5 customers are suppressed (null).",

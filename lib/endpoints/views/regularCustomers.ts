@@ -7,6 +7,7 @@ export const regularCustomers = defineEndpoint({
   name: "regular-customers",
   feature: "customers",
   query: periodSchema,
+  cache: "rollups",
   summary: "Regular customers",
   description:
     "Regular customers (a purchase in at least 3 of the 6 calendar months of a window) for the window ending with the last month of [from, to), and one point per month of the period; windows with fewer than 5 regular customers are suppressed (null).",

@@ -7,6 +7,7 @@ export const seasonality = defineEndpoint({
   name: "seasonality",
   feature: "seasonality",
   query: periodSchema,
+  cache: "rollups",
   summary: "Seasonality",
   description:
     "Purchases, gross sales, customers and average check per ISO weekday (1 = Monday) and local hour over [from, to), and the month-of-year profile averaged over the years present; cells of fewer than 5 customers are suppressed (null).",

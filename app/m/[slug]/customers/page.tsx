@@ -18,14 +18,16 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** Customers: regular customers, demographic segments (chart + table), cohort retention. */
 export default async function CustomersPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
-  const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "customers" });
-  const t = await getTranslations("customers");
-
   const queryClient = serverQueryClient();
-  await prefetchEndpoint(queryClient, access, regularCustomers, period);
-  await prefetchEndpoint(queryClient, access, purchaseFrequency, period);
-  await prefetchEndpoint(queryClient, access, segments, period);
-  await prefetchEndpoint(queryClient, access, cohorts, period);
+  // The data range and the four views in one scoped transaction (the rollup views from the
+  // answer cache when it holds them; segments reads the customers' demographics each time).
+  const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "customers" }, async (batched, p) => {
+    await prefetchEndpoint(queryClient, batched, regularCustomers, p);
+    await prefetchEndpoint(queryClient, batched, purchaseFrequency, p);
+    await prefetchEndpoint(queryClient, batched, segments, p);
+    await prefetchEndpoint(queryClient, batched, cohorts, p);
+  });
+  const t = await getTranslations("customers");
 
   return (
     <>

@@ -15,11 +15,12 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** Seasonality: weekday × hour heatmap and month-of-year profile. */
 export default async function SeasonalityPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
-  const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "seasonality" });
-  const t = await getTranslations("seasonality");
-
   const queryClient = serverQueryClient();
-  await prefetchEndpoint(queryClient, access, seasonality, period);
+  // The data range and the view in one scoped transaction, or none from the answer cache.
+  const { access, range, end, period } = await merchantPageContext(params, searchParams, { feature: "seasonality" }, (batched, p) =>
+    prefetchEndpoint(queryClient, batched, seasonality, p),
+  );
+  const t = await getTranslations("seasonality");
 
   return (
     <>
