@@ -24,6 +24,8 @@ const DISTRIBUTED_TABLES = [
   "merchant_customers",
   "merchant_customer_daily",
   "merchant_day_customer_bitmaps",
+  "merchant_segment_daily",
+  "merchant_segment_bitmaps",
 ] as const;
 
 /** What {@link distributeIfCitus} did. */

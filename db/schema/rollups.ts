@@ -171,3 +171,70 @@ export const merchantCohortDaily = pgTable(
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.cohort, t.day] })],
 );
+
+/**
+ * The demographic dimensions the segment rollups store (docs/adr/0029-segment-rollups.md), each
+ * with the value of a customer's `merchant_customers` snapshot: gender, marital status and region
+ * as stored, the three flags as 'yes' / 'no', the birth year as text (age bands depend on the
+ * period's year, so they are unions of birth years at read time), and 'unknown' for a missing
+ * attribute. lib/rollups/segments.ts writes the values, lib/analytics/getCustomerSegments.ts
+ * reads them.
+ */
+export const SEGMENT_STORED_DIMENSIONS = [
+  "gender",
+  "birthYear",
+  "maritalStatus",
+  "payroll",
+  "corporate",
+  "premium",
+  "region",
+] as const;
+export type SegmentStoredDimension = (typeof SEGMENT_STORED_DIMENSIONS)[number];
+
+/**
+ * Daily sums per stored segment value: for each (dimension, value) the sum of the
+ * `merchant_customer_daily` rows of the customers whose current snapshot has that value
+ * (purchases and refunds as counts, money in minor units, refunds positive). Any period's
+ * segment purchases, gross and refunds are sums over its days; a value with
+ * purchases + refunds = 0 over the period had no customer activity in it. A customers file that
+ * changes an attribute moves the customer's whole history from the old value to the new one,
+ * which can leave all-zero rows behind (same figures).
+ */
+export const merchantSegmentDaily = pgTable(
+  "merchant_segment_daily",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    day: date("day", { mode: "string" }).notNull(),
+    /** One of SEGMENT_STORED_DIMENSIONS. */
+    dimension: text("dimension").notNull(),
+    value: text("value").notNull(),
+    purchases: integer("purchases").notNull(),
+    grossSalesMinor: bigint("gross_sales_minor", { mode: "number" }).notNull(),
+    refunds: integer("refunds").notNull(),
+    refundsMinor: bigint("refunds_minor", { mode: "number" }).notNull(),
+  },
+  // day before dimension: a period's rows of one merchant are one contiguous range of the key
+  (t) => [primaryKey({ columns: [t.merchantId, t.day, t.dimension, t.value] })],
+);
+
+/**
+ * The members of each stored segment value: the merchant's customers whose snapshot has the
+ * value, as bitmaps over `merchant_customers.ordinal` (chunks of 8192, like the day bitmaps).
+ * Distinct buyers of a segment in any period = Σ over chunks of bit_count(members & bit_or(the
+ * period's day bitmaps)).
+ */
+export const merchantSegmentBitmaps = pgTable(
+  "merchant_segment_bitmaps",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    dimension: text("dimension").notNull(),
+    value: text("value").notNull(),
+    chunk: integer("chunk").notNull(),
+    bits: customerBitmapChunk("bits").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.dimension, t.value, t.chunk] })],
+);

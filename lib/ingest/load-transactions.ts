@@ -75,6 +75,8 @@ const LOADED_TABLES = [
   "merchant_day_customer_bitmaps",
   "merchant_cohort_bitmaps",
   "merchant_cohort_daily",
+  "merchant_segment_daily",
+  "merchant_segment_bitmaps",
 ] as const;
 
 /**

@@ -17,6 +17,8 @@ export const INGEST_TABLES = [
   "merchant_day_customer_bitmaps",
   "merchant_cohort_bitmaps",
   "merchant_cohort_daily",
+  "merchant_segment_daily",
+  "merchant_segment_bitmaps",
   "ingest_batches",
   "staging_transactions",
   "staging_customers",

@@ -22,6 +22,8 @@ export const MERCHANT_OWNED_TABLES = [
   "merchant_day_customer_bitmaps",
   "merchant_cohort_bitmaps",
   "merchant_cohort_daily",
+  "merchant_segment_daily",
+  "merchant_segment_bitmaps",
   "memberships",
 ] as const;
 
