@@ -26,6 +26,7 @@ const DISTRIBUTED_TABLES = [
   "merchant_day_customer_bitmaps",
   "merchant_segment_daily",
   "merchant_segment_bitmaps",
+  "merchant_month_amount_planes",
 ] as const;
 
 /** What {@link distributeIfCitus} did. */

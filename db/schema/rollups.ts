@@ -238,3 +238,31 @@ export const merchantSegmentBitmaps = pgTable(
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.dimension, t.value, t.chunk] })],
 );
+
+/**
+ * Every customer's gross sales and refunds of each calendar month, bit-sliced (O'Neil & Quass,
+ * "Improved query performance with variant indexes", SIGMOD 1997, bit-sliced indexes): bit
+ * `ordinal mod 8192` of plane j of (month, side) is bit j of that customer's month total of the
+ * side (0 = gross sales, 1 = refunds, both non-negative minor units). The sum over any set of
+ * customers S given as a bitmap is Σ_j 2^j × bit_count(S & plane_j): exact, and its cost follows
+ * the planes (about log2 of the largest monthly total) × chunks, not the customers. The regular
+ * customers' net revenue reads it (docs/adr/0029-segment-rollups.md). Planes without a set bit
+ * are not stored.
+ */
+export const merchantMonthAmountPlanes = pgTable(
+  "merchant_month_amount_planes",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    /** First day of the calendar month. */
+    month: date("month", { mode: "string" }).notNull(),
+    /** 0 = gross sales, 1 = refunds. */
+    side: smallint("side").notNull(),
+    /** Bit j of the month totals (weight 2^j). */
+    plane: smallint("plane").notNull(),
+    chunk: integer("chunk").notNull(),
+    bits: customerBitmapChunk("bits").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.month, t.side, t.plane, t.chunk] })],
+);

@@ -77,6 +77,7 @@ const LOADED_TABLES = [
   "merchant_cohort_daily",
   "merchant_segment_daily",
   "merchant_segment_bitmaps",
+  "merchant_month_amount_planes",
 ] as const;
 
 /**

@@ -3,6 +3,7 @@ import type { Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
 import { rebuildCohorts } from "./cohorts";
 import { insertNewMerchantCustomers } from "./ordinals";
+import { rebuildMonthPlanesForTouchedDays } from "./planes";
 import { moveSegmentMembers, rebuildSegmentsForTouchedDays } from "./segments";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -31,7 +32,8 @@ export async function refreshRollups(tx: Executor, merchantId: number, days: rea
  * next dense ordinals of their merchant; lifetime figures of the touched customers are re-summed;
  * demographics copied from `customers`), merchant_hourly and merchant_day_customer_bitmaps, and
  * rebuilds the touched merchants' cohort tables whole (lib/rollups/cohorts.ts), the segment daily
- * sums of the touched days and the touched merchants' segment members (lib/rollups/segments.ts), and adds 1 to the
+ * sums of the touched days and the touched merchants' segment members (lib/rollups/segments.ts), the
+ * month amount planes of the touched months (lib/rollups/planes.ts), and adds 1 to the
  * touched merchants' `rollup_version`.
  *
  * @param tx      a transaction of the bank's (owner) connection, not a merchant scope
@@ -140,6 +142,7 @@ export async function refreshRollupsForDays(tx: Executor, touched: ReadonlyMap<n
     group by d.merchant_id, d.day, mc.ordinal / ${chunkBits}`);
   await rebuildCohorts(tx, sql`select distinct merchant_id from rollup_touched`);
   await rebuildSegmentsForTouchedDays(tx);
+  await rebuildMonthPlanesForTouchedDays(tx);
   await bumpRollupVersions(tx, sql`select distinct merchant_id from rollup_touched`);
   await tx.execute(sql`truncate rollup_touched`);
 }

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { BITMAP_CHUNK_BITS, type SegmentStoredDimension } from "@/db/schema";
+import { BITMAP_CHUNK_BITS, SEGMENT_STORED_DIMENSIONS, type SegmentStoredDimension } from "@/db/schema";
 
 /*
  * The segment rollups (merchant_segment_daily, merchant_segment_bitmaps;
@@ -36,7 +36,7 @@ function storedValues(alias: "mc" | "c"): Record<SegmentStoredDimension, SQL> {
 /** `(values ('gender', <value>), …) as sv(dimension, value)` over the alias `mc`, for a lateral join. */
 function segmentValuesOfMc(): SQL {
   const values = storedValues("mc");
-  const rows = Object.entries(values).map(([dimension, value]) => sql`(${sql.raw(`'${dimension}'`)}, ${value})`);
+  const rows = SEGMENT_STORED_DIMENSIONS.map((d) => sql`(${sql.raw(`'${d}'`)}, ${values[d]})`);
   return sql`(values ${sql.join(rows, sql`, `)}) as sv(dimension, value)`;
 }
 
@@ -128,9 +128,7 @@ export async function addBatchToSegments(tx: Executor): Promise<void> {
 export async function moveSegmentMembers(tx: Executor, customerIds: SQL): Promise<void> {
   const before = storedValues("mc");
   const after = storedValues("c");
-  const pairs = (Object.keys(before) as SegmentStoredDimension[]).map(
-    (d) => sql`(${sql.raw(`'${d}'`)}, ${before[d]}, ${after[d]})`,
-  );
+  const pairs = SEGMENT_STORED_DIMENSIONS.map((d) => sql`(${sql.raw(`'${d}'`)}, ${before[d]}, ${after[d]})`);
   await tx.execute(sql`
     create temporary table if not exists rollup_segment_moves (
       merchant_id integer not null, customer_id bigint not null, ordinal integer not null,

@@ -19,6 +19,7 @@ export const INGEST_TABLES = [
   "merchant_cohort_daily",
   "merchant_segment_daily",
   "merchant_segment_bitmaps",
+  "merchant_month_amount_planes",
   "ingest_batches",
   "staging_transactions",
   "staging_customers",

@@ -38,6 +38,9 @@ async function snapshot(merchantId: number) {
                              order by day, dimension, value`),
     segmentBitmaps: await q(sql`select dimension, value, chunk, bits::text as bits from merchant_segment_bitmaps
                                where merchant_id = ${merchantId} and bit_count(bits) > 0 order by dimension, value, chunk`),
+    // Planes a changed month total no longer sets are cleared, not deleted.
+    planes: await q(sql`select month, side, plane, chunk, bits::text as bits from merchant_month_amount_planes
+                       where merchant_id = ${merchantId} and bit_count(bits) > 0 order by month, side, plane, chunk`),
   };
 }
 
@@ -117,6 +120,27 @@ describe("incremental rollups from an ingest batch", () => {
       ["2024-04-01", 0, [0, 1, 4]],
       ["2024-05-01", 0, [2, 3]],
     ]);
+
+    // The month planes decode to every customer's month totals (gross, refunds) by ordinal.
+    const totals = new Map<string, number>();
+    for (const r of moved.planes) {
+      ones(r.bits).forEach((ordinal) => {
+        const key = `${r.month} ${r.side === 0 ? "gross" : "refunds"} ${Number(r.chunk) * 8192 + ordinal}`;
+        totals.set(key, (totals.get(key) ?? 0) + 2 ** Number(r.plane));
+      });
+    }
+    expect(Object.fromEntries([...totals].sort())).toEqual({
+      "2024-04-01 gross 0": 800,
+      "2024-04-01 gross 1": 1200,
+      "2024-04-01 gross 4": 300,
+      "2024-04-01 refunds 4": 50,
+      "2024-05-01 gross 0": 1750,
+      "2024-05-01 gross 1": 900,
+      "2024-05-01 gross 2": 700,
+      "2024-05-01 gross 3": 400,
+      "2024-05-01 refunds 1": 300,
+      "2024-05-01 refunds 2": 100,
+    });
 
     // Segments before any customers file: every attribute unknown, one member set per value.
     const gender = (rows: Record<string, unknown>[]) =>

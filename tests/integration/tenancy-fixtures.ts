@@ -24,6 +24,7 @@ export const MERCHANT_OWNED_TABLES = [
   "merchant_cohort_daily",
   "merchant_segment_daily",
   "merchant_segment_bitmaps",
+  "merchant_month_amount_planes",
   "memberships",
 ] as const;
 

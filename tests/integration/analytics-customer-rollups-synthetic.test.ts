@@ -12,17 +12,18 @@ import {
   type SegmentAggregateRow,
   type SegmentDimension,
 } from "@/lib/analytics/getCustomerSegments";
+import { buildRegularTrend, getRegularCustomers, REGULAR_RULE, type RegularAggregateRow } from "@/lib/analytics/getRegularCustomers";
 import { ingestFile, type IngestFormat } from "@/lib/ingest";
 import { findMerchantRef } from "@/lib/jobs/store";
 import { BANK_FILES, writeBank } from "@/lib/synthetic";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import type { MerchantRef } from "@/lib/tenancy/context";
-import { addDays, type Period } from "@/lib/days";
+import { addDays, addMonthsToMonthStart, monthStartsIn, type Period } from "@/lib/days";
 import { openTestDatabase } from "../helpers/db";
 
 /*
- * Customer segments read from the segment rollups (docs/adr/0029-segment-rollups.md) equal the
- * per-customer query they replaced, on the small synthetic bank (seed 42, 3,000 customers, about
+ * Customer segments and regular customers read from their rollups (docs/adr/0029-segment-rollups.md)
+ * equal the per-customer queries they replaced, on the small synthetic bank (seed 42, 3,000 customers, about
  * 120,000 transactions), for every merchant and three periods (whole months, a `to` in the middle
  * of a month, a `from` in the middle of one), all seven dimensions:
  * 1. after the bank's transactions are loaded in two files (newest year first, so the second
@@ -30,6 +31,8 @@ import { openTestDatabase } from "../helpers/db";
  * 2. after a customers file changes the attributes of every 4th customer (gender, birth year,
  *    marital status, the three flags, region; some set to unknown): the changed customers'
  *    history moves between segment values at every merchant they shop at.
+ * Regular customers (counts from month bitmaps, net revenue from the month amount planes and,
+ * for a `to` inside a month, that month's per-customer rows) are compared after the loads.
  */
 let database: Database;
 let dir: string;
@@ -177,5 +180,59 @@ describe("customer segments from the segment rollups", () => {
     expect(report.rowsInserted).toBe(changedCustomers);
     expect(changedCustomers).toBe(750);
     expect(await compareAll()).toBeGreaterThan(1000);
+  }, 900_000);
+});
+
+/** The per-customer query getRegularCustomers ran before the month planes (the reference). */
+function perCustomerRegularRows(merchant: MerchantRef, period: Period) {
+  const months = monthStartsIn(period);
+  const from = addMonthsToMonthStart(months[0], 1 - REGULAR_RULE.windowMonths);
+  return withMerchantScope(database, merchant.id, (tx) =>
+    queryRows<RegularAggregateRow>(
+      tx,
+      sql`
+        with months as (
+          select unnest(string_to_array(${months.join(",")}, ',')::date[]) as month
+        ), customer_months as (
+          select d.customer_id, date_trunc('month', d.day::timestamp)::date as month,
+                 sum(d.purchases) as purchases, sum(d.gross_sales_minor - d.refunds_minor) as net
+          from merchant_customer_daily d
+          where d.merchant_id = ${merchant.id} and d.day >= ${from}::date and d.day < ${period.to}::date
+          group by 1, 2
+        ), per_customer as (
+          select m.month, cm.customer_id,
+                 count(*) filter (where cm.purchases > 0) as active_months, sum(cm.net) as net
+          from months m
+          join customer_months cm on cm.month >= (m.month - interval '5 months')::date and cm.month <= m.month
+          group by 1, 2
+        )
+        select month::text as month,
+               (count(*) filter (where active_months >= 3))::bigint as regulars,
+               (count(*) filter (where active_months > 0))::bigint as active,
+               coalesce(sum(net) filter (where active_months >= 3), 0)::bigint as regular_net,
+               coalesce(sum(net), 0)::bigint as total_net
+        from per_customer
+        group by month
+        order by month`,
+    ),
+  );
+}
+
+describe("regular customers from month bitmaps and month amount planes", () => {
+  it("equal the per-customer query for every merchant of the synthetic bank", async () => {
+    expect(REGULAR_RULE).toEqual({ minActiveMonths: 3, windowMonths: 6 });
+    const slugs = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants order by slug`);
+    expect(slugs.length).toBe(63);
+    let shown = 0;
+    for (const { slug } of slugs) {
+      const merchant = (await findMerchantRef(database, { slug }))!;
+      for (const period of PERIODS) {
+        const expected = buildRegularTrend(period, await perCustomerRegularRows(merchant, period));
+        const actual = await withMerchantScope(database, merchant.id, (tx) => getRegularCustomers({ tx, merchant }, period));
+        expect(actual.trend, `${slug} ${period.from}..${period.to}`).toEqual(expected);
+        shown += expected.filter((p) => !p.suppressed).length;
+      }
+    }
+    expect(shown).toBeGreaterThan(500);
   }, 900_000);
 });
