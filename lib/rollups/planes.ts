@@ -29,7 +29,8 @@ function planeBitmaps(totals: SQL): SQL {
                partition by t.merchant_id, t.month, s.side, j.plane, t.ordinal / ${chunkBits} order by t.ordinal), -1) as prev
       from (${totals}) t
       cross join lateral (values (0, t.gross::bigint), (1, t.refunds::bigint)) as s(side, amount)
-      cross join lateral generate_series(0, case when s.amount > 0 then floor(log(2, s.amount::numeric))::int + 1 else -1 end) as j(plane)
+      -- planes 0 … ⌊log2 amount⌋ (+1: a float log a hair low at a power of two; the filter drops extras)
+      cross join lateral generate_series(0, case when s.amount > 0 then floor(ln(s.amount::float8) / ln(2::float8))::int + 1 else -1 end) as j(plane)
       where (s.amount >> j.plane) & 1 = 1
     ) p
     group by 1, 2, 3, 4, 5`;
