@@ -40,7 +40,16 @@ export default defineConfig({
     timeout: 120_000,
     reuseExistingServer: false,
     // Invitation links are minted at delivery from APP_URL; the e2e mailbox is a folder of JSON
-    // files (lib/mail/delivery.ts mailTransportFromEnv), read by e2e/onboarding.spec.ts.
-    env: { PGLITE_DIR: path.join(E2E_DIR, "pglite"), DATABASE_URL: "", APP_URL: `http://127.0.0.1:${port}`, MAIL_CAPTURE_DIR: path.join(E2E_DIR, "mail"), WORKER_IDLE_MS: "0", OFFER_DELIVERY_DIR: path.join(E2E_DIR, "offer-deliveries") },
+    // files (lib/mail/delivery.ts mailTransportFromEnv), read by e2e/onboarding.spec.ts and
+    // e2e/notifications.spec.ts. `next start` is production: alert e-mails need UNSUBSCRIBE_SECRET.
+    env: {
+      PGLITE_DIR: path.join(E2E_DIR, "pglite"),
+      DATABASE_URL: "",
+      APP_URL: `http://127.0.0.1:${port}`,
+      MAIL_CAPTURE_DIR: path.join(E2E_DIR, "mail"),
+      UNSUBSCRIBE_SECRET: "e2e-unsubscribe-secret-0123456789abcdef",
+      WORKER_IDLE_MS: "0",
+      OFFER_DELIVERY_DIR: path.join(E2E_DIR, "offer-deliveries"),
+    },
   },
 });

@@ -1,4 +1,5 @@
 import { expect, test } from "@playwright/test";
+import fs from "node:fs";
 import path from "node:path";
 import { login, shots } from "./support";
 
@@ -61,4 +62,32 @@ test("notification settings keep the digest day and the kinds that were saved", 
   await page.locator('input[name="kind"][value="seasonality"]').check();
   await page.getByTestId("settings-save").click();
   await expect(page.getByTestId("settings-saved")).toBeVisible();
+});
+
+test("alert e-mails reach the mailbox with a one-click unsubscribe link the server accepts", async ({ page }) => {
+  // The preparation queued its alerts' e-mails; the server's worker delivers the outbox every
+  // minute into the e2e mailbox (MAIL_CAPTURE_DIR). Before UNSUBSCRIBE_SECRET was configured for
+  // the production-mode server, every one failed ("UNSUBSCRIBE_SECRET must be set") and none came.
+  const dir = path.resolve(".data/e2e/mail");
+  type Mail = { to: string; subject: string; text: string; headers?: Record<string, string> };
+  let alert: Mail | undefined;
+  await expect
+    .poll(
+      () => {
+        const files = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
+        alert = files.map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), "utf8")) as Mail).find((m) => m.to === OWNER && m.headers?.["List-Unsubscribe"]);
+        return alert !== undefined;
+      },
+      { timeout: 150_000, intervals: [2_000] },
+    )
+    .toBe(true);
+  expect(alert!.headers!["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+  const header = /^<(http:\/\/127\.0\.0\.1:\d+\/api\/unsubscribe\?u=[^&>]+&l=alerts&s=[A-Za-z0-9_-]{43})>$/.exec(alert!.headers!["List-Unsubscribe"]);
+  expect(header).not.toBeNull();
+  const link = /http:\/\/127\.0\.0\.1:\d+\/unsubscribe\?\S+/.exec(alert!.text)?.[0];
+  expect(link).toBeDefined();
+  // the link in the text asks first, then the server verifies the signature and turns alerts off
+  await page.goto(new URL(link!).pathname + new URL(link!).search);
+  await page.getByTestId("unsubscribe-confirm").click();
+  await expect(page.getByTestId("unsubscribe-done")).toBeVisible();
 });

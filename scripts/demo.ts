@@ -18,6 +18,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { generatedSecret } from "@/lib/auth/secret";
 
 const { values } = parseArgs({
   options: {
@@ -142,10 +143,13 @@ async function main() {
   await build;
   // Invitation links are minted at delivery from APP_URL (lib/mail/delivery.ts); the demo's
   // mailbox is a folder of JSON files unless SMTP is configured.
+  // `next start` runs in production mode, where alert and digest e-mails refuse to go out without
+  // UNSUBSCRIBE_SECRET (lib/mail/unsubscribe.ts): the demo keeps a generated one beside the auth secret.
   const serverEnv = {
     ...env,
     APP_URL: env.APP_URL ?? `http://localhost:${values.port}`,
     MAIL_CAPTURE_DIR: env.MAIL_CAPTURE_DIR ?? path.join(demoDir, "mail"),
+    UNSUBSCRIBE_SECRET: env.UNSUBSCRIBE_SECRET || generatedSecret(path.join(root, ".data", "unsubscribe-secret")),
   };
   console.log(`Invitation e-mails are delivered as JSON files into ${serverEnv.MAIL_CAPTURE_DIR}`);
   const server = spawn(nextBin, ["start", "-p", values.port], { stdio: ["ignore", "pipe", "inherit"], env: serverEnv, detached: true });

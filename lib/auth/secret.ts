@@ -17,8 +17,7 @@ function defaultSecretFile(cwd = process.cwd()): string {
 
 /**
  * AUTH_SECRET from `env` when set (throws when shorter than 32 characters: a short secret is a
- * misconfiguration, not a choice); otherwise the contents of `file`, created atomically when
- * missing. Throws when the file exists but holds no usable secret (fewer than 32 characters).
+ * misconfiguration, not a choice); otherwise the contents of `file` ({@link generatedSecret}).
  */
 export function resolveAuthSecret(env: Record<string, string | undefined> = process.env, file = defaultSecretFile()): string {
   const fromEnv = env.AUTH_SECRET?.trim();
@@ -26,6 +25,16 @@ export function resolveAuthSecret(env: Record<string, string | undefined> = proc
     if (fromEnv.length < 32) throw new Error("AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -hex 32`)");
     return fromEnv;
   }
+  return generatedSecret(file);
+}
+
+/**
+ * A secret kept in `file`: created atomically when missing (32 random bytes as 64 hex characters,
+ * file mode 0600), read otherwise, so every process sharing the checkout agrees on it across
+ * restarts. The demo uses it for AUTH_SECRET and UNSUBSCRIBE_SECRET when they are unset.
+ * @throws Error when the file exists but holds fewer than 32 characters
+ */
+export function generatedSecret(file: string): string {
   fs.mkdirSync(/*turbopackIgnore: true*/ path.dirname(file), { recursive: true });
   try {
     // 'wx' fails when the file exists, so two processes starting at once cannot both write.

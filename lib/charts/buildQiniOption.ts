@@ -1,3 +1,4 @@
+import { buildShareCurveOption, shareCurveLine } from "./shareCurve";
 import { PALETTE, type ChartFormat, type ChartOption } from "./types";
 
 /**
@@ -37,45 +38,20 @@ export function buildQiniOption(input: QiniChartInput, labels: QiniChartLabels, 
   }
   const end = n > 0 ? input.model[n - 1] : 0;
   const diagonal = input.x.map((x) => x * end);
-  const series = (name: string, data: number[], color: string, dashed = false) => ({
-    name,
-    type: "line" as const,
-    showSymbol: false,
-    data: input.x.map((x, i) => [x, data[i]]),
-    lineStyle: { color, width: dashed ? 1.5 : 2.5, type: dashed ? ("dashed" as const) : ("solid" as const) },
-    itemStyle: { color },
-  });
-  return {
-    animation: false,
-    grid: { left: 28, right: 16, top: 36, bottom: 28, containLabel: true },
-    legend: { top: 0, textStyle: { color: PALETTE.text } },
-    tooltip: {
-      trigger: "axis",
-      valueFormatter: (v: unknown) => format.number(typeof v === "number" ? v : Number(v), 1),
-    },
-    xAxis: {
-      type: "value",
-      min: 0,
-      max: 1,
-      name: labels.targeted,
-      nameLocation: "middle",
-      nameGap: 24,
-      axisLabel: { color: PALETTE.text, formatter: (v: number) => format.percent(v) },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: "value",
-      name: labels.incremental,
-      nameLocation: "middle",
-      nameGap: 36,
-      axisLabel: { color: PALETTE.text, formatter: (v: number) => format.number(v) },
-      splitLine: { lineStyle: { color: PALETTE.grid } },
-    },
+  const line = (name: string, data: number[], color: string, dashed = false) =>
+    shareCurveLine(name, input.x.map((x, i): [number, number] => [x, data[i]]), color, dashed);
+  return buildShareCurveOption({
+    xName: labels.targeted,
+    yName: labels.incremental,
+    xLabel: (v) => format.percent(v),
+    yLabel: (v) => format.number(v),
+    tooltipValue: (v) => format.number(v, 1),
+    yNamePlacement: "middle",
     series: [
-      series(labels.model, input.model, PALETTE.current),
-      series(labels.classTransformation, input.classTransformation, PALETTE.categorical[4]),
-      series(labels.perfect, input.perfect, PALETTE.up, true),
-      { ...series(labels.random, diagonal, PALETTE.previous, true) },
+      line(labels.model, input.model, PALETTE.current),
+      line(labels.classTransformation, input.classTransformation, PALETTE.categorical[4]),
+      line(labels.perfect, input.perfect, PALETTE.up, true),
+      line(labels.random, diagonal, PALETTE.previous, true),
     ],
-  };
+  });
 }

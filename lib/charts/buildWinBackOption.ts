@@ -1,3 +1,4 @@
+import { buildShareCurveOption, shareCurveLine } from "./shareCurve";
 import { PALETTE, type ChartFormat, type ChartOption } from "./types";
 
 /**
@@ -28,41 +29,15 @@ export interface WinBackChartLabels {
 export function buildWinBackOption(points: readonly WinBackChartPoint[], labels: WinBackChartLabels, format: ChartFormat): ChartOption {
   for (const p of points) if (!(p.share >= 0 && p.share <= 1)) throw new Error(`buildWinBackOption: share ${p.share} outside [0, 1]`);
   const withOrigin = points.length > 0 && points[0].share > 0 ? [{ share: 0, expectedIncrementalMinor: 0, baselineMinor: 0 }, ...points] : [...points];
-  const line = (name: string, key: "expectedIncrementalMinor" | "baselineMinor", color: string, dashed: boolean) => ({
-    name,
-    type: "line" as const,
-    showSymbol: true,
-    symbolSize: 5,
-    data: withOrigin.map((p) => [p.share, Math.round(p[key])]),
-    lineStyle: { color, width: dashed ? 1.5 : 2.5, type: dashed ? ("dashed" as const) : ("solid" as const) },
-    itemStyle: { color },
-  });
-  return {
-    animation: false,
-    grid: { left: 8, right: 16, top: 36, bottom: 28, containLabel: true },
-    legend: { top: 0, textStyle: { color: PALETTE.text } },
-    tooltip: {
-      trigger: "axis",
-      valueFormatter: (v: unknown) => format.money(typeof v === "number" ? v : Number(v)),
-    },
-    xAxis: {
-      type: "value",
-      min: 0,
-      max: 1,
-      name: labels.contacted,
-      nameLocation: "middle",
-      nameGap: 24,
-      axisLabel: { color: PALETTE.text, formatter: (v: number) => format.percent(v) },
-      splitLine: { show: false },
-    },
-    yAxis: {
-      type: "value",
-      name: labels.incremental,
-      nameLocation: "end",
-      nameTextStyle: { align: "left" },
-      axisLabel: { color: PALETTE.text, formatter: (v: number) => format.moneyCompact(v) },
-      splitLine: { lineStyle: { color: PALETTE.grid } },
-    },
+  const line = (name: string, key: "expectedIncrementalMinor" | "baselineMinor", color: string, dashed: boolean) =>
+    shareCurveLine(name, withOrigin.map((p): [number, number] => [p.share, Math.round(p[key])]), color, dashed, 5);
+  return buildShareCurveOption({
+    xName: labels.contacted,
+    yName: labels.incremental,
+    xLabel: (v) => format.percent(v),
+    yLabel: (v) => format.moneyCompact(v),
+    tooltipValue: (v) => format.money(v),
+    yNamePlacement: "end",
     series: [line(labels.ranked, "expectedIncrementalMinor", PALETTE.current, false), line(labels.baseline, "baselineMinor", PALETTE.previous, true)],
-  };
+  });
 }

@@ -117,6 +117,21 @@ describe("job queue", () => {
     expect(await versions(m.id)).toEqual(ALL_ONCE);
   });
 
+  it("a models job asks for the bank-wide Competitors refresh only when its own reports changed", async () => {
+    const m = await merchant();
+    expect((await load(m, 6)).ok).toBe(true);
+    const dropRefreshes = () => database.db.execute(sql`delete from pgboss.job where name = ${QUEUES.competitorReports}`);
+    await dropRefreshes();
+    // new data: its reports are stored anew, so its group's are stale too
+    expect((await processModelJob(database, m.id)).pending).toBe(true);
+    expect(await jobs(QUEUES.competitorReports)).toEqual([{ state: "created", singleton_key: "all" }]);
+    await dropRefreshes();
+    // a refit without new data: its reports are current, nothing of the group changed
+    await enqueueModelJobs(database.db, [m.id], "cli");
+    expect((await processModelJob(database, m.id)).pending).toBe(true);
+    expect(await jobs(QUEUES.competitorReports)).toEqual([]);
+  });
+
   it(`a worker dying mid-job (${TEST_DIALECT === "postgres" ? "kill -9 of a worker process" : "an attempt that throws after storing half"}): retried, completes once`, async () => {
     const m = await merchant();
     expect((await load(m, 6)).ok).toBe(true);

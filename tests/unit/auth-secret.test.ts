@@ -2,7 +2,8 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { resolveAuthSecret } from "@/lib/auth/secret";
+import { generatedSecret, resolveAuthSecret } from "@/lib/auth/secret";
+import { unsubscribeSecret } from "@/lib/mail/unsubscribe";
 
 const dirs: string[] = [];
 function tempFile() {
@@ -39,5 +40,15 @@ describe("resolveAuthSecret", () => {
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, "tiny\n");
     expect(() => resolveAuthSecret({}, file)).toThrow(/delete it/);
+  });
+});
+
+describe("generatedSecret (the demo's UNSUBSCRIBE_SECRET, scripts/demo.ts)", () => {
+  it("is a key production accepts for unsubscribe links, and stays the same across restarts", () => {
+    const file = tempFile();
+    const key = generatedSecret(file);
+    expect(unsubscribeSecret({ NODE_ENV: "production", UNSUBSCRIBE_SECRET: key } as NodeJS.ProcessEnv)).toBe(key);
+    expect(generatedSecret(file)).toBe(key);
+    expect(generatedSecret(tempFile())).not.toBe(key);
   });
 });
