@@ -14,9 +14,19 @@ export async function POST(req: Request): Promise<Response> {
   const list = await unsubscribeByLink({ u: q.get("u"), l: q.get("l"), s: q.get("s") });
   const fromPage = (req.headers.get("accept") ?? "").includes("text/html");
   if (!list) {
-    if (fromPage) return Response.redirect(new URL(`/unsubscribe?invalid=1`, req.url), 303);
+    if (fromPage) return seeOther("/unsubscribe?invalid=1");
     return Response.json({ error: "invalid unsubscribe link" }, { status: 400, headers: { "cache-control": "no-store" } });
   }
-  if (fromPage) return Response.redirect(new URL(`/unsubscribe?done=${list}`, req.url), 303);
+  if (fromPage) return seeOther(`/unsubscribe?done=${list}`);
   return new Response("unsubscribed\n", { status: 200, headers: { "content-type": "text/plain; charset=utf-8", "cache-control": "no-store" } });
+}
+
+/**
+ * A 303 to a path of this site, as a relative Location (RFC 9110 §10.2.2). Not
+ * `new URL(path, req.url)`: behind `next start` or a proxy, req.url carries the server's own host
+ * (`localhost`), not the one the browser used, and the browser then refuses the form's redirect
+ * to another origin (Content-Security-Policy `form-action 'self'`): the button did nothing.
+ */
+function seeOther(path: string): Response {
+  return new Response(null, { status: 303, headers: { location: path, "cache-control": "no-store" } });
 }
