@@ -1,7 +1,7 @@
 /**
  * Single-node scale figures (issue 18), step 5 of `npm run bench`, or alone:
  * `npx tsx bench/scale.ts [--db postgres|pglite] [--scale X] [--calls N] [--skip-duckdb]
- * [--families overview,cohortRetention,…|none] [--portfolio-merchants 500]`.
+ * [--families overview,cohortRetention,…|none] [--portfolio-merchants 500|0]`.
  *
  * 1. DuckDB's `read_csv` of the full bank's transactions file (the measuring anchor for the 2 M-row
  *    load that bench/run.ts times), same file, same machine, same run.
@@ -11,7 +11,8 @@
  *    merchant-scoped transaction) on the largest merchant over its last 12 whole months, and the
  *    growth ratio 2X / X printed (target ≤ 1.2: a page must not slow down as the bank grows).
  * 3. The RM/bank-admin portfolio on the 2X bank (PostgreSQL): its own 63 merchants, then the bank
- *    grown to 500 merchants by copying merchants and their rollups (target: 500 under 1 s).
+ *    grown to 500 merchants by copying merchants and their rollups (target: 500 under 1 s);
+ *    `--portfolio-merchants 0` skips it.
  *
  * Databases are named `bench_scale_<size>_<pid>` and dropped afterwards, so two runs on one
  * server do not destroy each other's data.
@@ -248,7 +249,8 @@ export async function benchScale(kind: "postgres" | "pglite", opts: { scale: num
       const [x1, x2] = ms.map((m) => m.sort((a, b) => a - b)[Math.floor(m.length / 2)]);
       growth[family] = { x1Ms: Number(x1.toFixed(2)), x2Ms: Number(x2.toFixed(2)), ratio: Number((x2 / x1).toFixed(2)) };
     }
-    const portfolio = banks[1].url ? await timePortfolio(banks[1].database, banks[1].url, 5, opts.portfolioMerchants ?? 500) : null;
+    // `--portfolio-merchants 0` times the families alone (no 500-merchant copy of the bank).
+    const portfolio = banks[1].url && opts.portfolioMerchants !== 0 ? await timePortfolio(banks[1].database, banks[1].url, 5, opts.portfolioMerchants ?? 500) : null;
     const result = {
       database: kind,
       sizes: banks.map((b, i) => ({ scale: sizes[i], rows: b.rows, largestMerchant: targets[i].merchant.slug, itsCustomers: targets[i].customers, period: targets[i].period, loadSeconds: Number(b.loadSeconds.toFixed(1)) })),

@@ -24,6 +24,9 @@ const DISTRIBUTED_TABLES = [
   "merchant_customers",
   "merchant_customer_daily",
   "merchant_day_customer_bitmaps",
+  "merchant_segment_daily",
+  "merchant_segment_bitmaps",
+  "merchant_month_amount_planes",
 ] as const;
 
 /** What {@link distributeIfCitus} did. */

@@ -31,6 +31,20 @@ test("merchant owner sees customer value, churn risk and segments from the lates
   await expect(page.getByTestId("value-citations")).toContainText("Empirical validation and comparison of models for customer base");
   await expect(page.getByTestId("value-still-active")).toBeVisible();
   await page.screenshot({ path: path.join(shots, "value-en.png"), fullPage: true });
+  // Issue 17: the next purchase of the most valuable customers, and money said to be revenue
+  // while no gross margin is set (with a link to set it).
+  await expect(page.getByTestId("next-purchase-table")).toBeVisible();
+  await expect(page.getByTestId("value-basis")).toHaveAttribute("data-basis", "revenue");
+  // A phone: no KPI figure or date is cut (the table scrolls sideways instead of squeezing them).
+  const viewport = page.viewportSize();
+  await page.setViewportSize({ width: 390, height: 844 });
+  const cut = await page
+    .getByTestId("next-purchase-card")
+    .locator(".kpi-value, [data-next-purchase]")
+    .evaluateAll((els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.textContent));
+  expect(cut).toEqual([]);
+  await page.getByTestId("next-purchase-card").screenshot({ path: path.join(shots, "value-next-purchase-390.png") });
+  if (viewport) await page.setViewportSize(viewport);
 
   await page.getByTestId("nav-churn").click();
   await page.waitForURL(new RegExp(`/m/${owner.slug}/churn`));

@@ -88,6 +88,23 @@ export function formatMoney(
   }).format(major);
 }
 
+/**
+ * Revenue in minor units shown in margin: minor × grossMarginBp / 10000, rounded half away from
+ * zero to whole minor units (issue 17, "CLV in margin"); unchanged when the margin is null (not
+ * set: the figure stays revenue). inMargin(12345, 3550) === 4382; inMargin(-12345, 3550) === -4382.
+ * @param grossMarginBp basis points 1..10000, or null
+ * @throws RangeError for a margin outside 1..10000 or not whole
+ */
+export function inMargin<T extends number | null | undefined>(minor: T, grossMarginBp: number | null): T {
+  if (grossMarginBp === null) return minor;
+  if (!Number.isInteger(grossMarginBp) || grossMarginBp < 1 || grossMarginBp > 10_000) {
+    throw new RangeError(`inMargin: gross margin must be 1..10000 basis points, got ${grossMarginBp}`);
+  }
+  if (minor === null || minor === undefined || !Number.isFinite(minor)) return minor;
+  const v = (Math.abs(minor) * grossMarginBp) / 10_000;
+  return (Math.sign(minor) * Math.round(v) || 0) as T;
+}
+
 export interface NumberFormatOptions {
   maximumFractionDigits?: number;
   minimumFractionDigits?: number;

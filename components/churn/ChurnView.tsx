@@ -8,7 +8,7 @@ import { buildFactorImportanceOption, importanceBars } from "@/lib/charts/buildF
 import { buildRiskDistributionOption } from "@/lib/charts/buildRiskDistributionOption";
 import { buildWinBackOption } from "@/lib/charts/buildWinBackOption";
 import { addDays } from "@/lib/days";
-import { formatDay, formatMoney, formatNumber, formatPercent, SUPPRESSED_LABEL } from "@/lib/format";
+import { formatDay, formatMoney, formatNumber, formatPercent, inMargin, SUPPRESSED_LABEL } from "@/lib/format";
 import { Card } from "../Card";
 import { DataTable, type Column } from "../DataTable";
 import { EChart } from "../charts/EChart";
@@ -22,6 +22,7 @@ import Link from "next/link";
 import { LockIcon } from "../billing/LockIcon";
 import { uiLocale } from "@/lib/i18n/translator";
 import { SwitchingSection } from "./SwitchingSection";
+import { useBasisLabel, ValueBasisNote } from "../value/ValueBasisNote";
 
 /** "8 times out of 10" from the ROC AUC as shown (0.75 -> 8), so the words and the figure agree. */
 function timesOutOfTen(auc: number): number {
@@ -37,28 +38,33 @@ function useFactorName() {
   return (feature: string) => (t.has(feature) ? t(feature) : feature);
 }
 
-/** The Churn tab: horizon, model quality, risk distribution, factors, revenue at risk. */
+/**
+ * The Churn tab: horizon, model quality, risk distribution, factors, revenue at risk. Revenue at
+ * risk and CLV are shown in margin when the merchant set a gross margin, in revenue otherwise.
+ */
 export function ChurnView() {
   const { slug } = useMerchant();
   const tp = useTranslations("common.privacy");
   const query = useEndpoint("churn", slug, {});
   if (query.isPending) return <ModelLoading kpis={4} blocks={[120, 300, 300, 360]} />;
   if (query.error || !query.data) return <ModelError error={query.error} onRetry={() => query.refetch()} />;
-  const { run, latestAttempt } = query.data;
+  const { run, latestAttempt, valueBasis } = query.data;
   if (!run) return <NoRunYet ns="churn" attempt={latestAttempt} />;
+  const bp = valueBasis.grossMarginBp;
   return (
     <>
       <RunLine ns="churn" run={run} />
       <FailedAttemptNote ns="churn" attempt={latestAttempt} shownRunId={run.id} />
+      <ValueBasisNote grossMarginBp={bp} />
       <HorizonCard run={run} />
-      <ChurnKpis run={run} />
+      <ChurnKpis run={run} grossMarginBp={bp} />
       <QualityCard run={run} />
       <div className="grid grid-2">
         <RiskDistributionCard run={run} />
-        <FactorImportanceCard run={run} />
+        <FactorImportanceCard run={run} grossMarginBp={bp} />
       </div>
       <SegmentEffectsCard run={run} />
-      <RevenueAtRiskCard run={run} />
+      <RevenueAtRiskCard run={run} grossMarginBp={bp} />
       <WinBackCard />
       <SwitchingSection />
       <p className="legend-note" data-privacy-note="">{tp("note")}</p>
@@ -90,8 +96,9 @@ function HorizonCard({ run }: { run: ChurnResults }) {
   );
 }
 
-function ChurnKpis({ run }: { run: ChurnResults }) {
+function ChurnKpis({ run, grossMarginBp }: { run: ChurnResults; grossMarginBp: number | null }) {
   const t = useTranslations("churn.kpi");
+  const basis = useBasisLabel(grossMarginBp);
   const locale = useLocale();
   const { currency } = useMerchant();
   const s = run.summary;
@@ -115,9 +122,9 @@ function ChurnKpis({ run }: { run: ChurnResults }) {
       />
       <ModelKpi
         id="revenueAtRisk"
-        label={t("revenueAtRisk")}
+        label={basis(t("revenueAtRisk"))}
         hint={t("revenueAtRiskHint")}
-        value={formatMoney(s.totalRevenueAtRiskMinor, currency, locale, { whole: true })}
+        value={formatMoney(inMargin(s.totalRevenueAtRiskMinor, grossMarginBp), currency, locale, { whole: true })}
         foot={t("revenueAtRiskFoot")}
       />
       <ModelKpi
@@ -236,8 +243,9 @@ function RiskDistributionCard({ run }: { run: ChurnResults }) {
   );
 }
 
-function FactorImportanceCard({ run }: { run: ChurnResults }) {
+function FactorImportanceCard({ run, grossMarginBp }: { run: ChurnResults; grossMarginBp: number | null }) {
   const t = useTranslations("churn.importance");
+  const basis = useBasisLabel(grossMarginBp);
   const factorName = useFactorName();
   const format = useChartFormat();
   const importance = run.summary.importance;
@@ -266,7 +274,7 @@ function FactorImportanceCard({ run }: { run: ChurnResults }) {
       ),
     },
     { key: "points", header: t("money.points"), numeric: true, cell: (f) => t("money.pointsValue", { points: formatNumber(f.points, locale, { maximumFractionDigits: 1 }) }) },
-    { key: "money", header: t("money.revenueAtRisk"), numeric: true, cell: (f) => formatMoney(f.revenueAtRiskMinor, currency, locale, { whole: true }) },
+    { key: "money", header: basis(t("money.revenueAtRisk")), numeric: true, cell: (f) => formatMoney(inMargin(f.revenueAtRiskMinor, grossMarginBp), currency, locale, { whole: true }) },
   ];
   return (
     <Card title={t("title")} subtitle={t("subtitle")} data-testid="importance-card">
@@ -370,15 +378,16 @@ function SegmentEffectsCard({ run }: { run: ChurnResults }) {
   );
 }
 
-function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
+function RevenueAtRiskCard({ run, grossMarginBp }: { run: ChurnResults; grossMarginBp: number | null }) {
   const t = useTranslations("churn.atRisk");
+  const basis = useBasisLabel(grossMarginBp);
   const locale = useLocale();
   const lang = uiLocale(locale);
   const { currency, slug, features = [] } = useMerchant();
   const [showAll, setShowAll] = useState(false);
   const rows = run.summary.revenueAtRisk;
   const shown = showAll ? rows : rows.slice(0, FIRST_ROWS);
-  const money = (minor: number) => formatMoney(minor, currency, locale);
+  const money = (minor: number) => formatMoney(inMargin(minor, grossMarginBp), currency, locale);
 
   // The CSV comes from the server, which checks the "exports" feature (Business plan, lib/billing).
   const canExport = features.includes("exports");
@@ -390,7 +399,7 @@ function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
     { key: "risk", header: t("risk"), numeric: true, cell: (row) => formatPercent(row.pChurn, locale, 0) },
     {
       key: "clv",
-      header: t("clv"),
+      header: basis(t("clv")),
       numeric: true,
       cell: (row) => (
         <>
@@ -403,7 +412,7 @@ function RevenueAtRiskCard({ run }: { run: ChurnResults }) {
         </>
       ),
     },
-    { key: "atRisk", header: t("atRisk"), numeric: true, cell: (row) => <strong>{money(row.revenueAtRiskMinor)}</strong> },
+    { key: "atRisk", header: basis(t("atRisk")), numeric: true, cell: (row) => <strong>{money(row.revenueAtRiskMinor)}</strong> },
     {
       key: "factors",
       header: t("factors"),

@@ -2,11 +2,13 @@
 
 import { useLocale, useTranslations } from "next-intl";
 import { useMemo } from "react";
-import type { CustomerValueResults } from "@/lib/analytics/getModelResults";
+import type { CustomerValueResults, CustomerValueRow } from "@/lib/analytics/getModelResults";
 import { buildClvHistogramOption } from "@/lib/charts/buildClvHistogramOption";
 import { buildPAliveHeatmapOption } from "@/lib/charts/buildPAliveHeatmapOption";
-import { formatDay, formatMoney, formatNumber, formatPercent, SUPPRESSED_LABEL } from "@/lib/format";
+import { formatDay, formatMoney, formatNumber, formatPercent, inMargin, SUPPRESSED_LABEL } from "@/lib/format";
+import { renderNextPurchase } from "@/lib/runs/render/value";
 import { Card } from "../Card";
+import { DataTable, type Column } from "../DataTable";
 import { EChart } from "../charts/EChart";
 import { useChartFormat } from "../charts/useChartFormat";
 import { useEndpoint } from "../hooks/useEndpoint";
@@ -14,22 +16,30 @@ import { useMerchant } from "../shell/MerchantContext";
 import { EmptyState } from "../states";
 import { FailedAttemptNote, localDay, ModelError, ModelKpi, ModelLoading, NoRunYet, RunLine } from "./ModelParts";
 import styles from "./model.module.css";
+import { useBasisLabel, ValueBasisNote } from "./ValueBasisNote";
 
-/** The Customer value tab: KPIs, CLV distribution, P(alive) heatmap, how it is computed. */
+/**
+ * The Customer value tab: KPIs, next purchase of the most valuable customers, CLV distribution,
+ * P(alive) heatmap, how it is computed. CLV is shown in margin when the merchant set a gross
+ * margin, in revenue otherwise, and the page says which.
+ */
 export function ValueView() {
   const { slug } = useMerchant();
   const tp = useTranslations("common.privacy");
   const query = useEndpoint("customer-value", slug, {});
-  if (query.isPending) return <ModelLoading kpis={4} blocks={[300, 320]} />;
+  if (query.isPending) return <ModelLoading kpis={4} blocks={[420, 300, 320]} />;
   if (query.error || !query.data) return <ModelError error={query.error} onRetry={() => query.refetch()} />;
-  const { run, latestAttempt } = query.data;
+  const { run, latestAttempt, valueBasis, customers } = query.data;
   if (!run) return <NoRunYet ns="value" attempt={latestAttempt} />;
+  const bp = valueBasis.grossMarginBp;
   return (
     <>
       <RunLine ns="value" run={run} />
       <FailedAttemptNote ns="value" attempt={latestAttempt} shownRunId={run.id} />
-      <ValueKpis run={run} />
-      <ClvHistogramCard run={run} />
+      <ValueBasisNote grossMarginBp={bp} />
+      <ValueKpis run={run} grossMarginBp={bp} />
+      <NextPurchaseCard run={run} customers={customers} grossMarginBp={bp} />
+      <ClvHistogramCard run={run} grossMarginBp={bp} />
       <PAliveCard run={run} />
       <MethodCard run={run} />
       <p className="legend-note" data-privacy-note="">{tp("note")}</p>
@@ -37,8 +47,9 @@ export function ValueView() {
   );
 }
 
-function ValueKpis({ run }: { run: CustomerValueResults }) {
+function ValueKpis({ run, grossMarginBp }: { run: CustomerValueResults; grossMarginBp: number | null }) {
   const t = useTranslations("value.kpi");
+  const basis = useBasisLabel(grossMarginBp);
   const locale = useLocale();
   const { currency } = useMerchant();
   const s = run.summary;
@@ -55,10 +66,10 @@ function ValueKpis({ run }: { run: CustomerValueResults }) {
       />
       <ModelKpi
         id="meanClv"
-        label={t("meanClv", { months: run.params.horizonMonths })}
+        label={basis(t("meanClv", { months: run.params.horizonMonths }))}
         hint={t("meanClvHint")}
-        value={formatMoney(s.meanClvMinor, currency, locale)}
-        foot={t("median", { value: formatMoney(s.medianClvMinor, currency, locale) })}
+        value={formatMoney(inMargin(s.meanClvMinor, grossMarginBp), currency, locale)}
+        foot={t("median", { value: formatMoney(inMargin(s.medianClvMinor, grossMarginBp), currency, locale) })}
       />
       <ModelKpi
         id="buyAgain"
@@ -69,23 +80,94 @@ function ValueKpis({ run }: { run: CustomerValueResults }) {
       />
       <ModelKpi
         id="totalClv"
-        label={t("totalClv", { months: run.params.horizonMonths })}
+        label={basis(t("totalClv", { months: run.params.horizonMonths }))}
         hint={t("totalClvHint")}
-        value={formatMoney(s.totalClvMinor, currency, locale, { whole: true })}
+        value={formatMoney(inMargin(s.totalClvMinor, grossMarginBp), currency, locale, { whole: true })}
         foot={t("purchases", { count: Math.round(s.expectedPurchases90d), days: run.params.predictionDays })}
       />
     </div>
   );
 }
 
-function ClvHistogramCard({ run }: { run: CustomerValueResults }) {
+/**
+ * The next purchase of the most valuable customers (lib/models/nextPurchase.ts): expected buyers
+ * within 30 and 90 days, and per customer the chances and the likely day with its 80 % range,
+ * or "not expected" when a purchase within 12 months is less likely than not.
+ */
+function NextPurchaseCard({
+  run,
+  customers,
+  grossMarginBp,
+}: {
+  run: CustomerValueResults;
+  customers: CustomerValueRow[];
+  grossMarginBp: number | null;
+}) {
+  const t = useTranslations("value.next");
+  const tv = useTranslations("value");
+  const locale = useLocale();
+  const { currency } = useMerchant();
+  const basis = useBasisLabel(grossMarginBp);
+  const s = run.summary;
+  const [d30, d90] = run.params.nextPurchase.chanceDays;
+  const share = (v: number) => formatPercent(s.customers > 0 ? v / s.customers : null, locale);
+  const columns: Column<CustomerValueRow>[] = [
+    { key: "customer", header: t("customer"), cell: (row) => <code className={styles.id}>{row.bankCustomerId}</code> },
+    {
+      key: "clv",
+      header: basis(t("clv", { months: run.params.horizonMonths })),
+      numeric: true,
+      cell: (row) => formatMoney(inMargin(row.clvMinor, grossMarginBp), currency, locale),
+    },
+    { key: "p30", header: t("within", { days: d30 }), numeric: true, cell: (row) => formatPercent(row.pBuy30d, locale, 0) },
+    { key: "p90", header: t("within", { days: d90 }), numeric: true, cell: (row) => formatPercent(row.pBuy90d, locale, 0) },
+    {
+      key: "next",
+      header: t("next"),
+      cell: (row) => {
+        const text = renderNextPurchase(row.nextPurchase, locale, tv);
+        return text.day ? (
+          <span className={styles.nextDate} data-next-purchase={row.nextPurchase?.median}>
+            <strong>{text.day}</strong>
+            <br />
+            <span className="muted">{text.detail}</span>
+          </span>
+        ) : (
+          <span className={`muted ${styles.nextDate}`} title={t("notExpectedHint")} data-next-purchase="">
+            {text.detail}
+          </span>
+        );
+      },
+    },
+  ];
+  return (
+    <Card title={t("title")} subtitle={t("subtitle", { count: customers.length })} data-testid="next-purchase-card">
+      <div className="grid grid-kpi" data-testid="next-purchase-kpis">
+        <ModelKpi id="buyers30" label={t("buyers", { days: d30 })} hint={t("buyersHint", { days: d30 })} value={formatNumber(Math.round(s.expectedBuyers30d), locale)} foot={t("buyersFoot", { share: share(s.expectedBuyers30d) })} />
+        <ModelKpi id="buyers90" label={t("buyers", { days: d90 })} hint={t("buyersHint", { days: d90 })} value={formatNumber(Math.round(s.expectedBuyers90d), locale)} foot={t("buyersFoot", { share: share(s.expectedBuyers90d) })} />
+        <ModelKpi id="dated" label={t("dated")} hint={t("datedHint")} value={formatNumber(s.nextPurchaseExpected, locale)} foot={t("datedFoot", { count: s.customers })} />
+      </div>
+      {customers.length === 0 ? (
+        <EmptyState title={t("empty")} />
+      ) : (
+        <DataTable columns={columns} rows={customers} rowKey={(row) => String(row.customerId)} data-testid="next-purchase-table" />
+      )}
+      <p className="legend-note">{t("legend", { end: formatDay(run.params.calibrationEnd, locale) })}</p>
+    </Card>
+  );
+}
+
+function ClvHistogramCard({ run, grossMarginBp }: { run: CustomerValueResults; grossMarginBp: number | null }) {
   const t = useTranslations("value.clv");
   const format = useChartFormat();
-  const bins = run.summary.clvHistogram;
-  const option = useMemo(
-    () => buildClvHistogramOption(bins, { customers: t("customers"), clv: t("range", { months: run.params.horizonMonths }) }, format),
-    [bins, format, t, run.params.horizonMonths],
+  const basis = useBasisLabel(grossMarginBp);
+  // In margin, every customer's CLV is scaled by the same m, so the bins' edges scale with it.
+  const bins = useMemo(
+    () => run.summary.clvHistogram.map((b) => ({ ...b, from: inMargin(b.from, grossMarginBp), to: inMargin(b.to, grossMarginBp) })),
+    [run.summary.clvHistogram, grossMarginBp],
   );
+  const rangeLabel = basis(t("range", { months: run.params.horizonMonths }));
+  const option = useMemo(() => buildClvHistogramOption(bins, { customers: t("customers"), clv: rangeLabel }, format), [bins, format, t, rangeLabel]);
   const empty = bins.every((b) => b.customers === 0);
   return (
     <Card title={t("title", { months: run.params.horizonMonths })} subtitle={t("subtitle")} data-testid="clv-card">

@@ -11,3 +11,4 @@ export * from "./privacy";
 export * from "./apiTokens";
 export * from "./notifications";
 export * from "./offers";
+export * from "./settings";

@@ -171,3 +171,98 @@ export const merchantCohortDaily = pgTable(
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.cohort, t.day] })],
 );
+
+/**
+ * The demographic dimensions the segment rollups store (docs/adr/0029-segment-rollups.md), each
+ * with the value of a customer's `merchant_customers` snapshot: gender, marital status and region
+ * as stored, the three flags as 'yes' / 'no', the birth year as text (age bands depend on the
+ * period's year, so they are unions of birth years at read time), and 'unknown' for a missing
+ * attribute. lib/rollups/segments.ts writes the values, lib/analytics/getCustomerSegments.ts
+ * reads them.
+ */
+export const SEGMENT_STORED_DIMENSIONS = [
+  "gender",
+  "birthYear",
+  "maritalStatus",
+  "payroll",
+  "corporate",
+  "premium",
+  "region",
+] as const;
+export type SegmentStoredDimension = (typeof SEGMENT_STORED_DIMENSIONS)[number];
+
+/**
+ * Daily sums per stored segment value: for each (dimension, value) the sum of the
+ * `merchant_customer_daily` rows of the customers whose current snapshot has that value
+ * (purchases and refunds as counts, money in minor units, refunds positive). Any period's
+ * segment purchases, gross and refunds are sums over its days; a value with
+ * purchases + refunds = 0 over the period had no customer activity in it. A customers file that
+ * changes an attribute moves the customer's whole history from the old value to the new one,
+ * which can leave all-zero rows behind (same figures).
+ */
+export const merchantSegmentDaily = pgTable(
+  "merchant_segment_daily",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    day: date("day", { mode: "string" }).notNull(),
+    /** One of SEGMENT_STORED_DIMENSIONS. */
+    dimension: text("dimension").notNull(),
+    value: text("value").notNull(),
+    purchases: integer("purchases").notNull(),
+    grossSalesMinor: bigint("gross_sales_minor", { mode: "number" }).notNull(),
+    refunds: integer("refunds").notNull(),
+    refundsMinor: bigint("refunds_minor", { mode: "number" }).notNull(),
+  },
+  // day before dimension: a period's rows of one merchant are one contiguous range of the key
+  (t) => [primaryKey({ columns: [t.merchantId, t.day, t.dimension, t.value] })],
+);
+
+/**
+ * The members of each stored segment value: the merchant's customers whose snapshot has the
+ * value, as bitmaps over `merchant_customers.ordinal` (chunks of 8192, like the day bitmaps).
+ * Distinct buyers of a segment in any period = Σ over chunks of bit_count(members & bit_or(the
+ * period's day bitmaps)).
+ */
+export const merchantSegmentBitmaps = pgTable(
+  "merchant_segment_bitmaps",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    dimension: text("dimension").notNull(),
+    value: text("value").notNull(),
+    chunk: integer("chunk").notNull(),
+    bits: customerBitmapChunk("bits").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.dimension, t.value, t.chunk] })],
+);
+
+/**
+ * Every customer's gross sales and refunds of each calendar month, bit-sliced (O'Neil & Quass,
+ * "Improved query performance with variant indexes", SIGMOD 1997, bit-sliced indexes): bit
+ * `ordinal mod 8192` of plane j of (month, side) is bit j of that customer's month total of the
+ * side (0 = gross sales, 1 = refunds, both non-negative minor units). The sum over any set of
+ * customers S given as a bitmap is Σ_j 2^j × bit_count(S & plane_j): exact, and its cost follows
+ * the planes (about log2 of the largest monthly total) × chunks, not the customers. The regular
+ * customers' net revenue reads it (docs/adr/0029-segment-rollups.md). Planes without a set bit
+ * are not stored.
+ */
+export const merchantMonthAmountPlanes = pgTable(
+  "merchant_month_amount_planes",
+  {
+    merchantId: integer("merchant_id")
+      .notNull()
+      .references(() => merchants.id),
+    /** First day of the calendar month. */
+    month: date("month", { mode: "string" }).notNull(),
+    /** 0 = gross sales, 1 = refunds. */
+    side: smallint("side").notNull(),
+    /** Bit j of the month totals (weight 2^j). */
+    plane: smallint("plane").notNull(),
+    chunk: integer("chunk").notNull(),
+    bits: customerBitmapChunk("bits").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.month, t.side, t.plane, t.chunk] })],
+);

@@ -9,6 +9,7 @@ import { getOpenUpgradeRequest, loadAccount, openPortal, setPlanByStaff, startCh
 import { deliverPendingEmails, mailTransportFromEnv } from "@/lib/mail";
 import { acceptInvitation, previewInvitation } from "./invitations";
 import { requestUpgrade } from "./upgrades";
+import { getGrossMargin, setGrossMargin } from "./settings";
 import { onboardMerchant, searchBankMerchants, type OnboardingInput } from "./onboarding";
 import { bankAudit, inviteMember, inviteRelationshipManager, listStaff, listTeam, merchantAudit, outboxFor, removeMember, setPortfolio } from "./team";
 
@@ -46,4 +47,6 @@ export const accounts = {
   setPlan: async (access: Access, plan: PlanId, trial: boolean) => setPlanByStaff(await getDatabase(), access, plan, trial),
   requestUpgrade: async (access: UpgradeAccess, plan: PlanId, origin: string) => requestUpgrade(await getDatabase(), access, plan, origin),
   openUpgrade: async (merchantId: number) => getOpenUpgradeRequest((await getDatabase()).db, merchantId),
+  grossMargin: async (merchantId: number) => getGrossMargin(await getDatabase(), merchantId),
+  setGrossMargin: async (access: Access, grossMarginBp: number | null) => setGrossMargin(await getDatabase(), access, grossMarginBp),
 };

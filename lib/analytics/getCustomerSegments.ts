@@ -1,6 +1,7 @@
-import { sql, type SQL } from "drizzle-orm";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
+import type { SegmentStoredDimension } from "@/db/schema";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { roundHalfUpDiv } from "./math";
 import { merchantDays, merchantFilter } from "./scope";
@@ -53,37 +54,34 @@ export interface CustomerSegments {
   dimensions: Partial<Record<SegmentDimension, SegmentRow[]>>;
 }
 
-const yesNo = (col: SQL) => sql`case when ${col} then 'yes' when not ${col} then 'no' else 'unknown' end`;
+/** The stored dimension (db/schema SEGMENT_STORED_DIMENSIONS) each shown dimension reads. */
+const STORED: Record<SegmentDimension, SegmentStoredDimension> = {
+  gender: "gender",
+  ageBand: "birthYear",
+  maritalStatus: "maritalStatus",
+  payroll: "payroll",
+  corporate: "corporate",
+  premium: "premium",
+  region: "region",
+};
 
-/** The SQL value of each dimension over `mc` (merchant_customers): the allow-list of expressions. */
-function dimensionValue(dimension: SegmentDimension, refYear: number): SQL {
-  switch (dimension) {
-    case "gender":
-      return sql`coalesce(mc.gender, 'unknown')`;
-    case "maritalStatus":
-      return sql`coalesce(mc.marital_status, 'unknown')`;
-    case "region":
-      return sql`coalesce(mc.region, 'unknown')`;
-    case "payroll":
-      return yesNo(sql`mc.is_payroll`);
-    case "corporate":
-      return yesNo(sql`mc.is_corporate`);
-    case "premium":
-      return yesNo(sql`mc.is_premium`);
-    case "ageBand": {
-      const age = sql`(${refYear}::int - mc.birth_year)`;
-      return sql`case when mc.birth_year is null then 'unknown'
-                      when ${age} < 18 then '<18'
-                      when ${age} <= 24 then '18-24'
-                      when ${age} <= 34 then '25-34'
-                      when ${age} <= 44 then '35-44'
-                      when ${age} <= 54 then '45-54'
-                      when ${age} <= 64 then '55-64'
-                      else '65+' end`;
-    }
-    default:
-      throw new Error(`unknown segment dimension: ${String(dimension)}`);
-  }
+/**
+ * The age band of a stored birth year ('1984', or 'unknown') in the year `refYear`: age is the
+ * year difference refYear − birth year, banded <18, 18-24, 25-34, 35-44, 45-54, 55-64, 65+
+ * (pure; exported for unit tests).
+ * @throws Error when `birthYear` is neither 'unknown' nor a 4-digit year
+ */
+export function ageBandOf(birthYear: string, refYear: number): string {
+  if (birthYear === UNKNOWN) return UNKNOWN;
+  if (!/^\d{4}$/.test(birthYear)) throw new Error(`ageBandOf: not a birth year: ${birthYear}`);
+  const age = refYear - Number(birthYear);
+  if (age < 18) return "<18";
+  if (age <= 24) return "18-24";
+  if (age <= 34) return "25-34";
+  if (age <= 44) return "35-44";
+  if (age <= 54) return "45-54";
+  if (age <= 64) return "55-64";
+  return "65+";
 }
 
 /** One (dimension, value) aggregate as the query returns it. */
@@ -111,10 +109,14 @@ export interface SegmentAggregateRow {
  * and `suppressed` is true; suppressed rows are listed after the others (by value), so their
  * position does not reveal their revenue rank.
  *
- * One pass: the per-customer totals are fanned out to one (dimension, value) pair per requested
- * dimension through a lateral VALUES list, then grouped.
+ * Read from the segment rollups only (docs/adr/0029-segment-rollups.md), so the cost follows the
+ * period's days × stored values and the members' bitmap chunks, not the customers: purchases,
+ * gross and refunds are sums of merchant_segment_daily over the period; a value appears when its
+ * customers had any purchase or refund in the period; its distinct buyers are Σ over chunks of
+ * bit_count(members & bit_or(the period's day bitmaps)). Age bands are unions of stored birth
+ * years (disjoint sets, so their buyers add).
  *
- * Sources: merchant_customer_daily joined to merchant_customers (demographic snapshot).
+ * Sources: merchant_segment_daily, merchant_segment_bitmaps, merchant_day_customer_bitmaps.
  * @throws Error on a malformed period or an unknown dimension
  */
 export async function getCustomerSegments(
@@ -126,29 +128,67 @@ export async function getCustomerSegments(
   const { dimensions } = customerSegmentsOptionsSchema.parse(options);
   const unique = [...new Set(dimensions)];
   const refYear = Number(addDays(period.to, -1).slice(0, 4));
-  const pairs = sql.join(
-    unique.map((d) => sql`(${d}::text, ${dimensionValue(d, refYear)})`),
+  const stored = sql.join(
+    unique.map((d) => sql`${STORED[d]}`),
     sql`, `,
   );
-  const rows = await queryRows<SegmentAggregateRow>(
+  const rows = await queryRows<{ dimension: SegmentStoredDimension } & Omit<SegmentAggregateRow, "dimension">>(
     ctx.tx,
     sql`
-      with per_customer as (
-        select d.customer_id, sum(d.purchases)::bigint as purchases,
-               sum(d.gross_sales_minor)::bigint as gross, sum(d.refunds_minor)::bigint as refunds
-        from merchant_customer_daily d
-        where ${merchantDays(ctx, period, "d")}
-        group by d.customer_id
+      with sums as (
+        select s.dimension, s.value, sum(s.purchases)::bigint as purchases,
+               sum(s.gross_sales_minor)::bigint as gross, sum(s.refunds_minor)::bigint as refunds
+        from merchant_segment_daily s
+        where ${merchantDays(ctx, period, "s")} and s.dimension in (${stored})
+        group by s.dimension, s.value
+        having sum(s.purchases) + sum(s.refunds) > 0
+      ), active as (
+        select b.chunk, bit_or(b.bits) as bits
+        from merchant_day_customer_bitmaps b
+        where ${merchantDays(ctx, period, "b")}
+        group by b.chunk
+      ), buyers as (
+        select m.dimension, m.value, sum(bit_count(m.bits & a.bits))::bigint as customers
+        from merchant_segment_bitmaps m
+        join active a on a.chunk = m.chunk
+        where ${merchantFilter(ctx, "m")} and m.dimension in (${stored})
+        group by m.dimension, m.value
       )
-      select dim.dimension, dim.value,
-             (count(*) filter (where p.purchases > 0))::bigint as customers,
-             sum(p.purchases)::bigint as purchases, sum(p.gross)::bigint as gross, sum(p.refunds)::bigint as refunds
-      from per_customer p
-      join merchant_customers mc on ${merchantFilter(ctx, "mc")} and mc.customer_id = p.customer_id
-      cross join lateral (values ${pairs}) as dim(dimension, value)
-      group by dim.dimension, dim.value`,
+      select s.dimension, s.value, coalesce(b.customers, 0)::bigint as customers, s.purchases, s.gross, s.refunds
+      from sums s
+      left join buyers b on b.dimension = s.dimension and b.value = s.value`,
   );
-  return buildSegments(period, unique, rows);
+  return buildSegments(period, unique, shownSegmentRows(unique, refYear, rows));
+}
+
+/**
+ * Maps rows of stored values to the shown dimensions: each requested dimension takes the rows of
+ * its stored dimension, birth years merged into age bands at `refYear` (figures add). Pure;
+ * exported for unit tests.
+ */
+export function shownSegmentRows(
+  dimensions: readonly SegmentDimension[],
+  refYear: number,
+  rows: readonly ({ dimension: SegmentStoredDimension } & Omit<SegmentAggregateRow, "dimension">)[],
+): SegmentAggregateRow[] {
+  const out = new Map<string, SegmentAggregateRow>();
+  for (const dimension of dimensions) {
+    for (const r of rows) {
+      if (r.dimension !== STORED[dimension]) continue;
+      const value = dimension === "ageBand" ? ageBandOf(r.value, refYear) : r.value;
+      const key = `${dimension}\u0000${value}`;
+      const seen = out.get(key);
+      if (seen) {
+        seen.customers += r.customers;
+        seen.purchases += r.purchases;
+        seen.gross += r.gross;
+        seen.refunds += r.refunds;
+      } else {
+        out.set(key, { dimension, value, customers: r.customers, purchases: r.purchases, gross: r.gross, refunds: r.refunds });
+      }
+    }
+  }
+  return [...out.values()];
 }
 
 /** Shapes, ranks and suppresses the grouped rows (pure; exported for unit tests). */

@@ -1,9 +1,10 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
+import { BITMAP_CHUNK_BITS } from "@/db/schema";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio } from "./math";
-import { bucketStartSql, column, merchantDays } from "./scope";
+import { bucketStartSql, column, merchantDays, merchantFilter } from "./scope";
 import { addMonthsToMonthStart, assertPeriod, monthStartsIn, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
@@ -66,7 +67,18 @@ export interface RegularAggregateRow {
  * Suppression: a point with fewer than 5 regular customers keeps its month and window, every
  * figure is null and `suppressed` is true.
  *
- * Sources: merchant_customer_daily (rollups only).
+ * Read from rollups whose size does not follow the customers (docs/adr/0029-segment-rollups.md):
+ * - a month's active customers are the union of its day bitmaps before `to`; the regular
+ *   customers of a window are the customers in at least 3 of its 6 month sets, the union over the
+ *   20 triples of months of their intersection; counts are bit counts;
+ * - the regular customers' net revenue over the window's whole months is Σ over the month amount
+ *   planes of 2^plane × bit_count(regulars & plane) (gross minus refunds; bit-sliced sums, O'Neil
+ *   & Quass 1997); a month cut short by `to` (only ever the last month of the last window) reads
+ *   its per-customer rows of that month before `to`, the regulars picked by their bit;
+ * - the window's net revenue is the sum of merchant_daily.
+ *
+ * Sources: merchant_day_customer_bitmaps, merchant_month_amount_planes, merchant_daily,
+ * merchant_customer_daily (the cut month only), merchant_customers (ordinals).
  * @throws Error on a malformed period
  */
 export async function getRegularCustomers(
@@ -77,40 +89,82 @@ export async function getRegularCustomers(
   assertPeriod(period);
   regularCustomersOptionsSchema.parse(options);
   const months = monthStartsIn(period);
-  const window: Period = { from: addMonthsToMonthStart(months[0], 1 - REGULAR_RULE.windowMonths), to: period.to };
+  const windowStart = addMonthsToMonthStart(months[0], 1 - REGULAR_RULE.windowMonths);
+  const window: Period = { from: windowStart, to: period.to };
+  const last = months[months.length - 1];
+  // Planes hold whole calendar months; a `to` inside the last month cuts it short.
+  const cut = addMonthsToMonthStart(last, 1) > period.to;
+  const wholeMonthsTo = cut ? last : addMonthsToMonthStart(last, 1);
   const lookback = sql.raw(`'${REGULAR_RULE.windowMonths - 1} months'`);
+  const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
+  const monthOf = (alias: string, col: string) => bucketStartSql("month", column(alias, col));
 
   const rows = await queryRows<RegularAggregateRow>(
     ctx.tx,
     sql`
-      with months as (
+      with targets as (
         select unnest(string_to_array(${months.join(",")}, ',')::date[]) as month
-      ), customer_months as (
-        select d.customer_id, ${bucketStartSql("month", column("d", "day"))} as month,
-               sum(d.purchases) as purchases, sum(d.gross_sales_minor - d.refunds_minor) as net
-        from merchant_customer_daily d
-        where ${merchantDays(ctx, window, "d")}
+      ), activity as (
+        select ${monthOf("b", "day")} as month, b.chunk, bit_or(b.bits) as bits
+        from merchant_day_customer_bitmaps b
+        where ${merchantDays(ctx, window, "b")}
         group by 1, 2
-      ), per_customer as (
-        select m.month, cm.customer_id,
-               count(*) filter (where cm.purchases > 0) as active_months, sum(cm.net) as net
-        from months m
-        join customer_months cm on cm.month >= (m.month - interval ${lookback})::date and cm.month <= m.month
+      ), win as (
+        select t.month as target, a.month, a.chunk, a.bits
+        from targets t join activity a on a.month >= (t.month - interval ${lookback})::date and a.month <= t.month
+      ), active as (
+        select target, chunk, bit_or(bits) as bits from win group by 1, 2
+      ), regular as (
+        -- in at least 3 of the window's months (REGULAR_RULE.minActiveMonths): some triple of them all hold the bit
+        select a.target, a.chunk, bit_or(a.bits & b.bits & c.bits) as bits
+        from win a
+        join win b on b.target = a.target and b.chunk = a.chunk and b.month > a.month
+        join win c on c.target = a.target and c.chunk = a.chunk and c.month > b.month
         group by 1, 2
+      ), counts as (
+        select a.target, sum(bit_count(a.bits))::bigint as active, coalesce(sum(bit_count(r.bits)), 0)::bigint as regulars
+        from active a left join regular r on r.target = a.target and r.chunk = a.chunk
+        group by 1
+      ), plane_net as (
+        select r.target,
+               sum(case when p.side = 0 then 1 else -1 end * (1::bigint << p.plane)::numeric * bit_count(r.bits & p.bits)) as net
+        from regular r
+        join merchant_month_amount_planes p
+          on ${merchantFilter(ctx, "p")} and p.chunk = r.chunk
+         and p.month >= (r.target - interval ${lookback})::date and p.month <= r.target and p.month < ${wholeMonthsTo}::date
+        group by 1
+      ), cut_net as (
+        select r.target, sum(c.net) as net
+        from (
+          select d.customer_id, sum(d.gross_sales_minor - d.refunds_minor) as net
+          from merchant_customer_daily d
+          where ${cut ? sql`${merchantDays(ctx, { from: last, to: period.to }, "d")}` : sql`false`}
+          group by 1
+        ) c
+        join merchant_customers mc on ${merchantFilter(ctx, "mc")} and mc.customer_id = c.customer_id
+        join regular r on r.target = ${last}::date and r.chunk = mc.ordinal / ${chunkBits}
+                      and get_bit(r.bits, mc.ordinal % ${chunkBits}) = 1
+        group by 1
+      ), totals as (
+        select t.month as target, sum(d.gross_sales_minor - d.refunds_minor) as net
+        from targets t
+        join merchant_daily d on ${merchantFilter(ctx, "d")}
+         and d.day >= (t.month - interval ${lookback})::date and d.day < (t.month + interval '1 month')::date
+         and d.day < ${period.to}::date
+        group by 1
       )
-      select month::text as month,
-             (count(*) filter (where active_months >= ${REGULAR_RULE.minActiveMonths}))::bigint as regulars,
-             (count(*) filter (where active_months > 0))::bigint as active,
-             coalesce(sum(net) filter (where active_months >= ${REGULAR_RULE.minActiveMonths}), 0)::bigint as regular_net,
-             coalesce(sum(net), 0)::bigint as total_net
-      from per_customer
-      group by month
-      order by month`,
+      select t.month::text as month, coalesce(k.regulars, 0)::bigint as regulars, coalesce(k.active, 0)::bigint as active,
+             (coalesce(p.net, 0) + coalesce(c.net, 0))::bigint as regular_net, coalesce(n.net, 0)::bigint as total_net
+      from targets t
+      left join counts k on k.target = t.month
+      left join plane_net p on p.target = t.month
+      left join cut_net c on c.target = t.month
+      left join totals n on n.target = t.month
+      order by 1`,
   );
   const trend = buildRegularTrend(period, rows);
   return { period, rule: REGULAR_RULE, current: trend[trend.length - 1], trend };
 }
-
 
 /** Gap-fills and suppresses the monthly aggregates (pure; exported for unit tests). */
 export function buildRegularTrend(period: Period, rows: readonly RegularAggregateRow[]): RegularPoint[] {

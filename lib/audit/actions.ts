@@ -17,5 +17,6 @@ export const AUDIT_ACTIONS = [
   "api_token.create",
   "api_token.revoke",
   "upgrade.request",
+  "settings.set",
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];

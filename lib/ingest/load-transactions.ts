@@ -75,6 +75,9 @@ const LOADED_TABLES = [
   "merchant_day_customer_bitmaps",
   "merchant_cohort_bitmaps",
   "merchant_cohort_daily",
+  "merchant_segment_daily",
+  "merchant_segment_bitmaps",
+  "merchant_month_amount_planes",
 ] as const;
 
 /**

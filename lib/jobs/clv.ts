@@ -4,6 +4,7 @@ import { addDays } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { expectedPurchasesMbg, fitMbgNbd, probabilityAliveMbg, probabilityPurchaseWithin, type MbgNbdFit } from "@/lib/models/mbgnbd";
 import { customerLifetimeValue } from "@/lib/models/clv";
+import { nextPurchaseForecast } from "@/lib/models/nextPurchase";
 import { expectedAverageValue, fitGammaGamma, type GammaGammaFit } from "@/lib/models/gammaGamma";
 import type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary, clvContract } from "@/lib/runs/clv";
 import type { ComputedRun } from "@/lib/runs/contract";
@@ -38,6 +39,12 @@ const CLV_SETTINGS = {
   buyAgainMonths: 12,
   /** Below this many repeat customers the fit is not trusted and the run fails. */
   minRepeatCustomers: 20,
+  /**
+   * Next purchase (lib/models/nextPurchase.ts): the 10th–50th–90th percentiles of the wait given
+   * a purchase within 12 months (365.25 days), shown only when that purchase is at least 50 %
+   * likely; chances of buying within 30 and 90 days.
+   */
+  nextPurchase: { horizonDays: 365.25, quantiles: [0.1, 0.5, 0.9] as [number, number, number], threshold: 0.5, chanceDays: [30, 90] as [number, number] },
 };
 
 const DAYS_PER_UNIT: Record<RfmTimeUnit, number> = { week: 7, day: 1 };
@@ -121,7 +128,7 @@ export async function computeClvRun(
 
 /**
  * The CLV run from the merchant's RFM summary (pure): fits, then per customer P(alive), the
- * chance of buying again within 12 months, expected purchases in the next 90 days, expected purchase value and 12-month CLV at 1 %/month,
+ * chance of buying again within 12 months, expected purchases in the next 90 days, expected purchase value, 12-month CLV at 1 %/month, the chances of buying within 30 and 90 days and the next purchase's median day and 80 % interval (lib/models/nextPurchase.ts),
  * and the page's summary (histograms, P(alive) grid, totals).
  *
  * @param rfm     every customer's (x, t_x, T, m_x) in weeks, calibrated up to asOf − 1 day
@@ -182,12 +189,15 @@ function buildClvRunWith(
     periodsPerMonth: CLV_SETTINGS.periodsPerMonth,
   };
 
+  const np = CLV_SETTINGS.nextPurchase;
+  const npOpts = { horizon: np.horizonDays / unit, quantiles: np.quantiles, threshold: np.threshold };
   const outputs: ComputedRun<typeof clvContract>["outputs"] = [];
   const perCustomer: Array<ClvCustomerOutput & { customerId: number }> = [];
   try {
     for (const c of rfm) {
       const summary = { x: c.x, tx: c.tx, T: c.T };
       const mx = c.mx ?? 0;
+      const next = nextPurchaseForecast(bg, summary, npOpts);
       const out: ClvCustomerOutput = {
         bankCustomerId: bankIds.get(c.customerId) ?? "",
         x: c.x,
@@ -197,6 +207,15 @@ function buildClvRunWith(
         pAlive: round(probabilityAliveMbg(bg, summary), 6),
         pBuyAgain12m: round(probabilityPurchaseWithin(bg, summary, buyAgainUnits), 6),
         expectedPurchases90d: round(expectedPurchasesMbg(bg, summary, CLV_SETTINGS.predictionDays / unit), 6),
+        pBuy30d: round(probabilityPurchaseWithin(bg, summary, np.chanceDays[0] / unit), 6),
+        pBuy90d: round(probabilityPurchaseWithin(bg, summary, np.chanceDays[1] / unit), 6),
+        nextPurchase: next.wait
+          ? {
+              from: waitDay(calibrationEnd, next.wait.low * unit),
+              median: waitDay(calibrationEnd, next.wait.median * unit),
+              to: waitDay(calibrationEnd, next.wait.high * unit),
+            }
+          : null,
         expectedAverageValueMinor: Math.round(expectedAverageValue(gg, c.x, mx)),
         clvMinor: Math.round(customerLifetimeValue(bg, gg, { ...summary, mx }, opts, expectedPurchasesMbg)),
       };
@@ -223,6 +242,9 @@ function buildClvRunWith(
     expectedActiveCustomers: round(perCustomer.reduce((s, c) => s + c.pAlive, 0), 2),
     expectedReturningCustomers12m: round(perCustomer.reduce((s, c) => s + c.pBuyAgain12m, 0), 2),
     expectedPurchases90d: round(perCustomer.reduce((s, c) => s + c.expectedPurchases90d, 0), 2),
+    expectedBuyers30d: round(perCustomer.reduce((s, c) => s + c.pBuy30d, 0), 2),
+    expectedBuyers90d: round(perCustomer.reduce((s, c) => s + c.pBuy90d, 0), 2),
+    nextPurchaseExpected: perCustomer.filter((c) => c.nextPurchase !== null).length,
     totalClvMinor,
     meanClvMinor: Math.round(totalClvMinor / rfm.length),
     medianClvMinor: Math.round(median(clvs)),
@@ -240,6 +262,7 @@ function buildClvRunWith(
     predictionDays: CLV_SETTINGS.predictionDays,
     buyAgainMonths: CLV_SETTINGS.buyAgainMonths,
     minRepeatCustomers: CLV_SETTINGS.minRepeatCustomers,
+    nextPurchase: { horizonDays: np.horizonDays, quantiles: [...np.quantiles], threshold: np.threshold, chanceDays: [...np.chanceDays] },
     pooling,
   };
   const metrics: ClvMetrics = {
@@ -254,6 +277,16 @@ function buildClvRunWith(
   };
   const periodFrom = rfm.reduce((min, c) => (c.firstDay < min ? c.firstDay : min), rfm[0].firstDay);
   return { periodFrom, periodTo: asOf, params, metrics, summary, outputs };
+}
+
+/**
+ * The local day in which an instant `days` after the end of `calibrationEnd` falls: a wait in
+ * (0, 1] days is the next day. Time 0 of the model is the calibration end (T is counted in whole
+ * days from the first purchase day to it), so a purchase at T + w lands on day ⌈w⌉ after it.
+ * @param days the wait in days, ≥ 0
+ */
+export function waitDay(calibrationEnd: string, days: number): string {
+  return addDays(calibrationEnd, Math.max(1, Math.ceil(days)));
 }
 
 function round(v: number, digits: number): number {

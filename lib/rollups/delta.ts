@@ -3,6 +3,8 @@ import type { Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
 import { addBatchToCohorts, chunkBitmaps, takeOutMovedCohortMembers } from "./cohorts";
 import { insertNewMerchantCustomers } from "./ordinals";
+import { updateMonthPlanes } from "./planes";
+import { addBatchToSegments } from "./segments";
 import { bumpRollupVersions } from "./refresh";
 
 /**
@@ -27,7 +29,9 @@ export async function prepareRollupBatch(tx: Executor): Promise<void> {
 /**
  * Adds the transactions in `rollup_batch` (rows that were just inserted, never seen before) to
  * every rollup, incrementally: sums add, first/last purchase days take least/greatest, the
- * customer bitmaps and hourly customer lists take the union. Only distinct customers per day are
+ * customer bitmaps and hourly customer lists take the union; the cohort and segment rollups take
+ * the batch under each customer's cohort and snapshot values (lib/rollups/cohorts.ts, segments.ts),
+ * and the touched customers' month totals are re-sliced into the month planes (planes.ts). Only distinct customers per day are
  * not additive, so `merchant_daily.customers` is the bit count of the touched days' bitmaps.
  * The result equals {@link refreshRollupsForDays} over the same days (tested), at the cost of
  * the batch's rows instead of the touched days' rows (the upsert model of Citus' real-time
@@ -145,6 +149,10 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
           refunds = d.refunds + excluded.refunds,
           customers = excluded.customers`);
   await addBatchToCohorts(tx);
+  // Segment sums and members under each customer's current snapshot (ADR 0029).
+  await addBatchToSegments(tx);
+  // The touched customers' month totals, bit-sliced, for the regular customers' net revenue (ADR 0029).
+  await updateMonthPlanes(tx);
   await bumpRollupVersions(tx, sql`select distinct merchant_id from rollup_batch`);
   await tx.execute(sql`truncate rollup_batch`);
 }

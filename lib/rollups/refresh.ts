@@ -3,6 +3,8 @@ import type { Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
 import { rebuildCohorts } from "./cohorts";
 import { insertNewMerchantCustomers } from "./ordinals";
+import { rebuildMonthPlanesForTouchedDays } from "./planes";
+import { moveSegmentMembers, rebuildSegmentsForTouchedDays } from "./segments";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -29,7 +31,9 @@ export async function refreshRollups(tx: Executor, merchantId: number, days: rea
  * Maintains: merchant_customer_daily, merchant_daily, merchant_customers (new customers get the
  * next dense ordinals of their merchant; lifetime figures of the touched customers are re-summed;
  * demographics copied from `customers`), merchant_hourly and merchant_day_customer_bitmaps, and
- * rebuilds the touched merchants' cohort tables whole (lib/rollups/cohorts.ts), and adds 1 to the
+ * rebuilds the touched merchants' cohort tables whole (lib/rollups/cohorts.ts), the segment daily
+ * sums of the touched days and the touched merchants' segment members (lib/rollups/segments.ts), the
+ * month amount planes of the touched months (lib/rollups/planes.ts), and adds 1 to the
  * touched merchants' `rollup_version`.
  *
  * @param tx      a transaction of the bank's (owner) connection, not a merchant scope
@@ -137,6 +141,8 @@ export async function refreshRollupsForDays(tx: Executor, touched: ReadonlyMap<n
     where d.purchases > 0
     group by d.merchant_id, d.day, mc.ordinal / ${chunkBits}`);
   await rebuildCohorts(tx, sql`select distinct merchant_id from rollup_touched`);
+  await rebuildSegmentsForTouchedDays(tx);
+  await rebuildMonthPlanesForTouchedDays(tx);
   await bumpRollupVersions(tx, sql`select distinct merchant_id from rollup_touched`);
   await tx.execute(sql`truncate rollup_touched`);
 }
@@ -152,13 +158,25 @@ export async function bumpRollupVersions(tx: Executor, merchantIds: SQL): Promis
 
 /**
  * Copies the bank's current demographics into `merchant_customers` for the given customers
- * (after a customers CSV load), across every merchant they shop at. Bank-level work: run it on
- * the owner connection inside the load's transaction.
+ * (after a customers CSV load), across every merchant they shop at, and first moves their
+ * history between segment values where an attribute changed (lib/rollups/segments.ts
+ * moveSegmentMembers). Bank-level work: run it on the owner connection inside the load's
+ * transaction, after `customers` took the new values.
  *
  * @param customerIds internal `customers.id` values; an empty list does nothing
+ * @throws Error when an id is not a positive integer
  */
 export async function refreshCustomerSnapshots(tx: Executor, customerIds: readonly number[]): Promise<void> {
   if (customerIds.length === 0) return;
+  for (const id of customerIds) {
+    if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`refreshCustomerSnapshots: invalid customer id ${id}`);
+  }
+  // The moved customers' merchants are written below: one writer per merchant, as the ingest.
+  await tx.execute(sql`
+    select pg_advisory_xact_lock(merchant_id) from (
+      select distinct merchant_id from merchant_customers
+      where customer_id = any(string_to_array(${customerIds.join(",")}, ',')::bigint[]) order by merchant_id) m`);
+  await moveSegmentMembers(tx, sql`string_to_array(${customerIds.join(",")}, ',')::bigint[]`);
   await tx.execute(sql`
     update merchant_customers mc
     set gender = c.gender, birth_year = c.birth_year, marital_status = c.marital_status,

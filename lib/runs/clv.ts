@@ -13,6 +13,13 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * pooled run stores no likelihood and no fitted-customer count (segment figures). Format 2 runs
  * have no `pooling` and are refitted.
  *
+ * Format 4 (issue 17, "speak in money and dates"): each customer's next purchase
+ * (lib/models/nextPurchase.ts): the chances of buying within 30 and 90 days (`pBuy30d`,
+ * `pBuy90d`) and `nextPurchase`, the median day and the 80 % interval of the next purchase given
+ * one within 12 months, or null ("not expected") when that is less likely than 50 %; their sums
+ * in the summary and the settings in `params.nextPurchase`. Format 3 runs lack them and are
+ * refitted.
+ *
  * Format 2: MBG/NBD (`metrics.mbgnbd`): P(alive) of a one-time buyer is no longer 1; adds each
  * customer's chance of buying again within 12 months (`pBuyAgain12m`), its sum
  * (`summary.expectedReturningCustomers12m`), its heatmap (`summary.buyAgainGrid`) and
@@ -35,6 +42,18 @@ const clvParamsSchema = z.strictObject({
   buyAgainMonths: count,
   /** The run fails below this many repeat customers (20). */
   minRepeatCustomers: count,
+  /**
+   * The next-purchase forecast (lib/models/nextPurchase.ts): the interval is the `quantiles`
+   * (0.1, 0.5, 0.9) of the wait given the customer is alive and buys within `horizonDays`
+   * (365.25: 12 months) after the calibration end; "not expected" below `threshold` (0.5) for
+   * P(alive) × P(buy within the horizon | alive). `chanceDays`: the horizons of pBuy30d, pBuy90d.
+   */
+  nextPurchase: z.strictObject({
+    horizonDays: num,
+    quantiles: z.tuple([unit, unit, unit]),
+    threshold: unit,
+    chanceDays: z.tuple([num, num]),
+  }),
   /**
    * Whose customers the models were fitted on (issue 17, ADR 0019): the merchant's own, or — when
    * its own fit fails — the MCC segment's (empirical Bayes: the segment's population parameters
@@ -95,6 +114,11 @@ const clvSummarySchema = z.strictObject({
   expectedReturningCustomers12m: num,
   /** Σ expected purchases in the next 90 days. */
   expectedPurchases90d: num,
+  /** Σ P(buy within 30 days) and Σ P(buy within 90 days): expected buying customers. */
+  expectedBuyers30d: num,
+  expectedBuyers90d: num,
+  /** Customers with a next-purchase date (P(buy within the horizon) ≥ the threshold). */
+  nextPurchaseExpected: count,
   /** Σ CLV (12 months, discounted), minor units. */
   totalClvMinor: minor,
   meanClvMinor: minor,
@@ -125,13 +149,23 @@ const clvCustomerOutputSchema = z.strictObject({
   /** Chance of at least one purchase in the 12 months after the calibration end. */
   pBuyAgain12m: unit,
   expectedPurchases90d: num,
+  /** Chances of at least one purchase within 30 and 90 days after the calibration end. */
+  pBuy30d: unit,
+  pBuy90d: unit,
+  /**
+   * The next purchase's local days (inclusive) given one within the horizon: `from` the 10th,
+   * `median` the 50th, `to` the 90th percentile of the wait, each the day in which that instant
+   * falls (calibration end + ⌈wait in days⌉, at least the day after the calibration end); null
+   * when "not expected" (P(buy within the horizon) < the threshold).
+   */
+  nextPurchase: z.strictObject({ from: day, median: day, to: day }).nullable(),
   /** Expected value of a future purchase (Gamma-Gamma), minor units. */
   expectedAverageValueMinor: minor,
   /** 12-month discounted CLV, minor units. */
   clvMinor: minor,
 });
 
-const CLV_FORMAT = 3;
+const CLV_FORMAT = 4;
 
 export const clvContract = defineRunContract({
   kind: "clv",

@@ -35,6 +35,8 @@ export const ltvCommand: Command = {
               ["expected active customers", fmt(run.summary.expectedActiveCustomers, 1)],
               [`expected returning customers, ${run.params.buyAgainMonths} months`, fmt(run.summary.expectedReturningCustomers12m, 1)],
               ["expected purchases, next 90 days", fmt(run.summary.expectedPurchases90d, 1)],
+              ["expected buying customers, next 30 / 90 days", `${fmt(run.summary.expectedBuyers30d, 1)} / ${fmt(run.summary.expectedBuyers90d, 1)}`],
+              [`customers with a next-purchase date (≥ ${fmt(run.params.nextPurchase.threshold * 100, 0)} % within ${fmt(run.params.nextPurchase.horizonDays, 2)} days)`, String(run.summary.nextPurchaseExpected)],
               [`total CLV, ${run.params.horizonMonths} months`, formatMoney(run.summary.totalClvMinor, c)],
               ["mean CLV", formatMoney(run.summary.meanClvMinor, c)],
               ["median CLV", formatMoney(run.summary.medianClvMinor, c)],

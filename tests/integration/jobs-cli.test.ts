@@ -94,6 +94,9 @@ describe("scripts/cli.ts model commands", () => {
     expect(Object.keys(ltv)).toEqual(["merchant", "id", "kind", "version", "periodFrom", "periodTo", "startedAt", "finishedAt", "params", "metrics", "summary"]);
     expect(ltv).toMatchObject({ merchant: shop.slug, kind: "clv", version: 1, periodTo: "2024-05-24" });
     expect(ltv.summary.customers).toBe(25);
+    // Format 4: the next-purchase settings and sums travel with the run (no per-customer rows in the CLI).
+    expect(ltv.params.nextPurchase).toEqual({ horizonDays: 365.25, quantiles: [0.1, 0.5, 0.9], threshold: 0.5, chanceDays: [30, 90] });
+    expect(ltv.summary.nextPurchaseExpected).toBeLessThanOrEqual(25);
 
     const churn = await cli("churn", "--merchant", shop.slug, "--json");
     expect(churn.code).toBe(2);

@@ -194,6 +194,7 @@ describe("runMerchantModels: stored runs", () => {
       predictionDays: 90,
       buyAgainMonths: 12,
       minRepeatCustomers: 20,
+      nextPurchase: { horizonDays: 365.25, quantiles: [0.1, 0.5, 0.9], threshold: 0.5, chanceDays: [30, 90] },
       pooling: { mode: "merchantOnly", level: null, merchants: null, withheld: null },
     });
     expect(run!.periodFrom).toBe("2024-01-01");

@@ -31,6 +31,16 @@ async function snapshot(merchantId: number) {
     // delta; a rebuild writes none. Both mean the same figures, so only non-zero rows compare.
     cohortDaily: await q(sql`select cohort, day, net_minor from merchant_cohort_daily where merchant_id = ${merchantId} and net_minor <> 0 order by cohort, day`),
     cohortBitmaps: await q(sql`select cohort, chunk, bits::text as bits from merchant_cohort_bitmaps where merchant_id = ${merchantId} and bit_count(bits) > 0 order by cohort, chunk`),
+    // A customers file moving a customer between segment values leaves all-zero rows and
+    // cleared chunks behind too (ADR 0029).
+    segmentDaily: await q(sql`select day, dimension, value, purchases, gross_sales_minor, refunds, refunds_minor from merchant_segment_daily
+                             where merchant_id = ${merchantId} and (purchases, gross_sales_minor, refunds, refunds_minor) <> (0, 0, 0, 0)
+                             order by day, dimension, value`),
+    segmentBitmaps: await q(sql`select dimension, value, chunk, bits::text as bits from merchant_segment_bitmaps
+                               where merchant_id = ${merchantId} and bit_count(bits) > 0 order by dimension, value, chunk`),
+    // Planes a changed month total no longer sets are cleared, not deleted.
+    planes: await q(sql`select month, side, plane, chunk, bits::text as bits from merchant_month_amount_planes
+                       where merchant_id = ${merchantId} and bit_count(bits) > 0 order by month, side, plane, chunk`),
   };
 }
 
@@ -111,10 +121,81 @@ describe("incremental rollups from an ingest batch", () => {
       ["2024-05-01", 0, [2, 3]],
     ]);
 
+    // The month planes decode to every customer's month totals (gross, refunds) by ordinal.
+    const totals = new Map<string, number>();
+    for (const r of moved.planes) {
+      ones(r.bits).forEach((ordinal) => {
+        const key = `${r.month} ${r.side === 0 ? "gross" : "refunds"} ${Number(r.chunk) * 8192 + ordinal}`;
+        totals.set(key, (totals.get(key) ?? 0) + 2 ** Number(r.plane));
+      });
+    }
+    expect(Object.fromEntries([...totals].sort())).toEqual({
+      "2024-04-01 gross 0": 800,
+      "2024-04-01 gross 1": 1200,
+      "2024-04-01 gross 4": 300,
+      "2024-04-01 refunds 4": 50,
+      "2024-05-01 gross 0": 1750,
+      "2024-05-01 gross 1": 900,
+      "2024-05-01 gross 2": 700,
+      "2024-05-01 gross 3": 400,
+      "2024-05-01 refunds 1": 300,
+      "2024-05-01 refunds 2": 100,
+    });
+
+    // Segments before any customers file: every attribute unknown, one member set per value.
+    const gender = (rows: Record<string, unknown>[]) =>
+      rows.filter((r) => r.dimension === "gender").map((r) => [r.day, r.value, r.purchases, r.gross_sales_minor, r.refunds, r.refunds_minor]);
+    expect(gender(moved.segmentDaily)).toEqual([
+      ["2024-04-10", "unknown", 0, 0, 1, 50],
+      ["2024-04-15", "unknown", 1, 800, 0, 0],
+      ["2024-04-20", "unknown", 1, 300, 0, 0],
+      ["2024-04-30", "unknown", 1, 1200, 0, 0],
+      ["2024-05-01", "unknown", 3, 1750, 0, 0],
+      ["2024-05-02", "unknown", 3, 2000, 1, 300],
+      ["2024-05-03", "unknown", 0, 0, 1, 100],
+    ]);
+    expect(moved.segmentBitmaps.filter((r) => r.dimension === "gender").map((r) => [r.value, r.chunk, ones(r.bits)])).toEqual([
+      ["unknown", 0, [0, 1, 2, 3, 4]],
+    ]);
+
+    // A customers file gives c1 (ordinal 0) attributes: its whole history moves from 'unknown'
+    // to its new values, in every dimension.
+    const people = tmp.write("customers.csv", csv(
+      "customer_id,gender,birth_year,marital_status,is_payroll,is_corporate,is_premium,region",
+      [`${slug}-c1,female,1990,married,true,,false,Moscow`],
+    ));
+    expect((await ingestFile(database, { format: "customers", file: people })).rowsInserted).toBe(1);
+    const attributed = await snapshot(m.id);
+    expect(gender(attributed.segmentDaily)).toEqual([
+      ["2024-04-10", "unknown", 0, 0, 1, 50],
+      ["2024-04-15", "female", 1, 800, 0, 0],
+      ["2024-04-20", "unknown", 1, 300, 0, 0],
+      ["2024-04-30", "unknown", 1, 1200, 0, 0],
+      ["2024-05-01", "female", 3, 1750, 0, 0],
+      ["2024-05-02", "unknown", 3, 2000, 1, 300],
+      ["2024-05-03", "unknown", 0, 0, 1, 100],
+    ]);
+    expect(attributed.segmentDaily.filter((r) => r.day === "2024-05-01").map((r) => [r.dimension, r.value, r.purchases])).toEqual([
+      ["birthYear", "1990", 3],
+      ["corporate", "unknown", 3],
+      ["gender", "female", 3],
+      ["maritalStatus", "married", 3],
+      ["payroll", "yes", 3],
+      ["premium", "no", 3],
+      ["region", "Moscow", 3],
+    ]);
+    expect(attributed.segmentBitmaps.filter((r) => r.dimension === "gender").map((r) => [r.value, r.chunk, ones(r.bits)])).toEqual([
+      ["female", 0, [0]],
+      ["unknown", 0, [1, 2, 3, 4]],
+    ]);
+    // Loading the same file again changes nothing (no attribute differs).
+    expect((await ingestFile(database, { format: "customers", file: people })).rowsInserted).toBe(0);
+    expect(await snapshot(m.id)).toEqual(attributed);
+
     await database.db.transaction((tx) =>
       refreshRollupsForDays(tx, new Map([[m.id, ["2024-04-10", "2024-04-15", "2024-04-20", "2024-04-30", "2024-05-01", "2024-05-02", "2024-05-03"]]])),
     );
-    expect(await snapshot(m.id)).toEqual(moved);
+    expect(await snapshot(m.id)).toEqual(attributed);
     expect(await version()).toBe(4);
   });
 });

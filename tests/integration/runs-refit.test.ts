@@ -78,10 +78,11 @@ describe("refit needed", () => {
   });
 
   it("a run of the current format that does not parse is refitted too; requests of one merchant merge their kinds", async () => {
-    await storeRaw(m, "clv", 1, 3, { customers: "many" });
+    // Format 4 is the current CLV format (the next purchase, issue 17).
+    await storeRaw(m, "clv", 1, 4, { customers: "many" });
     const page = await loadModelRunPage(scopeOf(m), "clv", { requester: outboxRefitRequester(database) });
     expect(page.run).toBeNull();
-    expect(page.latestAttempt).toMatchObject({ format: 3, refitNeeded: true });
+    expect(page.latestAttempt).toMatchObject({ format: 4, refitNeeded: true });
     const [job] = await pending();
     expect(job.kinds).toEqual(["clv", "churn"]);
     expect(job.reason).toMatch(/^refit: clv run params does not parse: calibrationEnd: /);

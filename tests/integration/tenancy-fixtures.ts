@@ -22,6 +22,9 @@ export const MERCHANT_OWNED_TABLES = [
   "merchant_day_customer_bitmaps",
   "merchant_cohort_bitmaps",
   "merchant_cohort_daily",
+  "merchant_segment_daily",
+  "merchant_segment_bitmaps",
+  "merchant_month_amount_planes",
   "memberships",
 ] as const;
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildCohorts } from "@/lib/analytics/getCohortRetention";
-import { buildSegments } from "@/lib/analytics/getCustomerSegments";
+import { ageBandOf, buildSegments, shownSegmentRows } from "@/lib/analytics/getCustomerSegments";
 import { buildRegularTrend } from "@/lib/analytics/getRegularCustomers";
 import { buildHeatmap, buildMonthProfile } from "@/lib/analytics/getSeasonality";
 
@@ -28,6 +28,34 @@ describe("buildSegments", () => {
       { dimension: "gender", value: "female", customers: 5, purchases: 5, gross: 100, refunds: 300 },
     ]);
     expect(r.dimensions.gender![0]).toMatchObject({ revenueMinor: -200, revenueShare: null, suppressed: false });
+  });
+});
+
+describe("ageBandOf / shownSegmentRows", () => {
+  it("bands a stored birth year by the year difference at refYear, edges included", () => {
+    const at2024 = (y: number) => ageBandOf(String(y), 2024);
+    expect([2007, 2006, 2000, 1999, 1990, 1989, 1980, 1979, 1970, 1969, 1960, 1959].map(at2024)).toEqual([
+      "<18", "18-24", "18-24", "25-34", "25-34", "35-44", "35-44", "45-54", "45-54", "55-64", "55-64", "65+",
+    ]);
+    expect(ageBandOf("unknown", 2024)).toBe("unknown");
+    expect(() => ageBandOf("19x0", 2024)).toThrow(/not a birth year/);
+  });
+
+  it("merges birth years into bands (figures add) and passes the other dimensions through", () => {
+    const rows = shownSegmentRows(["ageBand", "gender"], 2024, [
+      { dimension: "birthYear", value: "1990", customers: 2, purchases: 3, gross: 300, refunds: 10 },
+      { dimension: "birthYear", value: "1995", customers: 4, purchases: 5, gross: 500, refunds: 0 },
+      { dimension: "birthYear", value: "1960", customers: 1, purchases: 1, gross: 70, refunds: 0 },
+      { dimension: "birthYear", value: "unknown", customers: 0, purchases: 0, gross: 0, refunds: 20 },
+      { dimension: "gender", value: "female", customers: 7, purchases: 9, gross: 870, refunds: 30 },
+      { dimension: "region", value: "Moscow", customers: 7, purchases: 9, gross: 870, refunds: 30 },
+    ]);
+    expect(rows).toEqual([
+      { dimension: "ageBand", value: "25-34", customers: 6, purchases: 8, gross: 800, refunds: 10 },
+      { dimension: "ageBand", value: "55-64", customers: 1, purchases: 1, gross: 70, refunds: 0 },
+      { dimension: "ageBand", value: "unknown", customers: 0, purchases: 0, gross: 0, refunds: 20 },
+      { dimension: "gender", value: "female", customers: 7, purchases: 9, gross: 870, refunds: 30 },
+    ]);
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { currencyDigits, formatMoney, toMajor } from "@/lib/format";
+import { currencyDigits, formatMoney, inMargin, toMajor } from "@/lib/format";
 
 // Russian output uses U+00A0 (no-break space) as the group separator and before the symbol;
 // the strings below are Intl's exact output, written with escapes so the bytes are visible.
@@ -60,5 +60,28 @@ describe("formatMoney ru", () => {
   });
   it("compacts millions", () => {
     expect(formatMoney(123456789, "RUB", "ru", { compact: true })).toBe(`1,2${NBSP}млн${NBSP}₽`);
+  });
+});
+
+describe("inMargin (issue 17: CLV and revenue at risk in margin)", () => {
+  it("multiplies minor units by the margin in basis points, rounding half away from zero to whole minor units", () => {
+    expect(inMargin(12345, 3550)).toBe(4382); // 4382.475
+    expect(inMargin(-12345, 3550)).toBe(-4382);
+    expect(inMargin(10, 2500)).toBe(3); // 2.5 → 3
+    expect(inMargin(-10, 2500)).toBe(-3);
+    expect(inMargin(123456, 10_000)).toBe(123456);
+    expect(inMargin(1, 1)).toBe(0);
+    expect(inMargin(0, 5000)).toBe(0);
+    expect(Object.is(inMargin(-1, 1), 0)).toBe(true); // no "−0 ₽"
+  });
+  it("leaves revenue alone without a margin, and missing figures missing", () => {
+    expect(inMargin(12345, null)).toBe(12345);
+    expect(inMargin(null, 3500)).toBeNull();
+    expect(inMargin(undefined, 3500)).toBeUndefined();
+  });
+  it("refuses a margin outside 1..10000 basis points", () => {
+    expect(() => inMargin(100, 0)).toThrow(/gross margin must be 1..10000 basis points, got 0/);
+    expect(() => inMargin(100, 10_001)).toThrow(/got 10001/);
+    expect(() => inMargin(100, 12.5)).toThrow(/got 12.5/);
   });
 });

@@ -18,7 +18,7 @@ import { SEGMENT_FLAGS, toSegmentCondition } from "@/lib/runs/segments";
 const clvRun = () => ({
   periodFrom: "2024-01-01",
   periodTo: "2024-07-01",
-  params: { calibrationEnd: "2024-06-30", timeUnit: "week", horizonMonths: 12, monthlyDiscountRate: 0.01, periodsPerMonth: 365.25 / 12 / 7, predictionDays: 90, buyAgainMonths: 12, minRepeatCustomers: 20, pooling: { mode: "merchantOnly", level: null, merchants: null, withheld: null } },
+  params: { calibrationEnd: "2024-06-30", timeUnit: "week", horizonMonths: 12, monthlyDiscountRate: 0.01, periodsPerMonth: 365.25 / 12 / 7, predictionDays: 90, buyAgainMonths: 12, minRepeatCustomers: 20, nextPurchase: { horizonDays: 365.25, quantiles: [0.1, 0.5, 0.9], threshold: 0.5, chanceDays: [30, 90] }, pooling: { mode: "merchantOnly", level: null, merchants: null, withheld: null } },
   metrics: {
     mbgnbd: { r: 0.25, alpha: 4.8, a: 0.72, b: 2.2, logLikelihood: -95_320.4, standardErrors: null, converged: true },
     gammaGamma: { p: 6.3, q: 3.6, gamma: 1500.4, logLikelihood: -1000, customers: 25 },
@@ -29,6 +29,9 @@ const clvRun = () => ({
     expectedActiveCustomers: 0.9,
     expectedReturningCustomers12m: 0.6,
     expectedPurchases90d: 1.2,
+    expectedBuyers30d: 0.3,
+    expectedBuyers90d: 0.5,
+    nextPurchaseExpected: 1,
     totalClvMinor: 5000,
     meanClvMinor: 5000,
     medianClvMinor: 5000,
@@ -38,16 +41,16 @@ const clvRun = () => ({
     buyAgainGrid: { frequencyBuckets: ["0"], recencyBuckets: ["0-3"], cells: [{ frequency: "0", recency: "0-3", customers: null, meanPAlive: null, suppressed: true }] },
   },
   outputs: [
-    { customerId: 7, output: { bankCustomerId: "B7", x: 2, tx: 10, T: 20, mxMinor: 1500, pAlive: 0.9, pBuyAgain12m: 0.6, expectedPurchases90d: 1.2, expectedAverageValueMinor: 1400, clvMinor: 5000 } },
+    { customerId: 7, output: { bankCustomerId: "B7", x: 2, tx: 10, T: 20, mxMinor: 1500, pAlive: 0.9, pBuyAgain12m: 0.6, expectedPurchases90d: 1.2, pBuy30d: 0.3, pBuy90d: 0.5, nextPurchase: { from: "2024-07-03", median: "2024-07-20", to: "2024-10-30" } as { from: string; median: string; to: string } | null, expectedAverageValueMinor: 1400, clvMinor: 5000 } },
   ],
 });
 
 describe("contracts", () => {
-  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 6, clv at 3, segments and forecast at 2, switching at 1)", () => {
+  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 6, clv at 4, segments and forecast at 2, switching at 1)", () => {
     expect([...RUN_KINDS]).toEqual([...MODEL_KINDS]);
     expect(Object.keys(CONTRACTS)).toEqual([...MODEL_KINDS]);
     for (const k of MODEL_KINDS) expect(CONTRACTS[k].kind).toBe(k);
-    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 3, churn: 6, segments: 2, forecast: 2, findings: 1, switching: 1 });
+    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 4, churn: 6, segments: 2, forecast: 2, findings: 1, switching: 1 });
   });
 
   it("keeps the feature lists of the encodings and the contracts in step", () => {
@@ -68,7 +71,17 @@ describe("contracts", () => {
     const nan = clvRun();
     nan.outputs[0].output.clvMinor = NaN; // JSON would store null: not an integer of minor units
     expect(() => parseForWrite(clvContract, nan)).toThrow(RunContractError);
-    expect(() => parseForWrite(clvContract, nan)).toThrow(/^the clv run does not match its contract \(format 3\): output of customer 7: clvMinor: /);
+    expect(() => parseForWrite(clvContract, nan)).toThrow(/^the clv run does not match its contract \(format 4\): output of customer 7: clvMinor: /);
+    // The next purchase: days as 'YYYY-MM-DD' or null ("not expected"), chances in [0, 1].
+    const notExpected = clvRun();
+    notExpected.outputs[0].output.nextPurchase = null;
+    expect(parseForWrite(clvContract, notExpected).outputs[0].output.nextPurchase).toBeNull();
+    const badDay = clvRun();
+    badDay.outputs[0].output.nextPurchase = { from: "2024-07-03", median: "20 July", to: "2024-10-30" };
+    expect(() => parseForWrite(clvContract, badDay)).toThrow(/output of customer 7: nextPurchase\.median: expected YYYY-MM-DD/);
+    const badChance = clvRun();
+    badChance.outputs[0].output.pBuy30d = 1.2;
+    expect(() => parseForWrite(clvContract, badChance)).toThrow(/output of customer 7: pBuy30d: /);
     const extra = clvRun();
     (extra.summary as Record<string, unknown>).profile = { en: "words" };
     expect(() => parseForWrite(clvContract, extra)).toThrow(/summary: \(root\): Unrecognized key: "profile"/);
@@ -82,7 +95,7 @@ describe("contracts", () => {
 
   it("reads a stored run, or says why a refit is needed: older, newer, or not parsing", () => {
     const docs = clvRun();
-    const ok = parseStored(clvContract, 3, docs);
+    const ok = parseStored(clvContract, 4, docs);
     expect(ok.ok).toBe(true);
     const churnV1 = parseStored(CONTRACTS.churn, 1, { params: {}, metrics: {}, summary: {} });
     expect(churnV1).toEqual({
@@ -90,9 +103,11 @@ describe("contracts", () => {
       reason: { cause: "older", storedFormat: 1, currentFormat: 6, message: "churn run stored in format 1, current format 6" },
     });
     // A BG/NBD run (format 1, P(alive) = 1 for every one-time buyer) is refitted, not shown.
-    expect(parseStored(clvContract, 1, docs)).toMatchObject({ ok: false, reason: { cause: "older", storedFormat: 1, currentFormat: 3 } });
-    expect(parseStored(clvContract, 4, docs)).toMatchObject({ ok: false, reason: { cause: "newer", storedFormat: 4, currentFormat: 3 } });
-    const broken = parseStored(clvContract, 3, { ...docs, metrics: { mbgnbd: {} } });
+    expect(parseStored(clvContract, 1, docs)).toMatchObject({ ok: false, reason: { cause: "older", storedFormat: 1, currentFormat: 4 } });
+    // A format-3 run has no next purchase: refitted, not shown.
+    expect(parseStored(clvContract, 3, docs)).toMatchObject({ ok: false, reason: { cause: "older", storedFormat: 3, currentFormat: 4 } });
+    expect(parseStored(clvContract, 5, docs)).toMatchObject({ ok: false, reason: { cause: "newer", storedFormat: 5, currentFormat: 4 } });
+    const broken = parseStored(clvContract, 4, { ...docs, metrics: { mbgnbd: {} } });
     expect(broken).toMatchObject({ ok: false, reason: { cause: "invalid" } });
     expect(!broken.ok && broken.reason.message).toMatch(/^clv run metrics does not parse: mbgnbd\.r: /);
   });

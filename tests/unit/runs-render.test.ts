@@ -7,6 +7,7 @@ import { CHURN_FEATURES, CHURN_FEATURE_UNITS, PER_PERSON_FEATURES, type ChurnFac
 import { renderChurnFactor, withChurnTexts } from "@/lib/runs/render/churn";
 import { renderSegmentCondition, renderSegmentProfile, segmentTreeNodes } from "@/lib/runs/render/segments";
 import { RUN_MESSAGES, runsTranslator, type RunNamespace } from "@/lib/runs/render/translator";
+import { renderNextPurchase } from "@/lib/runs/render/value";
 import { SEGMENT_FLAGS, type AgeUnknown, type SegmentCondition } from "@/lib/runs/segments";
 import { mailTranslator, renderDigestEmail, renderInvitationEmail } from "@/lib/mail/render";
 import enMail from "@/messages/en/mail.json";
@@ -123,7 +124,7 @@ describe("every stored code renders in every UI locale", () => {
   });
 
   it("en and ru have the same message keys in every namespace the renderers use", () => {
-    for (const ns of ["churn", "segments"] as const) expect(keys(RUN_MESSAGES[ns].ru).sort()).toEqual(keys(RUN_MESSAGES[ns].en).sort());
+    for (const ns of ["churn", "segments", "value"] as const) expect(keys(RUN_MESSAGES[ns].ru).sort()).toEqual(keys(RUN_MESSAGES[ns].en).sort());
     expect(keys(ruMail).sort()).toEqual(keys(enMail).sort());
   });
 });
@@ -188,5 +189,57 @@ describe("e-mails from messages/<locale>/mail.json", () => {
     const portfolio = renderDigestEmail({ merchantName: null, date: "1 июня 2026 г.", items: [], dashboardUrl: "https://x/portfolio" }, "ru", mailTranslator("ru", { strict: true }));
     expect(portfolio.subject).toBe("Ваш портфель за неделю: новых выводов нет");
     expect(portfolio.text).toBe("Здравствуйте!\n\nГлавные выводы недели по вашему портфелю (на 1 июня 2026 г.):\n\nНа этой неделе ничего необычного.\nОткрыть панель: https://x/portfolio\n\nОтписаться от еженедельных писем одним нажатием: {{unsubscribe_link}}");
+  });
+});
+
+describe("next purchase in words (value namespace, CLV format 4)", () => {
+  const next = { from: "2024-07-03", median: "2024-07-20", to: "2024-10-30" };
+
+  it("renders the median day and the inclusive 80 % range in every locale, or 'not expected'", () => {
+    for (const locale of LOCALES) {
+      const t = strict("value", locale);
+      const text = renderNextPurchase(next, locale, t);
+      expectWords(text.day!);
+      expectWords(text.detail);
+      const none = renderNextPurchase(null, locale, t);
+      expect(none.day).toBeNull();
+      expectWords(none.detail);
+    }
+    expect(renderNextPurchase(next, "en", strict("value", "en"))).toEqual({ day: "Jul 20, 2024", detail: "likely Jul 3 – Oct 30, 2024" });
+    expect(renderNextPurchase(null, "en", strict("value", "en"))).toEqual({ day: null, detail: "not expected" });
+    expect(renderNextPurchase(next, "ru", strict("value", "ru"))).toEqual({ day: "20 июл. 2024 г.", detail: "вероятно 3 июл. – 30 окт. 2024 г." });
+    expect(renderNextPurchase(null, "ru", strict("value", "ru")).detail).toBe("не ожидается");
+    // One day: the range is that day alone.
+    expect(renderNextPurchase({ from: "2024-07-03", median: "2024-07-03", to: "2024-07-03" }, "en", strict("value", "en")).detail).toBe("likely Jul 3, 2024");
+  });
+
+  it("every message of the next-purchase card and the value basis renders in every locale, plurals included", () => {
+    for (const locale of LOCALES) {
+      const t = strict("value", locale);
+      for (const count of [1, 2, 5, 20, 21]) {
+        expectWords(t("next.subtitle", { count }));
+        expectWords(t("next.datedFoot", { count }));
+      }
+      for (const days of [30, 90]) {
+        expectWords(t("next.buyers", { days }));
+        expectWords(t("next.buyersHint", { days }));
+        expectWords(t("next.within", { days }));
+      }
+      expectWords(t("next.buyersFoot", { share: "12 %" }));
+      expectWords(t("next.clv", { months: 12 }));
+      expectWords(t("next.legend", { end: "Jun 30, 2024" }));
+      for (const k of ["title", "dated", "datedHint", "customer", "next", "notExpectedHint", "empty"]) expectWords(t(`next.${k}`));
+      expectWords(t("basis.margin", { margin: "35 %" }));
+      expectWords(t("basis.inMargin", { label: "CLV" }));
+      expectWords(t("basis.inRevenue", { label: "CLV" }));
+      for (const k of ["change", "revenue", "set"]) expectWords(t(`basis.${k}`));
+    }
+    // Russian plurals of the card's subtitle: 1, 21 (one), 3 (few), 20 (many).
+    const ru = strict("value", "ru");
+    expect(ru("next.subtitle", { count: 1 })).toMatch(/^Когда ваш самый ценный клиент, скорее всего, купит снова\./);
+    expect(ru("next.subtitle", { count: 21 })).toMatch(/^Когда ваш 21 самый ценный клиент, скорее всего, купит снова\./);
+    expect(ru("next.subtitle", { count: 3 })).toMatch(/^Когда ваши 3 самых ценных клиента, скорее всего, купят снова\./);
+    expect(ru("next.subtitle", { count: 20 })).toMatch(/^Когда ваши 20 самых ценных клиентов, скорее всего, купят снова\./);
+    expect(strict("value", "en")("next.subtitle", { count: 20 })).toMatch(/^When your 20 most valuable customers will likely buy next/);
   });
 });

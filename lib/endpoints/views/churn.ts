@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { getValueBasis } from "@/lib/analytics/getValueBasis";
 import { loadModelRunPage } from "@/lib/jobs/refit";
 import { defineEndpoint, table } from "../define";
 
@@ -9,9 +10,9 @@ export const churn = defineEndpoint({
   query: z.object({}),
   summary: "Churn risk",
   description:
-    "The latest succeeded churn run (horizon, model quality, risk distribution, SHAP factors with their base value, revenue at risk per customer = P(churn) × CLV) and the latest attempt. `run` is null before the first run. `summary.verdict` says whether the model is clearly better than random on the holdout (DeLong 95 % interval of the AUC in `metrics.rocAucCi`); unless it is `better`, `summary.revenueAtRisk` is empty (no per-customer advice). The export lists the revenue-at-risk customers with the bank customer id, P(churn), CLV and the top factors in words: per customer only its purchase history with this merchant (bank attributes and competitor spend appear only in aggregates of at least 5 customers).",
+    "The latest succeeded churn run (horizon, model quality, risk distribution, SHAP factors with their base value, revenue at risk per customer = P(churn) × CLV) and the latest attempt. `run` is null before the first run. `summary.verdict` says whether the model is clearly better than random on the holdout (DeLong 95 % interval of the AUC in `metrics.rocAucCi`); unless it is `better`, `summary.revenueAtRisk` is empty (no per-customer advice). The export lists the revenue-at-risk customers with the bank customer id, P(churn), CLV and the top factors in words: per customer only its purchase history with this merchant (bank attributes and competitor spend appear only in aggregates of at least 5 customers). Money is revenue; `valueBasis.grossMarginBp` is the merchant's gross margin in basis points (null when not set), by which the page multiplies CLV and revenue at risk to show them in margin.",
   // A run of an older contract format is not shown and its refit is queued (lib/jobs/refit.ts).
-  load: (access) => loadModelRunPage(access, "churn"),
+  load: (access) => loadModelRunPage(access, "churn", { more: async (ctx) => ({ valueBasis: await getValueBasis(ctx) }) }),
   tables: (data, { locale }) =>
     data.run
       ? [

@@ -4,6 +4,8 @@ import enChurn from "@/messages/en/churn.json";
 import enSegments from "@/messages/en/segments.json";
 import ruChurn from "@/messages/ru/churn.json";
 import ruSegments from "@/messages/ru/segments.json";
+import enValue from "@/messages/en/value.json";
+import ruValue from "@/messages/ru/value.json";
 
 /*
  * The run renderers' translators outside React (lib/runs/render/*): the CLI, CSV exports, API
@@ -16,11 +18,12 @@ import ruSegments from "@/messages/ru/segments.json";
 export type { Translate };
 
 /** The namespaces whose words the run renderers produce. */
-export type RunNamespace = "churn" | "segments";
+export type RunNamespace = "churn" | "segments" | "value";
 
 export const RUN_MESSAGES = {
   churn: { en: enChurn, ru: ruChurn },
   segments: { en: enSegments, ru: ruSegments },
+  value: { en: enValue, ru: ruValue },
 } satisfies Record<RunNamespace, Record<Locale, object>>;
 
 /**

@@ -1,6 +1,6 @@
 "use server";
 /**
- * The team page's actions: invite a colleague, remove a member. withMerchantAction re-authorizes
+ * The team page's actions: invite a colleague, remove a member, set the gross margin. withMerchantAction re-authorizes
  * the slug; lib/accounts/team.ts decides what the role may do (viewers: nothing).
  */
 import { revalidatePath } from "next/cache";
@@ -10,6 +10,8 @@ import { accounts } from "@/lib/accounts/server";
 import { actionError } from "@/app/action-error";
 import { requestOrigin } from "@/app/request-origin";
 import type { TeamFormState } from "@/components/billing/TeamForms";
+import type { MarginFormState } from "@/components/billing/MarginForm";
+import { parseGrossMarginPercent } from "@/lib/accounts/settings";
 
 /** The team form's message keys (messages team.errors.*) for a failure code; the rest read "generic". */
 const TEAM_ERROR_KEYS: Readonly<Record<string, "not_allowed" | "invalid_input" | "not_found">> = {
@@ -48,4 +50,25 @@ export const removeMemberAction = withMerchantAction(async (access, _prev: TeamF
   }
   revalidatePath(`/m/${access.merchant.slug}/team`);
   return { ok: true, email: "" };
+});
+
+/**
+ * Sets or clears the merchant's gross margin (the form's `grossMargin`, a percentage; empty
+ * clears it). Bad input answers "invalid_input" and changes nothing; viewers "not_allowed".
+ */
+export const setMarginAction = withMerchantAction(async (access, _prev: MarginFormState, formData: FormData): Promise<MarginFormState> => {
+  let bp: number | null;
+  try {
+    bp = parseGrossMarginPercent(formData.get("grossMargin") ?? "");
+  } catch {
+    return { ok: false, error: "invalid_input" };
+  }
+  try {
+    const stored = await accounts.setGrossMargin(access, bp);
+    for (const page of ["team", "value", "churn"]) revalidatePath(`/m/${access.merchant.slug}/${page}`);
+    return { ok: true, grossMarginBp: stored };
+  } catch (err) {
+    const code = actionError(err, "settings.margin").code;
+    return { ok: false, error: code === "forbidden" ? "not_allowed" : code === "invalid_input" ? "invalid_input" : "generic" };
+  }
 });

@@ -6,7 +6,9 @@ import { Card } from "@/components/Card";
 import { AuditTable } from "@/components/billing/AuditTable";
 import { InviteForm, RemoveMemberButton } from "@/components/billing/TeamForms";
 import type { PageParams } from "../page-context";
-import { inviteAction, removeMemberAction } from "./actions";
+import { inviteAction, removeMemberAction, setMarginAction } from "./actions";
+import { MarginForm } from "@/components/billing/MarginForm";
+import { canEditSettings } from "@/lib/accounts/settings";
 import { PageTitle } from "@/components/dashboard/PageTitle";
 
 export async function generateMetadata() {
@@ -16,7 +18,8 @@ export async function generateMetadata() {
 
 /**
  * The merchant's team: members and open invitations; owners invite and remove viewers, bank
- * staff owners and viewers, viewers only look. Owners and bank staff also see the activity log.
+ * staff owners and viewers, viewers only look. Owners and bank staff also see the activity log
+ * and set the merchant's gross margin (viewers see it).
  */
 export default async function TeamPage({ params }: { params: PageParams }) {
   const { slug } = await params;
@@ -26,6 +29,7 @@ export default async function TeamPage({ params }: { params: PageParams }) {
   const { members, invitations } = await accounts.team(access);
   const roles = invitableRoles(access.role);
   const audit = access.role === "merchant_viewer" ? null : await accounts.merchantAudit(access);
+  const grossMarginBp = await accounts.grossMargin(access.merchant.id);
   return (
     <>
       <PageTitle title={t("team.title")} subtitle={t("team.subtitle")} />
@@ -71,6 +75,9 @@ export default async function TeamPage({ params }: { params: PageParams }) {
         ) : null}
         <Card title={t("team.invite")}>
           {roles.length > 0 ? <InviteForm action={inviteAction.bind(null, slug)} roles={roles} /> : <p className="muted" data-testid="no-invite">{t("team.noInvite")}</p>}
+        </Card>
+        <Card title={t("margin.title")} subtitle={t("margin.subtitle")}>
+          <MarginForm action={canEditSettings(access.role) ? setMarginAction.bind(null, slug) : null} grossMarginBp={grossMarginBp} />
         </Card>
         {audit ? (
           <Card title={t("team.activity")} subtitle={t("team.activityHint")}>
