@@ -53,16 +53,17 @@ export interface ChurnFeatureDays {
  */
 export async function getChurnFeatureDays(ctx: AnalyticsContext, span: { from: string; to: string }): Promise<ChurnFeatureDays> {
   if (!(dayToMs(span.from) < dayToMs(span.to))) throw new Error(`getChurnFeatureDays: empty span ${span.from}..${span.to}`);
-  const rows = await queryRows<{ customer_id: number; day: string; purchases: number; gross: number; refunds: number }>(
+  // Days as whole days since 1970-01-01 from the database (no date text to parse per row).
+  const rows = await queryRows<{ customer_id: number; day: number; purchases: number; gross: number; refunds: number }>(
     ctx.tx,
-    sql`select d.customer_id, d.day::text as day, d.purchases::bigint as purchases, d.gross_sales_minor::bigint as gross, d.refunds_minor::bigint as refunds
+    sql`select d.customer_id, (d.day - date '1970-01-01')::int as day, d.purchases::bigint as purchases, d.gross_sales_minor::bigint as gross, d.refunds_minor::bigint as refunds
         from merchant_customer_daily d
         where ${merchantFilter(ctx, "d")} and d.day >= ${span.from}::date and d.day < ${span.to}::date
         order by d.customer_id, d.day`,
   );
-  const snaps = await queryRows<{ customer_id: number; first_purchase_day: string | null } & Omit<CustomerSnapshot, "firstPurchaseDay">>(
+  const snaps = await queryRows<{ customer_id: number; first_purchase_day: number | null } & Omit<CustomerSnapshot, "firstPurchaseDay">>(
     ctx.tx,
-    sql`select mc.customer_id, mc.first_purchase_day::text as first_purchase_day, mc.birth_year, mc.gender, mc.is_payroll, mc.is_corporate, mc.is_premium, mc.region
+    sql`select mc.customer_id, (mc.first_purchase_day - date '1970-01-01')::int as first_purchase_day, mc.birth_year, mc.gender, mc.is_payroll, mc.is_corporate, mc.is_premium, mc.region
         from merchant_customers mc where ${merchantFilter(ctx, "mc")}`,
   );
   const n = rows.length;
@@ -85,7 +86,7 @@ export async function getChurnFeatureDays(ctx: AnalyticsContext, span: { from: s
       out.starts.push(i);
       last = c;
     }
-    out.day[i] = dayNumber(r.day);
+    out.day[i] = Number(r.day);
     out.purchases[i] = Number(r.purchases);
     out.gross[i] = Number(r.gross);
     out.refunds[i] = Number(r.refunds);
@@ -93,7 +94,7 @@ export async function getChurnFeatureDays(ctx: AnalyticsContext, span: { from: s
   out.starts.push(n);
   for (const s of snaps) {
     out.snapshots.set(Number(s.customer_id), {
-      firstPurchaseDay: s.first_purchase_day === null ? null : dayNumber(s.first_purchase_day),
+      firstPurchaseDay: s.first_purchase_day === null ? null : Number(s.first_purchase_day),
       birth_year: s.birth_year,
       gender: s.gender,
       is_payroll: s.is_payroll,

@@ -8,17 +8,17 @@ import {
   OBSERVATION_DAYS,
   TREND_WINDOW_DAYS,
 } from "@/lib/analytics/getChurnFeatures";
-import { churnFeaturesFromDays, getChurnFeatureDays } from "@/lib/analytics/getChurnFeatureDays";
+import { churnFeaturesFromDays, getChurnFeatureDays, type ChurnFeatureDays } from "@/lib/analytics/getChurnFeatureDays";
 import { getClvByCustomer } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/days";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { getCategorySpendByCustomer } from "@/lib/privacy/categorySpend";
-import { poolSegmentRows, segmentFingerprint } from "@/lib/privacy/pooledTraining";
+import { poolSegmentRows, segmentFingerprint, type SegmentVersion } from "@/lib/privacy/pooledTraining";
 import type { churnContract } from "@/lib/runs/churn";
 import type { ComputedRun } from "@/lib/runs/contract";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { buildChurnRun, CHURN_SETTINGS, churnHorizonDays, type ChurnRunInputs } from "./churnModel";
+import { buildChurnRun, CHURN_SETTINGS, churnHorizonDays, ownChurnProblem, type ChurnRunInputs } from "./churnModel";
 import { ModelInputError } from "./errors";
 import { segmentRowCache } from "./segmentCache";
 
@@ -42,6 +42,41 @@ export type ChurnPoolCache = Map<string, ChurnFeatureRowWithShare[][]>;
 
 /** Days of a peer's rows read for its pool features: the lookback before the earliest training cutoff (as-of − 2 × 180). */
 const PEER_SPAN_DAYS = INTERVAL_LOOKBACK_DAYS + 2 * CHURN_SETTINGS.maxHorizonDays;
+
+/**
+ * The span of category-spend days every churn and switching job of one as-of day reads
+ * (lib/privacy/categorySpend.ts keeps the MCC's purchase days of a span in memory, so one span
+ * for every member's windows, whatever its horizon): [asOf − 540, asOf), the trend windows
+ * before the earliest possible training cutoff (asOf − 2 × 180).
+ */
+export function categorySpendSpan(asOf: string): { from: string; to: string } {
+  return { from: addDays(asOf, -(2 * CHURN_SETTINGS.maxHorizonDays + 2 * TREND_WINDOW_DAYS)), to: asOf };
+}
+
+/**
+ * A segment member's customer-day rows over [asOf − 725, asOf) (getChurnFeatureDays, in that
+ * merchant's own read-only scope), read once per segment data version and as-of day through the
+ * worker's segment cache (./segmentCache.ts), for the churn features of any cutoff of that span
+ * (churnFeaturesFromDays, the rows of getChurnFeatures to the bit): the churn and the switching
+ * jobs of every member share them, the member's own jobs included. Null when the merchant's data
+ * end before asOf (as a peer its label windows would be incomplete: it gives no rows; its own jobs
+ * then query the features directly).
+ */
+export function readChurnDays(database: Database, version: SegmentVersion, peer: MerchantRef, asOf: string): Promise<ChurnFeatureDays | null> {
+  return segmentRowCache.get(
+    version.group,
+    version.fingerprint,
+    `churnDays|${peer.id}|${asOf}`,
+    () =>
+      withMerchantScope(database, peer.id, async (tx) => {
+        const ctx = { tx, merchant: peer };
+        const { lastDay } = await getDataRange(ctx);
+        if (lastDay === null || addDays(lastDay, 1) < asOf) return null;
+        return getChurnFeatureDays(ctx, { from: addDays(asOf, -PEER_SPAN_DAYS), to: asOf });
+      }),
+    (d) => d?.day.length ?? 0,
+  );
+}
 
 /** Two windows per cutoff for categorySpend: [c − 90, c) and [c − 180, c − 90). */
 function spendWindows(cutoffs: readonly string[]) {
@@ -85,6 +120,11 @@ export async function readChurnInputs(
   bankIds: ReadonlyMap<number, string>,
   poolCache?: ChurnPoolCache,
 ): Promise<ChurnRunInputs> {
+  // The merchant's own customer-day rows, as its peers' are read for their pools: once per
+  // segment data version and as-of day, shared with the switching job (features at any cutoff in
+  // memory, the rows of getChurnFeatures to the bit).
+  const version = await segmentFingerprint(database, merchant.id);
+  const days = await readChurnDays(database, version, merchant, asOf);
   const scoped = await withMerchantScope(database, merchant.id, async (tx) => {
     const ctx = { tx, merchant };
     const cycle = await getPurchaseCycle(ctx, asOf);
@@ -94,9 +134,10 @@ export async function readChurnInputs(
     const horizonDays = churnHorizonDays(cycle.medianInterPurchaseDays);
     const trainCutoff = addDays(asOf, -2 * horizonDays);
     const validationCutoff = addDays(asOf, -horizonDays);
-    const train = await getChurnFeatures(ctx, { cutoff: trainCutoff, labelDays: horizonDays });
-    const validation = await getChurnFeatures(ctx, { cutoff: validationCutoff, labelDays: horizonDays });
-    const score = await getChurnFeatures(ctx, { cutoff: asOf });
+    const features = (opts: { cutoff: string; labelDays?: number }) => (days ? Promise.resolve(churnFeaturesFromDays(days, opts)) : getChurnFeatures(ctx, opts));
+    const train = await features({ cutoff: trainCutoff, labelDays: horizonDays });
+    const validation = await features({ cutoff: validationCutoff, labelDays: horizonDays });
+    const score = await features({ cutoff: asOf });
     const clv = await getClvByCustomer(ctx);
     const { firstDay } = await getDataRange(ctx);
     return { medianInterPurchaseDays: cycle.medianInterPurchaseDays, horizonDays, trainCutoff, validationCutoff, train, validation, score, clv, firstDay };
@@ -105,7 +146,7 @@ export async function readChurnInputs(
 
   // One span for every member's windows (whatever its horizon): the MCC's purchase days are read
   // once per data version by lib/privacy and the sums taken in memory there.
-  const spendSpan = { from: addDays(asOf, -(2 * CHURN_SETTINGS.maxHorizonDays + 2 * TREND_WINDOW_DAYS)), to: asOf };
+  const spendSpan = categorySpendSpan(asOf);
   const spend = await getCategorySpendByCustomer(database, merchant.id, spendWindows([trainCutoff, validationCutoff, asOf]), { span: spendSpan });
   const byCustomer = spend.available ? spend.byCustomer : null;
   const train = addCompetitorShare(scoped.train, byCustomer, 0, 1);
@@ -117,25 +158,35 @@ export async function readChurnInputs(
   // A peer's customer-day rows are read once per segment data version and as-of day (whatever
   // the asker's horizon), and its features at the asker's cutoffs computed from them in memory
   // (lib/analytics/getChurnFeatureDays.ts: the same rows, to the bit, as getChurnFeatures).
-  const version = await segmentFingerprint(database, merchant.id);
+  const own = {
+    asOf,
+    horizonDays: scoped.horizonDays,
+    medianInterPurchaseDays: scoped.medianInterPurchaseDays,
+    trainCutoff,
+    validationCutoff,
+    train,
+    validation,
+    score: addCompetitorShare(scoped.score, byCustomer, 4, 5),
+    competitorSpend: { available: spend.available, reason: spend.available ? null : spend.reason, peerMerchants: spend.peerMerchants },
+    clv: scoped.clv,
+    bankIds,
+    // The data the run describes starts at the lookback or at the merchant's first day, whichever
+    // is later (issue 19: Online Retail's churn page dated its data from Apr 28, 2010; it starts Dec 1).
+    periodFrom: maxDay(addDays(trainCutoff, -INTERVAL_LOOKBACK_DAYS), scoped.firstDay),
+    observationDays: OBSERVATION_DAYS,
+  };
+  // A merchant that can train a model of its own keeps it (ADR 0019, "what landed"), so its pool
+  // would be read, capped and anonymised for nothing: it is not asked for (ADR 0027), as the CLV
+  // job asks only when the merchant's own fit fails. The run then says "merchant-only, no pool
+  // asked" (pooling.merchants and withheld null).
+  if (ownChurnProblem(own) === null) return own;
+
   const readPeerRows = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
-    const days = await segmentRowCache.get(
-      version.group,
-      version.fingerprint,
-      `churnDays|${peer.id}|${asOf}`,
-      () =>
-        withMerchantScope(database, peer.id, async (tx) => {
-          const ctx = { tx, merchant: peer };
-          const { lastDay } = await getDataRange(ctx);
-          if (lastDay === null || addDays(lastDay, 1) < asOf) return null;
-          return getChurnFeatureDays(ctx, { from: addDays(asOf, -PEER_SPAN_DAYS), to: asOf });
-        }),
-      (d) => d?.day.length ?? 0,
-    );
-    if (days === null) return [[], []];
+    const peerDays = await readChurnDays(database, version, peer, asOf);
+    if (peerDays === null) return [[], []];
     const rows = [
-      churnFeaturesFromDays(days, { cutoff: trainCutoff, labelDays: scoped.horizonDays }),
-      churnFeaturesFromDays(days, { cutoff: validationCutoff, labelDays: scoped.horizonDays }),
+      churnFeaturesFromDays(peerDays, { cutoff: trainCutoff, labelDays: scoped.horizonDays }),
+      churnFeaturesFromDays(peerDays, { cutoff: validationCutoff, labelDays: scoped.horizonDays }),
     ];
     const peerSpend = await getCategorySpendByCustomer(database, peer.id, spendWindows([trainCutoff, validationCutoff]), { span: spendSpan });
     const peerByCustomer = peerSpend.available ? peerSpend.byCustomer : null;
@@ -154,24 +205,10 @@ export async function readChurnInputs(
   };
   const pooled = await poolSegmentRows(database, merchant, { from: addDays(trainCutoff, -OBSERVATION_DAYS), to: asOf }, [train, validation], readPeer);
   return {
-    asOf,
-    horizonDays: scoped.horizonDays,
-    medianInterPurchaseDays: scoped.medianInterPurchaseDays,
-    trainCutoff,
-    validationCutoff,
-    train,
-    validation,
+    ...own,
     pool: pooled.available
       ? { available: true, level: pooled.level, merchants: pooled.merchants, train: pooled.sets[0], validation: pooled.sets[1] }
       : { available: false, merchants: pooled.merchants, reason: pooled.reason },
-    score: addCompetitorShare(scoped.score, byCustomer, 4, 5),
-    competitorSpend: { available: spend.available, reason: spend.available ? null : spend.reason, peerMerchants: spend.peerMerchants },
-    clv: scoped.clv,
-    bankIds,
-    // The data the run describes starts at the lookback or at the merchant's first day, whichever
-    // is later (issue 19: Online Retail's churn page dated its data from Apr 28, 2010; it starts Dec 1).
-    periodFrom: maxDay(addDays(trainCutoff, -INTERVAL_LOOKBACK_DAYS), scoped.firstDay),
-    observationDays: OBSERVATION_DAYS,
   };
 }
 

@@ -264,6 +264,16 @@ export interface ChurnRunInputs {
     | { available: false; merchants: number; reason: string };
 }
 
+/**
+ * Why the merchant's own rows cannot train and judge a model of its own (too few customers or
+ * too few of a class at the training or the validation cutoff), or null when they can: then
+ * {@link buildChurnRun} keeps the merchant-only model whatever the pool (ADR 0019, "what
+ * landed"), and the job does not ask for one (ADR 0027).
+ */
+export function ownChurnProblem(inputs: Pick<ChurnRunInputs, "trainCutoff" | "validationCutoff" | "train" | "validation">): string | null {
+  return cutoffProblem("training", inputs.trainCutoff, inputs.train) ?? cutoffProblem("validation", inputs.validationCutoff, inputs.validation);
+}
+
 /** Holdout quality on the validation rows of a model trained on the training rows. */
 function holdoutMetrics(
   y: readonly number[],
@@ -338,7 +348,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
   const trainAll = inputs.train;
   const validation = inputs.validation;
   const score = inputs.score;
-  const ownProblem = cutoffProblem("training", trainCutoff, trainAll) ?? cutoffProblem("validation", validationCutoff, validation);
+  const ownProblem = ownChurnProblem(inputs);
   const pool = inputs.pool?.available ? inputs.pool : null;
   const poolProblem =
     pool === null

@@ -33,7 +33,7 @@ interface ModelEnv {
   peerIndex: (merchant: MerchantRef, asOf: string) => Promise<PeerIndexInput | undefined>;
   /** Peers' churn rows shared by the merchants of one worker pass (./churn.ts); undefined: not shared. */
   poolCache?: ChurnPoolCache;
-  /** Peers' switching rows shared by the merchants of one worker pass (./switching.ts); undefined: not shared. */
+  /** Peers' switching rows in a map the caller keeps (./switching.ts); undefined: the process's segment cache. */
   switchPoolCache?: SwitchPoolCache;
 }
 

@@ -62,7 +62,7 @@ export interface RunModelsOptions {
    * (./segmentCache.ts), so each peer is read once per cutoff pair and data version.
    */
   poolCache?: ChurnPoolCache;
-  /** Peers' switching rows (lib/jobs/switching.ts), shared the same way. */
+  /** Peers' switching rows (lib/jobs/switching.ts) in a map the caller keeps; default: the process's segment cache. */
   switchPoolCache?: SwitchPoolCache;
 }
 
@@ -159,13 +159,11 @@ export async function runPendingModelJobs(
 ): Promise<ProcessedJob[]> {
   const jobs = await listModelJobs(database.db);
   const processed: ProcessedJob[] = [];
-  // Peers' pooled churn and CLV rows come from the process's segment cache (./segmentCache.ts):
-  // read once per segment data version, across passes too. The switching job's peer rows are
-  // still shared per pass only (a load during the pass is picked up by the next pass).
-  const switchPoolCache: SwitchPoolCache = new Map();
+  // Peers' pooled churn, switching and CLV rows come from the process's segment cache
+  // (./segmentCache.ts): read once per segment data version, across passes too.
   for (const job of jobs) {
     const merchant = await findMerchantRef(database, { id: job.merchantId });
-    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined, switchPoolCache }) : [];
+    const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined }) : [];
     const removed = await completeModelJob(database.db, job);
     const p: ProcessedJob = { job, merchantSlug: merchant?.slug ?? null, outcomes, requeued: !removed };
     processed.push(p);

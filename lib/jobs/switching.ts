@@ -1,15 +1,18 @@
 import type { Database } from "@/db/client";
+import { churnFeaturesFromDays } from "@/lib/analytics/getChurnFeatureDays";
 import { getChurnFeatures, OBSERVATION_DAYS, type ChurnFeatureRow } from "@/lib/analytics/getChurnFeatures";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { getClvByCustomer } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/days";
 import { getCategorySpendByCustomer, type SpendWindow } from "@/lib/privacy/categorySpend";
-import { poolSegmentRows } from "@/lib/privacy/pooledTraining";
+import { poolSegmentRows, segmentFingerprint } from "@/lib/privacy/pooledTraining";
 import type { ComputedRun } from "@/lib/runs/contract";
 import type { switchingContract } from "@/lib/runs/switching";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
+import { categorySpendSpan, readChurnDays } from "./churn";
 import { ModelInputError } from "./errors";
+import { segmentRowCache } from "./segmentCache";
 import { buildSwitchRun, SWITCH_SETTINGS, type SwitchHoldout, type SwitchRow, type SwitchRunInputs } from "./switchingModel";
 
 /*
@@ -65,7 +68,10 @@ function toRows(rows: readonly ChurnFeatureRow[], spend: ReadonlyMap<number, Spe
   });
 }
 
-/** Peers' rows at (training, validation) cutoffs, keyed by peer and cutoffs, shared by one worker pass. */
+/**
+ * Peers' rows at (training, validation) cutoffs, keyed by peer and cutoffs, in a map the caller
+ * keeps (tests re-reading a pool); without one, the worker process's segment cache.
+ */
 export type SwitchPoolCache = Map<string, SwitchRow[][]>;
 
 /**
@@ -78,17 +84,25 @@ async function readSwitchInputs(database: Database, merchant: MerchantRef, asOf:
   const trainCutoff = addDays(asOf, -2 * H);
   const validationCutoff = addDays(asOf, -H);
   const windows = [...windowsAt(trainCutoff, H, true), ...windowsAt(validationCutoff, H, true), ...windowsAt(asOf, H, false)];
+  // Own history from the merchant's customer-day rows as the churn job read them (the worker's
+  // segment cache, ./churn.ts readChurnDays), else from the feature query.
+  const version = await segmentFingerprint(database, merchant.id);
+  const days = await readChurnDays(database, version, merchant, asOf);
   const own = await withMerchantScope(database, merchant.id, async (tx) => {
     const ctx = { tx, merchant };
+    const features = (cutoff: string) => (days ? Promise.resolve(churnFeaturesFromDays(days, { cutoff })) : getChurnFeatures(ctx, { cutoff }));
     return {
-      train: await getChurnFeatures(ctx, { cutoff: trainCutoff }),
-      validation: await getChurnFeatures(ctx, { cutoff: validationCutoff }),
-      score: await getChurnFeatures(ctx, { cutoff: asOf }),
+      train: await features(trainCutoff),
+      validation: await features(validationCutoff),
+      score: await features(asOf),
       clv: await getClvByCustomer(ctx),
       firstDay: (await getDataRange(ctx)).firstDay,
     };
   });
-  const spend = await getCategorySpendByCustomer(database, merchant.id, windows);
+  // Spend sums in memory from the MCC's purchase days of the span the churn jobs read
+  // (lib/privacy/categorySpend.ts: the same figures as its query, read once per MCC and version).
+  const span = categorySpendSpan(asOf);
+  const spend = await getCategorySpendByCustomer(database, merchant.id, windows, { span });
   if (!spend.available) throw new ModelInputError(`category spend at peers is withheld (${spend.reason}): no competitor-leaving forecast`);
   const train = toRows(own.train, spend.byCustomer, 0, true);
   const validation = toRows(own.validation, spend.byCustomer, 4, true);
@@ -96,24 +110,29 @@ async function readSwitchInputs(database: Database, merchant: MerchantRef, asOf:
 
   // The segment's rows (lib/privacy/pooledTraining.ts): each peer's customers at the same cutoffs,
   // own history in the peer's read-only scope, category spend bank-side; a peer whose data end
-  // before asOf has no complete label window and gives none.
+  // before asOf has no complete label window and gives none. The cutoffs follow from asOf alone
+  // (H is fixed), so a peer's rows are the same for every member of its segment: they are kept in
+  // the worker's segment cache (./segmentCache.ts) per data version and as-of day, and the peer's
+  // own history comes from the customer-day rows the churn job reads (readChurnDays; the
+  // features of getChurnFeatures to the bit, lib/analytics/getChurnFeatureDays.ts).
   const labelWindows = [...windowsAt(trainCutoff, H, true), ...windowsAt(validationCutoff, H, true)];
+  const readPeerRows = async (peer: MerchantRef): Promise<SwitchRow[][]> => {
+    const days = await readChurnDays(database, version, peer, asOf);
+    if (days === null) return [[], []];
+    const peerSpend = await getCategorySpendByCustomer(database, peer.id, labelWindows, { span });
+    if (!peerSpend.available) return [[], []];
+    return [
+      toRows(churnFeaturesFromDays(days, { cutoff: trainCutoff }), peerSpend.byCustomer, 0, true),
+      toRows(churnFeaturesFromDays(days, { cutoff: validationCutoff }), peerSpend.byCustomer, 4, true),
+    ];
+  };
   const readPeer = async (peer: MerchantRef): Promise<SwitchRow[][]> => {
+    if (!poolCache) return segmentRowCache.get(version.group, version.fingerprint, `switch|${peer.id}|${asOf}`, () => readPeerRows(peer));
     const key = `${peer.id}|${trainCutoff}|${validationCutoff}`;
-    const cached = poolCache?.get(key);
+    const cached = poolCache.get(key);
     if (cached) return cached;
-    const rows = await withMerchantScope(database, peer.id, async (tx) => {
-      const ctx = { tx, merchant: peer };
-      const { lastDay } = await getDataRange(ctx);
-      if (lastDay === null || addDays(lastDay, 1) < asOf) return null;
-      return [await getChurnFeatures(ctx, { cutoff: trainCutoff }), await getChurnFeatures(ctx, { cutoff: validationCutoff })];
-    });
-    let out: SwitchRow[][] = [[], []];
-    if (rows !== null) {
-      const peerSpend = await getCategorySpendByCustomer(database, peer.id, labelWindows);
-      if (peerSpend.available) out = [toRows(rows[0], peerSpend.byCustomer, 0, true), toRows(rows[1], peerSpend.byCustomer, 4, true)];
-    }
-    poolCache?.set(key, out);
+    const out = await readPeerRows(peer);
+    poolCache.set(key, out);
     return out;
   };
   const pooled = await poolSegmentRows(database, merchant, { from: addDays(trainCutoff, -OBSERVATION_DAYS), to: asOf }, [train, validation], readPeer);

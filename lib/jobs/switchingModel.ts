@@ -147,6 +147,80 @@ function subsample(rows: readonly SwitchRow[], max: number): SwitchRow[] {
   return [...rows].sort((a, b) => h(a.customerId) - h(b.customerId) || a.customerId - b.customerId).slice(0, max);
 }
 
+/** A value as the model sees it: −0 is 0 (the trees cannot tell them apart), every NaN the same missing value. */
+const sameValue = (a: number, b: number): boolean => a === b || (a !== a && b !== b);
+
+const hashView = new Float64Array(1);
+const hashWords = new Uint32Array(hashView.buffer);
+
+/** A 32-bit FNV-1a-style hash of an encoded row and its label (NaN and ±0 folded as {@link sameValue} does). */
+function rowHash(x: readonly number[], y: number): number {
+  let h = 0x811c9dc5 ^ y;
+  for (const v of x) {
+    hashView[0] = v !== v ? NaN : v === 0 ? 0 : v;
+    h = Math.imul(h ^ hashWords[0], 0x01000193);
+    h = Math.imul(h ^ hashWords[1], 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Lexicographic order of two encoded rows (NaN after every number), for rows of equal hash. */
+function compareRows(a: readonly number[], b: readonly number[]): number {
+  for (let j = 0; j < a.length; j++) {
+    if (sameValue(a[j], b[j])) continue;
+    if (a[j] !== a[j]) return 1;
+    if (b[j] !== b[j]) return -1;
+    return a[j] < b[j] ? -1 : 1;
+  }
+  return 0;
+}
+
+/**
+ * Rows in a canonical order that depends on their contents only: by content hash, then
+ * lexicographically (rows equal in every value and label are interchangeable), and at most `max`
+ * of them, those of smallest hash (a deterministic subsample of the same rows whoever asks).
+ */
+export function canonicalRows(X: readonly number[][], y: readonly number[], max: number): { X: number[][]; y: number[] } {
+  const h = X.map((x, i) => rowHash(x, y[i]));
+  const order = X.map((_, i) => i).sort((a, b) => h[a] - h[b] || compareRows(X[a], X[b]) || y[a] - y[b]);
+  const kept = order.slice(0, max);
+  return { X: kept.map((i) => X[i]), y: kept.map((i) => y[i]) };
+}
+
+/** The pooled models this process has fitted, by a hash of their training matrix (most recent last). */
+const sharedFits = new Map<string, { X: readonly number[][]; y: readonly number[]; model: TreeEnsemble }[]>();
+/** Training matrices kept (each up to maxTrainingRows rows): a few segments' two cutoffs. */
+const SHARED_FITS_KEPT = 8;
+/** Pooled models fitted, and those answered from an earlier fit of the same matrix (tests, the bench). */
+export const sharedFitStats = { fits: 0, hits: 0 };
+
+/**
+ * The model `fit` returns for the training matrix (X, y), fitted once per process: a matrix equal
+ * in every value (as {@link sameValue} compares) and label to one fitted before gets that model,
+ * which the same deterministic fit would return again. The whole matrix is compared on a hit, so
+ * a hash collision costs a fit, never a wrong model.
+ */
+function sharedFit(X: readonly number[][], y: readonly number[], fit: () => TreeEnsemble): TreeEnsemble {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < X.length; i++) h = Math.imul(h ^ rowHash(X[i], y[i]), 0x01000193);
+  const key = `${X.length}|${X[0]?.length ?? 0}|${h >>> 0}`;
+  const same = (e: { X: readonly number[][]; y: readonly number[] }) =>
+    e.X.length === X.length && e.y.every((v, i) => v === y[i]) && e.X.every((row, i) => row.every((v, j) => sameValue(v, X[i][j])));
+  const entries = sharedFits.get(key) ?? [];
+  const hit = entries.find(same);
+  sharedFits.delete(key);
+  if (hit) {
+    sharedFits.set(key, entries);
+    sharedFitStats.hits++;
+    return hit.model;
+  }
+  sharedFitStats.fits++;
+  const model = fit();
+  sharedFits.set(key, [...entries, { X, y, model }]);
+  while (sharedFits.size > SHARED_FITS_KEPT) sharedFits.delete(sharedFits.keys().next().value!);
+  return model;
+}
+
 /** Why rows cannot train a model (too few customers or switchers); null when they can. */
 function rowsProblem(name: string, cutoff: string, rows: readonly SwitchRow[]): string | null {
   const switchers = labelsOf(rows).reduce((s, v) => s + v, 0);
@@ -263,10 +337,19 @@ export function buildSwitchRun(inputs: SwitchRunInputs): { run: ComputedRun<type
 
   const features = [...SWITCH_FEATURES];
   const { seed, ...gbdt } = SWITCH_SETTINGS.model;
-  const fit = (rows: readonly SwitchRow[]): TreeEnsemble => {
+  const fitOwn = (rows: readonly SwitchRow[]): TreeEnsemble => {
     const kept = subsample(rows, SWITCH_SETTINGS.maxTrainingRows);
     return fitGradientBoosting(encode(kept), labelsOf(kept), features, { ...gbdt, seed });
   };
+  // The pool's rows are the same for every member of a segment (the same peers' rows at the same
+  // cutoffs, each capped by its real customer ids), but arrive in the asker's order with the
+  // asker's anonymous ids: set in a canonical order and subsampled by content, they make one
+  // training matrix, fitted once per worker process and shared (ADR 0027).
+  const fitPooled = (rows: readonly SwitchRow[]): TreeEnsemble => {
+    const { X, y } = canonicalRows(encode(rows), labelsOf(rows), SWITCH_SETTINGS.maxTrainingRows);
+    return sharedFit(X, y, () => fitGradientBoosting(X, y, features, { ...gbdt, seed }));
+  };
+  const fit = (rows: readonly SwitchRow[], mode: "merchantOnly" | "pooled"): TreeEnsemble => (mode === "pooled" ? fitPooled(rows) : fitOwn(rows));
   const XValid = encode(validation);
   const yValid = labelsOf(validation);
   const candidates: { mode: "merchantOnly" | "pooled"; margins: number[]; auc: number | null }[] = [];
@@ -275,7 +358,7 @@ export function buildSwitchRun(inputs: SwitchRunInputs): { run: ComputedRun<type
     ["pooled", poolTrain, poolProblem],
   ] as const) {
     if (problem !== null) continue;
-    const m = fit(rows);
+    const m = fit(rows, mode);
     const margins = XValid.map((x) => predictMargin(m, x));
     candidates.push({ mode, margins, auc: orNull(() => rocAuc(yValid, margins)) });
   }
@@ -291,7 +374,7 @@ export function buildSwitchRun(inputs: SwitchRunInputs): { run: ComputedRun<type
   const verdict: SwitchingSummary["verdict"] = ci === null ? "notAssessed" : ci.lower > 0.5 ? "better" : "notBetterThanRandom";
 
   const finalRows = chosen.mode === "pooled" ? poolValidation : validation;
-  const final = fit(finalRows);
+  const final = fit(finalRows, chosen.mode);
   const X = encode(score);
   const margins = X.map((x) => predictMargin(final, x));
   const shap = treeShapBatch(final, X).map((e) => e.values);

@@ -87,7 +87,9 @@ export function fitGradientBoosting(
   featureNames: string[],
   opts: GbdtOptions = {},
 ): TreeEnsemble {
-  return trainGradientBoosting(X, y, featureNames, opts).model;
+  // The per-round training logloss is a report the model does not use: not computed here (one
+  // exp and one log1p per row and tree, as much as the gradients), the same trees either way.
+  return train(X, y, featureNames, opts, false).model;
 }
 
 /** Binned training matrix: for row r and feature f, `slot[r * nf + f]` is the histogram slot
@@ -438,6 +440,17 @@ export function trainGradientBoosting(
   featureNames: string[],
   opts: GbdtOptions = {},
 ): GbdtTrainingResult {
+  return train(X, y, featureNames, opts, true);
+}
+
+/** The boosting loop of both entry points; `trackTrainLoss` false leaves `trainLogloss` empty. */
+function train(
+  X: readonly (readonly number[])[],
+  y: readonly number[],
+  featureNames: string[],
+  opts: GbdtOptions,
+  trackTrainLoss: boolean,
+): GbdtTrainingResult {
   const nTrees = opts.nTrees ?? 100;
   const eta = opts.learningRate ?? 0.3;
   const maxDepth = opts.maxDepth ?? 6;
@@ -480,7 +493,7 @@ export function trainGradientBoosting(
   const h = new Float64Array(n);
   const validMargin = validation ? new Float64Array(validation.y.length).fill(baseMargin) : null;
   const trees: Tree[] = [];
-  const trainLogloss = [meanLogloss(y, margin)];
+  const trainLogloss = trackTrainLoss ? [meanLogloss(y, margin)] : [];
   const validLogloss = validation && validMargin ? [meanLogloss(validation.y, validMargin)] : [];
   let bestNTrees = 0;
   let bestValid = validLogloss.length > 0 ? validLogloss[0] : Infinity;
@@ -522,7 +535,7 @@ export function trainGradientBoosting(
     const tree = new TreeGrower(bins, g, h, features, { eta, maxDepth, minChildWeight, lambda }, rows).growTree();
     trees.push(tree);
     for (let r = 0; r < n; r++) margin[r] += tree.value[leafIndex(tree, X[r])];
-    trainLogloss.push(meanLogloss(y, margin));
+    if (trackTrainLoss) trainLogloss.push(meanLogloss(y, margin));
     if (validation && validMargin) {
       for (let r = 0; r < validMargin.length; r++) validMargin[r] += tree.value[leafIndex(tree, validation.X[r])];
       const loss = meanLogloss(validation.y, validMargin);

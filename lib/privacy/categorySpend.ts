@@ -196,9 +196,9 @@ async function readMccPurchaseDays(database: Database, mcc: string, span: SpendW
   // The same span at an older data version is stale for good.
   for (const k of [...mccDays.keys()]) if (k.startsWith(`${mcc}|${span.from}|${span.to}|`)) mccDays.delete(k);
   entry = (async () => {
-    const rows = await queryRows<{ customer_id: number; merchant_id: number; day: string; gross: number }>(
+    const rows = await queryRows<{ customer_id: number; merchant_id: number; day: number; gross: number }>(
       database.db,
-      sql`select d.customer_id, d.merchant_id, d.day::text as day, d.gross_sales_minor::bigint as gross
+      sql`select d.customer_id, d.merchant_id, (d.day - date '1970-01-01')::int as day, d.gross_sales_minor::bigint as gross
           from merchant_customer_daily d
           where d.merchant_id in (select id from merchants where mcc = ${mcc})
             and d.day >= ${span.from}::date and d.day < ${span.to}::date and d.purchases > 0
@@ -208,7 +208,7 @@ async function readMccPurchaseDays(database: Database, mcc: string, span: SpendW
     let start = 0;
     rows.forEach((r, i) => {
       out.merchant[i] = Number(r.merchant_id);
-      out.day[i] = dayNumber(r.day);
+      out.day[i] = Number(r.day);
       out.gross[i] = Number(r.gross);
       const c = Number(r.customer_id);
       if (i + 1 === rows.length || Number(rows[i + 1].customer_id) !== c) {

@@ -36,13 +36,15 @@ const PINNED = {
   customers: 1366,
   switchers: 46,
   flagged: 164,
-  auc: 0.496,
+  // 0.496 and 0.6865 before the pooled model was fitted once per segment on its rows in a
+  // canonical order (ADR 0027): the same rows, summed in another order, tip near-equal splits.
+  auc: 0.4981,
   precision: 0.0305,
   recall: 0.1087,
   labelled: 152,
   labelPrecision: 0.1974,
   labelRecall: 0.6522,
-  aucOnLabel: 0.6865,
+  aucOnLabel: 0.6877,
   oracleAuc: 0.5926,
 };
 

@@ -2,8 +2,10 @@ import { describe, expect, it } from "vitest";
 import { ModelInputError } from "@/lib/jobs/errors";
 import {
   buildSwitchRun,
+  canonicalRows,
   frequencyBand,
   isMainlyHere,
+  sharedFitStats,
   switched,
   switchFeatures,
   switchSegments,
@@ -170,5 +172,43 @@ describe("a whole switching run", () => {
     expect(() => buildSwitchRun(inputs({ score: cohort(3, 4, false) }))).toThrow(/only 4 customers buy mainly here/);
     const stayers = cohort(1, 400, true).map((r) => ({ ...r, label: w(200_000, 0, 5, 0) }));
     expect(() => buildSwitchRun(inputs({ train: stayers }))).toThrow(/too few switchers or stayers at the training cutoff 2026-01-02: 0 switched, 400 stayed/);
+  });
+});
+
+describe("the pooled model shared by a segment's members (ADR 0027)", () => {
+  it("orders and subsamples the pool by content: the same rows in another order, under other ids, make the same matrix", () => {
+    const X = [[1, NaN, 3], [0, 2, 2], [1, NaN, 3], [-0, 2, 2], [5, 5, 5], [0.5, 1, NaN]];
+    const y = [1, 0, 0, 1, 0, 1];
+    const order = [4, 2, 0, 5, 3, 1];
+    const a = canonicalRows(X, y, 4);
+    const b = canonicalRows(order.map((i) => X[i]), order.map((i) => y[i]), 4);
+    expect(a.X).toHaveLength(4);
+    expect(b).toEqual(a);
+  });
+
+  it("gives every member the same pooled model whoever asks: the members' runs equal those fitted on their own pools", () => {
+    // Three members' rows at both cutoffs; each member asks with its own rows first and its peers'
+    // under anonymous ids, as lib/privacy releases them.
+    const members = [0, 1, 2].map((m) => ({ train: cohort(10 + m, 150, true), validation: cohort(20 + m, 150, true) }));
+    const poolFor = (asker: number) => {
+      const order = [asker, ...[0, 1, 2].filter((m) => m !== asker)];
+      let anonymous = 0;
+      const set = (key: "train" | "validation") =>
+        order.flatMap((m) => members[m][key].map((r) => (m === asker ? r : { ...r, customerId: -++anonymous })));
+      return { merchants: 5, train: set("train"), validation: set("validation") };
+    };
+    const runFor = (asker: number) => buildSwitchRun(inputs({ train: members[asker].train.slice(0, 20), validation: members[asker].validation, pool: poolFor(asker) })).run;
+    const before = { ...sharedFitStats };
+    const first = runFor(0);
+    expect(first.params.training).toBe("pooled");
+    // Two pooled fits (the candidate at c₁, the final model at c₂), then none: member 1 and member
+    // 2 ask with the pool in their own order and ids and get the same matrices, so the same models.
+    expect(sharedFitStats.fits - before.fits).toBe(2);
+    runFor(1);
+    runFor(2);
+    const shuffled = { ...poolFor(0), train: [...poolFor(0).train].reverse(), validation: [...poolFor(0).validation].reverse() };
+    expect(buildSwitchRun(inputs({ train: members[0].train.slice(0, 20), validation: members[0].validation, pool: shuffled })).run).toEqual(first);
+    expect(sharedFitStats.fits - before.fits).toBe(2);
+    expect(sharedFitStats.hits - before.hits).toBe(6);
   });
 });

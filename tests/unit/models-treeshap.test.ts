@@ -162,6 +162,27 @@ describe("treeShap local accuracy on GBDT models", () => {
   });
 });
 
+describe("treeShapBatch's memo by routing", () => {
+  it("gives every row treeShap's values to the bit: depth 3 (memoised), depth 6 with > 31 internal nodes (row by row), NaNs and repeated rows", () => {
+    const rng = new Rng(41);
+    const nf = 6;
+    // Values on a coarse grid, so that many rows share a routing in each tree.
+    const X = Array.from({ length: 600 }, () => Array.from({ length: nf }, () => (rng.chance(0.15) ? Number.NaN : Math.round(rng.next() * 8) / 2)));
+    const y = X.map((x) => (rng.next() < 1 / (1 + Math.exp(-((x[0] || 0) - (x[2] || 0) * 0.7 + (Number.isNaN(x[4]) ? 1 : 0)))) ? 1 : 0));
+    const names = Array.from({ length: nf }, (_, i) => `f${i}`);
+    for (const maxDepth of [3, 6]) {
+      const model = fitGradientBoosting(X, y, names, { nTrees: 30, maxDepth, minChildWeight: 0, seed: 5 });
+      if (maxDepth === 6) expect(model.trees.some((t) => t.left.filter((l) => l !== -1).length > 31)).toBe(true);
+      const batch = treeShapBatch(model, X);
+      X.forEach((x, i) => {
+        const one = treeShap(model, x);
+        expect(batch[i].baseValue).toBe(one.baseValue);
+        expect(Array.from(batch[i].values), `row ${i}, depth ${maxDepth}`).toEqual(Array.from(one.values));
+      });
+    }
+  });
+});
+
 interface XgbFixture {
   featureNames: string[];
   params: { base_score: number };
