@@ -80,7 +80,7 @@ export function answerKey(access: MerchantAccess, view: string, query: unknown):
  * @param load   computes the answer from the merchant's rollups only
  * @throws whatever `load` throws
  */
-export async function cachedAnswer<T>(access: MerchantAccess, view: string, query: unknown, load: () => Promise<T>): Promise<T> {
+async function cachedAnswer<T>(access: MerchantAccess, view: string, query: unknown, load: () => Promise<T>): Promise<T> {
   const key = answerKey(access, view, query);
   const hit = store.settled.get(key);
   if (hit) {
