@@ -112,15 +112,8 @@ function NextPurchaseCard({
   const [d30, d90] = run.params.nextPurchase.chanceDays;
   const share = (v: number) => formatPercent(s.customers > 0 ? v / s.customers : null, locale);
   const columns: Column<CustomerValueRow>[] = [
+    // the likely day second: on a 390 px phone the id and the day show before the table scrolls
     { key: "customer", header: t("customer"), cell: (row) => <code className={styles.id}>{row.bankCustomerId}</code> },
-    {
-      key: "clv",
-      header: basis(t("clv", { months: run.params.horizonMonths })),
-      numeric: true,
-      cell: (row) => formatMoney(inMargin(row.clvMinor, grossMarginBp), currency, locale),
-    },
-    { key: "p30", header: t("within", { days: d30 }), numeric: true, cell: (row) => formatPercent(row.pBuy30d, locale, 0) },
-    { key: "p90", header: t("within", { days: d90 }), numeric: true, cell: (row) => formatPercent(row.pBuy90d, locale, 0) },
     {
       key: "next",
       header: t("next"),
@@ -139,6 +132,14 @@ function NextPurchaseCard({
         );
       },
     },
+    {
+      key: "clv",
+      header: basis(t("clv", { months: run.params.horizonMonths })),
+      numeric: true,
+      cell: (row) => formatMoney(inMargin(row.clvMinor, grossMarginBp), currency, locale),
+    },
+    { key: "p30", header: t("within", { days: d30 }), numeric: true, cell: (row) => formatPercent(row.pBuy30d, locale, 0) },
+    { key: "p90", header: t("within", { days: d90 }), numeric: true, cell: (row) => formatPercent(row.pBuy90d, locale, 0) },
   ];
   return (
     <Card title={t("title")} subtitle={t("subtitle", { count: customers.length })} data-testid="next-purchase-card">
