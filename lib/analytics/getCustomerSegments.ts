@@ -74,7 +74,17 @@ const STORED: Record<SegmentDimension, SegmentStoredDimension> = {
 export function ageBandOf(birthYear: string, refYear: number): string {
   if (birthYear === UNKNOWN) return UNKNOWN;
   if (!/^\d{4}$/.test(birthYear)) throw new Error(`ageBandOf: not a birth year: ${birthYear}`);
-  const age = refYear - Number(birthYear);
+  return ageBandOfBirthYear(Number(birthYear), refYear);
+}
+
+/**
+ * The age band of a birth year (null: not known) in the year `refYear`, as ageBandOf; the one
+ * banding of the segment pages, the customer windows (lib/analytics/getCustomerWindows.ts) and
+ * the segment rollups' readers.
+ */
+export function ageBandOfBirthYear(birthYear: number | null, refYear: number): string {
+  if (birthYear === null) return UNKNOWN;
+  const age = refYear - birthYear;
   if (age < 18) return "<18";
   if (age <= 24) return "18-24";
   if (age <= 34) return "25-34";

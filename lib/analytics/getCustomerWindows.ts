@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { dayRange, merchantFilter } from "./scope";
-import { UNKNOWN } from "./getCustomerSegments";
+import { ageBandOfBirthYear, UNKNOWN } from "./getCustomerSegments";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 import { addDays, assertPeriod, type Period } from "@/lib/days";
 
@@ -14,19 +14,6 @@ export interface CustomerWindowActivity {
   refundsMinor: number;
   /** Dimension → value, as getCustomerSegments names them, plus customerType: 'new' | 'returning'. */
   segments: Record<string, string>;
-}
-
-/** Age band of a birth year at `refYear` (JS twin of getCustomerSegments' SQL). */
-export function ageBandOf(birthYear: number | null, refYear: number): string {
-  if (birthYear === null) return UNKNOWN;
-  const age = refYear - birthYear;
-  if (age < 18) return "<18";
-  if (age <= 24) return "18-24";
-  if (age <= 34) return "25-34";
-  if (age <= 44) return "35-44";
-  if (age <= 54) return "45-54";
-  if (age <= 64) return "55-64";
-  return "65+";
 }
 
 const yesNo = (v: boolean | null) => (v === null ? UNKNOWN : v ? "yes" : "no");
@@ -100,7 +87,7 @@ export async function getCustomerWindows(
       segments: {
         customerType: isNew ? "new" : "returning",
         gender: r.gender ?? UNKNOWN,
-        ageBand: ageBandOf(r.birth_year === null ? null : Number(r.birth_year), refYear),
+        ageBand: ageBandOfBirthYear(r.birth_year === null ? null : Number(r.birth_year), refYear),
         maritalStatus: r.marital_status ?? UNKNOWN,
         payroll: yesNo(r.is_payroll),
         corporate: yesNo(r.is_corporate),

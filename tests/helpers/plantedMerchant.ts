@@ -1,5 +1,5 @@
 import { addDays } from "@/lib/days";
-import { ageBandOf } from "@/lib/analytics/getCustomerWindows";
+import { ageBandOfBirthYear } from "@/lib/analytics/getCustomerSegments";
 import { findingsWindows } from "@/lib/jobs/findings";
 import type { CustomerWindowRow, DailyPoint, FindingsInput } from "@/lib/findings/engine";
 import { Rng, mixKey } from "@/lib/models/prng";
@@ -105,7 +105,7 @@ export function plantedInput(spec: PlantedSpec, data: { customers: PlantedCustom
           segments: {
             customerType: f >= p.from && f < p.to ? "new" : "returning",
             gender: person.gender,
-            ageBand: ageBandOf(person.birthYear, Number(addDays(p.to, -1).slice(0, 4))),
+            ageBand: ageBandOfBirthYear(person.birthYear, Number(addDays(p.to, -1).slice(0, 4))),
             maritalStatus: "unknown",
             payroll: "unknown",
             corporate: "unknown",
