@@ -9,6 +9,11 @@
  * Node up to the "merge" progress event. Needs a local server whose log file this user can read
  * (PROFILE_PG_LOG, default Debian's /var/log/postgresql/postgresql-15-main.log) and superuser
  * rights for the ALTER DATABASE.
+ *
+ * `--explain` also loads auto_explain for that database (plans with row counts, timings and
+ * trigger times of every statement over 200 ms, nested ones included), written to the same log:
+ * it shows where inside a statement the time goes, foreign-key checks included
+ * ("Trigger for constraint …"). Its timing overhead makes the totals of that run larger.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -18,12 +23,17 @@ import { migrateDatabase, openDatabase } from "@/db/client";
 import { ingestFile } from "@/lib/ingest";
 import { sliceCanonical } from "./slice";
 
-const { values } = parseArgs({ options: { rows: { type: "string", default: "200000" }, file: { type: "string" } } });
+const { values } = parseArgs({
+  options: { rows: { type: "string", default: "200000" }, file: { type: "string" }, explain: { type: "boolean", default: false } },
+});
 const dir = path.resolve(".data/bench");
 const synthetic = path.join(dir, "synthetic");
 const admin = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const logFile = process.env.PROFILE_PG_LOG ?? "/var/log/postgresql/postgresql-15-main.log";
 const name = `bench_profile_${process.pid}`;
+
+/** auto_explain's plan entries seen by {@link readStatements}, written to a file with --explain. */
+const plans: string[] = [];
 
 /** Statement log entries of one database after `offset`: [duration ms, statement text]. */
 function readStatements(offset: number): Array<[number, string]> {
@@ -35,6 +45,11 @@ function readStatements(offset: number): Array<[number, string]> {
     if (!e.includes(`@${name} `)) continue;
     const m = /duration: ([\d.]+) ms\s+(?:(?:execute|statement|parse|bind)[^:]*: )?([\s\S]*)/.exec(e);
     if (!m) continue;
+    // auto_explain's entries (--explain) repeat a statement's time: kept apart, not summed.
+    if (m[2].startsWith("plan:")) {
+      plans.push(e);
+      continue;
+    }
     out.push([Number(m[1]), m[2].replace(/\s+/g, " ").trim()]);
   }
   return out;
@@ -56,6 +71,17 @@ async function main() {
     }
     await database.close();
     await a.db.execute(sql.raw(`alter database ${name} set log_min_duration_statement = 0`));
+    if (values.explain) {
+      for (const setting of [
+        "session_preload_libraries = 'auto_explain'",
+        "auto_explain.log_min_duration = 200",
+        "auto_explain.log_analyze = on",
+        "auto_explain.log_triggers = on",
+        "auto_explain.log_nested_statements = on",
+      ]) {
+        await a.db.execute(sql.raw(`alter database ${name} set ${setting}`));
+      }
+    }
     database = await openDatabase({ url });
     const offset = fs.statSync(logFile).size;
     const t0 = performance.now();
@@ -76,6 +102,11 @@ async function main() {
       byLabel.set(label, (byLabel.get(label) ?? 0) + ms);
     }
     console.log(JSON.stringify({ rows: report.rowsInserted, totalMs: Math.round(total), readAndStageMs: Math.round(mergeAt - t0) }));
+    if (values.explain) {
+      const plansFile = path.join(dir, `ingest-profile-plans-${process.pid}.txt`);
+      fs.writeFileSync(plansFile, plans.join("\n"));
+      console.log(`${plans.length} plans written to ${plansFile}`);
+    }
     for (const [label, ms] of [...byLabel].sort((x, y) => y[1] - x[1]).slice(0, 30)) {
       console.log(`${ms.toFixed(0).padStart(8)} ms ${((100 * ms) / total).toFixed(1).padStart(5)} %  ${label}`);
     }
