@@ -10,22 +10,24 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import { merchants } from "./merchants";
 import { customerBitmapChunk } from "./types";
 
 /*
  * Rollups, maintained by lib/rollups for exactly the merchant-days an ingest touched.
  * Money is integer minor units; refunds are stored as positive magnitudes; days are the
  * merchant's local calendar days.
+ *
+ * No foreign keys (docs/adr/0031-ingest-write-path.md): every rollup row is derived from
+ * `transactions`, which keeps its keys to merchants and customers, and is written only by
+ * lib/rollups inside the ingest's transaction; a per-row key check on the million rollup rows a
+ * large load writes cost more than the rows themselves. Citus drops them anyway (db/distribute.ts).
  */
 
 /** One row per merchant-day with any transaction. */
 export const merchantDaily = pgTable(
   "merchant_daily",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     day: date("day", { mode: "string" }).notNull(),
     grossSalesMinor: bigint("gross_sales_minor", { mode: "number" }).notNull(),
     refundsMinor: bigint("refunds_minor", { mode: "number" }).notNull(),
@@ -45,9 +47,7 @@ export const merchantDaily = pgTable(
 export const merchantHourly = pgTable(
   "merchant_hourly",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     day: date("day", { mode: "string" }).notNull(),
     hour: smallint("hour").notNull(),
     grossSalesMinor: bigint("gross_sales_minor", { mode: "number" }).notNull(),
@@ -65,9 +65,7 @@ export const merchantHourly = pgTable(
 export const merchantCustomers = pgTable(
   "merchant_customers",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     customerId: bigint("customer_id", { mode: "number" }).notNull(),
     /** 0-based, dense per merchant, never reused. */
     ordinal: integer("ordinal").notNull(),
@@ -96,9 +94,7 @@ export const merchantCustomers = pgTable(
 export const merchantCustomerDaily = pgTable(
   "merchant_customer_daily",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     day: date("day", { mode: "string" }).notNull(),
     customerId: bigint("customer_id", { mode: "number" }).notNull(),
     purchases: integer("purchases").notNull(),
@@ -120,9 +116,7 @@ export const merchantCustomerDaily = pgTable(
 export const merchantDayCustomerBitmaps = pgTable(
   "merchant_day_customer_bitmaps",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     day: date("day", { mode: "string" }).notNull(),
     chunk: integer("chunk").notNull(),
     bits: customerBitmapChunk("bits").notNull(),
@@ -141,9 +135,7 @@ export const merchantDayCustomerBitmaps = pgTable(
 export const merchantCohortBitmaps = pgTable(
   "merchant_cohort_bitmaps",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     /** First day of the cohort month. */
     cohort: date("cohort", { mode: "string" }).notNull(),
     chunk: integer("chunk").notNull(),
@@ -162,9 +154,7 @@ export const merchantCohortBitmaps = pgTable(
 export const merchantCohortDaily = pgTable(
   "merchant_cohort_daily",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     cohort: date("cohort", { mode: "string" }).notNull(),
     day: date("day", { mode: "string" }).notNull(),
     netMinor: bigint("net_minor", { mode: "number" }).notNull(),
@@ -203,9 +193,7 @@ export type SegmentStoredDimension = (typeof SEGMENT_STORED_DIMENSIONS)[number];
 export const merchantSegmentDaily = pgTable(
   "merchant_segment_daily",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     day: date("day", { mode: "string" }).notNull(),
     /** One of SEGMENT_STORED_DIMENSIONS. */
     dimension: text("dimension").notNull(),
@@ -228,9 +216,7 @@ export const merchantSegmentDaily = pgTable(
 export const merchantSegmentBitmaps = pgTable(
   "merchant_segment_bitmaps",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     dimension: text("dimension").notNull(),
     value: text("value").notNull(),
     chunk: integer("chunk").notNull(),
@@ -252,9 +238,7 @@ export const merchantSegmentBitmaps = pgTable(
 export const merchantMonthAmountPlanes = pgTable(
   "merchant_month_amount_planes",
   {
-    merchantId: integer("merchant_id")
-      .notNull()
-      .references(() => merchants.id),
+    merchantId: integer("merchant_id").notNull(),
     /** First day of the calendar month. */
     month: date("month", { mode: "string" }).notNull(),
     /** 0 = gross sales, 1 = refunds. */
