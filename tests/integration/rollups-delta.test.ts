@@ -198,4 +198,48 @@ describe("incremental rollups from an ingest batch", () => {
     expect(await snapshot(m.id)).toEqual(attributed);
     expect(await version()).toBe(4);
   });
+
+  it("rebuild the month planes of customers over two chunks exactly when a second batch changes their totals", async () => {
+    // ADR 0031: the delta's planes are built in Node and sent as hex; the rebuild keeps the SQL
+    // build. 8,200 customers span chunk 0 (ordinals 0-8191) and chunk 1; the second batch moves
+    // totals in both chunks so that bits must be cleared as well as set (3 + 1 = 4: bits 0 and 1 go).
+    const slug = uniqueSlug("planes");
+    const m = await ensureMerchant(database, {
+      slug, name: "Planes", mcc: "5411", timeZone: "Europe/Moscow", currency: "RUB", country: "RU", bankMerchantIds: [`${slug}-t`],
+    });
+    const customers = 8200;
+    const customer = (i: number) => `${slug}-c${String(i).padStart(5, "0")}`;
+    const day = (i: number) => `2024-06-${String(1 + (i % 28)).padStart(2, "0")}T12:00:00+03:00`;
+    const firstRows = Array.from({ length: customers }, (_, i) => `${slug}-a${i},${slug}-t,${customer(i)},${(i % 7) + 1},RUB,${day(i)},offline,purchase`);
+    expect((await ingestFile(database, { format: "transactions", file: tmp.write("planes-1.csv", csv(HEADER, firstRows)) })).rowsInserted).toBe(customers);
+    const touched = [2, 5, 8191, 8192, 8199];
+    const secondRows = [
+      ...touched.map((i) => `${slug}-b${i},${slug}-t,${customer(i)},1,RUB,2024-06-29T09:00:00+03:00,online,purchase`),
+      `${slug}-r8195,${slug}-t,${customer(8195)},2,RUB,2024-06-30T09:00:00+03:00,online,refund`,
+    ];
+    expect((await ingestFile(database, { format: "transactions", file: tmp.write("planes-2.csv", csv(HEADER, secondRows)) })).rowsInserted).toBe(6);
+
+    const ones = (bits: unknown) => [...String(bits)].flatMap((b, i) => (b === "1" ? [i] : []));
+    const decoded = (planes: Record<string, unknown>[]) => {
+      const totals = new Map<string, number>();
+      for (const r of planes) {
+        for (const pos of ones(r.bits)) {
+          const key = `${r.side === 0 ? "gross" : "refunds"} ${Number(r.chunk) * 8192 + pos}`;
+          totals.set(key, (totals.get(key) ?? 0) + 2 ** Number(r.plane));
+        }
+      }
+      return totals;
+    };
+    const expected = new Map<string, number>();
+    for (let i = 0; i < customers; i++) expected.set(`gross ${i}`, (i % 7) + 1 + (touched.includes(i) ? 1 : 0));
+    expected.set("refunds 8195", 2);
+    const incremental = await snapshot(m.id);
+    expect(incremental.customers.map((c) => c.ordinal)).toEqual(Array.from({ length: customers }, (_, i) => i));
+    expect(new Set(incremental.planes.map((r) => r.chunk))).toEqual(new Set([0, 1]));
+    expect(decoded(incremental.planes)).toEqual(expected);
+
+    const june = Array.from({ length: 30 }, (_, i) => `2024-06-${String(i + 1).padStart(2, "0")}`);
+    await database.db.transaction((tx) => refreshRollupsForDays(tx, new Map([[m.id, june]])));
+    expect((await snapshot(m.id)).planes).toEqual(incremental.planes);
+  });
 });
