@@ -93,10 +93,11 @@ export async function addBatchToSegments(tx: Executor): Promise<void> {
     sql`
       select b.merchant_id, b.day, sv.dimension, sv.value, b.purchases, b.gross, b.refunds, b.refunds_minor
       from (
+        -- int counts: their sums keep a plain int8 state instead of a 128-bit one per group
         select merchant_id, customer_id, local_date as day,
-               count(*) filter (where kind = 'purchase') as purchases,
+               (count(*) filter (where kind = 'purchase'))::int as purchases,
                coalesce(sum(amount_minor) filter (where kind = 'purchase'), 0) as gross,
-               count(*) filter (where kind = 'refund') as refunds,
+               (count(*) filter (where kind = 'refund'))::int as refunds,
                coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0) as refunds_minor
         from rollup_batch
         group by merchant_id, customer_id, local_date
