@@ -32,7 +32,10 @@ const ROOMS = {
   "lib/mail": [...KERNEL, ...DB, "lib/tenancy", ...MESSAGES, "lib/i18n"],
   // lib/runs/render turns stored codes into words (messages through lib/i18n's translator)
   "lib/runs": [...KERNEL, "lib/models", "lib/forecast", ...MESSAGES, "lib/i18n"],
-  "lib/privacy": [...KERNEL, ...DB, "lib/tenancy", "lib/models", "lib/runs"],
+  // lib/analytics' customer-day reader (and the data range it checks first): lib/privacy reads
+  // segment members' rows for the pools in their own scopes (lib/privacy/churnDays.ts; wall 2:
+  // lib/privacy owns every cross-merchant read). Neither imports lib/privacy: no circle.
+  "lib/privacy": [...KERNEL, ...DB, "lib/tenancy", "lib/models", "lib/runs", "lib/analytics/getChurnFeatureDays", "lib/analytics/churnFeaturesFromDays", "lib/analytics/getDataRange"],
   "lib/findings": [...KERNEL, "lib/models", "lib/runs", "lib/forecast", ...MESSAGES, "lib/i18n"],
   "lib/analytics": [...KERNEL, ...DB, "lib/tenancy", "lib/privacy", "lib/runs", "lib/models", "lib/forecast", "lib/findings"],
   // the queue's enqueue lives in lib/jobs (ingest writes its requests in the same transaction)
@@ -107,6 +110,14 @@ module.exports = {
       severity: "error",
       from: { path: "^", pathNot: "^(lib/privacy/|tests/|bench/)" },
       to: { path: "^lib/privacy/(internal/|.*\\.internal\\.ts$)" },
+    },
+    {
+      name: "peer-reads-in-privacy",
+      comment:
+        "a merchant's customer-day rows (lib/analytics/getChurnFeatureDays), the rows a segment member gives to a pool, are read through lib/privacy only (lib/privacy/churnDays.ts): it owns every cross-merchant read (wall 2)",
+      severity: "error",
+      from: { path: "^", pathNot: "^(lib/privacy/|tests/|bench/)" },
+      to: { path: "^lib/analytics/getChurnFeatureDays\\.ts$", dependencyTypesNot: ["type-only"] },
     },
     {
       name: "scripts-thin",

@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { openDatabase } from "@/db/client";
 import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
 import { runMerchantModels } from "@/lib/jobs/runModels";
-import { segmentRowCache } from "@/lib/jobs/segmentCache";
+import { segmentRowCache } from "@/lib/privacy/segmentCache";
 import { findMerchantRef } from "@/lib/jobs/store";
 
 async function main(): Promise<void> {

@@ -87,7 +87,9 @@ export function PortfolioView({ period }: { period: Period | null }) {
     row.risk ? (
       <div className="cell-stack" data-testid="portfolio-risk">
         <span className="num">{formatPercent(row.risk.expectedShare, locale)}</span>
-        <span className="faint num">{t("atRisk", { amount: formatMoney(row.risk.revenueAtRiskMinor, row.currency, locale) })}</span>
+        <span className="faint num" data-basis={row.risk.grossMarginBp === null ? "revenue" : "margin"}>
+          {t(row.risk.grossMarginBp === null ? "atRiskRevenue" : "atRiskMargin", { amount: formatMoney(row.risk.revenueAtRiskMinor, row.currency, locale) })}
+        </span>
       </div>
     ) : (
       <span className="faint">—</span>

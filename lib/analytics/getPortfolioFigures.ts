@@ -23,6 +23,8 @@ export interface PortfolioFigures {
    * needs a refit.
    */
   churn: { scoredCustomers: number; expectedChurners: number; totalRevenueAtRiskMinor: number } | null;
+  /** As getValueBasis: the merchant's gross margin in basis points, null when not set (figures in revenue). */
+  grossMarginBp: number | null;
 }
 
 interface Row {
@@ -50,6 +52,7 @@ interface Row {
   churn_params: unknown;
   churn_metrics: unknown;
   churn_summary: unknown;
+  gross_margin_bp: number | null;
 }
 
 /**
@@ -59,7 +62,7 @@ interface Row {
  * period and of the previous period of equal length (the same sums, exact bitmap distinct
  * customers and new customers as getHeadlineMetrics), its open upgrade request and, for the
  * merchants in `churnMerchantIds`, the latest succeeded churn run (parsed with the churn
- * contract; a run needing a refit reads as none). Every figure equals what getDataRange,
+ * contract; a run needing a refit reads as none), and its gross margin setting (drizzle/0032). Every figure equals what getDataRange,
  * getOverview, getOpenUpgradeRequest and getChurnResults answer in a merchant scope
  * (tests/integration/portfolio-set-based.test.ts pins it). Each merchant's part is index range
  * scans on its own rows, so the cost follows the portfolio's size, not the bank's.
@@ -68,7 +71,7 @@ interface Row {
  * local 'YYYY-MM-DD' and periods half-open.
  *
  * Sources: merchant_daily, merchant_day_customer_bitmaps, merchant_customers (rollups),
- * upgrade_requests, model_runs; run in a portfolio scope (RLS shows the listed merchants only).
+ * upgrade_requests, model_runs, merchant_settings; run in a portfolio scope (RLS shows the listed merchants only).
  * @param defaultDays length in days of a merchant's own default period (positive integer)
  * @throws Error on a malformed requested period or a non-positive defaultDays
  */
@@ -111,7 +114,8 @@ export async function getPortfolioFigures(
              s.c_gross, s.c_refunds_minor, s.c_purchases, s.c_refunds, b.c_customers, n.c_new,
              s.p_gross, s.p_refunds_minor, s.p_purchases, s.p_refunds, b.p_customers, n.p_new,
              r.plan as request_plan, r.requested_at,
-             k.format as churn_format, k.params as churn_params, k.metrics as churn_metrics, k.summary as churn_summary
+             k.format as churn_format, k.params as churn_params, k.metrics as churn_metrics, k.summary as churn_summary,
+             g.gross_margin_bp
       from q
       left join lateral (
         -- Both periods in one index range scan: [prev_from, period_to), split by FILTER.
@@ -154,6 +158,7 @@ export async function getPortfolioFigures(
         order by mr.version desc
         limit 1
       ) k on true
+      left join merchant_settings g on g.merchant_id = q.merchant_id
       order by q.ord`,
   );
   return rows.map((r) => {
@@ -182,6 +187,7 @@ export async function getPortfolioFigures(
       overview,
       upgradeRequest: r.request_plan && r.requested_at ? { plan: r.request_plan, requestedAt: r.requested_at instanceof Date ? r.requested_at : new Date(r.requested_at) } : null,
       churn: summary ? { scoredCustomers: summary.scoredCustomers, expectedChurners: summary.expectedChurners, totalRevenueAtRiskMinor: summary.totalRevenueAtRiskMinor } : null,
+      grossMarginBp: r.gross_margin_bp === null ? null : Number(r.gross_margin_bp),
     };
   });
 }

@@ -6,6 +6,7 @@ import { getPortfolioFigures } from "@/lib/analytics/getPortfolioFigures";
 import type { Period } from "@/lib/days";
 import type { Finding } from "@/lib/findings/types";
 import { addDays } from "@/lib/days";
+import { inMargin } from "@/lib/format";
 import type { PlanId } from "@/lib/billing";
 import { withPortfolioScope } from "@/lib/tenancy/scope";
 
@@ -40,9 +41,11 @@ export interface PortfolioRow {
   upgradeRequest: { plan: PlanId; requestedAt: string } | null;
   /**
    * Churn risk from the latest churn run, when the plan shows churn: expected leavers (Σ P(churn))
-   * over scored customers, a share 0..1, and revenue at risk in minor units; null otherwise.
+   * over scored customers, a share 0..1, and revenue at risk in minor units, in margin when the
+   * merchant set a gross margin (`grossMarginBp`, basis points; null: in revenue, issue 17); null
+   * otherwise.
    */
-  risk: { expectedShare: number; revenueAtRiskMinor: number } | null;
+  risk: { expectedShare: number; revenueAtRiskMinor: number; grossMarginBp: number | null } | null;
 }
 
 /** GET /api/portfolio's answer. */
@@ -92,7 +95,10 @@ export async function loadPortfolio(actor: Actor, requested: Period | null): Pro
       period: f.period,
       overview: f.overview,
       upgradeRequest: f.upgradeRequest ? { plan: f.upgradeRequest.plan as PlanId, requestedAt: f.upgradeRequest.requestedAt.toISOString() } : null,
-      risk: s && s.scoredCustomers > 0 ? { expectedShare: s.expectedChurners / s.scoredCustomers, revenueAtRiskMinor: s.totalRevenueAtRiskMinor } : null,
+      risk:
+        s && s.scoredCustomers > 0
+          ? { expectedShare: s.expectedChurners / s.scoredCustomers, revenueAtRiskMinor: inMargin(s.totalRevenueAtRiskMinor, f.grossMarginBp), grossMarginBp: f.grossMarginBp }
+          : null,
     };
   });
   const latest = rows.map((r) => r.lastDay).filter((d): d is string => d !== null).sort().at(-1) ?? null;

@@ -8,19 +8,19 @@ import {
   OBSERVATION_DAYS,
   TREND_WINDOW_DAYS,
 } from "@/lib/analytics/getChurnFeatures";
-import { churnFeaturesFromDays, getChurnFeatureDays, type ChurnFeatureDays } from "@/lib/analytics/getChurnFeatureDays";
+import { churnFeaturesFromDays } from "@/lib/analytics/churnFeaturesFromDays";
 import { getClvByCustomer } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/days";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { getCategorySpendByCustomer } from "@/lib/privacy/categorySpend";
-import { poolSegmentRows, segmentFingerprint, type SegmentVersion } from "@/lib/privacy/pooledTraining";
+import { poolSegmentChurnRows, readChurnDays, type PeerChurnData } from "@/lib/privacy/churnDays";
+import { segmentFingerprint } from "@/lib/privacy/pooledTraining";
 import type { churnContract } from "@/lib/runs/churn";
 import type { ComputedRun } from "@/lib/runs/contract";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { buildChurnRun, CHURN_SETTINGS, churnHorizonDays, ownChurnProblem, type ChurnRunInputs } from "./churnModel";
 import { ModelInputError } from "./errors";
-import { segmentRowCache } from "./segmentCache";
 
 /*
  * The churn job's I/O (docs/models/jobs.md): reads the features as of three cutoffs
@@ -40,8 +40,11 @@ import { segmentRowCache } from "./segmentCache";
 /** Peers' churn feature rows at (training, validation) cutoffs, keyed by peer, cutoffs and horizon. */
 export type ChurnPoolCache = Map<string, ChurnFeatureRowWithShare[][]>;
 
-/** Days of a peer's rows read for its pool features: the lookback before the earliest training cutoff (as-of − 2 × 180). */
-const PEER_SPAN_DAYS = INTERVAL_LOOKBACK_DAYS + 2 * CHURN_SETTINGS.maxHorizonDays;
+/**
+ * Days of a member's customer-day rows read for its churn features (lib/privacy/churnDays.ts
+ * readChurnDays): the lookback before the earliest training cutoff (as-of − 2 × 180).
+ */
+export const CHURN_SPAN_DAYS = INTERVAL_LOOKBACK_DAYS + 2 * CHURN_SETTINGS.maxHorizonDays;
 
 /**
  * The span of category-spend days every churn and switching job of one as-of day reads
@@ -51,31 +54,6 @@ const PEER_SPAN_DAYS = INTERVAL_LOOKBACK_DAYS + 2 * CHURN_SETTINGS.maxHorizonDay
  */
 export function categorySpendSpan(asOf: string): { from: string; to: string } {
   return { from: addDays(asOf, -(2 * CHURN_SETTINGS.maxHorizonDays + 2 * TREND_WINDOW_DAYS)), to: asOf };
-}
-
-/**
- * A segment member's customer-day rows over [asOf − 725, asOf) (getChurnFeatureDays, in that
- * merchant's own read-only scope), read once per segment data version and as-of day through the
- * worker's segment cache (./segmentCache.ts), for the churn features of any cutoff of that span
- * (churnFeaturesFromDays, the rows of getChurnFeatures to the bit): the churn and the switching
- * jobs of every member share them, the member's own jobs included. Null when the merchant's data
- * end before asOf (as a peer its label windows would be incomplete: it gives no rows; its own jobs
- * then query the features directly).
- */
-export function readChurnDays(database: Database, version: SegmentVersion, peer: MerchantRef, asOf: string): Promise<ChurnFeatureDays | null> {
-  return segmentRowCache.get(
-    version.group,
-    version.fingerprint,
-    `churnDays|${peer.id}|${asOf}`,
-    () =>
-      withMerchantScope(database, peer.id, async (tx) => {
-        const ctx = { tx, merchant: peer };
-        const { lastDay } = await getDataRange(ctx);
-        if (lastDay === null || addDays(lastDay, 1) < asOf) return null;
-        return getChurnFeatureDays(ctx, { from: addDays(asOf, -PEER_SPAN_DAYS), to: asOf });
-      }),
-    (d) => d?.day.length ?? 0,
-  );
 }
 
 /** Two windows per cutoff for categorySpend: [c − 90, c) and [c − 180, c − 90). */
@@ -94,7 +72,7 @@ function spendWindows(cutoffs: readonly string[]) {
  * @param bankIds customer id → bank customer id (owner connection), copied into the outputs
  * @param poolCache peers' feature rows by (peer, cutoffs, horizon), shared by the callers that pass
  *        it (tests that re-read a pool); default: the worker process's cache keyed by the
- *        segment's data version (./segmentCache.ts), so a segment's rows are read once per data
+ *        segment's data version (lib/privacy/segmentCache.ts), so a segment's rows are read once per data
  *        version, not once per member
  * @throws ModelInputError when the history or the customers are too few for the holdout
  */
@@ -124,7 +102,7 @@ export async function readChurnInputs(
   // segment data version and as-of day, shared with the switching job (features at any cutoff in
   // memory, the rows of getChurnFeatures to the bit).
   const version = await segmentFingerprint(database, merchant.id);
-  const days = await readChurnDays(database, version, merchant, asOf);
+  const days = await readChurnDays(database, version, merchant, asOf, CHURN_SPAN_DAYS);
   const scoped = await withMerchantScope(database, merchant.id, async (tx) => {
     const ctx = { tx, merchant };
     const cycle = await getPurchaseCycle(ctx, asOf);
@@ -152,12 +130,12 @@ export async function readChurnInputs(
   const train = addCompetitorShare(scoped.train, byCustomer, 0, 1);
   const validation = addCompetitorShare(scoped.validation, byCustomer, 2, 3);
 
-  // The segment's pool (lib/privacy/pooledTraining.ts): every peer's rows at the same two cutoffs
-  // with the same horizon, read in the peer's own read-only scope; a peer whose data end before
-  // asOf would have every customer "churned" in the validation label window, so it gives none.
-  // A peer's customer-day rows are read once per segment data version and as-of day (whatever
-  // the asker's horizon), and its features at the asker's cutoffs computed from them in memory
-  // (lib/analytics/getChurnFeatureDays.ts: the same rows, to the bit, as getChurnFeatures).
+  // The segment's pool (lib/privacy/churnDays.ts, pooledTraining.ts): every peer's rows at the
+  // same two cutoffs with the same horizon, read by lib/privacy in the peer's own read-only scope;
+  // a peer whose data end before asOf would have every customer "churned" in the validation label
+  // window, so it gives none. A peer's customer-day rows are read once per segment data version
+  // and as-of day (whatever the asker's horizon), and its features at the asker's cutoffs computed
+  // from them in memory (lib/analytics/churnFeaturesFromDays.ts: the rows of getChurnFeatures).
   const own = {
     asOf,
     horizonDays: scoped.horizonDays,
@@ -181,29 +159,29 @@ export async function readChurnInputs(
   // asked" (pooling.merchants and withheld null).
   if (ownChurnProblem(own) === null) return own;
 
-  const readPeerRows = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
-    const peerDays = await readChurnDays(database, version, peer, asOf);
-    if (peerDays === null) return [[], []];
+  // The shaping of a peer's rows (lib/privacy/churnDays.ts reads them in the peer's scope): its
+  // features at these cutoffs with its customers' competitor share; a peer whose data end before
+  // asOf gives none. A caller's cache (tests re-reading a pool) keeps the rows at these cutoffs;
+  // without one the features come from the process's cached days and spend sums (in memory).
+  const shape = async (peer: PeerChurnData): Promise<ChurnFeatureRowWithShare[][]> => {
+    if (peer.days === null) return [[], []];
     const rows = [
-      churnFeaturesFromDays(peerDays, { cutoff: trainCutoff, labelDays: scoped.horizonDays }),
-      churnFeaturesFromDays(peerDays, { cutoff: validationCutoff, labelDays: scoped.horizonDays }),
+      churnFeaturesFromDays(peer.days, { cutoff: trainCutoff, labelDays: scoped.horizonDays }),
+      churnFeaturesFromDays(peer.days, { cutoff: validationCutoff, labelDays: scoped.horizonDays }),
     ];
-    const peerSpend = await getCategorySpendByCustomer(database, peer.id, spendWindows([trainCutoff, validationCutoff]), { span: spendSpan });
+    const peerSpend = await peer.spend(spendWindows([trainCutoff, validationCutoff]), spendSpan);
     const peerByCustomer = peerSpend.available ? peerSpend.byCustomer : null;
     return [addCompetitorShare(rows[0], peerByCustomer, 0, 1), addCompetitorShare(rows[1], peerByCustomer, 2, 3)];
   };
-  // A caller's cache (tests re-reading a pool) keeps the rows at these cutoffs; without one the
-  // features come from the process's cached days and spend sums (fast, in memory).
-  const readPeer = async (peer: MerchantRef): Promise<ChurnFeatureRowWithShare[][]> => {
-    const key = `${peer.id}|${trainCutoff}|${validationCutoff}|${scoped.horizonDays}`;
-    if (!poolCache) return readPeerRows(peer);
-    const cached = poolCache.get(key);
-    if (cached) return cached;
-    const out = await readPeerRows(peer);
-    poolCache.set(key, out);
-    return out;
-  };
-  const pooled = await poolSegmentRows(database, merchant, { from: addDays(trainCutoff, -OBSERVATION_DAYS), to: asOf }, [train, validation], readPeer);
+  const pooled = await poolSegmentChurnRows(
+    database,
+    merchant,
+    version,
+    { asOf, spanDays: CHURN_SPAN_DAYS, window: { from: addDays(trainCutoff, -OBSERVATION_DAYS), to: asOf } },
+    [train, validation],
+    shape,
+    { map: poolCache, mapKey: `${trainCutoff}|${validationCutoff}|${scoped.horizonDays}` },
+  );
   return {
     ...own,
     pool: pooled.available

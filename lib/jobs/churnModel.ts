@@ -1,4 +1,5 @@
 import type { ChurnFeatureRowWithShare } from "@/lib/analytics/getChurnFeatures";
+import { crossFitCalibrated, fitMonotonePlatt } from "@/lib/models/calibration";
 import { brierScore, calibrationCurve, prAuc, rocAuc } from "@/lib/models/classificationMetrics";
 import { delongAucInterval, type AucInterval } from "@/lib/models/delong";
 import { fitGradientBoosting } from "@/lib/models/gbdt";
@@ -274,11 +275,17 @@ export function ownChurnProblem(inputs: Pick<ChurnRunInputs, "trainCutoff" | "va
   return cutoffProblem("training", inputs.trainCutoff, inputs.train) ?? cutoffProblem("validation", inputs.validationCutoff, inputs.validation);
 }
 
-/** Holdout quality on the validation rows of a model trained on the training rows. */
+/**
+ * Holdout quality on the validation rows of a model trained on the training rows: the ranking
+ * figures (ROC AUC with DeLong's interval, PR AUC) of the model's probabilities `p` (a monotone
+ * calibration keeps them), the Brier score of the cross-fitted calibrated probabilities
+ * `calibrated` (what the served probabilities achieve) and of `p` (before calibration).
+ */
 function holdoutMetrics(
   y: readonly number[],
   p: readonly number[],
-): Pick<ChurnMetrics, "rocAuc" | "rocAucCi" | "prAuc" | "brierScore" | "validationChurnRate"> {
+  calibrated: readonly number[],
+): Pick<ChurnMetrics, "rocAuc" | "rocAucCi" | "prAuc" | "brierScore" | "uncalibratedBrierScore" | "validationChurnRate"> {
   let ci: AucInterval | null = null;
   try {
     ci = delongAucInterval(y, p, 0.95);
@@ -290,7 +297,8 @@ function holdoutMetrics(
     rocAuc: orNull(() => rocAuc(y, p)),
     rocAucCi: ci === null ? null : { lower: round(ci.lower, 6), upper: round(ci.upper, 6), se: round(ci.se, 6), level: ci.level },
     prAuc: orNull(() => prAuc(y, p)),
-    brierScore: brierScore(y, p),
+    brierScore: brierScore(y, calibrated),
+    uncalibratedBrierScore: brierScore(y, p),
     validationChurnRate: y.reduce((s, v) => s + v, 0) / y.length,
   };
 }
@@ -331,8 +339,11 @@ export function chooseChurnModel(auc: Partial<Record<PoolingMode, number | null>
  * The stored churn run from its inputs: checks both cutoffs, subsamples, chooses the columns,
  * fits the merchant-only model and, with a released segment pool, the pooled one and their blend
  * on the training cutoff, judges each on the merchant's own validation customers, keeps the best
- * (chooseChurnModel), refits it at the validation cutoff, scores and explains the customers as of
- * asOf, and summarises. Deterministic (seeded).
+ * (chooseChurnModel), calibrates its probabilities by Platt scaling fitted on that holdout
+ * (lib/models/calibration.ts; the stored calibration curve and Brier score cross-fitted over two
+ * halves of the holdout customers, so not in-sample; AUC and rankings unchanged), refits it at the
+ * validation cutoff, scores and explains the customers as of asOf with the calibrated log-odds
+ * (SHAP values × the calibration's slope), and summarises. Deterministic (seeded).
  *
  * Partial pooling: "blended" averages the two models' log-odds, so its TreeSHAP values are the
  * average of the two models' (SHAP is linear in the model: Lundberg & Lee 2017, property 3).
@@ -405,10 +416,19 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     if (margins) holdoutAuc[mode] = orNull(() => rocAuc(yValid, margins));
   }
   const mode = chooseChurnModel(holdoutAuc);
-  const pValid = holdoutMargins[mode]!.map(sigmoid);
+  const validMargins = holdoutMargins[mode]!;
+  const pValid = validMargins.map(sigmoid);
+  // Post-hoc calibration (lib/models/calibration.ts, docs/adr/0032-calibrated-churn-probabilities.md):
+  // a Platt map fitted on the holdout (the model trained at c₁ scored at c₂ against what
+  // happened), applied below to the refit model's log-odds as of asOf. Reported out of sample:
+  // the calibration curve and the Brier score are of cross-fitted probabilities (the holdout
+  // customers split in two halves by id hash, each calibrated by the map fitted on the other).
+  const calibrator = fitMonotonePlatt(validMargins, yValid);
+  const folds = validation.map((r) => idHash(r.customerId) >>> 31);
+  const pValidCalibrated = crossFitCalibrated(validMargins, yValid, folds, fitMonotonePlatt);
   const ownTrainChurned = labels(train).reduce((s, v) => s + v, 0);
   const metrics: ChurnMetrics = {
-    ...holdoutMetrics(yValid, pValid),
+    ...holdoutMetrics(yValid, pValid, pValidCalibrated),
     trainRows: train.length,
     trainChurnRate: train.length > 0 ? ownTrainChurned / train.length : null,
     validationRows: validation.length,
@@ -421,21 +441,25 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     },
   };
 
-  // Final model(s): refitted at c₂, score as of asOf, explained by TreeSHAP.
+  // Final model(s): refitted at c₂, score as of asOf, explained by TreeSHAP; then calibrated. The
+  // Platt map is a line in log-odds, so the calibrated log-odds are still the base value plus
+  // the SHAP values: each value × slope, the base value mapped by the line.
   const X = encodeRows(score, features, regionIndex);
   const finals: TreeEnsemble[] = [];
   if (mode !== "pooled") finals.push(fit(finalTrain));
   if (mode !== "merchantOnly") finals.push(fit(poolFinal));
   const perModel = finals.map((m) => ({ margins: X.map((x) => predictMargin(m, x)), explanations: treeShapBatch(m, X) }));
   const k = perModel.length;
-  const margins = X.map((_, i) => perModel.reduce((s, m) => s + m.margins[i], 0) / k);
+  const { slope, intercept } = calibrator;
+  const margins = X.map((_, i) => slope * (perModel.reduce((s, m) => s + m.margins[i], 0) / k) + intercept);
   const pChurn = margins.map(sigmoid);
   const shap = X.map((_, i) => {
     const v = new Float64Array(features.length);
-    for (const m of perModel) m.explanations[i].values.forEach((x, j) => (v[j] += x / k));
+    for (const m of perModel) m.explanations[i].values.forEach((x, j) => (v[j] += (slope * x) / k));
     return v;
   });
-  const baseValue = mode === "merchantOnly" ? (perModel[0].explanations[0]?.baseValue ?? finals[0].baseMargin) : margins.reduce((s, v) => s + v, 0) / margins.length;
+  const baseValue =
+    mode === "merchantOnly" ? slope * (perModel[0].explanations[0]?.baseValue ?? finals[0].baseMargin) + intercept : margins.reduce((s, v) => s + v, 0) / margins.length;
   const explain: ExplainContext = { regions, cycleDays: inputs.medianInterPurchaseDays };
 
   const outputs: ComputedRun<typeof churnContract>["outputs"] = [];
@@ -473,7 +497,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     expectedChurners: round(pChurn.reduce((s, v) => s + v, 0), 2),
     totalRevenueAtRiskMinor,
     riskHistogram: unitHistogram(pChurn),
-    calibration: calibrationPoints(yValid, pValid, CHURN_SETTINGS.calibrationBins),
+    calibration: calibrationPoints(yValid, pValidCalibrated, CHURN_SETTINGS.calibrationBins),
     importance,
     segmentEffects: segmentEffects(score, shap, features, topForSegments),
     verdict,
@@ -503,6 +527,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     subsampled,
     competitorSpend,
     clvSource: { clvRunId: clv?.runId ?? null, clvRunVersion: clv?.version ?? null },
+    calibration: { method: "platt", slope: round(slope, 6), intercept: round(intercept, 6), interceptOnly: calibrator.interceptOnly, folds: 2 },
     pooling: {
       mode,
       level: pooled?.level ?? null,

@@ -12,7 +12,7 @@ import { withMerchantScope } from "@/lib/tenancy/scope";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { poolSegmentRows, segmentFingerprint, type PoolLevel } from "@/lib/privacy/pooledTraining";
 import { ModelInputError } from "./errors";
-import { segmentRowCache } from "./segmentCache";
+import { segmentRowCache } from "@/lib/privacy/segmentCache";
 import { median, moneyHistogram, pAliveGrid, unitHistogram } from "./summaries";
 
 /*
@@ -111,7 +111,7 @@ export async function computeClvRun(
   // The merchant's own fit failed (too few repeat customers, or degenerate): the segment's
   // customers, through lib/privacy, with the same calibration end. A peer whose data end before
   // asOf would look lapsed, so it gives none.
-  // Through the worker process's cache (./segmentCache.ts): once per segment data version.
+  // Through the worker process's cache (lib/privacy/segmentCache.ts): once per segment data version.
   const version = await segmentFingerprint(database, merchant.id);
   const readPeer = (peer: MerchantRef): Promise<CustomerRfm[][]> =>
     segmentRowCache.get(version.group, version.fingerprint, `clv|${peer.id}|${asOf}|${CLV_SETTINGS.timeUnit}`, async () => {

@@ -59,7 +59,7 @@ export interface RunModelsOptions {
   /**
    * Peers' churn rows for the segment pools (lib/jobs/churn.ts) in a map the caller keeps (tests
    * re-reading a pool); default: the process's cache keyed by the segment's data version
-   * (./segmentCache.ts), so each peer is read once per cutoff pair and data version.
+   * (lib/privacy/segmentCache.ts), so each peer is read once per cutoff pair and data version.
    */
   poolCache?: ChurnPoolCache;
   /** Peers' switching rows (lib/jobs/switching.ts) in a map the caller keeps; default: the process's segment cache. */
@@ -160,7 +160,7 @@ export async function runPendingModelJobs(
   const jobs = await listModelJobs(database.db);
   const processed: ProcessedJob[] = [];
   // Peers' pooled churn, switching and CLV rows come from the process's segment cache
-  // (./segmentCache.ts): read once per segment data version, across passes too.
+  // (lib/privacy/segmentCache.ts): read once per segment data version, across passes too.
   for (const job of jobs) {
     const merchant = await findMerchantRef(database, { id: job.merchantId });
     const outcomes = merchant ? await runMerchantModels(database, job.merchantId, { peerIndex: opts.peerIndex, kinds: job.kinds ?? undefined }) : [];

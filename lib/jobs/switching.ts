@@ -1,18 +1,18 @@
 import type { Database } from "@/db/client";
-import { churnFeaturesFromDays } from "@/lib/analytics/getChurnFeatureDays";
+import { churnFeaturesFromDays } from "@/lib/analytics/churnFeaturesFromDays";
 import { getChurnFeatures, OBSERVATION_DAYS, type ChurnFeatureRow } from "@/lib/analytics/getChurnFeatures";
 import { getDataRange } from "@/lib/analytics/getDataRange";
 import { getClvByCustomer } from "@/lib/analytics/getModelResults";
 import { addDays } from "@/lib/days";
 import { getCategorySpendByCustomer, type SpendWindow } from "@/lib/privacy/categorySpend";
-import { poolSegmentRows, segmentFingerprint } from "@/lib/privacy/pooledTraining";
+import { poolSegmentChurnRows, readChurnDays, type PeerChurnData } from "@/lib/privacy/churnDays";
+import { segmentFingerprint } from "@/lib/privacy/pooledTraining";
 import type { ComputedRun } from "@/lib/runs/contract";
 import type { switchingContract } from "@/lib/runs/switching";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { categorySpendSpan, readChurnDays } from "./churn";
+import { CHURN_SPAN_DAYS, categorySpendSpan } from "./churn";
 import { ModelInputError } from "./errors";
-import { segmentRowCache } from "./segmentCache";
 import { buildSwitchRun, SWITCH_SETTINGS, type SwitchHoldout, type SwitchRow, type SwitchRunInputs } from "./switchingModel";
 
 /*
@@ -85,9 +85,9 @@ async function readSwitchInputs(database: Database, merchant: MerchantRef, asOf:
   const validationCutoff = addDays(asOf, -H);
   const windows = [...windowsAt(trainCutoff, H, true), ...windowsAt(validationCutoff, H, true), ...windowsAt(asOf, H, false)];
   // Own history from the merchant's customer-day rows as the churn job read them (the worker's
-  // segment cache, ./churn.ts readChurnDays), else from the feature query.
+  // segment cache, lib/privacy/churnDays.ts readChurnDays), else from the feature query.
   const version = await segmentFingerprint(database, merchant.id);
-  const days = await readChurnDays(database, version, merchant, asOf);
+  const days = await readChurnDays(database, version, merchant, asOf, CHURN_SPAN_DAYS);
   const own = await withMerchantScope(database, merchant.id, async (tx) => {
     const ctx = { tx, merchant };
     const features = (cutoff: string) => (days ? Promise.resolve(churnFeaturesFromDays(days, { cutoff })) : getChurnFeatures(ctx, { cutoff }));
@@ -108,34 +108,32 @@ async function readSwitchInputs(database: Database, merchant: MerchantRef, asOf:
   const validation = toRows(own.validation, spend.byCustomer, 4, true);
   const score = toRows(own.score, spend.byCustomer, 8, false);
 
-  // The segment's rows (lib/privacy/pooledTraining.ts): each peer's customers at the same cutoffs,
-  // own history in the peer's read-only scope, category spend bank-side; a peer whose data end
+  // The segment's rows (lib/privacy/churnDays.ts, pooledTraining.ts): each peer's customers at the
+  // same cutoffs, own history read by lib/privacy in the peer's read-only scope, category spend bank-side; a peer whose data end
   // before asOf has no complete label window and gives none. The cutoffs follow from asOf alone
   // (H is fixed), so a peer's rows are the same for every member of its segment: they are kept in
-  // the worker's segment cache (./segmentCache.ts) per data version and as-of day, and the peer's
+  // the worker's segment cache (lib/privacy/segmentCache.ts) per data version and as-of day, and the peer's
   // own history comes from the customer-day rows the churn job reads (readChurnDays; the
   // features of getChurnFeatures to the bit, lib/analytics/getChurnFeatureDays.ts).
   const labelWindows = [...windowsAt(trainCutoff, H, true), ...windowsAt(validationCutoff, H, true)];
-  const readPeerRows = async (peer: MerchantRef): Promise<SwitchRow[][]> => {
-    const days = await readChurnDays(database, version, peer, asOf);
-    if (days === null) return [[], []];
-    const peerSpend = await getCategorySpendByCustomer(database, peer.id, labelWindows, { span });
+  const shape = async (peer: PeerChurnData): Promise<SwitchRow[][]> => {
+    if (peer.days === null) return [[], []];
+    const peerSpend = await peer.spend(labelWindows, span);
     if (!peerSpend.available) return [[], []];
     return [
-      toRows(churnFeaturesFromDays(days, { cutoff: trainCutoff }), peerSpend.byCustomer, 0, true),
-      toRows(churnFeaturesFromDays(days, { cutoff: validationCutoff }), peerSpend.byCustomer, 4, true),
+      toRows(churnFeaturesFromDays(peer.days, { cutoff: trainCutoff }), peerSpend.byCustomer, 0, true),
+      toRows(churnFeaturesFromDays(peer.days, { cutoff: validationCutoff }), peerSpend.byCustomer, 4, true),
     ];
   };
-  const readPeer = async (peer: MerchantRef): Promise<SwitchRow[][]> => {
-    if (!poolCache) return segmentRowCache.get(version.group, version.fingerprint, `switch|${peer.id}|${asOf}`, () => readPeerRows(peer));
-    const key = `${peer.id}|${trainCutoff}|${validationCutoff}`;
-    const cached = poolCache.get(key);
-    if (cached) return cached;
-    const out = await readPeerRows(peer);
-    poolCache.set(key, out);
-    return out;
-  };
-  const pooled = await poolSegmentRows(database, merchant, { from: addDays(trainCutoff, -OBSERVATION_DAYS), to: asOf }, [train, validation], readPeer);
+  const pooled = await poolSegmentChurnRows(
+    database,
+    merchant,
+    version,
+    { asOf, spanDays: CHURN_SPAN_DAYS, window: { from: addDays(trainCutoff, -OBSERVATION_DAYS), to: asOf } },
+    [train, validation],
+    shape,
+    { map: poolCache, mapKey: `${trainCutoff}|${validationCutoff}`, processKey: "switch" },
+  );
   const periodFrom = own.firstDay !== null && own.firstDay > addDays(trainCutoff, -OBSERVATION_DAYS) ? own.firstDay : addDays(trainCutoff, -OBSERVATION_DAYS);
   return {
     asOf,

@@ -54,7 +54,7 @@ export interface SegmentVersion {
  * every rollup write, so new data at any member, a member joining or leaving, or a changed MCC
  * changes the fingerprint. Peer rows read for a pool (and the category spend of a peer, which
  * reads its MCC) depend on nothing else, so the worker may reuse them while it holds
- * (lib/jobs/segmentCache.ts). Says nothing about a peer: the hash is kept in the worker's memory.
+ * (./segmentCache.ts). Says nothing about a peer: the hash is kept in the worker's memory.
  *
  * @param database the owner connection
  * @throws Error for an unknown merchant

@@ -32,6 +32,13 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * Format 6 (issue 17, "speak in money", ADR 0024): the summary carries each feature's effect in
  * points of risk and in revenue at risk (`summary.factorEffects`, lib/jobs/summaries.ts
  * factorEffects), which the page shows instead of log-odds. Format 5 runs have none and are refitted.
+ *
+ * Format 7 (issue 17, "calibration within ±5 points per decile", ADR 0032): P(churn) is
+ * calibrated by Platt scaling fitted on the holdout (`params.calibration`); SHAP values and the
+ * base value are in the calibrated log-odds (the model's × slope, + intercept for the base);
+ * `summary.calibration` and `metrics.brierScore` are cross-fitted (each half of the holdout
+ * customers calibrated on the other half), `metrics.uncalibratedBrierScore` is the model's before
+ * calibration. Format 6 runs are uncalibrated and are refitted.
  */
 
 /**
@@ -148,6 +155,14 @@ const churnParamsSchema = z.strictObject({
   /** Where the revenue-at-risk CLV came from. */
   clvSource: z.strictObject({ clvRunId: z.number().int().nullable(), clvRunVersion: z.number().int().nullable() }),
   /**
+   * Post-hoc calibration (ADR 0032, lib/models/calibration.ts): P(churn) = σ(slope × the model's
+   * log-odds + intercept), Platt scaling fitted on the holdout (the model trained at the training
+   * cutoff, scored at the validation cutoff). `interceptOnly`: the fitted slope was not positive,
+   * so only the intercept was fitted (slope 1, the ranking kept). The calibration curve and Brier
+   * score are cross-fitted over `folds` halves of the holdout customers (by customer id hash).
+   */
+  calibration: z.strictObject({ method: z.literal("platt"), slope: num.positive(), intercept: num, interceptOnly: z.boolean(), folds: count }),
+  /**
    * Which model scores the customers (ADR 0019): trained on the merchant's customers only, on the
    * customers of its MCC segment (lib/privacy/pooledTraining.ts), or the two blended (mean
    * log-odds). `level` and `merchants` describe the released pool (merchants counted with the
@@ -174,7 +189,10 @@ const churnMetricsSchema = z.strictObject({
    */
   rocAucCi: z.strictObject({ lower: unit, upper: unit, se: num.nonnegative(), level: unit }).nullable(),
   prAuc: unit.nullable(),
+  /** Brier score of the calibrated probabilities, cross-fitted on the holdout (what the served P(churn) achieve). */
   brierScore: unit,
+  /** Brier score of the model's probabilities before calibration, on the same customers. */
+  uncalibratedBrierScore: unit,
   /** Churn rate among the validation customers. */
   validationChurnRate: unit,
   /** The merchant's own training rows (pooled rows are never counted here: a peer figure). */
@@ -193,7 +211,7 @@ const churnMetricsSchema = z.strictObject({
   holdoutAuc: z.strictObject({ merchantOnly: unit.nullable(), pooled: unit.nullable(), blended: unit.nullable() }),
 });
 
-/** One point of the reliability diagram (validation cutoff). */
+/** One point of the reliability diagram (validation cutoff, cross-fitted calibrated probabilities). */
 const calibrationPointSchema = z.strictObject({
   /** Bin [from, to) of predicted probability. */
   from: unit,
@@ -276,7 +294,7 @@ const churnSummarySchema = z.strictObject({
   verdict: z.enum(CHURN_VERDICTS),
   /** Top 100 scored customers by P(churn) × CLV; empty unless the verdict is `better`. */
   revenueAtRisk: z.array(revenueAtRiskRowSchema),
-  /** SHAP base value (log-odds) of the final model. */
+  /** SHAP base value (calibrated log-odds) of the final model: the calibrated log-odds of a customer are it plus their SHAP values. */
   baseValue: num,
   /**
    * Each model feature's effect over the scored customers, by points descending: mean |P − P
@@ -288,7 +306,7 @@ const churnSummarySchema = z.strictObject({
   ),
 });
 
-const CHURN_FORMAT = 6;
+const CHURN_FORMAT = 7;
 
 export const churnContract = defineRunContract({
   kind: "churn",

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Database } from "@/db/client";
 import { getChurnFeatures, getPurchaseCycle, type ChurnFeatureRow } from "@/lib/analytics/getChurnFeatures";
-import { churnFeaturesFromDays, getChurnFeatureDays } from "@/lib/analytics/getChurnFeatureDays";
+import { churnFeaturesFromDays } from "@/lib/analytics/churnFeaturesFromDays";
+import { getChurnFeatureDays } from "@/lib/analytics/getChurnFeatureDays";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { churnHorizonDays } from "@/lib/jobs/churnModel";
 import { openTestDatabase } from "../helpers/db";

@@ -82,16 +82,20 @@ describe("pooled churn on the small synthetic bank", () => {
     expect(failedClv).toEqual([]);
   });
 
-  it("a merchant with a model of its own keeps it; calibration over every run (pinned)", () => {
+  it("a merchant with a model of its own keeps it; calibrated probabilities over every run (issue 17: the middle deciles fixed, the top one not)", () => {
     const both = results.filter((r) => r.churn && r.churn.metrics.holdoutAuc.merchantOnly !== null);
     expect(both).toHaveLength(14);
     for (const r of both) {
       expect(r.churn!.params.pooling.mode, r.slug).toBe("merchantOnly");
+      // The AUC is the model's: a monotone calibration keeps the ranking.
       expect(r.churn!.metrics.rocAuc!, r.slug).toBeCloseTo(r.churn!.metrics.holdoutAuc.merchantOnly!, 6);
     }
     const calib = new Map<number, { n: number; p: number; o: number }>();
     for (const r of results) {
-      for (const [k, pt] of (r.churn?.summary.calibration ?? []).entries()) {
+      if (!r.churn) continue;
+      expect(r.churn.params.calibration.method).toBe("platt");
+      expect(r.churn.params.calibration.slope, r.slug).toBeGreaterThan(0);
+      for (const [k, pt] of r.churn.summary.calibration.entries()) {
         if (pt.customers === 0) continue;
         const c = calib.get(k) ?? { n: 0, p: 0, o: 0 };
         c.n += pt.customers;
@@ -100,16 +104,25 @@ describe("pooled churn on the small synthetic bank", () => {
         calib.set(k, c);
       }
     }
-    const deciles = [...calib.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => (c.o / c.n - c.p / c.n) * 100);
-    console.log("calibration gaps, points (observed − predicted) per decile of risk:", deciles.map((d) => d.toFixed(2)).join(" "));
-    // Over the 27 runs' holdout customers (pinned): 4 of 10 deciles within ±5 points. The
-    // merchant-only models of the larger merchants under-predict the middle deciles and
-    // over-predict the top one (−13.5 points); when those merchants' pooled or blended models were
-    // chosen for a higher holdout AUC, 9 of 10 deciles were within ±5 (ADR 0019): issue 17's
-    // calibration bar is not met by what landed.
-    const pinned = [3.3, 4.69, 10.11, 13.33, 1.15, 7.54, 5.3, -4.65, -7.56, -13.48];
+    const bins = [...calib.entries()].sort((a, b) => a[0] - b[0]);
+    const deciles = bins.map(([, c]) => (c.o / c.n - c.p / c.n) * 100);
+    console.log("calibration gaps, points (observed − predicted) per decile of risk:", bins.map(([k, c], i) => `${k}:${deciles[i].toFixed(2)} (${c.n})`).join(" "));
+    console.log("platt slopes", results.filter((r) => r.churn).map((r) => `${r.slug}:${r.churn!.params.calibration.slope}${r.churn!.params.calibration.interceptOnly ? "*" : ""}`).join(" "));
+    console.log("brier calibrated vs model", results.filter((r) => r.churn).map((r) => `${r.churn!.metrics.brierScore.toFixed(4)}/${r.churn!.metrics.uncalibratedBrierScore.toFixed(4)}`).join(" "));
+    // Issue 17's bar: over the 27 runs' holdout customers, every decile of predicted risk within
+    // ±5 points of the share that left. The stored curve is cross-fitted (each half of a
+    // merchant's holdout customers calibrated by the Platt map fitted on the other half, ADR 0032),
+    // so it is what the served probabilities achieve, not an in-sample fit.
+    // Before calibration (format 6): 4 of 10 within ±5, gaps 3.3, 4.69, 10.11, 13.33, 1.15, 7.54,
+    // 5.3, −4.65, −7.56, −13.48 (the GBDTs under-predicted the middle, over-predicted the top).
+    // Calibrated (format 7): the middle is fixed (largest gap 5.81 points, was 13.33), but the top
+    // decile is still over-predicted by 12.8 points (167 customers): the bar is NOT met by Platt
+    // scaling alone (ADR 0032, "what is left"). Asserted: what holds, and the gaps pinned.
     expect(deciles).toHaveLength(10);
-    deciles.forEach((gap, k) => expect(Math.abs(gap - pinned[k]), `decile ${k}: ${gap}`).toBeLessThanOrEqual(0.1));
+    deciles.slice(0, 9).forEach((gap, k) => expect(Math.abs(gap), `decile ${k}: ${gap}`).toBeLessThanOrEqual(6.1));
+    expect(deciles.filter((gap) => Math.abs(gap) <= 5)).toHaveLength(6);
+    const pinned = [3.83, -2.44, -4.63, -2.06, 2.5, 5.42, 5.81, -0.63, -6.02, -12.79];
+    deciles.forEach((gap, k) => expect(Math.abs(gap - pinned[k]), `decile ${k}: ${gap}`).toBeLessThanOrEqual(0.01));
   });
 
   it("a pooled run stores only the merchant's own customers and figures (attack g finds no pool figure)", async () => {

@@ -5,7 +5,8 @@
  * period, getOpenUpgradeRequest, getChurnResults' risk), for every merchant of a small synthetic
  * bank (63 merchants, seed 7) as a bank admin sees it, and for a relationship manager's subset.
  * It also pins the portfolio scope's access (ADR 0026): only the listed merchants' rows of the
- * portfolio's five tables, no other table at all, and a merchant scope cannot widen itself.
+ * portfolio's six tables (merchant_settings since drizzle/0032: revenue at risk in margin), no
+ * other table at all, and a merchant scope cannot widen itself.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import fs from "node:fs";
@@ -29,6 +30,8 @@ const { setPlanIn } = await import("@/lib/billing");
 const { getDataRange } = await import("@/lib/analytics/getDataRange");
 const { getOverview } = await import("@/lib/analytics/getOverview");
 const { getChurnResults } = await import("@/lib/analytics/getModelResults");
+const { getValueBasis } = await import("@/lib/analytics/getValueBasis");
+const { inMargin } = await import("@/lib/format");
 const { getOpenUpgradeRequest } = await import("@/lib/billing");
 const { loadPortfolio } = await import("@/lib/endpoints/portfolio");
 const { buildChurnRun } = await import("@/lib/jobs/churnModel");
@@ -72,6 +75,8 @@ beforeAll(async () => {
   await database.db.insert(upgradeRequests).values({ merchantId: m1, plan: "business" });
   await database.db.transaction((tx) => setPlanIn(tx, m2, { plan: "pro", trial: true }, null));
   await database.db.transaction((tx) => setPlanIn(tx, m3, { plan: "pro", trial: false }, null));
+  // m0 set a gross margin of 35.5 % (issue 17): its revenue at risk shows in margin.
+  await database.db.execute(sql`insert into merchant_settings (merchant_id, gross_margin_bp) values (${m0}, 3550)`);
   const adminUser = await seedUser(database, { bankRole: "bank_admin", prefix: "admin" });
   const rmUser = await seedUser(database, { bankRole: "relationship_manager", memberships: [[m1, "relationship_manager"], [m3, "relationship_manager"], [merchantIds[40], "relationship_manager"]], prefix: "rm" });
   admin = (await loadActorIn(database, adminUser.id))!;
@@ -94,13 +99,17 @@ async function perMerchantReference(actor: Actor, requested: Period | null) {
       const request = await getOpenUpgradeRequest(ctx.tx, ctx.merchant.id);
       const run = e.features.has("churn") ? await getChurnResults(ctx) : null;
       const s = run?.summary;
+      const { grossMarginBp } = await getValueBasis(ctx);
       return {
         firstDay: range.firstDay,
         lastDay: range.lastDay,
         period,
         overview,
         upgradeRequest: request ? { plan: request.plan, requestedAt: request.requestedAt.toISOString() } : null,
-        risk: s && s.scoredCustomers > 0 ? { expectedShare: s.expectedChurners / s.scoredCustomers, revenueAtRiskMinor: s.totalRevenueAtRiskMinor } : null,
+        risk:
+          s && s.scoredCustomers > 0
+            ? { expectedShare: s.expectedChurners / s.scoredCustomers, revenueAtRiskMinor: inMargin(s.totalRevenueAtRiskMinor, grossMarginBp), grossMarginBp }
+            : null,
       };
     });
     rows.push({
@@ -129,7 +138,12 @@ describe("portfolio, set-based", () => {
     const bySlug = new Map(portfolio.rows.map((r) => [r.slug, r]));
     const slugOf = async (id: number) => (await queryRows<{ slug: string }>(database.db, sql`select slug from merchants where id = ${id}`))[0].slug;
     const churn = buildChurnRun(syntheticChurnInputs()).summary;
-    expect(bySlug.get(await slugOf(m0))!.risk).toEqual({ expectedShare: churn.expectedChurners / churn.scoredCustomers, revenueAtRiskMinor: churn.totalRevenueAtRiskMinor });
+    // In margin: round(total × 0.355), the merchant's setting beside it.
+    expect(bySlug.get(await slugOf(m0))!.risk).toEqual({
+      expectedShare: churn.expectedChurners / churn.scoredCustomers,
+      revenueAtRiskMinor: Math.round(churn.totalRevenueAtRiskMinor * 0.355),
+      grossMarginBp: 3550,
+    });
     expect(bySlug.get(await slugOf(m1))).toMatchObject({ plan: "start", risk: null, upgradeRequest: { plan: "business" } });
     expect(bySlug.get(await slugOf(m2))!.status).toBe("trialing");
     expect(portfolio.rows.filter((r) => r.overview && r.overview.current.customers > 0).length).toBeGreaterThan(50);
@@ -156,14 +170,15 @@ describe("portfolio, set-based", () => {
   it("a portfolio scope reads the listed merchants' portfolio rows and nothing else", async () => {
     const [a, b] = merchantIds;
     const seen = await withPortfolioScope(database, [a], (tx) =>
-      queryRows<{ daily: number; others: number; bitmaps: number; customers: number; requests: number; runs: number }>(
+      queryRows<{ daily: number; others: number; bitmaps: number; customers: number; requests: number; runs: number; settings: number }>(
         tx,
         sql`select (select count(*)::int from merchant_daily where merchant_id = ${a}) as daily,
                    (select count(*)::int from merchant_daily where merchant_id <> ${a}) as others,
                    (select count(*)::int from merchant_day_customer_bitmaps) as bitmaps,
                    (select count(*)::int from merchant_customers) as customers,
                    (select count(*)::int from upgrade_requests) as requests,
-                   (select count(*)::int from model_runs) as runs`,
+                   (select count(*)::int from model_runs) as runs,
+                   (select count(*)::int from merchant_settings) as settings`,
       ),
     );
     const [own] = await queryRows<{ daily: number; bitmaps: number; customers: number; runs: number }>(
@@ -175,7 +190,10 @@ describe("portfolio, set-based", () => {
     );
     expect(own.daily).toBeGreaterThan(0);
     expect(own.runs).toBe(1);
-    expect(seen[0]).toEqual({ daily: own.daily, others: 0, bitmaps: own.bitmaps, customers: own.customers, requests: 0, runs: 1 });
+    expect(seen[0]).toEqual({ daily: own.daily, others: 0, bitmaps: own.bitmaps, customers: own.customers, requests: 0, runs: 1, settings: 1 });
+    // Another merchant's portfolio does not see a's margin setting (drizzle/0032: the listed merchants' rows only).
+    const [otherSettings] = await withPortfolioScope(database, [b], (tx) => queryRows<{ n: number }>(tx, sql`select count(*)::int as n from merchant_settings`));
+    expect(otherSettings.n).toBe(0);
     // The set is a bit string: the listed ids across bytes, and none of their neighbours.
     const last = merchantIds[62];
     const perMerchant = (tx: Parameters<Parameters<typeof withPortfolioScope>[2]>[0]) =>
@@ -204,5 +222,23 @@ describe("portfolio, set-based", () => {
     expect(denied).toMatch(/permission denied for function set_config/);
     await expect(withPortfolioScope(database, [], async () => 0)).rejects.toThrow(/no merchants/);
     await expect(withPortfolioScope(database, [a, 0], async () => 0)).rejects.toThrow(/invalid merchant id 0/);
+  });
+
+  it("without a margin setting the revenue at risk stays revenue and says so (grossMarginBp null)", async () => {
+    const [m0] = merchantIds;
+    await database.db.execute(sql`delete from merchant_settings where merchant_id = ${m0}`);
+    try {
+      const portfolio = await loadPortfolio(admin, null);
+      const churn = buildChurnRun(syntheticChurnInputs()).summary;
+      const [{ slug }] = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants where id = ${m0}`);
+      expect(portfolio.rows.find((r) => r.slug === slug)!.risk).toEqual({
+        expectedShare: churn.expectedChurners / churn.scoredCustomers,
+        revenueAtRiskMinor: churn.totalRevenueAtRiskMinor,
+        grossMarginBp: null,
+      });
+      expect(portfolio.rows).toEqual(await perMerchantReference(admin, null));
+    } finally {
+      await database.db.execute(sql`insert into merchant_settings (merchant_id, gross_margin_bp) values (${m0}, 3550)`);
+    }
   });
 });

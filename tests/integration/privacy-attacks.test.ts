@@ -322,7 +322,7 @@ describe(`privacy attacks on the synthetic bank (${TEST_DIALECT})`, () => {
       found.e.cells += cells.cells;
       found.e.smallCells += cells.small;
     }
-    const churnTables = ENDPOINTS.churn.tables!({ run: { summary } } as never, { locale: "en" } as never) ?? [];
+    const churnTables = ENDPOINTS.churn.tables!({ run: { summary }, valueBasis: { grossMarginBp: null } } as never, { locale: "en" } as never) ?? [];
     for (const table of churnTables) for (const row of table.rows) found.e.bankAttributes += attacks.scanPerPerson([{ customerRef: "x", cells: table.columns.map((c) => String(c.value(row as never))) }], found.e.examples).bankAttributes;
 
     // An uploaded campaign: bank gender and age split into cells, a formula as the action name.

@@ -6,8 +6,8 @@ import type { RevenueAtRiskRowWithText as RevenueAtRiskRow } from "@/lib/runs/ch
 import { segmentTreeNodes } from "@/lib/runs/render/segments";
 
 /** The churn view's revenue-at-risk export (lib/endpoints: churn.tables through tableToCsv), which replaced revenueAtRiskCsv. */
-function revenueAtRiskCsv(rows: RevenueAtRiskRow[], currency: string, lang: "en" | "ru"): string {
-  const data = { run: { summary: { revenueAtRisk: rows } }, latestAttempt: null } as unknown as EndpointData<typeof churn>;
+function revenueAtRiskCsv(rows: RevenueAtRiskRow[], currency: string, lang: "en" | "ru", grossMarginBp: number | null = null): string {
+  const data = { run: { summary: { revenueAtRisk: rows } }, latestAttempt: null, valueBasis: { grossMarginBp } } as unknown as EndpointData<typeof churn>;
   return tableToCsv(churn.tables!(data, { locale: lang })![0], lang, currency);
 }
 import type { RegressionTree } from "@/lib/models/cart";
@@ -79,15 +79,37 @@ describe("revenueAtRiskCsv", () => {
     text: { en: text, ru: `ru ${text}` },
   });
 
-  it("writes RFC 4180 CSV with major units and quoted factor text", () => {
+  it("writes RFC 4180 CSV with major units and quoted factor text; without a margin the money is revenue, and says so", () => {
     const csv = revenueAtRiskCsv([row("C-001", 0.81234, 123456, 'No purchase for 90 days; "premium", yes')], "GBP", "en");
     expect(csv).toBe(
-      'Bank customer id,P(churn),"CLV, GBP",CLV source,"Revenue at risk, GBP",Top factors\r\n' +
+      'Bank customer id,P(churn),"CLV in revenue (no margin set), GBP",CLV source,"Revenue at risk in revenue (no margin set), GBP",Top factors\r\n' +
         'C-001,0.8123,1234.56,clv,1002.88,"No purchase for 90 days; ""premium"", yes"\r\n',
     );
   });
 
   it("follows the currency's minor-unit digits and the user's language", () => {
-    expect(revenueAtRiskCsv([row("7", 0.5, 1000, "x")], "JPY", "ru").split("\r\n")[1]).toBe("7,0.5000,1000,clv,500,ru x");
+    expect(revenueAtRiskCsv([row("7", 0.5, 1000, "x")], "JPY", "ru").split("\r\n")).toEqual([
+      'ID клиента банка,P(отток),"CLV в выручке (маржа не задана), JPY",Источник CLV,"Выручка под риском (маржа не задана), JPY",Главные факторы',
+      "7,0.5000,1000,clv,500,ru x",
+      "",
+    ]);
+  });
+
+  it("gives CLV and revenue at risk in margin when the merchant set one (issue 17), in both languages", () => {
+    // 35.5 %: 123456 × 0.355 = 43826.88 → 43827 minor units; 100288 × 0.355 = 35602.24 → 35602.
+    const rows = [row("C-001", 0.81234, 123456, "x")];
+    expect(rows[0].revenueAtRiskMinor).toBe(100_288);
+    expect(revenueAtRiskCsv(rows, "GBP", "en", 3550).split("\r\n")).toEqual([
+      'Bank customer id,P(churn),"CLV in margin, GBP",CLV source,"Revenue at risk in margin, GBP",Top factors',
+      "C-001,0.8123,438.27,clv,356.02,x",
+      "",
+    ]);
+    expect(revenueAtRiskCsv(rows, "GBP", "ru", 3550).split("\r\n")).toEqual([
+      'ID клиента банка,P(отток),"CLV в марже, GBP",Источник CLV,"Под риском в марже, GBP",Главные факторы',
+      "C-001,0.8123,438.27,clv,356.02,ru x",
+      "",
+    ]);
+    // The whole margin is the revenue itself.
+    expect(revenueAtRiskCsv(rows, "GBP", "en", 10_000).split("\r\n")[1]).toBe("C-001,0.8123,1234.56,clv,1002.88,x");
   });
 });

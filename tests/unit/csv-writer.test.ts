@@ -8,8 +8,8 @@ import { churn } from "@/lib/endpoints/views/churn";
 import type { RevenueAtRiskRowWithText } from "@/lib/runs/churn";
 
 /** The churn view's revenue-at-risk download (churn.tables through lib/endpoints' CSV export). */
-function revenueAtRiskCsv(rows: RevenueAtRiskRowWithText[], currency: string, lang: "en" | "ru"): string {
-  const data = { run: { summary: { revenueAtRisk: rows } }, latestAttempt: null } as unknown as EndpointData<typeof churn>;
+function revenueAtRiskCsv(rows: RevenueAtRiskRowWithText[], currency: string, lang: "en" | "ru", grossMarginBp: number | null = null): string {
+  const data = { run: { summary: { revenueAtRisk: rows } }, latestAttempt: null, valueBasis: { grossMarginBp } } as unknown as EndpointData<typeof churn>;
   return tableToCsv(churn.tables!(data, { locale: lang })![0], lang, currency);
 }
 

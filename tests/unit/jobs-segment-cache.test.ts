@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { SegmentRowCache } from "@/lib/jobs/segmentCache";
+import { SegmentRowCache } from "@/lib/privacy/segmentCache";
 
 /*
- * The worker's cache of segment members' rows (lib/jobs/segmentCache.ts): a segment is read once
+ * The worker's cache of segment members' rows (lib/privacy/segmentCache.ts): a segment is read once
  * per data version; a new version drops the old one's rows; the row bound evicts the least
  * recently used; a failed read is not kept; concurrent readers of one key share one read.
  */

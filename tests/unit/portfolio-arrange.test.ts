@@ -21,7 +21,7 @@ function row(name: string, o: { net?: number; growth?: number | null; risk?: num
     status: o.plan ? "active" : null,
     trialEndsAt: null,
     upgradeRequest: o.requested ? { plan: "pro", requestedAt: o.requested } : null,
-    risk: o.risk === undefined ? null : { expectedShare: o.risk, revenueAtRiskMinor: 0 },
+    risk: o.risk === undefined ? null : { expectedShare: o.risk, revenueAtRiskMinor: 0, grossMarginBp: null },
   };
 }
 

@@ -70,6 +70,15 @@ describe("the dependency rules", () => {
       // an import circle inside one room (reported once, at the import that closes it)
       "lib/models/a.ts": 'import { b } from "./b";\nexport const a = () => b;\n',
       "lib/models/b.ts": 'import { a } from "./a";\nexport const b = () => a;\n',
+      // a peer read outside lib/privacy: a job importing the customer-day reader to open a peer's
+      // scope itself (lib/privacy/churnDays.ts owns that read; the pure features are allowed)
+      "lib/tenancy/scope.ts": "export const withMerchantScope = 1;\n",
+      "lib/analytics/getChurnFeatureDays.ts": "export const getChurnFeatureDays = 1;\n",
+      "lib/analytics/churnFeaturesFromDays.ts": "export const churnFeaturesFromDays = 1;\n",
+      "lib/jobs/peek.ts":
+        'import { withMerchantScope } from "@/lib/tenancy/scope";\nimport { getChurnFeatureDays } from "@/lib/analytics/getChurnFeatureDays";\nimport { churnFeaturesFromDays } from "@/lib/analytics/churnFeaturesFromDays";\nexport const peek = [withMerchantScope, getChurnFeatureDays, churnFeaturesFromDays];\n',
+      // allowed: lib/privacy reads them
+      "lib/privacy/churnDays.ts": 'import { getChurnFeatureDays } from "@/lib/analytics/getChurnFeatureDays";\nexport const read = getChurnFeatureDays;\n',
       // allowed: models import the kernel; components import lib/charts
       "lib/stats/index.ts": "export const s = 1;\n",
       "lib/models/c.ts": 'import { s } from "@/lib/stats";\nexport const c = s;\n',
@@ -84,6 +93,7 @@ describe("the dependency rules", () => {
         "components-only-client-rooms: components/View.tsx -> lib/jobs/run.ts",
         "lib-not-upward: lib/charts/build.ts -> components/Chart.tsx",
         "no-circular: lib/models/a.ts -> lib/models/b.ts",
+        "peer-reads-in-privacy: lib/jobs/peek.ts -> lib/analytics/getChurnFeatureDays.ts",
         "privacy-internals: lib/analytics/getX.ts -> lib/privacy/competitors/members.internal.ts",
         "room:lib/charts: lib/charts/build.ts -> components/Chart.tsx",
         "room:lib/days: lib/days/index.ts -> db/client.ts",
