@@ -18,6 +18,7 @@
  * hot key: no cache of one answer can carry it).
  *
  * Usage: npx tsx bench/load.ts [--port 3200] [--seconds 10] [--loads 7] [--database-url URL] [--skip-pages] [--skip-throughput]
+ *   [--processes N] (N `next start` processes on one port, scripts/serve.ts; needs --database-url)
  * Before each target and the page loads it waits until the server answers the static file within
  * 200 ms again (a previous target's timed-out requests still render).
  */
@@ -36,6 +37,7 @@ const { values } = parseArgs({
     "database-url": { type: "string" },
     "skip-pages": { type: "boolean", default: false },
     "skip-throughput": { type: "boolean", default: false },
+    processes: { type: "string", default: "1" },
   },
 });
 const BASE = `http://127.0.0.1:${values.port}`;
@@ -143,10 +145,16 @@ async function throughput(cookie: string) {
   for (const r of rows) console.log(`| ${r.what} | ${r.rps.toFixed(1)} | ${r.p50} | ${r.p99} | ${r.bad} | ${(r.rps / base).toFixed(4)} |`);
 }
 
+/**
+ * The e2e suite's chromium flags (playwright.config.ts), so the bench and the e2e runs see the
+ * same browser (measured 2026-12-03: /login's first paint is 576–672 ms with or without them).
+ */
+const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
 async function pageSpeed() {
   const { slug } = expected.owner;
   const pages = ["/login", `/m/${slug}`, `/m/${slug}/customers`, `/m/${slug}/value`, `/m/${slug}/churn`, `/m/${slug}/seasonality`, `/m/${slug}/findings`];
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu"] });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
   const cookie = await signIn();
   const cookies = cookie.split("; ").map((c) => {
     const i = c.indexOf("=");
@@ -201,7 +209,9 @@ async function pageSpeed() {
   for (const r of results) console.log(`- ${r.page}: ${r.element}`);
 }
 
-const server = spawn("npx", ["next", "start", "-p", values.port], {
+// One `next start`, or with --processes N (PostgreSQL only) N of them sharing the port (scripts/serve.ts).
+const serverCommand = values.processes === "1" ? ["next", "start", "-p", values.port] : ["tsx", "scripts/serve.ts", "--processes", values.processes, "--port", values.port];
+const server = spawn("npx", serverCommand, {
   env: { ...process.env, PGLITE_DIR: path.resolve(".data/e2e/pglite"), DATABASE_URL, RUN_WORKER_IN_SERVER: "0" },
   stdio: "ignore",
   detached: true,

@@ -37,6 +37,11 @@ export interface Database {
    * as JSON text, Dates as ISO text.
    */
   raw(text: string, values?: readonly unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /**
+   * PGlite only: a tarball of the whole data directory (uncompressed), which `openDatabase({
+   * loadDataDir })` starts from. Undefined on PostgreSQL (its copy is CREATE DATABASE … TEMPLATE).
+   */
+  dumpDataDir?: () => Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -111,8 +116,10 @@ function defaultPgliteDir(): string {
 /**
  * Opens a database: postgres.js when `url` is given, else embedded PGlite in `dataDir`
  * (`memory://` for an in-memory one). PGlite allows one process per data directory.
+ * `loadDataDir` (PGlite only) starts it from a tarball of another PGlite's data directory, as
+ * `PGlite#dumpDataDir` wrote it (the integration tests' synthetic bank, loaded once per run).
  */
-export async function openDatabase(opts: { url?: string; dataDir?: string }): Promise<Database> {
+export async function openDatabase(opts: { url?: string; dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
   if (opts.url) {
     const { default: postgres } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
@@ -190,6 +197,7 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
   if (!dataDir.startsWith("memory://")) fs.mkdirSync(dataDir, { recursive: true });
   const client = await PGlite.create(dataDir, {
     parsers: { [INT8]: toNumber, [NUMERIC]: toNumber, [DATE]: identity },
+    ...(opts.loadDataDir ? { loadDataDir: opts.loadDataDir } : {}),
   });
   const db = drizzle(client, { schema }) as unknown as Db;
   const held = new Set<string>();
@@ -216,6 +224,7 @@ export async function openDatabase(opts: { url?: string; dataDir?: string }): Pr
       const results = await client.exec(text);
       return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
     },
+    dumpDataDir: () => client.dumpDataDir("none"),
     close: () => client.close(),
   };
 }
