@@ -8,17 +8,20 @@
  * 2. overview (getOverview) of the merchant with the most purchases over 30 and 365 days, and
  *    monthly cohort retention over its last 12 months: median and p95 of `--calls` calls;
  * 3. the Competitors stored-report job (refreshCompetitorReports) for that merchant's MCC group;
- * 4. model jobs (runMerchantModels, every family) of all merchants by 1 and by 2 worker processes
- *    (this file re-run with --models-worker i/n, each taking every n-th merchant): wall seconds.
+ * 4. model jobs (runMerchantModels, every family) of all merchants, or of the first
+ *    `--models-merchants N` in id order, by 1 and by 2 worker processes (this file re-run with
+ *    --models-worker i/n, each taking every n-th merchant): wall seconds.
  *
  * Usage: npx tsx bench/citus.ts --bank DIR [--single URL] [--citus URL] [--calls 20] [--skip-models]
- *   [--only single|citus] [--name citus_bench] (the database created, dropped first, on each server)
+ *   [--models-merchants N] [--only single|citus] [--name citus_bench] (the database created,
+ *   dropped first, on each server). Each figure is printed as it is taken, with the load average.
  *   DIR holds merchants, customers and transactions .csv or .csv.gz (npm run generate --
  *   --no-load --out DIR); URLs name an existing database on each server (default 127.0.0.1:5432
  *   and :9700, database postgres). The machine is shared: run it with nice.
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { sql } from "drizzle-orm";
@@ -43,6 +46,7 @@ const { values } = parseArgs({
     only: { type: "string" },
     name: { type: "string", default: "citus_bench" },
     "models-worker": { type: "string" },
+    "models-merchants": { type: "string" },
     url: { type: "string" },
   },
 });
@@ -63,11 +67,11 @@ async function timeCalls(fn: () => Promise<unknown>, calls: number) {
 }
 
 /** Child process: the model jobs of every n-th merchant (i of n). */
-async function modelsWorker(spec: string, url: string) {
+async function modelsWorker(spec: string, url: string, limit: number | null) {
   const [i, n] = spec.split("/").map(Number);
   const database = await openDatabase({ url });
   try {
-    const ids = (await queryRows<{ id: number }>(database.db, sql`select id from merchants order by id`)).map((r) => r.id);
+    const ids = (await queryRows<{ id: number }>(database.db, sql`select id from merchants order by id`)).map((r) => r.id).slice(0, limit ?? undefined);
     let ok = 0;
     const failed: string[] = [];
     for (const [k, id] of ids.entries()) {
@@ -88,7 +92,8 @@ function runWorkers(url: string, n: number): Promise<number> {
   const tsx = path.resolve("node_modules/.bin/tsx");
   const children = Array.from({ length: n }, (_, i) =>
     new Promise<void>((resolve, reject) => {
-      const child = spawn(tsx, ["bench/citus.ts", "--models-worker", `${i}/${n}`, "--url", url], { stdio: ["ignore", "ignore", "inherit"] });
+      const limit = values["models-merchants"] ? ["--models-merchants", values["models-merchants"]] : [];
+      const child = spawn(tsx, ["bench/citus.ts", "--models-worker", `${i}/${n}`, "--url", url, ...limit], { stdio: ["ignore", "ignore", "inherit"] });
       child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`models worker ${i}/${n} exited ${code}`))));
     }),
   );
@@ -105,6 +110,11 @@ async function benchServer(label: string, adminUrl: string, bank: string, calls:
   await first.close();
   const database: Database = await openDatabase({ url }); // the Citus step's settings apply to new connections
   const out: Record<string, unknown> = { server: label, citus };
+  // each figure is printed as it is taken, so a run stopped part-way still reports what it measured
+  const record = (key: string, value: unknown) => {
+    out[key] = value;
+    console.log(label, key, JSON.stringify(value), `(load ${os.loadavg().map((l) => l.toFixed(1)).join(" ")})`);
+  };
   try {
     for (const format of ["merchants", "customers", "transactions"] as IngestFormat[]) {
       const file = [`${format}.csv.gz`, `${format}.csv`].map((f) => path.join(bank, f)).find((f) => fs.existsSync(f))!;
@@ -112,11 +122,11 @@ async function benchServer(label: string, adminUrl: string, bank: string, calls:
       const report = await ingestFile(database, { format, file });
       if (!report.ok) throw new Error(`ingest of ${file} failed: ${JSON.stringify(report.errors.slice(0, 3))}`);
       const seconds = (performance.now() - t) / 1000;
-      out[`ingest_${format}_s`] = Number(seconds.toFixed(1));
+      record(`ingest_${format}_s`, Number(seconds.toFixed(1)));
       if (format === "transactions") {
         const [{ n }] = await queryRows<{ n: number }>(database.db, sql`select count(*)::bigint as n from transactions`);
-        out.transactions = n;
-        out.ingest_rows_per_s = Math.round(n / seconds);
+        record("transactions", n);
+        record("ingest_rows_per_s", Math.round(n / seconds));
       }
     }
     const [largest] = await queryRows<MerchantRef & { purchases: number; last_day: string }>(
@@ -126,39 +136,38 @@ async function benchServer(label: string, adminUrl: string, bank: string, calls:
           group by m.id order by purchases desc, m.id limit 1`,
     );
     const merchant: MerchantRef = { id: largest.id, slug: largest.slug, name: largest.name, mcc: largest.mcc, currency: largest.currency, timeZone: largest.timeZone };
-    out.merchant = `${merchant.slug} (${largest.purchases} purchases)`;
+    record("merchant", `${merchant.slug} (${largest.purchases} purchases)`);
     const end = addDays(largest.last_day, 1);
     for (const days of [30, 365]) {
       const period = presetPeriod(days, end);
-      out[`overview_${days}d`] = await timeCalls(() => withMerchantScope(database, merchant.id, (tx) => getOverview({ tx, merchant }, period)), calls);
+      record(`overview_${days}d`, await timeCalls(() => withMerchantScope(database, merchant.id, (tx) => getOverview({ tx, merchant }, period)), calls));
     }
     const year = presetPeriod(365, end);
-    out.cohorts_12m = await timeCalls(() => withMerchantScope(database, merchant.id, (tx) => getCohortRetention({ tx, merchant }, year)), calls);
+    record("cohorts_12m", await timeCalls(() => withMerchantScope(database, merchant.id, (tx) => getCohortRetention({ tx, merchant }, year)), calls));
     await database.raw(`delete from competitor_reports`);
     const t = performance.now();
     const outcomes = await refreshCompetitorReports(database, [merchant.id]);
     const failed = outcomes.filter((o) => o.status === "failed");
-    out.competitors_job = {
+    record("competitors_job", {
       merchants: outcomes.length,
       failed: failed.length,
       seconds: Number(((performance.now() - t) / 1000).toFixed(1)),
       ...(failed.length > 0 ? { firstError: JSON.stringify(failed[0]).slice(0, 300) } : {}),
-    };
+    });
     console.log(label, JSON.stringify(out));
   } finally {
     await database.close();
   }
   if (!values["skip-models"]) {
     for (const n of [1, 2]) {
-      out[`models_all_${n}_workers_s`] = Number((await runWorkers(url, n)).toFixed(1));
-      console.log(label, `models, ${n} worker(s):`, out[`models_all_${n}_workers_s`], "s");
+      record(`models_all_${n}_workers_s`, Number((await runWorkers(url, n)).toFixed(1)));
     }
   }
   return out;
 }
 
 async function main() {
-  if (values["models-worker"]) return modelsWorker(values["models-worker"], values.url!);
+  if (values["models-worker"]) return modelsWorker(values["models-worker"], values.url!, values["models-merchants"] ? Number(values["models-merchants"]) : null);
   const bank = values.bank;
   if (!bank || !fs.existsSync(path.join(bank, "transactions.csv.gz"))) {
     throw new Error("usage: npx tsx bench/citus.ts --bank DIR (a generated bank: npm run generate -- --no-load --out DIR)");

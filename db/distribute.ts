@@ -24,6 +24,8 @@ const DISTRIBUTED_TABLES = [
   "merchant_customers",
   "merchant_customer_daily",
   "merchant_day_customer_bitmaps",
+  "merchant_cohort_daily",
+  "merchant_cohort_bitmaps",
   "merchant_segment_daily",
   "merchant_segment_bitmaps",
   "merchant_month_amount_planes",
@@ -53,7 +55,9 @@ const ident = (name: string): string => {
 
 /**
  * `db:distribute`: when the `citus` extension is present, makes the schema a Citus schema.
- * Idempotent (tables already in `pg_dist_partition` are skipped), so it runs after every migrate.
+ * Idempotent (tables already distributed or reference in `pg_dist_partition` are skipped), so it
+ * runs after every migrate, and takes in the tables of migrations applied to a distributed
+ * database (created as plain or Citus local tables on the coordinator).
  *
  * 1. `transactions` keys include the distribution column, as Citus requires of every unique
  *    index: primary key `(merchant_id, id)` and unique `(merchant_id, bank_transaction_id)`.
@@ -90,8 +94,16 @@ export async function distributeIfCitus(database: Database): Promise<DistributeR
   if (!(await hasCitus(database))) return result;
   result.citus = true;
 
+  // Distributed (hash) and reference tables only. A table a later migration creates with a
+  // foreign key to a reference table (merchants, users …) is already in pg_dist_partition as a
+  // "Citus local table" (Citus adds it to the metadata by itself, its data on the coordinator):
+  // it still has to be made a reference or distributed table, which Citus does from that state.
   const done = new Set(
-    (await database.raw(`select logicalrelid::regclass::text as name from pg_dist_partition`)).rows.map((r) => String(r.name)),
+    (
+      await database.raw(
+        `select logicalrelid::regclass::text as name from pg_dist_partition where partmethod = 'h' or repmodel = 't'`,
+      )
+    ).rows.map((r) => String(r.name)),
   );
 
   if (!done.has("transactions")) {
@@ -104,6 +116,22 @@ export async function distributeIfCitus(database: Database): Promise<DistributeR
       create unique index transactions_bank_transaction_id_key on transactions (merchant_id, bank_transaction_id);
       create index if not exists transactions_bank_transaction_id_idx on transactions (bank_transaction_id);
       commit;`);
+  }
+
+  // Citus refuses a subquery in the policy of a distributed or reference table ("Subqueries are
+  // not supported in policies on distributed tables"). The portfolio policies of migration 0025
+  // decode the scope's merchant set in a scalar subquery, once per scan (an InitPlan); here they
+  // call the function directly instead: the same rows, the set decoded per row (a few bytes of
+  // hex, ADR 0026). Done before the tables become Citus tables, on Citus only.
+  const onceSubquery = "( SELECT app_portfolio_merchants() AS app_portfolio_merchants)";
+  const { rows: policies } = await database.raw(
+    `select tablename as table, policyname as name, qual from pg_policies where schemaname = 'public' and strpos(qual, $1) > 0`,
+    [onceSubquery],
+  );
+  for (const p of policies) {
+    if (done.has(String(p.table))) continue;
+    const qual = String(p.qual).replaceAll(onceSubquery, "app_portfolio_merchants()");
+    await database.raw(`alter policy ${ident(String(p.name))} on ${ident(String(p.table))} using (${qual})`);
   }
 
   // Reference tables first, referenced before referencing: a distributed table's foreign keys

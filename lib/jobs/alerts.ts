@@ -381,7 +381,8 @@ export async function saveAlertPreferences(userId: string, prefs: AlertPreferenc
     await tx
       .insert(alertPreferences)
       .values({ userId, ...values })
-      .onConflictDoUpdate({ target: alertPreferences.userId, set: { ...values, updatedAt: sql`now()` } });
+      // excluded.updated_at is the insert's default now(): Citus refuses a volatile function in DO UPDATE
+      .onConflictDoUpdate({ target: alertPreferences.userId, set: { ...values, updatedAt: sql`excluded.updated_at` } });
     if (digestWeekday !== undefined) await tx.update(users).set({ digestWeekday }).where(eq(users.id, userId));
   });
 }
@@ -469,7 +470,7 @@ export async function unsubscribeByLink(link: { u: string | null; l: string | nu
       await db.db
         .insert(alertPreferences)
         .values({ userId: u, email: false })
-        .onConflictDoUpdate({ target: alertPreferences.userId, set: { email: false, updatedAt: sql`now()` } });
+        .onConflictDoUpdate({ target: alertPreferences.userId, set: { email: false, updatedAt: sql`excluded.updated_at` } }); // the default now() (Citus)
     }
   }
   return l;

@@ -137,10 +137,14 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
              count(*) filter (where kind = 'refund') as refunds
       from rollup_batch group by merchant_id, local_date
     ) b
-    left join lateral (
-      select sum(bit_count(x.bits))::int as customers from merchant_day_customer_bitmaps x
-      where x.merchant_id = b.merchant_id and x.day = b.local_date
-    ) c on true
+    -- a join on the batch's (merchant, day) pairs, not a lateral subquery: Citus plans no lateral
+    -- join of a distributed table to a temporary one (docs/adr/0021-citus.md)
+    left join (
+      select x.merchant_id, x.day, sum(bit_count(x.bits))::int as customers
+      from merchant_day_customer_bitmaps x
+      join (select distinct merchant_id, local_date from rollup_batch) k on k.merchant_id = x.merchant_id and k.local_date = x.day
+      group by x.merchant_id, x.day
+    ) c on c.merchant_id = b.merchant_id and c.day = b.local_date
     order by b.merchant_id, b.local_date
     on conflict (merchant_id, day) do update
       set gross_sales_minor = d.gross_sales_minor + excluded.gross_sales_minor,

@@ -171,6 +171,12 @@ export async function refreshCustomerSnapshots(tx: Executor, customerIds: readon
   for (const id of customerIds) {
     if (!Number.isSafeInteger(id) || id <= 0) throw new Error(`refreshCustomerSnapshots: invalid customer id ${id}`);
   }
+  // On Citus (docs/adr/0021-citus.md) `customers` is a reference table this transaction has just
+  // written over one connection per node; the multi-shard statements below read it next to the
+  // distributed rollups and must go over those same connections, else Citus refuses them ("cannot
+  // perform query with placements that were modified over multiple connections"). Without Citus
+  // the setting is an unused placeholder, gone at commit.
+  await tx.execute(sql`set local citus.multi_shard_modify_mode = 'sequential'`);
   // The moved customers' merchants are written below: one writer per merchant, as the ingest.
   await tx.execute(sql`
     select pg_advisory_xact_lock(merchant_id) from (
