@@ -87,7 +87,8 @@ export function PortfolioView({ period }: { period: Period | null }) {
     row.risk ? (
       <div className="cell-stack" data-testid="portfolio-risk">
         <span className="num">{formatPercent(row.risk.expectedShare, locale)}</span>
-        <span className="faint num" data-basis={row.risk.grossMarginBp === null ? "revenue" : "margin"}>
+        {/* Words wrap on a phone (the amount itself keeps its non-breaking spaces): "num" would not wrap. */}
+        <span className="faint" style={{ fontVariantNumeric: "tabular-nums" }} data-basis={row.risk.grossMarginBp === null ? "revenue" : "margin"}>
           {t(row.risk.grossMarginBp === null ? "atRiskRevenue" : "atRiskMargin", { amount: formatMoney(row.risk.revenueAtRiskMinor, row.currency, locale) })}
         </span>
       </div>
