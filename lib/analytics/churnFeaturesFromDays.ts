@@ -17,15 +17,12 @@ import { pgAvgInt, pgStddevPopInt } from "./pgNumeric";
 const MS_PER_DAY = 86_400_000;
 const dayNumber = (day: string) => dayToMs(day) / MS_PER_DAY;
 
-/** A customer's snapshot in merchant_customers (the columns the features read). */
-export interface CustomerSnapshot {
+/**
+ * A customer's snapshot in merchant_customers (the columns the features read): the feature
+ * query's attribute columns (RawRow) and the first purchase day.
+ */
+export interface CustomerSnapshot extends Pick<RawRow, "birth_year" | "gender" | "is_payroll" | "is_corporate" | "is_premium" | "region"> {
   firstPurchaseDay: number | null;
-  birth_year: number | null;
-  gender: string | null;
-  is_payroll: boolean | null;
-  is_corporate: boolean | null;
-  is_premium: boolean | null;
-  region: string | null;
 }
 
 /** One merchant's customer-day rows over [from, to), by customer then day, and its customers. */
