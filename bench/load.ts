@@ -19,6 +19,9 @@
  *
  * Usage: npx tsx bench/load.ts [--port 3200] [--seconds 10] [--loads 7] [--database-url URL] [--skip-pages] [--skip-throughput]
  *   [--processes N] (N `next start` processes on one port, scripts/serve.ts; needs --database-url)
+ *   [--locale en|ru] (the pages' language, by the NEXT_LOCALE cookie; default en)
+ *   [--pages main|all] (main: /login and the six analytics tabs measured since issue 19; all: also
+ *   the owner's other tabs and, on PostgreSQL, the relationship manager's /portfolio)
  * Before each target and the page loads it waits until the server answers the static file within
  * 200 ms again (a previous target's timed-out requests still render).
  */
@@ -38,6 +41,8 @@ const { values } = parseArgs({
     "skip-pages": { type: "boolean", default: false },
     "skip-throughput": { type: "boolean", default: false },
     processes: { type: "string", default: "1" },
+    locale: { type: "string", default: "en" },
+    pages: { type: "string", default: "all" },
   },
 });
 const BASE = `http://127.0.0.1:${values.port}`;
@@ -151,26 +156,51 @@ async function throughput(cookie: string) {
  */
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
-async function pageSpeed() {
-  const { slug } = expected.owner;
-  const pages = ["/login", `/m/${slug}`, `/m/${slug}/customers`, `/m/${slug}/value`, `/m/${slug}/churn`, `/m/${slug}/seasonality`, `/m/${slug}/findings`];
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
-  const cookie = await signIn();
-  const cookies = cookie.split("; ").map((c) => {
+/** The browser's cookies for a Cookie header, plus the language cookie. */
+function browserCookies(cookie: string): Array<{ name: string; value: string; url: string }> {
+  return [...cookie.split("; "), `NEXT_LOCALE=${values.locale}`].filter(Boolean).map((c) => {
     const i = c.indexOf("=");
     return { name: c.slice(0, i), value: c.slice(i + 1), url: BASE };
   });
-  const results: Array<{ page: string; median: number; p95: number; ttfb: number; fcp: number; element: string }> = [];
-  for (const p of pages) {
+}
+
+async function pageSpeed() {
+  const { slug } = expected.owner;
+  // Who loads the page: nobody (signed out), the demo owner, or the demo relationship manager.
+  type Load = { path: string; as: "none" | "owner" | "rm" };
+  const main: Load[] = [
+    { path: "/login", as: "none" },
+    ...["", "/customers", "/value", "/churn", "/seasonality", "/findings"].map((tab): Load => ({ path: `/m/${slug}${tab}`, as: "owner" })),
+  ];
+  // The owner's other tabs a user lands on (the forecast is on Overview and Findings), and the
+  // relationship manager's start page (PostgreSQL's demo bank has one; the e2e database's RM is
+  // not the bench's).
+  const more: Load[] = [
+    ...["/segments", "/competitors", "/campaigns", "/offers", "/team", "/billing"].map((tab): Load => ({ path: `/m/${slug}${tab}`, as: "owner" })),
+    ...(DATABASE_URL ? [{ path: "/portfolio", as: "rm" } as Load] : []),
+  ];
+  const pages = values.pages === "main" ? main : [...main, ...more];
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  const cookiesAs = {
+    none: browserCookies(""),
+    owner: browserCookies(await signIn()),
+    rm: DATABASE_URL ? browserCookies(await signIn("rm@bank.demo")) : [],
+  };
+  const results: Array<{ page: string; median: number; p95: number; ttfb: number; fcp: number; element: string; html: number }> = [];
+  for (const { path: p, as } of pages) {
     const lcps: number[] = [];
     const ttfbs: number[] = [];
     const fcps: number[] = [];
     const elements: string[] = [];
+    let html = 0;
     for (let i = 0; i < Number(values.loads); i += 1) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      if (p !== "/login") await context.addCookies(cookies);
+      await context.addCookies(cookiesAs[as]);
       const page = await context.newPage();
-      await page.goto(`${BASE}${p}`, { waitUntil: "load" });
+      const response = await page.goto(`${BASE}${p}`, { waitUntil: "load" });
+      // A tab the plan lacks redirects to the locked view: that would measure another page.
+      if (new URL(page.url()).pathname !== p) throw new Error(`${p} led to ${page.url()}`);
+      html = (await response?.body())?.length ?? 0;
       const seen = await page.evaluate(
         () =>
           new Promise<{ lcp: number; ttfb: number; fcp: number; element: string }>((resolve) => {
@@ -197,13 +227,14 @@ async function pageSpeed() {
       await context.close();
     }
     const median = quantile(lcps, 0.5);
-    results.push({ page: p, median, p95: quantile(lcps, 0.95), ttfb: quantile(ttfbs, 0.5), fcp: quantile(fcps, 0.5), element: elements[lcps.indexOf(median)] });
+    results.push({ page: p, median, p95: quantile(lcps, 0.95), ttfb: quantile(ttfbs, 0.5), fcp: quantile(fcps, 0.5), element: elements[lcps.indexOf(median)], html });
   }
   await browser.close();
   const base = results[0].median;
-  console.log("\n| page | LCP median ms | LCP p95 ms | median vs /login | TTFB median ms | FCP median ms |\n|---|---:|---:|---:|---:|---:|");
+  console.log(`\nlocale ${values.locale}`);
+  console.log("| page | LCP median ms | LCP p95 ms | median vs /login | TTFB median ms | FCP median ms | HTML KiB |\n|---|---:|---:|---:|---:|---:|---:|");
   for (const r of results) {
-    console.log(`| ${r.page} | ${r.median.toFixed(0)} | ${r.p95.toFixed(0)} | ${(r.median / base).toFixed(2)} | ${r.ttfb.toFixed(0)} | ${r.fcp.toFixed(0)} |`);
+    console.log(`| ${r.page} | ${r.median.toFixed(0)} | ${r.p95.toFixed(0)} | ${(r.median / base).toFixed(2)} | ${r.ttfb.toFixed(0)} | ${r.fcp.toFixed(0)} | ${(r.html / 1024).toFixed(0)} |`);
   }
   console.log("\nThe largest content of each page's median load:");
   for (const r of results) console.log(`- ${r.page}: ${r.element}`);

@@ -6,6 +6,7 @@ import { Card } from "@/components/Card";
 import { OnboardForm } from "@/components/admin/AdminForms";
 import { onboardAction } from "./actions";
 import { PageTitle } from "@/components/dashboard/PageTitle";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 type Search = Promise<Record<string, string | string[] | undefined>>;
 const one = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v) ?? "";
@@ -28,7 +29,7 @@ export default async function AdminOnboardingPage({ searchParams }: { searchPara
   const picked = pick === "new" ? null : pick ? (await accounts.search(actor, { q: pick })).find((h) => h.slug === pick) : undefined;
   const qs = (extra: Record<string, string>) => `?${new URLSearchParams({ ...(q && { q }), ...(mcc && { mcc }), ...(city && { city }), ...extra })}`;
   return (
-    <>
+    <ClientMessages paths={["admin.onboard", "admin.staff", "billing.plans"]}>
       <PageTitle title={t("onboard.title")} subtitle={t("search.hint")} />
       <div className="grid" style={{ gap: 16 }}>
         <Card title={t("search.title")}>
@@ -111,6 +112,6 @@ export default async function AdminOnboardingPage({ searchParams }: { searchPara
           </Card>
         ) : null}
       </div>
-    </>
+    </ClientMessages>
   );
 }

@@ -6,6 +6,7 @@ import { safeRedirectPath } from "@/lib/auth/redirect";
 import { LocaleSwitcher } from "@/components/shell/LocaleSwitcher";
 import { LoginForm } from "./LoginForm";
 import styles from "./login.module.css";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("auth.login");
@@ -26,23 +27,25 @@ export default async function LoginPage({
   const t = await getTranslations("auth.login");
   const tc = await getTranslations("common");
   return (
-    <main className={styles.page}>
-      <div className={styles.card}>
-        <div className={styles.top}>
-          <span className={styles.brand}>{tc("appName")}</span>
-          <LocaleSwitcher />
+    <ClientMessages paths={["auth.login"]}>
+      <main className={styles.page}>
+        <div className={styles.card}>
+          <div className={styles.top}>
+            <span className={styles.brand}>{tc("appName")}</span>
+            <LocaleSwitcher />
+          </div>
+          <h1 className={styles.title}>{t("title")}</h1>
+          <p className={styles.subtitle}>{t("subtitle")}</p>
+          {/* Back from accepting an invitation (app/invite/[token]/actions.ts): say it worked. */}
+          {invited === "1" ? (
+            <p className="notice" role="status" data-testid="invite-accepted">
+              {t("invited")}
+            </p>
+          ) : null}
+          <LoginForm next={safeRedirectPath(next)} email={typeof email === "string" ? email.slice(0, 320) : ""} />
+          <p className={styles.hint}>{t("hint")}</p>
         </div>
-        <h1 className={styles.title}>{t("title")}</h1>
-        <p className={styles.subtitle}>{t("subtitle")}</p>
-        {/* Back from accepting an invitation (app/invite/[token]/actions.ts): say it worked. */}
-        {invited === "1" ? (
-          <p className="notice" role="status" data-testid="invite-accepted">
-            {t("invited")}
-          </p>
-        ) : null}
-        <LoginForm next={safeRedirectPath(next)} email={typeof email === "string" ? email.slice(0, 320) : ""} />
-        <p className={styles.hint}>{t("hint")}</p>
-      </div>
-    </main>
+      </main>
+    </ClientMessages>
   );
 }

@@ -9,6 +9,7 @@ import { PortfolioPicker } from "@/components/portfolio/PortfolioPicker";
 import { PortfolioView } from "@/components/portfolio/PortfolioView";
 import { PortfolioFindings } from "@/components/portfolio/PortfolioFindings";
 import { PageTitle } from "@/components/dashboard/PageTitle";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("portfolio");
@@ -36,7 +37,7 @@ export default async function PortfolioPage({
   const managesPortfolio = actor.bankRole === "bank_admin" || portfolio.rows.some((r) => r.role === "relationship_manager");
 
   return (
-    <>
+    <ClientMessages paths={["portfolio", "findings", "billing.plans"]}>
       <PageTitle
         title={managesPortfolio ? t("title") : t("titleMerchant")}
         subtitle={t("subtitle")}
@@ -46,6 +47,6 @@ export default async function PortfolioPage({
         <PortfolioView period={period} />
         {managesPortfolio ? <PortfolioFindings /> : null}
       </HydrationBoundary>
-    </>
+    </ClientMessages>
   );
 }

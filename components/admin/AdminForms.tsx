@@ -22,7 +22,7 @@ export interface OnboardDefaults {
 /** The onboarding form, pre-filled from a search hit (or empty for a new merchant). */
 export function OnboardForm({ action, defaults }: { action: Action; defaults: OnboardDefaults }) {
   const t = useTranslations("admin.onboard");
-  const tb = useTranslations("billing");
+  const tb = useTranslations("billing.plans");
   const [state, formAction, pending] = useActionState(action, null);
   if (state?.ok) {
     return (
@@ -70,7 +70,7 @@ export function OnboardForm({ action, defaults }: { action: Action; defaults: On
           <select className="input" name="plan" defaultValue="pro" data-testid="onboard-plan">
             {(["start", "pro", "business"] as const).map((p) => (
               <option key={p} value={p}>
-                {tb(`plans.${p}`)}
+                {tb(p)}
               </option>
             ))}
           </select>

@@ -13,14 +13,16 @@ import { LockedPreview } from "./LockedPreview";
  * feature is, a sample preview (never the merchant's data) and the way to unlock it.
  */
 export function LockedCard({ feature }: { feature: Feature }) {
-  const t = useTranslations("billing");
+  // Two narrow namespaces: the pages showing this card hand the browser only these (ADR 0034).
+  const tf = useTranslations("billing.features");
+  const t = useTranslations("billing.locked");
   const { slug } = useMerchant();
   return (
-    <Card title={t(`features.${feature}.title`)} subtitle={t(`features.${feature}.description`)} data-testid={`locked-card-${feature}`}>
-      <LockedPreview feature={feature} label={t("locked.badge")} />
+    <Card title={tf(`${feature}.title`)} subtitle={tf(`${feature}.description`)} data-testid={`locked-card-${feature}`}>
+      <LockedPreview feature={feature} label={t("badge")} />
       <p className="legend-note">
         <Link className="btn" href={`/m/${slug}/upgrade?feature=${feature}`}>
-          {t("locked.upgrade")}
+          {t("upgrade")}
         </Link>
       </p>
     </Card>

@@ -21,7 +21,7 @@ import type { PortfolioRow } from "@/lib/endpoints/portfolio";
  */
 export function PortfolioView({ period }: { period: Period | null }) {
   const t = useTranslations("portfolio");
-  const tb = useTranslations("billing");
+  const tb = useTranslations("billing.plans");
   const locale = useLocale();
   const portfolio = usePortfolio(period);
   const [query, setQuery] = useState("");
@@ -74,11 +74,11 @@ export function PortfolioView({ period }: { period: Period | null }) {
   const day = (iso: string) => formatDay(iso.slice(0, 10), locale);
   const planCell = (row: PortfolioRow) => (
     <div className="cell-stack" data-testid="portfolio-plan">
-      <span>{row.plan ? tb(`plans.${row.plan}`) : <span className="faint">{t("bankData")}</span>}</span>
+      <span>{row.plan ? tb(row.plan) : <span className="faint">{t("bankData")}</span>}</span>
       {row.trialEndsAt ? <span className="faint">{t("trialEnds", { day: day(row.trialEndsAt) })}</span> : null}
       {row.upgradeRequest ? (
         <span className="pill" data-testid="portfolio-request">
-          {t("requested", { plan: tb(`plans.${row.upgradeRequest.plan}`), day: day(row.upgradeRequest.requestedAt) })}
+          {t("requested", { plan: tb(row.upgradeRequest.plan), day: day(row.upgradeRequest.requestedAt) })}
         </span>
       ) : null}
     </div>

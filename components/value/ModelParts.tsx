@@ -17,6 +17,8 @@ import { useMerchant } from "../shell/MerchantContext";
  */
 
 export type ModelNamespace = "value" | "churn" | "segments";
+// The translators below read `${ns}.run` of one of these (ADR 0034; the page's messages list them):
+// client-messages: value.run churn.run segments.run
 
 /** An ISO timestamp as the merchant's local calendar day 'YYYY-MM-DD'. */
 export function localDay(iso: string, timeZone: string): string {

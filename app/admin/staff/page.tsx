@@ -5,6 +5,7 @@ import { Card } from "@/components/Card";
 import { SmallForm } from "@/components/admin/AdminForms";
 import { inviteManagerAction, portfolioAction } from "../actions";
 import { PageTitle } from "@/components/dashboard/PageTitle";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 /** Bank staff and portfolios (bank admins): invite relationship managers, add and remove portfolio merchants. */
 export default async function StaffPage() {
@@ -13,7 +14,7 @@ export default async function StaffPage() {
   const tb = await getTranslations("billing");
   const staff = await accounts.staff(actor);
   return (
-    <>
+    <ClientMessages paths={["admin.onboard", "admin.staff", "billing.plans"]}>
       <PageTitle title={t("title")} />
       <div className="grid" style={{ gap: 16 }}>
         <Card title={t("inviteTitle")}>
@@ -56,6 +57,6 @@ export default async function StaffPage() {
           </Card>
         ))}
       </div>
-    </>
+    </ClientMessages>
   );
 }

@@ -8,6 +8,7 @@ import { LocaleSwitcher } from "@/components/shell/LocaleSwitcher";
 import styles from "../../login/login.module.css";
 import { acceptInviteAction } from "./actions";
 import { AcceptForm } from "./AcceptForm";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("billing.invite");
@@ -46,15 +47,17 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
     </>
   );
   return (
-    <main className={styles.page}>
-      <div className={styles.card}>
-        <div className={styles.top}>
-          <span className={styles.brand}>{tc("appName")}</span>
-          <LocaleSwitcher />
+    <ClientMessages paths={["billing.invite"]}>
+      <main className={styles.page}>
+        <div className={styles.card}>
+          <div className={styles.top}>
+            <span className={styles.brand}>{tc("appName")}</span>
+            <LocaleSwitcher />
+          </div>
+          <h1 className={styles.title}>{t("invite.title")}</h1>
+          {body}
         </div>
-        <h1 className={styles.title}>{t("invite.title")}</h1>
-        {body}
-      </div>
-    </main>
+      </main>
+    </ClientMessages>
   );
 }

@@ -10,6 +10,7 @@ import { PageHeader } from "@/components/dashboard/PageHeader";
 import { OverviewView } from "@/components/overview/OverviewView";
 import { CardPlaceholder, StreamedFindings, StreamedForecast } from "./overview-slots";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "./page-context";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 /**
  * Overview: headline KPIs with change vs the previous period, revenue dynamics with comparison
@@ -29,7 +30,7 @@ export default async function OverviewPage({ params, searchParams }: { params: P
   const features = access.entitlements.features;
 
   return (
-    <>
+    <ClientMessages paths={["dashboard", "findings", "billing.features", "billing.locked"]}>
       <PageHeader
         title={t("title")}
         subtitle={t("subtitle")}
@@ -68,6 +69,6 @@ export default async function OverviewPage({ params, searchParams }: { params: P
           }
         />
       </HydrationBoundary>
-    </>
+    </ClientMessages>
   );
 }

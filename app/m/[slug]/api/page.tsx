@@ -8,6 +8,7 @@ import { CreateTokenForm, RevokeTokenButton } from "@/components/api/ApiTokenFor
 import { PageTitle } from "@/components/dashboard/PageTitle";
 import type { PageParams } from "../page-context";
 import { createTokenAction, revokeTokenAction } from "./actions";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata() {
   const t = await getTranslations("api");
@@ -28,7 +29,7 @@ export default async function ApiPage({ params }: { params: PageParams }) {
   const example = `curl -H "Authorization: Bearer mi_live_…" \\\n  "<origin>${apiV1Path("overview", access.merchant.slug)}?from=2024-01-01&to=2024-02-01"`;
   const when = (d: Date | string | null) => (d ? format.dateTime(new Date(d), { dateStyle: "medium", timeStyle: "short" }) : t("tokens.never"));
   return (
-    <>
+    <ClientMessages paths={["api.tokens"]}>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <div className="grid" style={{ gap: 16 }}>
         <Card title={t("tokens.title")} subtitle={t("tokens.hint")} data-testid="api-tokens">
@@ -89,6 +90,6 @@ export default async function ApiPage({ params }: { params: PageParams }) {
           </p>
         </Card>
       </div>
-    </>
+    </ClientMessages>
   );
 }

@@ -10,6 +10,7 @@ import type { PageParams, PageSearchParams } from "../page-context";
 import { checkoutAction, portalAction, requestUpgradeAction, setPlanAction } from "./actions";
 import { UpgradeRequestCard } from "@/components/billing/UpgradeRequestCard";
 import { PageTitle } from "@/components/dashboard/PageTitle";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata() {
   const t = await getTranslations("billing.page");
@@ -37,7 +38,7 @@ export default async function BillingPage({ params, searchParams }: { params: Pa
   const staff = access.role === "bank_admin" || access.role === "relationship_manager";
   const day = (d: Date) => format.dateTime(d, { dateStyle: "medium", timeZone: access.merchant.timeZone });
   return (
-    <>
+    <ClientMessages paths={["billing"]}>
       <PageTitle title={t("page.title")} subtitle={t("page.subtitle")} />
       <div className="grid" style={{ gap: 16 }}>
         {checkout === "success" ? <p className="notice">{t("page.checkoutSuccess")}</p> : null}
@@ -103,6 +104,6 @@ export default async function BillingPage({ params, searchParams }: { params: Pa
           <PlanTable current={e.plan} />
         </Card>
       </div>
-    </>
+    </ClientMessages>
   );
 }

@@ -7,6 +7,7 @@ import { serverQueryClient, type PageParams } from "../page-context";
 import { prefetchEndpoint } from "@/lib/endpoints/prefetch";
 import { campaigns } from "@/lib/endpoints/views/campaigns";
 import { PageTitle } from "@/components/dashboard/PageTitle";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("campaigns");
@@ -21,11 +22,11 @@ export default async function CampaignsPage({ params }: { params: PageParams }) 
   const queryClient = serverQueryClient();
   await prefetchEndpoint(queryClient, access, campaigns, {});
   return (
-    <>
+    <ClientMessages paths={["campaigns.list", "campaigns.upload", "value.run", "churn.run", "segments.run"]}>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <CampaignsView />
       </HydrationBoundary>
-    </>
+    </ClientMessages>
   );
 }

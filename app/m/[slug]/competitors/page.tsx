@@ -9,6 +9,7 @@ import { CompetitorsView } from "@/components/competitors/CompetitorsView";
 import { CompetitorPeriodPicker } from "@/components/competitors/CompetitorPeriodPicker";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
 import { PageTitle } from "@/components/dashboard/PageTitle";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("competitors");
@@ -34,7 +35,7 @@ export default async function CompetitorsPage({ params, searchParams }: { params
   await prefetchEndpoint(queryClient, access, competitors, period);
 
   return (
-    <>
+    <ClientMessages paths={["competitors"]}>
       <PageTitle
         title={t("title")}
         subtitle={t("subtitle")}
@@ -43,6 +44,6 @@ export default async function CompetitorsPage({ params, searchParams }: { params
       <HydrationBoundary state={dehydrate(queryClient)}>
         <CompetitorsView period={period} />
       </HydrationBoundary>
-    </>
+    </ClientMessages>
   );
 }

@@ -10,6 +10,7 @@ import { CustomersView } from "@/components/customers/CustomersView";
 import { ExportLinks } from "@/components/api/ExportLinks";
 import { PageHeader } from "@/components/dashboard/PageHeader";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("customers");
@@ -30,7 +31,7 @@ export default async function CustomersPage({ params, searchParams }: { params: 
   const t = await getTranslations("customers");
 
   return (
-    <>
+    <ClientMessages paths={["customers.cohorts", "customers.frequency", "customers.regular", "customers.segments"]}>
       <PageHeader
         title={t("title")}
         subtitle={t("subtitle")}
@@ -53,6 +54,6 @@ export default async function CustomersPage({ params, searchParams }: { params: 
       <HydrationBoundary state={dehydrate(queryClient)}>
         <CustomersView period={period} />
       </HydrationBoundary>
-    </>
+    </ClientMessages>
   );
 }

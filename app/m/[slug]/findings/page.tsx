@@ -7,6 +7,7 @@ import { forecast } from "@/lib/endpoints/views/forecast";
 import { FindingsView } from "@/components/findings/FindingsView";
 import { serverQueryClient, type PageParams } from "../page-context";
 import { PageTitle } from "@/components/dashboard/PageTitle";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata() {
   const t = await getTranslations("findings");
@@ -22,11 +23,11 @@ export default async function FindingsPage({ params }: { params: PageParams }) {
   await prefetchEndpoint(queryClient, access, findings, {});
   await prefetchEndpoint(queryClient, access, forecast, {});
   return (
-    <>
+    <ClientMessages paths={["findings", "billing.features", "billing.locked"]}>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <FindingsView />
       </HydrationBoundary>
-    </>
+    </ClientMessages>
   );
 }

@@ -8,6 +8,7 @@ import { fetchEndpoint, prefetchEndpoint } from "@/lib/endpoints/prefetch";
 import { dataRange } from "@/lib/endpoints/views/dataRange";
 import { offers } from "@/lib/endpoints/views/offers";
 import { serverQueryClient, type PageParams } from "../page-context";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("offers");
@@ -25,11 +26,11 @@ export default async function OffersPage({ params }: { params: PageParams }) {
   const last = range.lastDay ?? new Date().toISOString().slice(0, 10);
   const defaultStart = new Date(Date.parse(`${last}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
   return (
-    <>
+    <ClientMessages paths={["offers.create", "offers.list", "offers.status"]}>
       <PageTitle title={t("title")} subtitle={t("subtitle")} />
       <HydrationBoundary state={dehydrate(queryClient)}>
         <OffersView defaultStart={defaultStart} />
       </HydrationBoundary>
-    </>
+    </ClientMessages>
   );
 }

@@ -7,6 +7,7 @@ import { ExportLinks } from "@/components/api/ExportLinks";
 import { PageHeader } from "@/components/dashboard/PageHeader";
 import { SeasonalityView } from "@/components/seasonality/SeasonalityView";
 import { merchantPageContext, serverQueryClient, type PageParams, type PageSearchParams } from "../page-context";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("seasonality");
@@ -23,7 +24,7 @@ export default async function SeasonalityPage({ params, searchParams }: { params
   const t = await getTranslations("seasonality");
 
   return (
-    <>
+    <ClientMessages paths={["seasonality.heatmap", "seasonality.months"]}>
       <PageHeader
         title={t("title")}
         subtitle={t("subtitle")}
@@ -44,6 +45,6 @@ export default async function SeasonalityPage({ params, searchParams }: { params
       <HydrationBoundary state={dehydrate(queryClient)}>
         <SeasonalityView period={period} />
       </HydrationBoundary>
-    </>
+    </ClientMessages>
   );
 }

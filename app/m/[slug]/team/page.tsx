@@ -10,6 +10,7 @@ import { inviteAction, removeMemberAction, setMarginAction } from "./actions";
 import { MarginForm } from "@/components/billing/MarginForm";
 import { canEditSettings } from "@/lib/accounts/settings";
 import { PageTitle } from "@/components/dashboard/PageTitle";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata() {
   const t = await getTranslations("billing.team");
@@ -31,7 +32,7 @@ export default async function TeamPage({ params }: { params: PageParams }) {
   const audit = access.role === "merchant_viewer" ? null : await accounts.merchantAudit(access);
   const grossMarginBp = await accounts.grossMargin(access.merchant.id);
   return (
-    <>
+    <ClientMessages paths={["billing"]}>
       <PageTitle title={t("team.title")} subtitle={t("team.subtitle")} />
       <div className="grid" style={{ gap: 16 }}>
         <Card title={t("team.members")}>
@@ -85,6 +86,6 @@ export default async function TeamPage({ params }: { params: PageParams }) {
           </Card>
         ) : null}
       </div>
-    </>
+    </ClientMessages>
   );
 }

@@ -3,6 +3,7 @@ import { getTranslations } from "next-intl/server";
 import { CampaignReportView } from "@/components/campaigns/CampaignReportView";
 import { campaignReport } from "@/lib/endpoints/views/campaigns";
 import { RunPage } from "../../run-page";
+import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getTranslations("campaigns");
@@ -11,5 +12,9 @@ export async function generateMetadata(): Promise<Metadata> {
 
 /** One campaign's uplift report; 404 for an unknown campaign or another merchant's. */
 export default function CampaignReportPage({ params }: { params: Promise<{ slug: string; id: string }> }) {
-  return <RunPage params={params} endpoint={campaignReport} ns="campaigns" view={(id) => <CampaignReportView id={id} />} />;
+  return (
+    <ClientMessages paths={["campaigns.report", "value.run", "churn.run", "segments.run"]}>
+      <RunPage params={params} endpoint={campaignReport} ns="campaigns" view={(id) => <CampaignReportView id={id} />} />
+    </ClientMessages>
+  );
 }
