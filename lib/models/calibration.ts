@@ -224,33 +224,3 @@ export function crossFitCalibrated(
   }
   return out;
 }
-
-/**
- * Partially pooled Platt scaling: the merchant's map shrunk toward its segment's. The segment's
- * map (monotone Platt on the segment's holdout, about ten times the merchant's cases) is the
- * centre of a Gaussian prior on the merchant's slope and intercept ({@link PlattPrior}, sd `sd`
- * for both), and the merchant's map is the maximum a posteriori fit on its own holdout: with few
- * cases of its own it stays near the segment's map, with many it follows its own outcomes
- * (partial pooling, Gelman & Hill 2007, ch. 12; the prior as Gelman et al. 2008, with its centre
- * estimated from the related units as in empirical Bayes, Efron & Morris, "Stein's estimation rule
- * and its competitors — an empirical Bayes approach", JASA 68, 1973, 117–130). Monotone: a slope
- * that is not positive falls back as {@link fitMonotonePlatt}. The segment's map itself is a
- * peer-level figure: it is returned to nobody, only the merchant's map is.
- *
- * @param ownScores the merchant's holdout scores (log-odds); ownY its outcomes 0/1
- * @param segmentScores the segment's holdout scores; segmentY their outcomes 0/1 (must be released
- *        through lib/privacy: at least MIN_POOL_MERCHANTS merchants, the share cap applied)
- * @param sd the prior's standard deviation on slope and intercept (log-odds units), > 0
- * @returns the merchant's map and whether it was fitted on the intercept only
- * @throws as {@link fitPlatt}
- */
-export function fitPartiallyPooledPlatt(
-  ownScores: readonly number[],
-  ownY: readonly number[],
-  segmentScores: readonly number[],
-  segmentY: readonly number[],
-  sd: number,
-): PlattScaling & { interceptOnly: boolean } {
-  const centre = fitMonotonePlatt(segmentScores, segmentY);
-  return fitMonotonePlatt(ownScores, ownY, { prior: { slope: centre.slope, intercept: centre.intercept, sdSlope: sd, sdIntercept: sd } });
-}
