@@ -32,10 +32,11 @@ const ROOMS = {
   "lib/mail": [...KERNEL, ...DB, "lib/tenancy", ...MESSAGES, "lib/i18n"],
   // lib/runs/render turns stored codes into words (messages through lib/i18n's translator)
   "lib/runs": [...KERNEL, "lib/models", "lib/forecast", ...MESSAGES, "lib/i18n"],
-  // lib/analytics' customer-day reader (and the data range it checks first): lib/privacy reads
-  // segment members' rows for the pools in their own scopes (lib/privacy/churnDays.ts; wall 2:
-  // lib/privacy owns every cross-merchant read). Neither imports lib/privacy: no circle.
-  "lib/privacy": [...KERNEL, ...DB, "lib/tenancy", "lib/models", "lib/runs", "lib/analytics/getChurnFeatureDays", "lib/analytics/churnFeaturesFromDays", "lib/analytics/getDataRange"],
+  // lib/analytics' customer-day and RFM readers (and the data range they check first) and
+  // lib/offers' measured-units reader: lib/privacy reads segment members' rows for the pools in
+  // their own scopes (churnDays.ts, clvRows.ts, offerUnits.ts; wall 2: lib/privacy owns every
+  // cross-merchant read). None of them imports lib/privacy: no circle.
+  "lib/privacy": [...KERNEL, ...DB, "lib/tenancy", "lib/models", "lib/runs", "lib/analytics/getChurnFeatureDays", "lib/analytics/churnFeaturesFromDays", "lib/analytics/getDataRange", "lib/analytics/getRfmSummary", "lib/offers/units", "lib/offers/measure", "lib/offers/assign"],
   "lib/findings": [...KERNEL, "lib/models", "lib/runs", "lib/forecast", ...MESSAGES, "lib/i18n"],
   "lib/analytics": [...KERNEL, ...DB, "lib/tenancy", "lib/privacy", "lib/runs", "lib/models", "lib/forecast", "lib/findings"],
   // the queue's enqueue lives in lib/jobs (ingest writes its requests in the same transaction)
@@ -118,6 +119,14 @@ module.exports = {
       severity: "error",
       from: { path: "^", pathNot: "^(lib/privacy/|tests/|bench/)" },
       to: { path: "^lib/analytics/getChurnFeatureDays\\.ts$", dependencyTypesNot: ["type-only"] },
+    },
+    {
+      name: "peer-pool-in-privacy",
+      comment:
+        "the segment pool (lib/privacy/segmentPool.ts) hands its reader each peer's identity; only lib/privacy calls it (churnDays.ts, clvRows.ts, offerUnits.ts), so no job or page ever holds a peer's id (wall 2)",
+      severity: "error",
+      from: { path: "^", pathNot: "^(lib/privacy/|tests/|bench/)" },
+      to: { path: "^lib/privacy/segmentPool\\.ts$" },
     },
     {
       name: "scripts-thin",

@@ -9,10 +9,9 @@ import { expectedAverageValue, fitGammaGamma, type GammaGammaFit } from "@/lib/m
 import type { ClvCustomerOutput, ClvMetrics, ClvParams, ClvSummary, clvContract } from "@/lib/runs/clv";
 import type { ComputedRun } from "@/lib/runs/contract";
 import { withMerchantScope } from "@/lib/tenancy/scope";
-import { getDataRange } from "@/lib/analytics/getDataRange";
-import { poolSegmentRows, segmentFingerprint, type PoolLevel } from "@/lib/privacy/pooledTraining";
+import { poolSegmentRfmRows } from "@/lib/privacy/clvRows";
+import type { PoolLevel } from "@/lib/privacy/pooledTraining";
 import { ModelInputError } from "./errors";
-import { segmentRowCache } from "@/lib/privacy/segmentCache";
 import { median, moneyHistogram, pAliveGrid, unitHistogram } from "./summaries";
 
 /*
@@ -109,17 +108,9 @@ export async function computeClvRun(
     if (!(err instanceof ModelInputError)) throw err;
   }
   // The merchant's own fit failed (too few repeat customers, or degenerate): the segment's
-  // customers, through lib/privacy, with the same calibration end. A peer whose data end before
-  // asOf would look lapsed, so it gives none.
-  // Through the worker process's cache (lib/privacy/segmentCache.ts): once per segment data version.
-  const version = await segmentFingerprint(database, merchant.id);
-  const readPeer = (peer: MerchantRef): Promise<CustomerRfm[][]> =>
-    segmentRowCache.get(version.group, version.fingerprint, `clv|${peer.id}|${asOf}|${CLV_SETTINGS.timeUnit}`, async () => {
-      const { lastDay } = await withMerchantScope(database, peer.id, (tx) => getDataRange({ tx, merchant: peer }));
-      if (lastDay === null || addDays(lastDay, 1) < asOf) return [[]];
-      return [await readRfm(database, peer, calibrationEnd, CLV_SETTINGS.timeUnit)];
-    });
-  const pooled = await poolSegmentRows(database, merchant, { from: addDays(asOf, -365), to: asOf }, [rfm], readPeer);
+  // customers, through lib/privacy (peers read in their own scopes, with the same calibration end,
+  // once per segment data version; a peer whose data end before asOf gives none).
+  const pooled = await poolSegmentRfmRows(database, merchant, { asOf, calibrationEnd, timeUnit: CLV_SETTINGS.timeUnit }, rfm);
   const pool: ClvPool = pooled.available
     ? { available: true, level: pooled.level, merchants: pooled.merchants, rows: pooled.sets[0] }
     : { available: false, merchants: pooled.merchants, reason: pooled.reason };

@@ -89,3 +89,30 @@ export async function loadOfferUnits(database: Database, offerId: number): Promi
   return { units: await loadUnits(database, o), windowDays, preDays: o.pre_days };
 }
 
+
+/**
+ * Units of every measured offer of a merchant (status "measured" with a succeeded result), each
+ * offer's units scaled to the reference window: revenue × ref.windowDays / the offer's window
+ * days, pre-period revenue × ref.preDays / its pre-period days (docs/offers.md, "Learning").
+ *
+ * @param database the owner connection (the win-back job; a segment peer's only through
+ *        lib/privacy/offerUnits.ts)
+ * @param ref the reference window and pre-period, days
+ * @returns how many offers, and their units in offer-id order
+ */
+export async function loadMeasuredUnits(database: Database, merchantId: number, ref: { windowDays: number; preDays: number }): Promise<{ offers: number; units: OfferUnit[] }> {
+  const ids = await queryRows<{ id: number }>(
+    database.db,
+    sql`select o.id from offers o where o.merchant_id = ${merchantId} and o.status = 'measured'
+          and exists (select 1 from offer_results r where r.offer_id = o.id and r.status = 'succeeded')
+        order by o.id`,
+  );
+  const units: OfferUnit[] = [];
+  for (const { id } of ids) {
+    const u = await loadOfferUnits(database, Number(id));
+    const w = ref.windowDays / u.windowDays;
+    const p = ref.preDays / u.preDays;
+    for (const x of u.units) units.push({ ...x, revenueMinor: x.revenueMinor * w, preRevenueMinor: x.preRevenueMinor * p });
+  }
+  return { offers: ids.length, units };
+}

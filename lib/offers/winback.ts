@@ -3,14 +3,14 @@ import { queryRows, type Database, type Executor } from "@/db/client";
 import type { WinBackSource } from "@/db/schema";
 import { getLatestModelRun } from "@/lib/analytics/getModelResults";
 import { merchantFilter } from "@/lib/analytics/scope";
-import { addDays } from "@/lib/days";
-import { poolSegmentRows, type PoolLevel } from "@/lib/privacy/pooledTraining";
+import { poolSegmentOfferUnits } from "@/lib/privacy/offerUnits";
+import type { PoolLevel } from "@/lib/privacy/pooledTraining";
 import type { AnalyticsContext, MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { selectAudience } from "./audience";
 import { contactCurve, fitUpliftModel, rankWinBack, type QueueCustomer, type UpliftModel } from "./learn";
 import type { OfferUnit } from "./measure";
-import { loadOfferUnits } from "./units";
+import { loadMeasuredUnits } from "./units";
 
 /*
  * The win-back queue's "what if you contact the top k" curve (docs/offers.md, "Learning"), kept
@@ -40,6 +40,7 @@ export const MIN_OWN_PER_ARM = 100;
 /** The reference window and pre-period (days) every offer's units are scaled to. */
 const REF_WINDOW_DAYS = 28;
 const REF_PRE_DAYS = 90;
+const REF = { windowDays: REF_WINDOW_DAYS, preDays: REF_PRE_DAYS };
 /** Format of the stored curve document; raise it when its shape changes. */
 const WINBACK_FORMAT = 1;
 
@@ -79,24 +80,6 @@ export interface WinBackView {
   computedAt: string;
 }
 
-/** Units of every measured offer of a merchant, scaled to the reference window (see above). */
-async function measuredUnits(database: Database, merchantId: number): Promise<{ offers: number; units: OfferUnit[] }> {
-  const ids = await queryRows<{ id: number }>(
-    database.db,
-    sql`select o.id from offers o where o.merchant_id = ${merchantId} and o.status = 'measured'
-          and exists (select 1 from offer_results r where r.offer_id = o.id and r.status = 'succeeded')
-        order by o.id`,
-  );
-  const units: OfferUnit[] = [];
-  for (const { id } of ids) {
-    const u = await loadOfferUnits(database, Number(id));
-    const w = REF_WINDOW_DAYS / u.windowDays;
-    const p = REF_PRE_DAYS / u.preDays;
-    for (const x of u.units) units.push({ ...x, revenueMinor: x.revenueMinor * w, preRevenueMinor: x.preRevenueMinor * p });
-  }
-  return { offers: ids.length, units };
-}
-
 const arms = (units: readonly OfferUnit[]) => ({ treated: units.filter((u) => u.arm !== 0).length, held: units.filter((u) => u.arm === 0).length });
 
 /**
@@ -113,12 +96,12 @@ export async function chooseUpliftModel(
   | { source: "pooled"; offers: number; merchants: number; level: PoolLevel; model: UpliftModel }
   | { source: "none"; offers: number; reason: string }
 > {
-  const own = await measuredUnits(database, merchant.id);
+  const own = await loadMeasuredUnits(database, merchant.id, REF);
   const a = arms(own.units);
   if (a.treated >= MIN_OWN_PER_ARM && a.held >= MIN_OWN_PER_ARM) {
     return { source: "own", offers: own.offers, model: fitUpliftModel(own.units, REF_WINDOW_DAYS, REF_PRE_DAYS) };
   }
-  const pool = await poolSegmentRows(database, merchant, { from: addDays(asOf, -365), to: asOf }, [own.units], async (peer) => [(await measuredUnits(database, peer.id)).units]);
+  const pool = await poolSegmentOfferUnits(database, merchant, asOf, own.units, REF);
   if (!pool.available) return { source: "none", offers: own.offers, reason: own.offers === 0 && pool.merchants <= 1 ? "noOfferHistory" : "poolWithheld" };
   const b = arms(pool.sets[0]);
   if (b.treated < MIN_OWN_PER_ARM || b.held < MIN_OWN_PER_ARM) return { source: "none", offers: own.offers, reason: "poolWithheld" };

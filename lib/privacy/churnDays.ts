@@ -6,7 +6,8 @@ import { addDays } from "@/lib/days";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { getCategorySpendByCustomer, type SpendWindow } from "./categorySpend";
-import { poolSegmentRows, type PooledTraining, type SegmentVersion } from "./pooledTraining";
+import type { PooledTraining, SegmentVersion } from "./pooledTraining";
+import { poolSegmentRows } from "./segmentPool";
 import { segmentRowCache } from "./segmentCache";
 
 /*
