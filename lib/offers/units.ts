@@ -78,7 +78,7 @@ export async function loadUnits(database: Database, o: OfferRow): Promise<OfferU
  * (./winback.ts) learns from these.
  * @throws Error for an unknown offer
  */
-export async function loadOfferUnits(database: Database, offerId: number): Promise<{ units: OfferUnit[]; windowDays: number; preDays: number }> {
+async function loadOfferUnits(database: Database, offerId: number): Promise<{ units: OfferUnit[]; windowDays: number; preDays: number }> {
   const [o] = await queryRows<OfferRow>(
     database.db,
     sql`select id, merchant_id, starts_on::text as starts_on, ends_on::text as ends_on, pre_days, primary_metric, terms, variant_b, true as ended
