@@ -55,6 +55,12 @@ export const CHURN_SETTINGS = {
   topFactors: 3,
   segmentEffectFeatures: 5,
   calibrationBins: 10,
+  /**
+   * The Gaussian prior of the calibration map (ADR 0035): centred at the identity (slope 1,
+   * intercept 0: the model's own probabilities), sd 0.5 on both, so a holdout of a few dozen
+   * customers moves the map only as far as its evidence warrants (lib/models/calibration.ts).
+   */
+  calibrationPrior: { slope: 1, intercept: 0, sdSlope: 0.5, sdIntercept: 0.5 },
   model: { nTrees: 150, maxDepth: 3, learningRate: 0.05, minChildWeight: 5, lambda: 1, maxBins: 64, seed: 1 },
 };
 
@@ -339,8 +345,9 @@ export function chooseChurnModel(auc: Partial<Record<PoolingMode, number | null>
  * The stored churn run from its inputs: checks both cutoffs, subsamples, chooses the columns,
  * fits the merchant-only model and, with a released segment pool, the pooled one and their blend
  * on the training cutoff, judges each on the merchant's own validation customers, keeps the best
- * (chooseChurnModel), calibrates its probabilities by Platt scaling fitted on that holdout
- * (lib/models/calibration.ts; the stored calibration curve and Brier score cross-fitted over two
+ * (chooseChurnModel), calibrates its probabilities by Platt scaling fitted on that holdout, with
+ * a Gaussian prior centred at the identity map (CHURN_SETTINGS.calibrationPrior, ADR 0035;
+ * lib/models/calibration.ts; the stored calibration curve and Brier score cross-fitted over two
  * halves of the holdout customers, so not in-sample; AUC and rankings unchanged), refits it at the
  * validation cutoff, scores and explains the customers as of asOf with the calibrated log-odds
  * (SHAP values × the calibration's slope), and summarises. Deterministic (seeded).
@@ -418,14 +425,18 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
   const mode = chooseChurnModel(holdoutAuc);
   const validMargins = holdoutMargins[mode]!;
   const pValid = validMargins.map(sigmoid);
-  // Post-hoc calibration (lib/models/calibration.ts, docs/adr/0032-calibrated-churn-probabilities.md):
-  // a Platt map fitted on the holdout (the model trained at c₁ scored at c₂ against what
-  // happened), applied below to the refit model's log-odds as of asOf. Reported out of sample:
-  // the calibration curve and the Brier score are of cross-fitted probabilities (the holdout
-  // customers split in two halves by id hash, each calibrated by the map fitted on the other).
-  const calibrator = fitMonotonePlatt(validMargins, yValid);
+  // Post-hoc calibration (lib/models/calibration.ts, docs/adr/0032-calibrated-churn-probabilities.md,
+  // 0035-calibration-prior.md): a Platt map fitted on the holdout (the model trained at c₁ scored
+  // at c₂ against what happened) with a Gaussian prior centred at the identity map (the maximum a
+  // posteriori map: shrunk toward the model's own probabilities), applied below to the refit
+  // model's log-odds as of asOf. Reported out of sample: the calibration curve and the Brier score
+  // are of cross-fitted probabilities (the holdout customers split in two halves by id hash, each
+  // calibrated by the map fitted on the other).
+  const prior = CHURN_SETTINGS.calibrationPrior;
+  const calibrate = (f: readonly number[], y: readonly number[]) => fitMonotonePlatt(f, y, { prior });
+  const calibrator = calibrate(validMargins, yValid);
   const folds = validation.map((r) => idHash(r.customerId) >>> 31);
-  const pValidCalibrated = crossFitCalibrated(validMargins, yValid, folds, fitMonotonePlatt);
+  const pValidCalibrated = crossFitCalibrated(validMargins, yValid, folds, calibrate);
   const ownTrainChurned = labels(train).reduce((s, v) => s + v, 0);
   const metrics: ChurnMetrics = {
     ...holdoutMetrics(yValid, pValid, pValidCalibrated),
@@ -527,7 +538,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
     subsampled,
     competitorSpend,
     clvSource: { clvRunId: clv?.runId ?? null, clvRunVersion: clv?.version ?? null },
-    calibration: { method: "platt", slope: round(slope, 6), intercept: round(intercept, 6), interceptOnly: calibrator.interceptOnly, folds: 2 },
+    calibration: { method: "platt", prior: { ...prior }, slope: round(slope, 6), intercept: round(intercept, 6), interceptOnly: calibrator.interceptOnly, folds: 2 },
     pooling: {
       mode,
       level: pooled?.level ?? null,

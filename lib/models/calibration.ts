@@ -39,6 +39,23 @@ export function applyPlatt(map: PlattScaling, score: number): number {
   return sigmoid(map.slope * score + map.intercept);
 }
 
+/**
+ * A Gaussian prior on a Platt map's two parameters (independent): slope ~ N(slope, sdSlope²) and
+ * intercept ~ N(intercept, sdIntercept²). Fitting with it gives the maximum a posteriori map, a
+ * logistic regression penalised toward a centre that is not zero (ridge toward a prior mean; the
+ * Gaussian prior of Gelman, Jakulin, Pittau & Su, "A weakly informative default prior distribution
+ * for logistic and other regression models", Annals of Applied Statistics 2(4), 2008, 1360–1383,
+ * with its centre taken from a larger related set: partial pooling, Gelman & Hill, "Data Analysis
+ * Using Regression and Multilevel/Hierarchical Models", 2007, ch. 12). An infinite sd leaves that
+ * parameter free.
+ */
+export interface PlattPrior {
+  slope: number;
+  intercept: number;
+  sdSlope: number;
+  sdIntercept: number;
+}
+
 /** Newton's iterations at most; the line search's smallest step; the Hessian's ridge (Lin et al. 2007). */
 const MAX_ITERATIONS = 100;
 const MIN_STEP = 1e-10;
@@ -51,10 +68,14 @@ const HESSIAN_RIDGE = 1e-12;
  * @param y outcomes 0 or 1, as many as scores
  * @param options.fixedSlope fit the intercept only, the slope held at this value
  *        ("calibration in the large"; 1 keeps the scores' scale)
- * @returns slope and intercept; an empty set gives slope 0 (or the fixed one) and intercept 0
- * @throws Error when the lengths differ, a score is not finite or an outcome is not 0 or 1
+ * @param options.prior a Gaussian prior on the map ({@link PlattPrior}): the maximum a posteriori
+ *        map, Platt's likelihood plus (slope − centre)² / (2 sdSlope²) + (intercept − centre)² / (2 sdIntercept²)
+ * @returns slope and intercept; an empty set gives slope 0 (or the fixed one, or the prior's
+ *          centre) and intercept 0 (or the prior's centre)
+ * @throws Error when the lengths differ, a score is not finite, an outcome is not 0 or 1, or a
+ *         prior's centre is not finite or an sd not positive
  */
-export function fitPlatt(scores: readonly number[], y: readonly number[], options: { fixedSlope?: number } = {}): PlattScaling {
+export function fitPlatt(scores: readonly number[], y: readonly number[], options: { fixedSlope?: number; prior?: PlattPrior } = {}): PlattScaling {
   if (scores.length !== y.length) throw new Error(`fitPlatt: ${scores.length} scores but ${y.length} outcomes`);
   let positives = 0;
   for (let i = 0; i < scores.length; i++) {
@@ -64,16 +85,26 @@ export function fitPlatt(scores: readonly number[], y: readonly number[], option
   }
   const fixed = options.fixedSlope;
   if (fixed !== undefined && !Number.isFinite(fixed)) throw new Error(`fitPlatt: fixed slope ${fixed} is not finite`);
+  const prior = options.prior;
+  if (prior !== undefined) {
+    if (!Number.isFinite(prior.slope) || !Number.isFinite(prior.intercept)) throw new Error(`fitPlatt: prior centre ${prior.slope}, ${prior.intercept} is not finite`);
+    if (!(prior.sdSlope > 0) || !(prior.sdIntercept > 0)) throw new Error(`fitPlatt: prior sd ${prior.sdSlope}, ${prior.sdIntercept} must be positive`);
+  }
+  // The prior's precisions and centre in Lin et al.'s parameters (A = −slope, B = −intercept).
+  const precisionA = prior === undefined ? 0 : 1 / prior.sdSlope ** 2;
+  const precisionB = prior === undefined ? 0 : 1 / prior.sdIntercept ** 2;
+  const A0 = prior === undefined ? 0 : -prior.slope;
+  const B0 = prior === undefined ? 0 : -prior.intercept;
   const n = scores.length;
   const negatives = n - positives;
   const hi = (positives + 1) / (positives + 2);
   const lo = 1 / (negatives + 2);
   const t = y.map((v) => (v === 1 ? hi : lo));
   // Lin et al.'s parameters: P = 1 / (1 + exp(A f + B)), so slope = −A and intercept = −B.
-  let A = fixed === undefined ? 0 : -fixed;
-  let B = Math.log((negatives + 1) / (positives + 1));
+  let A = fixed === undefined ? A0 : -fixed;
+  let B = prior === undefined ? Math.log((negatives + 1) / (positives + 1)) : B0;
   const objective = (a: number, b: number): number => {
-    let s = 0;
+    let s = 0.5 * (fixed === undefined ? precisionA * (a - A0) ** 2 : 0) + 0.5 * precisionB * (b - B0) ** 2;
     for (let i = 0; i < n; i++) {
       const z = scores[i] * a + b;
       s += z >= 0 ? t[i] * z + Math.log1p(Math.exp(-z)) : (t[i] - 1) * z + Math.log1p(Math.exp(z));
@@ -83,11 +114,11 @@ export function fitPlatt(scores: readonly number[], y: readonly number[], option
   let value = objective(A, B);
   const tolerance = 1e-12 * Math.max(1, n);
   for (let iter = 0; iter < MAX_ITERATIONS; iter++) {
-    let h11 = HESSIAN_RIDGE;
-    let h22 = HESSIAN_RIDGE;
+    let h11 = HESSIAN_RIDGE + precisionA;
+    let h22 = HESSIAN_RIDGE + precisionB;
     let h21 = 0;
-    let g1 = 0;
-    let g2 = 0;
+    let g1 = precisionA * (A - A0);
+    let g2 = precisionB * (B - B0);
     for (let i = 0; i < n; i++) {
       const z = scores[i] * A + B;
       let p: number;
@@ -147,13 +178,14 @@ export function fitPlatt(scores: readonly number[], y: readonly number[], option
  * with slope 1 (calibration in the large: the mean probability matches the outcomes, the ranking
  * and the spread stay the model's).
  *
+ * @param options.prior as {@link fitPlatt} (the intercept-only fit keeps its intercept part)
  * @returns the map and whether it was fitted on the intercept only
  * @throws as {@link fitPlatt}
  */
-export function fitMonotonePlatt(scores: readonly number[], y: readonly number[]): PlattScaling & { interceptOnly: boolean } {
-  const full = fitPlatt(scores, y);
+export function fitMonotonePlatt(scores: readonly number[], y: readonly number[], options: { prior?: PlattPrior } = {}): PlattScaling & { interceptOnly: boolean } {
+  const full = fitPlatt(scores, y, options);
   if (full.slope > 0) return { ...full, interceptOnly: false };
-  return { ...fitPlatt(scores, y, { fixedSlope: 1 }), interceptOnly: true };
+  return { ...fitPlatt(scores, y, { ...options, fixedSlope: 1 }), interceptOnly: true };
 }
 
 /**
@@ -165,7 +197,8 @@ export function fitMonotonePlatt(scores: readonly number[], y: readonly number[]
  * @param scores finite scores, one per case
  * @param y outcomes 0 or 1
  * @param fold each case's fold (any integers; two folds = fit on one half, measure on the other, both ways)
- * @param fit the calibration fitter (default {@link fitPlatt})
+ * @param fit the calibration fitter (default {@link fitPlatt}), given the other folds' cases and the
+ *        fold k being calibrated (a fitter that also draws on a larger set must leave fold k's cases out of it)
  * @returns one probability per case, in the input order
  * @throws Error when the lengths differ; as the fitter
  */
@@ -173,7 +206,7 @@ export function crossFitCalibrated(
   scores: readonly number[],
   y: readonly number[],
   fold: readonly number[],
-  fit: (scores: readonly number[], y: readonly number[]) => PlattScaling = fitPlatt,
+  fit: (scores: readonly number[], y: readonly number[], fold: number) => PlattScaling = (f, t) => fitPlatt(f, t),
 ): number[] {
   if (scores.length !== y.length || fold.length !== y.length) throw new Error(`crossFitCalibrated: ${scores.length} scores, ${y.length} outcomes, ${fold.length} folds`);
   const out = new Array<number>(scores.length);
@@ -186,7 +219,7 @@ export function crossFitCalibrated(
         trainY.push(y[i]);
       }
     }
-    const map = fit(trainScores, trainY);
+    const map = fit(trainScores, trainY, k);
     for (let i = 0; i < scores.length; i++) if (fold[i] === k) out[i] = applyPlatt(map, scores[i]);
   }
   return out;

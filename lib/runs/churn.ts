@@ -39,6 +39,11 @@ import { count, day, defineRunContract, histogramBinSchema, minor, num, unit, ty
  * `summary.calibration` and `metrics.brierScore` are cross-fitted (each half of the holdout
  * customers calibrated on the other half), `metrics.uncalibratedBrierScore` is the model's before
  * calibration. Format 6 runs are uncalibrated and are refitted.
+ *
+ * Format 8 (issue 17, ADR 0035): the Platt map is fitted with a Gaussian prior centred at the
+ * identity map (`params.calibration.prior`), shrinking the small holdouts' maps toward the model's
+ * own probabilities; the probabilities, SHAP values and curves of a format 7 run come from an
+ * unshrunk map, so format 7 runs are refitted.
  */
 
 /**
@@ -160,8 +165,17 @@ const churnParamsSchema = z.strictObject({
    * cutoff, scored at the validation cutoff). `interceptOnly`: the fitted slope was not positive,
    * so only the intercept was fitted (slope 1, the ranking kept). The calibration curve and Brier
    * score are cross-fitted over `folds` halves of the holdout customers (by customer id hash).
+   * Since format 8 the map is the maximum a posteriori fit under `prior` (ADR 0035).
    */
-  calibration: z.strictObject({ method: z.literal("platt"), slope: num.positive(), intercept: num, interceptOnly: z.boolean(), folds: count }),
+  calibration: z.strictObject({
+    method: z.literal("platt"),
+    /** The Gaussian prior of the map (ADR 0035; format 8): centre and sd of slope and intercept. */
+    prior: z.strictObject({ slope: num, intercept: num, sdSlope: num.positive(), sdIntercept: num.positive() }),
+    slope: num.positive(),
+    intercept: num,
+    interceptOnly: z.boolean(),
+    folds: count,
+  }),
   /**
    * Which model scores the customers (ADR 0019): trained on the merchant's customers only, on the
    * customers of its MCC segment (lib/privacy/pooledTraining.ts), or the two blended (mean
@@ -306,7 +320,7 @@ const churnSummarySchema = z.strictObject({
   ),
 });
 
-const CHURN_FORMAT = 7;
+const CHURN_FORMAT = 8;
 
 export const churnContract = defineRunContract({
   kind: "churn",

@@ -87,7 +87,7 @@ describe("pooled churn on the small synthetic bank", () => {
     expect(failedClv).toEqual([]);
   });
 
-  it("a merchant with a model of its own keeps it; calibrated probabilities over every run (issue 17: the middle deciles fixed, the top one not)", () => {
+  it("a merchant with a model of its own keeps it; calibrated probabilities over every run (issue 17: 7 of 10 deciles within ±5, the top one not)", () => {
     const both = results.filter((r) => r.churn && r.churn.metrics.holdoutAuc.merchantOnly !== null);
     expect(both).toHaveLength(14);
     for (const r of both) {
@@ -99,6 +99,7 @@ describe("pooled churn on the small synthetic bank", () => {
     for (const r of results) {
       if (!r.churn) continue;
       expect(r.churn.params.calibration.method).toBe("platt");
+      expect(r.churn.params.calibration.prior).toEqual({ slope: 1, intercept: 0, sdSlope: 0.5, sdIntercept: 0.5 });
       expect(r.churn.params.calibration.slope, r.slug).toBeGreaterThan(0);
       for (const [k, pt] of r.churn.summary.calibration.entries()) {
         if (pt.customers === 0) continue;
@@ -120,14 +121,21 @@ describe("pooled churn on the small synthetic bank", () => {
     // so it is what the served probabilities achieve, not an in-sample fit.
     // Before calibration (format 6): 4 of 10 within ±5, gaps 3.3, 4.69, 10.11, 13.33, 1.15, 7.54,
     // 5.3, −4.65, −7.56, −13.48 (the GBDTs under-predicted the middle, over-predicted the top).
-    // Calibrated (format 7): the middle is fixed (largest gap 5.81 points, was 13.33), but the top
-    // decile is still over-predicted by 12.8 points (167 customers): the bar is NOT met by Platt
-    // scaling alone (ADR 0032, "what is left"). Asserted: what holds, and the gaps pinned.
+    // Platt scaling (format 7, ADR 0032): 6 of 10 within ±5, gaps 3.83, −2.44, −4.63, −2.06, 2.5,
+    // 5.42, 5.81, −0.63, −6.02, −12.79 (top decile 167 customers), mean cross-fitted Brier 0.1993.
+    // Platt with a prior at the identity map (format 8, ADR 0035, chosen over the segment maps
+    // and two cutoffs by these figures): 7 of 10 within ±5 and mean Brier 0.1944, but decile 6
+    // (5.81 → 7.28) and the top decile (−12.79 → −13.75, 150 customers) are worse: the bar is NOT
+    // met (ADR 0035: the observed leave rate plateaus near 0.8, which no line in log-odds follows).
+    // Asserted: what holds, and the gaps pinned (without the prior they are format 7's above).
     expect(deciles).toHaveLength(10);
-    deciles.slice(0, 9).forEach((gap, k) => expect(Math.abs(gap), `decile ${k}: ${gap}`).toBeLessThanOrEqual(6.1));
-    expect(deciles.filter((gap) => Math.abs(gap) <= 5)).toHaveLength(6);
-    const pinned = [3.83, -2.44, -4.63, -2.06, 2.5, 5.42, 5.81, -0.63, -6.02, -12.79];
+    deciles.slice(0, 9).forEach((gap, k) => expect(Math.abs(gap), `decile ${k}: ${gap}`).toBeLessThanOrEqual(7.3));
+    expect(deciles.filter((gap) => Math.abs(gap) <= 5)).toHaveLength(7);
+    const pinned = [2.0, -4.37, -3.6, -0.04, 4.56, 5.21, 7.28, 0.12, -4.65, -13.75];
     deciles.forEach((gap, k) => expect(Math.abs(gap - pinned[k]), `decile ${k}: ${gap}`).toBeLessThanOrEqual(0.01));
+    const runs = results.filter((r) => r.churn);
+    const meanBrier = runs.reduce((s, r) => s + r.churn!.metrics.brierScore, 0) / runs.length;
+    expect(meanBrier).toBeCloseTo(0.19443, 5);
   });
 
   it("a pooled run stores only the merchant's own customers and figures (attack g finds no pool figure)", async () => {

@@ -66,7 +66,7 @@ describe("refit needed", () => {
       run: null,
       runId: old,
       version: 1,
-      reason: { cause: "older", storedFormat: 1, currentFormat: 7, message: "churn run stored in format 1, current format 7" },
+      reason: { cause: "older", storedFormat: 1, currentFormat: 8, message: "churn run stored in format 1, current format 8" },
     });
     const attempts = await scoped(database, m, (ctx) => getModelRunAttempts(ctx));
     expect(attempts.churn).toMatchObject({ id: old, status: "succeeded", format: 1, refitNeeded: true });
@@ -74,7 +74,7 @@ describe("refit needed", () => {
     const page = await loadModelRunPage(scopeOf(m), "churn", { requester: outboxRefitRequester(database) });
     expect(page.run).toBeNull();
     expect(page.latestAttempt).toMatchObject({ id: old, refitNeeded: true });
-    expect(await pending()).toEqual([{ merchantId: m.id, reason: "refit: churn run stored in format 1, current format 7", kinds: ["churn"] }]);
+    expect(await pending()).toEqual([{ merchantId: m.id, reason: "refit: churn run stored in format 1, current format 8", kinds: ["churn"] }]);
   });
 
   it("a run of the current format that does not parse is refitted too; requests of one merchant merge their kinds", async () => {

@@ -88,3 +88,50 @@ describe("monotone calibration", () => {
     expect(() => crossFitCalibrated([1, 2], [1, 0], [0])).toThrow(/crossFitCalibrated/);
   });
 });
+
+/*
+ * Platt scaling with a Gaussian prior (the maximum a posteriori map, ADR 0035) against
+ * scipy.optimize (trust-exact on the same objective, gtol 1e-12) and, for a slope prior centred
+ * at 0 with the intercept free, scikit-learn's L2-penalised LogisticRegression (C = sd²):
+ * scripts/fixtures/make_platt_prior_fixture.py.
+ */
+interface PriorCase {
+  name: string;
+  score: number[];
+  y: number[];
+  prior: { slope: number; intercept: number; sdSlope: number | "Infinity"; sdIntercept: number | "Infinity" };
+  slope: number;
+  intercept: number;
+  sklearn?: { slope: number; intercept: number };
+}
+const priorFixture = JSON.parse(fs.readFileSync(path.resolve(__dirname, "../fixtures/models/platt-prior.json"), "utf8")) as { cases: PriorCase[] };
+
+describe("fitPlatt with a Gaussian prior (maximum a posteriori)", () => {
+  for (const c of priorFixture.cases) {
+    it(`${c.name}: slope and intercept to 1e-6 of scipy${c.sklearn ? " and scikit-learn" : ""}`, () => {
+      const prior = { ...c.prior, sdSlope: Number(c.prior.sdSlope), sdIntercept: Number(c.prior.sdIntercept) };
+      const fit = fitPlatt(c.score, c.y, { prior });
+      expect(Math.abs(fit.slope - c.slope)).toBeLessThan(1e-6);
+      expect(Math.abs(fit.intercept - c.intercept)).toBeLessThan(1e-6);
+      if (c.sklearn) {
+        expect(Math.abs(fit.slope - c.sklearn.slope)).toBeLessThan(1e-6);
+        expect(Math.abs(fit.intercept - c.sklearn.intercept)).toBeLessThan(1e-6);
+      }
+      // A prior a thousand times wider gives the free fit back.
+      const free = fitPlatt(c.score, c.y);
+      const wide = fitPlatt(c.score, c.y, { prior: { ...prior, sdSlope: 1e3 * prior.sdSlope, sdIntercept: 1e3 * prior.sdIntercept } });
+      expect(Math.abs(wide.slope - free.slope)).toBeLessThan(1e-3);
+      expect(Math.abs(wide.intercept - free.intercept)).toBeLessThan(1e-3);
+    });
+  }
+
+  it("a very tight prior returns its centre; an empty set returns the centre; bad priors are refused", () => {
+    const c = priorFixture.cases[0];
+    const tight = fitPlatt(c.score, c.y, { prior: { slope: 0.5, intercept: -0.3, sdSlope: 1e-6, sdIntercept: 1e-6 } });
+    expect(tight.slope).toBeCloseTo(0.5, 6);
+    expect(tight.intercept).toBeCloseTo(-0.3, 6);
+    expect(fitPlatt([], [], { prior: { slope: 0.5, intercept: -0.3, sdSlope: 1, sdIntercept: 1 } })).toEqual({ slope: 0.5, intercept: -0.3 });
+    expect(() => fitPlatt([1], [1], { prior: { slope: 0.5, intercept: 0, sdSlope: 0, sdIntercept: 1 } })).toThrow("fitPlatt: prior sd 0, 1 must be positive");
+    expect(() => fitPlatt([1], [1], { prior: { slope: NaN, intercept: 0, sdSlope: 1, sdIntercept: 1 } })).toThrow("fitPlatt: prior centre NaN, 0 is not finite");
+  });
+});

@@ -46,11 +46,11 @@ const clvRun = () => ({
 });
 
 describe("contracts", () => {
-  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 7, clv at 4, segments and forecast at 2, switching at 1)", () => {
+  it("one contract per model kind, in the database's order, formats ≥ 1 (churn at 8, clv at 4, segments and forecast at 2, switching at 1)", () => {
     expect([...RUN_KINDS]).toEqual([...MODEL_KINDS]);
     expect(Object.keys(CONTRACTS)).toEqual([...MODEL_KINDS]);
     for (const k of MODEL_KINDS) expect(CONTRACTS[k].kind).toBe(k);
-    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 4, churn: 7, segments: 2, forecast: 2, findings: 1, switching: 1 });
+    expect(Object.fromEntries(MODEL_KINDS.map((k) => [k, CONTRACTS[k].format]))).toEqual({ clv: 4, churn: 8, segments: 2, forecast: 2, findings: 1, switching: 1 });
   });
 
   it("keeps the feature lists of the encodings and the contracts in step", () => {
@@ -100,7 +100,7 @@ describe("contracts", () => {
     const churnV1 = parseStored(CONTRACTS.churn, 1, { params: {}, metrics: {}, summary: {} });
     expect(churnV1).toEqual({
       ok: false,
-      reason: { cause: "older", storedFormat: 1, currentFormat: 7, message: "churn run stored in format 1, current format 7" },
+      reason: { cause: "older", storedFormat: 1, currentFormat: 8, message: "churn run stored in format 1, current format 8" },
     });
     // A BG/NBD run (format 1, P(alive) = 1 for every one-time buyer) is refitted, not shown.
     expect(parseStored(clvContract, 1, docs)).toMatchObject({ ok: false, reason: { cause: "older", storedFormat: 1, currentFormat: 4 } });
