@@ -59,7 +59,9 @@ export async function poolSegmentRows<R extends { customerId: number }>(
     sql`select m.id, m.slug, m.name, m.mcc, m.currency, m.time_zone as "timeZone", (m.mcc = ${self.mcc}) as "mccMatch"
         from merchants m
         where substr(m.mcc, 1, 2) = ${group} and m.country = ${self.country} and m.id <> ${merchant.id}
-          and exists (select 1 from merchant_daily d where d.merchant_id = m.id and d.day >= ${window.from}::date and d.day < ${window.to}::date and d.purchases > 0)
+          -- IN, not a correlated EXISTS: Citus plans no correlated subquery over a distributed table
+          -- from a reference table (docs/adr/0021-citus.md); PostgreSQL makes the same semi-join of both
+          and m.id in (select d.merchant_id from merchant_daily d where d.day >= ${window.from}::date and d.day < ${window.to}::date and d.purchases > 0)
         order by m.id`,
   );
   const minMerchants = guardsRemovedForAttackDemo() ? 2 : MIN_POOL_MERCHANTS;

@@ -62,7 +62,7 @@ export async function takeOutMovedCohortMembers(tx: Executor): Promise<void> {
   await tx.execute(sql`
     create temporary table if not exists rollup_cohort_moves (
       merchant_id integer not null, customer_id bigint not null, old_first date, new_first date not null, known boolean not null,
-      -- the key makes the NOT EXISTS probes of addBatchToCohorts index lookups: for a merchant the
+      -- the key makes the anti-join probes of addBatchToCohorts index lookups: for a merchant the
       -- statistics have not seen yet (its first load) the planner expects one batch row and picks
       -- a nested-loop anti-join, which without the key scanned this table once per batch row
       -- (CDNOW after one synthetic merchant: 375 s instead of under 1 s)
@@ -110,8 +110,11 @@ export async function addBatchToCohorts(tx: Executor): Promise<void> {
              sum(b.amount_minor)
       from rollup_batch b
       join merchant_customers mc on mc.merchant_id = b.merchant_id and mc.customer_id = b.customer_id
-      where mc.first_purchase_day is not null and b.local_date >= date_trunc('month', mc.first_purchase_day::timestamp)::date
-        and not exists (select 1 from rollup_cohort_moves mv where mv.merchant_id = b.merchant_id and mv.customer_id = b.customer_id and mv.known)
+      -- an anti-join, not a correlated NOT EXISTS: Citus plans no correlated subquery over a
+      -- temporary table (docs/adr/0021-citus.md); PostgreSQL plans both as the same anti-join
+      left join rollup_cohort_moves mv on mv.merchant_id = b.merchant_id and mv.customer_id = b.customer_id and mv.known
+      where mv.customer_id is null
+        and mc.first_purchase_day is not null and b.local_date >= date_trunc('month', mc.first_purchase_day::timestamp)::date
       group by 1, 2, 3`,
   );
   await tx.execute(sql`
