@@ -8,8 +8,9 @@ import { ForecastCard } from "@/components/findings/ForecastCard";
 import { serverQueryClient } from "./page-context";
 
 /*
- * The overview's parts over stored runs (issue 19 item 10): prefetched on the server and
- * streamed in their own Suspense boundaries after the headline figures, instead of fetched by
+ * The overview's parts over stored runs (issue 19 item 10): prefetched on the server (the
+ * findings in the page's first flush, the forecast streamed in a Suspense boundary of its own
+ * after the headline figures) instead of fetched by
  * the browser after hydration (which made the findings' text the page's largest content, painted
  * last). Each reads in its own scope: loadModelRunPage may queue a refit outside its transaction,
  * so it must not run inside the page's shared scope (MerchantAccess.batch).

@@ -14,8 +14,10 @@ import { ClientMessages } from "@/components/i18n/ClientMessages";
 
 /**
  * Overview: headline KPIs with change vs the previous period, revenue dynamics with comparison
- * (both prefetched with the data range in one scope, or from the answer cache), then the top
- * findings and the forecast streamed in as their stored runs are read.
+ * (both prefetched with the data range in one scope, or from the answer cache), the top findings
+ * in the first flush (they are the page's largest content: streamed in a Suspense boundary, React
+ * reveals them no earlier than 300 ms after the shell's first paint), then the forecast streamed
+ * in as its stored run is read.
  */
 export default async function OverviewPage({ params, searchParams }: { params: PageParams; searchParams: PageSearchParams }) {
   const queryClient = serverQueryClient();
@@ -55,9 +57,7 @@ export default async function OverviewPage({ params, searchParams }: { params: P
           lastDay={range.lastDay}
           findings={
             features.has("findings") ? (
-              <Suspense fallback={<CardPlaceholder height={240} testId="findings-loading" />}>
-                <StreamedFindings access={access} />
-              </Suspense>
+              <StreamedFindings access={access} />
             ) : undefined
           }
           forecast={

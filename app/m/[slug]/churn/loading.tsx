@@ -1,5 +1,0 @@
-import { PageSkeleton } from "@/components/dashboard/PageSkeleton";
-
-export default function Loading() {
-  return <PageSkeleton blocks={["kpis", "chart", "chart", "table"]} />;
-}
