@@ -15,6 +15,7 @@
 import fs from "node:fs";
 import { parseArgs } from "node:util";
 import { chromium } from "@playwright/test";
+import { signInCookies } from "./signIn";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -31,25 +32,7 @@ const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-
 
 /** Auth.js's credentials sign-in; the session's cookies for the browser context. */
 async function signIn(): Promise<Array<{ name: string; value: string; url: string }>> {
-  const csrf = await fetch(`${BASE}/api/auth/csrf`);
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair.indexOf("=");
-      jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-  };
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, email: values.email!, password: values.password!, callbackUrl: `${BASE}/` }),
-  });
-  keep(res);
+  const jar = await signInCookies(BASE, values.email!, values.password!);
   jar.set("NEXT_LOCALE", values.locale!);
   return [...jar].map(([name, value]) => ({ name, value, url: BASE }));
 }

@@ -31,6 +31,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { chromium } from "@playwright/test";
+import { signInCookies } from "./signIn";
 
 const { values } = parseArgs({
   options: {
@@ -80,27 +81,8 @@ async function waitUp(): Promise<void> {
 
 /** Signs in through Auth.js's credentials endpoint; returns the Cookie header of the session. */
 async function signIn(email = expected.owner.email): Promise<string> {
-  const csrf = await fetch(`${BASE}/api/auth/csrf`);
-  const jar = new Map<string, string>();
-  const keep = (res: Response) => {
-    for (const c of res.headers.getSetCookie()) {
-      const [pair] = c.split(";");
-      const i = pair.indexOf("=");
-      jar.set(pair.slice(0, i), pair.slice(i + 1));
-    }
-  };
-  keep(csrf);
-  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
-  const cookie = () => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
-  const res = await fetch(`${BASE}/api/auth/callback/credentials`, {
-    method: "POST",
-    redirect: "manual",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie: cookie() },
-    body: new URLSearchParams({ csrfToken, email, password: expected.password, callbackUrl: `${BASE}/` }),
-  });
-  keep(res);
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`sign-in failed (${res.status})`);
-  return cookie();
+  const jar = await signInCookies(BASE, email, expected.password);
+  return [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
 }
 
 const quantile = (xs: number[], q: number) => {

@@ -6,7 +6,7 @@ import { fitGradientBoosting } from "@/lib/models/gbdt";
 import { predictMargin, sigmoid, type TreeEnsemble } from "@/lib/models/tree";
 import { treeShapBatch } from "@/lib/models/treeshap";
 import { guardsRemovedForAttackDemo } from "@/lib/privacy/disclosure";
-import { MAX_POOL_SHARE, MIN_POOL_MERCHANTS, type PooledRow, type PoolLevel } from "@/lib/privacy/pooledTraining";
+import { customerIdHash, MAX_POOL_SHARE, MIN_POOL_MERCHANTS, subsampleRows, type PooledRow, type PoolLevel } from "@/lib/privacy/pooledTraining";
 import { complementarySuppression } from "@/lib/privacy/suppression";
 import {
   CHURN_FEATURES,
@@ -73,23 +73,6 @@ export function churnHorizonDays(medianInterPurchaseDays: number): number {
     throw new Error(`churnHorizonDays: median inter-purchase days must be positive, got ${medianInterPurchaseDays}`);
   }
   return Math.min(CHURN_SETTINGS.maxHorizonDays, Math.max(CHURN_SETTINGS.minHorizonDays, Math.round(2 * medianInterPurchaseDays)));
-}
-
-/** Deterministic pseudo-random rank of a customer id (Knuth's multiplicative hash), for subsampling. */
-function idHash(id: number): number {
-  return Math.imul(id | 0, 2654435761) >>> 0;
-}
-
-/** Keeps at most `max` rows: those with the smallest id hash (the same customers every run). */
-export function subsampleRows<T extends { customerId: number }>(rows: readonly T[], max: number): T[] {
-  if (rows.length <= max) return [...rows];
-  const keep = new Set(
-    [...rows]
-      .sort((a, b) => idHash(a.customerId) - idHash(b.customerId) || a.customerId - b.customerId)
-      .slice(0, max)
-      .map((r) => r.customerId),
-  );
-  return rows.filter((r) => keep.has(r.customerId));
 }
 
 const COMPETITOR_FEATURES: readonly ChurnFeatureName[] = ["competitorShare90d", "competitorShareTrend"];
@@ -435,7 +418,7 @@ export function buildChurnRun(inputs: ChurnRunInputs): ComputedRun<typeof churnC
   const prior = CHURN_SETTINGS.calibrationPrior;
   const calibrate = (f: readonly number[], y: readonly number[]) => fitMonotonePlatt(f, y, { prior });
   const calibrator = calibrate(validMargins, yValid);
-  const folds = validation.map((r) => idHash(r.customerId) >>> 31);
+  const folds = validation.map((r) => customerIdHash(r.customerId) >>> 31);
   const pValidCalibrated = crossFitCalibrated(validMargins, yValid, folds, calibrate);
   const ownTrainChurned = labels(train).reduce((s, v) => s + v, 0);
   const metrics: ChurnMetrics = {

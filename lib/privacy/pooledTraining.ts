@@ -94,3 +94,24 @@ export function poolWaterLevel(counts: readonly number[], share: number): number
   }
   return sorted[sorted.length - 1];
 }
+
+/** Deterministic pseudo-random rank of a customer id (Knuth's multiplicative hash, TAOCP vol. 3 §6.4), for subsampling and folds. */
+export function customerIdHash(id: number): number {
+  return Math.imul(id | 0, 2654435761) >>> 0;
+}
+
+/**
+ * Keeps at most `max` rows: those with the smallest customer id hash, ties by id (deterministic,
+ * the same customers every run and whoever asks). Rule 2's cut of a large contribution, and the
+ * churn job's cap of its training sets.
+ */
+export function subsampleRows<R extends { customerId: number }>(rows: readonly R[], max: number): R[] {
+  if (rows.length <= max) return [...rows];
+  const keep = new Set(
+    [...rows]
+      .sort((a, b) => customerIdHash(a.customerId) - customerIdHash(b.customerId) || a.customerId - b.customerId)
+      .slice(0, max)
+      .map((r) => r.customerId),
+  );
+  return rows.filter((r) => keep.has(r.customerId));
+}

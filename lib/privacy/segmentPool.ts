@@ -3,7 +3,7 @@ import { queryRows, type Database } from "@/db/client";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { guardsRemovedForAttackDemo } from "./disclosure";
 import { mccGroup } from "./peerGroups";
-import { MAX_POOL_SHARE, MIN_POOL_MERCHANTS, poolWaterLevel, type PoolLevel, type PooledRow, type PooledTraining } from "./pooledTraining";
+import { MAX_POOL_SHARE, MIN_POOL_MERCHANTS, poolWaterLevel, subsampleRows, type PoolLevel, type PooledRow, type PooledTraining } from "./pooledTraining";
 
 /*
  * The pool itself (rules 1–3 of ./pooledTraining.ts). Its reader callback is handed each peer's
@@ -12,21 +12,6 @@ import { MAX_POOL_SHARE, MIN_POOL_MERCHANTS, poolWaterLevel, type PoolLevel, typ
  * ./clvRows.ts (customer value) and ./offerUnits.ts (win-back uplift), which read each peer's rows
  * in that peer's own scope and never return an identity.
  */
-
-/** Knuth's multiplicative hash of a customer id (deterministic subsampling order). */
-const idHash = (id: number): number => Math.imul(id, 2654435761) >>> 0;
-
-/** Keeps at most `max` rows, smallest id hash first (deterministic, the same whoever asks). */
-function capRows<R extends { customerId: number }>(rows: readonly R[], max: number): R[] {
-  if (rows.length <= max) return [...rows];
-  const keep = new Set(
-    [...rows]
-      .sort((a, b) => idHash(a.customerId) - idHash(b.customerId) || a.customerId - b.customerId)
-      .slice(0, max)
-      .map((r) => r.customerId),
-  );
-  return rows.filter((r) => keep.has(r.customerId));
-}
 
 /**
  * Pools rows of every merchant of the asker's segment under rules 1–3 above.
@@ -101,9 +86,9 @@ export async function poolSegmentRows<R extends { customerId: number }>(
     const levelRows = poolWaterLevel(contributions.map((c) => c.length), share);
     if (levelRows === 0) return { available: false, merchants, reason: `no merchant may contribute more than ${Math.round(MAX_POOL_SHARE * 100)} % of the rows` };
     let anonymous = 0;
-    const set: PooledRow<R>[] = capRows(own[s], levelRows).map((r) => ({ ...r, own: true }));
+    const set: PooledRow<R>[] = subsampleRows(own[s], levelRows).map((r) => ({ ...r, own: true }));
     for (const rows of contributions.slice(1)) {
-      for (const r of capRows(rows, levelRows)) set.push({ ...r, customerId: -++anonymous, own: false });
+      for (const r of subsampleRows(rows, levelRows)) set.push({ ...r, customerId: -++anonymous, own: false });
     }
     out.push(set);
   }

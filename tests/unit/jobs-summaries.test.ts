@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { addCompetitorShare, competitorShare, toFeatureRow, type RawRow } from "@/lib/analytics/getChurnFeatures";
-import { calibrationPoints, churnHorizonDays, selectFeatures, subsampleRows } from "@/lib/jobs/churnModel";
+import { calibrationPoints, churnHorizonDays, selectFeatures } from "@/lib/jobs/churnModel";
+import { subsampleRows } from "@/lib/privacy/pooledTraining";
 import { ageBand, median, moneyHistogram, niceStep, pAliveGrid, unitHistogram } from "@/lib/jobs/summaries";
 import { twelveMonthsBefore } from "@/lib/jobs/segments";
 
