@@ -3,7 +3,7 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { getActor } from "@/lib/auth/access";
 import { safeRedirectPath } from "@/lib/auth/redirect";
-import { LocaleSwitcher } from "@/components/shell/LocaleSwitcher";
+import { AuthCard } from "./AuthCard";
 import { LoginForm } from "./LoginForm";
 import styles from "./login.module.css";
 import { ClientMessages } from "@/components/i18n/ClientMessages";
@@ -25,27 +25,19 @@ export default async function LoginPage({
   const { next, email, invited } = await searchParams;
   if (await getActor()) redirect(safeRedirectPath(next));
   const t = await getTranslations("auth.login");
-  const tc = await getTranslations("common");
   return (
     <ClientMessages paths={["auth.login"]}>
-      <main className={styles.page}>
-        <div className={styles.card}>
-          <div className={styles.top}>
-            <span className={styles.brand}>{tc("appName")}</span>
-            <LocaleSwitcher />
-          </div>
-          <h1 className={styles.title}>{t("title")}</h1>
-          <p className={styles.subtitle}>{t("subtitle")}</p>
-          {/* Back from accepting an invitation (app/invite/[token]/actions.ts): say it worked. */}
-          {invited === "1" ? (
-            <p className="notice" role="status" data-testid="invite-accepted">
-              {t("invited")}
-            </p>
-          ) : null}
-          <LoginForm next={safeRedirectPath(next)} email={typeof email === "string" ? email.slice(0, 320) : ""} />
-          <p className={styles.hint}>{t("hint")}</p>
-        </div>
-      </main>
+      <AuthCard title={t("title")}>
+        <p className={styles.subtitle}>{t("subtitle")}</p>
+        {/* Back from accepting an invitation (app/invite/[token]/actions.ts): say it worked. */}
+        {invited === "1" ? (
+          <p className="notice" role="status" data-testid="invite-accepted">
+            {t("invited")}
+          </p>
+        ) : null}
+        <LoginForm next={safeRedirectPath(next)} email={typeof email === "string" ? email.slice(0, 320) : ""} />
+        <p className={styles.hint}>{t("hint")}</p>
+      </AuthCard>
     </ClientMessages>
   );
 }

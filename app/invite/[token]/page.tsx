@@ -4,7 +4,7 @@ import { getTranslations } from "next-intl/server";
 import { AccountError } from "@/lib/accounts/errors";
 import { accounts } from "@/lib/accounts/server";
 import type { InvitationPreview } from "@/lib/accounts/invitations";
-import { LocaleSwitcher } from "@/components/shell/LocaleSwitcher";
+import { AuthCard } from "../../login/AuthCard";
 import styles from "../../login/login.module.css";
 import { acceptInviteAction } from "./actions";
 import { AcceptForm } from "./AcceptForm";
@@ -19,7 +19,6 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function InvitePage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   const t = await getTranslations("billing");
-  const tc = await getTranslations("common");
   let preview: InvitationPreview | null = null;
   let errorCode: "invitation_invalid" | "invitation_expired" | "invitation_used" = "invitation_invalid";
   try {
@@ -48,16 +47,9 @@ export default async function InvitePage({ params }: { params: Promise<{ token: 
   );
   return (
     <ClientMessages paths={["billing.invite"]}>
-      <main className={styles.page}>
-        <div className={styles.card}>
-          <div className={styles.top}>
-            <span className={styles.brand}>{tc("appName")}</span>
-            <LocaleSwitcher />
-          </div>
-          <h1 className={styles.title}>{t("invite.title")}</h1>
-          {body}
-        </div>
-      </main>
+      <AuthCard title={t("invite.title")}>
+        {body}
+      </AuthCard>
     </ClientMessages>
   );
 }
