@@ -4,7 +4,7 @@ import { queryRows, type Database } from "@/db/client";
 import { QUEUE_SCHEMA, QUEUES, queueDb, type QueueName } from "@/db/queue";
 import { deliverPendingEmails, mailTransportFromEnv, type MailTransport } from "@/lib/mail";
 import { ingestFile, INGEST_FORMATS, type IngestFormat } from "@/lib/ingest";
-import { refreshCompetitorReports } from "@/lib/privacy/precompute";
+import { competitorInputCache, refreshCompetitorReports } from "@/lib/privacy/precompute";
 import { MODEL_KINDS, type ModelKind } from "@/db/schema/models";
 import { completeModelJob, getModelJob, sendJob, sendJobLater } from "./outbox";
 import { runMerchantModels, type ModelRunOutcome, type RunModelsOptions } from "./runModels";
@@ -81,7 +81,9 @@ export async function processModelJob(
     await completeModelJob(tx, job);
     if (wanted.includes("findings")) await sendJob(tx, QUEUES.alerts, { merchantId, revealedAt: job.requestedAt }, String(merchantId));
   });
-  const own = await refreshCompetitorReports(database, [merchantId], { neighbours: false });
+  // The process's cache: the next member of the MCC group (the queue runs merchants in id order,
+  // so a group's members mostly follow each other) reads the group's member-level inputs from memory.
+  const own = await refreshCompetitorReports(database, [merchantId], { neighbours: false, cache: competitorInputCache });
   // When its own reports changed, its group's data did, so its peers' reports changed too: one
   // coalesced bank-wide refresh a little later, so a burst of loads (the demo, a nightly file)
   // recomputes each group once rather than once per merchant. When its own reports were all
@@ -195,7 +197,7 @@ export async function startWorker(database: Database, opts: WorkerOptions = {}):
       let stored = 0;
       for (const { id } of ids) {
         await yieldToRequests();
-        stored += (await refreshCompetitorReports(database, [id], { neighbours: false })).filter((o) => o.status === "stored").length;
+        stored += (await refreshCompetitorReports(database, [id], { neighbours: false, cache: competitorInputCache })).filter((o) => o.status === "stored").length;
       }
       return { merchants: ids.length, stored };
     },

@@ -41,23 +41,71 @@ export function storedReportsLine(o: StoredReportsOutcome & { slug: string }): s
   return `competitor reports ${o.slug}: ${what} ${o.seconds.toFixed(2)} s`;
 }
 
-/** A cache of member-level inputs shared across the merchants of one MCC group under one fingerprint. */
-class SharedInputs {
-  private fingerprint = "";
-  private readonly values = new Map<string, Promise<unknown>>();
+/** Member-level inputs of one data version (one fingerprint), keyed by what was read. */
+interface SharedInputs {
+  get<T>(key: string, load: () => Promise<T>): Promise<T>;
+}
 
-  /** Drops everything cached when the fingerprint (the data) differs from the last merchant's. */
-  use(fingerprint: string): void {
-    if (fingerprint !== this.fingerprint) this.values.clear();
-    this.fingerprint = fingerprint;
+/** The most MCC groups' data versions a {@link CompetitorInputCache} keeps by default. */
+const COMPETITOR_CACHE_GROUPS = 16;
+
+/**
+ * Member-level inputs of the Competitors reports (member figures, daily net revenue, monthly
+ * customers of a peer group) kept per fingerprint — the MCC group's data version, which changes
+ * whenever a member's rollups do (lib/privacy/reportStore.ts) — so the members of a group share one
+ * read of them, whether they are refreshed in one call or in one model job each. Least recently
+ * used fingerprints beyond `maxGroups` are dropped; a read that fails is not kept. The values are
+ * group-level aggregates that only buildCompetitorReport sees (it applies the release rules); none
+ * is written or shown as such.
+ */
+export class CompetitorInputCache {
+  private readonly groups = new Map<string, Map<string, Promise<unknown>>>();
+  /** Reads answered from memory and reads that went to the database. */
+  readonly stats = { hits: 0, misses: 0 };
+
+  /** @param maxGroups fingerprints kept (a whole number ≥ 1) */
+  constructor(private readonly maxGroups: number = COMPETITOR_CACHE_GROUPS) {
+    if (!(Number.isInteger(maxGroups) && maxGroups >= 1)) throw new Error(`CompetitorInputCache: maxGroups must be a whole number ≥ 1, got ${maxGroups}`);
   }
 
-  get<T>(key: string, load: () => Promise<T>): Promise<T> {
-    let v = this.values.get(key) as Promise<T> | undefined;
-    if (!v) this.values.set(key, (v = load()));
-    return v;
+  /** The inputs of data version `fingerprint` (made the most recently used). */
+  inputs(fingerprint: string): SharedInputs {
+    let values = this.groups.get(fingerprint);
+    if (values) this.groups.delete(fingerprint);
+    else values = new Map();
+    this.groups.set(fingerprint, values);
+    while (this.groups.size > this.maxGroups) this.groups.delete(this.groups.keys().next().value!);
+    const map = values;
+    return {
+      get: <T>(key: string, load: () => Promise<T>): Promise<T> => {
+        const held = map.get(key) as Promise<T> | undefined;
+        if (held) {
+          this.stats.hits++;
+          return held;
+        }
+        this.stats.misses++;
+        const value = load();
+        map.set(key, value);
+        value.catch(() => {
+          if (map.get(key) === value) map.delete(key);
+        });
+        return value;
+      },
+    };
+  }
+
+  /** Forgets data version `fingerprint` (after a failed merchant: nothing half-read is served). */
+  drop(fingerprint: string): void {
+    this.groups.delete(fingerprint);
   }
 }
+
+/**
+ * The worker process's cache (lib/jobs/worker.ts): each model job refreshes its merchant's own
+ * reports, and consecutive members of a group then read the group's inputs once (issue 17's job
+ * time).
+ */
+export const competitorInputCache = new CompetitorInputCache();
 
 const idsKey = (ids: readonly number[]) => [...ids].sort((a, b) => a - b).join(",");
 const windowKey = (p: { from: string; to: string }) => `${p.from}_${p.to}`;
@@ -111,8 +159,7 @@ export async function computeCompetitorReports(
   merchants: readonly { id: number; slug: string; currency: string }[],
   periods: readonly { from: string; to: string }[],
 ): Promise<Map<number, CompetitorReport[]>> {
-  const shared = new SharedInputs();
-  shared.use("one batch");
+  const shared = new CompetitorInputCache(1).inputs("one batch");
   const windows = periods.map((p) => reportWindows(p));
   const out = new Map<number, CompetitorReport[]>();
   for (const m of merchants) out.set(m.id, (await computeMerchantReports(executor, m, windows, shared)).map((r) => r.report));
@@ -134,6 +181,8 @@ export async function computeCompetitorReports(
  *
  * @param merchantIds merchants whose data changed (unknown ids are ignored)
  * @param opts.neighbours false to refresh only `merchantIds` themselves (default true: their MCC groups)
+ * @param opts.cache the member-level inputs to share (default: a cache for this call only); the
+ *   worker passes {@link competitorInputCache} so that one merchant's job reuses its group's reads
  * @param opts.onMerchant called after each merchant (progress output)
  * @returns one outcome per merchant, in processing order (country, MCC group, id)
  * @throws Error only when the merchant list itself cannot be read
@@ -141,7 +190,7 @@ export async function computeCompetitorReports(
 export async function refreshCompetitorReports(
   database: Database,
   merchantIds: readonly number[],
-  opts: { neighbours?: boolean; onMerchant?: (outcome: StoredReportsOutcome & { slug: string }) => void } = {},
+  opts: { neighbours?: boolean; cache?: CompetitorInputCache; onMerchant?: (outcome: StoredReportsOutcome & { slug: string }) => void } = {},
 ): Promise<StoredReportsOutcome[]> {
   const wanted = [...new Set(merchantIds)].filter((id) => Number.isInteger(id) && id > 0);
   if (wanted.length === 0) return [];
@@ -155,19 +204,20 @@ export async function refreshCompetitorReports(
                           where s.id in (${list}) and s.country = m.country and substr(s.mcc, 1, 2) = substr(m.mcc, 1, 2))
             order by m.country, substr(m.mcc, 1, 2), m.id`,
   );
-  const shared = new SharedInputs();
+  const cache = opts.cache ?? new CompetitorInputCache();
   const outcomes: StoredReportsOutcome[] = [];
   for (const row of merchants) {
     const merchant = { id: Number(row.id), slug: row.slug, currency: row.currency };
     const started = performance.now();
     let outcome: StoredReportsOutcome;
+    let fingerprint = "";
     try {
       outcome = await database.db.transaction(
         async (tx) => {
           // The customer-category query sorts ~10⁵ rows for a large merchant; the 4 MB default spills to disk.
           await tx.execute(sql`set local work_mem = '64MB'`);
-          const fingerprint = await competitorFingerprint(tx, merchant.id);
-          shared.use(fingerprint);
+          fingerprint = await competitorFingerprint(tx, merchant.id);
+          const shared = cache.inputs(fingerprint);
           const [last] = await queryRows<{ day: string | null }>(tx, sql`select max(day)::text as day from merchant_daily where merchant_id = ${merchant.id}`);
           const periods = last?.day ? offeredPeriods(addDays(last.day, 1)) : [];
           const [stored] = await queryRows<{ n: number }>(
@@ -186,7 +236,7 @@ export async function refreshCompetitorReports(
         { isolationLevel: "repeatable read" },
       );
     } catch (err) {
-      shared.use(""); // a failed load must not be served to the next merchant
+      if (fingerprint) cache.drop(fingerprint); // a failed load must not be served to the next merchant
       outcome = { merchantId: merchant.id, status: "failed", reports: 0, seconds: 0, error: (err instanceof Error ? err.message : String(err)) || "unknown error" };
     }
     outcome.seconds = Math.round(performance.now() - started) / 1000;

@@ -8,7 +8,7 @@ import { getCompetitorReportIn, getPeerRevenueIndex, type CompetitorReport } fro
 import { SWITCH_MIN_PURCHASES } from "@/lib/privacy/competitors/switching";
 import { switchingCounts } from "@/lib/privacy/competitors/switching.internal";
 import { reportWindows } from "@/lib/privacy/competitors/windows";
-import { refreshCompetitorReports } from "@/lib/privacy/precompute";
+import { CompetitorInputCache, refreshCompetitorReports } from "@/lib/privacy/precompute";
 import { readStoredReport } from "@/lib/privacy/reportStore";
 import { resolvePeerGroup } from "@/lib/privacy/peerGroups";
 import { addDays } from "@/lib/days";
@@ -175,6 +175,30 @@ describe("competitor report on the synthetic bank", () => {
     // The month's switching and cross-shopping are released on this bank, so the comparison covers them.
     const month = (await readStoredReport<CompetitorReport>(database.db, merchant.id, offered[0]))!;
     expect([month.crossShopping.released, month.switching.released]).toEqual([true, true]);
+  });
+
+  it("a cache kept across calls (the worker's, one model job per merchant) stores the same reports as a call of its own", async () => {
+    const merchant = (await findMerchantRef(database, { slug: "msk-grocery-1" }))!;
+    const neighbour = (await findMerchantRef(database, { slug: "msk-grocery-2" }))!;
+    // msk-grocery-1's 35 reports from a call with no cache kept (the test above, or now).
+    await refreshCompetitorReports(database, [merchant.id], { neighbours: false });
+    const own = await queryRows<{ period: string; report: unknown }>(
+      database.db,
+      sql`select period_from::text || '_' || period_to::text as period, report from competitor_reports where merchant_id = ${merchant.id} order by 1`,
+    );
+    expect(own.length).toBe(35);
+    await database.db.execute(sql`delete from competitor_reports where merchant_id in (${merchant.id}, ${neighbour.id})`);
+    const cache = new CompetitorInputCache();
+    const [first] = await refreshCompetitorReports(database, [neighbour.id], { neighbours: false, cache });
+    const [second] = await refreshCompetitorReports(database, [merchant.id], { neighbours: false, cache });
+    expect([first.status, second.status, second.reports]).toEqual(["stored", "stored", 35]);
+    // The second merchant read its group's member-level inputs from memory.
+    expect(cache.stats.hits).toBeGreaterThan(0);
+    const shared = await queryRows<{ period: string; report: unknown }>(
+      database.db,
+      sql`select period_from::text || '_' || period_to::text as period, report from competitor_reports where merchant_id = ${merchant.id} order by 1`,
+    );
+    expect(shared).toEqual(own);
   });
 
   it("exports the peer revenue index", async () => {
