@@ -74,6 +74,9 @@ async function modelsPass(database: Database, url: string, workers: number, limi
   await database.raw(`delete from pgboss.job where name in ($1, $2)`, [QUEUES.models, QUEUES.competitorReports]);
   await database.raw(`delete from model_runs`);
   await database.raw(`delete from model_jobs`);
+  // Each job refreshes its merchant's Competitors reports; reports left stored by an earlier pass
+  // would be "fresh" and skipped, so every pass starts without them and does the same work.
+  await database.raw(`delete from competitor_reports`);
   const all = await queryRows<{ id: number }>(database.db, sql`select distinct merchant_id as id from merchant_daily order by 1`);
   const ids = (limit ? all.slice(0, limit) : all).map((r) => Number(r.id));
   await database.db.transaction((tx) => enqueueModelJobs(tx, ids, "bench"));
