@@ -43,6 +43,15 @@ export interface NelderMeadOptions {
   maxEvaluations?: number;
   /** Cap on restarts after the first convergence (default 5). */
   maxRestarts?: number;
+  /**
+   * Ends a run whose best value has not decreased for this many iterations (default: never). The
+   * simplex then cycles at the objective's rounding noise: a sum over thousands of customers is
+   * exact to about 1e-14 of its value, so an fTolerance near that may never be met, and the run
+   * would spin to maxIterations without moving its best vertex. Such a run returns its best
+   * vertex (the one it would have returned at maxIterations, unless a later cycle happened to
+   * improve on it by noise) with `converged` false.
+   */
+  stallIterations?: number;
 }
 
 const RHO = 1;
@@ -73,6 +82,8 @@ export function nelderMead(
   const maxIterations = opts.maxIterations ?? 20_000;
   const maxEvaluations = opts.maxEvaluations ?? 40_000;
   const maxRestarts = opts.maxRestarts ?? 5;
+  const stall = opts.stallIterations ?? Infinity;
+  if (!(stall >= 1)) throw new Error(`nelderMead: stallIterations must be ≥ 1, got ${stall}`);
   const steps = typeof opts.step === "object" ? [...opts.step] : new Array<number>(n).fill(opts.step ?? 0.1);
   if (steps.length !== n) throw new Error(`nelderMead: ${steps.length} steps for ${n} coordinates`);
 
@@ -90,7 +101,7 @@ export function nelderMead(
   let converged = false;
 
   for (let restart = 0; restart <= maxRestarts; restart++) {
-    const run = simplexRun(value, best, bestF, steps, xTol, fTol, maxIterations - iterations, () => evaluations >= maxEvaluations);
+    const run = simplexRun(value, best, bestF, steps, xTol, fTol, maxIterations - iterations, () => evaluations >= maxEvaluations, stall);
     iterations += run.iterations;
     const improvement = bestF - run.fx;
     best = run.x;
@@ -112,6 +123,7 @@ function simplexRun(
   fTol: number,
   maxIterations: number,
   outOfEvaluations: () => boolean,
+  stall: number,
 ): { x: number[]; fx: number; iterations: number; converged: boolean } {
   const n = x0.length;
   const vertices: number[][] = [x0];
@@ -126,10 +138,16 @@ function simplexRun(
   const sort = () => order.sort((i, j) => values[i] - values[j]);
   let iterations = 0;
   let converged = false;
+  let bestSoFar = Infinity;
+  let lastImproved = 0;
 
   for (;;) {
     sort();
     const b = order[0];
+    if (values[b] < bestSoFar) {
+      bestSoFar = values[b];
+      lastImproved = iterations;
+    }
     const w = order[n];
     let xSpread = 0;
     let fSpread = 0;
@@ -142,7 +160,7 @@ function simplexRun(
       converged = true;
       break;
     }
-    if (iterations >= maxIterations || outOfEvaluations()) break;
+    if (iterations >= maxIterations || outOfEvaluations() || iterations - lastImproved >= stall) break;
     iterations++;
 
     const centroid = new Array<number>(n).fill(0);

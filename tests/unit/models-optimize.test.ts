@@ -27,6 +27,29 @@ describe("nelderMead", () => {
     expect(result.iterations).toBeLessThan(600);
   });
 
+  it("stops a run that cycles at the objective's noise after stallIterations, at the same best vertex", () => {
+    // A narrow valley plus noise of 1e-12 that changes with every last bit of x (as a sum over
+    // thousands of customers does): the simplex collapses to neighbouring floats whose values
+    // still differ by more than fTolerance, so it never converges and cycles to maxIterations
+    // (the Gamma-Gamma fit of msk-grocery-3 did this).
+    const view = new DataView(new ArrayBuffer(8));
+    const bitNoise = (v: number) => {
+      view.setFloat64(0, v);
+      return (Math.imul(view.getUint32(4), 2654435761) >>> 0) / 2 ** 32;
+    };
+    const noisy = (x: readonly number[]) => 12.5 + (x[0] - 1) ** 2 + 50 * (x[1] - 3 * x[0]) ** 2 + 1e-12 * (bitNoise(x[0]) + bitNoise(x[1]));
+    const opts = { step: 0.5, xTolerance: 1e-9, fTolerance: 1e-13, maxIterations: 20_000, maxEvaluations: 100_000 };
+    const full = nelderMead(noisy, [0, 0], opts);
+    const stalled = nelderMead(noisy, [0, 0], { ...opts, stallIterations: 500 });
+    expect([full.converged, stalled.converged]).toEqual([false, false]);
+    expect([full.iterations, stalled.iterations]).toEqual([20_000, 600]);
+    expect(stalled.x).toEqual(full.x);
+    expect(stalled.fx).toBe(full.fx);
+    expect(stalled.x[0]).toBeCloseTo(1, 6);
+    expect(stalled.x[1]).toBeCloseTo(3, 5);
+    expect(() => nelderMead(noisy, [0, 0], { stallIterations: 0 })).toThrow("stallIterations must be ≥ 1, got 0");
+  });
+
   it("finds the exact minimum of a coupled 4-D quadratic", () => {
     // f = Σ_i (x_i − c_i)² + (x_0 − c_0)(x_1 − c_1) + 0.5 (x_2 − c_2)(x_3 − c_3): minimum at c.
     const c = [3, -2, 0.5, 10];
