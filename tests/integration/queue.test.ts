@@ -180,6 +180,12 @@ describe("job queue", () => {
       try {
         for (let i = 0; i < 240 && !(await jobs(QUEUES.models, m.id)).every((j) => j.state === "completed"); i++) {
           await w.boss.expire();
+          // Only the dead worker's attempt may expire: pg-boss copies a job's expire_in to its
+          // retry and enforces it in the handler as well, so a retry left at 3 s fails by timeout
+          // whenever the models run takes longer (on the Citus cluster under load it did:
+          // retry_count 2 or `failed`). The retry gets the production expiry back before it is
+          // fetchable (retry_delay 1 s).
+          await database.raw(`update pgboss.job set expire_in = interval '1 hour' where name = 'models' and state = 'retry' and singleton_key = '${m.id}'`);
           await new Promise((r) => setTimeout(r, 250));
         }
       } finally {
