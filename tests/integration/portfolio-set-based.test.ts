@@ -34,6 +34,7 @@ const { getValueBasis } = await import("@/lib/analytics/getValueBasis");
 const { inMargin } = await import("@/lib/format");
 const { getOpenUpgradeRequest } = await import("@/lib/billing");
 const { loadPortfolio } = await import("@/lib/endpoints/portfolio");
+const { getPortfolioFigures } = await import("@/lib/analytics/getPortfolioFigures");
 const { buildChurnRun } = await import("@/lib/jobs/churnModel");
 const { storeSucceededRun } = await import("@/lib/jobs/store");
 const { ingestFile } = await import("@/lib/ingest");
@@ -222,6 +223,8 @@ describe("portfolio, set-based", () => {
     expect(denied).toMatch(/permission denied for function set_config/);
     await expect(withPortfolioScope(database, [], async () => 0)).rejects.toThrow(/no merchants/);
     await expect(withPortfolioScope(database, [a, 0], async () => 0)).rejects.toThrow(/invalid merchant id 0/);
+    // Each part of the statement groups by merchant, so a merchant listed twice is refused rather than counted twice.
+    await expect(withPortfolioScope(database, [a, b], (tx) => getPortfolioFigures(tx, [a, b, a], null, 30, []))).rejects.toThrow("getPortfolioFigures: a merchant is listed twice");
   });
 
   it("without a margin setting the revenue at risk stays revenue and says so (grossMarginBp null)", async () => {
