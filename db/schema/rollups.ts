@@ -225,14 +225,19 @@ export const merchantSegmentBitmaps = pgTable(
   (t) => [primaryKey({ columns: [t.merchantId, t.dimension, t.value, t.chunk] })],
 );
 
+/** The `side` of a month plane: what the month total counts (gross and refunds in minor units, purchases a count). */
+export const PLANE_SIDES = { gross: 0, refunds: 1, purchases: 2 } as const;
+export type PlaneSide = (typeof PLANE_SIDES)[keyof typeof PLANE_SIDES];
+
 /**
- * Every customer's gross sales and refunds of each calendar month, bit-sliced (O'Neil & Quass,
+ * Every customer's gross sales, refunds and purchases of each calendar month, bit-sliced (O'Neil & Quass,
  * "Improved query performance with variant indexes", SIGMOD 1997, bit-sliced indexes): bit
  * `ordinal mod 8192` of plane j of (month, side) is bit j of that customer's month total of the
- * side (0 = gross sales, 1 = refunds, both non-negative minor units). The sum over any set of
- * customers S given as a bitmap is Σ_j 2^j × bit_count(S & plane_j): exact, and its cost follows
- * the planes (about log2 of the largest monthly total) × chunks, not the customers. The regular
- * customers' net revenue reads it (docs/adr/0029-segment-rollups.md). Planes without a set bit
+ * side (PLANE_SIDES: 0 = gross sales, 1 = refunds, both non-negative minor units; 2 = purchases, a
+ * count). The sum over any set of customers S given as a bitmap is Σ_j 2^j × bit_count(S & plane_j):
+ * exact, and its cost follows the planes (about log2 of the largest monthly total) × chunks, not
+ * the customers. The regular customers' net revenue reads it (docs/adr/0029-segment-rollups.md);
+ * purchase frequency adds the planes of whole months per customer (docs/adr/0038). Planes without a set bit
  * are not stored.
  */
 export const merchantMonthAmountPlanes = pgTable(
@@ -241,7 +246,7 @@ export const merchantMonthAmountPlanes = pgTable(
     merchantId: integer("merchant_id").notNull(),
     /** First day of the calendar month. */
     month: date("month", { mode: "string" }).notNull(),
-    /** 0 = gross sales, 1 = refunds. */
+    /** PLANE_SIDES: 0 = gross sales, 1 = refunds, 2 = purchases. */
     side: smallint("side").notNull(),
     /** Bit j of the month totals (weight 2^j). */
     plane: smallint("plane").notNull(),

@@ -2,8 +2,9 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio, roundHalfUpDiv } from "./math";
-import { merchantDays } from "./scope";
-import { assertPeriod, type Period } from "@/lib/days";
+import { dayRange, merchantFilter } from "./scope";
+import { BITMAP_CHUNK_BITS, PLANE_SIDES } from "@/db/schema";
+import { assertPeriod, wholeMonthsIn, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /**
@@ -68,30 +69,210 @@ export interface FrequencyAggregateRow {
  * in the period is in no band. Net revenue subtracts the refunds of the banded customers in the
  * period. Bands with fewer than 5 customers are suppressed (lib/privacy/suppression).
  *
- * Sources: merchant_customer_daily (rollups only).
+ * How (docs/adr/0038-purchase-frequency-from-month-planes.md): the period's whole calendar months
+ * are read from the month planes (bit-sliced purchases, gross sales and refunds per customer and
+ * month; O'Neil & Quass, SIGMOD 1997), added bit-sliced in memory and banded by bit-sliced
+ * comparisons ({@link PeriodCustomerTotals}); the days outside whole months (at most two cuts,
+ * each under a month) are read per customer. The cost follows months × planes × 8,192-customer chunks plus
+ * under two months of customer-days, not the period's customer-days.
+ *
+ * Sources: merchant_month_amount_planes, merchant_customer_daily and merchant_customers (rollups only).
  * @throws Error on a malformed period
  */
 export async function getPurchaseFrequency(ctx: AnalyticsContext, period: Period): Promise<PurchaseFrequency> {
   assertPeriod(period);
-  const bounds = BAND_LOWER_BOUNDS.join(",");
-  const rows = await queryRows<FrequencyAggregateRow>(
-    ctx.tx,
-    sql`
-      with per_customer as (
-        select d.customer_id, sum(d.purchases)::bigint as purchases,
-               sum(d.gross_sales_minor - d.refunds_minor)::bigint as net
-        from merchant_customer_daily d
-        where ${merchantDays(ctx, period, "d")}
-        group by d.customer_id
-        having sum(d.purchases) > 0
-      )
-      select (width_bucket(purchases, string_to_array(${bounds}, ',')::bigint[]) - 1)::int as band,
-             count(*)::bigint as customers, sum(purchases)::bigint as purchases, sum(net)::bigint as net
-      from per_customer
-      group by 1
-      order by 1`,
-  );
-  return { period, bands: buildFrequencyBands(rows) };
+  const { whole, cuts } = wholeMonthsIn(period);
+  const totals = new PeriodCustomerTotals();
+  if (whole) {
+    const planes = await queryRows<{ side: number; plane: number; chunk: number; bits: Uint8Array }>(
+      ctx.tx,
+      sql`select p.side, p.plane, p.chunk, varbit_send(p.bits) as bits
+          from merchant_month_amount_planes p
+          where ${merchantFilter(ctx, "p")} and p.month >= ${whole.from}::date and p.month < ${whole.to}::date`,
+    );
+    for (const p of planes) totals.addPlane(Number(p.side), Number(p.plane), Number(p.chunk), p.bits);
+  }
+  if (cuts.length > 0) {
+    const rows = await queryRows<{ ordinal: number; purchases: number; net: number }>(
+      ctx.tx,
+      sql`select mc.ordinal, sum(d.purchases)::bigint as purchases, sum(d.gross_sales_minor - d.refunds_minor)::bigint as net
+          from merchant_customer_daily d
+          join merchant_customers mc on ${merchantFilter(ctx, "mc")} and mc.customer_id = d.customer_id
+          where ${merchantFilter(ctx, "d")} and (${sql.join(cuts.map((c) => sql`(${dayRange(c, "d")})`), sql` or `)})
+          group by mc.ordinal`,
+    );
+    for (const r of rows) totals.addCustomer(Number(r.ordinal), Number(r.purchases), Number(r.net));
+  }
+  return { period, bands: buildFrequencyBands(totals.bandRows()) };
+}
+
+/** A `bit(8192)` chunk as `varbit_send` sends it: a 4-byte bit length, then the bits, first position in the high bit. */
+const VARBIT_HEADER_BYTES = 4;
+const CHUNK_BYTES = BITMAP_CHUNK_BITS / 8;
+const CHUNK_WORDS = BITMAP_CHUNK_BITS / 32;
+
+/** Set bits of a 32-bit word (SWAR popcount, Hacker's Delight 5-1). */
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  return Math.imul((x + (x >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
+}
+
+/**
+ * A bit-sliced number per customer of one chunk (O'Neil & Quass 1997): plane j holds bit j of every
+ * customer's value, as 32-bit words over the chunk's bytes (a customer is the same bit of every
+ * plane, so word-wise AND, XOR and popcount work whatever the byte order).
+ */
+class SlicedSum {
+  readonly planes: Uint32Array[] = [];
+
+  private plane(j: number): Uint32Array {
+    while (this.planes.length <= j) this.planes.push(new Uint32Array(CHUNK_WORDS));
+    return this.planes[j];
+  }
+
+  /** Adds 2^j to every customer whose bit is set in `words` (ripple carry; `words` is consumed). */
+  addPlane(j: number, words: Uint32Array): void {
+    for (let k = j, carry = words; ; k++) {
+      const a = this.plane(k);
+      let any = 0;
+      for (let i = 0; i < CHUNK_WORDS; i++) {
+        const c = a[i] & carry[i];
+        a[i] ^= carry[i];
+        carry[i] = c;
+        any |= c;
+      }
+      if (any === 0) return;
+    }
+  }
+
+  /** Adds `value` (a non-negative integer) to the customer at `byte`/`bit` of the chunk's byte layout. */
+  addAt(byte: number, bit: number, value: number): void {
+    for (let j = 0; value > 0; j++, value = Math.floor(value / 2)) {
+      if (value % 2 === 0) continue;
+      for (let k = j; ; k++) {
+        const bytes = new Uint8Array(this.plane(k).buffer);
+        if (bytes[byte] & bit) bytes[byte] &= ~bit;
+        else {
+          bytes[byte] |= bit;
+          break;
+        }
+      }
+    }
+  }
+
+  /** The customers whose value is ≥ `bound` (a positive integer), as words (bit-sliced comparison, MSB first). */
+  atLeast(bound: number): Uint32Array {
+    const top = Math.max(this.planes.length, Math.floor(Math.log2(bound)) + 1);
+    const gt = new Uint32Array(CHUNK_WORDS);
+    const eq = new Uint32Array(CHUNK_WORDS).fill(0xffffffff);
+    for (let j = top - 1; j >= 0; j--) {
+      const a = this.planes[j];
+      const bitOfBound = Math.floor(bound / 2 ** j) % 2 === 1;
+      for (let i = 0; i < CHUNK_WORDS; i++) {
+        const x = a ? a[i] : 0;
+        if (bitOfBound) eq[i] &= x;
+        else {
+          gt[i] |= eq[i] & x;
+          eq[i] &= ~x;
+        }
+      }
+    }
+    for (let i = 0; i < CHUNK_WORDS; i++) gt[i] |= eq[i];
+    return gt;
+  }
+
+  /** Σ over the customers in `mask` of their values: Σ_j 2^j × popcount(mask & plane_j). */
+  sumOver(mask: Uint32Array): number {
+    let total = 0;
+    for (let j = 0; j < this.planes.length; j++) {
+      const a = this.planes[j];
+      let n = 0;
+      for (let i = 0; i < CHUNK_WORDS; i++) if (mask[i] & a[i]) n += popcount32(mask[i] & a[i]);
+      total += n * 2 ** j;
+    }
+    return total;
+  }
+}
+
+/** One chunk's bit-sliced purchases, gross sales and refunds, and its customers' net revenue of the cut days. */
+interface ChunkTotals {
+  purchases: SlicedSum;
+  gross: SlicedSum;
+  refunds: SlicedSum;
+  cutNet: Map<number, number>;
+}
+
+/**
+ * Each customer's purchases and net revenue (minor units) over a period, per 8,192-customer chunk
+ * of merchant_customers.ordinal, kept bit-sliced: the month planes are added word-wise (ripple
+ * carry), the cut days' per-customer rows bit by bit, and the bands come from bit-sliced
+ * comparisons and popcounts (O'Neil & Quass, "Improved query performance with variant indexes",
+ * SIGMOD 1997, §3 bit-sliced sums and range predicates). The work follows months × planes × words
+ * of each chunk, not the customers in it. Exact while every sum stays below 2^53.
+ */
+export class PeriodCustomerTotals {
+  private readonly chunks = new Map<number, ChunkTotals>();
+
+  private chunk(index: number): ChunkTotals {
+    let c = this.chunks.get(index);
+    if (!c) this.chunks.set(index, (c = { purchases: new SlicedSum(), gross: new SlicedSum(), refunds: new SlicedSum(), cutNet: new Map() }));
+    return c;
+  }
+
+  /**
+   * Adds one month plane: 2^plane to the side's sum (PLANE_SIDES: purchases, gross sales,
+   * refunds) of every customer whose bit is set.
+   * @param bits the chunk as `varbit_send(bits)` returns it (4-byte header + BITMAP_CHUNK_BITS / 8 bytes)
+   * @throws Error for an unknown side or a chunk of another length
+   */
+  addPlane(side: number, plane: number, chunk: number, bits: Uint8Array): void {
+    if (bits.length !== VARBIT_HEADER_BYTES + CHUNK_BYTES) {
+      throw new Error(`PeriodCustomerTotals: a plane chunk of ${bits.length} bytes, expected ${VARBIT_HEADER_BYTES + CHUNK_BYTES}`);
+    }
+    const c = this.chunk(chunk);
+    const sum = side === PLANE_SIDES.purchases ? c.purchases : side === PLANE_SIDES.gross ? c.gross : side === PLANE_SIDES.refunds ? c.refunds : null;
+    if (!sum) throw new Error(`PeriodCustomerTotals: unknown plane side ${side}`);
+    const words = new Uint32Array(CHUNK_WORDS);
+    new Uint8Array(words.buffer).set(bits.subarray(VARBIT_HEADER_BYTES));
+    sum.addPlane(plane, words);
+  }
+
+  /**
+   * Adds one customer's purchases (a non-negative integer) and net revenue (minor units, may be
+   * negative) of some days.
+   * @throws Error for a negative or fractional purchase count
+   */
+  addCustomer(ordinal: number, purchases: number, net: number): void {
+    if (!Number.isSafeInteger(purchases) || purchases < 0) throw new Error(`PeriodCustomerTotals: purchases ${purchases} is not a non-negative integer`);
+    const c = this.chunk(Math.floor(ordinal / BITMAP_CHUNK_BITS));
+    const pos = ordinal % BITMAP_CHUNK_BITS;
+    c.purchases.addAt(pos >> 3, 0x80 >> (pos & 7), purchases);
+    c.cutNet.set(pos, (c.cutNet.get(pos) ?? 0) + net);
+  }
+
+  /** The bands' aggregates (customers with at least one purchase only), as {@link buildFrequencyBands} takes them. */
+  bandRows(): FrequencyAggregateRow[] {
+    const rows = BAND_LOWER_BOUNDS.map((_, band) => ({ band, customers: 0, purchases: 0, net: 0 }));
+    for (const c of this.chunks.values()) {
+      const atLeast = BAND_LOWER_BOUNDS.map((bound) => c.purchases.atLeast(bound));
+      atLeast.forEach((from, band) => {
+        const next = atLeast[band + 1];
+        const mask = next ? from.map((w, i) => w & ~next[i]) : from;
+        const bytes = new Uint8Array(mask.buffer);
+        let customers = 0;
+        for (let i = 0; i < CHUNK_WORDS; i++) if (mask[i]) customers += popcount32(mask[i]);
+        if (customers === 0) return;
+        let cutNet = 0;
+        for (const [pos, net] of c.cutNet) if (bytes[pos >> 3] & (0x80 >> (pos & 7))) cutNet += net;
+        const row = rows[band];
+        row.customers += customers;
+        row.purchases += c.purchases.sumOver(mask);
+        row.net += c.gross.sumOver(mask) - c.refunds.sumOver(mask) + cutNet;
+      });
+    }
+    return rows.filter((r) => r.customers > 0);
+  }
 }
 
 /**

@@ -1,7 +1,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
-import { BITMAP_CHUNK_BITS } from "@/db/schema";
+import { BITMAP_CHUNK_BITS, PLANE_SIDES } from "@/db/schema";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio } from "./math";
 import { bucketStartSql, column, merchantDays, merchantFilter } from "./scope";
@@ -127,10 +127,10 @@ export async function getRegularCustomers(
         group by 1
       ), plane_net as (
         select r.target,
-               sum(case when p.side = 0 then 1 else -1 end * (1::bigint << p.plane)::numeric * bit_count(r.bits & p.bits)) as net
+               sum(case when p.side = ${PLANE_SIDES.gross} then 1 else -1 end * (1::bigint << p.plane)::numeric * bit_count(r.bits & p.bits)) as net
         from regular r
         join merchant_month_amount_planes p
-          on ${merchantFilter(ctx, "p")} and p.chunk = r.chunk
+          on ${merchantFilter(ctx, "p")} and p.chunk = r.chunk and p.side in (${PLANE_SIDES.gross}, ${PLANE_SIDES.refunds})
          and p.month >= (r.target - interval ${lookback})::date and p.month <= r.target and p.month < ${wholeMonthsTo}::date
         group by 1
       ), cut_net as (

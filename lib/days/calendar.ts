@@ -183,6 +183,29 @@ export function monthStartsIn(period: { from: string; to: string }): string[] {
 }
 
 /**
+ * The whole calendar months inside the half-open `period`, and the days left on either side of
+ * them (what a month-grained rollup cannot answer):
+ * { from: '2024-01-15', to: '2024-04-10' } → whole { from: '2024-02-01', to: '2024-04-01' }, cuts
+ * [{ from: '2024-01-15', to: '2024-02-01' }, { from: '2024-04-01', to: '2024-04-10' }]. A period
+ * that holds no whole month gives whole null and itself as the only cut. Each cut is shorter than
+ * a month.
+ * @throws RangeError when either end is not a real calendar day
+ */
+export function wholeMonthsIn(period: { from: string; to: string }): {
+  whole: { from: string; to: string } | null;
+  cuts: { from: string; to: string }[];
+} {
+  dayToMs(period.to);
+  const first = period.from === monthStart(period.from) ? period.from : addMonthsToMonthStart(period.from, 1);
+  const end = monthStart(period.to);
+  if (first >= end) return { whole: null, cuts: [{ from: period.from, to: period.to }] };
+  const cuts: { from: string; to: string }[] = [];
+  if (period.from < first) cuts.push({ from: period.from, to: first });
+  if (end < period.to) cuts.push({ from: end, to: period.to });
+  return { whole: { from: first, to: end }, cuts };
+}
+
+/**
  * Today's calendar day in an IANA time zone, as 'YYYY-MM-DD'.
  * @param now the instant (default: the current time)
  * @throws RangeError for an unknown time zone (from Intl)

@@ -1,10 +1,11 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "@/db/client";
-import { BITMAP_CHUNK_BITS } from "@/db/schema";
+import { BITMAP_CHUNK_BITS, PLANE_SIDES, type PlaneSide } from "@/db/schema";
 
 /*
  * The month amount planes (merchant_month_amount_planes, docs/adr/0029-segment-rollups.md): each
- * customer's gross sales and refunds per calendar month, bit-sliced over its ordinal. A plane is a
+ * customer's gross sales, refunds and purchases (a count, ADR 0038) per calendar month, bit-sliced
+ * over its ordinal. A plane is a
  * function of the customer's whole month total, not additive: the delta recomputes the month
  * totals of the customers a batch touches (from merchant_customer_daily, already updated), clears
  * their bits in every plane of those months and sets the bits of the new totals.
@@ -13,8 +14,8 @@ import { BITMAP_CHUNK_BITS } from "@/db/schema";
 const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
 
 /**
- * Plane bitmaps from `totals`, a subquery of distinct `(merchant_id, month, ordinal, gross, refunds)`
- * (money non-negative): one row per (merchant_id, month, side, plane, chunk) with a set bit.
+ * Plane bitmaps from `totals`, a subquery of distinct `(merchant_id, month, ordinal, gross, refunds,
+ * purchases)` (all non-negative): one row per (merchant_id, month, side, plane, chunk) with a set bit.
  * Built as text (a run of zeros and a one per set position, padded, cast once): a plane of a first
  * load holds hundreds of customers per chunk, where `bit_or` of shifted bits costs a 1 KiB value
  * per position.
@@ -28,7 +29,7 @@ function planeBitmaps(totals: SQL): SQL {
              coalesce(lag(t.ordinal % ${chunkBits}) over (
                partition by t.merchant_id, t.month, s.side, j.plane, t.ordinal / ${chunkBits} order by t.ordinal), -1) as prev
       from (${totals}) t
-      cross join lateral (values (0, t.gross::bigint), (1, t.refunds::bigint)) as s(side, amount)
+      cross join lateral (values (0, t.gross::bigint), (1, t.refunds::bigint), (2, t.purchases::bigint)) as s(side, amount)
       -- planes 0 … ⌊log2 amount⌋ (+1: a float log a hair low at a power of two; the filter drops extras)
       cross join lateral generate_series(0, case when s.amount > 0 then floor(ln(s.amount::float8) / ln(2::float8))::int + 1 else -1 end) as j(plane)
       where (s.amount >> j.plane) & 1 = 1
@@ -60,10 +61,11 @@ export async function updateMonthPlanes(tx: Executor): Promise<void> {
   // The bits are set in Node (planeBitmapsOf) and sent as hex: in SQL the build was a window sort
   // of every set bit and a text of 8,192 characters per plane (ADR 0031).
   const totals = (
-    await queryRows<{ merchant_id: number; month: string; ordinal: number; gross: number; refunds: number }>(
+    await queryRows<{ merchant_id: number; month: string; ordinal: number; gross: number; refunds: number; purchases: number }>(
       tx,
       sql`
-        select t.merchant_id, t.month, mc.ordinal, sum(d.gross_sales_minor)::bigint as gross, sum(d.refunds_minor)::bigint as refunds
+        select t.merchant_id, t.month, mc.ordinal, sum(d.gross_sales_minor)::bigint as gross, sum(d.refunds_minor)::bigint as refunds,
+               sum(d.purchases)::bigint as purchases
         from (
           select distinct merchant_id, customer_id, date_trunc('month', local_date::timestamp)::date as month from rollup_batch
         ) t
@@ -72,7 +74,14 @@ export async function updateMonthPlanes(tx: Executor): Promise<void> {
                                       and d.day >= t.month and d.day < (t.month + interval '1 month')::date
         group by t.merchant_id, t.month, t.customer_id, mc.ordinal`,
     )
-  ).map((r) => ({ merchantId: r.merchant_id, month: r.month, ordinal: r.ordinal, gross: r.gross, refunds: r.refunds }));
+  ).map((r) => ({
+    merchantId: r.merchant_id,
+    month: r.month,
+    ordinal: r.ordinal,
+    gross: Number(r.gross),
+    refunds: Number(r.refunds),
+    purchases: Number(r.purchases),
+  }));
   if (totals.length === 0) return;
   // The touched customers' bits leave every plane of their months, then their new totals' bits are set.
   for (const rows of batchesOf(touchedMasksOf(totals), HEX_ROWS_PER_STATEMENT)) {
@@ -100,6 +109,8 @@ export interface CustomerMonthTotal {
   /** Gross sales and refunds of the month, non-negative integer minor units (< 2^53). */
   gross: number;
   refunds: number;
+  /** Purchases (purchase transactions) of the month, a non-negative integer. */
+  purchases: number;
 }
 
 /**
@@ -109,8 +120,8 @@ export interface CustomerMonthTotal {
 export interface BitmapChunk {
   merchantId: number;
   month: string;
-  /** 0 gross, 1 refunds; absent for a month's touched-customer mask. */
-  side?: 0 | 1;
+  /** 0 gross, 1 refunds, 2 purchases (PLANE_SIDES); absent for a month's touched-customer mask. */
+  side?: PlaneSide;
   plane?: number;
   chunk: number;
   bytes: Uint8Array;
@@ -140,7 +151,7 @@ class ChunkMap {
     if (!g) this.groups.set(key, (g = { merchantId, month, chunks: new Map() }));
     return g;
   }
-  set(g: ChunkGroup, side: 0 | 1 | undefined, plane: number | undefined, ordinal: number): void {
+  set(g: ChunkGroup, side: PlaneSide | undefined, plane: number | undefined, ordinal: number): void {
     const chunk = Math.floor(ordinal / BITMAP_CHUNK_BITS);
     const key = ((side ?? 0) * 64 + (plane ?? 0)) * 2 ** 20 + chunk;
     let c = g.chunks.get(key);
@@ -169,8 +180,8 @@ export function planeBitmapsOf(totals: Iterable<CustomerMonthTotal>): BitmapChun
   const out = new ChunkMap();
   for (const t of totals) {
     const g = out.group(t.merchantId, t.month);
-    for (const side of [0, 1] as const) {
-      let amount = side === 0 ? t.gross : t.refunds;
+    for (const side of [PLANE_SIDES.gross, PLANE_SIDES.refunds, PLANE_SIDES.purchases]) {
+      let amount = side === PLANE_SIDES.gross ? t.gross : side === PLANE_SIDES.refunds ? t.refunds : t.purchases;
       if (!Number.isSafeInteger(amount) || amount < 0) {
         throw new Error(`planeBitmapsOf: month total ${amount} is not a non-negative safe integer`);
       }
@@ -234,7 +245,8 @@ export async function rebuildMonthPlanesForTouchedDays(tx: Executor): Promise<vo
   await setPlaneBits(
     tx,
     sql`
-      select d.merchant_id, t.month, mc.ordinal, sum(d.gross_sales_minor) as gross, sum(d.refunds_minor) as refunds
+      select d.merchant_id, t.month, mc.ordinal, sum(d.gross_sales_minor) as gross, sum(d.refunds_minor) as refunds,
+             sum(d.purchases) as purchases
       from (${touchedMonths}) t
       join merchant_customer_daily d on d.merchant_id = t.merchant_id and d.day >= t.month and d.day < (t.month + interval '1 month')::date
       join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id

@@ -13,6 +13,7 @@ import {
   type SegmentDimension,
 } from "@/lib/analytics/getCustomerSegments";
 import { buildRegularTrend, getRegularCustomers, REGULAR_RULE, type RegularAggregateRow } from "@/lib/analytics/getRegularCustomers";
+import { buildFrequencyBands, getPurchaseFrequency, type FrequencyAggregateRow } from "@/lib/analytics/getPurchaseFrequency";
 import { ingestFile, type IngestFormat } from "@/lib/ingest";
 import { findMerchantRef } from "@/lib/jobs/store";
 import { BANK_FILES, writeBank } from "@/lib/synthetic";
@@ -32,7 +33,9 @@ import { openTestDatabase } from "../helpers/db";
  *    marital status, the three flags, region; some set to unknown): the changed customers'
  *    history moves between segment values at every merchant they shop at.
  * Regular customers (counts from month bitmaps, net revenue from the month amount planes and,
- * for a `to` inside a month, that month's per-customer rows) are compared after the loads.
+ * for a `to` inside a month, that month's per-customer rows) and purchase frequency (purchases
+ * and net revenue from the month planes of whole months, per-customer rows of the cut days;
+ * docs/adr/0038) are compared after the loads.
  */
 let database: Database;
 let dir: string;
@@ -234,5 +237,49 @@ describe("regular customers from month bitmaps and month amount planes", () => {
       }
     }
     expect(shown).toBeGreaterThan(500);
+  }, 900_000);
+});
+
+/** The per-customer query getPurchaseFrequency ran before the purchase planes (the reference, ADR 0038). */
+function perCustomerFrequencyRows(merchant: MerchantRef, period: Period) {
+  return withMerchantScope(database, merchant.id, (tx) =>
+    queryRows<FrequencyAggregateRow>(
+      tx,
+      sql`
+        with per_customer as (
+          select d.customer_id, sum(d.purchases)::bigint as purchases,
+                 sum(d.gross_sales_minor - d.refunds_minor)::bigint as net
+          from merchant_customer_daily d
+          where d.merchant_id = ${merchant.id} and d.day >= ${period.from}::date and d.day < ${period.to}::date
+          group by d.customer_id
+          having sum(d.purchases) > 0
+        )
+        select (width_bucket(purchases, array[1, 2, 3, 4, 6, 10]::bigint[]) - 1)::int as band,
+               count(*)::bigint as customers, sum(purchases)::bigint as purchases, sum(net)::bigint as net
+        from per_customer
+        group by 1
+        order by 1`,
+    ),
+  );
+}
+
+describe("purchase frequency from the month planes and the cut days", () => {
+  it("equals the per-customer query for every merchant of the synthetic bank", async () => {
+    // The three periods above, plus a 30-day preset across two months (no whole month) and a
+    // period of whole months only.
+    const periods: Period[] = [...PERIODS, { from: "2026-09-17", to: "2026-10-17" }, { from: "2026-05-01", to: "2026-08-01" }];
+    const slugs = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants order by slug`);
+    expect(slugs.length).toBe(63);
+    let shown = 0;
+    for (const { slug } of slugs) {
+      const merchant = (await findMerchantRef(database, { slug }))!;
+      for (const period of periods) {
+        const expected = buildFrequencyBands(await perCustomerFrequencyRows(merchant, period));
+        const actual = await withMerchantScope(database, merchant.id, (tx) => getPurchaseFrequency({ tx, merchant }, period));
+        expect(actual.bands, `${slug} ${period.from}..${period.to}`).toEqual(expected);
+        shown += expected.filter((b) => !b.suppressed).length;
+      }
+    }
+    expect(shown).toBeGreaterThan(1000);
   }, 900_000);
 });

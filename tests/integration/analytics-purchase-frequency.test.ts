@@ -53,6 +53,22 @@ describe(`getPurchaseFrequency (${TEST_DIALECT})`, () => {
     ]);
   });
 
+  it("adds the cut days on either side of whole months to the month planes (a period from Feb 5 to Apr 2)", async () => {
+    // March comes from the month planes; Feb 5-29 and Apr 1 from per-customer rows. c17 (bought
+    // 80 in February, refunded 80 in March) and c18 (bought 70 on April 1) now join band 1.
+    const { merchant } = await seedMerchant(database, Array.from({ length: 24 }, () => ({})), txs());
+    const r = await scoped(database, merchant, (ctx) => getPurchaseFrequency(ctx, { from: "2024-02-05", to: "2024-04-02" }));
+    expect(r.bands.map((b) => [b.band, b.customers, b.purchases, b.revenueMinor, b.revenueShare])).toEqual([
+      ["1", 8, 8, 670, 670 / 3220],
+      ["2", 5, 10, 1000, 1000 / 3220],
+      ["3", null, null, null, null],
+      ["4-5", 5, 20, 750, 750 / 3220],
+      ["6-9", null, null, null, null],
+      ["10+", 5, 50, 500, 500 / 3220],
+    ]);
+    expect(r.bands[0].customerShare).toBe(8 / 24);
+  });
+
   it("answers six suppressed bands for a period without purchases, and refuses a malformed period", async () => {
     const { merchant } = await seedMerchant(database, [{}], [[0, 100, "2024-01-10"]]);
     const r = await scoped(database, merchant, (ctx) => getPurchaseFrequency(ctx, { from: "2024-03-01", to: "2024-04-01" }));

@@ -6,6 +6,8 @@ import { refreshRollupsForDays } from "@/lib/rollups";
 import { openTestDatabase, uniqueSlug } from "../helpers/db";
 import { csv, tempDir } from "./ingest-fixtures";
 
+/** merchant_month_amount_planes.side, as db/schema documents it. */
+const SIDE_NAMES = ["gross", "refunds", "purchases"];
 const HEADER = "transaction_id,merchant_id,customer_id,amount_minor,currency,occurred_at,channel,kind";
 
 let database: Database;
@@ -121,11 +123,11 @@ describe("incremental rollups from an ingest batch", () => {
       ["2024-05-01", 0, [2, 3]],
     ]);
 
-    // The month planes decode to every customer's month totals (gross, refunds) by ordinal.
+    // The month planes decode to every customer's month totals (gross, refunds, purchases) by ordinal.
     const totals = new Map<string, number>();
     for (const r of moved.planes) {
       ones(r.bits).forEach((ordinal) => {
-        const key = `${r.month} ${r.side === 0 ? "gross" : "refunds"} ${Number(r.chunk) * 8192 + ordinal}`;
+        const key = `${r.month} ${SIDE_NAMES[Number(r.side)]} ${Number(r.chunk) * 8192 + ordinal}`;
         totals.set(key, (totals.get(key) ?? 0) + 2 ** Number(r.plane));
       });
     }
@@ -140,6 +142,13 @@ describe("incremental rollups from an ingest batch", () => {
       "2024-05-01 gross 3": 400,
       "2024-05-01 refunds 1": 300,
       "2024-05-01 refunds 2": 100,
+      "2024-04-01 purchases 0": 1,
+      "2024-04-01 purchases 1": 1,
+      "2024-04-01 purchases 4": 1,
+      "2024-05-01 purchases 0": 3,
+      "2024-05-01 purchases 1": 1,
+      "2024-05-01 purchases 2": 1,
+      "2024-05-01 purchases 3": 1,
     });
 
     // Segments before any customers file: every attribute unknown, one member set per value.
@@ -224,14 +233,17 @@ describe("incremental rollups from an ingest batch", () => {
       const totals = new Map<string, number>();
       for (const r of planes) {
         for (const pos of ones(r.bits)) {
-          const key = `${r.side === 0 ? "gross" : "refunds"} ${Number(r.chunk) * 8192 + pos}`;
+          const key = `${SIDE_NAMES[Number(r.side)]} ${Number(r.chunk) * 8192 + pos}`;
           totals.set(key, (totals.get(key) ?? 0) + 2 ** Number(r.plane));
         }
       }
       return totals;
     };
     const expected = new Map<string, number>();
-    for (let i = 0; i < customers; i++) expected.set(`gross ${i}`, (i % 7) + 1 + (touched.includes(i) ? 1 : 0));
+    for (let i = 0; i < customers; i++) {
+      expected.set(`gross ${i}`, (i % 7) + 1 + (touched.includes(i) ? 1 : 0));
+      expected.set(`purchases ${i}`, 1 + (touched.includes(i) ? 1 : 0));
+    }
     expected.set("refunds 8195", 2);
     const incremental = await snapshot(m.id);
     expect(incremental.customers.map((c) => c.ordinal)).toEqual(Array.from({ length: customers }, (_, i) => i));

@@ -36,6 +36,7 @@ import {
   previousPeriod,
   resolvePeriod,
   todayIn,
+  wholeMonthsIn,
   yearAgoPeriod,
 } from "@/lib/days";
 import { bucketStartSql } from "@/lib/analytics/scope";
@@ -184,6 +185,22 @@ describe("epoch days, ISO weeks, month starts and day lists", () => {
     expect(monthStartsIn({ from: "2024-02-01", to: "2024-02-02" })).toEqual(["2024-02-01"]);
     expect(daysIn({ from: "2024-02-27", to: "2024-03-02" })).toEqual(["2024-02-27", "2024-02-28", "2024-02-29", "2024-03-01"]);
     expect(daysIn({ from: "2024-03-02", to: "2024-03-02" })).toEqual([]);
+  });
+
+  it("splits a period into its whole months and the cut days on either side", () => {
+    expect(wholeMonthsIn({ from: "2024-01-15", to: "2024-04-10" })).toEqual({
+      whole: { from: "2024-02-01", to: "2024-04-01" },
+      cuts: [{ from: "2024-01-15", to: "2024-02-01" }, { from: "2024-04-01", to: "2024-04-10" }],
+    });
+    expect(wholeMonthsIn({ from: "2023-11-01", to: "2024-03-01" })).toEqual({ whole: { from: "2023-11-01", to: "2024-03-01" }, cuts: [] });
+    expect(wholeMonthsIn({ from: "2024-02-01", to: "2024-03-05" })).toEqual({
+      whole: { from: "2024-02-01", to: "2024-03-01" },
+      cuts: [{ from: "2024-03-01", to: "2024-03-05" }],
+    });
+    // No whole month: the period is its own cut (a preset 30 days across two months).
+    expect(wholeMonthsIn({ from: "2024-01-20", to: "2024-02-19" })).toEqual({ whole: null, cuts: [{ from: "2024-01-20", to: "2024-02-19" }] });
+    expect(wholeMonthsIn({ from: "2024-02-01", to: "2024-02-29" })).toEqual({ whole: null, cuts: [{ from: "2024-02-01", to: "2024-02-29" }] });
+    expect(() => wholeMonthsIn({ from: "2024-01-01", to: "2024-02-30" })).toThrow(RangeError);
   });
 });
 
