@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio, roundHalfUpDiv } from "./math";
-import { dayRange, merchantFilter } from "./scope";
+import { dayRange, merchantDays, merchantFilter } from "./scope";
 import { BITMAP_CHUNK_BITS, PLANE_SIDES } from "@/db/schema";
 import { assertPeriod, wholeMonthsIn, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
@@ -73,7 +73,8 @@ export interface FrequencyAggregateRow {
  * are read from the month planes (bit-sliced purchases, gross sales and refunds per customer and
  * month; O'Neil & Quass, SIGMOD 1997), added bit-sliced in memory and banded by bit-sliced
  * comparisons ({@link PeriodCustomerTotals}); the days outside whole months (at most two cuts,
- * each under a month) are read per customer. The cost follows months × planes × 8,192-customer chunks plus
+ * each under a month) are read per customer. A period without a whole month (under two months)
+ * is summed per customer in SQL. The cost follows months × planes × 8,192-customer chunks plus
  * under two months of customer-days, not the period's customer-days.
  *
  * Sources: merchant_month_amount_planes, merchant_customer_daily and merchant_customers (rollups only).
@@ -82,16 +83,37 @@ export interface FrequencyAggregateRow {
 export async function getPurchaseFrequency(ctx: AnalyticsContext, period: Period): Promise<PurchaseFrequency> {
   assertPeriod(period);
   const { whole, cuts } = wholeMonthsIn(period);
-  const totals = new PeriodCustomerTotals();
-  if (whole) {
-    const planes = await queryRows<{ side: number; plane: number; chunk: number; bits: Uint8Array }>(
+  if (!whole) {
+    // No whole month (a 30-day preset, mostly): under two months of customer-days, summed per
+    // customer in SQL, which beats reading planes at that size.
+    const rows = await queryRows<FrequencyAggregateRow>(
       ctx.tx,
-      sql`select p.side, p.plane, p.chunk, varbit_send(p.bits) as bits
-          from merchant_month_amount_planes p
-          where ${merchantFilter(ctx, "p")} and p.month >= ${whole.from}::date and p.month < ${whole.to}::date`,
+      sql`
+        with per_customer as (
+          select d.customer_id, sum(d.purchases)::bigint as purchases, sum(d.gross_sales_minor - d.refunds_minor)::bigint as net
+          from merchant_customer_daily d
+          where ${merchantDays(ctx, period, "d")}
+          group by d.customer_id
+          having sum(d.purchases) > 0
+        )
+        select (width_bucket(purchases, string_to_array(${BAND_LOWER_BOUNDS.join(",")}, ',')::bigint[]) - 1)::int as band,
+               count(*)::bigint as customers, sum(purchases)::bigint as purchases, sum(net)::bigint as net
+        from per_customer
+        group by 1
+        order by 1`,
     );
-    for (const p of planes) totals.addPlane(Number(p.side), Number(p.plane), Number(p.chunk), p.bits);
+    return { period, bands: buildFrequencyBands(rows) };
   }
+  const totals = new PeriodCustomerTotals();
+  const planes = await queryRows<{ side: number; plane: number; chunk: number; bits: Uint8Array }>(
+    ctx.tx,
+    // The chunk's bytes without varbit_send's 4-byte length and without trailing zero bytes (the
+    // ordinals above a merchant's customers): a small merchant's planes travel a fraction of 1 KiB.
+    sql`select p.side, p.plane, p.chunk, rtrim(substring(varbit_send(p.bits) from 5), decode('00', 'hex')) as bits
+        from merchant_month_amount_planes p
+        where ${merchantFilter(ctx, "p")} and p.month >= ${whole.from}::date and p.month < ${whole.to}::date`,
+  );
+  for (const p of planes) totals.addPlane(Number(p.side), Number(p.plane), Number(p.chunk), p.bits);
   if (cuts.length > 0) {
     const rows = await queryRows<{ ordinal: number; purchases: number; net: number }>(
       ctx.tx,
@@ -106,8 +128,6 @@ export async function getPurchaseFrequency(ctx: AnalyticsContext, period: Period
   return { period, bands: buildFrequencyBands(totals.bandRows()) };
 }
 
-/** A `bit(8192)` chunk as `varbit_send` sends it: a 4-byte bit length, then the bits, first position in the high bit. */
-const VARBIT_HEADER_BYTES = 4;
 const CHUNK_BYTES = BITMAP_CHUNK_BITS / 8;
 const CHUNK_WORDS = BITMAP_CHUNK_BITS / 32;
 
@@ -146,21 +166,6 @@ class SlicedSum {
     }
   }
 
-  /** Adds `value` (a non-negative integer) to the customer at `byte`/`bit` of the chunk's byte layout. */
-  addAt(byte: number, bit: number, value: number): void {
-    for (let j = 0; value > 0; j++, value = Math.floor(value / 2)) {
-      if (value % 2 === 0) continue;
-      for (let k = j; ; k++) {
-        const bytes = new Uint8Array(this.plane(k).buffer);
-        if (bytes[byte] & bit) bytes[byte] &= ~bit;
-        else {
-          bytes[byte] |= bit;
-          break;
-        }
-      }
-    }
-  }
-
   /** The customers whose value is ≥ `bound` (a positive integer), as words (bit-sliced comparison, MSB first). */
   atLeast(bound: number): Uint32Array {
     const top = Math.max(this.planes.length, Math.floor(Math.log2(bound)) + 1);
@@ -195,12 +200,14 @@ class SlicedSum {
   }
 }
 
-/** One chunk's bit-sliced purchases, gross sales and refunds, and its customers' net revenue of the cut days. */
+/** One chunk's bit-sliced purchases, gross sales and refunds, and its customers' figures of the cut days (by position). */
 interface ChunkTotals {
   purchases: SlicedSum;
   gross: SlicedSum;
   refunds: SlicedSum;
-  cutNet: Map<number, number>;
+  cut: Map<number, { purchases: number; net: number }>;
+  /** The cut days' purchases have been added to `purchases` (bandRows folds them once). */
+  cutFolded: boolean;
 }
 
 /**
@@ -216,25 +223,24 @@ export class PeriodCustomerTotals {
 
   private chunk(index: number): ChunkTotals {
     let c = this.chunks.get(index);
-    if (!c) this.chunks.set(index, (c = { purchases: new SlicedSum(), gross: new SlicedSum(), refunds: new SlicedSum(), cutNet: new Map() }));
+    if (!c) this.chunks.set(index, (c = { purchases: new SlicedSum(), gross: new SlicedSum(), refunds: new SlicedSum(), cut: new Map(), cutFolded: false }));
     return c;
   }
 
   /**
    * Adds one month plane: 2^plane to the side's sum (PLANE_SIDES: purchases, gross sales,
    * refunds) of every customer whose bit is set.
-   * @param bits the chunk as `varbit_send(bits)` returns it (4-byte header + BITMAP_CHUNK_BITS / 8 bytes)
-   * @throws Error for an unknown side or a chunk of another length
+   * @param bytes the chunk's bits as bytes, position 0 in the first byte's high bit (PostgreSQL's
+   *   `bit(8192)` order), trailing zero bytes optionally left out
+   * @throws Error for an unknown side or more than BITMAP_CHUNK_BITS / 8 bytes
    */
-  addPlane(side: number, plane: number, chunk: number, bits: Uint8Array): void {
-    if (bits.length !== VARBIT_HEADER_BYTES + CHUNK_BYTES) {
-      throw new Error(`PeriodCustomerTotals: a plane chunk of ${bits.length} bytes, expected ${VARBIT_HEADER_BYTES + CHUNK_BYTES}`);
-    }
+  addPlane(side: number, plane: number, chunk: number, bytes: Uint8Array): void {
+    if (bytes.length > CHUNK_BYTES) throw new Error(`PeriodCustomerTotals: a plane chunk of ${bytes.length} bytes, at most ${CHUNK_BYTES} expected`);
     const c = this.chunk(chunk);
     const sum = side === PLANE_SIDES.purchases ? c.purchases : side === PLANE_SIDES.gross ? c.gross : side === PLANE_SIDES.refunds ? c.refunds : null;
     if (!sum) throw new Error(`PeriodCustomerTotals: unknown plane side ${side}`);
     const words = new Uint32Array(CHUNK_WORDS);
-    new Uint8Array(words.buffer).set(bits.subarray(VARBIT_HEADER_BYTES));
+    new Uint8Array(words.buffer).set(bytes);
     sum.addPlane(plane, words);
   }
 
@@ -246,15 +252,28 @@ export class PeriodCustomerTotals {
   addCustomer(ordinal: number, purchases: number, net: number): void {
     if (!Number.isSafeInteger(purchases) || purchases < 0) throw new Error(`PeriodCustomerTotals: purchases ${purchases} is not a non-negative integer`);
     const c = this.chunk(Math.floor(ordinal / BITMAP_CHUNK_BITS));
+    if (c.cutFolded) throw new Error("PeriodCustomerTotals: addCustomer after bandRows");
     const pos = ordinal % BITMAP_CHUNK_BITS;
-    c.purchases.addAt(pos >> 3, 0x80 >> (pos & 7), purchases);
-    c.cutNet.set(pos, (c.cutNet.get(pos) ?? 0) + net);
+    const held = c.cut.get(pos);
+    if (held) {
+      held.purchases += purchases;
+      held.net += net;
+    } else c.cut.set(pos, { purchases, net });
   }
 
   /** The bands' aggregates (customers with at least one purchase only), as {@link buildFrequencyBands} takes them. */
   bandRows(): FrequencyAggregateRow[] {
     const rows = BAND_LOWER_BOUNDS.map((_, band) => ({ band, customers: 0, purchases: 0, net: 0 }));
     for (const c of this.chunks.values()) {
+      // The cut days' purchases join the sum as planes of their own (bit j of each customer's count).
+      for (let j = 0, rest = c.cutFolded ? [] : [...c.cut]; rest.length > 0; j++) {
+        const words = new Uint32Array(CHUNK_WORDS);
+        const bytes = new Uint8Array(words.buffer);
+        for (const [pos, f] of rest) if (Math.floor(f.purchases / 2 ** j) % 2 === 1) bytes[pos >> 3] |= 0x80 >> (pos & 7);
+        c.purchases.addPlane(j, words);
+        rest = rest.filter(([, f]) => f.purchases >= 2 ** (j + 1));
+      }
+      c.cutFolded = true;
       const atLeast = BAND_LOWER_BOUNDS.map((bound) => c.purchases.atLeast(bound));
       atLeast.forEach((from, band) => {
         const next = atLeast[band + 1];
@@ -264,7 +283,7 @@ export class PeriodCustomerTotals {
         for (let i = 0; i < CHUNK_WORDS; i++) if (mask[i]) customers += popcount32(mask[i]);
         if (customers === 0) return;
         let cutNet = 0;
-        for (const [pos, net] of c.cutNet) if (bytes[pos >> 3] & (0x80 >> (pos & 7))) cutNet += net;
+        for (const [pos, f] of c.cut) if (bytes[pos >> 3] & (0x80 >> (pos & 7))) cutNet += f.net;
         const row = rows[band];
         row.customers += customers;
         row.purchases += c.purchases.sumOver(mask);

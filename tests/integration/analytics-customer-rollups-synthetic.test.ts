@@ -265,9 +265,14 @@ function perCustomerFrequencyRows(merchant: MerchantRef, period: Period) {
 
 describe("purchase frequency from the month planes and the cut days", () => {
   it("equals the per-customer query for every merchant of the synthetic bank", async () => {
-    // The three periods above, plus a 30-day preset across two months (no whole month) and a
-    // period of whole months only.
-    const periods: Period[] = [...PERIODS, { from: "2026-09-17", to: "2026-10-17" }, { from: "2026-05-01", to: "2026-08-01" }];
+    // The three periods above (whole months; a cut after them; a cut before them), a 30-day preset
+    // across two months (no whole month: summed per customer), whole months only, cuts on both sides.
+    const periods: Period[] = [
+      ...PERIODS,
+      { from: "2026-09-17", to: "2026-10-17" },
+      { from: "2026-05-01", to: "2026-08-01" },
+      { from: "2025-01-20", to: "2025-06-10" },
+    ];
     const slugs = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants order by slug`);
     expect(slugs.length).toBe(63);
     let shown = 0;
