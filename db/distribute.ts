@@ -29,6 +29,7 @@ const DISTRIBUTED_TABLES = [
   "merchant_segment_daily",
   "merchant_segment_bitmaps",
   "merchant_month_amount_planes",
+  "merchant_month_hour_bitmaps",
 ] as const;
 
 /** What {@link distributeIfCitus} did. */

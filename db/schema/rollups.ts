@@ -125,6 +125,29 @@ export const merchantDayCustomerBitmaps = pgTable(
 );
 
 /**
+ * The customers with a purchase in an (ISO day of week, local hour) slot of a calendar month, as
+ * bitmaps over `merchant_customers.ordinal` in chunks of 8192 (like the day bitmaps). The
+ * seasonality heatmap's distinct customers of a slot over whole months are Σ over chunks of
+ * bit_count(bit_or(the months' bitmaps)); the days outside whole months read the hourly ordinal
+ * lists (docs/adr/0039-seasonality-month-hour-bitmaps.md). At most 168 slots a month and chunk.
+ */
+export const merchantMonthHourBitmaps = pgTable(
+  "merchant_month_hour_bitmaps",
+  {
+    merchantId: integer("merchant_id").notNull(),
+    /** First day of the calendar month. */
+    month: date("month", { mode: "string" }).notNull(),
+    /** ISO day of week, 1 = Monday … 7 = Sunday, of the local day. */
+    dow: smallint("dow").notNull(),
+    /** Local hour 0–23. */
+    hour: smallint("hour").notNull(),
+    chunk: integer("chunk").notNull(),
+    bits: customerBitmapChunk("bits").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.merchantId, t.month, t.dow, t.hour, t.chunk] })],
+);
+
+/**
  * Monthly cohorts' members: the customers whose first purchase at the merchant
  * (`merchant_customers.first_purchase_day`) falls in the month starting `cohort`, as bitmaps over
  * ordinals in chunks of 8192 like `merchant_day_customer_bitmaps`. A cohort's active customers in

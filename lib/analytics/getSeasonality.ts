@@ -3,8 +3,9 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio, roundHalfUpDiv } from "./math";
-import { merchantDays } from "./scope";
-import { assertPeriod, type Period } from "@/lib/days";
+import { dayRange, merchantDays, merchantFilter } from "./scope";
+import { BITMAP_CHUNK_BITS } from "@/db/schema";
+import { assertPeriod, wholeMonthsIn, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 const seasonalityOptionsSchema = z.object({}).strict();
@@ -72,8 +73,10 @@ export interface MonthAggregateRow {
 /**
  * Seasonality of purchases over [from, to):
  * - heatmap: ISO day of week × local hour (7 × 24 cells), purchases, gross sales, average
- *   check and the exact distinct customers of the cell (merchant_hourly.customer_ordinals
- *   unnested and counted distinct, so a customer seen on several Mondays at 10 h counts once);
+ *   check and the exact distinct customers of the cell (a customer seen on several Mondays at
+ *   10 h counts once): over the period's whole months the union of the month slots' customer
+ *   bitmaps, plus the customers of the days outside them (merchant_hourly.customer_ordinals)
+ *   not already in it (docs/adr/0039-seasonality-month-hour-bitmaps.md);
  * - month-of-year profile: per calendar month, gross sales, net revenue and purchases averaged
  *   over the years in which that month has transactions within the period, and the exact
  *   distinct customers of that month over those years (bitmaps).
@@ -81,7 +84,8 @@ export interface MonthAggregateRow {
  * Suppression: every heatmap cell and month row describing fewer than 5 customers (empty ones
  * included) keeps its coordinates, figures null, `suppressed: true`.
  *
- * Sources: merchant_hourly, merchant_daily, merchant_day_customer_bitmaps (rollups only).
+ * Sources: merchant_hourly, merchant_month_hour_bitmaps, merchant_daily,
+ * merchant_day_customer_bitmaps (rollups only).
  * @throws Error on a malformed period
  */
 export async function getSeasonality(
@@ -91,6 +95,8 @@ export async function getSeasonality(
 ): Promise<Seasonality> {
   assertPeriod(period);
   seasonalityOptionsSchema.parse(options);
+  const { whole, cuts } = wholeMonthsIn(period);
+  const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
   const heatRows = await queryRows<HeatmapAggregateRow>(
     ctx.tx,
     sql`
@@ -100,11 +106,29 @@ export async function getSeasonality(
         from merchant_hourly h
         where ${merchantDays(ctx, period, "h")}
         group by 1, 2
-      ), people as (
-        select extract(isodow from h.day)::int as dow, h.hour::int as hour, count(distinct o.ordinal)::bigint as customers
+      ), whole as (
+        -- The period's whole months: each slot's customers as the union of the months' bitmaps (ADR 0039).
+        select b.dow::int as dow, b.hour::int as hour, b.chunk, bit_or(b.bits) as bits
+        from merchant_month_hour_bitmaps b
+        where ${whole ? sql`${merchantFilter(ctx, "b")} and b.month >= ${whole.from}::date and b.month < ${whole.to}::date` : sql`false`}
+        group by 1, 2, 3
+      ), cut as (
+        -- The days outside whole months (under two months): the hourly ordinal lists.
+        select distinct extract(isodow from h.day)::int as dow, h.hour::int as hour, o.ordinal
         from merchant_hourly h
         cross join lateral unnest(h.customer_ordinals) as o(ordinal)
-        where ${merchantDays(ctx, period, "h")}
+        where ${cuts.length > 0 ? sql`${merchantFilter(ctx, "h")} and (${sql.join(cuts.map((c) => sql`(${dayRange(c, "h")})`), sql` or `)})` : sql`false`}
+      ), people as (
+        -- Exact distinct customers: the whole months' bit counts plus the cut days' customers not in them.
+        select dow, hour, sum(n)::bigint as customers from (
+          select dow, hour, bit_count(bits) as n from whole
+          union all
+          select c.dow, c.hour, count(*) as n
+          from cut c
+          left join whole w on w.dow = c.dow and w.hour = c.hour and w.chunk = c.ordinal / ${chunkBits}
+          where w.bits is null or get_bit(w.bits, c.ordinal % ${chunkBits}) = 0
+          group by 1, 2
+        ) u
         group by 1, 2
       )
       select c.dow, c.hour, c.purchases, c.gross, coalesce(p.customers, 0)::bigint as customers

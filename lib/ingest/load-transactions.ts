@@ -78,6 +78,7 @@ const LOADED_TABLES = [
   "merchant_segment_daily",
   "merchant_segment_bitmaps",
   "merchant_month_amount_planes",
+  "merchant_month_hour_bitmaps",
 ] as const;
 
 /**

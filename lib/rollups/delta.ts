@@ -114,6 +114,21 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
           purchases = h.purchases + excluded.purchases,
           customer_ordinals = array(select distinct u from unnest(h.customer_ordinals || excluded.customer_ordinals) u order by u)`);
 
+  // The month's (day of week, hour) slots take the union, like the day bitmaps (ADR 0039).
+  await tx.execute(sql`
+    insert into merchant_month_hour_bitmaps as m (merchant_id, month, dow, hour, chunk, bits)
+    select merchant_id, month, dow, hour, chunk, bit_or((B'1'::bit(${chunkBits})) >> pos) from (
+      select distinct d.merchant_id, date_trunc('month', d.local_date::timestamp)::date as month,
+             extract(isodow from d.local_date)::smallint as dow, d.local_hour::smallint as hour,
+             mc.ordinal / ${chunkBits} as chunk, mc.ordinal % ${chunkBits} as pos
+      from rollup_batch d
+      join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
+      where d.kind = 'purchase'
+    ) p
+    group by 1, 2, 3, 4, 5
+    order by 1, 2, 3, 4, 5
+    on conflict (merchant_id, month, dow, hour, chunk) do update set bits = m.bits | excluded.bits`);
+
   await tx.execute(sql`
     insert into merchant_day_customer_bitmaps as m (merchant_id, day, chunk, bits)
     select merchant_id, key, chunk, bits from (${chunkBitmaps(sql`

@@ -140,6 +140,18 @@ export async function refreshRollupsForDays(tx: Executor, touched: ReadonlyMap<n
     join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
     where d.purchases > 0
     group by d.merchant_id, d.day, mc.ordinal / ${chunkBits}`);
+  // The touched months' (day of week, hour) bitmaps, from the hourly lists of the whole month (ADR 0039).
+  const touchedMonths = sql`select distinct merchant_id, date_trunc('month', day::timestamp)::date as month from rollup_touched`;
+  await tx.execute(sql`
+    delete from merchant_month_hour_bitmaps b using (${touchedMonths}) t where b.merchant_id = t.merchant_id and b.month = t.month`);
+  await tx.execute(sql`
+    insert into merchant_month_hour_bitmaps (merchant_id, month, dow, hour, chunk, bits)
+    select h.merchant_id, t.month, extract(isodow from h.day)::smallint, h.hour, o.ordinal / ${chunkBits},
+           bit_or((B'1'::bit(${chunkBits})) >> (o.ordinal % ${chunkBits}))
+    from (${touchedMonths}) t
+    join merchant_hourly h on h.merchant_id = t.merchant_id and h.day >= t.month and h.day < (t.month + interval '1 month')::date
+    cross join lateral unnest(h.customer_ordinals) as o(ordinal)
+    group by 1, 2, 3, 4, 5`);
   await rebuildCohorts(tx, sql`select distinct merchant_id from rollup_touched`);
   await rebuildSegmentsForTouchedDays(tx);
   await rebuildMonthPlanesForTouchedDays(tx);

@@ -14,6 +14,7 @@ import {
 } from "@/lib/analytics/getCustomerSegments";
 import { buildRegularTrend, getRegularCustomers, REGULAR_RULE, type RegularAggregateRow } from "@/lib/analytics/getRegularCustomers";
 import { buildFrequencyBands, getPurchaseFrequency, type FrequencyAggregateRow } from "@/lib/analytics/getPurchaseFrequency";
+import { buildHeatmap, getSeasonality, type HeatmapAggregateRow } from "@/lib/analytics/getSeasonality";
 import { ingestFile, type IngestFormat } from "@/lib/ingest";
 import { findMerchantRef } from "@/lib/jobs/store";
 import { BANK_FILES, writeBank } from "@/lib/synthetic";
@@ -35,7 +36,8 @@ import { openTestDatabase } from "../helpers/db";
  * Regular customers (counts from month bitmaps, net revenue from the month amount planes and,
  * for a `to` inside a month, that month's per-customer rows) and purchase frequency (purchases
  * and net revenue from the month planes of whole months, per-customer rows of the cut days;
- * docs/adr/0038) are compared after the loads.
+ * docs/adr/0038) and the seasonality heatmap (distinct customers per day of week and hour from
+ * month-slot bitmaps and the cut days' hourly lists; docs/adr/0039) are compared after the loads.
  */
 let database: Database;
 let dir: string;
@@ -263,16 +265,20 @@ function perCustomerFrequencyRows(merchant: MerchantRef, period: Period) {
   );
 }
 
+/**
+ * The three periods above (whole months; a cut after them; a cut before them), a 30-day preset
+ * across two months (no whole month), whole months only, cuts on both sides.
+ */
+const CUT_PERIODS: Period[] = [
+  ...PERIODS,
+  { from: "2026-09-17", to: "2026-10-17" },
+  { from: "2026-05-01", to: "2026-08-01" },
+  { from: "2025-01-20", to: "2025-06-10" },
+];
+
 describe("purchase frequency from the month planes and the cut days", () => {
   it("equals the per-customer query for every merchant of the synthetic bank", async () => {
-    // The three periods above (whole months; a cut after them; a cut before them), a 30-day preset
-    // across two months (no whole month: summed per customer), whole months only, cuts on both sides.
-    const periods: Period[] = [
-      ...PERIODS,
-      { from: "2026-09-17", to: "2026-10-17" },
-      { from: "2026-05-01", to: "2026-08-01" },
-      { from: "2025-01-20", to: "2025-06-10" },
-    ];
+    const periods = CUT_PERIODS;
     const slugs = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants order by slug`);
     expect(slugs.length).toBe(63);
     let shown = 0;
@@ -286,5 +292,48 @@ describe("purchase frequency from the month planes and the cut days", () => {
       }
     }
     expect(shown).toBeGreaterThan(1000);
+  }, 900_000);
+});
+
+/** The heatmap query getSeasonality ran before the month-slot bitmaps (the reference, ADR 0039). */
+function perCustomerHeatRows(merchant: MerchantRef, period: Period) {
+  return withMerchantScope(database, merchant.id, (tx) =>
+    queryRows<HeatmapAggregateRow>(
+      tx,
+      sql`
+        with cells as (
+          select extract(isodow from h.day)::int as dow, h.hour::int as hour,
+                 sum(h.purchases)::bigint as purchases, sum(h.gross_sales_minor)::bigint as gross
+          from merchant_hourly h
+          where h.merchant_id = ${merchant.id} and h.day >= ${period.from}::date and h.day < ${period.to}::date
+          group by 1, 2
+        ), people as (
+          select extract(isodow from h.day)::int as dow, h.hour::int as hour, count(distinct o.ordinal)::bigint as customers
+          from merchant_hourly h
+          cross join lateral unnest(h.customer_ordinals) as o(ordinal)
+          where h.merchant_id = ${merchant.id} and h.day >= ${period.from}::date and h.day < ${period.to}::date
+          group by 1, 2
+        )
+        select c.dow, c.hour, c.purchases, c.gross, coalesce(p.customers, 0)::bigint as customers
+        from cells c left join people p on p.dow = c.dow and p.hour = c.hour`,
+    ),
+  );
+}
+
+describe("seasonality heatmap from month-slot bitmaps and the cut days", () => {
+  it("equals the per-customer count for every merchant of the synthetic bank", async () => {
+    const slugs = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants order by slug`);
+    expect(slugs.length).toBe(63);
+    let shown = 0;
+    for (const { slug } of slugs) {
+      const merchant = (await findMerchantRef(database, { slug }))!;
+      for (const period of CUT_PERIODS) {
+        const expected = buildHeatmap(await perCustomerHeatRows(merchant, period));
+        const actual = await withMerchantScope(database, merchant.id, (tx) => getSeasonality({ tx, merchant }, period));
+        expect(actual.heatmap, `${slug} ${period.from}..${period.to}`).toEqual(expected);
+        shown += expected.filter((c) => !c.suppressed).length;
+      }
+    }
+    expect(shown).toBeGreaterThan(5000);
   }, 900_000);
 });

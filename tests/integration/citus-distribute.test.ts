@@ -23,6 +23,7 @@ const DISTRIBUTED = [
   "merchant_day_customer_bitmaps",
   "merchant_hourly",
   "merchant_month_amount_planes",
+  "merchant_month_hour_bitmaps",
   "merchant_segment_bitmaps",
   "merchant_segment_daily",
   "transactions",

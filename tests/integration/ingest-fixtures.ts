@@ -20,6 +20,7 @@ export const INGEST_TABLES = [
   "merchant_segment_daily",
   "merchant_segment_bitmaps",
   "merchant_month_amount_planes",
+  "merchant_month_hour_bitmaps",
   "ingest_batches",
   "staging_transactions",
   "staging_customers",

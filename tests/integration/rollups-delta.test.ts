@@ -40,6 +40,8 @@ async function snapshot(merchantId: number) {
                              order by day, dimension, value`),
     segmentBitmaps: await q(sql`select dimension, value, chunk, bits::text as bits from merchant_segment_bitmaps
                                where merchant_id = ${merchantId} and bit_count(bits) > 0 order by dimension, value, chunk`),
+    monthHours: await q(sql`select month, dow, hour, chunk, bits::text as bits from merchant_month_hour_bitmaps
+                           where merchant_id = ${merchantId} order by month, dow, hour, chunk`),
     // Planes a changed month total no longer sets are cleared, not deleted.
     planes: await q(sql`select month, side, plane, chunk, bits::text as bits from merchant_month_amount_planes
                        where merchant_id = ${merchantId} and bit_count(bits) > 0 order by month, side, plane, chunk`),
@@ -150,6 +152,17 @@ describe("incremental rollups from an ingest batch", () => {
       "2024-05-01 purchases 2": 1,
       "2024-05-01 purchases 3": 1,
     });
+
+    // The month slots' customers (ISO day of week, local hour; ADR 0039): purchases only, so
+    // c5's refund on April 10 sets nothing.
+    expect(moved.monthHours.map((r) => [r.month, r.dow, r.hour, r.chunk, ones(r.bits)])).toEqual([
+      ["2024-04-01", 1, 12, 0, [0]], // c1, Monday April 15, 12:00
+      ["2024-04-01", 2, 20, 0, [1]], // c2, Tuesday April 30, 20:00
+      ["2024-04-01", 6, 10, 0, [4]], // c5, Saturday April 20, 10:00
+      ["2024-05-01", 3, 10, 0, [0]], // c1, Wednesday May 1, 10:00-10:45
+      ["2024-05-01", 4, 12, 0, [1]], // c2, Thursday May 2, 12:15
+      ["2024-05-01", 4, 18, 0, [2, 3]], // c3 and c4, Thursday May 2, 18:00 and 18:10
+    ]);
 
     // Segments before any customers file: every attribute unknown, one member set per value.
     const gender = (rows: Record<string, unknown>[]) =>

@@ -25,6 +25,7 @@ export const MERCHANT_OWNED_TABLES = [
   "merchant_segment_daily",
   "merchant_segment_bitmaps",
   "merchant_month_amount_planes",
+  "merchant_month_hour_bitmaps",
   "memberships",
 ] as const;
 
