@@ -10,6 +10,7 @@ import {
   text,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
+import { sql, type SQL } from "drizzle-orm";
 import { customerBitmapChunk } from "./types";
 
 /*
@@ -204,20 +205,53 @@ export const SEGMENT_STORED_DIMENSIONS = [
 ] as const;
 export type SegmentStoredDimension = (typeof SEGMENT_STORED_DIMENSIONS)[number];
 
+const yesNo = (col: SQL) => sql`case when ${col} then 'yes' when not ${col} then 'no' else 'unknown' end`;
+
 /**
- * Daily sums per stored segment value: for each (dimension, value) the sum of the
- * `merchant_customer_daily` rows of the customers whose current snapshot has that value
- * (purchases and refunds as counts, money in minor units, refunds positive). Any period's
- * segment purchases, gross and refunds are sums over its days; a value with
- * purchases + refunds = 0 over the period had no customer activity in it. A customers file that
- * changes an attribute moves the customer's whole history from the old value to the new one,
- * which can leave all-zero rows behind (same figures).
+ * The stored value of each dimension over a table alias with the demographic columns of
+ * `merchant_customers` / `customers` (both name them alike). The one definition of the values:
+ * lib/rollups/segments.ts writes them, lib/analytics/getCustomerSegments.ts groups the cut days'
+ * customers by them; drizzle/0030's backfill repeats it as plain SQL.
  */
-export const merchantSegmentDaily = pgTable(
-  "merchant_segment_daily",
+export function segmentStoredValues(alias: "mc" | "c"): Record<SegmentStoredDimension, SQL> {
+  const col = (name: string) => sql.raw(`${alias}.${name}`);
+  return {
+    gender: sql`coalesce(${col("gender")}, 'unknown')`,
+    birthYear: sql`coalesce(${col("birth_year")}::text, 'unknown')`,
+    maritalStatus: sql`coalesce(${col("marital_status")}, 'unknown')`,
+    payroll: yesNo(col("is_payroll")),
+    corporate: yesNo(col("is_corporate")),
+    premium: yesNo(col("is_premium")),
+    region: sql`coalesce(${col("region")}, 'unknown')`,
+  };
+}
+
+/**
+ * `(values ('gender', <value>), …) as sv(dimension, value)` of `dimensions` over the alias, for a
+ * lateral join (one row per dimension: the customer's value).
+ */
+export function segmentValuesSql(alias: "mc" | "c", dimensions: readonly SegmentStoredDimension[]): SQL {
+  const values = segmentStoredValues(alias);
+  const rows = dimensions.map((d) => sql`(${sql.raw(`'${d}'`)}, ${values[d]})`);
+  return sql`(values ${sql.join(rows, sql`, `)}) as sv(dimension, value)`;
+}
+
+/**
+ * Monthly sums per stored segment value: for each (dimension, value) the sum of one calendar
+ * month's `merchant_customer_daily` rows of the customers whose current snapshot has that value
+ * (purchases and refunds as counts, money in minor units, refunds positive). A period's whole
+ * months are sums of these rows; its days outside whole months are read per customer
+ * (docs/adr/0040-segment-sums-by-month.md). A value with purchases + refunds = 0 over the period
+ * had no customer activity in it. A customers file that changes an attribute moves the
+ * customer's whole history from the old value to the new one, which can leave all-zero rows
+ * behind (same figures).
+ */
+export const merchantSegmentMonthly = pgTable(
+  "merchant_segment_monthly",
   {
     merchantId: integer("merchant_id").notNull(),
-    day: date("day", { mode: "string" }).notNull(),
+    /** First day of the calendar month. */
+    month: date("month", { mode: "string" }).notNull(),
     /** One of SEGMENT_STORED_DIMENSIONS. */
     dimension: text("dimension").notNull(),
     value: text("value").notNull(),
@@ -226,8 +260,8 @@ export const merchantSegmentDaily = pgTable(
     refunds: integer("refunds").notNull(),
     refundsMinor: bigint("refunds_minor", { mode: "number" }).notNull(),
   },
-  // day before dimension: a period's rows of one merchant are one contiguous range of the key
-  (t) => [primaryKey({ columns: [t.merchantId, t.day, t.dimension, t.value] })],
+  // month before dimension: a period's rows of one merchant are one contiguous range of the key
+  (t) => [primaryKey({ columns: [t.merchantId, t.month, t.dimension, t.value] })],
 );
 
 /**

@@ -1,11 +1,11 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { queryRows } from "@/db/client";
-import type { SegmentStoredDimension } from "@/db/schema";
+import { segmentStoredValues, type SegmentStoredDimension } from "@/db/schema";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { roundHalfUpDiv } from "./math";
-import { merchantDays, merchantFilter } from "./scope";
-import { addDays, assertPeriod, periodSchema, type Period } from "@/lib/days";
+import { dayRange, merchantDays, merchantFilter } from "./scope";
+import { addDays, assertPeriod, periodSchema, wholeMonthsIn, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
 /** The demographic dimensions a merchant can split its customers by. */
@@ -121,12 +121,15 @@ export interface SegmentAggregateRow {
  *
  * Read from the segment rollups only (docs/adr/0029-segment-rollups.md), so the cost follows the
  * period's days × stored values and the members' bitmap chunks, not the customers: purchases,
- * gross and refunds are sums of merchant_segment_daily over the period; a value appears when its
+ * gross and refunds are sums of merchant_segment_monthly over the period's whole months plus the
+ * per-customer rows of the days outside them (at most two cuts, each under a month; ADR 0040),
+ * grouped by the customers' current values; a value appears when its
  * customers had any purchase or refund in the period; its distinct buyers are Σ over chunks of
  * bit_count(members & bit_or(the period's day bitmaps)). Age bands are unions of stored birth
  * years (disjoint sets, so their buyers add).
  *
- * Sources: merchant_segment_daily, merchant_segment_bitmaps, merchant_day_customer_bitmaps.
+ * Sources: merchant_segment_monthly, merchant_customer_daily and merchant_customers (cut days),
+ * merchant_segment_bitmaps, merchant_day_customer_bitmaps.
  * @throws Error on a malformed period or an unknown dimension
  */
 export async function getCustomerSegments(
@@ -138,20 +141,45 @@ export async function getCustomerSegments(
   const { dimensions } = customerSegmentsOptionsSchema.parse(options);
   const unique = [...new Set(dimensions)];
   const refYear = Number(addDays(period.to, -1).slice(0, 4));
+  const storedDimensions = [...new Set(unique.map((d) => STORED[d]))];
   const stored = sql.join(
-    unique.map((d) => sql`${STORED[d]}`),
+    storedDimensions.map((d) => sql`${d}`),
     sql`, `,
   );
+  const { whole, cuts } = wholeMonthsIn(period);
+  const values = segmentStoredValues("mc");
   const rows = await queryRows<{ dimension: SegmentStoredDimension } & Omit<SegmentAggregateRow, "dimension">>(
     ctx.tx,
     sql`
       with sums as (
-        select s.dimension, s.value, sum(s.purchases)::bigint as purchases,
-               sum(s.gross_sales_minor)::bigint as gross, sum(s.refunds_minor)::bigint as refunds
-        from merchant_segment_daily s
-        where ${merchantDays(ctx, period, "s")} and s.dimension in (${stored})
-        group by s.dimension, s.value
-        having sum(s.purchases) + sum(s.refunds) > 0
+        -- The period's whole months from the monthly sums, the days outside them per customer
+        -- under the customer's current values (ADR 0040); a value shows when it had activity.
+        select x.dimension, x.value, sum(x.purchases)::bigint as purchases,
+               sum(x.gross)::bigint as gross, sum(x.refunds_minor)::bigint as refunds
+        from (
+          select s.dimension, s.value, s.purchases, s.gross_sales_minor as gross, s.refunds, s.refunds_minor
+          from merchant_segment_monthly s
+          where ${whole ? sql`${merchantFilter(ctx, "s")} and s.month >= ${whole.from}::date and s.month < ${whole.to}::date and s.dimension in (${stored})` : sql`false`}
+          union all
+          -- one pass over the cut days' customers, a grouping set per dimension (g0, g1, … its value)
+          select case ${sql.join(storedDimensions.map((d, i) => sql`when grouping(${sql.raw(`g${i}`)}) = 0 then ${d}`), sql` `)} end,
+                 coalesce(${sql.raw(storedDimensions.map((_, i) => `g${i}`).join(", "))}),
+                 sum(y.purchases), sum(y.gross), sum(y.refunds), sum(y.refunds_minor)
+          from (
+            select ${sql.join(storedDimensions.map((d, i) => sql`${values[d]} as ${sql.raw(`g${i}`)}`), sql`, `)}, c.*
+            from (
+              select d.customer_id, sum(d.purchases) as purchases, sum(d.gross_sales_minor) as gross,
+                     sum(d.refunds) as refunds, sum(d.refunds_minor) as refunds_minor
+              from merchant_customer_daily d
+              where ${cuts.length > 0 ? sql`${merchantFilter(ctx, "d")} and (${sql.join(cuts.map((c) => sql`(${dayRange(c, "d")})`), sql` or `)})` : sql`false`}
+              group by d.customer_id
+            ) c
+            join merchant_customers mc on ${merchantFilter(ctx, "mc")} and mc.customer_id = c.customer_id
+          ) y
+          group by grouping sets (${sql.raw(storedDimensions.map((_, i) => `(g${i})`).join(", "))})
+        ) x
+        group by x.dimension, x.value
+        having sum(x.purchases) + sum(x.refunds) > 0
       ), active as (
         select b.chunk, bit_or(b.bits) as bits
         from merchant_day_customer_bitmaps b

@@ -75,7 +75,7 @@ const LOADED_TABLES = [
   "merchant_day_customer_bitmaps",
   "merchant_cohort_bitmaps",
   "merchant_cohort_daily",
-  "merchant_segment_daily",
+  "merchant_segment_monthly",
   "merchant_segment_bitmaps",
   "merchant_month_amount_planes",
   "merchant_month_hour_bitmaps",

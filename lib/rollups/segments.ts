@@ -1,57 +1,36 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { BITMAP_CHUNK_BITS, SEGMENT_STORED_DIMENSIONS, type SegmentStoredDimension } from "@/db/schema";
+import { BITMAP_CHUNK_BITS, SEGMENT_STORED_DIMENSIONS, segmentStoredValues, segmentValuesSql } from "@/db/schema";
 
 /*
- * The segment rollups (merchant_segment_daily, merchant_segment_bitmaps;
- * docs/adr/0029-segment-rollups.md). Every customer belongs to exactly one value per stored
- * dimension, the value of its merchant_customers snapshot; its merchant_customer_daily rows are
- * summed under that value and its ordinal is a member bit of it. The snapshot changes only
+ * The segment rollups (merchant_segment_monthly, merchant_segment_bitmaps;
+ * docs/adr/0029-segment-rollups.md, month grain since docs/adr/0040-segment-sums-by-month.md).
+ * Every customer belongs to exactly one value per stored dimension, the value of its
+ * merchant_customers snapshot; its merchant_customer_daily rows are summed by calendar month
+ * under that value and its ordinal is a member bit of it. The snapshot changes only
  * through a customers file (refreshCustomerSnapshots), which moves the customer's whole history
  * from the old value to the new one ({@link moveSegmentMembers}).
  */
 
 const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
 
-const yesNo = (col: SQL) => sql`case when ${col} then 'yes' when not ${col} then 'no' else 'unknown' end`;
-
-/**
- * The stored value of each dimension over a table alias with the demographic columns of
- * `merchant_customers` / `customers` (both name them alike). The one definition of the values;
- * drizzle/0030's backfill repeats it as plain SQL.
- */
-function storedValues(alias: "mc" | "c"): Record<SegmentStoredDimension, SQL> {
-  const col = (name: string) => sql.raw(`${alias}.${name}`);
-  return {
-    gender: sql`coalesce(${col("gender")}, 'unknown')`,
-    birthYear: sql`coalesce(${col("birth_year")}::text, 'unknown')`,
-    maritalStatus: sql`coalesce(${col("marital_status")}, 'unknown')`,
-    payroll: yesNo(col("is_payroll")),
-    corporate: yesNo(col("is_corporate")),
-    premium: yesNo(col("is_premium")),
-    region: sql`coalesce(${col("region")}, 'unknown')`,
-  };
-}
-
 /** `(values ('gender', <value>), …) as sv(dimension, value)` over the alias `mc`, for a lateral join. */
 function segmentValuesOfMc(): SQL {
-  const values = storedValues("mc");
-  const rows = SEGMENT_STORED_DIMENSIONS.map((d) => sql`(${sql.raw(`'${d}'`)}, ${values[d]})`);
-  return sql`(values ${sql.join(rows, sql`, `)}) as sv(dimension, value)`;
+  return segmentValuesSql("mc", SEGMENT_STORED_DIMENSIONS);
 }
 
 /**
- * Upserts `(merchant_id, day, dimension, value, purchases, gross, refunds, refunds_minor)` rows into
- * merchant_segment_daily: figures add, in key order.
+ * Upserts `(merchant_id, month, dimension, value, purchases, gross, refunds, refunds_minor)` rows
+ * (month: the first day of a calendar month) into merchant_segment_monthly: figures add, in key order.
  */
 async function addSegmentSums(tx: Executor, rows: SQL): Promise<void> {
   await tx.execute(sql`
-    insert into merchant_segment_daily as t (merchant_id, day, dimension, value, purchases, gross_sales_minor, refunds, refunds_minor)
-    select merchant_id, day, dimension, value, sum(purchases), sum(gross), sum(refunds), sum(refunds_minor)
+    insert into merchant_segment_monthly as t (merchant_id, month, dimension, value, purchases, gross_sales_minor, refunds, refunds_minor)
+    select merchant_id, month, dimension, value, sum(purchases), sum(gross), sum(refunds), sum(refunds_minor)
     from (${rows}) r
     group by 1, 2, 3, 4
     order by 1, 2, 3, 4
-    on conflict (merchant_id, day, dimension, value) do update
+    on conflict (merchant_id, month, dimension, value) do update
       set purchases = t.purchases + excluded.purchases,
           gross_sales_minor = t.gross_sales_minor + excluded.gross_sales_minor,
           refunds = t.refunds + excluded.refunds,
@@ -82,8 +61,9 @@ async function setMemberBits(tx: Executor, positions: SQL): Promise<void> {
 /**
  * The segment rollups' delta of one ingest batch (lib/rollups/delta.ts), after merchant_customers
  * took in the batch (every batch customer has its snapshot there): the batch's rows are added
- * under each customer's current values, and each batch customer's ordinal is set as a member of
- * its values (a no-op for members already set). Cost: the batch's customer-days × 7 dimensions.
+ * to their month under each customer's current values, and each batch customer's ordinal is set
+ * as a member of its values (a no-op for members already set). Cost: the batch's customer-months
+ * × 7 dimensions.
  *
  * @param tx the merge transaction, with `rollup_batch` and `rollup_batch_customers` filled
  */
@@ -91,16 +71,16 @@ export async function addBatchToSegments(tx: Executor): Promise<void> {
   await addSegmentSums(
     tx,
     sql`
-      select b.merchant_id, b.day, sv.dimension, sv.value, b.purchases, b.gross, b.refunds, b.refunds_minor
+      select b.merchant_id, b.month, sv.dimension, sv.value, b.purchases, b.gross, b.refunds, b.refunds_minor
       from (
         -- int counts: their sums keep a plain int8 state instead of a 128-bit one per group
-        select merchant_id, customer_id, local_date as day,
+        select merchant_id, customer_id, date_trunc('month', local_date::timestamp)::date as month,
                (count(*) filter (where kind = 'purchase'))::int as purchases,
                coalesce(sum(amount_minor) filter (where kind = 'purchase'), 0) as gross,
                (count(*) filter (where kind = 'refund'))::int as refunds,
                coalesce(-sum(amount_minor) filter (where kind = 'refund'), 0) as refunds_minor
         from rollup_batch
-        group by merchant_id, customer_id, local_date
+        group by 1, 2, 3
       ) b
       join merchant_customers mc on mc.merchant_id = b.merchant_id and mc.customer_id = b.customer_id
       cross join lateral ${segmentValuesOfMc()}`,
@@ -119,16 +99,16 @@ export async function addBatchToSegments(tx: Executor): Promise<void> {
  * Moves customers whose bank attributes change between segment values, before their
  * merchant_customers snapshots are overwritten (lib/rollups/refresh.ts refreshCustomerSnapshots):
  * for every merchant they shop at and every stored dimension whose value changes, their whole
- * merchant_customer_daily history is subtracted from the old value's daily sums and added to the
- * new value's, and their member bit moves from the old value's bitmap to the new one's (ADR
+ * merchant_customer_daily history is subtracted from the old value's monthly sums and added to
+ * the new value's, and their member bit moves from the old value's bitmap to the new one's (ADR
  * 0020's "move"). Cost: the moved customers' history, once.
  *
  * @param tx          the customers load's transaction; `customers` already holds the new values
  * @param customerIds a SQL array expression of the changed `customers.id` values (bigint[])
  */
 export async function moveSegmentMembers(tx: Executor, customerIds: SQL): Promise<void> {
-  const before = storedValues("mc");
-  const after = storedValues("c");
+  const before = segmentStoredValues("mc");
+  const after = segmentStoredValues("c");
   const pairs = SEGMENT_STORED_DIMENSIONS.map((d) => sql`(${sql.raw(`'${d}'`)}, ${before[d]}, ${after[d]})`);
   await tx.execute(sql`
     create temporary table if not exists rollup_segment_moves (
@@ -148,7 +128,7 @@ export async function moveSegmentMembers(tx: Executor, customerIds: SQL): Promis
   await addSegmentSums(
     tx,
     sql`
-      select d.merchant_id, d.day, mv.dimension, v.value,
+      select d.merchant_id, date_trunc('month', d.day::timestamp)::date as month, mv.dimension, v.value,
              v.sign * d.purchases as purchases, v.sign * d.gross_sales_minor as gross,
              v.sign * d.refunds as refunds, v.sign * d.refunds_minor as refunds_minor
       from rollup_segment_moves mv
@@ -165,21 +145,23 @@ export async function moveSegmentMembers(tx: Executor, customerIds: SQL): Promis
 
 /**
  * The full-recompute path (lib/rollups/refresh.ts refreshRollupsForDays): rebuilds
- * merchant_segment_daily for exactly the touched merchant-days from merchant_customer_daily, and
- * the touched merchants' member bitmaps from merchant_customers (all their customers).
+ * merchant_segment_monthly for every month holding a touched merchant-day from that month's
+ * merchant_customer_daily rows, and the touched merchants' member bitmaps from merchant_customers
+ * (all their customers).
  *
  * @param tx inside the refresh's transaction, `rollup_touched` filled and merchant_customer_daily /
  *           merchant_customers already refreshed
  */
 export async function rebuildSegmentsForTouchedDays(tx: Executor): Promise<void> {
+  const touchedMonths = sql`select distinct merchant_id, date_trunc('month', day::timestamp)::date as month from rollup_touched`;
   await tx.execute(sql`
-    delete from merchant_segment_daily s using rollup_touched t where s.merchant_id = t.merchant_id and s.day = t.day`);
+    delete from merchant_segment_monthly s using (${touchedMonths}) t where s.merchant_id = t.merchant_id and s.month = t.month`);
   await addSegmentSums(
     tx,
     sql`
-      select d.merchant_id, d.day, sv.dimension, sv.value, d.purchases, d.gross_sales_minor as gross, d.refunds, d.refunds_minor
-      from merchant_customer_daily d
-      join rollup_touched t on t.merchant_id = d.merchant_id and t.day = d.day
+      select d.merchant_id, t.month, sv.dimension, sv.value, d.purchases, d.gross_sales_minor as gross, d.refunds, d.refunds_minor
+      from (${touchedMonths}) t
+      join merchant_customer_daily d on d.merchant_id = t.merchant_id and d.day >= t.month and d.day < (t.month + interval '1 month')::date
       join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
       cross join lateral ${segmentValuesOfMc()}`,
   );

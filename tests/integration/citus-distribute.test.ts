@@ -25,7 +25,7 @@ const DISTRIBUTED = [
   "merchant_month_amount_planes",
   "merchant_month_hour_bitmaps",
   "merchant_segment_bitmaps",
-  "merchant_segment_daily",
+  "merchant_segment_monthly",
   "transactions",
 ];
 

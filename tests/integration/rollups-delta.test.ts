@@ -35,9 +35,9 @@ async function snapshot(merchantId: number) {
     cohortBitmaps: await q(sql`select cohort, chunk, bits::text as bits from merchant_cohort_bitmaps where merchant_id = ${merchantId} and bit_count(bits) > 0 order by cohort, chunk`),
     // A customers file moving a customer between segment values leaves all-zero rows and
     // cleared chunks behind too (ADR 0029).
-    segmentDaily: await q(sql`select day, dimension, value, purchases, gross_sales_minor, refunds, refunds_minor from merchant_segment_daily
-                             where merchant_id = ${merchantId} and (purchases, gross_sales_minor, refunds, refunds_minor) <> (0, 0, 0, 0)
-                             order by day, dimension, value`),
+    segmentMonthly: await q(sql`select month, dimension, value, purchases, gross_sales_minor, refunds, refunds_minor from merchant_segment_monthly
+                               where merchant_id = ${merchantId} and (purchases, gross_sales_minor, refunds, refunds_minor) <> (0, 0, 0, 0)
+                               order by month, dimension, value`),
     segmentBitmaps: await q(sql`select dimension, value, chunk, bits::text as bits from merchant_segment_bitmaps
                                where merchant_id = ${merchantId} and bit_count(bits) > 0 order by dimension, value, chunk`),
     monthHours: await q(sql`select month, dow, hour, chunk, bits::text as bits from merchant_month_hour_bitmaps
@@ -166,15 +166,12 @@ describe("incremental rollups from an ingest batch", () => {
 
     // Segments before any customers file: every attribute unknown, one member set per value.
     const gender = (rows: Record<string, unknown>[]) =>
-      rows.filter((r) => r.dimension === "gender").map((r) => [r.day, r.value, r.purchases, r.gross_sales_minor, r.refunds, r.refunds_minor]);
-    expect(gender(moved.segmentDaily)).toEqual([
-      ["2024-04-10", "unknown", 0, 0, 1, 50],
-      ["2024-04-15", "unknown", 1, 800, 0, 0],
-      ["2024-04-20", "unknown", 1, 300, 0, 0],
-      ["2024-04-30", "unknown", 1, 1200, 0, 0],
-      ["2024-05-01", "unknown", 3, 1750, 0, 0],
-      ["2024-05-02", "unknown", 3, 2000, 1, 300],
-      ["2024-05-03", "unknown", 0, 0, 1, 100],
+      rows.filter((r) => r.dimension === "gender").map((r) => [r.month, r.value, r.purchases, r.gross_sales_minor, r.refunds, r.refunds_minor]);
+    // Month sums (ADR 0040): April is c1's 800, c5's 300 and c2's 1,200 and c5's refund of 50;
+    // May is c1's 1,750, c2's 900, c3's 700 and c4's 400, and the refunds of 300 and 100.
+    expect(gender(moved.segmentMonthly)).toEqual([
+      ["2024-04-01", "unknown", 3, 2300, 1, 50],
+      ["2024-05-01", "unknown", 6, 3750, 2, 400],
     ]);
     expect(moved.segmentBitmaps.filter((r) => r.dimension === "gender").map((r) => [r.value, r.chunk, ones(r.bits)])).toEqual([
       ["unknown", 0, [0, 1, 2, 3, 4]],
@@ -188,23 +185,27 @@ describe("incremental rollups from an ingest batch", () => {
     ));
     expect((await ingestFile(database, { format: "customers", file: people })).rowsInserted).toBe(1);
     const attributed = await snapshot(m.id);
-    expect(gender(attributed.segmentDaily)).toEqual([
-      ["2024-04-10", "unknown", 0, 0, 1, 50],
-      ["2024-04-15", "female", 1, 800, 0, 0],
-      ["2024-04-20", "unknown", 1, 300, 0, 0],
-      ["2024-04-30", "unknown", 1, 1200, 0, 0],
+    expect(gender(attributed.segmentMonthly)).toEqual([
+      ["2024-04-01", "female", 1, 800, 0, 0],
+      ["2024-04-01", "unknown", 2, 1500, 1, 50],
       ["2024-05-01", "female", 3, 1750, 0, 0],
-      ["2024-05-02", "unknown", 3, 2000, 1, 300],
-      ["2024-05-03", "unknown", 0, 0, 1, 100],
+      ["2024-05-01", "unknown", 3, 2000, 2, 400],
     ]);
-    expect(attributed.segmentDaily.filter((r) => r.day === "2024-05-01").map((r) => [r.dimension, r.value, r.purchases])).toEqual([
+    // c1's corporate flag is empty: it stays 'unknown' there, with the others.
+    expect(attributed.segmentMonthly.filter((r) => r.month === "2024-05-01").map((r) => [r.dimension, r.value, r.purchases])).toEqual([
       ["birthYear", "1990", 3],
-      ["corporate", "unknown", 3],
+      ["birthYear", "unknown", 3],
+      ["corporate", "unknown", 6],
       ["gender", "female", 3],
+      ["gender", "unknown", 3],
       ["maritalStatus", "married", 3],
+      ["maritalStatus", "unknown", 3],
+      ["payroll", "unknown", 3],
       ["payroll", "yes", 3],
       ["premium", "no", 3],
+      ["premium", "unknown", 3],
       ["region", "Moscow", 3],
+      ["region", "unknown", 3],
     ]);
     expect(attributed.segmentBitmaps.filter((r) => r.dimension === "gender").map((r) => [r.value, r.chunk, ones(r.bits)])).toEqual([
       ["female", 0, [0]],
