@@ -105,15 +105,16 @@ export async function getPurchaseFrequency(ctx: AnalyticsContext, period: Period
     return { period, bands: buildFrequencyBands(rows) };
   }
   const totals = new PeriodCustomerTotals();
-  const planes = await queryRows<{ side: number; plane: number; chunk: number; bits: Uint8Array }>(
+  const planes = await queryRows<{ side: number; plane: number; chunk: number; hex: string }>(
     ctx.tx,
     // The chunk's bytes without varbit_send's 4-byte length and without trailing zero bytes (the
-    // ordinals above a merchant's customers): a small merchant's planes travel a fraction of 1 KiB.
-    sql`select p.side, p.plane, p.chunk, rtrim(substring(varbit_send(p.bits) from 5), decode('00', 'hex')) as bits
+    // ordinals above a merchant's customers), as hex text: PGlite parses a bytea result about 5×
+    // slower than Node decodes the same bytes from hex (22 vs 4 ms for 550 planes).
+    sql`select p.side, p.plane, p.chunk, encode(rtrim(substring(varbit_send(p.bits) from 5), decode('00', 'hex')), 'hex') as hex
         from merchant_month_amount_planes p
         where ${merchantFilter(ctx, "p")} and p.month >= ${whole.from}::date and p.month < ${whole.to}::date`,
   );
-  for (const p of planes) totals.addPlane(Number(p.side), Number(p.plane), Number(p.chunk), p.bits);
+  for (const p of planes) totals.addPlane(Number(p.side), Number(p.plane), Number(p.chunk), Buffer.from(p.hex, "hex"));
   if (cuts.length > 0) {
     const rows = await queryRows<{ ordinal: number; purchases: number; net: number }>(
       ctx.tx,
