@@ -227,16 +227,6 @@ export function segmentStoredValues(alias: "mc" | "c"): Record<SegmentStoredDime
 }
 
 /**
- * `(values ('gender', <value>), …) as sv(dimension, value)` of `dimensions` over the alias, for a
- * lateral join (one row per dimension: the customer's value).
- */
-export function segmentValuesSql(alias: "mc" | "c", dimensions: readonly SegmentStoredDimension[]): SQL {
-  const values = segmentStoredValues(alias);
-  const rows = dimensions.map((d) => sql`(${sql.raw(`'${d}'`)}, ${values[d]})`);
-  return sql`(values ${sql.join(rows, sql`, `)}) as sv(dimension, value)`;
-}
-
-/**
  * Monthly sums per stored segment value: for each (dimension, value) the sum of one calendar
  * month's `merchant_customer_daily` rows of the customers whose current snapshot has that value
  * (purchases and refunds as counts, money in minor units, refunds positive). A period's whole

@@ -4,7 +4,7 @@ import { queryRows } from "@/db/client";
 import { segmentStoredValues, type SegmentStoredDimension } from "@/db/schema";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { roundHalfUpDiv } from "./math";
-import { dayRange, merchantDays, merchantFilter } from "./scope";
+import { merchantDays, merchantDaysIn, merchantFilter, merchantMonths } from "./scope";
 import { addDays, assertPeriod, periodSchema, wholeMonthsIn, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
 
@@ -159,7 +159,7 @@ export async function getCustomerSegments(
         from (
           select s.dimension, s.value, s.purchases, s.gross_sales_minor as gross, s.refunds, s.refunds_minor
           from merchant_segment_monthly s
-          where ${whole ? sql`${merchantFilter(ctx, "s")} and s.month >= ${whole.from}::date and s.month < ${whole.to}::date and s.dimension in (${stored})` : sql`false`}
+          where ${merchantMonths(ctx, whole, "s")} and s.dimension in (${stored})
           union all
           -- one pass over the cut days' customers, a grouping set per dimension (g0, g1, … its value)
           select case ${sql.join(storedDimensions.map((d, i) => sql`when grouping(${sql.raw(`g${i}`)}) = 0 then ${d}`), sql` `)} end,
@@ -171,7 +171,7 @@ export async function getCustomerSegments(
               select d.customer_id, sum(d.purchases) as purchases, sum(d.gross_sales_minor) as gross,
                      sum(d.refunds) as refunds, sum(d.refunds_minor) as refunds_minor
               from merchant_customer_daily d
-              where ${cuts.length > 0 ? sql`${merchantFilter(ctx, "d")} and (${sql.join(cuts.map((c) => sql`(${dayRange(c, "d")})`), sql` or `)})` : sql`false`}
+              where ${merchantDaysIn(ctx, cuts, "d")}
               group by d.customer_id
             ) c
             join merchant_customers mc on ${merchantFilter(ctx, "mc")} and mc.customer_id = c.customer_id

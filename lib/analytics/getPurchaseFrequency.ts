@@ -2,7 +2,7 @@ import { sql } from "drizzle-orm";
 import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio, roundHalfUpDiv } from "./math";
-import { dayRange, merchantDays, merchantFilter } from "./scope";
+import { merchantDays, merchantDaysIn, merchantFilter, merchantMonths } from "./scope";
 import { BITMAP_CHUNK_BITS, PLANE_SIDES } from "@/db/schema";
 import { assertPeriod, wholeMonthsIn, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
@@ -112,7 +112,7 @@ export async function getPurchaseFrequency(ctx: AnalyticsContext, period: Period
     // slower than Node decodes the same bytes from hex (22 vs 4 ms for 550 planes).
     sql`select p.side, p.plane, p.chunk, encode(rtrim(substring(varbit_send(p.bits) from 5), decode('00', 'hex')), 'hex') as hex
         from merchant_month_amount_planes p
-        where ${merchantFilter(ctx, "p")} and p.month >= ${whole.from}::date and p.month < ${whole.to}::date`,
+        where ${merchantMonths(ctx, whole, "p")}`,
   );
   for (const p of planes) totals.addPlane(Number(p.side), Number(p.plane), Number(p.chunk), Buffer.from(p.hex, "hex"));
   if (cuts.length > 0) {
@@ -121,7 +121,7 @@ export async function getPurchaseFrequency(ctx: AnalyticsContext, period: Period
       sql`select mc.ordinal, sum(d.purchases)::bigint as purchases, sum(d.gross_sales_minor - d.refunds_minor)::bigint as net
           from merchant_customer_daily d
           join merchant_customers mc on ${merchantFilter(ctx, "mc")} and mc.customer_id = d.customer_id
-          where ${merchantFilter(ctx, "d")} and (${sql.join(cuts.map((c) => sql`(${dayRange(c, "d")})`), sql` or `)})
+          where ${merchantDaysIn(ctx, cuts, "d")}
           group by mc.ordinal`,
     );
     for (const r of rows) totals.addCustomer(Number(r.ordinal), Number(r.purchases), Number(r.net));

@@ -3,7 +3,7 @@ import { z } from "zod";
 import { queryRows } from "@/db/client";
 import { suppressSmallCells, type SuppressedRow } from "@/lib/privacy/suppression";
 import { ratio, roundHalfUpDiv } from "./math";
-import { dayRange, merchantDays, merchantFilter } from "./scope";
+import { merchantDays, merchantDaysIn, merchantMonths } from "./scope";
 import { BITMAP_CHUNK_BITS } from "@/db/schema";
 import { assertPeriod, wholeMonthsIn, type Period } from "@/lib/days";
 import type { AnalyticsContext } from "@/lib/tenancy/context";
@@ -110,14 +110,14 @@ export async function getSeasonality(
         -- The period's whole months: each slot's customers as the union of the months' bitmaps (ADR 0039).
         select b.dow::int as dow, b.hour::int as hour, b.chunk, bit_or(b.bits) as bits
         from merchant_month_hour_bitmaps b
-        where ${whole ? sql`${merchantFilter(ctx, "b")} and b.month >= ${whole.from}::date and b.month < ${whole.to}::date` : sql`false`}
+        where ${merchantMonths(ctx, whole, "b")}
         group by 1, 2, 3
       ), cut as (
         -- The days outside whole months (under two months): the hourly ordinal lists.
         select distinct extract(isodow from h.day)::int as dow, h.hour::int as hour, o.ordinal
         from merchant_hourly h
         cross join lateral unnest(h.customer_ordinals) as o(ordinal)
-        where ${cuts.length > 0 ? sql`${merchantFilter(ctx, "h")} and (${sql.join(cuts.map((c) => sql`(${dayRange(c, "h")})`), sql` or `)})` : sql`false`}
+        where ${merchantDaysIn(ctx, cuts, "h")}
       ), people as (
         -- Exact distinct customers: the whole months' bit counts plus the cut days' customers not in them.
         select dow, hour, sum(n)::bigint as customers from (

@@ -63,6 +63,34 @@ export function merchantDays(ctx: AnalyticsContext, period: Period, alias?: stri
   return sql`${merchantFilter(ctx, alias)} and ${dayRange(period, alias)}`;
 }
 
+/**
+ * `merchant_id = $m and (<day in periods[0]> or …)` for the days a month-grained rollup cannot
+ * answer (the cuts of lib/days `wholeMonthsIn`); `false` when there are none, so the branch
+ * reads nothing.
+ *
+ * @param periods half-open [from, to) periods of local days (0, 1 or 2 in practice)
+ * @throws Error on a malformed period or alias
+ */
+export function merchantDaysIn(ctx: AnalyticsContext, periods: readonly Period[], alias?: string): SQL {
+  if (periods.length === 0) return sql`false`;
+  return sql`${merchantFilter(ctx, alias)} and (${sql.join(
+    periods.map((p) => sql`(${dayRange(p, alias)})`),
+    sql` or `,
+  )})`;
+}
+
+/**
+ * `merchant_id = $m and month >= $from and month < $to` on a month-grained rollup (`month` the
+ * first day of a calendar month) for the whole months of a period; `false` when it has none.
+ *
+ * @param months the whole months as a half-open [first month, month after the last), or null
+ * @throws Error on a malformed span or alias
+ */
+export function merchantMonths(ctx: AnalyticsContext, months: Period | null, alias?: string): SQL {
+  if (!months) return sql`false`;
+  return sql`${merchantFilter(ctx, alias)} and ${dayRange(months, alias, "month")}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Buckets: the union, bucket starts and spans are the lib/days kernel's; their SQL twin is here.
 

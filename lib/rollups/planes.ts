@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import { queryRows, type Executor } from "@/db/client";
 import { BITMAP_CHUNK_BITS, PLANE_SIDES, type PlaneSide } from "@/db/schema";
+import { TOUCHED_MONTHS } from "./touched";
 
 /*
  * The month amount planes (merchant_month_amount_planes, docs/adr/0029-segment-rollups.md): each
@@ -239,15 +240,14 @@ function hexBitmapRows(rows: readonly BitmapChunk[], withPlane: boolean): SQL {
  *           merchant_customers already refreshed
  */
 export async function rebuildMonthPlanesForTouchedDays(tx: Executor): Promise<void> {
-  const touchedMonths = sql`select distinct merchant_id, date_trunc('month', day::timestamp)::date as month from rollup_touched`;
   await tx.execute(sql`
-    delete from merchant_month_amount_planes p using (${touchedMonths}) t where p.merchant_id = t.merchant_id and p.month = t.month`);
+    delete from merchant_month_amount_planes p using (${TOUCHED_MONTHS}) t where p.merchant_id = t.merchant_id and p.month = t.month`);
   await setPlaneBits(
     tx,
     sql`
       select d.merchant_id, t.month, mc.ordinal, sum(d.gross_sales_minor) as gross, sum(d.refunds_minor) as refunds,
              sum(d.purchases) as purchases
-      from (${touchedMonths}) t
+      from (${TOUCHED_MONTHS}) t
       join merchant_customer_daily d on d.merchant_id = t.merchant_id and d.day >= t.month and d.day < (t.month + interval '1 month')::date
       join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
       group by 1, 2, 3`,

@@ -5,6 +5,7 @@ import { rebuildCohorts } from "./cohorts";
 import { insertNewMerchantCustomers } from "./ordinals";
 import { rebuildMonthPlanesForTouchedDays } from "./planes";
 import { moveSegmentMembers, rebuildSegmentsForTouchedDays } from "./segments";
+import { TOUCHED_MONTHS } from "./touched";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -141,14 +142,13 @@ export async function refreshRollupsForDays(tx: Executor, touched: ReadonlyMap<n
     where d.purchases > 0
     group by d.merchant_id, d.day, mc.ordinal / ${chunkBits}`);
   // The touched months' (day of week, hour) bitmaps, from the hourly lists of the whole month (ADR 0039).
-  const touchedMonths = sql`select distinct merchant_id, date_trunc('month', day::timestamp)::date as month from rollup_touched`;
   await tx.execute(sql`
-    delete from merchant_month_hour_bitmaps b using (${touchedMonths}) t where b.merchant_id = t.merchant_id and b.month = t.month`);
+    delete from merchant_month_hour_bitmaps b using (${TOUCHED_MONTHS}) t where b.merchant_id = t.merchant_id and b.month = t.month`);
   await tx.execute(sql`
     insert into merchant_month_hour_bitmaps (merchant_id, month, dow, hour, chunk, bits)
     select h.merchant_id, t.month, extract(isodow from h.day)::smallint, h.hour, o.ordinal / ${chunkBits},
            bit_or((B'1'::bit(${chunkBits})) >> (o.ordinal % ${chunkBits}))
-    from (${touchedMonths}) t
+    from (${TOUCHED_MONTHS}) t
     join merchant_hourly h on h.merchant_id = t.merchant_id and h.day >= t.month and h.day < (t.month + interval '1 month')::date
     cross join lateral unnest(h.customer_ordinals) as o(ordinal)
     group by 1, 2, 3, 4, 5`);

@@ -1,6 +1,7 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { BITMAP_CHUNK_BITS, SEGMENT_STORED_DIMENSIONS, segmentStoredValues, segmentValuesSql } from "@/db/schema";
+import { BITMAP_CHUNK_BITS, SEGMENT_STORED_DIMENSIONS, segmentStoredValues } from "@/db/schema";
+import { TOUCHED_MONTHS } from "./touched";
 
 /*
  * The segment rollups (merchant_segment_monthly, merchant_segment_bitmaps;
@@ -16,7 +17,9 @@ const chunkBits = sql.raw(String(BITMAP_CHUNK_BITS));
 
 /** `(values ('gender', <value>), …) as sv(dimension, value)` over the alias `mc`, for a lateral join. */
 function segmentValuesOfMc(): SQL {
-  return segmentValuesSql("mc", SEGMENT_STORED_DIMENSIONS);
+  const values = segmentStoredValues("mc");
+  const rows = SEGMENT_STORED_DIMENSIONS.map((d) => sql`(${sql.raw(`'${d}'`)}, ${values[d]})`);
+  return sql`(values ${sql.join(rows, sql`, `)}) as sv(dimension, value)`;
 }
 
 /**
@@ -153,14 +156,13 @@ export async function moveSegmentMembers(tx: Executor, customerIds: SQL): Promis
  *           merchant_customers already refreshed
  */
 export async function rebuildSegmentsForTouchedDays(tx: Executor): Promise<void> {
-  const touchedMonths = sql`select distinct merchant_id, date_trunc('month', day::timestamp)::date as month from rollup_touched`;
   await tx.execute(sql`
-    delete from merchant_segment_monthly s using (${touchedMonths}) t where s.merchant_id = t.merchant_id and s.month = t.month`);
+    delete from merchant_segment_monthly s using (${TOUCHED_MONTHS}) t where s.merchant_id = t.merchant_id and s.month = t.month`);
   await addSegmentSums(
     tx,
     sql`
       select d.merchant_id, t.month, sv.dimension, sv.value, d.purchases, d.gross_sales_minor as gross, d.refunds, d.refunds_minor
-      from (${touchedMonths}) t
+      from (${TOUCHED_MONTHS}) t
       join merchant_customer_daily d on d.merchant_id = t.merchant_id and d.day >= t.month and d.day < (t.month + interval '1 month')::date
       join merchant_customers mc on mc.merchant_id = d.merchant_id and mc.customer_id = d.customer_id
       cross join lateral ${segmentValuesOfMc()}`,

@@ -158,23 +158,34 @@ const PERIODS: Period[] = [
   { from: "2024-12-10", to: "2025-09-01" },
 ];
 
-/** Compares every merchant × period; returns how many shown (unsuppressed) rows were compared. */
-async function compareAll(): Promise<number> {
+/**
+ * Runs `compare` for each of the bank's 63 merchants and each of `periods` (`label` names the
+ * pair for an assertion message); returns the sum of what it returns (the shown rows compared).
+ */
+async function compareEveryMerchant(
+  periods: readonly Period[],
+  compare: (merchant: MerchantRef, period: Period, label: string) => Promise<number>,
+): Promise<number> {
   const slugs = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants order by slug`);
   expect(slugs.length).toBe(63);
   let shown = 0;
   for (const { slug } of slugs) {
     const merchant = (await findMerchantRef(database, { slug }))!;
-    // Since ADR 0040 the sums are monthly and the days outside whole months are read per
-    // customer: every kind of cut is compared.
-    for (const period of CUT_PERIODS) {
-      const expected = buildSegments(period, SEGMENT_DIMENSIONS, await perCustomerRows(merchant, period));
-      const actual = await withMerchantScope(database, merchant.id, (tx) => getCustomerSegments({ tx, merchant }, period));
-      expect(actual, `${slug} ${period.from}..${period.to}`).toEqual(expected);
-      for (const rows of Object.values(expected.dimensions)) shown += rows.filter((r) => !r.suppressed).length;
-    }
+    for (const period of periods) shown += await compare(merchant, period, `${slug} ${period.from}..${period.to}`);
   }
   return shown;
+}
+
+/** Compares every merchant × period; returns how many shown (unsuppressed) rows were compared. */
+function compareAll(): Promise<number> {
+  // Since ADR 0040 the sums are monthly and the days outside whole months are read per
+  // customer: every kind of cut is compared.
+  return compareEveryMerchant(CUT_PERIODS, async (merchant, period, label) => {
+    const expected = buildSegments(period, SEGMENT_DIMENSIONS, await perCustomerRows(merchant, period));
+    const actual = await withMerchantScope(database, merchant.id, (tx) => getCustomerSegments({ tx, merchant }, period));
+    expect(actual, label).toEqual(expected);
+    return Object.values(expected.dimensions).reduce((n, rows) => n + rows.filter((r) => !r.suppressed).length, 0);
+  });
 }
 
 describe("customer segments from the segment rollups", () => {
@@ -228,18 +239,12 @@ function perCustomerRegularRows(merchant: MerchantRef, period: Period) {
 describe("regular customers from month bitmaps and month amount planes", () => {
   it("equal the per-customer query for every merchant of the synthetic bank", async () => {
     expect(REGULAR_RULE).toEqual({ minActiveMonths: 3, windowMonths: 6 });
-    const slugs = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants order by slug`);
-    expect(slugs.length).toBe(63);
-    let shown = 0;
-    for (const { slug } of slugs) {
-      const merchant = (await findMerchantRef(database, { slug }))!;
-      for (const period of PERIODS) {
-        const expected = buildRegularTrend(period, await perCustomerRegularRows(merchant, period));
-        const actual = await withMerchantScope(database, merchant.id, (tx) => getRegularCustomers({ tx, merchant }, period));
-        expect(actual.trend, `${slug} ${period.from}..${period.to}`).toEqual(expected);
-        shown += expected.filter((p) => !p.suppressed).length;
-      }
-    }
+    const shown = await compareEveryMerchant(PERIODS, async (merchant, period, label) => {
+      const expected = buildRegularTrend(period, await perCustomerRegularRows(merchant, period));
+      const actual = await withMerchantScope(database, merchant.id, (tx) => getRegularCustomers({ tx, merchant }, period));
+      expect(actual.trend, label).toEqual(expected);
+      return expected.filter((p) => !p.suppressed).length;
+    });
     expect(shown).toBeGreaterThan(500);
   }, 900_000);
 });
@@ -280,19 +285,12 @@ const CUT_PERIODS: Period[] = [
 
 describe("purchase frequency from the month planes and the cut days", () => {
   it("equals the per-customer query for every merchant of the synthetic bank", async () => {
-    const periods = CUT_PERIODS;
-    const slugs = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants order by slug`);
-    expect(slugs.length).toBe(63);
-    let shown = 0;
-    for (const { slug } of slugs) {
-      const merchant = (await findMerchantRef(database, { slug }))!;
-      for (const period of periods) {
-        const expected = buildFrequencyBands(await perCustomerFrequencyRows(merchant, period));
-        const actual = await withMerchantScope(database, merchant.id, (tx) => getPurchaseFrequency({ tx, merchant }, period));
-        expect(actual.bands, `${slug} ${period.from}..${period.to}`).toEqual(expected);
-        shown += expected.filter((b) => !b.suppressed).length;
-      }
-    }
+    const shown = await compareEveryMerchant(CUT_PERIODS, async (merchant, period, label) => {
+      const expected = buildFrequencyBands(await perCustomerFrequencyRows(merchant, period));
+      const actual = await withMerchantScope(database, merchant.id, (tx) => getPurchaseFrequency({ tx, merchant }, period));
+      expect(actual.bands, label).toEqual(expected);
+      return expected.filter((b) => !b.suppressed).length;
+    });
     expect(shown).toBeGreaterThan(1000);
   }, 900_000);
 });
@@ -324,18 +322,12 @@ function perCustomerHeatRows(merchant: MerchantRef, period: Period) {
 
 describe("seasonality heatmap from month-slot bitmaps and the cut days", () => {
   it("equals the per-customer count for every merchant of the synthetic bank", async () => {
-    const slugs = await queryRows<{ slug: string }>(database.db, sql`select slug from merchants order by slug`);
-    expect(slugs.length).toBe(63);
-    let shown = 0;
-    for (const { slug } of slugs) {
-      const merchant = (await findMerchantRef(database, { slug }))!;
-      for (const period of CUT_PERIODS) {
-        const expected = buildHeatmap(await perCustomerHeatRows(merchant, period));
-        const actual = await withMerchantScope(database, merchant.id, (tx) => getSeasonality({ tx, merchant }, period));
-        expect(actual.heatmap, `${slug} ${period.from}..${period.to}`).toEqual(expected);
-        shown += expected.filter((c) => !c.suppressed).length;
-      }
-    }
+    const shown = await compareEveryMerchant(CUT_PERIODS, async (merchant, period, label) => {
+      const expected = buildHeatmap(await perCustomerHeatRows(merchant, period));
+      const actual = await withMerchantScope(database, merchant.id, (tx) => getSeasonality({ tx, merchant }, period));
+      expect(actual.heatmap, label).toEqual(expected);
+      return expected.filter((c) => !c.suppressed).length;
+    });
     expect(shown).toBeGreaterThan(5000);
   }, 900_000);
 });
