@@ -85,7 +85,7 @@ describe("db:distribute", () => {
   });
 
   it("on Citus: a table a later migration adds with a key to merchants becomes a reference table", async (ctx) => {
-    if (!citus) ctx.skip();
+    if (!citus) ctx.skip(); // only on a Citus coordinator, like the case above
     await database.raw(`create table later_migration_notes (id integer primary key, merchant_id integer not null references merchants (id))`);
     // a plain table of the coordinator until the step runs again (the coordinator is not in this
     // database's metadata, docs/scaling.md "Citus" step 5)
