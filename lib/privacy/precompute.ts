@@ -1,6 +1,6 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "@/db/client";
-import { categoryFigures, loadCategoryBase } from "./competitors/categoryFigures.internal";
+import { categoryBaseOf, categoryFigures, loadGroupCategoryRows } from "./competitors/categoryFigures.internal";
 import { dailyNet, memberFigures, monthlyCustomers } from "./competitors/members.internal";
 import { buildCompetitorReport } from "./competitors/report";
 import type { ReportSources } from "./competitors/sources.internal";
@@ -43,29 +43,45 @@ export function storedReportsLine(o: StoredReportsOutcome & { slug: string }): s
 
 /** Member-level inputs of one data version (one fingerprint), keyed by what was read. */
 interface SharedInputs {
-  get<T>(key: string, load: () => Promise<T>): Promise<T>;
+  /** `large`: one of the few big values kept (the group's category rows; see CompetitorInputCache). */
+  get<T>(key: string, load: () => Promise<T>, opts?: { large?: boolean }): Promise<T>;
 }
 
 /** The most MCC groups' data versions a {@link CompetitorInputCache} keeps by default. */
 const COMPETITOR_CACHE_GROUPS = 16;
+/** The most large values (a group's category rows, tens of MB on a big group) it keeps by default. */
+const COMPETITOR_CACHE_LARGE = 2;
 
 /**
  * Member-level inputs of the Competitors reports (member figures, daily net revenue, monthly
  * customers of a peer group) kept per fingerprint — the MCC group's data version, which changes
  * whenever a member's rollups do (lib/privacy/reportStore.ts) — so the members of a group share one
  * read of them, whether they are refreshed in one call or in one model job each. Least recently
- * used fingerprints beyond `maxGroups` are dropped; a read that fails is not kept. The values are
- * group-level aggregates that only buildCompetitorReport sees (it applies the release rules); none
- * is written or shown as such.
+ * used fingerprints beyond `maxGroups` are dropped; a read that fails is not kept. The group's
+ * category rows (every customer's purchases at each member, loadGroupCategoryRows: tens of MB on
+ * a large group) are "large": at most `maxLarge` of them are kept across all fingerprints, so the
+ * memory stays bounded whatever the number of groups. The values are group-level aggregates and
+ * per-customer rows that only buildCompetitorReport sees through categoryFigures and the member
+ * figures (it applies the release rules); none is written or shown as such.
  */
 export class CompetitorInputCache {
   private readonly groups = new Map<string, Map<string, Promise<unknown>>>();
+  /** The large values held, least recently used first: their fingerprint's map and key. */
+  private readonly large = new Map<string, { values: Map<string, Promise<unknown>>; key: string }>();
   /** Reads answered from memory and reads that went to the database. */
   readonly stats = { hits: 0, misses: 0 };
 
-  /** @param maxGroups fingerprints kept (a whole number ≥ 1) */
-  constructor(private readonly maxGroups: number = COMPETITOR_CACHE_GROUPS) {
+  /**
+   * @param maxGroups fingerprints kept (a whole number ≥ 1)
+   * @param maxLarge values read with `large` kept across all fingerprints (a whole number ≥ 1): the
+   *   group's category rows, which the members of one group use one after another
+   */
+  constructor(
+    private readonly maxGroups: number = COMPETITOR_CACHE_GROUPS,
+    private readonly maxLarge: number = COMPETITOR_CACHE_LARGE,
+  ) {
     if (!(Number.isInteger(maxGroups) && maxGroups >= 1)) throw new Error(`CompetitorInputCache: maxGroups must be a whole number ≥ 1, got ${maxGroups}`);
+    if (!(Number.isInteger(maxLarge) && maxLarge >= 1)) throw new Error(`CompetitorInputCache: maxLarge must be a whole number ≥ 1, got ${maxLarge}`);
   }
 
   /** The inputs of data version `fingerprint` (made the most recently used). */
@@ -77,17 +93,30 @@ export class CompetitorInputCache {
     while (this.groups.size > this.maxGroups) this.groups.delete(this.groups.keys().next().value!);
     const map = values;
     return {
-      get: <T>(key: string, load: () => Promise<T>): Promise<T> => {
+      get: <T>(key: string, load: () => Promise<T>, opts: { large?: boolean } = {}): Promise<T> => {
         const held = map.get(key) as Promise<T> | undefined;
+        const largeKey = `${fingerprint}|${key}`;
         if (held) {
           this.stats.hits++;
+          if (this.large.delete(largeKey)) this.large.set(largeKey, { values: map, key });
           return held;
         }
         this.stats.misses++;
         const value = load();
         map.set(key, value);
+        if (opts.large) {
+          this.large.set(largeKey, { values: map, key });
+          while (this.large.size > this.maxLarge) {
+            const [oldest, entry] = this.large.entries().next().value!;
+            this.large.delete(oldest);
+            entry.values.delete(entry.key);
+          }
+        }
         value.catch(() => {
-          if (map.get(key) === value) map.delete(key);
+          if (map.get(key) === value) {
+            map.delete(key);
+            this.large.delete(largeKey);
+          }
         });
         return value;
       },
@@ -97,6 +126,7 @@ export class CompetitorInputCache {
   /** Forgets data version `fingerprint` (after a failed merchant: nothing half-read is served). */
   drop(fingerprint: string): void {
     this.groups.delete(fingerprint);
+    for (const key of [...this.large.keys()]) if (key.startsWith(`${fingerprint}|`)) this.large.delete(key);
   }
 }
 
@@ -112,8 +142,10 @@ const windowKey = (p: { from: string; to: string }) => `${p.from}_${p.to}`;
 
 /**
  * Computes the reports of one merchant for every offered period from inputs loaded once: the
- * peer group of each distinct reference window, the customer-category rows of the union of those
- * groups over all periods in one query, and member-level figures through `shared`.
+ * peer group of each distinct reference window, and through `shared` its MCC group's
+ * customer-category rows over all periods (cut to this merchant's customers) and the member-level
+ * figures.
+ * @throws Error when a peer group reaches outside the merchant's MCC group (a bug in peerGroups)
  */
 async function computeMerchantReports(
   tx: Executor,
@@ -133,7 +165,17 @@ async function computeMerchantReports(
     from: ranges.reduce((lo, r) => (r.from < lo ? r.from : lo), ranges[0].from),
     to: ranges.reduce((hi, r) => (r.to > hi ? r.to : hi), ranges[0].to),
   };
-  const base = await loadCategoryBase(tx, merchant.id, [...union], range);
+  // The whole MCC group's category rows (the fingerprint's set of merchants, from which every
+  // peer group is drawn), read once for all its members and cut to this merchant's customers.
+  const group = await queryRows<{ id: number }>(
+    tx,
+    sql`select m.id from merchants s join merchants m on m.country = s.country and substr(m.mcc, 1, 2) = substr(s.mcc, 1, 2)
+        where s.id = ${merchant.id} order by m.id`,
+  );
+  const groupIds = group.map((r) => Number(r.id));
+  for (const id of union) if (!groupIds.includes(id)) throw new Error(`computeMerchantReports: peer ${id} is outside merchant ${merchant.id}'s MCC group`);
+  const rows = await shared.get(`category|${idsKey(groupIds)}|${windowKey(range)}`, () => loadGroupCategoryRows(tx, groupIds, range), { large: true });
+  const base = categoryBaseOf(rows, merchant.id);
   const sources: ReportSources = {
     peerGroup: async (window) => groups.get(windowKey(window))!,
     memberFigures: (ids, w) => shared.get(`figures|${idsKey(ids)}|${windowKey(w.period)}`, () => memberFigures(tx, ids, w)),
@@ -176,8 +218,8 @@ export async function computeCompetitorReports(
  * fingerprint is skipped. A merchant that fails keeps its old reports (stale ones are never
  * served) and the others still run.
  *
- * Cost (docs/performance.md): one customer-category query per merchant plus member-level
- * queries shared within each peer group.
+ * Cost (docs/performance.md): the MCC group's category rows and member-level queries, each read
+ * once and shared by the group's members (the worker's cache keeps them across model jobs).
  *
  * @param merchantIds merchants whose data changed (unknown ids are ignored)
  * @param opts.neighbours false to refresh only `merchantIds` themselves (default true: their MCC groups)

@@ -7,7 +7,8 @@ import { findMerchantRef } from "@/lib/jobs/store";
 import { getCompetitorReportIn, getPeerRevenueIndex, type CompetitorReport } from "@/lib/privacy/competitors";
 import { SWITCH_MIN_PURCHASES } from "@/lib/privacy/competitors/switching";
 import { switchingCounts } from "@/lib/privacy/competitors/switching.internal";
-import { reportWindows } from "@/lib/privacy/competitors/windows";
+import { categoryRange, reportWindows } from "@/lib/privacy/competitors/windows";
+import { categoryBaseOf, categoryFigures, loadCategoryBase, loadGroupCategoryRows, type CategoryCounts } from "@/lib/privacy/competitors/categoryFigures.internal";
 import { CompetitorInputCache, refreshCompetitorReports } from "@/lib/privacy/precompute";
 import { readStoredReport } from "@/lib/privacy/reportStore";
 import { resolvePeerGroup } from "@/lib/privacy/peerGroups";
@@ -200,6 +201,53 @@ describe("competitor report on the synthetic bank", () => {
     );
     expect(shared).toEqual(own);
   });
+
+  it("each member's cut of its MCC group's category rows gives the figures of its own category load, for every merchant", async () => {
+    const merchants = await queryRows<{ id: number; grp: string }>(
+      database.db,
+      sql`select id, country || substr(mcc, 1, 2) as grp from merchants order by id`,
+    );
+    const [last] = await queryRows<{ day: string }>(database.db, sql`select max(day)::text as day from merchant_daily`);
+    const offered = offeredPeriods(addDays(last.day, 1));
+    // The newest month, a quarter, the newest year and an older month: every window's months inside one range.
+    const windows = [offered[0], offered[24], offered[32], offered[22]].map((p) => reportWindows(p));
+    const ranges = windows.map(categoryRange);
+    const range = { from: ranges.map((r) => r.from).sort()[0], to: ranges.map((r) => r.to).sort().at(-1)! };
+    // Arrays of per-peer values are multisets (the guard sorts them): compare them sorted.
+    const normal = (c: CategoryCounts) => ({
+      cross: { alsoAtPeers: c.cross.alsoAtPeers, perPeer: [...c.cross.perPeer].sort((a, b) => a - b) },
+      shareOfWallet: [...c.shareOfWallet].sort(([a], [b]) => a.localeCompare(b)).map(([m, v]) => [m, v.customers, v.here, [...v.peers].sort((a, b) => a - b)]),
+      switching: {
+        ...c.switching,
+        out: { ...c.switching.out, peerSpend: [...c.switching.out.peerSpend].sort((a, b) => a - b) },
+        in: { ...c.switching.in, peerSpend: [...c.switching.in.peerSpend].sort((a, b) => a - b) },
+      },
+    });
+    const groups = new Map<string, number[]>();
+    for (const m of merchants) groups.set(m.grp, [...(groups.get(m.grp) ?? []), Number(m.id)]);
+    let compared = 0;
+    let withSince = 0;
+    for (const ids of groups.values()) {
+      const rows = await loadGroupCategoryRows(database.db, ids, range);
+      for (const id of ids) {
+        const cut = categoryBaseOf(rows, id);
+        for (const w of windows) {
+          // The peer group the report uses, and the whole MCC group (a superset changes nothing).
+          const peers = (await resolvePeerGroup(database.db, id, w.window)).memberIds;
+          for (const members of [peers.length > 0 ? peers : [id], ids]) {
+            const own = await loadCategoryBase(database.db, id, members, range);
+            const expected = normal(categoryFigures(own, new Set(members), w));
+            expect(normal(categoryFigures(cut, new Set(members), w)), `merchant ${id}, ${w.period.from}..${w.period.to}, ${members.length} members`).toEqual(expected);
+            compared += 1;
+            if (expected.shareOfWallet.length > 0) withSince += 1;
+          }
+        }
+      }
+    }
+    expect(compared).toBe(merchants.length * windows.length * 2);
+    // Share of wallet (the figure that needs each customer's first purchase day) was compared, not only empty months.
+    expect(withSince).toBeGreaterThan(compared / 2);
+  }, 300_000);
 
   it("exports the peer revenue index", async () => {
     const merchant = (await findMerchantRef(database, { slug: "msk-grocery-1" }))!;

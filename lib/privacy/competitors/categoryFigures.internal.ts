@@ -89,6 +89,157 @@ export async function loadCategoryBase(executor: Executor, selfId: number, ids: 
   return { selfId, range: { ...range }, customerCount: index.size, byMonth, shareOfWalletCache: new Map() };
 }
 
+/**
+ * The category rows of a whole MCC group over whole months, loaded once for all its members
+ * (the model jobs of a group's members share one read; issue 17's job time): every customer's
+ * purchases at each member, folded by month, except in the months when the customer first bought
+ * at some member — there by day, so each member's `since` (spend on or after the customer's first
+ * purchase there) can be cut exactly. Columnar, rows sorted by customer, then member, month, day.
+ * Memory: about 24 bytes a row (a group of 23 grocers, 1.24 M customer-days over three years:
+ * ≈ 0.6 M month rows and 0.3 M day rows). NOT GUARDED: internal to lib/privacy.
+ */
+export interface GroupCategoryRows {
+  /** The group's members (any peer group of a member is a subset). */
+  memberIds: readonly number[];
+  /** The months loaded, [from, to) (whole months). */
+  range: DayPeriod;
+  /** Customer id → [first row, end row) of its rows. */
+  spans: Map<number, [number, number]>;
+  member: Int32Array;
+  /** Month number (year × 12 + month − 1). */
+  month: Int32Array;
+  /** Day of the month for a day row; 0 for a row that is the whole month's. */
+  dayOfMonth: Uint8Array;
+  /** Gross sales of the row's purchase days (minor units). */
+  spend: Float64Array;
+  /** Purchases. */
+  purchases: Float64Array;
+  /** Member id → its customers (merchant_customers) and their first purchase there as month number × 32 + day (−1 while none). */
+  customersOf: Map<number, { ids: Float64Array; firstPurchase: Int32Array }>;
+}
+
+/** A day 'YYYY-MM-DD' as month number × 32 + day of month (ordered like the days). */
+const dayKey = (day: string) => monthNumber(day) * 32 + Number(day.slice(8, 10));
+
+/**
+ * Loads {@link GroupCategoryRows} for the members `memberIds` over the whole months of `range`:
+ * two queries (the members' merchant_customers; merchant_customer_daily's purchase days folded
+ * by customer × member × month, kept by day in the (customer, month) pairs that hold some
+ * member's first purchase of the customer). NOT GUARDED.
+ * @throws Error on an empty or invalid member list (inList)
+ */
+export async function loadGroupCategoryRows(executor: Executor, memberIds: readonly number[], range: DayPeriod): Promise<GroupCategoryRows> {
+  const members = inList(memberIds);
+  const customerRows = await queryRows<{ merchant_id: number; customer_id: number; first_purchase_day: string | null }>(
+    executor,
+    sql`select merchant_id, customer_id, first_purchase_day::text as first_purchase_day
+        from merchant_customers where merchant_id in (${members}) order by merchant_id`,
+  );
+  const customersOf = new Map<number, { ids: Float64Array; firstPurchase: Int32Array }>();
+  for (let i = 0; i < customerRows.length; ) {
+    const id = Number(customerRows[i].merchant_id);
+    let j = i;
+    while (j < customerRows.length && Number(customerRows[j].merchant_id) === id) j++;
+    const ids = new Float64Array(j - i);
+    const firstPurchase = new Int32Array(j - i);
+    for (let k = i; k < j; k++) {
+      ids[k - i] = Number(customerRows[k].customer_id);
+      const day = customerRows[k].first_purchase_day;
+      firstPurchase[k - i] = day === null ? -1 : dayKey(String(day));
+    }
+    customersOf.set(id, { ids, firstPurchase });
+    i = j;
+  }
+  const rows = await queryRows<{ customer_id: number; merchant_id: number; month: number; dom: number; spend: number; n: number }>(
+    executor,
+    // The (customer, month) pairs holding a first purchase at some member are kept by day; on
+    // Citus the materialized list is an intermediate result joined to each member's shard.
+    sql`with first_months as materialized (
+          select distinct customer_id, date_trunc('month', first_purchase_day::timestamp) as month
+          from merchant_customers
+          where merchant_id in (${members}) and ${between(sql`first_purchase_day`, range)}
+        )
+        select d.customer_id, d.merchant_id,
+          (extract(year from d.day)::int * 12 + extract(month from d.day)::int - 1) as month,
+          case when f.customer_id is null then 0 else extract(day from d.day)::int end as dom,
+          sum(d.gross_sales_minor)::bigint as spend, sum(d.purchases)::bigint as n
+        from merchant_customer_daily d
+        left join first_months f on f.customer_id = d.customer_id and f.month = date_trunc('month', d.day::timestamp)
+        where d.merchant_id in (${members}) and ${between(sql`d.day`, range)} and d.purchases > 0
+        group by 1, 2, 3, 4
+        order by 1, 2, 3, 4`,
+  );
+  const n = rows.length;
+  const out: GroupCategoryRows = {
+    memberIds: [...memberIds],
+    range: { ...range },
+    spans: new Map(),
+    member: new Int32Array(n),
+    month: new Int32Array(n),
+    dayOfMonth: new Uint8Array(n),
+    spend: new Float64Array(n),
+    purchases: new Float64Array(n),
+    customersOf,
+  };
+  let start = 0;
+  for (let i = 0; i < n; i++) {
+    const r = rows[i];
+    out.member[i] = Number(r.merchant_id);
+    out.month[i] = Number(r.month);
+    out.dayOfMonth[i] = Number(r.dom);
+    out.spend[i] = Number(r.spend);
+    out.purchases[i] = Number(r.n);
+    if (i + 1 === n || Number(rows[i + 1].customer_id) !== Number(r.customer_id)) {
+      out.spans.set(Number(r.customer_id), [start, i + 1]);
+      start = i + 1;
+    }
+  }
+  return out;
+}
+
+/**
+ * The {@link CategoryBase} of member `selfId` cut from its group's rows: the same figures as
+ * `loadCategoryBase(executor, selfId, ids, group.range)` for any `ids` within the group's members
+ * (categoryFigures counts only the requested members, so the group's others change nothing).
+ * Pure; pinned by tests/integration/privacy-competitors-synthetic.test.ts.
+ * @throws Error when `selfId` is not a member of the group
+ */
+export function categoryBaseOf(group: GroupCategoryRows, selfId: number): CategoryBase {
+  const customers = group.customersOf.get(selfId);
+  if (!group.memberIds.includes(selfId)) throw new Error(`categoryBaseOf: merchant ${selfId} is not a member of the loaded group`);
+  const byMonth = new Map<number, CategoryCell[]>();
+  let customerCount = 0;
+  for (let c = 0; customers && c < customers.ids.length; c++) {
+    const span = group.spans.get(customers.ids[c]);
+    if (!span) continue;
+    const customer = customerCount++;
+    const first = customers.firstPurchase[c];
+    const firstMonth = first < 0 ? Infinity : Math.floor(first / 32);
+    let cell: CategoryCell | null = null;
+    let cellMonth = -1;
+    for (let i = span[0]; i < span[1]; i++) {
+      const month = group.month[i];
+      const member = group.member[i];
+      const spend = group.spend[i];
+      // Spend on or after the first purchase here: all of a later month, none of an earlier one,
+      // and in the first month (kept by day) the days from it on.
+      const since = month > firstMonth ? spend : month < firstMonth ? 0 : month * 32 + group.dayOfMonth[i] >= first ? spend : 0;
+      if (cell && cell.member === member && cellMonth === month) {
+        cell.spend += spend;
+        cell.n += group.purchases[i];
+        cell.since += since;
+        continue;
+      }
+      cell = { customer, member, spend, n: group.purchases[i], since };
+      cellMonth = month;
+      let cells = byMonth.get(month);
+      if (!cells) byMonth.set(month, (cells = []));
+      cells.push(cell);
+    }
+  }
+  return { selfId, range: { ...group.range }, customerCount, byMonth, shareOfWalletCache: new Map() };
+}
+
 /** Raw counts of the customer-category figures before the guard (internal to lib/privacy). */
 export interface CategoryCounts {
   /** The merchant's customers of the period who also bought at a peer: in all, and per peer who had any. */
