@@ -1,6 +1,7 @@
 import { sql } from "drizzle-orm";
 import { queryRows, type Database, type Executor } from "@/db/client";
-import { categoryBaseOf, categoryFigures, loadGroupCategoryRows } from "./competitors/categoryFigures.internal";
+import { categoryBaseOf, categoryFigures, loadCategoryBase, loadGroupCategoryRows } from "./competitors/categoryFigures.internal";
+import { between, inList } from "./competitors/sql.internal";
 import { dailyNet, memberFigures, monthlyCustomers } from "./competitors/members.internal";
 import { buildCompetitorReport } from "./competitors/report";
 import type { ReportSources } from "./competitors/sources.internal";
@@ -43,14 +44,23 @@ export function storedReportsLine(o: StoredReportsOutcome & { slug: string }): s
 
 /** Member-level inputs of one data version (one fingerprint), keyed by what was read. */
 interface SharedInputs {
-  /** `large`: one of the few big values kept (the group's category rows; see CompetitorInputCache). */
-  get<T>(key: string, load: () => Promise<T>, opts?: { large?: boolean }): Promise<T>;
+  /** `rows`: the value's size in rows, for a big value the cache bounds (the group's category rows; see CompetitorInputCache). */
+  get<T>(key: string, load: () => Promise<T>, opts?: { rows?: (value: T) => number }): Promise<T>;
 }
 
 /** The most MCC groups' data versions a {@link CompetitorInputCache} keeps by default. */
 const COMPETITOR_CACHE_GROUPS = 16;
-/** The most large values (a group's category rows, tens of MB on a big group) it keeps by default. */
-const COMPETITOR_CACHE_LARGE = 2;
+/**
+ * The most rows of sized values (the groups' category rows, about 24 bytes a row) it keeps by
+ * default: ≈ 100 MB, the whole default synthetic bank's four groups (≈ 1.3 M rows).
+ */
+const COMPETITOR_CACHE_MAX_ROWS = 4_000_000;
+/**
+ * A group whose customer-days over the loaded months exceed this is not loaded whole: each member
+ * reads its own customers' rows (loadCategoryBase), as before the group read. A month row folds
+ * one or more customer-days, so the group's rows stay under half the cache's bound.
+ */
+export const GROUP_CATEGORY_MAX_CUSTOMER_DAYS = COMPETITOR_CACHE_MAX_ROWS / 2;
 
 /**
  * Member-level inputs of the Competitors reports (member figures, daily net revenue, monthly
@@ -59,29 +69,41 @@ const COMPETITOR_CACHE_LARGE = 2;
  * read of them, whether they are refreshed in one call or in one model job each. Least recently
  * used fingerprints beyond `maxGroups` are dropped; a read that fails is not kept. The group's
  * category rows (every customer's purchases at each member, loadGroupCategoryRows: tens of MB on
- * a large group) are "large": at most `maxLarge` of them are kept across all fingerprints, so the
- * memory stays bounded whatever the number of groups. The values are group-level aggregates and
+ * a large group) are sized: they are kept while their rows summed over all fingerprints stay
+ * within `maxRows`, the least recently used dropped first, so the memory stays bounded whatever
+ * the number of groups. The values are group-level aggregates and
  * per-customer rows that only buildCompetitorReport sees through categoryFigures and the member
  * figures (it applies the release rules); none is written or shown as such.
  */
 export class CompetitorInputCache {
   private readonly groups = new Map<string, Map<string, Promise<unknown>>>();
-  /** The large values held, least recently used first: their fingerprint's map and key. */
-  private readonly large = new Map<string, { values: Map<string, Promise<unknown>>; key: string }>();
+  /** The sized values held, least recently used first: their fingerprint's map, key and rows. */
+  private readonly large = new Map<string, { values: Map<string, Promise<unknown>>; key: string; rows: number }>();
+  private largeRows = 0;
   /** Reads answered from memory and reads that went to the database. */
   readonly stats = { hits: 0, misses: 0 };
 
   /**
    * @param maxGroups fingerprints kept (a whole number ≥ 1)
-   * @param maxLarge values read with `large` kept across all fingerprints (a whole number ≥ 1): the
-   *   group's category rows, which the members of one group use one after another
+   * @param maxRows the bound on the summed rows of the sized values across all fingerprints (a
+   *   whole number ≥ 0): the groups' category rows, which the members of a group use in turn
    */
   constructor(
     private readonly maxGroups: number = COMPETITOR_CACHE_GROUPS,
-    private readonly maxLarge: number = COMPETITOR_CACHE_LARGE,
+    private readonly maxRows: number = COMPETITOR_CACHE_MAX_ROWS,
   ) {
     if (!(Number.isInteger(maxGroups) && maxGroups >= 1)) throw new Error(`CompetitorInputCache: maxGroups must be a whole number ≥ 1, got ${maxGroups}`);
-    if (!(Number.isInteger(maxLarge) && maxLarge >= 1)) throw new Error(`CompetitorInputCache: maxLarge must be a whole number ≥ 1, got ${maxLarge}`);
+    if (!(Number.isInteger(maxRows) && maxRows >= 0)) throw new Error(`CompetitorInputCache: maxRows must be a whole number ≥ 0, got ${maxRows}`);
+  }
+
+  /** Drops the least recently used sized values until their rows fit `maxRows`. */
+  private fitLarge(): void {
+    for (const [oldest, entry] of this.large) {
+      if (this.largeRows <= this.maxRows) break;
+      this.large.delete(oldest);
+      this.largeRows -= entry.rows;
+      entry.values.delete(entry.key);
+    }
   }
 
   /** The inputs of data version `fingerprint` (made the most recently used). */
@@ -93,31 +115,35 @@ export class CompetitorInputCache {
     while (this.groups.size > this.maxGroups) this.groups.delete(this.groups.keys().next().value!);
     const map = values;
     return {
-      get: <T>(key: string, load: () => Promise<T>, opts: { large?: boolean } = {}): Promise<T> => {
+      get: <T>(key: string, load: () => Promise<T>, opts: { rows?: (value: T) => number } = {}): Promise<T> => {
         const held = map.get(key) as Promise<T> | undefined;
         const largeKey = `${fingerprint}|${key}`;
         if (held) {
           this.stats.hits++;
-          if (this.large.delete(largeKey)) this.large.set(largeKey, { values: map, key });
+          const entry = this.large.get(largeKey);
+          if (entry) {
+            this.large.delete(largeKey);
+            this.large.set(largeKey, entry);
+          }
           return held;
         }
         this.stats.misses++;
         const value = load();
         map.set(key, value);
-        if (opts.large) {
-          this.large.set(largeKey, { values: map, key });
-          while (this.large.size > this.maxLarge) {
-            const [oldest, entry] = this.large.entries().next().value!;
-            this.large.delete(oldest);
-            entry.values.delete(entry.key);
-          }
-        }
-        value.catch(() => {
-          if (map.get(key) === value) {
-            map.delete(key);
-            this.large.delete(largeKey);
-          }
-        });
+        value.then(
+          (v) => {
+            // Counted once settled (its size is known then), if it was not dropped meanwhile.
+            if (opts.rows && map.get(key) === value && !this.large.has(largeKey)) {
+              const rows = opts.rows(v);
+              this.large.set(largeKey, { values: map, key, rows });
+              this.largeRows += rows;
+              this.fitLarge();
+            }
+          },
+          () => {
+            if (map.get(key) === value) map.delete(key);
+          },
+        );
         return value;
       },
     };
@@ -126,7 +152,12 @@ export class CompetitorInputCache {
   /** Forgets data version `fingerprint` (after a failed merchant: nothing half-read is served). */
   drop(fingerprint: string): void {
     this.groups.delete(fingerprint);
-    for (const key of [...this.large.keys()]) if (key.startsWith(`${fingerprint}|`)) this.large.delete(key);
+    for (const [key, entry] of [...this.large]) {
+      if (key.startsWith(`${fingerprint}|`)) {
+        this.large.delete(key);
+        this.largeRows -= entry.rows;
+      }
+    }
   }
 }
 
@@ -152,6 +183,7 @@ async function computeMerchantReports(
   merchant: { id: number; slug: string; currency: string },
   windows: ReportWindows[],
   shared: SharedInputs,
+  groupMaxCustomerDays: number = GROUP_CATEGORY_MAX_CUSTOMER_DAYS,
 ): Promise<Array<{ period: { from: string; to: string }; report: CompetitorReport }>> {
   const groups = new Map<string, PeerGroup>();
   for (const w of windows) {
@@ -174,8 +206,16 @@ async function computeMerchantReports(
   );
   const groupIds = group.map((r) => Number(r.id));
   for (const id of union) if (!groupIds.includes(id)) throw new Error(`computeMerchantReports: peer ${id} is outside merchant ${merchant.id}'s MCC group`);
-  const rows = await shared.get(`category|${idsKey(groupIds)}|${windowKey(range)}`, () => loadGroupCategoryRows(tx, groupIds, range), { large: true });
-  const base = categoryBaseOf(rows, merchant.id);
+  const [size] = await shared.get(`category-size|${idsKey(groupIds)}|${windowKey(range)}`, () =>
+    queryRows<{ n: number }>(tx, sql`select coalesce(sum(customers), 0)::bigint as n from merchant_daily where merchant_id in (${inList(groupIds)}) and ${between(sql`day`, range)}`),
+  );
+  const base =
+    Number(size.n) <= groupMaxCustomerDays
+      ? categoryBaseOf(
+          await shared.get(`category|${idsKey(groupIds)}|${windowKey(range)}`, () => loadGroupCategoryRows(tx, groupIds, range), { rows: (r) => r.member.length }),
+          merchant.id,
+        )
+      : await loadCategoryBase(tx, merchant.id, [...union], range);
   const sources: ReportSources = {
     peerGroup: async (window) => groups.get(windowKey(window))!,
     memberFigures: (ids, w) => shared.get(`figures|${idsKey(ids)}|${windowKey(w.period)}`, () => memberFigures(tx, ids, w)),
@@ -226,13 +266,20 @@ export async function computeCompetitorReports(
  * @param opts.cache the member-level inputs to share (default: a cache for this call only); the
  *   worker passes {@link competitorInputCache} so that one merchant's job reuses its group's reads
  * @param opts.onMerchant called after each merchant (progress output)
+ * @param opts.groupMaxCustomerDays the largest group read whole (default GROUP_CATEGORY_MAX_CUSTOMER_DAYS);
+ *   above it each member reads its own customers' category rows
  * @returns one outcome per merchant, in processing order (country, MCC group, id)
  * @throws Error only when the merchant list itself cannot be read
  */
 export async function refreshCompetitorReports(
   database: Database,
   merchantIds: readonly number[],
-  opts: { neighbours?: boolean; cache?: CompetitorInputCache; onMerchant?: (outcome: StoredReportsOutcome & { slug: string }) => void } = {},
+  opts: {
+    neighbours?: boolean;
+    cache?: CompetitorInputCache;
+    onMerchant?: (outcome: StoredReportsOutcome & { slug: string }) => void;
+    groupMaxCustomerDays?: number;
+  } = {},
 ): Promise<StoredReportsOutcome[]> {
   const wanted = [...new Set(merchantIds)].filter((id) => Number.isInteger(id) && id > 0);
   if (wanted.length === 0) return [];
@@ -271,7 +318,7 @@ export async function refreshCompetitorReports(
           if (periods.length > 0 && Number(stored.n) === periods.length) {
             return { merchantId: merchant.id, status: "fresh" as const, reports: 0, seconds: 0 };
           }
-          const reports = periods.length > 0 ? await computeMerchantReports(tx, merchant, periods.map(reportWindows), shared) : [];
+          const reports = periods.length > 0 ? await computeMerchantReports(tx, merchant, periods.map(reportWindows), shared, opts.groupMaxCustomerDays) : [];
           await replaceStoredReports(tx, merchant.id, fingerprint, reports);
           return { merchantId: merchant.id, status: "stored" as const, reports: reports.length, seconds: 0 };
         },

@@ -200,6 +200,15 @@ describe("competitor report on the synthetic bank", () => {
       sql`select period_from::text || '_' || period_to::text as period, report from competitor_reports where merchant_id = ${merchant.id} order by 1`,
     );
     expect(shared).toEqual(own);
+    // A group too large to read whole: each member reads its own customers' rows, same reports.
+    await database.db.execute(sql`delete from competitor_reports where merchant_id = ${merchant.id}`);
+    const [alone] = await refreshCompetitorReports(database, [merchant.id], { neighbours: false, groupMaxCustomerDays: 0 });
+    expect([alone.status, alone.reports]).toEqual(["stored", 35]);
+    const perMember = await queryRows<{ period: string; report: unknown }>(
+      database.db,
+      sql`select period_from::text || '_' || period_to::text as period, report from competitor_reports where merchant_id = ${merchant.id} order by 1`,
+    );
+    expect(perMember).toEqual(own);
   });
 
   it("each member's cut of its MCC group's category rows gives the figures of its own category load, for every merchant", async () => {

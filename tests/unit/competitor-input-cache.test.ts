@@ -34,22 +34,25 @@ describe("CompetitorInputCache (the Competitors reports' member-level inputs per
     expect(await cache.inputs("a").get("k", async () => "fresh")).toBe("fresh");
   });
 
-  it("keeps at most maxLarge large values across fingerprints, the least recently used dropped first, and the small ones all", async () => {
-    const cache = new CompetitorInputCache(16, 2);
-    await cache.inputs("a").get("rows", async () => "a1", { large: true });
+  it("keeps sized values while their rows summed across fingerprints fit maxRows, the least recently used dropped first, and the unsized ones all", async () => {
+    const cache = new CompetitorInputCache(16, 5);
+    const two = { rows: () => 2 };
+    await cache.inputs("a").get("rows", async () => "a1", two);
     await cache.inputs("a").get("small", async () => "a-small");
-    await cache.inputs("b").get("rows", async () => "b1", { large: true });
-    expect(await cache.inputs("a").get("rows", async () => "a2", { large: true })).toBe("a1"); // a's rows now the most recent
-    await cache.inputs("c").get("rows", async () => "c1", { large: true }); // drops b's rows
-    expect(await cache.inputs("b").get("rows", async () => "b2", { large: true })).toBe("b2"); // read again, drops a's rows
-    expect(await cache.inputs("c").get("rows", async () => "c2", { large: true })).toBe("c1");
-    expect(await cache.inputs("a").get("rows", async () => "a3", { large: true })).toBe("a3");
-    // The fingerprint itself and its small values stay.
+    await cache.inputs("b").get("rows", async () => "b1", two);
+    expect(await cache.inputs("a").get("rows", async () => "a2", two)).toBe("a1"); // a's rows now the most recent
+    await cache.inputs("c").get("rows", async () => "c1", two); // 6 rows > 5: drops b's
+    expect(await cache.inputs("b").get("rows", async () => "b2", two)).toBe("b2"); // read again, drops a's
+    expect(await cache.inputs("c").get("rows", async () => "c2", two)).toBe("c1");
+    expect(await cache.inputs("a").get("rows", async () => "a3", two)).toBe("a3");
+    // A value larger than the bound is answered and not kept; the fingerprint and its unsized values stay.
+    expect(await cache.inputs("a").get("huge", async () => "h1", { rows: () => 6 })).toBe("h1");
+    expect(await cache.inputs("a").get("huge", async () => "h2", { rows: () => 6 })).toBe("h2");
     expect(await cache.inputs("a").get("small", async () => "a-small again")).toBe("a-small");
   });
 
   it("refuses a bound that keeps nothing", () => {
     expect(() => new CompetitorInputCache(0)).toThrow("maxGroups must be a whole number ≥ 1, got 0");
-    expect(() => new CompetitorInputCache(4, 0)).toThrow("maxLarge must be a whole number ≥ 1, got 0");
+    expect(() => new CompetitorInputCache(4, -1)).toThrow("maxRows must be a whole number ≥ 0, got -1");
   });
 });
