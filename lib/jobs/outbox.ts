@@ -28,10 +28,42 @@ let sender: PgBoss | undefined;
  * @param singletonKey coalescing key: while a job with this key waits, another send is dropped
  * @returns the job id, or null when coalesced into a waiting job
  */
-export async function sendJob(executor: Executor, name: QueueName, data: object, singletonKey?: string): Promise<string | null> {
+export async function sendJob(executor: Executor, name: QueueName, data: object, singletonKey?: string, id?: string): Promise<string | null> {
   sender ??= new PgBoss({ db: { executeSql: () => Promise.reject(new Error("sendJob: no connection")) }, schema: QUEUE_SCHEMA });
   const db: PgBoss.Db = { executeSql: async (text, values) => ({ rows: await queryRows(executor, rawSql(text, values)) }) };
-  return sender.send(name, data, { singletonKey, db } as PgBoss.SendOptions);
+  return sender.send(name, data, { singletonKey, db, ...(id ? { id } : {}) } as PgBoss.SendOptions);
+}
+
+/** The largest count {@link orderedJobIds} numbers: its counter has 42 bits. */
+const ORDERED_IDS_MAX = 2 ** 42;
+
+/**
+ * The job id at `position` (0 … 2^42 − 1) of a send at millisecond `nowMs`: UUIDv7 (RFC 9562
+ * §5.7) whose random bits begin with a 42-bit counter (§6.2, method 1: 12 bits in rand_a, 30 in
+ * rand_b after the variant), then 32 bits of `random32`. Ids of one `nowMs` sort by position.
+ */
+export function orderedJobId(position: number, nowMs: number, random32: number): string {
+  const counter = BigInt(position);
+  const time = BigInt(Math.floor(nowMs)) & 0xffff_ffff_ffffn;
+  // 48 time | 4 version (7) | 12 counter high | 2 variant (10) | 30 counter low | 32 random
+  const value =
+    (time << 80n) | (7n << 76n) | ((counter >> 30n) << 64n) | (2n << 62n) | ((counter & 0x3fff_ffffn) << 32n) | BigInt(random32 >>> 0);
+  const hex = value.toString(16).padStart(32, "0");
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/**
+ * `count` job ids that sort (as PostgreSQL compares uuids, byte by byte) in the order given
+ * ({@link orderedJobId} at positions 0 … count − 1, random low bits). pg-boss fetches a queue's
+ * jobs by `created_on, id`, and the jobs of one transaction share created_on (now()), so without
+ * them a send's jobs run in random order.
+ * @throws Error when count is not a whole number in 0 … 2^42
+ */
+export function orderedJobIds(count: number, nowMs: number = Date.now()): string[] {
+  if (!(Number.isInteger(count) && count >= 0 && count <= ORDERED_IDS_MAX)) throw new Error(`orderedJobIds: count must be a whole number in 0 … 2^42, got ${count}`);
+  const random = new Uint32Array(count);
+  crypto.getRandomValues(random);
+  return Array.from(random, (r, i) => orderedJobId(i, nowMs, r));
 }
 
 /**
@@ -89,7 +121,17 @@ export async function enqueueModelJobs(tx: Executor, merchantIds: Iterable<numbe
     select unnest(string_to_array(${ids.join(",")}, ',')::integer[]), now(), ${reason}
     on conflict (merchant_id) do update set requested_at = excluded.requested_at, reason = excluded.reason, kinds = null`);
   // excluded.requested_at is the insert's now(): Citus allows only immutable functions in DO UPDATE
-  for (const id of ids) await sendJob(tx, QUEUES.models, { merchantId: id }, String(id));
+  // The jobs run in MCC-group order (country, the MCC's first two digits, id), so a group's members
+  // follow each other and the worker's caches of the group's pooled training rows and Competitors
+  // inputs are read once per group rather than once per member.
+  const grouped = await queryRows<{ id: number }>(
+    tx,
+    sql`select id from merchants where id in (${sql.join(ids.map((id) => sql`${id}`), sql`, `)}) order by country, substr(mcc, 1, 2), id`,
+  );
+  const known = new Set(grouped.map((r) => Number(r.id)));
+  const order = [...known, ...ids.filter((id) => !known.has(id))];
+  const jobIds = orderedJobIds(order.length);
+  for (const [i, id] of order.entries()) await sendJob(tx, QUEUES.models, { merchantId: id }, String(id), jobIds[i]);
 }
 
 /**

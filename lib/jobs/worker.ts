@@ -81,8 +81,8 @@ export async function processModelJob(
     await completeModelJob(tx, job);
     if (wanted.includes("findings")) await sendJob(tx, QUEUES.alerts, { merchantId, revealedAt: job.requestedAt }, String(merchantId));
   });
-  // The process's cache: the next member of the MCC group (the queue runs merchants in id order,
-  // so a group's members mostly follow each other) reads the group's member-level inputs from memory.
+  // The process's cache: the next member of the MCC group (enqueueModelJobs sends a load's jobs in
+  // MCC-group order, so a group's members follow each other) reads the group's inputs from memory.
   const own = await refreshCompetitorReports(database, [merchantId], { neighbours: false, cache: competitorInputCache });
   // When its own reports changed, its group's data did, so its peers' reports changed too: one
   // coalesced bank-wide refresh a little later, so a burst of loads (the demo, a nightly file)

@@ -23,7 +23,7 @@ async function merchant(mcc: string) {
     country: "DE",
     bankMerchantIds: [`${slug}-t`],
   });
-  return { ...m, slug, terminal: `${slug}-t` };
+  return { ...m, slug, mcc, terminal: `${slug}-t` };
 }
 
 const pending = () =>
@@ -76,6 +76,24 @@ describe("model-job outbox", () => {
     const again = await ingestFile(database, { format: "transactions", file: tmp.write("ok2.csv", csv(HEADER, [`${m1.slug}-1,${m1.terminal},cust-1,1000,EUR,2024-03-01T10:00:00Z,offline,purchase`])) });
     expect(again.rowsInserted).toBe(0);
     expect(await listModelJobs(database.db)).toEqual(before);
+  });
+
+  it("sends a load's jobs so that the queue runs them in MCC-group order, a group's members one after another", async () => {
+    const made: Awaited<ReturnType<typeof merchant>>[] = [];
+    for (const mcc of ["5812", "5411", "5814", "5411", "5812", "5411"]) made.push(await merchant(mcc));
+    await database.db.transaction((tx) => enqueueModelJobs(tx, made.map((m) => m.id).reverse(), "test"));
+    const keys = made.map((m) => String(m.id));
+    // What pg-boss's fetch orders by (priority, then created_on, then id): one transaction, one created_on.
+    const queued = await queryRows<{ key: string }>(
+      database.db,
+      sql`select singleton_key as key from pgboss.job where name = 'models' and state = 'created' and singleton_key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})
+          order by priority desc, created_on, id`,
+    );
+    const byGroup = [...made].sort((a, b) => a.mcc.slice(0, 2).localeCompare(b.mcc.slice(0, 2)) || a.id - b.id).map((m) => String(m.id));
+    expect(queued.map((q) => q.key)).toEqual(byGroup);
+    // Leave the outbox and the queue as the next test expects them.
+    await database.db.execute(sql`delete from model_jobs where merchant_id in (${sql.join(made.map((m) => sql`${m.id}`), sql`, `)})`);
+    await database.db.execute(sql`delete from pgboss.job where name = 'models' and singleton_key in (${sql.join(keys.map((k) => sql`${k}`), sql`, `)})`);
   });
 
   it("the worker runs every family for each pending merchant and empties the outbox", async () => {
