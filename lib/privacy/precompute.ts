@@ -60,7 +60,7 @@ const COMPETITOR_CACHE_MAX_ROWS = 4_000_000;
  * reads its own customers' rows (loadCategoryBase), as before the group read. A month row folds
  * one or more customer-days, so the group's rows stay under half the cache's bound.
  */
-export const GROUP_CATEGORY_MAX_CUSTOMER_DAYS = COMPETITOR_CACHE_MAX_ROWS / 2;
+const GROUP_CATEGORY_MAX_CUSTOMER_DAYS = COMPETITOR_CACHE_MAX_ROWS / 2;
 
 /**
  * Member-level inputs of the Competitors reports (member figures, daily net revenue, monthly
