@@ -12,6 +12,7 @@
  * Run from bench/run.ts (after its overview step has loaded the bank into bench_bank_postgres),
  * or alone on any PostgreSQL database holding a loaded bank:
  *   npx tsx bench/models.ts [--url postgres://…/db] [--workers 1,2] [--merchants N]
+ * With BENCH_WORKER_CPU_PROF=DIR each worker process writes a V8 CPU profile (.cpuprofile) there.
  * It deletes the database's model runs and queued model jobs: never point it at a database whose
  * runs matter.
  */
@@ -50,7 +51,9 @@ export interface ModelsPass {
 
 /** Starts a worker process on `url` working the models queue; `onJob` gets each logged job's seconds. */
 function startWorkerProcess(url: string, onJob: (seconds: number, failed: boolean) => void): ChildProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/worker.ts", "--queues", QUEUES.models, "--poll", "0.5"], {
+  // BENCH_WORKER_CPU_PROF=DIR: each worker writes a V8 CPU profile there when it stops (where a job's time goes).
+  const profile = process.env.BENCH_WORKER_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "scripts/worker.ts", "--queues", QUEUES.models, "--poll", "0.5"], {
     env: { ...process.env, DATABASE_URL: url },
     stdio: ["ignore", "pipe", "inherit"],
   });

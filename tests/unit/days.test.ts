@@ -263,3 +263,40 @@ describe("whole calendar periods (grains)", () => {
     expect(grainPeriods("month", "2024-03-01")).toHaveLength(DEFAULT_GRAIN_PERIODS.month);
   });
 });
+
+describe("dayToMs checks by integer arithmetic what formatting the result back checked", () => {
+  // The reference: build the instant, format it back, compare (the implementation before).
+  const reference = (day: string): number | "error" => {
+    const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day)!;
+    const ms = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+    return new Date(ms).toISOString().slice(0, 10) === day ? ms : "error";
+  };
+  const ours = (day: string): number | "error" => {
+    try {
+      return dayToMs(day);
+    } catch (e) {
+      expect((e as Error).message).toBe(`not a calendar day: ${day}`);
+      return "error";
+    }
+  };
+
+  it("agrees with the reference on every year-month-day of 0000–0120, 1896–1904, 1996–2004 and 2096–2104, days 00–32", () => {
+    const years = [...Array.from({ length: 121 }, (_, i) => i), ...[1896, 1996, 2096].flatMap((y) => Array.from({ length: 9 }, (_, i) => y + i))];
+    let checked = 0;
+    let errors = 0;
+    for (const y of years) {
+      for (let mo = 0; mo <= 13; mo++) {
+        for (let d = 0; d <= 32; d++) {
+          const day = `${String(y).padStart(4, "0")}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+          const want = reference(day);
+          expect(ours(day), day).toBe(want);
+          checked += 1;
+          if (want === "error") errors += 1;
+        }
+      }
+    }
+    expect(checked).toBe(148 * 14 * 33);
+    // Years 0–99 are refused whole (Date.UTC maps them to 1900–1999); the others only their non-days.
+    expect(errors).toBe(100 * 14 * 33 + 48 * (14 * 33 - 365) - 12);
+  });
+});
