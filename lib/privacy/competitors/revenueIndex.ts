@@ -44,7 +44,7 @@ export function buildRevenueIndex(
     const contributions = [...perMember.get(month)!.values()];
     let withheld = checkGroup(contributions.filter((c) => c > 0)).withheld;
     if (!withheld) {
-      const maxCustomers = Math.max(0, ...group.memberIds.map((id) => customersByMerchantMonth.get(`${id}|${month}`) ?? 0));
+      const maxCustomers = Math.max(0, ...group.memberIds.map((id) => customersByMerchantMonth.get(`${id}|${month}`) ?? -1));
       withheld = checkCell(maxCustomers);
     }
     const total = contributions.reduce((s, c) => s + c, 0);
@@ -107,10 +107,16 @@ export function weeklyCorrelation(selfId: number, daily: readonly DailyRow[], wi
   const index = new Map(weeks.map((w, i) => [epochDay(w), i]));
   const own = weeks.map(() => 0);
   const peers = weeks.map(() => 0);
+  // Each member's rows repeat the same days: each day is parsed once (−1: outside the weeks).
+  const weekOf = new Map<string, number>();
   for (const r of daily) {
-    const day = epochDay(String(r.day));
-    const i = index.get(day - ((((day + 3) % 7) + 7) % 7));
-    if (i === undefined) continue;
+    const text = String(r.day);
+    let i = weekOf.get(text);
+    if (i === undefined) {
+      const day = epochDay(text);
+      weekOf.set(text, (i = index.get(day - ((((day + 3) % 7) + 7) % 7)) ?? -1));
+    }
+    if (i < 0) continue;
     if (Number(r.merchant_id) === selfId) own[i] += Number(r.net);
     else peers[i] += Number(r.net);
   }
