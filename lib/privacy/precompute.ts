@@ -10,7 +10,7 @@ import { categoryRange, reportWindows, type ReportWindows } from "./competitors/
 import { resolvePeerGroup, type PeerGroup } from "./peerGroups";
 import { addDays } from "@/lib/days";
 import { offeredPeriods } from "./periods";
-import { competitorFingerprint, replaceStoredReports } from "./reportStore";
+import { competitorFingerprint, mccGroupMemberIds, replaceStoredReports } from "./reportStore";
 
 /*
  * The job that stores the Competitors page's reports (docs/adr/0007-stored-competitor-reports.md).
@@ -78,8 +78,8 @@ const GROUP_CATEGORY_MAX_CUSTOMER_DAYS = COMPETITOR_CACHE_MAX_ROWS / 2;
 export class CompetitorInputCache {
   private readonly groups = new Map<string, Map<string, Promise<unknown>>>();
   /** The sized values held, least recently used first: their fingerprint's map, key and rows. */
-  private readonly large = new Map<string, { values: Map<string, Promise<unknown>>; key: string; rows: number }>();
-  private largeRows = 0;
+  private readonly sized = new Map<string, { values: Map<string, Promise<unknown>>; key: string; rows: number }>();
+  private sizedRows = 0;
   /** Reads answered from memory and reads that went to the database. */
   readonly stats = { hits: 0, misses: 0 };
 
@@ -97,11 +97,11 @@ export class CompetitorInputCache {
   }
 
   /** Drops the least recently used sized values until their rows fit `maxRows`. */
-  private fitLarge(): void {
-    for (const [oldest, entry] of this.large) {
-      if (this.largeRows <= this.maxRows) break;
-      this.large.delete(oldest);
-      this.largeRows -= entry.rows;
+  private fitSized(): void {
+    for (const [oldest, entry] of this.sized) {
+      if (this.sizedRows <= this.maxRows) break;
+      this.sized.delete(oldest);
+      this.sizedRows -= entry.rows;
       entry.values.delete(entry.key);
     }
   }
@@ -117,13 +117,13 @@ export class CompetitorInputCache {
     return {
       get: <T>(key: string, load: () => Promise<T>, opts: { rows?: (value: T) => number } = {}): Promise<T> => {
         const held = map.get(key) as Promise<T> | undefined;
-        const largeKey = `${fingerprint}|${key}`;
+        const sizedKey = `${fingerprint}|${key}`;
         if (held) {
           this.stats.hits++;
-          const entry = this.large.get(largeKey);
+          const entry = this.sized.get(sizedKey);
           if (entry) {
-            this.large.delete(largeKey);
-            this.large.set(largeKey, entry);
+            this.sized.delete(sizedKey);
+            this.sized.set(sizedKey, entry);
           }
           return held;
         }
@@ -133,11 +133,11 @@ export class CompetitorInputCache {
         value.then(
           (v) => {
             // Counted once settled (its size is known then), if it was not dropped meanwhile.
-            if (opts.rows && map.get(key) === value && !this.large.has(largeKey)) {
+            if (opts.rows && map.get(key) === value && !this.sized.has(sizedKey)) {
               const rows = opts.rows(v);
-              this.large.set(largeKey, { values: map, key, rows });
-              this.largeRows += rows;
-              this.fitLarge();
+              this.sized.set(sizedKey, { values: map, key, rows });
+              this.sizedRows += rows;
+              this.fitSized();
             }
           },
           () => {
@@ -152,10 +152,10 @@ export class CompetitorInputCache {
   /** Forgets data version `fingerprint` (after a failed merchant: nothing half-read is served). */
   drop(fingerprint: string): void {
     this.groups.delete(fingerprint);
-    for (const [key, entry] of [...this.large]) {
+    for (const [key, entry] of [...this.sized]) {
       if (key.startsWith(`${fingerprint}|`)) {
-        this.large.delete(key);
-        this.largeRows -= entry.rows;
+        this.sized.delete(key);
+        this.sizedRows -= entry.rows;
       }
     }
   }
@@ -199,12 +199,7 @@ async function computeMerchantReports(
   };
   // The whole MCC group's category rows (the fingerprint's set of merchants, from which every
   // peer group is drawn), read once for all its members and cut to this merchant's customers.
-  const group = await queryRows<{ id: number }>(
-    tx,
-    sql`select m.id from merchants s join merchants m on m.country = s.country and substr(m.mcc, 1, 2) = substr(s.mcc, 1, 2)
-        where s.id = ${merchant.id} order by m.id`,
-  );
-  const groupIds = group.map((r) => Number(r.id));
+  const groupIds = await mccGroupMemberIds(tx, merchant.id);
   for (const id of union) if (!groupIds.includes(id)) throw new Error(`computeMerchantReports: peer ${id} is outside merchant ${merchant.id}'s MCC group`);
   const [size] = await shared.get(`category-size|${idsKey(groupIds)}|${windowKey(range)}`, () =>
     queryRows<{ n: number }>(tx, sql`select coalesce(sum(customers), 0)::bigint as n from merchant_daily where merchant_id in (${inList(groupIds)}) and ${between(sql`day`, range)}`),

@@ -22,12 +22,29 @@ import type { DayPeriod } from "./periods";
 // window's days (issue 19).
 const COMPETITOR_REPORT_FORMAT = 3;
 
+/**
+ * `from … where …` of the merchants `m` of `merchantId`'s MCC group in its country (itself
+ * included): the set the fingerprint covers and the widest a peer group is drawn from.
+ */
+function mccGroupOf(merchantId: number): SQL {
+  return sql`from merchants s join merchants m on m.country = s.country and substr(m.mcc, 1, 2) = substr(s.mcc, 1, 2)
+            where s.id = ${merchantId}`;
+}
+
 /** The current fingerprint of `merchantId`'s inputs as one SQL scalar (hex SHA-256; null for an unknown merchant). */
 function fingerprintSql(merchantId: number): SQL {
   return sql`(select encode(sha256(convert_to(${String(COMPETITOR_REPORT_FORMAT)} || '|' ||
               coalesce(json_agg(json_build_array(m.id, m.mcc, m.region, m.rollup_version) order by m.id)::text, ''), 'UTF8')), 'hex')
-            from merchants s join merchants m on m.country = s.country and substr(m.mcc, 1, 2) = substr(s.mcc, 1, 2)
-            where s.id = ${merchantId})`;
+            ${mccGroupOf(merchantId)})`;
+}
+
+/**
+ * The ids of the merchants whose data the fingerprint of `merchantId` covers (its MCC group in
+ * its country, itself included), ascending; empty for an unknown merchant.
+ */
+export async function mccGroupMemberIds(executor: Executor, merchantId: number): Promise<number[]> {
+  const rows = await queryRows<{ id: number }>(executor, sql`select m.id ${mccGroupOf(merchantId)} order by m.id`);
+  return rows.map((r) => Number(r.id));
 }
 
 /**

@@ -205,8 +205,8 @@ export async function loadGroupCategoryRows(executor: Executor, memberIds: reado
  * @throws Error when `selfId` is not a member of the group
  */
 export function categoryBaseOf(group: GroupCategoryRows, selfId: number): CategoryBase {
-  const customers = group.customersOf.get(selfId);
   if (!group.memberIds.includes(selfId)) throw new Error(`categoryBaseOf: merchant ${selfId} is not a member of the loaded group`);
+  const customers = group.customersOf.get(selfId);
   const byMonth = new Map<number, CategoryCell[]>();
   let customerCount = 0;
   for (let c = 0; customers && c < customers.ids.length; c++) {
