@@ -38,7 +38,8 @@ export interface ModelJobOutcome {
  * except those with a run that started after the request was made — so an attempt retried after
  * a crash half-way (kill -9) neither doubles the families already stored nor loses the rest —
  * then removes the request (unless a newer one arrived meanwhile) and refreshes the Competitors
- * reports of the merchant and its MCC group.
+ * reports of the merchant (on PostgreSQL while its families run; on PGlite after) and asks for
+ * its MCC group's.
  *
  * @returns what was done; `pending: false` when no request waits (nothing is run)
  * @throws Error when the database fails outside a family's own run (the job is then retried)
@@ -74,16 +75,20 @@ export async function processModelJob(
   );
   const skipped = wanted.filter((k) => done.some((d) => d.kind === k));
   const kinds = wanted.filter((k) => !skipped.includes(k));
-  const outcomes = kinds.length > 0 ? await runMerchantModels(database, merchantId, { kinds, peerIndex: opts.peerIndex }) : [];
+  const families = kinds.length > 0 ? runMerchantModels(database, merchantId, { kinds, peerIndex: opts.peerIndex }) : Promise.resolve([]);
+  // The process's cache: the next member of the MCC group (enqueueModelJobs sends a load's jobs in
+  // MCC-group order, so a group's members follow each other) reads the group's inputs from memory.
+  const competitors = () => refreshCompetitorReports(database, [merchantId], { neighbours: false, cache: competitorInputCache });
+  // On PostgreSQL the merchant's Competitors reports (rollups only, no model run) are computed
+  // beside its families: the server answers one's queries while this process fits the other.
+  const [outcomes, beside] = await Promise.all([families, database.dialect === "postgres" ? competitors() : null]);
   // The request is closed and its alert job sent in one transaction: an attempt killed before
   // the commit is retried and sends it then; one killed after has sent it (lib/jobs/alerts.ts).
   await database.db.transaction(async (tx) => {
     await completeModelJob(tx, job);
     if (wanted.includes("findings")) await sendJob(tx, QUEUES.alerts, { merchantId, revealedAt: job.requestedAt }, String(merchantId));
   });
-  // The process's cache: the next member of the MCC group (enqueueModelJobs sends a load's jobs in
-  // MCC-group order, so a group's members follow each other) reads the group's inputs from memory.
-  const own = await refreshCompetitorReports(database, [merchantId], { neighbours: false, cache: competitorInputCache });
+  const own = beside ?? (await competitors());
   // When its own reports changed, its group's data did, so its peers' reports changed too: one
   // coalesced bank-wide refresh a little later, so a burst of loads (the demo, a nightly file)
   // recomputes each group once rather than once per merchant. When its own reports were all

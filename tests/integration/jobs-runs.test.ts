@@ -10,7 +10,8 @@ import {
 } from "@/lib/analytics/getModelResults";
 import type { MerchantRef } from "@/lib/tenancy/context";
 import { buildClvRun, fitCustomerValue, readRfm } from "@/lib/jobs/clv";
-import { runMerchantModels } from "@/lib/jobs/runModels";
+import { FAMILY_CONCURRENCY, MODEL_KINDS, runMerchantModels, type ModelKind } from "@/lib/jobs/runModels";
+import { MODELS, MODEL_ORDER } from "@/lib/jobs/registry";
 import { withMerchantScope } from "@/lib/tenancy/scope";
 import { openTestDatabase } from "../helpers/db";
 import { scoped } from "./analytics-seed";
@@ -246,5 +247,51 @@ describe("runMerchantModels: stored runs", () => {
     await expect(runMerchantModels(database, 987654)).rejects.toThrow(/unknown merchant/);
     await expect(runMerchantModels(database, a.id, { kinds: ["uplift" as never] })).rejects.toThrow(/unknown model kind/);
     await expect(runMerchantModels(database, a.id, { asOf: "2024-13-01" })).rejects.toThrow(/not a calendar day/);
+  });
+});
+
+describe("runMerchantModels: families at once", () => {
+  /** Runs every family of B with planted computations that log their start and end and fail. */
+  async function trace(concurrency?: number) {
+    const events: { kind: ModelKind; at: "start" | "end" }[] = [];
+    let inFlight = 0;
+    let most = 0;
+    const planted = (kind: ModelKind) => async () => {
+      events.push({ kind, at: "start" });
+      most = Math.max(most, ++inFlight);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+      inFlight -= 1;
+      events.push({ kind, at: "end" });
+      throw new Error(`planted ${kind}`);
+    };
+    const compute = Object.fromEntries(MODEL_KINDS.map((kind) => [kind, planted(kind)]));
+    const outcomes = await runMerchantModels(database, b.id, { compute, concurrency });
+    return { events, most, outcomes };
+  }
+  const at = (events: { kind: ModelKind; at: string }[], kind: ModelKind, what: string) => events.findIndex((e) => e.kind === kind && e.at === what);
+
+  it("one at a time runs MODEL_ORDER; two at once start a family only after the families it reads have stored their runs", async () => {
+    const one = await trace(1);
+    expect(one.most).toBe(1);
+    expect(one.events.map((e) => `${e.at} ${e.kind}`)).toEqual(MODEL_ORDER.flatMap((k) => [`start ${k}`, `end ${k}`]));
+
+    const two = await trace(2);
+    expect(two.most).toBe(2);
+    for (const kind of MODEL_KINDS) {
+      for (const dependency of MODELS[kind].dependsOn) expect(at(two.events, kind, "start")).toBeGreaterThan(at(two.events, dependency, "end"));
+    }
+    // Outcomes in MODEL_ORDER whatever order the families ended in, each stored as its own failed run.
+    expect(two.outcomes.map((o) => [o.kind, o.status, o.error])).toEqual(MODEL_ORDER.map((k) => [k, "failed", `planted ${k}`]));
+    const versions = await queryRows<{ kind: string; n: number }>(
+      database.db,
+      sql`select kind, count(*)::int as n from model_runs where merchant_id = ${b.id} and error like 'planted %' group by kind order by kind`,
+    );
+    expect(versions).toEqual([...MODEL_KINDS].sort().map((kind) => ({ kind, n: 2 })));
+  });
+
+  it("runs as many at once as the database's default: two on PostgreSQL, one on PGlite", async () => {
+    expect(FAMILY_CONCURRENCY).toEqual({ postgres: 2, pglite: 1 });
+    expect((await trace()).most).toBe(FAMILY_CONCURRENCY[database.dialect]);
+    await expect(runMerchantModels(database, b.id, { concurrency: 0 })).rejects.toThrow("runMerchantModels: concurrency must be a whole number ≥ 1, got 0");
   });
 });
