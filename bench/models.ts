@@ -7,7 +7,8 @@
  * queue. Printed per pass: wall time from the workers' spawn to the empty queue (process start
  * included) and jobs/s, each job's time as the worker logs it (mean, median, p95, max: every
  * family plus the merchant's Competitors reports), and the seconds per model family summed over
- * the stored runs (finished_at − started_at).
+ * the stored runs (finished_at − started_at; on PostgreSQL three families of a job run at once,
+ * lib/jobs/runModels.ts FAMILY_CONCURRENCY, so these overlap and add up to more than the jobs).
  *
  * Run from bench/run.ts (after its overview step has loaded the bank into bench_bank_postgres),
  * or alone on any PostgreSQL database holding a loaded bank:

@@ -69,13 +69,14 @@ export interface RunModelsOptions {
 }
 
 /**
- * Model families computed at once for one merchant, by database. PostgreSQL: two, so one family's
- * fit runs on this process's thread while another's inputs are read by the database server on
- * the other core; one family at a time left this process waiting for the database about a fifth
- * of a job (a V8 CPU profile of the worker, docs/performance.md "Families at once"). PGlite runs
- * its queries on this very thread, so nothing would overlap there: one at a time, in MODEL_ORDER.
+ * Model families computed at once for one merchant, by database. PostgreSQL: three, so one
+ * family's fit runs on this process's thread while others' inputs are read by the database server
+ * on the other core; one family at a time left this process waiting for the database about a fifth
+ * of a job (a V8 CPU profile of the worker). Measured on the default bank, one worker: 2 at once
+ * 12 % and 3 at once 16 % less wall time than 1 (docs/performance.md, "Families at once"). PGlite
+ * runs its queries on this very thread, so nothing would overlap there: one at a time, in MODEL_ORDER.
  */
-export const FAMILY_CONCURRENCY: Readonly<Record<Database["dialect"], number>> = { postgres: 2, pglite: 1 };
+export const FAMILY_CONCURRENCY: Readonly<Record<Database["dialect"], number>> = { postgres: 3, pglite: 1 };
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err)) || "unknown error";
 
@@ -83,9 +84,9 @@ const errorText = (err: unknown) => (err instanceof Error ? err.message : String
  * Runs the model families for one merchant now and stores a run per family (version = the
  * previous version of that family + 1). A family starts after the families it reads (its
  * `dependsOn`: CLV before churn and switching, forecast before findings), whatever order `kinds`
- * lists them in; on PostgreSQL two families run at once ({@link FAMILY_CONCURRENCY}), on PGlite
+ * lists them in; on PostgreSQL three families run at once ({@link FAMILY_CONCURRENCY}), on PGlite
  * one at a time in MODEL_ORDER. Each family's `seconds` is from its own start to its stored run,
- * so with two at once the seconds of a merchant's families add up to more than the job's wall time.
+ * so with several at once the seconds of a merchant's families add up to more than the job's wall time.
  *
  * A family that fails — bad input such as too few repeat customers (ModelInputError), a model
  * that cannot fit, a run that does not match its contract (RunContractError), a database error

@@ -289,8 +289,8 @@ describe("runMerchantModels: families at once", () => {
     expect(versions).toEqual([...MODEL_KINDS].sort().map((kind) => ({ kind, n: 2 })));
   });
 
-  it("runs as many at once as the database's default: two on PostgreSQL, one on PGlite", async () => {
-    expect(FAMILY_CONCURRENCY).toEqual({ postgres: 2, pglite: 1 });
+  it("runs as many at once as the database's default: three on PostgreSQL, one on PGlite", async () => {
+    expect(FAMILY_CONCURRENCY).toEqual({ postgres: 3, pglite: 1 });
     expect((await trace()).most).toBe(FAMILY_CONCURRENCY[database.dialect]);
     await expect(runMerchantModels(database, b.id, { concurrency: 0 })).rejects.toThrow("runMerchantModels: concurrency must be a whole number ≥ 1, got 0");
   });
