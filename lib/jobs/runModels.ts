@@ -72,8 +72,9 @@ export interface RunModelsOptions {
  * Model families computed at once for one merchant, by database. PostgreSQL: three, so one
  * family's fit runs on this process's thread while others' inputs are read by the database server
  * on the other core; one family at a time left this process waiting for the database about a fifth
- * of a job (a V8 CPU profile of the worker). Measured on the default bank, one worker: 2 at once
- * 12 % and 3 at once 16 % less wall time than 1 (docs/performance.md, "Families at once"). PGlite
+ * of a job (a V8 CPU profile of the worker). Measured on the default bank, one worker: two at
+ * once 10 % and three 11 % (median 14 %) less wall time than one, the stored runs identical
+ * (docs/performance.md, "Families at once"). PGlite
  * runs its queries on this very thread, so nothing would overlap there: one at a time, in MODEL_ORDER.
  */
 export const FAMILY_CONCURRENCY: Readonly<Record<Database["dialect"], number>> = { postgres: 3, pglite: 1 };

@@ -81,14 +81,18 @@ export async function processModelJob(
   const competitors = () => refreshCompetitorReports(database, [merchantId], { neighbours: false, cache: competitorInputCache });
   // On PostgreSQL the merchant's Competitors reports (rollups only, no model run) are computed
   // beside its families: the server answers one's queries while this process fits the other.
-  const [outcomes, beside] = await Promise.all([families, database.dialect === "postgres" ? competitors() : null]);
+  // Both end before either's error goes up, so a retried attempt never races this one's refresh.
+  const [ran, refreshed] = await Promise.allSettled([families, database.dialect === "postgres" ? competitors() : null]);
+  if (ran.status === "rejected") throw ran.reason;
+  if (refreshed.status === "rejected") throw refreshed.reason;
+  const outcomes = ran.value;
   // The request is closed and its alert job sent in one transaction: an attempt killed before
   // the commit is retried and sends it then; one killed after has sent it (lib/jobs/alerts.ts).
   await database.db.transaction(async (tx) => {
     await completeModelJob(tx, job);
     if (wanted.includes("findings")) await sendJob(tx, QUEUES.alerts, { merchantId, revealedAt: job.requestedAt }, String(merchantId));
   });
-  const own = beside ?? (await competitors());
+  const own = refreshed.value ?? (await competitors());
   // When its own reports changed, its group's data did, so its peers' reports changed too: one
   // coalesced bank-wide refresh a little later, so a burst of loads (the demo, a nightly file)
   // recomputes each group once rather than once per merchant. When its own reports were all

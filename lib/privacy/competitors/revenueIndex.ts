@@ -44,7 +44,7 @@ export function buildRevenueIndex(
     const contributions = [...perMember.get(month)!.values()];
     let withheld = checkGroup(contributions.filter((c) => c > 0)).withheld;
     if (!withheld) {
-      const maxCustomers = Math.max(0, ...group.memberIds.map((id) => customersByMerchantMonth.get(`${id}|${month}`) ?? -1));
+      const maxCustomers = Math.max(0, ...group.memberIds.map((id) => customersByMerchantMonth.get(`${id}|${month}`) ?? 0));
       withheld = checkCell(maxCustomers);
     }
     const total = contributions.reduce((s, c) => s + c, 0);
