@@ -11,7 +11,7 @@ import {
   uniqueIndex,
 } from "drizzle-orm/pg-core";
 import { sql, type SQL } from "drizzle-orm";
-import { customerBitmapChunk } from "./types";
+import { customerBitmapChunk, sparseCustomerBitmapChunk } from "./types";
 
 /*
  * Rollups, maintained by lib/rollups for exactly the merchant-days an ingest touched.
@@ -130,7 +130,8 @@ export const merchantDayCustomerBitmaps = pgTable(
  * bitmaps over `merchant_customers.ordinal` in chunks of 8192 (like the day bitmaps). The
  * seasonality heatmap's distinct customers of a slot over whole months are Σ over chunks of
  * bit_count(bit_or(the months' bitmaps)); the days outside whole months read the hourly ordinal
- * lists (docs/adr/0039-seasonality-month-hour-bitmaps.md). At most 168 slots a month and chunk.
+ * lists (docs/adr/0039-seasonality-month-hour-bitmaps.md). At most 168 slots a month and chunk;
+ * stored sparse (ADR 0041), read as `bits::bit(8192)`.
  */
 export const merchantMonthHourBitmaps = pgTable(
   "merchant_month_hour_bitmaps",
@@ -143,7 +144,8 @@ export const merchantMonthHourBitmaps = pgTable(
     /** Local hour 0–23. */
     hour: smallint("hour").notNull(),
     chunk: integer("chunk").notNull(),
-    bits: customerBitmapChunk("bits").notNull(),
+    /** Trimmed after the last set bit (ADR 0041): a slot of a month holds few customers. */
+    bits: sparseCustomerBitmapChunk("bits").notNull(),
   },
   (t) => [primaryKey({ columns: [t.merchantId, t.month, t.dow, t.hour, t.chunk] })],
 );

@@ -108,7 +108,8 @@ export async function getSeasonality(
         group by 1, 2
       ), whole as (
         -- The period's whole months: each slot's customers as the union of the months' bitmaps (ADR 0039).
-        select b.dow::int as dow, b.hour::int as hour, b.chunk, bit_or(b.bits) as bits
+        -- Stored sparse (ADR 0041): padded back to a whole chunk before the union.
+        select b.dow::int as dow, b.hour::int as hour, b.chunk, bit_or(b.bits::bit(${chunkBits})) as bits
         from merchant_month_hour_bitmaps b
         where ${merchantMonths(ctx, whole, "b")}
         group by 1, 2, 3

@@ -5,6 +5,7 @@ import { addBatchToCohorts, chunkBitmaps, takeOutMovedCohortMembers } from "./co
 import { insertNewMerchantCustomers } from "./ordinals";
 import { updateMonthPlanes } from "./planes";
 import { addBatchToSegments } from "./segments";
+import { sparseBitsOf, sparseUnion } from "./sparse";
 import { bumpRollupVersions } from "./refresh";
 
 /**
@@ -114,10 +115,11 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
           purchases = h.purchases + excluded.purchases,
           customer_ordinals = array(select distinct u from unnest(h.customer_ordinals || excluded.customer_ordinals) u order by u)`);
 
-  // The month's (day of week, hour) slots take the union, like the day bitmaps (ADR 0039).
+  // The month's (day of week, hour) slots take the union, like the day bitmaps (ADR 0039), stored
+  // sparse: a slot of a month holds a few customers, and a dense chunk was 1 KiB a row (ADR 0041).
   await tx.execute(sql`
     insert into merchant_month_hour_bitmaps as m (merchant_id, month, dow, hour, chunk, bits)
-    select merchant_id, month, dow, hour, chunk, bit_or((B'1'::bit(${chunkBits})) >> pos) from (
+    select merchant_id, month, dow, hour, chunk, ${sparseBitsOf(sql`pos`)} from (
       select distinct d.merchant_id, date_trunc('month', d.local_date::timestamp)::date as month,
              extract(isodow from d.local_date)::smallint as dow, d.local_hour::smallint as hour,
              mc.ordinal / ${chunkBits} as chunk, mc.ordinal % ${chunkBits} as pos
@@ -127,7 +129,7 @@ export async function applyRollupBatch(tx: Executor): Promise<void> {
     ) p
     group by 1, 2, 3, 4, 5
     order by 1, 2, 3, 4, 5
-    on conflict (merchant_id, month, dow, hour, chunk) do update set bits = m.bits | excluded.bits`);
+    on conflict (merchant_id, month, dow, hour, chunk) do update set bits = ${sparseUnion(sql`m.bits`, sql`excluded.bits`)}`);
 
   await tx.execute(sql`
     insert into merchant_day_customer_bitmaps as m (merchant_id, day, chunk, bits)

@@ -5,6 +5,7 @@ import { rebuildCohorts } from "./cohorts";
 import { insertNewMerchantCustomers } from "./ordinals";
 import { rebuildMonthPlanesForTouchedDays } from "./planes";
 import { moveSegmentMembers, rebuildSegmentsForTouchedDays } from "./segments";
+import { sparseBitsOf } from "./sparse";
 import { TOUCHED_MONTHS } from "./touched";
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
@@ -147,7 +148,7 @@ export async function refreshRollupsForDays(tx: Executor, touched: ReadonlyMap<n
   await tx.execute(sql`
     insert into merchant_month_hour_bitmaps (merchant_id, month, dow, hour, chunk, bits)
     select h.merchant_id, t.month, extract(isodow from h.day)::smallint, h.hour, o.ordinal / ${chunkBits},
-           bit_or((B'1'::bit(${chunkBits})) >> (o.ordinal % ${chunkBits}))
+           ${sparseBitsOf(sql`(o.ordinal % ${chunkBits})`)}
     from (${TOUCHED_MONTHS}) t
     join merchant_hourly h on h.merchant_id = t.merchant_id and h.day >= t.month and h.day < (t.month + interval '1 month')::date
     cross join lateral unnest(h.customer_ordinals) as o(ordinal)

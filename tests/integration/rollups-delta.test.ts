@@ -163,6 +163,10 @@ describe("incremental rollups from an ingest batch", () => {
       ["2024-05-01", 4, 12, 0, [1]], // c2, Thursday May 2, 12:15
       ["2024-05-01", 4, 18, 0, [2, 3]], // c3 and c4, Thursday May 2, 18:00 and 18:10
     ]);
+    // Stored sparse (ADR 0041): each value ends at its last set bit, so a slot of ordinals 2 and 3
+    // is 4 bits; the May 2 18:00 slot is the union of two batches' values ("001" | "0001"). The
+    // full recompute at the end of this test writes the same texts.
+    expect(moved.monthHours.map((r) => r.bits)).toEqual(["1", "01", "00001", "1", "01", "0011"]);
 
     // Segments before any customers file: every attribute unknown, one member set per value.
     const gender = (rows: Record<string, unknown>[]) =>
