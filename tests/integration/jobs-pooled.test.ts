@@ -87,7 +87,7 @@ describe("pooled churn on the small synthetic bank", () => {
     expect(failedClv).toEqual([]);
   });
 
-  it("a merchant with a model of its own keeps it; calibrated probabilities over every run (issue 17: 7 of 10 deciles within ±5, the top one not)", () => {
+  it("a merchant with a model of its own keeps it; calibrated probabilities over every run (issue 17: 8 of 10 deciles within ±5 on this bank)", () => {
     const both = results.filter((r) => r.churn && r.churn.metrics.holdoutAuc.merchantOnly !== null);
     expect(both).toHaveLength(14);
     for (const r of both) {
@@ -127,15 +127,20 @@ describe("pooled churn on the small synthetic bank", () => {
     // and two cutoffs by these figures): 7 of 10 within ±5 and mean Brier 0.1944, but decile 6
     // (5.81 → 7.28) and the top decile (−12.79 → −13.75, 150 customers) are worse: the bar is NOT
     // met (ADR 0035: the observed leave rate plateaus near 0.8, which no line in log-odds follows).
-    // Asserted: what holds, and the gaps pinned (without the prior they are format 7's above).
+    // The GBDT of ADR 0042 (λ 20, min child weight 10, chosen on the full synthetic bank, where
+    // every decile is within ±5 either way): 8 of 10 within ±5 here, mean Brier 0.19443 → 0.19027,
+    // the top decile −13.75 → −6.03 (86 customers) and decile 6 7.28 → 4.61; deciles 2 (−5.90) and
+    // 9 (−6.03) still miss the bar, so it is NOT met on the small bank (ADR 0037's offline figures
+    // for this model, reproduced exactly).
+    // Asserted: what holds, and the gaps pinned.
     expect(deciles).toHaveLength(10);
-    deciles.slice(0, 9).forEach((gap, k) => expect(Math.abs(gap), `decile ${k}: ${gap}`).toBeLessThanOrEqual(7.3));
-    expect(deciles.filter((gap) => Math.abs(gap) <= 5)).toHaveLength(7);
-    const pinned = [2.0, -4.37, -3.6, -0.04, 4.56, 5.21, 7.28, 0.12, -4.65, -13.75];
+    deciles.forEach((gap, k) => expect(Math.abs(gap), `decile ${k}: ${gap}`).toBeLessThanOrEqual(6.04));
+    expect(deciles.filter((gap) => Math.abs(gap) <= 5)).toHaveLength(8);
+    const pinned = [-1.89, -4.52, -5.9, -0.1, 4.19, 4.55, 4.61, 1.95, -4.19, -6.03];
     deciles.forEach((gap, k) => expect(Math.abs(gap - pinned[k]), `decile ${k}: ${gap}`).toBeLessThanOrEqual(0.01));
     const runs = results.filter((r) => r.churn);
     const meanBrier = runs.reduce((s, r) => s + r.churn!.metrics.brierScore, 0) / runs.length;
-    expect(meanBrier).toBeCloseTo(0.19443, 5);
+    expect(meanBrier).toBeCloseTo(0.19027, 5);
   });
 
   it("a pooled run stores only the merchant's own customers and figures (attack g finds no pool figure)", async () => {
@@ -185,10 +190,10 @@ describe("pooled churn on the small synthetic bank", () => {
       .filter((r) => r.slug.startsWith("msk-grocery-"))
       .map((r) => r.churn!.summary.importance.findIndex((i) => i.feature === "competitorShare90d") + 1);
     console.log("ranks", ranks);
-    // Pinned: the grocers train models of their own, which rank it in the top three for 6 of 7
-    // (8th for msk-grocery-2). When their pooled or blended models were chosen for a higher holdout
+    // Pinned: the grocers train models of their own, which rank it in the top three for 7 of 7
+    // (the GBDT of ADR 0042; before it 1, 8, 2, 3, 2, 2, 1: 8th for msk-grocery-2). When their pooled or blended models were chosen for a higher holdout
     // AUC they ranked it 3rd or 4th (after recency, frequency and the purchase interval), 3 of 7 in
     // the top three, and tests/integration/jobs-synthetic.test.ts failed: ADR 0019.
-    expect(ranks).toEqual([1, 8, 2, 3, 2, 2, 1]);
+    expect(ranks).toEqual([2, 2, 2, 3, 1, 1, 2]);
   });
 });

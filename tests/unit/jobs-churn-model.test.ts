@@ -58,10 +58,12 @@ describe("buildChurnRun (pure)", () => {
       // Calibrated (format 7): the holdout's Platt slope shrinks every effect; before it, 26.2599,
       // 7.3844 and 3.9463 points, competitor share "lowers" on balance. Format 8 (ADR 0035): the
       // map's prior at the identity pulls the slope back toward 1 a little on this 400-customer
-      // holdout (format 7: 22.0528, 6.6103 and 3.5975 points).
-      { feature: "recencyDays", points: 22.1564, revenueAtRiskMinor: 43_537_848, direction: "lowers" },
-      { feature: "competitorShare90d", points: 6.6327, revenueAtRiskMinor: 14_113_297, direction: "raises" },
-      { feature: "monetaryMinor", points: 3.6082, revenueAtRiskMinor: 7_016_325, direction: "lowers" },
+      // holdout (format 7: 22.0528, 6.6103 and 3.5975 points). The GBDT of ADR 0042 (λ 20, min
+      // child weight 10; before it 22.1564, 6.6327 and 3.6082 points, competitor share "raises"):
+      // the same two planted drivers first, recency larger, competitor share "lowers" on balance.
+      { feature: "recencyDays", points: 25.5021, revenueAtRiskMinor: 49_947_135, direction: "lowers" },
+      { feature: "competitorShare90d", points: 6.428, revenueAtRiskMinor: 12_731_973, direction: "lowers" },
+      { feature: "monetaryMinor", points: 2.8154, revenueAtRiskMinor: 5_765_291, direction: "raises" },
     ]);
     // A factor adds at most the revenue at risk there is (its positive effects are parts of P × CLV).
     for (const f of run.summary.factorEffects) expect(f.revenueAtRiskMinor).toBeLessThanOrEqual(run.summary.totalRevenueAtRiskMinor);
