@@ -191,9 +191,10 @@ describe("pooled churn on the small synthetic bank", () => {
       .map((r) => r.churn!.summary.importance.findIndex((i) => i.feature === "competitorShare90d") + 1);
     console.log("ranks", ranks);
     // Pinned: the grocers train models of their own, which rank it in the top three for 7 of 7
-    // (the GBDT of ADR 0042; before it 1, 8, 2, 3, 2, 2, 1: 8th for msk-grocery-2). When their pooled or blended models were chosen for a higher holdout
-    // AUC they ranked it 3rd or 4th (after recency, frequency and the purchase interval), 3 of 7 in
-    // the top three, and tests/integration/jobs-synthetic.test.ts failed: ADR 0019.
+    // (the GBDT of ADR 0042; before it 1, 8, 2, 3, 2, 2, 1: 8th for msk-grocery-2). When their
+    // pooled or blended models were chosen for a higher holdout AUC they ranked it 3rd or 4th
+    // (after recency, frequency and the purchase interval), 3 of 7 in the top three, and
+    // tests/integration/jobs-synthetic.test.ts failed: ADR 0019.
     expect(ranks).toEqual([2, 2, 2, 3, 1, 1, 2]);
   });
 });
